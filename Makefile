@@ -1,0 +1,41 @@
+# sidecar-lab. On a fresh Debian/Ubuntu machine, as root:
+#   make setup demo    install Docker + Compose v2 and the npm packages, then run the https stack
+#   make setup test    the same set-up, then every test
+.PHONY: setup bootstrap demo demo-https demo-https-down test test-unit doctor images gen clean
+
+setup: bootstrap node_modules
+
+bootstrap:
+	bash scripts/bootstrap/docker.sh
+
+node_modules: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
+
+demo: demo-https
+
+demo-https: node_modules
+	npm run stack:https
+
+demo-https-down: node_modules
+	npm run stack:https -- down
+
+test: node_modules
+	npm test
+
+test-unit: node_modules
+	npm run test:unit
+
+doctor: node_modules
+	npm run doctor
+
+images: node_modules
+	npm run images
+
+gen: node_modules
+	npm run gen
+
+# Removes every stack that `up` left running, then the build output. Images stay (docker image prune removes them).
+clean:
+	@for s in $$(ls stacks); do [ -f stacks/$$s/scenario.ts ] && npm run -s stack -- $$s down || true; done
+	rm -rf dist sidecars/*/dist .state artifacts

@@ -1,0 +1,14 @@
+// `npm run gen`: rewrite each sidecar's README parameter table and Dockerfile ENV/LABEL block.
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { ROOT } from './lib/config.js';
+import { generatedFiles } from './lib/sidecar-docs.js';
+
+let changed = 0;
+for (const f of await generatedFiles()) {
+  if (f.current === f.wanted) continue;
+  writeFileSync(f.path, f.wanted);
+  changed++;
+  console.log(`updated ${relative(ROOT, f.path)}`);
+}
+console.log(changed ? `${changed} file(s) regenerated` : 'generated docs are up to date');

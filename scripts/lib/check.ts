@@ -1,0 +1,82 @@
+// Scenario assertions: each runs on its own, is reported as pass or fail with its duration,
+// and a failure prints what was EXPECTED and what was RECEIVED.
+import { inspect } from 'node:util';
+
+export class CheckFailure extends Error {
+  constructor(what: string, readonly expected: unknown, readonly received: unknown) {
+    super(what);
+    this.name = 'CheckFailure';
+  }
+}
+
+const show = (v: unknown) => (typeof v === 'string' ? v : inspect(v, { depth: 4, breakLength: 100 }));
+
+export const expect = {
+  equal<T>(received: T, expected: T, what: string): void {
+    if (!Object.is(received, expected) && JSON.stringify(received) !== JSON.stringify(expected)) {
+      throw new CheckFailure(what, expected, received);
+    }
+  },
+  match(received: string, pattern: RegExp, what: string): void {
+    if (!pattern.test(received)) throw new CheckFailure(what, `text matching ${pattern}`, received);
+  },
+  ok(condition: boolean, what: string, expected: unknown, received: unknown): void {
+    if (!condition) throw new CheckFailure(what, expected, received);
+  },
+  /** Resolves with the error a call must throw; fails when it does not throw. */
+  async rejects(fn: () => Promise<unknown>, what: string): Promise<Error> {
+    try {
+      const v = await fn();
+      throw new CheckFailure(what, 'an error', v);
+    } catch (e) {
+      if (e instanceof CheckFailure) throw e;
+      return e as Error;
+    }
+  },
+};
+
+/** Retries fn until it returns without throwing, or the deadline passes (then rethrows the last error). */
+export async function eventually<T>(fn: () => Promise<T>, { within = 5000, every = 100 } = {}): Promise<T> {
+  const end = Date.now() + within;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (Date.now() + every > end) throw e;
+      await new Promise((r) => setTimeout(r, every));
+    }
+  }
+}
+
+export interface Check<C> {
+  name: string;
+  run(ctx: C): Promise<void>;
+}
+
+export interface CheckResult { name: string; ok: boolean; ms: number; error?: Error }
+
+export async function runChecks<C>(checks: Check<C>[], ctx: C, log = console.log): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const [i, c] of checks.entries()) {
+    const t0 = Date.now();
+    try {
+      await c.run(ctx);
+      const ms = Date.now() - t0;
+      results.push({ name: c.name, ok: true, ms });
+      log(`  ✔ ${i + 1}. ${c.name} (${ms} ms)`);
+    } catch (e) {
+      const ms = Date.now() - t0;
+      const error = e instanceof Error ? e : new Error(String(e));
+      results.push({ name: c.name, ok: false, ms, error });
+      log(`  ✘ ${i + 1}. ${c.name} (${ms} ms)`);
+      log(`      ${error.message}`);
+      if (error instanceof CheckFailure) {
+        log(`      EXPECTED: ${show(error.expected).replace(/\n/g, '\n                ')}`);
+        log(`      RECEIVED: ${show(error.received).replace(/\n/g, '\n                ')}`);
+      } else if (error.stack) {
+        log(`      ${error.stack.split('\n').slice(1, 4).join('\n      ')}`);
+      }
+    }
+  }
+  return results;
+}

@@ -1,0 +1,94 @@
+// The one place that calls Docker Compose, through the docker-compose package. Its rejections are
+// plain objects ({exitCode, out, err}); they become ComposeError, a real Error with a message.
+import * as dc from 'docker-compose';
+import { ROOT } from './config.js';
+
+export class ComposeError extends Error {
+  constructor(readonly command: string, readonly exitCode: number | null, readonly stderr: string, readonly stdout: string) {
+    super(`docker compose ${command} failed (exit ${exitCode}): ${lastLines(stderr || stdout, 8)}`);
+    this.name = 'ComposeError';
+  }
+}
+
+const lastLines = (text: string, n: number) => text.trim().split('\n').slice(-n).join('\n');
+
+/** Awaits a docker-compose call and turns its plain-object rejection into a ComposeError. */
+export async function wrap<T>(command: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (e) {
+    if (e instanceof Error) throw e;
+    const r = e as { exitCode?: number | null; err?: string; out?: string };
+    throw new ComposeError(command, r.exitCode ?? null, r.err ?? '', r.out ?? String(e));
+  }
+}
+
+export interface ProjectOptions {
+  /** Compose project name (unique per run). */
+  project: string;
+  /** Directory of the compose files. */
+  cwd: string;
+  files: string[];
+  env: Record<string, string>;
+  profiles?: string[];
+}
+
+export class Project {
+  constructor(readonly o: ProjectOptions) {}
+
+  private opts(extra: dc.IDockerComposeOptions = {}): dc.IDockerComposeOptions {
+    return {
+      cwd: this.o.cwd,
+      config: this.o.files,
+      composeOptions: [['--project-name', this.o.project], ...(this.o.profiles ?? []).map((p) => ['--profile', p])],
+      env: { ...process.env, ...this.o.env },
+      ...extra,
+    };
+  }
+
+  get name() { return this.o.project; }
+
+  up(timeoutS = 120) {
+    return wrap('up', dc.upAll(this.opts({ commandOptions: ['--wait', ['--wait-timeout', String(timeoutS)], '--remove-orphans'] })));
+  }
+  down() {
+    return wrap('down', dc.downAll(this.opts({ commandOptions: ['--volumes', '--remove-orphans', ['--timeout', '10']] })));
+  }
+  async ps(): Promise<string> {
+    return (await wrap('ps', dc.ps(this.opts({ commandOptions: ['--all'] })))).out;
+  }
+  async logs(tail = 200): Promise<string> {
+    return (await wrap('logs', dc.logs([], this.opts({ commandOptions: ['--no-color', '--timestamps', ['--tail', String(tail)]] })))).out;
+  }
+  /** The host address a container port is published on, e.g. 127.0.0.1:49153. */
+  async port(service: string, containerPort: number): Promise<string> {
+    const r = await wrap('port', dc.port(service, containerPort, this.opts()));
+    return `${r.data.address}:${r.data.port}`;
+  }
+  build(services: string[]) {
+    return wrap('build', dc.buildMany(services, this.opts()));
+  }
+  /** Service name -> image, as the compose file says after interpolation. */
+  async serviceImages(): Promise<Record<string, string>> {
+    const r = await wrap('config', dc.execCompose('config', ['--format', 'json'], this.opts()));
+    const cfg = JSON.parse(r.out) as { services: Record<string, { image?: string }> };
+    return Object.fromEntries(Object.entries(cfg.services).flatMap(([k, v]) => (v.image ? [[k, v.image]] : [])));
+  }
+  /** Container id of a service's container. */
+  async id(service: string): Promise<string> {
+    const r = await wrap('ps', dc.execCompose('ps', ['--all', '-q', service], this.opts()));
+    const id = r.out.trim();
+    if (!id) throw new Error(`no container for service ${service} in project ${this.o.project}`);
+    return id;
+  }
+}
+
+/** The image catalogue: the root compose.yaml, whose services build every image we ship. */
+export function catalogue(env: Record<string, string>) {
+  return new Project({ project: 'sidecar-lab-images', cwd: ROOT, files: ['compose.yaml'], env, profiles: ['catalogue'] });
+}
+
+
+export async function composeVersion(): Promise<string> {
+  return (await wrap('version', dc.version())).data.version;
+}

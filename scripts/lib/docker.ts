@@ -1,0 +1,49 @@
+// Plain docker CLI calls the scenarios need, through zx (quoting is zx's job, never ours).
+import { $ } from 'zx';
+
+export interface ContainerState { pid: number; startedAt: string; running: boolean; restartCount: number; health?: string }
+
+export async function state(id: string): Promise<ContainerState> {
+  const out = await $`docker inspect --format ${'{{json .State}} {{.RestartCount}}'} ${id}`.quiet();
+  const [json, restarts] = [out.stdout.slice(0, out.stdout.lastIndexOf(' ')), out.stdout.slice(out.stdout.lastIndexOf(' ') + 1)];
+  const s = JSON.parse(json) as { Pid: number; StartedAt: string; Running: boolean; Health?: { Status: string } };
+  return { pid: s.Pid, startedAt: s.StartedAt, running: s.Running, restartCount: Number(restarts), health: s.Health?.Status };
+}
+
+/** Runs a command inside a running container; resolves with its stdout, trimmed. */
+export async function exec(id: string, cmd: string[]): Promise<string> {
+  return (await $`docker exec ${id} ${cmd}`.quiet()).stdout.trim();
+}
+
+/** Starts a command inside a container without waiting for it (`docker exec -d`). Use it for a
+ * command that kills the container's main process: an attached exec can hang when that happens. */
+export async function execDetached(id: string, cmd: string[]): Promise<void> {
+  await $`docker exec -d ${id} ${cmd}`.quiet();
+}
+
+/** The IP address of a container on its first network. */
+export async function ip(id: string): Promise<string> {
+  return (await $`docker inspect --format ${'{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}'} ${id}`.quiet()).stdout.trim().split(' ')[0]!;
+}
+
+/** Networks a container is attached to (a pod member reports its pod's). */
+export async function networks(id: string): Promise<string[]> {
+  return (await $`docker inspect --format ${'{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}'} ${id}`.quiet()).stdout.trim().split(' ').filter(Boolean);
+}
+
+export interface DockerEvent { status: string; service: string; time: number }
+
+/** Container events of a compose project between two times (ms since epoch), oldest first. */
+export async function events(project: string, sinceMs: number, untilMs: number): Promise<DockerEvent[]> {
+  const out = await $`docker events --since ${(sinceMs / 1000).toFixed(3)} --until ${(untilMs / 1000).toFixed(3)} --filter type=container --filter ${`label=com.docker.compose.project=${project}`} --format ${'{{json .}}'}`.quiet();
+  return out.stdout.split('\n').filter(Boolean).map((line) => {
+    const e = JSON.parse(line) as { status: string; timeNano: number; Actor: { Attributes: Record<string, string> } };
+    return { status: e.status, service: e.Actor.Attributes['com.docker.compose.service'] ?? '?', time: e.timeNano / 1e6 };
+  });
+}
+
+/** Runs a one-shot container and resolves with its exit code and output; never throws on a non-zero exit. */
+export async function runOnce(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await $`docker run --rm ${args}`.quiet().nothrow();
+  return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+}

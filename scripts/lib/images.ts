@@ -1,0 +1,48 @@
+// Images: resolve the base image (present, pullable, or built locally with debootstrap), bundle
+// the sidecars, and build what a stack needs from the catalogue (the root compose.yaml).
+import { $ } from 'zx';
+import { BASE_IMAGE, LOCAL_BASE_IMAGE, ROOT, VERSION } from './config.js';
+import { catalogue, type Project } from './compose.js';
+import { step } from './progress.js';
+import { bundleSidecars } from './bundle.js';
+
+const exists = async (image: string) => (await $`docker image inspect ${image}`.quiet().nothrow()).exitCode === 0;
+
+let resolved: string | undefined;
+
+/** The base every image derives from: BASE_IMAGE if present or pullable, else the local build. */
+export async function resolveBase(): Promise<string> {
+  if (resolved) return resolved;
+  if (await exists(BASE_IMAGE)) return (resolved = BASE_IMAGE);
+  const pulled = await $`docker pull ${BASE_IMAGE}`.quiet().nothrow().timeout('60s');
+  if (pulled.exitCode === 0) return (resolved = BASE_IMAGE);
+  if (!(await exists(LOCAL_BASE_IMAGE))) {
+    await step(`building ${LOCAL_BASE_IMAGE} with debootstrap (no registry answered for ${BASE_IMAGE})`, async () => {
+      const r = await $`bash ${ROOT}/scripts/bootstrap/base-image.sh ${LOCAL_BASE_IMAGE}`.nothrow();
+      if (r.exitCode !== 0) {
+        throw new Error(`BASE_IMAGE ${BASE_IMAGE} is not present and cannot be pulled, and building ${LOCAL_BASE_IMAGE} failed:\n${r.stdout}${r.stderr}\nRun 'npm run doctor' for the remedy.`);
+      }
+    });
+  }
+  console.log(`note: BASE_IMAGE ${BASE_IMAGE} is neither present nor pullable; using ${LOCAL_BASE_IMAGE}, built locally with debootstrap.`);
+  return (resolved = LOCAL_BASE_IMAGE);
+}
+
+/** Environment every compose file is interpolated with. */
+export async function imageEnv(): Promise<Record<string, string>> {
+  return { BASE_IMAGE: await resolveBase(), SIDECAR_LAB_VERSION: VERSION };
+}
+
+/** Builds the catalogue images that a stack uses (or all of them); cached layers make a rebuild take seconds. */
+export async function buildFor(stack: Project | 'all', tools: string[] = []): Promise<void> {
+  const env = await imageEnv();
+  const cat = catalogue(env);
+  const known = await cat.serviceImages();
+  let services = Object.keys(known);
+  if (stack !== 'all') {
+    const wanted = new Set(Object.values(await stack.serviceImages()));
+    services = services.filter((s) => wanted.has(known[s]!) || tools.includes(s));
+  }
+  await bundleSidecars();
+  await step(`building ${services.length} image(s): ${services.join(', ')}`, () => cat.build(services));
+}

@@ -1,0 +1,99 @@
+// A small Prometheus registry: counters, gauges and histograms, rendered as text format 0.0.4.
+type Labels = Record<string, string>;
+
+const key = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+function fmtLabels(labels: Labels, extra: Labels = {}): string {
+  const all = { ...labels, ...extra };
+  const parts = Object.entries(all).map(([k, v]) => `${k}="${esc(v)}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+}
+
+interface Metric { render(): string[] }
+
+class Series {
+  protected readonly values = new Map<string, { labels: Labels; value: number }>();
+  protected entry(labels: Labels) {
+    const k = key(labels);
+    let e = this.values.get(k);
+    if (!e) this.values.set(k, (e = { labels, value: 0 }));
+    return e;
+  }
+  get(labels: Labels = {}): number {
+    return this.values.get(key(labels))?.value ?? 0;
+  }
+}
+
+export class Counter extends Series implements Metric {
+  constructor(readonly name: string, readonly help: string) { super(); }
+  inc(labels: Labels = {}, by = 1): void { this.entry(labels).value += by; }
+  render(): string[] {
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`,
+      ...[...this.values.values()].map((e) => `${this.name}${fmtLabels(e.labels)} ${e.value}`)];
+  }
+}
+
+export class Gauge extends Series implements Metric {
+  constructor(readonly name: string, readonly help: string, private readonly collect?: () => void) { super(); }
+  set(value: number, labels: Labels = {}): void { this.entry(labels).value = value; }
+  inc(labels: Labels = {}, by = 1): void { this.entry(labels).value += by; }
+  dec(labels: Labels = {}, by = 1): void { this.entry(labels).value -= by; }
+  /** Replaces every series, for info-style gauges such as a certificate's serial. */
+  reset(): void { this.values.clear(); }
+  render(): string[] {
+    this.collect?.();
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`,
+      ...[...this.values.values()].map((e) => `${this.name}${fmtLabels(e.labels)} ${e.value}`)];
+  }
+}
+
+export class Histogram implements Metric {
+  private readonly counts: number[];
+  private sum = 0;
+  private count = 0;
+  constructor(readonly name: string, readonly help: string, readonly buckets: number[]) {
+    this.counts = buckets.map(() => 0);
+  }
+  observe(value: number): void {
+    this.sum += value;
+    this.count++;
+    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) this.counts[i]!++;
+  }
+  render(): string[] {
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`,
+      ...this.buckets.map((b, i) => `${this.name}_bucket{le="${b}"} ${this.counts[i]}`),
+      `${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`];
+  }
+}
+
+export class Registry {
+  private readonly metrics: Metric[] = [];
+  /** prefix is the sidecar's metric namespace, e.g. tls_proxy. */
+  constructor(readonly prefix: string) {
+    const started = Date.now() / 1000;
+    this.gauge('process_start_time_seconds', 'Start time of the process since the Unix epoch, in seconds.').set(started);
+    this.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', function (this: Gauge) { this.set(process.memoryUsage.rss()); });
+  }
+  private add<M extends Metric>(m: M): M { this.metrics.push(m); return m; }
+  private full(name: string) { return name.startsWith('process_') ? name : `${this.prefix}_${name}`; }
+  counter(name: string, help: string) { return this.add(new Counter(this.full(name), help)); }
+  gauge(name: string, help: string, collect?: (this: Gauge) => void) {
+    const g: Gauge = new Gauge(this.full(name), help, collect && (() => collect.call(g)));
+    return this.add(g);
+  }
+  histogram(name: string, help: string, buckets: number[]) { return this.add(new Histogram(this.full(name), help, buckets)); }
+  render(): string {
+    return `${this.metrics.flatMap((m) => m.render()).join('\n')}\n`;
+  }
+}
+
+/** Parses Prometheus text into `name{labels}` -> value, for tests and scenario assertions. */
+export function parseMetrics(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}

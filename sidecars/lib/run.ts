@@ -1,0 +1,128 @@
+// The harness every sidecar's main.ts calls: --help, `healthcheck`, parameter parsing with
+// one-line errors, the admin server, JSON logs, SIGHUP reload and SIGTERM drain with a timeout.
+import type { Server } from 'node:http';
+import { probe, startAdmin, type Readiness } from './admin.js';
+import { helpText } from './docs.js';
+import { createLogger, type Level, type Logger } from './log.js';
+import { Registry } from './metrics.js';
+import { duration, oneOf, port, string, type Table, type Values } from './params.js';
+import { ConfigError, parse, type Spec } from './parse.js';
+
+/** Parameters every sidecar has; spread into each table so they are documented with it. */
+export function commonParams(adminPort: number) {
+  return {
+    adminPort: port({ default: adminPort, description: 'Port of the admin server (/healthz, /readyz, /metrics). The image HEALTHCHECK reads it from the env var.' }),
+    adminAddress: string({ default: '0.0.0.0', description: 'Address the admin server binds.' }),
+    logLevel: oneOf(['debug', 'info', 'warn', 'error'] as const, { default: 'info', description: 'Least severe level logged (JSON lines on stdout).' }),
+    drainTimeout: duration({ default: '10s', max: '10m', description: 'On SIGTERM, how long open work may finish before the sidecar exits anyway.' }),
+  };
+}
+type Common = ReturnType<typeof commonParams>;
+
+export interface Context<T extends Table> {
+  params: Values<T>;
+  log: Logger;
+  metrics: Registry;
+}
+
+export interface Running {
+  /** What /readyz answers. */
+  ready(): Readiness | Promise<Readiness>;
+  /** SIGHUP: reload whatever can be reloaded, keeping the last good state on failure. */
+  reload?(reason: string): Promise<unknown>;
+  /** SIGTERM: stop taking work and resolve when open work is done. */
+  drain(): Promise<void>;
+}
+
+export const VERSION = process.env.SIDECAR_LAB_VERSION ?? 'dev';
+
+export interface Exit { code: number; stderr?: string; stdout?: string }
+
+/** Handles the calls that end before the sidecar starts: --help, --version, healthcheck, bad input. */
+export async function preflight<T extends Table & Common>(spec: Spec<T>, argv: string[], env: NodeJS.ProcessEnv): Promise<{ exit: Exit } | { params: Values<T> }> {
+  if (argv.includes('--help') || argv.includes('-h')) return { exit: { code: 0, stdout: helpText(spec) } };
+  if (argv[0] === '--version') return { exit: { code: 0, stdout: `${spec.name} ${VERSION}\n` } };
+  if (argv[0] === 'healthcheck') {
+    // Only the admin port matters here; it comes from the env var, as the HEALTHCHECK has no flags.
+    const portVar = `${spec.prefix}_ADMIN_PORT`;
+    const p = env[portVar] ? Number(env[portVar]) : spec.params.adminPort.default!;
+    return { exit: { code: (await probe(p)) ? 0 : 1 } };
+  }
+  try {
+    return { params: parse(spec, argv, env) };
+  } catch (e) {
+    if (e instanceof ConfigError) return { exit: { code: 2, stderr: `${spec.name}: ${e.message}\n` } };
+    throw e;
+  }
+}
+
+export async function runSidecar<T extends Table & Common>(
+  spec: Spec<T>,
+  start: (ctx: Context<T>) => Promise<Running>,
+  argv = process.argv.slice(2),
+  env = process.env,
+): Promise<void> {
+  const pre = await preflight(spec, argv, env);
+  if ('exit' in pre) {
+    if (pre.exit.stdout) process.stdout.write(pre.exit.stdout);
+    if (pre.exit.stderr) process.stderr.write(pre.exit.stderr);
+    process.exit(pre.exit.code);
+  }
+  const { params } = pre;
+  const log = createLogger(spec.name, params.logLevel as Level);
+  const metrics = new Registry(spec.prefix.toLowerCase());
+  metrics.gauge('build_info', 'Always 1; labels carry the version.').set(1, { version: VERSION });
+  const readyGauge = metrics.gauge('ready', '1 when /readyz answers 200.');
+
+  let running: Running | undefined;
+  let draining = false;
+  let admin: Server;
+  try {
+    running = await start({ params, log, metrics });
+    admin = await startAdmin({
+      port: params.adminPort as number,
+      address: params.adminAddress as string,
+      registry: metrics,
+      readiness: async () => {
+        const r: Readiness = draining ? { ready: false, reason: 'draining' } : await running!.ready();
+        readyGauge.set(r.ready ? 1 : 0);
+        return r;
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`${spec.name}: cannot start: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  log.info('started', { version: VERSION, params: redacted(spec, params) });
+
+  process.on('SIGHUP', () => {
+    if (running?.reload && !draining) void running.reload('SIGHUP');
+  });
+  const drain = async (signal: string) => {
+    if (draining) {
+      log.warn('second signal: exiting without waiting', { signal });
+      process.exit(1);
+    }
+    draining = true;
+    const t0 = Date.now();
+    const limit = params.drainTimeout as number;
+    log.info('draining', { signal, timeoutMs: limit });
+    const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), limit).unref());
+    const outcome = await Promise.race([running!.drain().then(() => 'done' as const), timer]);
+    admin.close();
+    if (outcome === 'timeout') {
+      log.warn('drain timed out; exiting with work still open', { ms: Date.now() - t0 });
+      process.exit(1);
+    }
+    log.info('drained', { ms: Date.now() - t0 });
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void drain('SIGTERM'));
+  process.on('SIGINT', () => void drain('SIGINT'));
+}
+
+/** Parameters as logged at start: secrets show only whether they are set. */
+function redacted<T extends Table>(spec: Spec<T>, params: Values<T>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params as Record<string, unknown>).map(([k, v]) =>
+    [k, spec.params[k]!.kind === 'secret' ? (v === undefined ? 'unset' : 'set') : v]));
+}

@@ -1,0 +1,121 @@
+import { request, type Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { probe, startAdmin, type Readiness } from '../admin.js';
+import { parseMetrics, Registry } from '../metrics.js';
+
+interface Ctx { server: Server; port: number; registry: Registry; readiness: Readiness }
+
+const test = suite<Ctx>('admin', {} as Ctx);
+
+test.before(async (ctx) => {
+  ctx.registry = new Registry('demo');
+  ctx.registry.counter('hits_total', 'Hits.').inc({ path: '/x' }, 7);
+  ctx.readiness = { ready: true };
+  ctx.server = await startAdmin({ port: 0, address: '127.0.0.1', registry: ctx.registry, readiness: async () => ctx.readiness });
+  ctx.port = (ctx.server.address() as AddressInfo).port;
+});
+test.after(async (ctx) => {
+  ctx.server.closeAllConnections();
+  await new Promise((r) => ctx.server.close(r));
+});
+
+function call(port: number, method: string, path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent: false, timeout: 2000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('/healthz answers 200 ok, with or without a query string', async ({ port }) => {
+  const r = await call(port, 'GET', '/healthz');
+  assert.is(r.status, 200);
+  assert.is(r.body, 'ok\n');
+  const q = await call(port, 'GET', '/healthz?verbose=1');
+  assert.is(q.status, 200);
+  assert.is(q.body, 'ok\n');
+});
+
+test('HEAD /healthz answers 200 with no body', async ({ port }) => {
+  const r = await call(port, 'HEAD', '/healthz');
+  assert.is(r.status, 200);
+  assert.is(r.body, '');
+});
+
+test('/readyz answers 200 when ready and 503 with the reason when not', async (ctx) => {
+  ctx.readiness = { ready: true };
+  const ok = await call(ctx.port, 'GET', '/readyz');
+  assert.equal([ok.status, ok.body], [200, 'ready\n']);
+  ctx.readiness = { ready: false, reason: 'upstream 127.0.0.1:8080: ECONNREFUSED' };
+  const r = await call(ctx.port, 'GET', '/readyz');
+  assert.is(r.status, 503);
+  assert.is(r.body, 'not ready: upstream 127.0.0.1:8080: ECONNREFUSED\n');
+  ctx.readiness = { ready: false };
+  assert.is((await call(ctx.port, 'GET', '/readyz')).body, 'not ready: starting\n');
+  ctx.readiness = { ready: true };
+});
+
+test('/metrics answers the registry in Prometheus text format 0.0.4', async ({ port }) => {
+  const r = await call(port, 'GET', '/metrics');
+  assert.is(r.status, 200);
+  assert.is(r.headers['content-type'], 'text/plain; version=0.0.4');
+  assert.ok(r.body.includes('# TYPE demo_hits_total counter\n'));
+  assert.is(parseMetrics(r.body).get('demo_hits_total{path="/x"}'), 7);
+});
+
+test('methods other than GET and HEAD get 405 with an Allow header', async ({ port }) => {
+  for (const method of ['POST', 'PUT', 'DELETE']) {
+    const r = await call(port, method, '/healthz');
+    assert.is(r.status, 405, method);
+    assert.is(r.headers.allow, 'GET, HEAD');
+    assert.is(r.body, 'method not allowed\n');
+  }
+});
+
+test('an unknown path gets 404 naming the paths that exist', async ({ port }) => {
+  const r = await call(port, 'GET', '/status');
+  assert.is(r.status, 404);
+  assert.is(r.body, 'not found: try /healthz, /readyz or /metrics\n');
+});
+
+test('probe is true for a 200 and false for a 503 or a port nobody listens on', async (ctx) => {
+  assert.is(await probe(ctx.port), true);
+  ctx.readiness = { ready: false, reason: 'x' };
+  assert.is(await probe(ctx.port, '/readyz'), false);
+  ctx.readiness = { ready: true };
+  assert.is(await probe(ctx.port, '/readyz'), true);
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const closedPort = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  assert.is(await probe(closedPort), false);
+});
+
+test('probe gives up with false when the port accepts but never answers', async () => {
+  const silent = createServer((sock) => { sock.resume(); /* read, never answer */ });
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const t0 = Date.now();
+  try {
+    assert.is(await probe((silent.address() as AddressInfo).port, '/healthz', 200), false);
+    assert.ok(Date.now() - t0 < 1500, 'the timeout bounds the probe');
+  } finally {
+    await new Promise((r) => silent.close(r));
+  }
+});
+
+test('startAdmin rejects when the port is taken', async ({ port }) => {
+  try {
+    await startAdmin({ port, address: '127.0.0.1', registry: new Registry('x'), readiness: () => ({ ready: true }) });
+    assert.unreachable('should throw');
+  } catch (e) {
+    assert.is((e as NodeJS.ErrnoException).code, 'EADDRINUSE');
+  }
+});
+
+test.run();

@@ -1,0 +1,79 @@
+import type { Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startAdmin } from '../admin.js';
+import { helpText } from '../docs.js';
+import { Registry } from '../metrics.js';
+import { port, string } from '../params.js';
+import type { Spec } from '../parse.js';
+import { commonParams, preflight, VERSION } from '../run.js';
+
+const params = {
+  upstreamPort: port({ default: 8080, description: 'App port.' }),
+  greeting: string({ required: true, description: 'What to say.' }),
+  ...commonParams(9999),
+};
+const spec: Spec<typeof params> = { name: 'demo', prefix: 'DEMO', summary: 'says hello.', params };
+
+async function unusedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const p = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return p;
+}
+
+const test = suite('preflight');
+
+test('--help anywhere in argv exits 0 with the table-driven help on stdout and nothing on stderr', async () => {
+  for (const argv of [['--help'], ['--upstream-port', '70000', '--help'], ['-h']]) {
+    const r = await preflight(spec, argv, { DEMO_BOGUS: 'x' });
+    assert.equal(r, { exit: { code: 0, stdout: helpText(spec) } }, argv.join(' '));
+  }
+});
+
+test('--version exits 0 printing the name and version', async () => {
+  assert.equal(await preflight(spec, ['--version'], {}), { exit: { code: 0, stdout: `demo ${VERSION}\n` } });
+});
+
+test('good input yields the typed parameters, common ones included with their defaults', async () => {
+  const r = await preflight(spec, ['--greeting', 'hi'], { DEMO_UPSTREAM_PORT: '9000' });
+  assert.equal(r, { params: { upstreamPort: 9000, greeting: 'hi', adminPort: 9999, adminAddress: '0.0.0.0', logLevel: 'info', drainTimeout: 10_000 } });
+});
+
+test('a bad parameter exits 2 with exactly one stderr line, prefixed by the sidecar name', async () => {
+  const cases: [string[], NodeJS.ProcessEnv, string][] = [
+    [['--greeting', 'hi', '--admin-port', '70000'], {}, 'demo: invalid --admin-port (DEMO_ADMIN_PORT): "70000" is not a port (1-65535)\n'],
+    [['--greeting', 'hi'], { DEMO_LOG_LEVEL: 'verbose' }, 'demo: invalid --log-level (DEMO_LOG_LEVEL): "verbose" is not one of debug|info|warn|error\n'],
+    [['--greeting', 'hi', '--drain-timeout', '11m'], {}, 'demo: invalid --drain-timeout (DEMO_DRAIN_TIMEOUT): 11m is out of range (0s-10m)\n'],
+    [[], {}, 'demo: required parameter: --greeting or DEMO_GREETING must be specified\n'],
+    [['--greeting', 'hi'], { DEMO_GREETNG: 'hi' }, 'demo: unknown environment variable: DEMO_GREETNG is not a parameter of demo (see --help)\n'],
+  ];
+  for (const [argv, env, stderr] of cases) {
+    const r = await preflight(spec, argv, env);
+    assert.equal(r, { exit: { code: 2, stderr } });
+    assert.is(stderr.split('\n').length, 2, 'one line');
+  }
+});
+
+test('healthcheck exits 0 when the admin port from PREFIX_ADMIN_PORT answers /healthz, and 1 when nothing does', async () => {
+  const admin: Server = await startAdmin({ port: 0, address: '127.0.0.1', registry: new Registry('demo'), readiness: () => ({ ready: true }) });
+  try {
+    const live = (admin.address() as AddressInfo).port;
+    assert.equal(await preflight(spec, ['healthcheck'], { DEMO_ADMIN_PORT: String(live) }), { exit: { code: 0 } });
+  } finally {
+    await new Promise((r) => admin.close(r));
+  }
+  assert.equal(await preflight(spec, ['healthcheck'], { DEMO_ADMIN_PORT: String(await unusedPort()) }), { exit: { code: 1 } });
+});
+
+test('commonParams documents the admin port default it is given and caps the drain timeout at 10m', () => {
+  const c = commonParams(9901);
+  assert.is(c.adminPort.default, 9901);
+  assert.is(c.drainTimeout.default, 10_000);
+  assert.is(c.drainTimeout.parse('10m'), 600_000);
+  assert.equal(c.logLevel.values, ['debug', 'info', 'warn', 'error']);
+});
+
+test.run();

@@ -1,0 +1,178 @@
+// Test fixtures for the tls-proxy: a throwaway PKI made with the openssl CLI, free loopback ports,
+// a plain HTTP upstream, a started proxy and small HTTPS/TLS client helpers.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { Agent, request as httpsRequest } from 'node:https';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { createLogger } from '../../lib/log.js';
+import { Registry } from '../../lib/metrics.js';
+import { parse } from '../../lib/parse.js';
+import type { Values } from '../../lib/params.js';
+import { spec, type params as table } from '../src/params.js';
+import { startProxy } from '../src/server.js';
+
+const openssl = (cwd: string, args: string[]) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+export interface Issued { cert: string; key: string; serial: string }
+
+export interface Pki {
+  dir: string;
+  caFile: string;
+  ca: Buffer;
+  /** Issues a server certificate for localhost and 127.0.0.1, signed by the CA, with the given hex serial. */
+  issue(name: string, serial: string): Issued;
+  cleanup(): void;
+}
+
+/** A fresh CA (EC P-256) in a new temp dir. */
+export function makePki(): Pki {
+  const dir = mkdtempSync(join(tmpdir(), 'tls-proxy-test-'));
+  openssl(dir, ['req', '-x509', ...EC, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=sidecar-lab test CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  writeFileSync(join(dir, 'server.ext'), [
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature',
+    'extendedKeyUsage=serverAuth',
+    '',
+  ].join('\n'));
+  const caFile = join(dir, 'ca.crt');
+  return {
+    dir, caFile, ca: readFileSync(caFile),
+    issue(name, serial) {
+      const key = join(dir, `${name}.key`), csr = join(dir, `${name}.csr`), cert = join(dir, `${name}.crt`);
+      openssl(dir, ['req', '-new', ...EC, '-keyout', key, '-out', csr, '-subj', '/CN=localhost']);
+      openssl(dir, ['x509', '-req', '-in', csr, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', `0x${serial}`,
+        '-days', '1', '-out', cert, '-extfile', 'server.ext']);
+      return { cert, key, serial: serial.toUpperCase() };
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Replaces a file the way a cert manager does: write a temp file in the same directory, then rename over. */
+export function replaceFile(target: string, content: Buffer | string): void {
+  const tmp = `${target}.tmp-${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, target);
+}
+
+/** A loopback port that was free a moment ago: listen on 0, read the port, close. */
+export async function freePort(): Promise<number> {
+  const s = createNetServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+export interface Upstream {
+  port: number;
+  server: HttpServer;
+  /** Headers of every request the upstream received, in order. */
+  seen: IncomingMessage['headers'][];
+  close(): Promise<void>;
+}
+
+/** A plain HTTP app on 127.0.0.1; the default handler answers `hello from upstream <path>`. */
+export async function startUpstream(handler?: (req: IncomingMessage, res: ServerResponse) => void): Promise<Upstream> {
+  const seen: IncomingMessage['headers'][] = [];
+  const server = createHttpServer((req, res) => {
+    seen.push(req.headers);
+    if (handler) return handler(req, res);
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`hello from upstream ${req.url}`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port, server, seen,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+export type ProxyParams = Values<typeof table>;
+
+/** Proxy parameters through the real parser, from flags; the listen and admin ports are picked free. */
+export async function proxyParams(cert: Issued, upstreamPort: number, extra: string[] = []): Promise<ProxyParams> {
+  return parse(spec, [
+    '--cert-file', cert.cert, '--key-file', cert.key,
+    '--upstream-port', String(upstreamPort), '--upstream-host', '127.0.0.1',
+    '--listen-port', String(await freePort()), '--listen-address', '127.0.0.1',
+    '--admin-port', String(await freePort()), '--admin-address', '127.0.0.1',
+    // Only file-system events trigger a reload unless a test asks for polling.
+    '--reload-interval', '1h',
+    ...extra,
+  ], {});
+}
+
+export type Proxy = Awaited<ReturnType<typeof startProxy>> & { metrics: Registry; logs: string[]; params: ProxyParams };
+
+/** Starts the proxy with a fresh registry; log lines are kept (not printed) for assertions. */
+export async function startTestProxy(params: ProxyParams): Promise<Proxy> {
+  const logs: string[] = [];
+  const metrics = new Registry('tls_proxy');
+  const running = await startProxy({ params, metrics, log: createLogger('tls-proxy', 'debug', (l) => logs.push(l)) });
+  return Object.assign(running, { metrics, logs, params });
+}
+
+export interface Reply { status: number; headers: IncomingMessage['headers']; body: string; serial: string; socket: TLSSocket }
+
+/** One HTTPS request to 127.0.0.1:port, verified against the test CA with servername localhost. */
+export function httpsGet(port: number, ca: Buffer, path = '/', o: { agent?: Agent; headers?: Record<string, string> } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({
+      host: '127.0.0.1', port, path, servername: 'localhost', ca, rejectUnauthorized: true,
+      agent: o.agent ?? false, headers: o.headers,
+    }, (res) => {
+      // Read now: a keep-alive agent takes the socket back when the response ends.
+      const socket = res.socket as TLSSocket;
+      const serial = socket.getPeerCertificate().serialNumber;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString(), serial, socket });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Opens a TLS connection; resolves with the socket once the handshake is done, or rejects with its error. */
+export function tlsOpen(port: number, o: ConnectionOptions): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({ host: '127.0.0.1', port, ...o });
+    s.once('secureConnect', () => resolve(s));
+    s.once('error', (e) => { s.destroy(); reject(e); });
+  });
+}
+
+/** The serial a fresh TLS connection is served (certificate verified against the CA). */
+export async function servedSerial(port: number, ca: Buffer): Promise<string> {
+  const s = await tlsOpen(port, { ca, servername: 'localhost', rejectUnauthorized: true });
+  const serial = s.getPeerCertificate().serialNumber;
+  s.destroy();
+  return serial;
+}
+
+/** Polls until check() returns true, or fails with what it was waiting for. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 3000, everyMs = 20): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Fails with what it was waiting for when the promise does not settle within ms, so a broken feature cannot hang the suite. */
+export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms}ms`)), ms); });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}

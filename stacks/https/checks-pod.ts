@@ -1,0 +1,98 @@
+// Checks 4-7: the pod. Shared namespaces, start/stop order, and what survives a crash or restart.
+import { readlinkSync } from 'node:fs';
+import { $ } from 'zx';
+import { eventually, expect, type Check } from '../../scripts/lib/check.js';
+import * as docker from '../../scripts/lib/docker.js';
+import type { StackContext } from '../../scripts/lib/lifecycle.js';
+import { httpsGet } from '../../scripts/lib/tls-client.js';
+import { caPem, get } from './support.js';
+
+type C = Check<StackContext>;
+
+export const sharedNamespaces: C = {
+  name: 'the sidecar and the app share one network namespace and one PID namespace, the pod’s',
+  async run(ctx) {
+    const ns = async (service: string) => {
+      const id = await ctx.project.id(service);
+      return docker.exec(id, ['readlink', '/proc/self/ns/net', '/proc/self/ns/pid']);
+    };
+    const [pod, side, app] = await Promise.all([ns('pod'), ns('tls-proxy'), ns('app')]);
+    expect.equal(side, pod, 'tls-proxy namespaces (net, pid) against the pod’s');
+    expect.equal(app, pod, 'app namespaces (net, pid) against the pod’s');
+    const host = `${readlinkSync('/proc/self/ns/net')}\n${readlinkSync('/proc/self/ns/pid')}`;
+    expect.ok(side.split('\n')[0] !== host.split('\n')[0], 'the pod has its own network namespace, not the host’s', `not ${host.split('\n')[0]}`, side.split('\n')[0]);
+  },
+};
+
+const first = (evs: docker.DockerEvent[], service: string, status: RegExp) => evs.find((e) => e.service === service && status.test(e.status));
+const timeline = (evs: docker.DockerEvent[], t0: number) =>
+  evs.filter((e) => /^(start|die|kill|health_status: healthy)$/.test(e.status)).map((e) => `+${Math.round(e.time - t0)} ms  ${e.service}  ${e.status}`).join('\n');
+
+export const startStopOrder: C = {
+  name: 'the sidecar is healthy before the app starts, and on down the app stops before the sidecar (docker event timeline)',
+  async run(ctx) {
+    const up = await docker.events(ctx.project.name, ctx.upAt, Date.now());
+    const healthy = first(up, 'tls-proxy', /^health_status: healthy$/), appStart = first(up, 'app', /^start$/);
+    expect.ok(Boolean(healthy && appStart && healthy.time < appStart.time), 'tls-proxy healthy before app start',
+      'tls-proxy "health_status: healthy" earlier than app "start"', timeline(up, ctx.upAt));
+
+    const t0 = Date.now();
+    await ctx.project.down();
+    const down = await docker.events(ctx.project.name, t0, Date.now());
+    const appDie = first(down, 'app', /^die$/), sideKill = first(down, 'tls-proxy', /^kill$/), sideDie = first(down, 'tls-proxy', /^die$/);
+    expect.ok(Boolean(appDie && sideKill && sideDie && appDie.time < sideKill.time), 'app stopped before the sidecar was signalled',
+      'app "die" earlier than tls-proxy "kill"', timeline(down, t0));
+    // Bring the stack back for the checks that follow.
+    await ctx.project.up();
+  },
+};
+
+/** SIGKILL the sidecar's main process from inside its own container: a crash, so the restart policy applies. */
+const KILL_SIDECAR = `const fs = require('fs');
+for (const p of fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d) && +d !== process.pid)) {
+  try {
+    const cmd = fs.readFileSync('/proc/' + p + '/cmdline', 'utf8').split('\\0');
+    if (cmd[1] === '/opt/sidecar/main.mjs' && cmd[2] !== 'healthcheck') process.kill(+p, 'SIGKILL');
+  } catch {}
+}`;
+
+export const sidecarCrash: C = {
+  name: 'SIGKILL to the sidecar leaves the app’s process untouched (same PID and start time), and HTTPS works again within 5 s',
+  async run(ctx) {
+    const [sideId, appId] = [await ctx.project.id('tls-proxy'), await ctx.project.id('app')];
+    const [side0, app0] = [await docker.state(sideId), await docker.state(appId)];
+    await docker.execDetached(sideId, ['node', '-e', KILL_SIDECAR]);
+    const t0 = Date.now();
+    const r = await eventually(() => get(ctx, '/after-crash'), { within: 5000 });
+    const ms = Date.now() - t0;
+    expect.equal(r.status, 200, `HTTPS after the sidecar crash (answered after ${ms} ms)`);
+    const [side1, app1] = [await docker.state(sideId), await docker.state(appId)];
+    expect.ok(side1.restartCount > side0.restartCount, 'the sidecar really died and was restarted by its restart policy', `restart count > ${side0.restartCount}`, side1.restartCount);
+    expect.equal({ pid: app1.pid, startedAt: app1.startedAt }, { pid: app0.pid, startedAt: app0.startedAt }, 'the app’s PID and start time');
+  },
+};
+
+export const appRestart: C = {
+  name: 'docker restart of the app leaves the sidecar working and HTTPS back within 5 s; the naive layout (sidecar joined to the app) loses its network',
+  async run(ctx) {
+    const [sideId, appId] = [await ctx.project.id('tls-proxy'), await ctx.project.id('app')];
+    const side0 = await docker.state(sideId);
+    await $`docker restart -t 2 ${appId}`.quiet();
+    const t0 = Date.now();
+    const r = await eventually(() => get(ctx, '/after-app-restart'), { within: 5000 });
+    expect.equal(r.status, 200, `HTTPS after docker restart of the app (answered after ${Date.now() - t0} ms)`);
+    expect.equal((await docker.state(sideId)).pid, side0.pid, 'the sidecar’s PID (untouched by the app restart)');
+
+    // The lesson: the same restart breaks the naive layout for good.
+    const naive = await ctx.sideProject('compose.naive.yaml', 'naive');
+    const url = `https://${await naive.port('app', 8443)}/naive`;
+    expect.equal((await httpsGet(url, { ca: caPem(ctx) })).status, 200, 'the naive layout serves HTTPS before the restart');
+    const [nApp, nSide] = [await naive.id('app'), await naive.id('tls-proxy')];
+    await $`docker restart -t 2 ${nApp}`.quiet();
+    await new Promise((res) => setTimeout(res, 5000));
+    const after = await httpsGet(url, { ca: caPem(ctx) }).then((x) => `HTTP ${x.status}`, (e: Error) => `error: ${e.message}`);
+    expect.match(after, /^error/, 'HTTPS through the naive layout 5 s after the app restart');
+    const [appNs, sideNs] = [await docker.exec(nApp, ['readlink', '/proc/self/ns/net']), await docker.exec(nSide, ['readlink', '/proc/self/ns/net'])];
+    expect.ok(appNs !== sideNs, 'the naive sidecar is left in the old network namespace', `different from the app’s ${appNs}`, sideNs);
+  },
+};
