@@ -7,7 +7,8 @@ export interface Response { status: number; headers: Record<string, string | str
 
 export function httpsGet(url: string, o: { ca: Buffer; agent?: Agent; timeoutMs?: number }): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { ca: o.ca, agent: o.agent, servername: 'localhost', timeout: o.timeoutMs ?? 3000 }, (res) => {
+    // No agent given means a new connection: Node 20's global agent would reuse a pooled one.
+    const req = request(url, { ca: o.ca, agent: o.agent ?? false, servername: 'localhost', timeout: o.timeoutMs ?? 3000 }, (res) => {
       // Read the socket now: by 'end' a keep-alive socket may already be back in the agent's pool.
       const socket = res.socket as TLSSocket;
       const serial = (socket.getPeerCertificate() as PeerCertificate).serialNumber?.toUpperCase() ?? '';

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ROOT } from '../../scripts/lib/config.js';
+import { loadScenario, stackNames } from '../../scripts/lib/lifecycle.js';
+
+const readme = suite('stack READMEs');
+
+/** The `✔ N. name` lines of a README's "Expected result" section. */
+function expectedLines(stack: string): string[] {
+  const text = readFileSync(join(ROOT, 'stacks', stack, 'README.md'), 'utf8');
+  const section = text.split(/^## /m).find((s) => s.startsWith('Expected result')) ?? '';
+  return [...section.matchAll(/^\s*✔ \d+\. (.+)$/gm)].map((m) => m[1]!.trim());
+}
+
+readme('there is at least one stack with a scenario', () => {
+  assert.ok(stackNames().length >= 1, 'no stacks/<name>/scenario.ts found');
+});
+
+for (const stack of stackNames()) {
+  readme(`the ${stack} README lists exactly the checks its scenario asserts, in order`, async () => {
+    const checks = (await loadScenario(stack)).checks.map((c) => c.name);
+    assert.ok(checks.length > 0, `${stack} has no checks`);
+    assert.equal(expectedLines(stack), checks);
+  });
+}
+
+readme.run();
