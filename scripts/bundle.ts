@@ -2,4 +2,4 @@
 import { bundleSidecars, sidecarNames } from './lib/bundle.js';
 
 await bundleSidecars();
-console.log(`bundled ${sidecarNames().length} sidecar(s): ${sidecarNames().join(', ')}`);
+console.error(`bundled ${sidecarNames().length} sidecar(s): ${sidecarNames().join(', ')}`);

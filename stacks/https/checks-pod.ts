@@ -5,12 +5,13 @@ import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { httpsGet } from '../../scripts/lib/tls-client.js';
+import { VERSION } from '../../scripts/lib/config.js';
 import { caPem, get } from './support.js';
 
 type C = Check<StackContext>;
 
 export const sharedNamespaces: C = {
-  name: 'the sidecar and the app share one network namespace and one PID namespace, the pod’s',
+  name: 'the sidecar and the app share one network namespace and one PID namespace, the pod’s, whose PID 1 reaps orphaned zombies',
   async run(ctx) {
     const ns = async (service: string) => {
       const id = await ctx.project.id(service);
@@ -21,6 +22,20 @@ export const sharedNamespaces: C = {
     expect.equal(app, pod, 'app namespaces (net, pid) against the pod’s');
     const host = `${readlinkSync('/proc/self/ns/net')}\n${readlinkSync('/proc/self/ns/pid')}`;
     expect.ok(side.split('\n')[0] !== host.split('\n')[0], 'the pod has its own network namespace, not the host’s', `not ${host.split('\n')[0]}`, side.split('\n')[0]);
+
+    // An orphan exits inside the pod's PID namespace: the pod's PID 1 (catatonit) must reap it.
+    // Control: the same orphan under a PID 1 that does not reap (plain sleep) stays a zombie.
+    const orphan = ['sh', '-c', '(sleep 1 &); sleep 2.5; ps -eo stat=,comm= | grep -c "^Z" || true'];
+    const toolbox = `sidecar-lab/toolbox:${VERSION}`;
+    const inPod = await docker.runOnce(['--pid', `container:${await ctx.project.id('pod')}`, '--network', 'none', toolbox, ...orphan]);
+    expect.equal(inPod.stdout.trim(), '0', 'zombies left in the pod 1.5 s after an orphan exits');
+    const sleeper = (await $`docker run -d --network none --entrypoint sleep ${toolbox} 60`.quiet()).stdout.trim();
+    try {
+      const control = await docker.runOnce(['--pid', `container:${sleeper}`, '--network', 'none', toolbox, ...orphan]);
+      expect.equal(control.stdout.trim(), '1', 'zombies left under a PID 1 that does not reap (control)');
+    } finally {
+      await $`docker rm -f ${sleeper}`.quiet().nothrow();
+    }
   },
 };
 
