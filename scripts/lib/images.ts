@@ -10,9 +10,20 @@ const exists = async (image: string) => (await $`docker image inspect ${image}`.
 
 let resolved: string | undefined;
 
+/** Fails with a pointer to the doctor when there is no Docker engine or Compose v2 to talk to. */
+export async function requireDocker(): Promise<void> {
+  const engine = await $`docker info --format ${'{{.ServerVersion}}'}`.quiet().nothrow().timeout('20s');
+  const compose = engine.exitCode === 0 ? await $`docker compose version --short`.quiet().nothrow() : undefined;
+  if (engine.exitCode !== 0 || compose?.exitCode !== 0) {
+    const what = engine.exitCode !== 0 ? 'no Docker engine answers' : 'Docker Compose v2 is missing';
+    throw new Error(`${what}: run 'npm run doctor' for the remedy (nothing is installed for you)`);
+  }
+}
+
 /** The base every image derives from: BASE_IMAGE if present or pullable, else the local build. */
 export async function resolveBase(): Promise<string> {
   if (resolved) return resolved;
+  await requireDocker();
   if (await exists(BASE_IMAGE)) return (resolved = BASE_IMAGE);
   const pulled = await $`docker pull ${BASE_IMAGE}`.quiet().nothrow().timeout('60s');
   if (pulled.exitCode === 0) return (resolved = BASE_IMAGE);

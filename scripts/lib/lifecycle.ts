@@ -52,9 +52,16 @@ interface Run { ctx: StackContext; projects: Project[] }
 async function newRun(stack: string, sc: Scenario): Promise<Run> {
   const name = `sl-${stack}-${randomBytes(3).toString('hex')}`;
   const state = join(STATE_DIR, name);
-  mkdirSync(state, { recursive: true });
   const dir = join(ROOT, 'stacks', stack);
-  const env = { ...(await imageEnv()), ...(await sc.prepare?.(state)) };
+  const images = await imageEnv();
+  mkdirSync(state, { recursive: true });
+  let env: Record<string, string>;
+  try {
+    env = { ...images, ...(await sc.prepare?.(state)) };
+  } catch (e) {
+    rmSync(state, { recursive: true, force: true });
+    throw e;
+  }
   const projects: Project[] = [];
   const project = new Project({ project: name, cwd: dir, files: sc.files ?? ['compose.yaml'], env });
   projects.push(project);
