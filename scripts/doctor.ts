@@ -3,6 +3,7 @@
 import { $ } from 'zx';
 import { BASE_IMAGE, LOCAL_BASE_IMAGE } from './lib/config.js';
 
+/** optional: only some checks need it; a miss is a warning (!) and does not fail the doctor. */
 interface Finding { ok: boolean; what: string; detail: string; remedy?: string; optional?: boolean }
 const run = async (cmd: string[]) => {
   const r = await $`${cmd}`.quiet().nothrow().timeout('15s');
@@ -32,13 +33,18 @@ if (engine.ok) {
   const deboot = await run(['sh', '-c', 'command -v debootstrap']);
   const ok = base.ok || local.ok || deboot.ok;
   const detail = base.ok ? `${BASE_IMAGE} present` : local.ok ? `${LOCAL_BASE_IMAGE} present (local debootstrap build)` : deboot.ok ? `will be built with debootstrap on first use (unless ${BASE_IMAGE} can be pulled)` : `${BASE_IMAGE} absent, no debootstrap`;
-  findings.push({ ok, what: 'base image', detail, remedy: `docker pull ${BASE_IMAGE}, or ${BOOTSTRAP}`, optional: !ok });
+  findings.push({ ok, what: 'base image', detail, remedy: `docker pull ${BASE_IMAGE}, or ${BOOTSTRAP}` });
 }
 
+// Optional: the topz stack's page check drives the host's Debian chromium with playwright-core.
+const chromium = await run(['/usr/bin/chromium', '--version']);
+findings.push({ ok: chromium.ok, what: 'chromium (headless browser for the topz page check)', detail: chromium.ok ? chromium.out.split('\n').pop() ?? '' : 'missing: only the topz stack’s page check needs it',
+  remedy: 'as root: apt-get install -y chromium   (Debian’s package; .ci/run installs it when missing)', optional: true });
+
 for (const f of findings) {
-  console.log(`${f.ok ? '✔' : '✘'} ${f.what}: ${f.detail}`);
+  console.log(`${f.ok ? '✔' : f.optional ? '!' : '✘'} ${f.what}: ${f.detail}`);
   if (!f.ok && f.remedy) console.log(`    remedy: ${f.remedy}`);
 }
-const bad = findings.filter((f) => !f.ok).length;
+const bad = findings.filter((f) => !f.ok && !f.optional).length;
 console.log(bad ? `\n${bad} problem(s): fix them and run 'npm run doctor' again.` : '\nready: try npm run stack:https');
 process.exitCode = bad ? 1 : 0;

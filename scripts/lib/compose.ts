@@ -48,8 +48,10 @@ export class Project {
 
   get name() { return this.o.project; }
 
-  up(timeoutS = 120) {
-    return wrap('up', dc.upAll(this.opts({ commandOptions: ['--wait', ['--wait-timeout', String(timeoutS)], '--remove-orphans'] })));
+  /** wait: false starts the containers without waiting for health (for services whose health checks are off). */
+  up(timeoutS = 120, { wait = true } = {}) {
+    const waiting = wait ? ['--wait', ['--wait-timeout', String(timeoutS)]] : [];
+    return wrap('up', dc.upAll(this.opts({ commandOptions: [...waiting, '--remove-orphans'] })));
   }
   down() {
     return wrap('down', dc.downAll(this.opts({ commandOptions: ['--volumes', '--remove-orphans', ['--timeout', '10']] })));

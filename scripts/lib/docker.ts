@@ -33,15 +33,6 @@ export async function networks(id: string): Promise<string[]> {
 
 export interface DockerEvent { status: string; service: string; time: number }
 
-/** Container events of a compose project between two times (ms since epoch), oldest first. */
-export async function events(project: string, sinceMs: number, untilMs: number): Promise<DockerEvent[]> {
-  const out = await $`docker events --since ${(sinceMs / 1000).toFixed(3)} --until ${(untilMs / 1000).toFixed(3)} --filter type=container --filter ${`label=com.docker.compose.project=${project}`} --format ${'{{json .}}'}`.quiet();
-  return out.stdout.split('\n').filter(Boolean).map((line) => {
-    const e = JSON.parse(line) as { status: string; timeNano: number; Actor: { Attributes: Record<string, string> } };
-    return { status: e.status, service: e.Actor.Attributes['com.docker.compose.service'] ?? '?', time: e.timeNano / 1e6 };
-  });
-}
-
 /** Runs a one-shot container and resolves with its exit code and output; never throws on a non-zero exit. */
 export async function runOnce(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const r = await $`docker run --rm ${args}`.quiet().nothrow();

@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { attach, type Attached } from './attach.js';
 import { runChecks, type Check, type CheckResult } from './check.js';
+import type { DockerEvent } from './docker.js';
+import { recordEvents, type EventRecorder } from './events.js';
 import { Project } from './compose.js';
 import { ROOT, STATE_DIR } from './config.js';
 import { buildFor, imageEnv } from './images.js';
@@ -19,8 +22,11 @@ export interface StackContext {
   env: Record<string, string>;
   /** When `up` began (ms since epoch): the start of this run's event timeline. */
   upAt: number;
-  /** Brings up another compose file of this stack as its own project, torn down with the run. */
-  sideProject(file: string, label: string): Promise<Project>;
+  /** The project's container events (create, start, kill, die, stop, health_status) since before `up`. */
+  events(): DockerEvent[];
+  /** Brings up another compose file of this stack as its own project, torn down with the run.
+   * `where` points it at another directory's files (e.g. another stack with an attach override) and adds env. */
+  sideProject(file: string | string[], label: string, where?: { dir?: string; env?: Record<string, string> }): Promise<Project>;
 }
 
 export interface Description { urls: Record<string, string>; files?: Record<string, string>; hints?: string[] }
@@ -47,9 +53,9 @@ export async function loadScenario(stack: string): Promise<Scenario> {
   return (await import(pathToFileURL(join(ROOT, 'dist', 'stacks', stack, 'scenario.js')).href)).default as Scenario;
 }
 
-interface Run { ctx: StackContext; projects: Project[] }
+interface Run { ctx: StackContext; projects: Project[]; attached?: Attached; recorder?: EventRecorder }
 
-async function newRun(stack: string, sc: Scenario): Promise<Run> {
+async function newRun(stack: string, sc: Scenario, withSidecars: string[] = []): Promise<Run> {
   const name = `sl-${stack}-${randomBytes(3).toString('hex')}`;
   const state = join(STATE_DIR, name);
   const dir = join(ROOT, 'stacks', stack);
@@ -63,20 +69,24 @@ async function newRun(stack: string, sc: Scenario): Promise<Run> {
     throw e;
   }
   const projects: Project[] = [];
-  const project = new Project({ project: name, cwd: dir, files: sc.files ?? ['compose.yaml'], env });
+  const run = { projects } as Run;
+  // --with: the stack's own files plus a generated override that attaches the sidecars to its pod.
+  const attached = withSidecars.length ? await attach(withSidecars, { stack, files: sc.files ?? ['compose.yaml'], state }) : undefined;
+  const files = [...(sc.files ?? ['compose.yaml']), ...(attached ? [attached.file] : [])];
+  const project = new Project({ project: name, cwd: dir, files, env });
   projects.push(project);
   const ctx: StackContext = {
-    stack, dir, state, project, env, upAt: 0,
-    async sideProject(file, label) {
-      const p = new Project({ project: `${name}-${label}`, cwd: dir, files: [file], env });
+    stack, dir, state, project, env, upAt: 0, events: () => run.recorder?.events() ?? [],
+    async sideProject(file, label, where = {}) {
+      const p = new Project({ project: `${name}-${label}`, cwd: where.dir ?? dir, files: ([] as string[]).concat(file), env: { ...env, ...where.env } });
       projects.push(p);
       await p.up();
       return p;
     },
   };
   // `down` replays this env, so compose interpolates the files exactly as `up` did.
-  writeFileSync(join(state, 'run.json'), JSON.stringify({ stack, project: name, created: new Date().toISOString(), env }, null, 2));
-  return { ctx, projects };
+  writeFileSync(join(state, 'run.json'), JSON.stringify({ stack, project: name, created: new Date().toISOString(), env, files }, null, 2));
+  return Object.assign(run, { ctx, attached });
 }
 
 const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
@@ -92,13 +102,14 @@ async function teardown(run: Run): Promise<void> {
   for (const p of [...run.projects].reverse()) {
     await p.down().catch((e: Error) => console.log(`teardown of ${p.name} failed: ${e.message}`));
   }
+  await run.recorder?.stop();
   rmSync(run.ctx.state, { recursive: true, force: true });
 }
 
 /** Runs teardown once, from the normal path or from Ctrl-C, whichever comes first. */
 function guard(run: Run, keep: boolean): () => Promise<void> {
   let once: Promise<void> | undefined;
-  const down = () => (once ??= keep ? Promise.resolve(console.log(`--keep: ${run.ctx.project.name} is still up; remove it with: npm run stack:${run.ctx.stack} -- down`)) : step(`tearing down ${run.ctx.project.name}`, () => teardown(run)));
+  const down = () => (once ??= keep ? Promise.resolve(console.log(`--keep: ${run.ctx.project.name} is still up; remove it with: npm run stack:${run.ctx.stack} -- down`)).then(() => run.recorder?.stop()) : step(`tearing down ${run.ctx.project.name}`, () => teardown(run)));
   const onSignal = (signal: NodeJS.Signals) => {
     console.log(`\n${signal}: tearing down before exit`);
     void down().finally(() => process.exit(130));
@@ -121,18 +132,19 @@ function guard(run: Run, keep: boolean): () => Promise<void> {
   };
 }
 
-export async function testStack(stack: string, { keep = false } = {}): Promise<CheckResult[]> {
+export async function testStack(stack: string, { keep = false, with: withSidecars = [] as string[] } = {}): Promise<CheckResult[]> {
   const sc = await loadScenario(stack);
-  console.log(`\n▶ ${stack}: ${sc.title}`);
-  const run = await newRun(stack, sc);
+  console.log(`\n▶ ${stack}: ${sc.title}${withSidecars.length ? ` (with ${withSidecars.join(', ')})` : ''}`);
+  const run = await newRun(stack, sc, withSidecars);
   const finish = guard(run, keep);
   const { project } = run.ctx;
   let results: CheckResult[] = [];
   try {
     await buildFor(project, sc.tools);
     run.ctx.upAt = Date.now();
+    run.recorder = recordEvents(project.name);
     await step(`up --wait ${project.name}`, () => project.up());
-    results = await runChecks(sc.checks, run.ctx);
+    results = await runChecks([...sc.checks, ...(run.attached?.checks ?? [])], run.ctx);
     if (results.some((r) => !r.ok)) await dump(run.projects);
   } catch (e) {
     console.log(`✘ ${stack}: ${(e as Error).message}`);
@@ -146,13 +158,16 @@ export async function testStack(stack: string, { keep = false } = {}): Promise<C
   return results;
 }
 
-export async function upStack(stack: string): Promise<{ project: string } & Description> {
+export async function upStack(stack: string, { with: withSidecars = [] as string[] } = {}): Promise<{ project: string } & Description> {
   const sc = await loadScenario(stack);
-  const run = await newRun(stack, sc);
+  const run = await newRun(stack, sc, withSidecars);
   try {
     await buildFor(run.ctx.project, sc.tools);
     await step(`up --wait ${run.ctx.project.name}`, () => run.ctx.project.up());
-    return { project: run.ctx.project.name, ...(await sc.describe(run.ctx)) };
+    const own = await sc.describe(run.ctx), more = await run.attached?.describe(run.ctx.project);
+    return more
+      ? { project: run.ctx.project.name, urls: { ...own.urls, ...more.urls }, files: { ...own.files, ...more.files }, hints: [...(own.hints ?? []), ...(more.hints ?? [])] }
+      : { project: run.ctx.project.name, ...own };
   } catch (e) {
     await dump(run.projects);
     await step(`removing ${run.ctx.project.name}`, () => teardown(run));
@@ -168,9 +183,9 @@ export async function downStack(stack: string, only?: string): Promise<string[]>
   for (const name of readdirSync(STATE_DIR)) {
     const file = join(STATE_DIR, name, 'run.json');
     if (!existsSync(file) || (only && name !== only)) continue;
-    const rec = JSON.parse(readFileSync(file, 'utf8')) as { stack: string; project: string; env: Record<string, string> };
+    const rec = JSON.parse(readFileSync(file, 'utf8')) as { stack: string; project: string; env: Record<string, string>; files?: string[] };
     if (rec.stack !== stack) continue;
-    const project = new Project({ project: rec.project, cwd: join(ROOT, 'stacks', stack), files: sc.files ?? ['compose.yaml'], env: rec.env });
+    const project = new Project({ project: rec.project, cwd: join(ROOT, 'stacks', stack), files: rec.files ?? sc.files ?? ['compose.yaml'], env: rec.env });
     await step(`down ${rec.project}`, () => teardown({ ctx: { state: join(STATE_DIR, name) } as StackContext, projects: [project] }));
     removed.push(rec.project);
   }

@@ -44,9 +44,10 @@ export async function preflight<T extends Table & Common>(spec: Spec<T>, argv: s
   if (argv[0] === '--version') return { exit: { code: 0, stdout: `${spec.name} ${VERSION}\n` } };
   if (argv[0] === 'healthcheck') {
     // Only the admin port matters here; it comes from the env var, as the HEALTHCHECK has no flags.
+    // `healthcheck --ready` probes /readyz instead, for a sidecar whose app must not start before it is ready.
     const portVar = `${spec.prefix}_ADMIN_PORT`;
     const p = env[portVar] ? Number(env[portVar]) : spec.params.adminPort.default!;
-    return { exit: { code: (await probe(p)) ? 0 : 1 } };
+    return { exit: { code: (await probe(p, argv[1] === '--ready' ? '/readyz' : '/healthz')) ? 0 : 1 } };
   }
   try {
     return { params: parse(spec, argv, env) };
@@ -90,6 +91,11 @@ export async function runSidecar<T extends Table & Common>(
       },
     });
   } catch (e) {
+    // A ConfigError thrown by start is bad input too (a combination of parameters): exit 2, one line.
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${spec.name}: ${e.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`${spec.name}: cannot start: ${(e as Error).message}\n`);
     process.exit(1);
   }

@@ -46,14 +46,19 @@ const timeline = (evs: docker.DockerEvent[], t0: number) =>
 export const startStopOrder: C = {
   name: 'the sidecar is healthy before the app starts, and on down the app stops before the sidecar (docker event timeline)',
   async run(ctx) {
-    const up = await docker.events(ctx.project.name, ctx.upAt, Date.now());
+    const up = ctx.events();
     const healthy = first(up, 'tls-proxy', /^health_status: healthy$/), appStart = first(up, 'app', /^start$/);
     expect.ok(Boolean(healthy && appStart && healthy.time < appStart.time), 'tls-proxy healthy before app start',
       'tls-proxy "health_status: healthy" earlier than app "start"', timeline(up, ctx.upAt));
 
     const t0 = Date.now();
     await ctx.project.down();
-    const down = await docker.events(ctx.project.name, t0, Date.now());
+    // The recorder streams; give it a moment to deliver the last events of the down.
+    const down = await eventually(async () => {
+      const evs = ctx.events().filter((e) => e.time >= t0);
+      expect.ok(Boolean(first(evs, 'pod', /^die$/)), 'the down is recorded through to the pod', 'pod "die"', timeline(evs, t0));
+      return evs;
+    }, { within: 3000 });
     const appDie = first(down, 'app', /^die$/), sideKill = first(down, 'tls-proxy', /^kill$/), sideDie = first(down, 'tls-proxy', /^die$/);
     expect.ok(Boolean(appDie && sideKill && sideDie && appDie.time < sideKill.time), 'app stopped before the sidecar was signalled',
       'app "die" earlier than tls-proxy "kill"', timeline(down, t0));
@@ -76,13 +81,17 @@ export const sidecarCrash: C = {
   async run(ctx) {
     const [sideId, appId] = [await ctx.project.id('tls-proxy'), await ctx.project.id('app')];
     const [side0, app0] = [await docker.state(sideId), await docker.state(appId)];
-    await docker.execDetached(sideId, ['node', '-e', KILL_SIDECAR]);
     const t0 = Date.now();
-    const r = await eventually(() => get(ctx, '/after-crash'), { within: 5000 });
-    const ms = Date.now() - t0;
-    expect.equal(r.status, 200, `HTTPS after the sidecar crash (answered after ${ms} ms)`);
+    await docker.execDetached(sideId, ['node', '-e', KILL_SIDECAR]);
+    // The kill lands asynchronously: wait until the restart policy has brought up a new process.
+    await eventually(async () => {
+      const s = await docker.state(sideId);
+      expect.ok(s.restartCount > side0.restartCount && s.running, 'the sidecar really died and was restarted by its restart policy', `restart count > ${side0.restartCount}, running`, s);
+    }, { within: 5000 });
+    const r = await eventually(() => get(ctx, '/after-crash'), { within: Math.max(0, 5000 - (Date.now() - t0)) });
+    expect.equal(r.status, 200, `HTTPS after the sidecar crash (answered ${Date.now() - t0} ms after the kill)`);
     const [side1, app1] = [await docker.state(sideId), await docker.state(appId)];
-    expect.ok(side1.restartCount > side0.restartCount, 'the sidecar really died and was restarted by its restart policy', `restart count > ${side0.restartCount}`, side1.restartCount);
+    expect.ok(side1.pid !== side0.pid, 'the sidecar runs as a new process', `a PID other than ${side0.pid}`, side1.pid);
     expect.equal({ pid: app1.pid, startedAt: app1.startedAt }, { pid: app0.pid, startedAt: app0.startedAt }, 'the app’s PID and start time');
   },
 };

@@ -25,6 +25,16 @@ test('a counter without labels renders a bare sample, and an untouched one only 
   assert.is(c.get(), 1);
 });
 
+test('a series handle increments the same series as inc() with those labels', () => {
+  const c = new Counter('demo_total', 'h');
+  const ok = c.series({ code: '2xx' });
+  ok.inc();
+  c.inc({ code: '2xx' });
+  ok.inc(3);
+  assert.is(c.get({ code: '2xx' }), 5);
+  assert.equal(c.render().slice(2), ['demo_total{code="2xx"} 5']);
+});
+
 test('label order does not create a second series', () => {
   const c = new Counter('demo_total', 'h');
   c.inc({ a: '1', b: '2' });
