@@ -1,13 +1,13 @@
-// L7 mode: an HTTP/1.1 reverse proxy to the app over the pod loopback. It tells the app who the
-// client is (X-Forwarded-For) and that the request came over TLS (X-Forwarded-Proto: https).
-// Client-sent X-Forwarded-* headers are replaced, never trusted.
-import { Agent, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
+// L7 mode: an HTTP/1.1 reverse proxy to the app over the pod loopback. Client requests are parsed
+// by Node's HTTPS server; they go to the app over kept-alive connections (upstream.ts) with the
+// X-Forwarded-* headers of forwarded.ts, and the app's responses are streamed back.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Counter, Histogram } from '../../lib/metrics.js';
 import type { Logger } from '../../lib/log.js';
+import { requestHead, responseHeaders } from './forwarded.js';
+import { UpstreamPool, type UpstreamConnection } from './upstream.js';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-  'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port']);
+export { forwardedHeaders } from './forwarded.js';
 
 export interface HttpProxyOptions {
   upstreamHost: string;
@@ -22,54 +22,102 @@ export interface HttpProxyOptions {
   draining: () => boolean;
 }
 
-export function forwardedHeaders(headers: IncomingHttpHeaders, clientIp: string, listenPort: number): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-  }
-  out['x-forwarded-for'] = clientIp.replace(/^::ffff:/, '');
-  out['x-forwarded-proto'] = 'https';
-  if (headers.host) out['x-forwarded-host'] = headers.host;
-  out['x-forwarded-port'] = String(listenPort);
-  return out;
-}
+const BAD_GATEWAY = 'bad gateway: the app behind this TLS proxy did not answer\n';
 
 export function createHttpHandler(o: HttpProxyOptions) {
-  const agent = new Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
+  const pool = new UpstreamPool(o.upstreamHost, o.upstreamPort);
+  const defaultHost = `${o.upstreamHost}:${o.upstreamPort}`;
+  // requests_total by status class, each series made on its first request.
+  const byClass = new Map<number, { inc(): void }>();
+  const countStatus = (status: number) => {
+    const cls = Math.floor(status / 100);
+    let s = byClass.get(cls);
+    if (!s) byClass.set(cls, (s = o.requests.series({ code: `${cls}xx` })));
+    s.inc();
+  };
+
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const t0 = process.hrtime.bigint();
-    const socket = req.socket as TLSSocket;
-    const up = request({
-      host: o.upstreamHost, port: o.upstreamPort, method: req.method, path: req.url, agent,
-      headers: forwardedHeaders(req.headers, socket.remoteAddress ?? '', o.listenPort),
-    }, (ures) => {
-      const headers: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(ures.headers)) {
-        if (value !== undefined && name !== 'connection' && name !== 'keep-alive' && name !== 'transfer-encoding') headers[name] = value;
-      }
-      if (o.hsts) headers['strict-transport-security'] = o.hsts;
-      if (o.draining()) headers.connection = 'close';
-      res.writeHead(ures.statusCode ?? 502, ures.statusMessage, headers);
-      ures.pipe(res);
-      // An upstream that dies mid-body must cut the client too, or the client waits for the rest forever.
-      ures.once('close', () => { if (!ures.complete) res.destroy(); });
-      ures.once('end', () => {
-        o.requests.inc({ code: `${String(ures.statusCode).charAt(0)}xx` });
-        o.duration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
-      });
-    });
-    up.on('error', (err) => {
+    const { head, body } = requestHead(req.method ?? 'GET', req.url ?? '/', req.rawHeaders, req.socket.remoteAddress ?? '', o.listenPort, defaultHost);
+    let conn: UpstreamConnection | undefined;
+    let requestSent = false;
+    let finished = false;
+
+    const badGateway = (err: Error) => {
       o.upstreamErrors.inc();
-      o.log.warn('upstream error', { err, upstream: `${o.upstreamHost}:${o.upstreamPort}`, path: req.url });
+      o.log.warn('upstream error', { err, upstream: defaultHost, path: req.url });
       if (!res.headersSent) {
-        o.requests.inc({ code: '5xx' });
-        res.writeHead(502, { 'content-type': 'text/plain', connection: 'close' }).end('bad gateway: the app behind this TLS proxy did not answer\n');
+        countStatus(502);
+        res.writeHead(502, { 'content-type': 'text/plain', connection: 'close' }).end(BAD_GATEWAY);
       } else {
+        // The client has part of a response: cut it rather than leave it waiting for the rest.
         res.destroy();
       }
-    });
-    req.pipe(up);
-    res.once('close', () => { if (!res.writableFinished) up.destroy(); });
+    };
+
+    const attempt = (retry: boolean) => {
+      const c = (conn = pool.acquire(!retry));
+      c.start(req.method ?? 'GET', {
+        head(h) {
+          try {
+            res.writeHead(h.status, h.reason, responseHeaders(h.headers, { hsts: o.hsts, close: o.draining() }));
+          } catch (e) {
+            c.destroy();
+            badGateway(new Error(`the app sent a response Node refuses to pass on: ${(e as Error).message}`));
+          }
+        },
+        data(chunks, done) {
+          if (res.destroyed) return;
+          const last = done ? chunks.pop() : undefined;
+          let ok = true;
+          for (const chunk of chunks) ok = res.write(chunk);
+          if (done) {
+            finished = true;
+            res.end(last);
+            countStatus(res.statusCode);
+            o.duration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+            if (requestSent) pool.release(c);
+            else { c.destroy(); req.resume(); } // an early answer: the rest of the request body is read and dropped
+          } else if (!ok) {
+            c.socket.pause();
+            res.once('drain', () => c.socket.resume());
+          }
+        },
+        error(err, started) {
+          // A kept-alive connection the app closed just as it was reused: try once more on a new one.
+          if (retry && c.reused && !started && body === 'none') return attempt(false);
+          badGateway(err);
+        },
+      });
+      c.socket.write(head);
+      if (body === 'none') requestSent = true;
+    };
+    attempt(true);
+
+    if (body !== 'none') {
+      const chunked = body === 'chunked';
+      req.on('data', (chunk: Buffer) => {
+        if (finished) return;
+        const up = conn!.socket;
+        if (chunked) {
+          up.cork();
+          up.write(`${chunk.length.toString(16)}\r\n`);
+          up.write(chunk);
+          up.write('\r\n');
+          up.uncork();
+        } else {
+          up.write(chunk);
+        }
+        if (up.writableNeedDrain) { req.pause(); up.once('drain', () => req.resume()); }
+      });
+      req.on('end', () => {
+        if (finished) return;
+        if (chunked) conn!.socket.write('0\r\n\r\n');
+        requestSent = true;
+      });
+    }
+    // The client went away before the response was done: the app's connection cannot be reused.
+    res.once('close', () => { if (!finished) conn?.destroy(); });
   };
-  return { handler, agent };
+  return { handler, pool };
 }

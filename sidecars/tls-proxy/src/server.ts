@@ -95,14 +95,14 @@ export async function startProxy({ params: p, log, metrics }: Context<typeof tab
         http?.server.closeIdleConnections();
         await new Promise((r) => setTimeout(r, 50));
       }
-      // Only now: destroying the agent earlier would cut the upstream side of requests still in flight.
-      http?.agent.destroy();
+      // Only now: closing the app's connections earlier would cut requests still in flight.
+      http?.pool.destroy();
     },
   };
 }
 
 function createHttp(p: P, opts: object, draining: () => boolean, deps: Pick<HttpProxyOptions, 'log' | 'requests' | 'upstreamErrors' | 'duration'>) {
-  const { handler, agent } = createHttpHandler({
+  const { handler, pool } = createHttpHandler({
     ...deps,
     upstreamHost: p.upstreamHost, upstreamPort: p.upstreamPort, listenPort: p.listenPort, draining,
     hsts: p.hsts ? `max-age=${p.hstsMaxAge}` : undefined,
@@ -112,7 +112,7 @@ function createHttp(p: P, opts: object, draining: () => boolean, deps: Pick<Http
   // 'listening' event; this server never listens itself (the front hands it sockets), so start that here.
   server.emit('listening');
   server.keepAliveTimeout = p.idleTimeout;
-  return { server, agent };
+  return { server, pool };
 }
 
 /** Ready means the app behind us answers a TCP connect within 500 ms. */

@@ -1,0 +1,40 @@
+// The measuring part of bench:https: idle memory, a warm-up, then every repetition of every test
+// against every variant, interleaved (one repetition of all variants after another), so slow drifts
+// of this shared machine spread over all variants instead of landing on one.
+import type { Runs } from './aggregate.js';
+import { latency, newConnections, throughput, type Settings } from './measure.js';
+import type { BenchPod, Variant } from './pod.js';
+import { step } from '../lib/progress.js';
+
+export async function measureAll(pod: BenchPod, variants: Variant[], upstream: string, s: Settings, reps: number): Promise<Map<string, Runs>> {
+  const runs = new Map<string, Runs>(variants.map((v) => [v.id, { tp: [], lat: [], hs: [] }]));
+  for (const v of variants) {
+    const r = runs.get(v.id)!;
+    const idle = pod.rss(v.service);
+    r.idleRssBytes = idle.rss;
+    r.idleAnonBytes = idle.anon;
+    if (v.adminPort) r.idleMetricsRssBytes = await pod.metricsRss(v.adminPort);
+  }
+  await step('warm-up (2 s of wrk per variant)', async () => {
+    for (const v of variants) await throughput(pod, v, upstream, { ...s, seconds: 2 });
+  });
+  for (let rep = 1; rep <= reps; rep++) {
+    await step(`repetition ${rep}/${reps}`, async () => {
+      for (const v of variants) {
+        const r = runs.get(v.id)!;
+        const tp = await throughput(pod, v, upstream, s);
+        r.tp.push(tp);
+        const lat = await latency(pod, v, upstream, s);
+        r.lat.push(lat);
+        let hs = '';
+        if (v.tls) {
+          const h = await newConnections(pod, v, upstream, s);
+          r.hs.push(h);
+          hs = `, ${Math.round(h.hs.perSecond)} new conn/s`;
+        }
+        console.log(`  ${v.id.padEnd(13)} ${Math.round(tp.wrk.perSecond).toString().padStart(6)} req/s, p99 ${lat.open.p99Ms.toFixed(3)} ms at ${s.rate}/s${hs}, core busy elsewhere ${Math.round(tp.acc.othersOnCore * 100)}%`);
+      }
+    });
+  }
+  return runs;
+}

@@ -1,0 +1,114 @@
+// L7 mode's connections to the app: kept alive in a LIFO pool, one request at a time each. It does
+// the job Node's http.Agent and ClientRequest did, for a fraction of the CPU (see docs/benchmarks.md):
+// the request head is written as one string, the response is framed by ResponseParser.
+import { connect, type Socket } from 'node:net';
+import { ResponseParser, type ResponseHead } from './response-parser.js';
+
+export interface Exchange {
+  head(h: ResponseHead): void;
+  /** Body bytes of one read from the app; done when the response ended with them. */
+  data(chunks: Buffer[], done: boolean): void;
+  /** The exchange failed; responseStarted says whether head() was already called. */
+  error(err: Error, responseStarted: boolean): void;
+}
+
+export class UpstreamConnection {
+  readonly socket: Socket;
+  /** True when taken from the pool (it carried an earlier request). */
+  reused = false;
+  private readonly parser: ResponseParser;
+  private ex: Exchange | undefined;
+  private chunks: Buffer[] = [];
+  private done = false;
+  private keepAlive = false;
+  private headSeen = false;
+  private dead = false;
+
+  constructor(host: string, port: number) {
+    this.socket = connect({ host, port, noDelay: true });
+    this.parser = new ResponseParser({
+      head: (h) => { this.headSeen = true; this.ex?.head(h); },
+      body: (c) => { this.chunks.push(c); },
+      end: (keepAlive) => { this.done = true; this.keepAlive = keepAlive; },
+    });
+    this.socket.on('data', (c: Buffer) => this.read(() => this.parser.push(c)));
+    this.socket.on('end', () => this.read(() => this.parser.closed()));
+    this.socket.on('error', (e) => this.fail(e));
+    this.socket.on('close', () => this.fail(new Error('the app closed the connection')));
+  }
+
+  /** Usable for a new request: open, and not told anything since its last response. */
+  get usable(): boolean { return !this.dead && !this.socket.destroyed && this.socket.writable; }
+  /** The last response ended and the app allows another request on this connection. */
+  get reusable(): boolean { return this.done && this.keepAlive && this.usable; }
+
+  /** Starts a request: the response will be reported to ex. */
+  start(method: string, ex: Exchange): void {
+    this.ex = ex;
+    this.done = false;
+    this.headSeen = false;
+    this.parser.begin(method);
+  }
+
+  /** Ends the exchange without telling it more (the client went away, or the response is over). */
+  detach(): void { this.ex = undefined; }
+
+  destroy(): void {
+    this.dead = true;
+    this.ex = undefined;
+    this.socket.destroy();
+  }
+
+  private read(step: () => void): void {
+    this.chunks = [];
+    try {
+      step();
+    } catch (e) {
+      this.fail(e as Error);
+      return;
+    }
+    const ex = this.ex;
+    if (!ex) {
+      // Bytes or a close while idle in the pool: this connection is done for.
+      if (!this.done || this.chunks.length) this.destroy();
+      return;
+    }
+    if (this.done) this.ex = undefined;
+    if (this.chunks.length || this.done) ex.data(this.chunks, this.done);
+  }
+
+  private fail(err: Error): void {
+    const ex = this.ex;
+    this.destroy();
+    ex?.error(err, this.headSeen);
+  }
+}
+
+export class UpstreamPool {
+  private idle: UpstreamConnection[] = [];
+  private closed = false;
+
+  constructor(readonly host: string, readonly port: number, readonly maxIdle = 256) {}
+
+  /** The most recently used idle connection, or a new one (always a new one when fresh). */
+  acquire(fresh = false): UpstreamConnection {
+    for (let c = fresh ? undefined : this.idle.pop(); c; c = this.idle.pop()) {
+      if (c.usable) { c.reused = true; return c; }
+    }
+    return new UpstreamConnection(this.host, this.port);
+  }
+
+  /** Back to the pool if it can carry another request, else closed. */
+  release(c: UpstreamConnection): void {
+    c.detach();
+    if (!this.closed && c.reusable && this.idle.length < this.maxIdle) this.idle.push(c);
+    else c.destroy();
+  }
+
+  /** Closes the idle connections; connections in use close when their exchange ends. */
+  destroy(): void {
+    this.closed = true;
+    for (const c of this.idle) c.destroy();
+    this.idle = [];
+  }
+}
