@@ -1,16 +1,18 @@
-// npm run stack:<name> [-- test|up|down] [--keep] [--json] [--project NAME]
+// npm run stack:<name> [-- test|up|down] [--keep] [--json] [--project NAME] [--with SIDECAR]
 //   test (default): build, up --wait, run the stack's checks, tear down (unless --keep).
 //   up: leave the stack running and print its endpoints (--json: one JSON object on stdout).
 //   down: remove what `up` left (every run of this stack, or just --project NAME).
+//   --with SIDECAR (repeatable): attach an attachable sidecar (e.g. topz) to the stack's pod, for test or up.
 import { parseArgs } from 'node:util';
+import { attachableNames } from './lib/attach.js';
 import { downStack, stackNames, testStack, upStack } from './lib/lifecycle.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { keep: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, project: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: { with: { type: 'string', multiple: true, default: [] }, keep: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, project: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
 });
 const [stack, action = 'test'] = positionals;
-const usage = `usage: npm run stack:<name> -- [test|up|down] [--keep] [--json] [--project NAME]\nstacks: ${stackNames().join(', ')}`;
+const usage = `usage: npm run stack:<name> -- [test|up|down] [--keep] [--json] [--project NAME] [--with SIDECAR]\nstacks: ${stackNames().join(', ')}; attachable sidecars: ${attachableNames().join(', ')}`;
 if (values.help || !stack) {
   console.log(usage);
   process.exit(stack || values.help ? 0 : 2);
@@ -18,12 +20,12 @@ if (values.help || !stack) {
 
 try {
   if (action === 'test') {
-    const results = await testStack(stack, { keep: values.keep });
+    const results = await testStack(stack, { keep: values.keep, with: values.with });
     process.exitCode = results.length > 0 && results.every((r) => r.ok) ? 0 : 1;
   } else if (action === 'up') {
     const log = console.log;
     if (values.json) console.log = console.error; // keep stdout for the one JSON object
-    const out = await upStack(stack);
+    const out = await upStack(stack, { with: values.with });
     console.log = log;
     if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
     else {

@@ -1,0 +1,108 @@
+// The process level: topz's entry point in a child process, against a fake proc root.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { probe } from '../../lib/admin.js';
+import { fakeProc, type FakeProc } from './fixtures.js';
+
+const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+
+interface Run { child: ChildProcess; stdout: string; stderr: string; exit: Promise<number | null> }
+function run(argv: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const child = spawn(process.execPath, [MAIN, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r: Run = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  child.stdout!.setEncoding('utf8').on('data', (c) => (r.stdout += c));
+  child.stderr!.setEncoding('utf8').on('data', (c) => (r.stderr += c));
+  return r;
+}
+async function exited(r: Run, limitMs = 5000) {
+  const timer = setTimeout(() => r.child.kill('SIGKILL'), limitMs);
+  try { return await r.exit; } finally { clearTimeout(timer); }
+}
+const freePort = () => new Promise<number>((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address() as AddressInfo; s.close(() => resolve(port)); });
+});
+const get = (port: number, path: string, headers: Record<string, string> = {}) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+  request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+    let body = '';
+    res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode!, body }));
+  }).on('error', reject).end();
+});
+async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+interface Ctx { proc: FakeProc; dir: string }
+const test = suite<Ctx>('topz process', {} as Ctx);
+test.before((ctx) => {
+  ctx.proc = fakeProc([
+    { pid: 1, comm: 'catatonit', mnt: 'mnt:[1]' },
+    { pid: 7, comm: 'app', mnt: 'mnt:[2]', cmdline: ['app', '--password=hunter2'], environ: ['DB_PASSWORD=hunter2'] },
+  ]);
+  ctx.dir = mkdtempSync(join(tmpdir(), 'topz-main-'));
+});
+test.after((ctx) => { ctx.proc.cleanup(); rmSync(ctx.dir, { recursive: true, force: true }); });
+
+test('a bad parameter exits 2 with one stderr line that names it', async () => {
+  for (const [argv, env, line] of [
+    [['--listen-port', '70000'], {}, /^topz: invalid --listen-port \(TOPZ_LISTEN_PORT\): "70000" is not a port \(1-65535\)$/],
+    [['--max-processes', '0'], {}, /^topz: invalid --max-processes \(TOPZ_MAX_PROCESSES\): 0 is out of range/],
+    [[], { TOPZ_SHOW_ENVIRONS: 'true' }, /^topz: unknown environment variable: TOPZ_SHOW_ENVIRONS /],
+    [['--token', 'abc'], {}, /^topz: --token is a secret and cannot be a flag/],
+  ] as [string[], NodeJS.ProcessEnv, RegExp][]) {
+    const r = run(argv, env);
+    assert.is(await exited(r), 2, argv.join(' '));
+    const lines = r.stderr.trim().split('\n');
+    assert.is(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, line);
+  }
+});
+
+test('a non-loopback address without a token stops topz at start with one line naming both remedies', async ({ proc }) => {
+  const r = run(['--listen-address', '0.0.0.0', '--proc-root', proc.root, '--admin-port', String(await freePort())]);
+  assert.is(await exited(r), 1);
+  assert.is(r.stderr, 'topz: cannot start: --listen-address 0.0.0.0 is not loopback: set TOPZ_TOKEN_FILE, or pass --unsafe-no-auth\n');
+});
+
+test('a running topz serves the fake proc root with a token from a file, warns loudly about a readable environ, and reloads the token on SIGHUP', async ({ proc, dir }) => {
+  const [listen, admin] = [await freePort(), await freePort()];
+  const tokenFile = join(dir, 'token');
+  writeFileSync(tokenFile, 'first-token\n');
+  const r = run(['--listen-address', '127.0.0.1', '--listen-port', String(listen), '--admin-port', String(admin), '--admin-address', '127.0.0.1',
+    '--proc-root', proc.root, '--show-cmdline', '--show-environ'], { TOPZ_TOKEN_FILE: tokenFile });
+  try {
+    await until('/readyz', () => probe(admin, '/readyz', 200));
+    assert.is((await get(listen, '/api/processes')).status, 401);
+    const res = await get(listen, '/api/processes', { authorization: 'Bearer first-token' });
+    assert.is(res.status, 200);
+    const snap = JSON.parse(res.body) as { processes: { name: string; cmdline: string[] }[]; warnings: string[] };
+    assert.equal(snap.processes.map((p) => p.name), ['catatonit', 'app']);
+    assert.equal(snap.processes[1]!.cmdline, ['app', '--password=<redacted>']);
+    assert.not.match(res.body, /hunter2/);
+    assert.ok(snap.warnings.some((w) => /PID 7 \(app\)/.test(w)), snap.warnings.join('; '));
+    assert.ok(r.stdout.includes('SECURITY WARNING'), 'the warning is logged');
+    assert.not.match(r.stdout, /hunter2|first-token/);
+
+    writeFileSync(tokenFile, 'second-token\n');
+    r.child.kill('SIGHUP');
+    await until('the new token to be accepted', async () => (await get(listen, '/metrics', { authorization: 'Bearer second-token' })).status === 200);
+    assert.is((await get(listen, '/metrics', { authorization: 'Bearer first-token' })).status, 401);
+    r.child.kill('SIGTERM');
+    assert.is(await exited(r), 0);
+    assert.is(r.stderr, '');
+  } finally {
+    r.child.kill('SIGKILL');
+  }
+});
+
+test.run();
