@@ -39,3 +39,11 @@ gen: node_modules
 clean:
 	@for s in $$(ls stacks); do [ -f stacks/$$s/scenario.ts ] && npm run -s stack -- $$s down || true; done
 	rm -rf dist sidecars/*/dist .state artifacts
+
+# The simple PaaS (stacks/paas): up, push a commit, show the page before and after; it stays up.
+.PHONY: demo-paas demo-paas-down
+demo-paas: node_modules
+	npm run -s build && node dist/stacks/paas/demo.js
+
+demo-paas-down: node_modules
+	npm run stack:paas -- down

@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './config.js';
+import { bundleNodemon } from './nodemon-bundle.js';
 
 export function sidecarNames(): string[] {
   const dir = join(ROOT, 'sidecars');
@@ -21,4 +22,5 @@ export async function bundleSidecars(names = sidecarNames()): Promise<void> {
     legalComments: 'none',
     logLevel: 'warning',
   })));
+  await bundleNodemon(); // legacy apps that run under nodemon (see nodemon-bundle.ts)
 }

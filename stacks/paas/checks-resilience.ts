@@ -1,0 +1,91 @@
+// Checks 4-5: the git server going away, and the sidecar dying in the middle of a sync.
+import { $ } from 'zx';
+import { eventually, expect, type Check } from '../../scripts/lib/check.js';
+import * as docker from '../../scripts/lib/docker.js';
+import type { StackContext } from '../../scripts/lib/lifecycle.js';
+import { cost, note, PERIOD_MS, workOf } from './checks-sync.js';
+import { http, endpoints, metrics, served, sum, waitServed } from './support.js';
+
+type C = Check<StackContext>;
+
+export const gitServerDown: C = {
+  name: 'with the git server stopped, syncs fail within the failure budget, the sidecar keeps running and the last good revision is served; after recovery a new push is live within one poll period (plus the push cost of check 1)',
+  async run(ctx) {
+    const w = await workOf(ctx);
+    const [serverId, syncId] = [await ctx.project.id('git-server'), await ctx.project.id('git-sync')];
+    const good = await served(ctx.project);
+    const side0 = await docker.state(syncId);
+    const f0 = sum(await metrics(ctx.project), 'git_sync_failures_total');
+    await $`docker stop -t 2 ${serverId}`.quiet();
+    try {
+      const f1 = await eventually(async () => {
+        const f = sum(await metrics(ctx.project), 'git_sync_failures_total');
+        expect.ok(f - f0 >= 2, 'failed syncs counted while the git server is down', `>= ${f0 + 2}`, f);
+        return f;
+      }, { within: 3 * PERIOD_MS + 2000, every: 250 });
+      const now = await served(ctx.project);
+      expect.equal(now.revision, good.revision, `revision served after ${f1 - f0} failed syncs`);
+      const side1 = await docker.state(syncId);
+      expect.equal({ pid: side1.pid, restarts: side1.restartCount }, { pid: side0.pid, restarts: side0.restartCount }, 'the sidecar was not restarted (budget not spent)');
+      const { admin } = await endpoints(ctx.project);
+      expect.equal((await http(admin, '/readyz')).status, 200, 'readyz while serving the last good revision');
+    } finally {
+      await $`docker start ${serverId}`.quiet();
+    }
+    // Recovery: the first push the server accepts again goes live by polling alone.
+    const next = await w.commitBuild();
+    const t0 = await eventually(async () => { const t = Date.now(); await w.push({ webhook: false }); return t; }, { within: 15000, every: 250 });
+    const ms = await waitServed(ctx.project, next.sha, t0, PERIOD_MS + cost.ms + 500 - (Date.now() - t0));
+    expect.equal(sum(await metrics(ctx.project), 'git_sync_consecutive_failures'), 0, 'consecutive failures after recovery');
+    note(`${sum(await metrics(ctx.project), 'git_sync_failures_total') - f0} failed syncs during the outage; after recovery the push was live in ${ms} ms (limit ${PERIOD_MS + cost.ms + 500} ms)`);
+  },
+};
+
+/** Runs inside the app container (same uid and PID namespace as git-sync): waits for a staging tree,
+ * SIGKILLs git-sync's main process at that moment, and reports what the link pointed at then. */
+const KILL_MID_SYNC = `const fs = require('fs');
+const end = Date.now() + 15000;
+const sidecar = () => fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d)).find((p) => {
+  try { const c = fs.readFileSync('/proc/' + p + '/cmdline', 'utf8').split('\\0'); return c[1] === '/opt/sidecar/main.mjs' && c[2] !== 'healthcheck'; } catch { return false; }
+});
+(function poll() {
+  let staging;
+  try { staging = fs.readdirSync('/srv/site/worktrees').find((n) => n.endsWith('.staging')); } catch {}
+  if (staging) {
+    const pid = sidecar();
+    process.kill(Number(pid), 'SIGKILL');
+    const link = fs.readlinkSync('/srv/site/current');
+    const page = fs.readFileSync('/srv/site/current/version.txt', 'utf8').trim();
+    console.log(JSON.stringify({ staging, pid, link, page, stagingAfterKill: fs.existsSync('/srv/site/worktrees/' + staging) }));
+  } else if (Date.now() > end) console.log(JSON.stringify({ timeout: true }));
+  else setImmediate(poll);
+})();`;
+
+export const killMidSync: C = {
+  name: 'SIGKILL to the sidecar while a revision is half checked out leaves the link on a complete tree; the restarted sidecar removes the half-made tree and publishes the revision',
+  async run(ctx) {
+    const w = await workOf(ctx);
+    const [appId, syncId] = [await ctx.project.id('app'), await ctx.project.id('git-sync')];
+    const good = await served(ctx.project);
+    const side0 = await docker.state(syncId);
+    const next = await w.commitBuild();
+    const killer = docker.exec(appId, ['node', '-e', KILL_MID_SYNC]);
+    await new Promise((r) => setTimeout(r, 300)); // the killer is watching before the push lands
+    await w.push();
+    const seen = JSON.parse(await killer) as { timeout?: boolean; staging: string; link: string; page: string; stagingAfterKill: boolean };
+    expect.equal({ timeout: seen.timeout, staging: seen.staging }, { timeout: undefined, staging: `${next.sha}.staging` }, 'the sidecar was killed while the new revision was being staged');
+    expect.equal({ link: seen.link, page: seen.page }, { link: `worktrees/${good.revision}`, page: `build ${good.build}` }, 'the link right after the kill: the previous, complete tree');
+    expect.equal((await served(ctx.project)).revision, good.revision, 'the app still serves the previous revision while the sidecar is down');
+    // The restart policy brings it back; start-up repair removes the half-made tree, then it syncs.
+    await waitServed(ctx.project, next.sha, Date.now(), 30000, 100);
+    const side1 = await docker.state(syncId);
+    expect.ok(side1.restartCount > side0.restartCount, 'the sidecar really died and was restarted', `restart count > ${side0.restartCount}`, side1.restartCount);
+    expect.ok(seen.stagingAfterKill, 'a half-made tree existed after the kill (so there was something to repair)', true, seen.stagingAfterKill);
+    const m = await metrics(ctx.project);
+    expect.ok(sum(m, 'git_sync_repairs_total') >= 1, 'the restarted sidecar counted its start-up repair', 'git_sync_repairs_total >= 1', sum(m, 'git_sync_repairs_total'));
+    const trees = await docker.exec(syncId, ['ls', '-a', '/srv/site/worktrees']);
+    expect.ok(!trees.includes('.staging'), 'no staging tree is left', 'no *.staging in worktrees/', trees);
+    const list = await docker.exec(syncId, ['git', '--git-dir', '/srv/site/.repo', 'worktree', 'list', '--porcelain']);
+    expect.ok(!/prunable|\.staging/.test(list), 'git\'s own worktree records are consistent', 'no prunable or staging worktree', list);
+  },
+};
