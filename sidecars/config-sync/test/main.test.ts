@@ -1,0 +1,85 @@
+// The process level: the real entry point, as the image runs it, against a fake etcd.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { freePort } from '../../tls-proxy/test/fixtures.js';
+import { FakeEtcd, until } from './fake-etcd.js';
+
+const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+
+interface Run { child: ChildProcess; stdout: string; stderr: string; exit: Promise<{ code: number | null }> }
+function run(argv: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const child = spawn(process.execPath, [MAIN, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r: Run = { child, stdout: '', stderr: '', exit: new Promise((res) => child.once('exit', (code) => res({ code }))) };
+  child.stdout!.setEncoding('utf8').on('data', (c) => (r.stdout += c));
+  child.stderr!.setEncoding('utf8').on('data', (c) => (r.stderr += c));
+  return r;
+}
+async function exited(r: Run, limitMs = 5000) {
+  const t = setTimeout(() => r.child.kill('SIGKILL'), limitMs);
+  try { return await r.exit; } finally { clearTimeout(t); }
+}
+
+interface Ctx { dir: string }
+const test = suite<Ctx>('config-sync process', {} as Ctx);
+test.before.each((ctx) => { ctx.dir = mkdtempSync(join(tmpdir(), 'config-sync-main-')); });
+test.after.each((ctx) => rmSync(ctx.dir, { recursive: true, force: true }));
+
+test('a bad parameter stops it at start with exit 2 and one stderr line naming the parameter', async ({ dir }) => {
+  const schema = join(dir, 'bad.schema.json');
+  writeFileSync(schema, JSON.stringify({ anyOf: [] }));
+  const base = ['--key', '/cfg', '--dir', dir];
+  const cases: [string[], RegExp][] = [
+    [[...base, '--reload', 'bounce'], /^config-sync: invalid --reload \(CONFIG_SYNC_RELOAD\): "bounce" is not one of signal\|http\|restart\|none$/],
+    [[...base, '--reload', 'none', '--etcd-url', 'etcd:2379'], /^config-sync: invalid --etcd-url \(CONFIG_SYNC_ETCD_URL\): "etcd:2379" is not an http\(s\):\/\/host\[:port\] URL$/],
+    [[...base, '--reload', 'none', '--etcd-url', 'http://etcd:2379/v3'], /^config-sync: invalid --etcd-url/],
+    [[...base, '--reload', 'restart'], /^config-sync: missing --process \(CONFIG_SYNC_PROCESS\): --reload restart needs the name of the app process$/],
+    [[...base, '--reload', 'http'], /^config-sync: missing --reload-url \(CONFIG_SYNC_RELOAD_URL\)/],
+    [[...base, '--reload', 'none', '--schema', schema], /^config-sync: invalid --schema \(CONFIG_SYNC_SCHEMA\): \/: keyword "anyOf" is not supported/],
+    [[...base, '--reload', 'none', '--file', '../escape.json'], /^config-sync: invalid --file \(CONFIG_SYNC_FILE\)/],
+    [['--dir', dir, '--reload', 'none'], /^config-sync: required parameter: --key or CONFIG_SYNC_KEY must be specified$/],
+  ];
+  for (const [argv, line] of cases) {
+    const r = run(argv);
+    const { code } = await exited(r);
+    assert.equal({ code, lines: r.stderr.trim().split('\n').length }, { code: 2, lines: 1 }, `${argv.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr.trim(), line);
+  }
+});
+
+test('against etcd: not ready without a config, then the value is written, ready, and SIGTERM drains it', async ({ dir }) => {
+  const etcd = await new FakeEtcd().start();
+  const port = await freePort();
+  const env = { CONFIG_SYNC_ADMIN_PORT: String(port) };
+  const r = run(['--key', '/cfg', '--dir', dir, '--reload', 'none', '--etcd-url', etcd.url, '--log-level', 'debug'], env);
+  try {
+    await until('the admin port', async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200);
+    const before = await fetch(`http://127.0.0.1:${port}/readyz`);
+    assert.equal([before.status, (await before.text()).trim()], [503, 'not ready: no config yet: key /cfg does not exist in etcd']);
+    const probe = run(['healthcheck', '--ready'], env);
+    assert.equal(await exited(probe), { code: 1 }, 'healthcheck --ready fails while not ready');
+    assert.equal(await exited(run(['healthcheck'], env)), { code: 0 }, 'plain healthcheck (alive) passes');
+
+    etcd.put('/cfg', '{"hello": "world"}');
+    await until('the file', () => existsSync(join(dir, 'config.json')));
+    assert.is(readFileSync(join(dir, 'config.json'), 'utf8'), '{"hello": "world"}');
+    assert.is((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+    assert.equal(await exited(run(['healthcheck', '--ready'], env)), { code: 0 }, 'healthcheck --ready passes once ready');
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /^config_sync_applied_revision 2$/m);
+    assert.match(metrics, /^config_sync_watch_connected 1$/m);
+
+    r.child.kill('SIGTERM');
+    assert.equal(await exited(r), { code: 0 });
+    assert.match(r.stdout, /"msg":"drained"/);
+  } finally {
+    r.child.kill('SIGKILL');
+    await etcd.stop();
+  }
+});
+
+test.run();

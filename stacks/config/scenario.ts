@@ -1,0 +1,33 @@
+// stacks/config: the scenario that asserts every claim in this folder's README.
+import type { Scenario } from '../../scripts/lib/lifecycle.js';
+import { badParameters, etcdDown, readinessWithoutEtcd, sidecarRestart } from './checks-failure.js';
+import { noPartialFile } from './checks-files.js';
+import { burstCoalesced, invalidNeverApplied, rollbackReachesApps, servedWithinOneSecond } from './checks-propagation.js';
+import { endpoints, KEY } from './support.js';
+
+const scenario: Scenario = {
+  title: 'dynamic configuration: a config-sync sidecar between etcd and two legacy apps',
+  async describe(ctx) {
+    const e = await endpoints(ctx.project);
+    return {
+      urls: {
+        'app-hup': `${e.app.hup}/`, 'app-once': `${e.app.once}/`, etcd: e.etcd,
+        'sync-hup': `${e.admin.hup}/metrics`, 'sync-once': `${e.admin.once}/metrics`,
+      },
+      hints: [
+        `npm run config -- set '{"version": "v2", "greeting": "hello again"}'`,
+        `curl ${e.app.hup}/version; curl ${e.app.once}/version`,
+        'npm run config -- history',
+        'npm run config -- rollback',
+        `curl -s ${e.admin.hup}/metrics | grep ^config_sync_`,
+        `key: ${KEY}`,
+      ],
+    };
+  },
+  checks: [
+    servedWithinOneSecond, invalidNeverApplied, etcdDown, burstCoalesced, noPartialFile,
+    rollbackReachesApps, sidecarRestart, readinessWithoutEtcd, badParameters,
+  ],
+};
+
+export default scenario;
