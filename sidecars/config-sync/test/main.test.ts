@@ -1,28 +1,16 @@
 // The process level: the real entry point, as the image runs it, against a fake etcd.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort } from '../../tls-proxy/test/fixtures.js';
+import { exited, freePort, runMain } from '../../lib/test-support/child.js';
 import { FakeEtcd, until } from './fake-etcd.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
-interface Run { child: ChildProcess; stdout: string; stderr: string; exit: Promise<{ code: number | null }> }
-function run(argv: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, [MAIN, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const r: Run = { child, stdout: '', stderr: '', exit: new Promise((res) => child.once('exit', (code) => res({ code }))) };
-  child.stdout!.setEncoding('utf8').on('data', (c) => (r.stdout += c));
-  child.stderr!.setEncoding('utf8').on('data', (c) => (r.stderr += c));
-  return r;
-}
-async function exited(r: Run, limitMs = 5000) {
-  const t = setTimeout(() => r.child.kill('SIGKILL'), limitMs);
-  try { return await r.exit; } finally { clearTimeout(t); }
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runMain(MAIN, argv, env);
 
 interface Ctx { dir: string }
 const test = suite<Ctx>('config-sync process', {} as Ctx);
@@ -61,20 +49,20 @@ test('against etcd: not ready without a config, then the value is written, ready
     const before = await fetch(`http://127.0.0.1:${port}/readyz`);
     assert.equal([before.status, (await before.text()).trim()], [503, 'not ready: no config yet: key /cfg does not exist in etcd']);
     const probe = run(['healthcheck', '--ready'], env);
-    assert.equal(await exited(probe), { code: 1 }, 'healthcheck --ready fails while not ready');
-    assert.equal(await exited(run(['healthcheck'], env)), { code: 0 }, 'plain healthcheck (alive) passes');
+    assert.is((await exited(probe)).code, 1, 'healthcheck --ready fails while not ready');
+    assert.is((await exited(run(['healthcheck'], env))).code, 0, 'plain healthcheck (alive) passes');
 
     etcd.put('/cfg', '{"hello": "world"}');
     await until('the file', () => existsSync(join(dir, 'config.json')));
     assert.is(readFileSync(join(dir, 'config.json'), 'utf8'), '{"hello": "world"}');
     assert.is((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
-    assert.equal(await exited(run(['healthcheck', '--ready'], env)), { code: 0 }, 'healthcheck --ready passes once ready');
+    assert.is((await exited(run(['healthcheck', '--ready'], env))).code, 0, 'healthcheck --ready passes once ready');
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assert.match(metrics, /^config_sync_applied_revision 2$/m);
     assert.match(metrics, /^config_sync_watch_connected 1$/m);
 
     r.child.kill('SIGTERM');
-    assert.equal(await exited(r), { code: 0 });
+    assert.is((await exited(r)).code, 0);
     assert.match(r.stdout, /"msg":"drained"/);
   } finally {
     r.child.kill('SIGKILL');

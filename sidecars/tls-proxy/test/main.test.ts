@@ -1,45 +1,17 @@
 // The process level: runSidecar as the real tls-proxy entry point runs it, in a child process.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { probe } from '../../lib/admin.js';
+import { exited, get, runMain, type Run } from '../../lib/test-support/child.js';
 import { parseMetrics } from '../../lib/metrics.js';
 import { freePort, httpsGet, makePki, startUpstream, tlsOpen, until, type Issued, type Pki, type Upstream } from './fixtures.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
-
-interface Run { child: ChildProcess; stdout: string; stderr: string; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }
-
-/** Starts main.js with only the given env (no inherited TLS_PROXY_* variables). */
-function run(argv: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, [MAIN, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const r: Run = {
-    child, stdout: '', stderr: '',
-    exit: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
-  };
-  child.stdout!.setEncoding('utf8').on('data', (c) => (r.stdout += c));
-  child.stderr!.setEncoding('utf8').on('data', (c) => (r.stderr += c));
-  return r;
-}
-
-/** Waits for the child to exit, killing it if it takes longer than limitMs. */
-async function exited(r: Run, limitMs = 5000) {
-  const timer = setTimeout(() => r.child.kill('SIGKILL'), limitMs);
-  try { return await r.exit; } finally { clearTimeout(timer); }
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runMain(MAIN, argv, env);
 
 const logLines = (r: Run) => r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode!, body }));
-    }).on('error', reject).end();
-  });
-}
 
 interface Ctx { pki: Pki; cert: Issued; upstream: Upstream }
 const test = suite<Ctx>('tls-proxy process', {} as Ctx);

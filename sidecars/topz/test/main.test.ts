@@ -1,39 +1,17 @@
 // The process level: topz's entry point in a child process, against a fake proc root.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { probe } from '../../lib/admin.js';
+import { exited, freePort, get, runMain } from '../../lib/test-support/child.js';
 import { fakeProc, type FakeProc } from './fixtures.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
-interface Run { child: ChildProcess; stdout: string; stderr: string; exit: Promise<number | null> }
-function run(argv: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, [MAIN, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const r: Run = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-  child.stdout!.setEncoding('utf8').on('data', (c) => (r.stdout += c));
-  child.stderr!.setEncoding('utf8').on('data', (c) => (r.stderr += c));
-  return r;
-}
-async function exited(r: Run, limitMs = 5000) {
-  const timer = setTimeout(() => r.child.kill('SIGKILL'), limitMs);
-  try { return await r.exit; } finally { clearTimeout(timer); }
-}
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address() as AddressInfo; s.close(() => resolve(port)); });
-});
-const get = (port: number, path: string, headers: Record<string, string> = {}) => new Promise<{ status: number; body: string }>((resolve, reject) => {
-  request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
-    let body = '';
-    res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode!, body }));
-  }).on('error', reject).end();
-});
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runMain(MAIN, argv, env);
 async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 5000) {
   const end = Date.now() + ms;
   while (!(await fn())) {
@@ -61,7 +39,7 @@ test('a bad parameter exits 2 with one stderr line that names it', async () => {
     [['--token', 'abc'], {}, /^topz: --token is a secret and cannot be a flag/],
   ] as [string[], NodeJS.ProcessEnv, RegExp][]) {
     const r = run(argv, env);
-    assert.is(await exited(r), 2, argv.join(' '));
+    assert.is((await exited(r)).code, 2, argv.join(' '));
     const lines = r.stderr.trim().split('\n');
     assert.is(lines.length, 1, r.stderr);
     assert.match(lines[0]!, line);
@@ -70,7 +48,7 @@ test('a bad parameter exits 2 with one stderr line that names it', async () => {
 
 test('a non-loopback address without a token stops topz at start with one line naming both remedies', async ({ proc }) => {
   const r = run(['--listen-address', '0.0.0.0', '--proc-root', proc.root, '--admin-port', String(await freePort())]);
-  assert.is(await exited(r), 1);
+  assert.is((await exited(r)).code, 1);
   assert.is(r.stderr, 'topz: cannot start: --listen-address 0.0.0.0 is not loopback: set TOPZ_TOKEN_FILE, or pass --unsafe-no-auth\n');
 });
 
@@ -98,7 +76,7 @@ test('a running topz serves the fake proc root with a token from a file, warns l
     await until('the new token to be accepted', async () => (await get(listen, '/metrics', { authorization: 'Bearer second-token' })).status === 200);
     assert.is((await get(listen, '/metrics', { authorization: 'Bearer first-token' })).status, 401);
     r.child.kill('SIGTERM');
-    assert.is(await exited(r), 0);
+    assert.is((await exited(r)).code, 0);
     assert.is(r.stderr, '');
   } finally {
     r.child.kill('SIGKILL');
