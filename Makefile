@@ -6,7 +6,7 @@
 setup: bootstrap node_modules
 
 bootstrap:
-	bash scripts/bootstrap/docker.sh
+	bash scripts/bootstrap/setup.sh
 
 node_modules: package-lock.json
 	npm ci --no-audit --no-fund

@@ -1,4 +1,4 @@
-// `npm run gen`: rewrite each sidecar's README parameter table and Dockerfile ENV/LABEL block.
+// `npm run gen`: rewrite each sidecar's README parameter and metrics tables, and its image.yaml fragment.
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { ROOT } from './lib/config.js';

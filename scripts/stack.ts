@@ -4,8 +4,9 @@
 //   down: remove what `up` left (every run of this stack, or just --project NAME).
 //   --with SIDECAR (repeatable): attach an attachable sidecar (e.g. topz) to the stack's pod, for test or up.
 import { parseArgs } from 'node:util';
-import { attachableNames } from './lib/attach.js';
-import { downStack, stackNames, testStack, upStack } from './lib/lifecycle.js';
+import { attachableNames } from './lib/attach-spec.js';
+import { downStack, testStack, upStack } from './lib/lifecycle.js';
+import { stackNames } from './lib/scenarios.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -1,17 +1,19 @@
 // npm test: the unit tests (uvu, no Docker) and then every stack scenario, one after another.
 // Ends with the line `N passed, N failed`, counting each unit test and each stack check.
 //   node dist/scripts/test.js [stack ...]   only these stacks; --unit-only skips the stacks.
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
-import { ROOT } from './lib/config.js';
-import { stackNames, testStack } from './lib/lifecycle.js';
+import { DIST, ROOT } from './lib/config.js';
+import { testStack } from './lib/lifecycle.js';
+import { stackNames } from './lib/scenarios.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'unit-only': { type: 'boolean', default: false } } });
 
 let passed = 0, failed = 0;
 
 console.log('▶ unit tests (uvu)');
-const unit = await $({ cwd: ROOT, nothrow: true, verbose: false })`npx uvu dist ${'\\.test\\.js$'}`;
+const unit = await $({ cwd: ROOT, nothrow: true, verbose: false })`npx uvu ${relative(ROOT, DIST)} ${'\\.test\\.js$'}`;
 const out = unit.stdout.replace(/\x1b\[[0-9;]*m/g, '');
 process.stdout.write(out);
 process.stderr.write(unit.stderr);

@@ -1,6 +1,7 @@
-// The Node load generators, run by bench-https.ts inside the bench pod's network namespace and pinned
+// The Node load generators, run by a pinned bench (BenchPod.loadgen) inside its pod's network namespace and pinned
 // to the load generator's core:  node loadgen.js <probe|openloop|handshakes> '<json options>'
 // Prints one JSON line with the result.
+import { eventually } from '../lib/check.js';
 import { open, type Target } from './connect.js';
 import { handshakes } from './handshakes.js';
 import { getRequest, ResponseReader } from './http-wire.js';
@@ -24,12 +25,10 @@ async function probe(targets: Target[], withinMs: number): Promise<{ ready: numb
   };
   const ready: number[] = [];
   for (const t of targets) {
-    for (;;) {
-      try { await once(t); ready.push(t.port); break; } catch (e) {
-        if (Date.now() > deadline) throw new Error(`port ${t.port} not answering GET ${t.path} with 200: ${(e as Error).message}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    await eventually(() => once(t), { within: Math.max(0, deadline - Date.now()), every: 200 }).catch((e: Error) => {
+      throw new Error(`port ${t.port} not answering GET ${t.path} with 200: ${e.message}`);
+    });
+    ready.push(t.port);
   }
   return { ready };
 }

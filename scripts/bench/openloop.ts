@@ -3,6 +3,7 @@
 // measured from the time a request was DUE, so a stall of the server is charged to every request
 // that waited behind it (no coordinated omission). A busy connection queues its due requests.
 import type { Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { open, type Target } from './connect.js';
 import { getRequest, ResponseReader } from './http-wire.js';
 import { quantile } from './stats.js';
@@ -81,7 +82,7 @@ export async function openLoop(t: Target, o: OpenLoopOptions): Promise<OpenLoopR
     tick();
   });
   // Late answers still count (that is the point of measuring from the due time), up to 5 s past the last send.
-  await Promise.race([finished, new Promise((r) => setTimeout(r, 5000))]);
+  await Promise.race([finished, delay(5000)]);
   for (const c of conns) c.socket.destroy();
   const lat = latencies.subarray(0, measured).sort();
   const lagSorted = lags.sort();

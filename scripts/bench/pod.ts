@@ -1,5 +1,7 @@
-// The bench pod (https.compose.yaml): brought up as its own compose project, its containers' cgroups
-// found for accounting, and the load generators run inside its network namespace on the load core.
+// A bench pod (a compose project like stacks/https/bench/compose.yaml: every container pinned to
+// one core): brought up, its containers' cgroups found for accounting, and the load generators run
+// inside its network namespace on the other core.
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { $ } from 'zx';
@@ -7,12 +9,26 @@ import { parseMetrics } from '../../sidecars/lib/metrics.js';
 import type { Project } from '../lib/compose.js';
 import * as docker from '../lib/docker.js';
 import { ContainerCgroup, coreBusySeconds, loadCgroup, raiseParentWeight } from './cgroup.js';
+import type { Target } from './connect.js';
+import { wrkVersion } from './wrk.js';
 
 /** The cgroup the load generators run in (scripts/bench/cgroup.ts). */
 export const LOAD_CGROUP = 'sidecar-lab-bench-load';
-import type { Target } from './connect.js';
 
 const LOADGEN = join(dirname(fileURLToPath(import.meta.url)), 'loadgen.js');
+
+/** What stops a pinned benchmark (`command` is how it is run), each with its remedy; empty when it can run. */
+export async function preflight(cores: { pod: number; load: number }, command: string): Promise<string[]> {
+  const problems: string[] = [];
+  if (process.getuid?.() !== 0) problems.push(`needs root: the load generator runs inside the bench pod's network namespace (nsenter). Remedy: sudo ${command}`);
+  if (!(await wrkVersion())) problems.push('wrk is not installed. Remedy: apt-get install wrk   (Debian\'s wrk; the bench does not run in CI)');
+  for (const tool of ['nsenter', 'taskset']) {
+    if ((await $`sh -c ${`command -v ${tool}`}`.quiet().nothrow()).exitCode !== 0) problems.push(`${tool} is missing. Remedy: apt-get install util-linux`);
+  }
+  const n = cpus().length;
+  if (Math.max(cores.pod, cores.load) >= n || cores.pod === cores.load) problems.push(`needs two distinct cores (pod ${cores.pod}, load ${cores.load}); this machine has ${n}. Remedy: --pod-cpu/--load-cpu`);
+  return problems;
+}
 
 /** One way of reaching the upstream: a port in the pod, and the container doing the work in front of it. */
 export interface Variant { id: string; label: string; service: string; port: number; tls: boolean; adminPort?: number }
@@ -28,7 +44,7 @@ export class BenchPod {
   constructor(readonly project: Project, readonly cores: { pod: number; load: number }, readonly ca: string) {}
 
   async start(services: string[], adminPorts: number[]): Promise<void> {
-    // Health checks are off in the bench pod (see https.compose.yaml): readiness is probed by the benchmark.
+    // Health checks are off in a bench pod (a check every second would run on the measured core): the benchmark probes readiness.
     await this.project.up(180, { wait: false });
     this.netPid = (await docker.state(await this.project.id('pod'))).pid;
     try {

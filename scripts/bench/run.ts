@@ -1,10 +1,12 @@
-// The measuring part of bench:https: idle memory, a warm-up, then every repetition of every test
-// against every variant, interleaved (one repetition of all variants after another), so slow drifts
-// of this shared machine spread over all variants instead of landing on one.
-import type { Runs } from './aggregate.js';
-import { latency, newConnections, throughput, type Settings } from './measure.js';
+// The measuring part of a pinned-pod benchmark (bench:https): idle memory, a warm-up, then every
+// repetition of every test against every variant, interleaved (one repetition of all variants after
+// another), so slow drifts of this shared machine spread over all variants instead of landing on one.
+import { latency, newConnections, throughput, type HandshakeRun, type LatencyRun, type Settings, type ThroughputRun } from './measure.js';
 import type { BenchPod, Variant } from './pod.js';
 import { step } from '../lib/progress.js';
+
+/** Every repetition of one variant, and its idle memory. */
+export interface Runs { tp: ThroughputRun[]; lat: LatencyRun[]; hs: HandshakeRun[]; idleRssBytes?: number; idleAnonBytes?: number; idleMetricsRssBytes?: number }
 
 export async function measureAll(pod: BenchPod, variants: Variant[], upstream: string, s: Settings, reps: number): Promise<Map<string, Runs>> {
   const runs = new Map<string, Runs>(variants.map((v) => [v.id, { tp: [], lat: [], hs: [] }]));

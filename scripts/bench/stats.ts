@@ -1,10 +1,21 @@
-// Summaries the benchmark reports: percentiles of one run's samples, and median/min/max over repetitions.
+// The one place benchmarks turn samples into figures: percentiles of one run's samples, and
+// median/min/max over repetitions. Every bench reports percentiles through this module.
+//
+// Percentiles are NEAREST-RANK: the p-th percentile of n samples is the smallest sample such that
+// at least p % of the samples are at or below it, i.e. sorted[ceil(p/100 × n) − 1] (1-based rank
+// ceil(p/100 × n), at least 1). It is always one of the measured values, never an interpolation:
+// for 15, 20, 35, 40, 50 the 30th percentile is 20, the 40th 20, the 50th 35 and the 100th 50.
 
-/** The q-quantile (0..1) of samples sorted ascending, nearest-rank. */
+/** The q-quantile (0..1) of samples already sorted ascending, nearest-rank (see above); NaN when empty. */
 export function quantile(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i]!;
+}
+
+/** The p-th percentile (0..100) of samples in any order, nearest-rank; NaN when empty. */
+export function percentile(samples: ArrayLike<number>, p: number): number {
+  return quantile(Float64Array.from(samples).sort(), p / 100);
 }
 
 export interface Spread { median: number; min: number; max: number; runs: number[] }

@@ -22,3 +22,10 @@ debian_keyring() {
   [ -f /etc/apt/sources.list.d/debian.sources ] && k=$(awk '/^Signed-By:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources)
   echo "${k:-/usr/share/keyrings/debian-archive-keyring.gpg}"
 }
+
+# Stops with one line unless this is root with apt-get: $1 says what to install by hand otherwise,
+# $2 what to do without apt-get. (say() is the calling script's.)
+require_root_apt() {
+  [ "$(id -u)" = 0 ] || { say "not root: $1"; exit 1; }
+  command -v apt-get >/dev/null || { say "no apt-get: $2"; exit 1; }
+}

@@ -22,11 +22,8 @@ if engine_ok && compose_ok && command -v debootstrap >/dev/null; then
   exit 0
 fi
 
-if [ "$(id -u)" != 0 ]; then
-  say "not root: install a Docker engine and Compose v2 >= $MIN_COMPOSE yourself, or run this as root"
-  exit 1
-fi
-command -v apt-get >/dev/null || { say "no apt-get: this bootstrap knows Debian and Ubuntu only"; exit 1; }
+require_root_apt "install a Docker engine and Compose v2 >= $MIN_COMPOSE yourself, or run this as root" \
+  "this bootstrap knows Debian and Ubuntu only"
 
 apt_updated=
 apt_install() {

@@ -1,51 +1,37 @@
-// `--with <sidecar>`: attaches sidecars to any stack's pod without editing its compose file.
-// A sidecar is attachable when it has sidecars/<name>/attach.ts exporting `attachment`. This module
+// `--with <sidecar>`: attaches sidecars to any stack's pod without editing its compose file, from
+// what each sidecar declares in sidecars/<name>/attach.json (scripts/lib/attach-spec.ts). This module
 // writes a compose override (with the yaml package) into the run's state directory: the sidecar
-// joins the pod (network_mode and pid: service:pod), its port is published on the pod (Compose
-// appends ports lists), and every pod member waits for it to be healthy, so it starts first and
-// stops last, like any sidecar.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// joins the pod (network_mode and pid: service:pod), its published port is added to the pod's
+// (Compose appends ports lists), and every pod member waits for it to be healthy, so it starts first
+// and stops last, like any sidecar. Every attached sidecar runs read-only, without capabilities.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import YAML from 'yaml';
-import type { Check } from './check.js';
+import { envVars, fill, loadAttachment, type Attachment } from './attach-spec.js';
 import type { Project } from './compose.js';
 import { ROOT } from './config.js';
-import type { Description, StackContext } from './lifecycle.js';
+import { writeSecret } from './secret.js';
+import { mergeDescriptions, type Description } from './stack-types.js';
 
-/** Where an attached sidecar lives in this run: its own directory, the container ports it got, the pod members. */
-export interface Placement { dir: string; ports: number[]; members: string[] }
-
-export interface Attachable {
-  name: string;
-  /** Container ports the sidecar listens on inside the pod; the first is published on the pod. */
-  ports: number[];
-  /** Env var that pins the published host port (ephemeral when unset), e.g. TOPZ_PORT. */
-  portEnv: string;
-  /** Makes what the sidecar mounts (e.g. a token file) in its directory. */
-  prepare(at: Placement): Promise<void> | void;
-  /** The compose service, minus what attach adds (network_mode, pid, depends_on). */
-  service(at: Placement): Record<string, unknown>;
-  describe(project: Project, at: Placement): Promise<Description>;
-  checks?(at: Placement): Check<StackContext>[];
+/** Where an attached sidecar lives in this run. */
+export interface Placement {
+  /** Container ports by listener name, after moving past the ports the pod already uses. */
+  ports: Record<string, number>;
+  /** Host directories of its private dirs, by name. */
+  dirs: Record<string, string>;
+  /** The secret file on the host, when it declares one. */
+  secret?: string;
+  /** The pod's other members (services with network_mode: service:pod). */
+  members: string[];
 }
+
+export interface Placed { a: Attachment; at: Placement }
 
 export interface Attached {
   /** The generated override, to be added to the stack's compose files. */
   file: string;
+  placed: Placed[];
   describe(project: Project): Promise<Description>;
-  checks: Check<StackContext>[];
-}
-
-export function attachableNames(): string[] {
-  const dir = join(ROOT, 'sidecars');
-  return readdirSync(dir).filter((n) => existsSync(join(dir, n, 'attach.ts'))).sort();
-}
-
-async function load(name: string): Promise<Attachable> {
-  const file = join(ROOT, 'dist', 'sidecars', name, 'attach.js');
-  if (!/^[a-z0-9-]+$/.test(name) || !existsSync(file)) throw new Error(`--with ${name}: not an attachable sidecar (one with sidecars/<name>/attach.ts): ${attachableNames().join(', ') || 'none'}`);
-  return (await import(pathToFileURL(file).href)).attachment as Attachable;
 }
 
 interface ComposeService { network_mode?: string; ports?: string[] }
@@ -69,16 +55,65 @@ export function freePorts(wanted: number[], used: Set<number>): number[] {
   return ports;
 }
 
+/** Where a sidecar goes in a run: its ports (past `used`), a host directory per private dir. */
+export function place(a: Attachment, o: { state: string; used: Set<number>; members: string[] }): Placement {
+  const names = Object.keys(a.listens);
+  const moved = freePorts(names.map((n) => a.listens[n]!), o.used);
+  const dirs = Object.fromEntries(Object.entries(a.dirs).filter(([, d]) => !d.shared).map(([k]) => [k, join(o.state, 'attach', a.name, k)]));
+  const secret = a.secret ? join(dirs[a.secret.dir]!, a.secret.file) : undefined;
+  return { ports: Object.fromEntries(names.map((n, i) => [n, moved[i]!])), dirs, secret, members: o.members };
+}
+
+const volumeName = (a: Attachment, dir: string) => `${a.name}-${dir}`;
+const mountOf = (source: string, d: { mount: string; readOnly?: boolean }) => `${source}:${d.mount}${d.readOnly ? ':ro' : ''}`;
+
+/** The compose service of an attached sidecar, minus what joins it to the pod. */
+export function serviceFor(a: Attachment, at: Placement): Record<string, unknown> {
+  const vars = envVars(a, at.ports);
+  return {
+    image: a.image,
+    restart: 'unless-stopped',
+    read_only: true,
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
+    volumes: Object.entries(a.dirs).map(([k, d]) => mountOf(d.shared ? volumeName(a, k) : at.dirs[k]!, d)),
+    environment: Object.fromEntries(Object.entries(a.env).map(([k, v]) => [k, fill(v, vars)])),
+    ...(a.healthcheck ? { healthcheck: a.healthcheck } : {}),
+  };
+}
+
 /** The override document for one or more attached sidecars. */
-export function overrideDoc(stack: string, placed: { a: Attachable; at: Placement }[], members: string[]): string {
-  const services: Record<string, unknown> = { pod: { ports: placed.map(({ a, at }) => `127.0.0.1:\${${a.portEnv}:-}:${at.ports[0]}`) } };
+export function overrideDoc(stack: string, placed: Placed[], members: string[]): string {
+  const published = placed.flatMap(({ a, at }) => (a.publish ? [`127.0.0.1:\${${a.publish.hostPortEnv}:-}:${at.ports[a.publish.port]}`] : []));
+  const services: Record<string, Record<string, unknown>> = published.length ? { pod: { ports: published } } : {};
+  const volumes: Record<string, object> = {};
   for (const { a, at } of placed) {
-    services[a.name] = { ...a.service(at), network_mode: 'service:pod', pid: 'service:pod', depends_on: { pod: { condition: 'service_started' } } };
+    services[a.name] = { ...serviceFor(a, at), network_mode: 'service:pod', pid: 'service:pod', depends_on: { pod: { condition: 'service_started' } } };
   }
-  for (const m of members) services[m] = { depends_on: Object.fromEntries(placed.map(({ a }) => [a.name, { condition: 'service_healthy' }])) };
-  const doc = new YAML.Document({ services });
+  for (const m of members) {
+    const shared = placed.flatMap(({ a }) => Object.entries(a.dirs).filter(([, d]) => d.shared).map(([k, d]) => mountOf(volumeName(a, k), { mount: d.mount })));
+    services[m] = { depends_on: Object.fromEntries(placed.map(({ a }) => [a.name, { condition: 'service_healthy' }])), ...(shared.length ? { volumes: shared } : {}) };
+  }
+  for (const { a } of placed) for (const [k, d] of Object.entries(a.dirs)) if (d.shared) volumes[volumeName(a, k)] = {};
+  const doc = new YAML.Document({ services, ...(Object.keys(volumes).length ? { volumes } : {}) });
   doc.commentBefore = ` Generated by sidecar-lab (--with ${placed.map(({ a }) => a.name).join(',')}): attaches to the pod of stack ${stack}.\n Not checked in; the stack's own compose file is unchanged.`;
   return doc.toString();
+}
+
+/** What `up` prints for an attached sidecar: its published address, its secret file, its hints. */
+export async function describePlaced({ a, at }: Placed, project: Project): Promise<Description> {
+  const url = a.publish ? `http://${await project.port('pod', at.ports[a.publish.port]!)}/` : '';
+  return {
+    urls: url ? { [a.name]: url } : {},
+    files: at.secret ? { [`${a.name} ${basename(at.secret)}`]: at.secret } : {},
+    hints: (a.hints ?? []).map((h) => fill(h, { url, secret: at.secret ?? '' })),
+  };
+}
+
+/** Makes a placed sidecar's private directories and its secret. */
+function prepare({ a, at }: Placed): void {
+  for (const dir of Object.values(at.dirs)) mkdirSync(dir, { recursive: true });
+  if (a.secret) writeSecret(at.dirs[a.secret.dir]!, a.secret);
 }
 
 /** Places the named sidecars next to a stack's compose files and writes the override into state. */
@@ -86,26 +121,16 @@ export async function attach(names: string[], o: { stack: string; files: string[
   const stackDir = join(ROOT, 'stacks', o.stack);
   const { members, podPorts } = podLayout(o.files.map((f) => readFileSync(join(stackDir, f), 'utf8')));
   const used = new Set(podPorts);
-  const placed: { a: Attachable; at: Placement }[] = [];
-  for (const name of names) {
-    const a = await load(name);
-    const at: Placement = { dir: join(o.state, 'attach', a.name), ports: freePorts(a.ports, used), members };
-    mkdirSync(at.dir, { recursive: true });
-    await a.prepare(at);
-    placed.push({ a, at });
-  }
+  const placed = names.map((name) => {
+    const a = loadAttachment(name);
+    return { a, at: place(a, { state: o.state, used, members }) };
+  });
+  placed.forEach(prepare);
   const file = join(o.state, `attach.${names.join('+')}.yaml`);
   writeFileSync(file, overrideDoc(o.stack, placed, members));
   return {
     file,
-    async describe(project) {
-      const parts = await Promise.all(placed.map(({ a, at }) => a.describe(project, at)));
-      return {
-        urls: Object.assign({}, ...parts.map((d) => d.urls)),
-        files: Object.assign({}, ...parts.map((d) => d.files ?? {})),
-        hints: parts.flatMap((d) => d.hints ?? []),
-      };
-    },
-    checks: placed.flatMap(({ a, at }) => a.checks?.(at) ?? []),
+    placed,
+    describe: async (project) => mergeDescriptions(await Promise.all(placed.map((p) => describePlaced(p, project)))),
   };
 }

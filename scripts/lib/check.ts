@@ -1,6 +1,7 @@
 // Scenario assertions: each runs on its own, is reported as pass or fail with its duration,
 // and a failure prints what was EXPECTED and what was RECEIVED.
-import { inspect } from 'node:util';
+import { inspect, isDeepStrictEqual } from 'node:util';
+import { sleep } from 'zx';
 
 export class CheckFailure extends Error {
   constructor(what: string, readonly expected: unknown, readonly received: unknown) {
@@ -12,8 +13,9 @@ export class CheckFailure extends Error {
 const show = (v: unknown) => (typeof v === 'string' ? v : inspect(v, { depth: 4, breakLength: 100 }));
 
 export const expect = {
+  /** Deep strict equality: NaN is not null, undefined is not a missing key, and key order does not matter. */
   equal<T>(received: T, expected: T, what: string): void {
-    if (!Object.is(received, expected) && JSON.stringify(received) !== JSON.stringify(expected)) {
+    if (!isDeepStrictEqual(received, expected)) {
       throw new CheckFailure(what, expected, received);
     }
   },
@@ -43,7 +45,7 @@ export async function eventually<T>(fn: () => Promise<T>, { within = 5000, every
       return await fn();
     } catch (e) {
       if (Date.now() + every > end) throw e;
-      await new Promise((r) => setTimeout(r, every));
+      await sleep(every);
     }
   }
 }

@@ -1,12 +1,23 @@
-// Project-wide settings: the repo root, the checked-in .env (read with dotenv), the image version.
+// Project-wide settings: the repo root, the build output, the checked-in .env (read with dotenv), the image version.
 import { config as dotenv } from 'dotenv';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** dist/scripts/lib/config.js -> repo root, or scripts/lib/config.ts -> repo root. */
 const here = dirname(fileURLToPath(import.meta.url));
-export const ROOT = resolve(here, here.includes(`${'/dist/'}`) ? '../../..' : '../..');
+
+/** The nearest directory at or above `from` that holds package.json: the repo root, whatever the build's outDir. */
+export function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json at or above ${from}`);
+  }
+}
+
+export const ROOT = findRoot(here);
+/** The compiled tree this code runs from (<outDir>/scripts/lib/config.js -> <outDir>): dist/, or another --outDir.
+ * Stacks, scenarios and parameter tables are imported from here, so one build never loads another's files. */
+export const DIST = import.meta.url.endsWith('.js') ? resolve(here, '../..') : join(ROOT, 'dist');
 export const STATE_DIR = join(ROOT, '.state');
 export const ARTIFACTS_DIR = join(ROOT, 'artifacts');
 

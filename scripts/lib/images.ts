@@ -1,5 +1,6 @@
 // Images: resolve the base image (present, pullable, or built locally with debootstrap), bundle
-// the sidecars, and build what a stack needs from the catalogue (the root compose.yaml).
+// the sidecars, and build what a stack needs from the catalogue (the root compose.yaml, every image a
+// target of images/Dockerfile), labelled with the git commit it is built from.
 import { $ } from 'zx';
 import { BASE_IMAGE, LOCAL_BASE_IMAGE, ROOT, VERSION } from './config.js';
 import { catalogue, type Project } from './compose.js';
@@ -39,9 +40,26 @@ export async function resolveBase(): Promise<string> {
   return (resolved = LOCAL_BASE_IMAGE);
 }
 
-/** Environment every compose file is interpolated with. */
+let revision: string | undefined;
+
+/** The git commit the images are built from (their org.opencontainers.image.revision label); "unknown"
+ * outside a git checkout, or without git: a build never fails for want of it. */
+export async function sourceRevision(): Promise<string> {
+  if (revision) return revision;
+  let commit = '';
+  try {
+    const r = await $`git -C ${ROOT} rev-parse --verify --quiet HEAD`.quiet().nothrow().timeout('10s');
+    if (r.exitCode === 0) commit = r.stdout.trim();
+  } catch {
+    // no git, or no shell to run it in: the label says unknown
+  }
+  return (revision = /^[0-9a-f]{40}$/.test(commit) ? commit : 'unknown');
+}
+
+/** Environment every compose file is interpolated with. The catalogue (compose.yaml) labels each image
+ * with SIDECAR_LAB_VERSION and SIDECAR_LAB_REVISION. */
 export async function imageEnv(): Promise<Record<string, string>> {
-  return { BASE_IMAGE: await resolveBase(), SIDECAR_LAB_VERSION: VERSION };
+  return { BASE_IMAGE: await resolveBase(), SIDECAR_LAB_VERSION: VERSION, SIDECAR_LAB_REVISION: await sourceRevision() };
 }
 
 /** Builds the catalogue images that a stack uses (or all of them); cached layers make a rebuild take seconds. */

@@ -1,33 +1,32 @@
 // The admin server every sidecar runs: /healthz (alive), /readyz (can serve), /metrics (Prometheus).
-// Its port is what the image's HEALTHCHECK probes (`<sidecar> healthcheck`).
-import { createServer, request, type Server } from 'node:http';
+// Its port is what the image's HEALTHCHECK probes (`<sidecar> healthcheck`). It serves through the
+// shared guard, so no request can take the sidecar down.
+import { request, type Server } from 'node:http';
+import { HttpError, serve } from './http.js';
+import { listen } from './listen.js';
+import type { Logger } from './log.js';
 import type { Registry } from './metrics.js';
 
 export interface Readiness { ready: boolean; reason?: string }
 
-export function startAdmin(opts: { port: number; address: string; registry: Registry; readiness: () => Readiness | Promise<Readiness> }): Promise<Server> {
-  const server = createServer(async (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
-      return;
-    }
-    const path = new URL(req.url ?? '/', 'http://admin').pathname;
+export async function startAdmin(opts: { port: number; address: string; log: Logger; registry: Registry; readiness: () => Readiness | Promise<Readiness> }): Promise<Server> {
+  const server = serve(async (req, res, target) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method not allowed', { allow: 'GET, HEAD' });
+    const path = target.url.pathname;
+    const send = (status: number, type: string, body: string) => res.writeHead(status, { 'content-type': type }).end(req.method === 'HEAD' ? undefined : body);
     if (path === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      send(200, 'text/plain', 'ok\n');
     } else if (path === '/readyz') {
       const r = await opts.readiness();
-      res.writeHead(r.ready ? 200 : 503, { 'content-type': 'text/plain' }).end(r.ready ? 'ready\n' : `not ready: ${r.reason ?? 'starting'}\n`);
+      send(r.ready ? 200 : 503, 'text/plain', r.ready ? 'ready\n' : `not ready: ${r.reason ?? 'starting'}\n`);
     } else if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(opts.registry.render());
+      send(200, 'text/plain; version=0.0.4', opts.registry.render());
     } else {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /healthz, /readyz or /metrics\n');
+      throw new HttpError(404, 'not found: try /healthz, /readyz or /metrics');
     }
-  });
-  server.keepAliveTimeout = 5000;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.address, () => resolve(server));
-  });
+  }, { log: opts.log, requestTimeoutMs: 10_000 });
+  await listen(server, opts.port, opts.address, { port: 'adminPort', address: 'adminAddress' });
+  return server;
 }
 
 /** The HEALTHCHECK probe: GET /healthz on the admin port; resolves true on 200 within the timeout. */

@@ -1,5 +1,11 @@
 // A small Prometheus registry: counters, gauges and histograms, rendered as text format 0.0.4.
+// Each metric is registered with its type, help and the names of its labels, so the registry can also
+// list what it holds: the README's metrics table is generated from that list (`npm run gen`).
 type Labels = Record<string, string>;
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+/** What a metric is, apart from its values: one row of a sidecar's metrics table. */
+export interface Definition { name: string; type: MetricType; help: string; labels: readonly string[] }
 
 const key = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
@@ -9,10 +15,11 @@ function fmtLabels(labels: Labels, extra: Labels = {}): string {
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
-interface Metric { render(): string[] }
+interface Metric { readonly definition: Definition; render(): string[] }
 
-class Series {
+abstract class Series {
   protected readonly values = new Map<string, { labels: Labels; value: number }>();
+  abstract readonly definition: Definition;
   protected entry(labels: Labels) {
     const k = key(labels);
     let e = this.values.get(k);
@@ -22,10 +29,16 @@ class Series {
   get(labels: Labels = {}): number {
     return this.values.get(key(labels))?.value ?? 0;
   }
+  /** Label names used by a series but not declared at registration (a test keeps this empty). */
+  undeclaredLabels(): string[] {
+    const used = new Set([...this.values.values()].flatMap((e) => Object.keys(e.labels)));
+    return [...used].filter((l) => !this.definition.labels.includes(l)).sort();
+  }
 }
 
 export class Counter extends Series implements Metric {
-  constructor(readonly name: string, readonly help: string) { super(); }
+  constructor(readonly name: string, readonly help: string, readonly labels: readonly string[] = []) { super(); }
+  get definition(): Definition { return { name: this.name, type: 'counter', help: this.help, labels: this.labels }; }
   inc(labels: Labels = {}, by = 1): void { this.entry(labels).value += by; }
   /** One label set's series as a handle, for hot paths: its inc() skips building the series key each time. */
   series(labels: Labels = {}): { inc(by?: number): void } {
@@ -39,7 +52,8 @@ export class Counter extends Series implements Metric {
 }
 
 export class Gauge extends Series implements Metric {
-  constructor(readonly name: string, readonly help: string, private readonly collect?: () => void) { super(); }
+  constructor(readonly name: string, readonly help: string, private readonly collect?: () => void, readonly labels: readonly string[] = []) { super(); }
+  get definition(): Definition { return { name: this.name, type: 'gauge', help: this.help, labels: this.labels }; }
   set(value: number, labels: Labels = {}): void { this.entry(labels).value = value; }
   inc(labels: Labels = {}, by = 1): void { this.entry(labels).value += by; }
   dec(labels: Labels = {}, by = 1): void { this.entry(labels).value -= by; }
@@ -59,6 +73,8 @@ export class Histogram implements Metric {
   constructor(readonly name: string, readonly help: string, readonly buckets: number[]) {
     this.counts = buckets.map(() => 0);
   }
+  /** A histogram here has no labelled series: `le` is its only label, on the _bucket lines. */
+  get definition(): Definition { return { name: this.name, type: 'histogram', help: this.help, labels: ['le'] }; }
   observe(value: number): void {
     this.sum += value;
     this.count++;
@@ -71,22 +87,40 @@ export class Histogram implements Metric {
   }
 }
 
+export interface GaugeOptions {
+  /** Names of the labels its series carry. */
+  labels?: readonly string[];
+  /** Runs before each render, to set the value(s) from the world. */
+  collect?: (this: Gauge) => void;
+}
+
 export class Registry {
   private readonly metrics: Metric[] = [];
   /** prefix is the sidecar's metric namespace, e.g. tls_proxy. */
   constructor(readonly prefix: string) {
     const started = Date.now() / 1000;
     this.gauge('process_start_time_seconds', 'Start time of the process since the Unix epoch, in seconds.').set(started);
-    this.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', function (this: Gauge) { this.set(process.memoryUsage.rss()); });
+    this.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', { collect() { this.set(process.memoryUsage.rss()); } });
   }
   private add<M extends Metric>(m: M): M { this.metrics.push(m); return m; }
   private full(name: string) { return name.startsWith('process_') ? name : `${this.prefix}_${name}`; }
-  counter(name: string, help: string) { return this.add(new Counter(this.full(name), help)); }
-  gauge(name: string, help: string, collect?: (this: Gauge) => void) {
-    const g: Gauge = new Gauge(this.full(name), help, collect && (() => collect.call(g)));
+  counter(name: string, help: string, labels: readonly string[] = []) { return this.add(new Counter(this.full(name), help, labels)); }
+  gauge(name: string, help: string, { labels = [], collect }: GaugeOptions = {}) {
+    const g: Gauge = new Gauge(this.full(name), help, collect && (() => collect.call(g)), labels);
     return this.add(g);
   }
   histogram(name: string, help: string, buckets: number[]) { return this.add(new Histogram(this.full(name), help, buckets)); }
+  /** Every registered metric, in registration order: the source of the README's metrics table. */
+  definitions(): Definition[] {
+    return this.metrics.map((m) => m.definition);
+  }
+  /** `name: label, ...` for each metric whose series carry a label it did not declare; empty when all are declared. */
+  undeclaredLabels(): string[] {
+    return this.metrics.flatMap((m) => {
+      const extra = m instanceof Series ? m.undeclaredLabels() : [];
+      return extra.length ? [`${m.definition.name}: ${extra.join(', ')}`] : [];
+    });
+  }
   render(): string {
     return `${this.metrics.flatMap((m) => m.render()).join('\n')}\n`;
   }

@@ -1,9 +1,9 @@
 // The typed parameter table: each sidecar declares its parameters here once.
-// Parsing (flags + prefixed env vars), --help, the README table and the Dockerfile ENV/LABEL
-// lines are all derived from it (see parse.ts and docs.ts).
+// Parsing (flags + prefixed env vars), --help, the README table and the image's labels are all
+// derived from it (see parse.ts, help.ts, scripts/lib/docs-gen.ts and scripts/lib/sidecar-docs.ts).
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 
-export type Kind = 'string' | 'int' | 'port' | 'bool' | 'duration' | 'enum' | 'file' | 'dir' | 'secret';
+export type Kind = 'string' | 'int' | 'port' | 'bool' | 'duration' | 'enum' | 'file' | 'dir' | 'secret' | 'url';
 
 export interface Param<V> {
   kind: Kind;
@@ -13,6 +13,8 @@ export interface Param<V> {
   required?: boolean;
   /** Allowed values (enum). */
   values?: readonly string[];
+  /** A port this sidecar listens on: no two such parameters may take the same value. */
+  listens?: boolean;
   /** Human rule shown in --help and docs, e.g. "1-65535". */
   rule: string;
   /** Turns the raw text into a value, or throws a RuleError that says which rule was broken. */
@@ -30,11 +32,13 @@ export type Values<T extends Table> = { [K in keyof T]: T[K] extends Param<infer
 interface Common { description: string }
 const str = (v: unknown) => String(v);
 
-export function string(o: Common & { default?: string; required?: boolean; pattern?: RegExp; rule?: string }): Param<string> {
+/** Text. It is never empty unless `empty: true`: an empty host or name is a mistake, not a value. */
+export function string(o: Common & { default?: string; required?: boolean; pattern?: RegExp; rule?: string; empty?: boolean }): Param<string> {
   return {
     kind: 'string', description: o.description, default: o.default, required: o.required,
-    rule: o.rule ?? 'text',
+    rule: o.rule ?? (o.empty ? 'text' : 'non-empty text'),
     parse(raw) {
+      if (!o.empty && raw.trim() === '') throw new RuleError('is empty');
       if (o.pattern && !o.pattern.test(raw)) throw new RuleError(`${JSON.stringify(raw)} is not ${o.rule ?? `matching ${o.pattern}`}`);
       return raw;
     },
@@ -57,9 +61,9 @@ export function int(o: Common & { default?: number; required?: boolean; min?: nu
   };
 }
 
-export function port(o: Common & { default?: number; required?: boolean }): Param<number> {
+export function port(o: Common & { default?: number; required?: boolean; listens?: boolean }): Param<number> {
   return {
-    kind: 'port', description: o.description, default: o.default, required: o.required, rule: 'port 1-65535',
+    kind: 'port', description: o.description, default: o.default, required: o.required, listens: o.listens, rule: 'port 1-65535',
     parse(raw) {
       const n = Number(raw);
       if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 65535) throw new RuleError(`${JSON.stringify(raw)} is not a port (1-65535)`);
@@ -98,15 +102,22 @@ export function formatDuration(ms: number): string {
   if (ms % 1000 === 0 && ms > 0) return `${ms / 1000}s`;
   return `${ms}ms`;
 }
+/** The longest delay a timer can be armed with (setTimeout's 32-bit limit, about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_TEXT = '596h';
+
+/** Every duration fits a timer: its maximum is at most MAX_TIMER_MS whatever the table says. */
 export function duration(o: Common & { default?: string; required?: boolean; min?: string; max?: string }): Param<number> {
-  const min = o.min ? parseDuration(o.min) : 0, max = o.max ? parseDuration(o.max) : Infinity;
+  const min = o.min ? parseDuration(o.min) : 0;
+  const max = Math.min(o.max ? parseDuration(o.max) : Infinity, MAX_TIMER_MS);
+  const range = `${o.min ?? '0s'}-${o.max && parseDuration(o.max) <= MAX_TIMER_MS ? o.max : MAX_TIMER_TEXT}`;
   return {
     kind: 'duration', description: o.description, required: o.required,
     default: o.default === undefined ? undefined : parseDuration(o.default),
-    rule: `duration${o.min || o.max ? ` ${o.min ?? '0s'}-${o.max ?? '∞'}` : ''} (500ms, 5s, 1m)`,
+    rule: `duration ${range} (500ms, 5s, 1m)`,
     parse(raw) {
       const ms = parseDuration(raw);
-      if (ms < min || ms > max) throw new RuleError(`${raw} is out of range (${o.min ?? '0s'}-${o.max ?? '∞'})`);
+      if (ms < min || ms > max) throw new RuleError(`${raw} is out of range (${range})`);
       return ms;
     },
     show: formatDuration,
@@ -123,6 +134,40 @@ export function oneOf<const T extends string>(values: readonly T[], o: Common & 
     },
     show: str,
   };
+}
+
+/** A URL with one of the given schemes and a valid port. An error never echoes its credentials. */
+export function url(o: Common & { default?: string; required?: boolean; schemes: readonly string[]; credentials?: boolean; origin?: boolean }): Param<string> {
+  return {
+    kind: 'url', description: o.description, default: o.default, required: o.required,
+    rule: `${o.schemes.join('|')}://host[:port]${o.origin ? '' : '[/path]'}${o.credentials ? '' : ', no credentials'}`,
+    parse(raw) {
+      const shown = JSON.stringify(hideCredentials(raw));
+      let u: URL;
+      try {
+        u = new URL(raw);
+      } catch {
+        const port = /^[a-z][\w+.-]*:\/\/[^/?#]*:(\d+)/i.exec(raw)?.[1];
+        throw new RuleError(port && Number(port) > 65535 ? `${shown} has port ${port}, not a port (1-65535)` : `${shown} is not a URL`);
+      }
+      const scheme = u.protocol.slice(0, -1);
+      if (!o.schemes.includes(scheme)) throw new RuleError(`${shown} is not a ${o.schemes.join('|')} URL`);
+      if (!u.hostname && scheme !== 'file') throw new RuleError(`${shown} has no host`);
+      if (!o.credentials && (u.username || u.password)) throw new RuleError(`${shown} carries credentials; give them as a secret instead`);
+      if (o.origin && (u.pathname !== '/' || u.search || u.hash)) throw new RuleError(`${shown} has a path; give only scheme://host[:port]`);
+      return raw;
+    },
+    show: str,
+  };
+}
+
+/** scheme://user:secret@host -> scheme://<credentials>@host, for errors and logs. Everything up to the
+ * last "@" goes, so a password with "/", ":" or "@" in it never shows, even in a URL that does not parse. */
+export function hideCredentials(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const scheme = /^[a-z][\w+.-]*:\/\//i.exec(text)?.[0] ?? '';
+  return `${scheme}<credentials>${text.slice(at)}`;
 }
 
 /** A path that must name a readable file when the sidecar starts. */

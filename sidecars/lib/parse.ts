@@ -11,9 +11,29 @@ export interface Spec<T extends Table> {
   /** One sentence: what the sidecar adds to the app it sits beside. */
   summary: string;
   params: T;
+  /** A process title taken before anything else, for a sidecar that must be told apart from other node processes. */
+  processTitle?: string;
 }
 
 export class ConfigError extends Error {}
+
+/** A value that parsed but failed later (a port in use, an address that does not resolve): names its parameter. */
+export class ParamError extends Error {
+  constructor(readonly key: string, message: string) {
+    super(message);
+  }
+}
+
+/** Escapes control characters (newlines included), so one value can never make a second, spoofed line. */
+export function escapeControls(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** The one line a sidecar prints when bad input stops it. */
+export function errorLine<T extends Table>(spec: Spec<T>, e: ConfigError | ParamError): string {
+  const text = e instanceof ParamError && spec.params[e.key] ? `invalid ${label(spec, e.key)}: ${e.message}` : e.message;
+  return `${spec.name}: ${escapeControls(text)}\n`;
+}
 
 /** How errors name a parameter: flag and env var, or for a secret (which has no flag) its two env vars. */
 function label<T extends Table>(spec: Spec<T>, key: string): string {
@@ -96,5 +116,17 @@ export function parse<T extends Table>(spec: Spec<T>, argv: readonly string[], e
       throw new ConfigError(`required parameter: ${how} must be specified`);
     } else out[key] = undefined;
   }
+  distinctListeners(spec, out);
   return out as Values<T>;
+}
+
+/** Two listening ports of one sidecar cannot be the same port. */
+function distinctListeners<T extends Table>(spec: Spec<T>, values: Record<string, unknown>): void {
+  const seen = new Map<unknown, string>();
+  for (const [key, param] of Object.entries(spec.params)) {
+    if (!param.listens || values[key] === undefined) continue;
+    const other = seen.get(values[key]);
+    if (other) throw new ConfigError(`conflicting ${label(spec, other)} and ${label(spec, key)}: both are ${String(values[key])}; each listener needs its own port`);
+    seen.set(values[key], key);
+  }
 }

@@ -2,22 +2,30 @@
 // one-line errors, the admin server, JSON logs, SIGHUP reload and SIGTERM drain with a timeout.
 import type { Server } from 'node:http';
 import { probe, startAdmin, type Readiness } from './admin.js';
-import { helpText } from './docs.js';
+import { helpText } from './help.js';
 import { createLogger, type Level, type Logger } from './log.js';
 import { Registry } from './metrics.js';
 import { duration, oneOf, port, string, type Table, type Values } from './params.js';
-import { ConfigError, parse, type Spec } from './parse.js';
+import { ConfigError, errorLine, escapeControls, ParamError, parse, type Spec } from './parse.js';
 
 /** Parameters every sidecar has; spread into each table so they are documented with it. */
 export function commonParams(adminPort: number) {
   return {
-    adminPort: port({ default: adminPort, description: 'Port of the admin server (/healthz, /readyz, /metrics). The image HEALTHCHECK reads it from the env var.' }),
+    adminPort: port({ default: adminPort, listens: true, description: 'Port of the admin server (/healthz, /readyz, /metrics). The image HEALTHCHECK reads it from the env var.' }),
     adminAddress: string({ default: '0.0.0.0', description: 'Address the admin server binds.' }),
     logLevel: oneOf(['debug', 'info', 'warn', 'error'] as const, { default: 'info', description: 'Least severe level logged (JSON lines on stdout).' }),
     drainTimeout: duration({ default: '10s', max: '10m', description: 'On SIGTERM, how long open work may finish before the sidecar exits anyway.' }),
   };
 }
 type Common = ReturnType<typeof commonParams>;
+
+/** Metrics every sidecar has besides the process_ ones of the registry; listed in each README's metrics table. */
+export function commonMetrics(metrics: Registry) {
+  return {
+    buildInfo: metrics.gauge('build_info', 'Always 1; labels carry the version.', { labels: ['version'] }),
+    ready: metrics.gauge('ready', '1 when /readyz answers 200.'),
+  };
+}
 
 export interface Context<T extends Table> {
   params: Values<T>;
@@ -52,7 +60,7 @@ export async function preflight<T extends Table & Common>(spec: Spec<T>, argv: s
   try {
     return { params: parse(spec, argv, env) };
   } catch (e) {
-    if (e instanceof ConfigError) return { exit: { code: 2, stderr: `${spec.name}: ${e.message}\n` } };
+    if (e instanceof ConfigError) return { exit: { code: 2, stderr: errorLine(spec, e) } };
     throw e;
   }
 }
@@ -63,6 +71,7 @@ export async function runSidecar<T extends Table & Common>(
   argv = process.argv.slice(2),
   env = process.env,
 ): Promise<void> {
+  if (spec.processTitle) process.title = spec.processTitle;
   const pre = await preflight(spec, argv, env);
   if ('exit' in pre) {
     if (pre.exit.stdout) process.stdout.write(pre.exit.stdout);
@@ -72,8 +81,8 @@ export async function runSidecar<T extends Table & Common>(
   const { params } = pre;
   const log = createLogger(spec.name, params.logLevel as Level);
   const metrics = new Registry(spec.prefix.toLowerCase());
-  metrics.gauge('build_info', 'Always 1; labels carry the version.').set(1, { version: VERSION });
-  const readyGauge = metrics.gauge('ready', '1 when /readyz answers 200.');
+  const common = commonMetrics(metrics);
+  common.buildInfo.set(1, { version: VERSION });
 
   let running: Running | undefined;
   let draining = false;
@@ -83,20 +92,22 @@ export async function runSidecar<T extends Table & Common>(
     admin = await startAdmin({
       port: params.adminPort as number,
       address: params.adminAddress as string,
+      log,
       registry: metrics,
       readiness: async () => {
         const r: Readiness = draining ? { ready: false, reason: 'draining' } : await running!.ready();
-        readyGauge.set(r.ready ? 1 : 0);
+        common.ready.set(r.ready ? 1 : 0);
         return r;
       },
     });
   } catch (e) {
-    // A ConfigError thrown by start is bad input too (a combination of parameters): exit 2, one line.
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${spec.name}: ${e.message}\n`);
+    // A ConfigError or ParamError thrown by start is bad input too (a combination of parameters, a port
+    // in use, an address that does not resolve): exit 2 with one line that names the parameter.
+    if (e instanceof ConfigError || e instanceof ParamError) {
+      process.stderr.write(errorLine(spec, e));
       process.exit(2);
     }
-    process.stderr.write(`${spec.name}: cannot start: ${(e as Error).message}\n`);
+    process.stderr.write(`${spec.name}: cannot start: ${escapeControls((e as Error).message)}\n`);
     process.exit(1);
   }
   log.info('started', { version: VERSION, params: redacted(spec, params) });

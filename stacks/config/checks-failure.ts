@@ -1,12 +1,12 @@
 // Checks 3, 7, 8 and 9: etcd going away, the sidecar restarting, readiness without etcd, and
 // parameters that must stop the sidecar at start.
-import { $ } from 'zx';
+import { $, sleep } from 'zx';
 import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import { VERSION } from '../../scripts/lib/config.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { EtcdClient } from '../../sidecars/config-sync/src/etcd.js';
-import { appView, configValue, endpoints, KEY, logLines, metricsOf, note, PODS, quiet, service, servedWithin, sleep } from './support.js';
+import { appView, configValue, endpoints, etcdOf, KEY, logLines, metricsOf, note, PODS, quiet, service, servedWithin } from './support.js';
 
 type C = Check<StackContext>;
 const IMAGE = `sidecar-lab/config-sync:${VERSION}`;
@@ -47,7 +47,7 @@ export const etcdDown: C = {
     const e = await endpoints(ctx.project); // etcd's published port may have changed
     const version = `after-outage-${Date.now()}`;
     const t0 = performance.now();
-    await new EtcdClient(e.etcd).put(KEY, configValue(version));
+    await (await etcdOf(ctx.project)).put(KEY, configValue(version));
     const ms = await Promise.all(PODS.map((p) => servedWithin(e.app[p], version, t0, 15_000)));
     note(`newest value served ${Math.round(ms[0]!)} ms (app-hup) and ${Math.round(ms[1]!)} ms (app-once) after the put that followed etcd's return`);
     for (const [i, p] of PODS.entries()) {
@@ -65,11 +65,20 @@ export const sidecarRestart: C = {
     await quiet(e);
     const apps = await Promise.all(PODS.map(async (p) => ({ view: await appView(e.app[p]), state: await docker.state(await ctx.project.id(service(p, 'app'))) })));
     const syncIds = await Promise.all(PODS.map((p) => ctx.project.id(service(p, 'sync'))));
+    const etcdId = await ctx.project.id('etcd');
+    const etcd0 = await docker.state(etcdId);
     const syncPids = await Promise.all(syncIds.map(async (id) => (await docker.state(id)).pid));
     const since = new Date(Date.now() - 500).toISOString();
     await $`docker restart -t 5 ${syncIds}`.quiet();
     await Promise.all(syncIds.map((id) => healthy(id, 45_000)));
-    await sleep(2000); // room for a wrong reload to happen
+    // Each new sidecar process decides about the value it finds in etcd and says so in its log: the
+    // event after which a wrong reload would already have been sent.
+    const decided = await Promise.all(syncIds.map((id, i) => eventually(async () => {
+      const lines = await logLines(id, since);
+      expect.ok(lines.some((l) => l.msg === 'value unchanged; not reloading the app'), `sync-${PODS[i]} says why it did not reload`,
+        'a log line "value unchanged; not reloading the app"', lines.map((l) => l.msg));
+      return lines;
+    }, { within: 30_000, every: 250 })));
     for (const [i, p] of PODS.entries()) {
       expect.ok((await docker.state(syncIds[i]!)).pid !== syncPids[i], `sync-${p} really restarted`, 'a new PID', syncPids[i]);
       const now = { view: await appView(e.app[p]), state: await docker.state(await ctx.project.id(service(p, 'app'))) };
@@ -79,13 +88,16 @@ export const sidecarRestart: C = {
       const m = await metricsOf(e.admin[p]);
       const told = [...m].filter(([k]) => k.startsWith('config_sync_reloads_total')).reduce((n, [, v]) => n + v, 0);
       expect.equal(told, 0, `sync-${p}: reloads sent by the new sidecar process (config_sync_reloads_total)`);
-      const lines = await logLines(syncIds[i]!, since);
-      expect.ok(lines.some((l) => l.msg === 'value unchanged; not reloading the app'), `sync-${p} says why it did not reload`, 'a log line "value unchanged; not reloading the app"', lines.map((l) => l.msg));
+      expect.ok(!decided[i]!.some((l) => l.msg === 'applied'), `sync-${p} applied nothing`, 'no "applied" log line', decided[i]!.map((l) => l.msg));
     }
-    // Positive control: the restarted sidecars still deliver a change.
+    // Positive control: the restarted sidecars still deliver a change. etcd must be the very process it
+    // was (restarting sidecars touches nothing else), and its address is asked again at the moment of use.
+    const etcd1 = await docker.state(etcdId);
+    expect.equal({ running: etcd1.running, pid: etcd1.pid, restarts: etcd1.restartCount }, { running: true, pid: etcd0.pid, restarts: etcd0.restartCount },
+      'etcd untouched by the sidecar restarts');
     const version = `after-sidecar-restart-${Date.now()}`;
     const t0 = performance.now();
-    await new EtcdClient(e.etcd).put(KEY, configValue(version));
+    await (await etcdOf(ctx.project)).put(KEY, configValue(version));
     await Promise.all(PODS.map((p) => servedWithin(e.app[p], version, t0, 15_000)));
   },
 };
@@ -108,9 +120,14 @@ export const readinessWithoutEtcd: C = {
 
         fresh = (await $`docker run -d --network ${network} -p 127.0.0.1::9902 --read-only --cap-drop ALL --tmpfs /config:uid=10001,gid=10001,mode=0755 ${IMAGE} --key ${KEY} --reload none --watch-retry-max 1s`.quiet()).stdout.trim();
         const admin = `http://${(await $`docker port ${fresh} 9902/tcp`.quiet()).stdout.trim().split('\n')[0]}`;
-        await sleep(2000);
-        const r = await eventually(async () => fetch(`${admin}/readyz`), { within: 5000 });
-        const body = await r.text();
+        // Not ready *because etcd failed it*: wait for /readyz to give that reason, which it can only
+        // give once it has tried etcd (the event), not for a fixed time.
+        const { r, body } = await eventually(async () => {
+          const res = await fetch(`${admin}/readyz`);
+          const text = await res.text();
+          expect.match(text, /no config yet: etcd /, 'the fresh sidecar has tried etcd');
+          return { r: res, body: text };
+        }, { within: 30_000, every: 200 });
         note(`fresh sidecar with etcd down: /readyz ${r.status} ${body.trim()}`);
         expect.equal(r.status, 503, 'a fresh sidecar /readyz while etcd is down');
         expect.match(body, /no config yet: etcd .*(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|fetch failed|timed out)/, 'why it is not ready');
@@ -129,12 +146,13 @@ export const readinessWithoutEtcd: C = {
 };
 
 export const badParameters: C = {
-  name: 'a bad parameter (unknown reload method, malformed etcd URL, signal without a process, unknown CONFIG_SYNC_ variable) stops the sidecar at start with one line that names it',
+  name: 'a bad parameter (unknown reload method, malformed etcd URL or port, signal without a process, unknown CONFIG_SYNC_ variable) stops the sidecar at start with one line that names it',
   async run() {
     const base = ['--key', KEY];
     const cases: [string[], RegExp][] = [
       [[IMAGE, ...base, '--reload', 'bounce'], /^config-sync: invalid --reload \(CONFIG_SYNC_RELOAD\): "bounce" is not one of signal\|http\|restart\|none$/],
-      [[IMAGE, ...base, '--reload', 'none', '--etcd-url', 'htp:/etcd:2379'], /^config-sync: invalid --etcd-url \(CONFIG_SYNC_ETCD_URL\): "htp:\/etcd:2379" is not an http\(s\):\/\/host\[:port\] URL$/],
+      [[IMAGE, ...base, '--reload', 'none', '--etcd-url', 'htp:/etcd:2379'], /^config-sync: invalid --etcd-url \(CONFIG_SYNC_ETCD_URL\): "htp:\/etcd:2379" is not a http\|https URL$/],
+      [[IMAGE, ...base, '--reload', 'none', '--etcd-url', 'http://etcd:99999'], /^config-sync: invalid --etcd-url \(CONFIG_SYNC_ETCD_URL\): "http:\/\/etcd:99999" has port 99999, not a port \(1-65535\)$/],
       [[IMAGE, ...base, '--reload', 'signal'], /^config-sync: missing --process \(CONFIG_SYNC_PROCESS\): --reload signal needs the name of the app process$/],
       [['-e', 'CONFIG_SYNC_DEBOUNCE=1s', IMAGE, ...base, '--reload', 'none'], /^config-sync: unknown environment variable: CONFIG_SYNC_DEBOUNCE /],
     ];

@@ -1,12 +1,13 @@
 // Check 5: the file in the shared directory is always whole, for a reader inside the pod.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { expect, type Check } from '../../scripts/lib/check.js';
+import { $, sleep } from 'zx';
+import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import { VERSION } from '../../scripts/lib/config.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { EtcdClient } from '../../sidecars/config-sync/src/etcd.js';
-import { configValue, endpoints, KEY, note, sleep } from './support.js';
+import { configValue, endpoints, KEY, note } from './support.js';
 
 type C = Check<StackContext>;
 interface Counts { reads: number; partial: number; versions: number }
@@ -18,12 +19,14 @@ export const noPartialFile: C = {
     const etcd = new EtcdClient(e.etcd);
     const pod = await ctx.project.id('pod-hup');
     const seconds = 6;
+    const name = `${ctx.project.name}-reader`;
     const reader = docker.runOnce([
-      '--network', `container:${pod}`, '--pid', `container:${pod}`, '--user', '10005:10005',
+      '--name', name, '--network', `container:${pod}`, '--pid', `container:${pod}`, '--user', '10010:10010',
       '-v', `${ctx.project.name}_config-hup:/config:ro`, '-v', `${join(ctx.dir, 'reader.py')}:/reader.py:ro`,
       '--entrypoint', 'python3', `sidecar-lab/legacy-config-once:${VERSION}`, '/reader.py', String(seconds),
     ]);
-    await sleep(1500); // the reader container is starting
+    // The reader says when it is reading; writing starts then, not after a guess at its start-up time.
+    await eventually(async () => expect.match((await $`docker logs ${name}`.quiet().nothrow()).stdout, /^reading$/m, 'the reader is reading'), { within: 30_000, every: 100 });
     const stamp = Date.now();
     let puts = 0;
     const end = Date.now() + (seconds - 2) * 1000;

@@ -39,6 +39,7 @@ shared = {"reads": 0, "partial": 0, "versions": set()}
 naive = {"reads": 0, "partial": 0, "versions": set()}
 t = threading.Thread(target=naive_writer, daemon=True)
 t.start()
+print("reading", flush=True)  # the check starts writing once it sees this line
 end = time.time() + DURATION
 while time.time() < end:
     read(SHARED, shared)

@@ -2,7 +2,8 @@
 import type { Scenario } from '../../scripts/lib/lifecycle.js';
 import { badParameters, etcdDown, readinessWithoutEtcd, sidecarRestart } from './checks-failure.js';
 import { noPartialFile } from './checks-files.js';
-import { burstCoalesced, invalidNeverApplied, rollbackReachesApps, servedWithinOneSecond } from './checks-propagation.js';
+import { lessonCommands } from './checks-lesson.js';
+import { burstCoalesced, invalidNeverApplied, rollbackReachesApps, valueServed } from './checks-propagation.js';
 import { endpoints, KEY } from './support.js';
 
 const scenario: Scenario = {
@@ -25,8 +26,8 @@ const scenario: Scenario = {
     };
   },
   checks: [
-    servedWithinOneSecond, invalidNeverApplied, etcdDown, burstCoalesced, noPartialFile,
-    rollbackReachesApps, sidecarRestart, readinessWithoutEtcd, badParameters,
+    valueServed, invalidNeverApplied, etcdDown, burstCoalesced, noPartialFile,
+    rollbackReachesApps, sidecarRestart, readinessWithoutEtcd, badParameters, lessonCommands,
   ],
 };
 

@@ -1,11 +1,9 @@
 // What the config checks, `npm run config` and the benchmark share: the key, where the running
 // stack is published, how to read an app and a sidecar, and how to wait for a version to be served.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { $, sleep } from 'zx';
 import { CheckFailure } from '../../scripts/lib/check.js';
-import { Project } from '../../scripts/lib/compose.js';
-import { ROOT, STATE_DIR } from '../../scripts/lib/config.js';
-import type { StackContext } from '../../scripts/lib/lifecycle.js';
+import type { Project } from '../../scripts/lib/compose.js';
+import { projectOf, updateRun, type RunRecord } from '../../scripts/lib/run-state.js';
 import { EtcdClient } from '../../sidecars/config-sync/src/etcd.js';
 import { parseMetrics } from '../../sidecars/lib/metrics.js';
 
@@ -51,8 +49,6 @@ export async function metricsOf(adminUrl: string): Promise<Map<string, number>> 
   return parseMetrics(await (await fetch(`${adminUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text());
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Polls an app until it serves `version`; resolves with the ms since `t0` (performance.now()).
  * Throws a CheckFailure when that takes longer than `limitMs` (it keeps looking until `giveUpMs`, to report the real time). */
 export async function servedWithin(appUrl: string, version: string, t0: number, limitMs: number, giveUpMs = limitMs, everyMs = 10): Promise<number> {
@@ -87,30 +83,11 @@ export async function quiet(e: Endpoints, withinMs = 10_000): Promise<void> {
   }
 }
 
-export interface RunRecord { stack: string; project: string; created: string; env: Record<string, string>; files?: string[] }
-
-/** The config stacks that `npm run stack:config -- up` left running (from .state/<project>/run.json), newest first. */
-export function runRecords(): RunRecord[] {
-  if (!existsSync(STATE_DIR)) return [];
-  return readdirSync(STATE_DIR)
-    .map((d) => join(STATE_DIR, d, 'run.json'))
-    .filter((f) => existsSync(f))
-    .map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunRecord)
-    .filter((r) => r.stack === 'config')
-    .sort((a, b) => b.created.localeCompare(a.created));
-}
-
-/** The Compose project of a run, as the lifecycle built it. */
-export function projectOf(rec: RunRecord, profiles: string[] = []): Project {
-  return new Project({ project: rec.project, cwd: join(ROOT, 'stacks', 'config'), files: rec.files ?? ['compose.yaml'], env: rec.env, profiles });
-}
-
 /** A detail line under the check being run (measured times and counts). */
 export const note = (text: string) => console.log(`      · ${text}`);
 
 /** The JSON log lines a container wrote since an ISO time. */
 export async function logLines(id: string, sinceIso: string): Promise<Record<string, unknown>[]> {
-  const { $ } = await import('zx');
   const out = await $`docker logs --since ${sinceIso} ${id}`.quiet();
   return out.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
@@ -119,10 +96,7 @@ export async function logLines(id: string, sinceIso: string): Promise<Record<str
  * profile in the run's run.json: `npm run stack:config -- down` replays that env, so the baseline
  * goes with the rest (Compose's down leaves the containers of a profile it was not told about). */
 export async function startBaseline(rec: RunRecord): Promise<Project> {
-  const file = join(STATE_DIR, rec.project, 'run.json');
-  const stored = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
-  stored.env = { ...stored.env, COMPOSE_PROFILES: 'baseline' };
-  writeFileSync(file, JSON.stringify(stored, null, 2));
+  const stored = updateRun(rec.project, (r) => ({ ...r, env: { ...r.env, COMPOSE_PROFILES: 'baseline' } }));
   const p = projectOf(stored);
   await p.up();
   return p;

@@ -112,10 +112,16 @@ export const appRestart: C = {
     const url = `https://${await naive.port('app', 8443)}/naive`;
     expect.equal((await httpsGet(url, { ca: caPem(ctx) })).status, 200, 'the naive layout serves HTTPS before the restart');
     const [nApp, nSide] = [await naive.id('app'), await naive.id('tls-proxy')];
+    const nApp0 = await docker.state(nApp);
     await $`docker restart -t 2 ${nApp}`.quiet();
-    await new Promise((res) => setTimeout(res, 5000));
+    // The event that would let HTTPS work again: the new app process is up and healthy. Only then is
+    // the failure the layout's, not a restart still under way.
+    await eventually(async () => {
+      const s = await docker.state(nApp);
+      expect.equal({ newPid: s.pid !== nApp0.pid, running: s.running, health: s.health }, { newPid: true, running: true, health: 'healthy' }, 'the restarted naive app');
+    }, { within: 30_000, every: 250 });
     const after = await httpsGet(url, { ca: caPem(ctx) }).then((x) => `HTTP ${x.status}`, (e: Error) => `error: ${e.message}`);
-    expect.match(after, /^error/, 'HTTPS through the naive layout 5 s after the app restart');
+    expect.match(after, /^error/, 'HTTPS through the naive layout once its restarted app is healthy again');
     const [appNs, sideNs] = [await docker.exec(nApp, ['readlink', '/proc/self/ns/net']), await docker.exec(nSide, ['readlink', '/proc/self/ns/net'])];
     expect.ok(appNs !== sideNs, 'the naive sidecar is left in the old network namespace', `different from the app’s ${appNs}`, sideNs);
   },

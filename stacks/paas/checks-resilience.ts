@@ -3,13 +3,13 @@ import { $ } from 'zx';
 import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
-import { cost, note, PERIOD_MS, workOf } from './checks-sync.js';
+import { note, SERVED_BOUND_MS, workOf } from './checks-sync.js';
 import { http, endpoints, metrics, served, sum, waitServed } from './support.js';
 
 type C = Check<StackContext>;
 
 export const gitServerDown: C = {
-  name: 'with the git server stopped, syncs fail within the failure budget, the sidecar keeps running and the last good revision is served; after recovery a new push is live within one poll period (plus the push cost of check 1)',
+  name: 'with the git server stopped, syncs fail within the failure budget, the sidecar keeps running and the last good revision is served; after recovery a new push is published by polling alone',
   async run(ctx) {
     const w = await workOf(ctx);
     const [serverId, syncId] = [await ctx.project.id('git-server'), await ctx.project.id('git-sync')];
@@ -22,7 +22,7 @@ export const gitServerDown: C = {
         const f = sum(await metrics(ctx.project), 'git_sync_failures_total');
         expect.ok(f - f0 >= 2, 'failed syncs counted while the git server is down', `>= ${f0 + 2}`, f);
         return f;
-      }, { within: 3 * PERIOD_MS + 2000, every: 250 });
+      }, { within: SERVED_BOUND_MS, every: 250 });
       const now = await served(ctx.project);
       expect.equal(now.revision, good.revision, `revision served after ${f1 - f0} failed syncs`);
       const side1 = await docker.state(syncId);
@@ -35,9 +35,9 @@ export const gitServerDown: C = {
     // Recovery: the first push the server accepts again goes live by polling alone.
     const next = await w.commitBuild();
     const t0 = await eventually(async () => { const t = Date.now(); await w.push({ webhook: false }); return t; }, { within: 15000, every: 250 });
-    const ms = await waitServed(ctx.project, next.sha, t0, PERIOD_MS + cost.ms + 500 - (Date.now() - t0));
+    const ms = await waitServed(ctx.project, next.sha, t0, SERVED_BOUND_MS);
     expect.equal(sum(await metrics(ctx.project), 'git_sync_consecutive_failures'), 0, 'consecutive failures after recovery');
-    note(`${sum(await metrics(ctx.project), 'git_sync_failures_total') - f0} failed syncs during the outage; after recovery the push was live in ${ms} ms (limit ${PERIOD_MS + cost.ms + 500} ms)`);
+    note(`${sum(await metrics(ctx.project), 'git_sync_failures_total') - f0} failed syncs during the outage; after recovery the push was live in ${ms} ms`);
   },
 };
 
@@ -48,6 +48,7 @@ const end = Date.now() + 15000;
 const sidecar = () => fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d)).find((p) => {
   try { const c = fs.readFileSync('/proc/' + p + '/cmdline', 'utf8').split('\\0'); return c[1] === '/opt/sidecar/main.mjs' && c[2] !== 'healthcheck'; } catch { return false; }
 });
+console.log('watching');
 (function poll() {
   let staging;
   try { staging = fs.readdirSync('/srv/site/worktrees').find((n) => n.endsWith('.staging')); } catch {}
@@ -69,10 +70,15 @@ export const killMidSync: C = {
     const good = await served(ctx.project);
     const side0 = await docker.state(syncId);
     const next = await w.commitBuild();
-    const killer = docker.exec(appId, ['node', '-e', KILL_MID_SYNC]);
-    await new Promise((r) => setTimeout(r, 300)); // the killer is watching before the push lands
+    const killer = $({ quiet: true })`docker exec ${appId} node -e ${KILL_MID_SYNC}`;
+    // The push goes out once the killer says it is watching (its first line), not after a guessed delay.
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      killer.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('watching\n')) resolve(); });
+      killer.then(() => reject(new Error(`the killer ended before watching: ${out}`)), reject);
+    });
     await w.push();
-    const seen = JSON.parse(await killer) as { timeout?: boolean; staging: string; link: string; page: string; stagingAfterKill: boolean };
+    const seen = JSON.parse((await killer).stdout.trim().split('\n').pop()!) as { timeout?: boolean; staging: string; link: string; page: string; stagingAfterKill: boolean };
     expect.equal({ timeout: seen.timeout, staging: seen.staging }, { timeout: undefined, staging: `${next.sha}.staging` }, 'the sidecar was killed while the new revision was being staged');
     expect.equal({ link: seen.link, page: seen.page }, { link: `worktrees/${good.revision}`, page: `build ${good.build}` }, 'the link right after the kill: the previous, complete tree');
     expect.equal((await served(ctx.project)).revision, good.revision, 'the app still serves the previous revision while the sidecar is down');

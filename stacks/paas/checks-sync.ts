@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sleep } from 'zx';
 import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
@@ -9,19 +10,16 @@ import { buildOf, endpoints, http, metrics, served, sum, waitServed, Work } from
 
 type C = Check<StackContext>;
 export const PERIOD_MS = 3000; // GIT_SYNC_PERIOD in compose.yaml
-/** What a push costs after git-sync has noticed it (fetch, checkout, check, flip, server restart),
- * as measured by the webhook pushes of check 1 on this machine now; a polled push may take one
- * period more. Until check 1 has run: 1.5 s. */
-export const cost = { ms: 1500 };
+/** How long a check waits for a push to be served: only a hang reaches it. How fast is bench:paas's. */
+export const SERVED_BOUND_MS = 30_000;
 export const note = (text: string) => console.log(`      · ${text}`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 let work: Work | undefined;
 /** The scenario's working copy, cloned on first use. */
 export const workOf = async (ctx: StackContext) => (work ??= await Work.clone(ctx));
 
 export const pushServed: C = {
-  name: 'a push is served within 2 s with the webhook (median of 5 pushes), and within one poll period (3 s) plus that same push cost with the webhook off',
+  name: 'each of 5 pushes is served through the webhook, and with the webhook off a poll publishes the next push with no webhook request',
   async run(ctx) {
     const w = await workOf(ctx);
     const times: number[] = [];
@@ -29,21 +27,19 @@ export const pushServed: C = {
       const { sha } = await w.commitBuild();
       const t0 = Date.now();
       await w.push();
-      times.push(await waitServed(ctx.project, sha, t0, 15000));
+      times.push(await waitServed(ctx.project, sha, t0, SERVED_BOUND_MS));
     }
-    note(`webhook push to served: ${times.join(', ')} ms`);
-    cost.ms = median(times);
-    expect.ok(cost.ms <= 2000, 'median push-to-served time with the webhook', '<= 2000 ms', `${cost.ms} ms`);
+    note(`webhook push to served: ${times.join(', ')} ms (the latency goal is bench:paas's)`);
     const m0 = await metrics(ctx.project);
     const { sha } = await w.commitBuild();
     const t0 = Date.now();
     await w.push({ webhook: false });
-    const polled = await waitServed(ctx.project, sha, t0, PERIOD_MS + cost.ms + 500 - (Date.now() - t0));
+    const polled = await waitServed(ctx.project, sha, t0, SERVED_BOUND_MS);
     const m1 = await metrics(ctx.project);
     const delta = (name: string, labels: Record<string, string>) => sum(m1, name, labels) - sum(m0, name, labels);
     expect.equal({ webhooks: delta('git_sync_webhook_requests_total', {}), pollPublished: delta('git_sync_syncs_total', { trigger: 'poll', result: 'published' }) },
       { webhooks: 0, pollPublished: 1 }, 'the webhook-off push was published by a poll, with no webhook request');
-    note(`polling every ${PERIOD_MS / 1000} s: served after ${polled} ms (limit ${PERIOD_MS + cost.ms + 500} ms)`);
+    note(`polling every ${PERIOD_MS / 1000} s: served after ${polled} ms`);
   },
 };
 
@@ -123,7 +119,7 @@ export const brokenCommit: C = {
     for (const end = Date.now() + PERIOD_MS + 500; Date.now() < end;) {
       const now = await served(ctx.project);
       seen.add(`${now.revision.slice(0, 12)} build ${now.build}`);
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     expect.equal([...seen], [`${good.revision.slice(0, 12)} build ${good.build}`], 'revisions served for a poll period after the broken push');
     const trees = await docker.exec(await ctx.project.id('git-sync'), ['ls', '/srv/site/worktrees']);

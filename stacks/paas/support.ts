@@ -6,9 +6,8 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { $ } from 'zx';
 import { eventually, expect } from '../../scripts/lib/check.js';
-import type { StackContext } from '../../scripts/lib/lifecycle.js';
-import { Project } from '../../scripts/lib/compose.js';
-import { ROOT, STATE_DIR } from '../../scripts/lib/config.js';
+import type { Project } from '../../scripts/lib/compose.js';
+import { projectOf, readRun, runDir } from '../../scripts/lib/run-state.js';
 import { parseMetrics } from '../../sidecars/lib/metrics.js';
 
 /** git-sync's uid and gid in its image: the group that may read the webhook key. */
@@ -33,11 +32,9 @@ export function makeSecret(state: string): string {
 
 export const secretOf = (state: string) => readFileSync(join(state, 'secrets', 'webhook'), 'utf8').trim();
 
-/** A running paas project that `up` left, as recorded in its run.json (for the demo and the bench). */
+/** A running paas project that `up` left, as recorded in its run.json, every file included (for the demo and the bench). */
 export function runningProject(name: string): { project: Project; state: string } {
-  const state = join(STATE_DIR, name);
-  const rec = JSON.parse(readFileSync(join(state, 'run.json'), 'utf8')) as { env: Record<string, string> };
-  return { state, project: new Project({ project: name, cwd: join(ROOT, 'stacks', 'paas'), files: ['compose.yaml'], env: rec.env }) };
+  return { state: runDir(name), project: projectOf(readRun(name)) };
 }
 
 type Endpoints = { app: string; webhook: string; admin: string };
@@ -49,7 +46,7 @@ const gits = new Map<string, Promise<string>>();
 export function endpoints(project: Project): Promise<Endpoints> {
   let e = pods.get(project.name);
   if (!e) {
-    e = Promise.all([project.port('pod', 8080), project.port('pod', 9002), project.port('pod', 9902)])
+    e = Promise.all([project.port('pod', 8080), project.port('pod', 9002), project.port('pod', 9903)])
       .then(([app, webhook, admin]) => ({ app: `http://${app}`, webhook: `http://${webhook}/webhook`, admin: `http://${admin}` }));
     e.catch(() => pods.delete(project.name));
     pods.set(project.name, e);

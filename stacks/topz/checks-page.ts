@@ -19,7 +19,7 @@ const COLUMN = { name: 2, cpu: 4 };
 export const pageInChromium: C = {
   name: 'the HTML page renders the process table in headless Chromium (Debian’s chromium, playwright-core), sorts by CPU on a click and refreshes itself; a screenshot is kept',
   async run(ctx) {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: as root, apt-get install -y chromium (npm run doctor checks it; .ci/run installs it)`);
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: as root, make bootstrap installs it (scripts/bootstrap/tools.sh; npm run doctor checks it)`);
     const url = await topzUrl(ctx);
     const profile = mkdtempSync(join(ctx.state, 'chromium-profile-'));
     const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 640 }, timeout: 30_000 });

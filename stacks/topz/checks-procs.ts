@@ -2,21 +2,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { $ } from 'zx';
+import { $, sleep } from 'zx';
 import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { httpsGet } from '../../scripts/lib/tls-client.js';
 import { parseMetrics } from '../../sidecars/lib/metrics.js';
-import { parseStat } from '../../sidecars/topz/src/proc.js';
+import { parseStat } from '../../sidecars/lib/proc.js';
 import type { ProcessView } from '../../sidecars/topz/src/schema.js';
-import { containerProcesses, fetchSnapshot, lookAndCompare, podProcesses } from '../../sidecars/topz/verify.js';
+import { containerProcesses, fetchSnapshot, lookAndCompare, podProcesses } from './oracle.js';
 import { httpsWithTopz, snapshot, token, TOOLBOX, topzUrl, TOPZ_PORT } from './support.js';
 
 type C = Check<StackContext>;
 const POD = ['pod', 'topz', 'app'];
 const named = (ps: ProcessView[], name: string) => ps.filter((p) => p.name === name);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** CPU % of a host PID over one second, measured by the host itself. */
 async function hostCpu(hostPid: number): Promise<number> {
@@ -43,7 +42,7 @@ export const appListed: C = {
     const since = ctx.upAt - 60_000;
     for (const p of app) {
       expect.ok(p.rssBytes > 256 * 1024 && p.rssBytes < 256 * 1024 * 1024, `RSS of ${p.name} (${p.pid})`, '256 KiB .. 256 MiB', p.rssBytes);
-      expect.ok(p.threads >= 1 && p.uid === 10005 && Date.parse(p.startTime) > since && Date.parse(p.startTime) <= Date.now(), `threads, uid and start time of ${p.name} (${p.pid})`, 'threads >= 1, uid 10005, started during this run', p);
+      expect.ok(p.threads >= 1 && p.uid === 10011 && Date.parse(p.startTime) > since && Date.parse(p.startTime) <= Date.now(), `threads, uid and start time of ${p.name} (${p.pid})`, 'threads >= 1, uid 10011, started during this run', p);
     }
     const busy = workers.find((p) => p.name === 'busy-worker')!;
     const others = app.filter((p) => p !== busy);

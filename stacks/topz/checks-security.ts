@@ -100,7 +100,7 @@ export const badParameters: C = {
       [[image, '--max-processes', '0'], 2, /^topz: invalid --max-processes \(TOPZ_MAX_PROCESSES\): 0 is out of range \(integer 1-100000\)$/],
       [['-e', 'TOPZ_SHOW_ENVIRONS=true', image], 2, /^topz: unknown environment variable: TOPZ_SHOW_ENVIRONS /],
       [[image, '--token', 'abc'], 2, /^topz: --token is a secret and cannot be a flag: set TOPZ_TOKEN or TOPZ_TOKEN_FILE$/],
-      [[image, '--listen-address', '0.0.0.0'], 1, /^topz: cannot start: --listen-address 0\.0\.0\.0 is not loopback: set TOPZ_TOKEN_FILE, or pass --unsafe-no-auth$/],
+      [[image, '--listen-address', '0.0.0.0'], 2, /^topz: --listen-address 0\.0\.0\.0 is not loopback: set TOPZ_TOKEN_FILE, or pass --unsafe-no-auth$/],
     ];
     const got = await Promise.all(cases.map(async ([args]) => docker.runOnce(['--network', 'none', '--read-only', '--cap-drop', 'ALL', ...args])));
     cases.forEach(([args, code, line], i) => {

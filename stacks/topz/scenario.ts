@@ -2,11 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Scenario } from '../../scripts/lib/lifecycle.js';
-import { writeToken } from '../../sidecars/topz/verify.js';
 import { pageInChromium } from './checks-page.js';
 import { appListed, attachedToHttps, killedWorkerVanishes, onlyThePod } from './checks-procs.js';
 import { badParameters, reachAndMethods, secretsNeverServed } from './checks-security.js';
-import { tokenDir, topzUrl } from './support.js';
+import { tokenDir, topzUrl, writeToken } from './support.js';
 
 const scenario: Scenario = {
   title: 'inspecting a pod’s processes through its shared PID namespace with a topz sidecar',

@@ -3,18 +3,23 @@
 // topz attached), each brought up once per run.
 import { join } from 'node:path';
 import { attach } from '../../scripts/lib/attach.js';
+import { loadAttachment } from '../../scripts/lib/attach-spec.js';
 import { VERSION } from '../../scripts/lib/config.js';
 import * as docker from '../../scripts/lib/docker.js';
-import { loadScenario, type StackContext } from '../../scripts/lib/lifecycle.js';
+import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import type { Project } from '../../scripts/lib/compose.js';
-import { fetchSnapshot, readToken } from '../../sidecars/topz/verify.js';
+import { readSecret, writeSecret } from '../../scripts/lib/secret.js';
+import { loadScenario } from '../../scripts/lib/scenarios.js';
+import { fetchSnapshot } from './oracle.js';
 
 export const TOPZ_PORT = 9700;
 export const PEEK_PORT = 9710;
 export const TOOLBOX = `sidecar-lab/toolbox:${VERSION}`;
 
+/** Writes a fresh token to dir/token for topz's user, as topz's attach declaration says (sidecars/topz/attach.json). */
+export const writeToken = (dir: string) => writeSecret(dir, loadAttachment('topz').secret!);
 export const tokenDir = (ctx: StackContext) => join(ctx.state, 'topz');
-export const token = (ctx: StackContext) => readToken(tokenDir(ctx));
+export const token = (ctx: StackContext) => readSecret(join(tokenDir(ctx), 'token'));
 /** The two secrets the app gets: its --password and its APP_API_TOKEN. */
 export const secrets = (ctx: StackContext) => [ctx.env.APP_PASSWORD!, ctx.env.APP_API_TOKEN!];
 
@@ -57,5 +62,5 @@ export const httpsWithTopz = once(async (ctx) => {
   const files = sc.files ?? ['compose.yaml'];
   const attached = await attach(['topz'], { stack: 'https', files, state });
   const project = await ctx.sideProject([...files, attached.file], 'https-topz', { dir: join(ctx.dir, '..', 'https'), env });
-  return { project, token: readToken(join(state, 'attach', 'topz')), state };
+  return { project, token: readSecret(attached.placed[0]!.at.secret!), state };
 });

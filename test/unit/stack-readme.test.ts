@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from '../../scripts/lib/config.js';
-import { loadScenario, stackNames } from '../../scripts/lib/lifecycle.js';
+import { loadScenario, stackNames } from '../../scripts/lib/scenarios.js';
 
 const readme = suite('stack READMEs');
 

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { quantile, showSpread, spread } from '../stats.js';
+import { percentile, quantile, showSpread, spread } from '../stats.js';
 
 const test = suite('bench statistics');
 
@@ -11,6 +12,26 @@ test('quantile is nearest-rank on sorted samples', () => {
   assert.is(quantile(s, 1), 100);
   assert.is(quantile([7], 0.99), 7);
   assert.ok(Number.isNaN(quantile([], 0.5)));
+});
+
+test('percentiles of the textbook samples 15, 20, 35, 40, 50 are the nearest-rank ones, whatever their order', () => {
+  const samples = [40, 15, 50, 35, 20];
+  assert.equal([5, 30, 40, 50, 100].map((p) => percentile(samples, p)), [15, 20, 20, 35, 50]);
+  assert.equal(samples, [40, 15, 50, 35, 20], 'the samples are left in their order');
+  assert.ok(Number.isNaN(percentile([], 50)));
+});
+
+test('for 1..10 every bench now reports p50 5 and p95 10 (bench:topz used to say 6 and 10, the others 5 and 10)', () => {
+  const samples = Array.from({ length: 10 }, (_, i) => i + 1);
+  assert.equal([percentile(samples, 50), percentile(samples, 95), percentile(samples, 99)], [5, 10, 10]);
+});
+
+test('a percentile is the smallest sample with at least p % of the samples at or below it', () => {
+  fc.assert(fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 50 }), fc.integer({ min: 1, max: 100 }), (xs, p) => {
+    const v = percentile(xs, p);
+    const atOrBelow = (x: number) => xs.filter((y) => y <= x).length;
+    return xs.includes(v) && atOrBelow(v) >= (p / 100) * xs.length && xs.filter((y) => y < v).every((y) => atOrBelow(y) < (p / 100) * xs.length);
+  }));
 });
 
 test('spread gives median, min and max, leaving out failed repetitions', () => {

@@ -1,6 +1,6 @@
 // config-sync entry point: wiring only.
 import { runSidecar } from '../../lib/run.js';
 import { spec } from './params.js';
-import { startConfigSync } from './start.js';
+import { start } from './start.js';
 
-await runSidecar(spec, startConfigSync);
+await runSidecar(spec, start);

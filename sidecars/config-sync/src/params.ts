@@ -1,15 +1,12 @@
 // The config-sync sidecar's parameter table: its whole configuration API, in one place.
 import { commonParams } from '../../lib/run.js';
-import { dir, duration, file, oneOf, string } from '../../lib/params.js';
+import { dir, duration, file, oneOf, string, url } from '../../lib/params.js';
 import type { Spec } from '../../lib/parse.js';
 
-/** scheme://host[:port] with nothing after it: the client URL of etcd, or an app's reload URL (path allowed). */
-const ORIGIN = /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?\/?$/;
-const HTTP_URL = /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\/[^\s]*)?$/;
 
 export const params = {
-  etcdUrl: string({
-    default: 'http://etcd:2379', pattern: ORIGIN, rule: 'an http(s)://host[:port] URL',
+  etcdUrl: url({
+    default: 'http://etcd:2379', schemes: ['http', 'https'], origin: true,
     description: 'Client URL of etcd. config-sync speaks its v3 HTTP/JSON gateway (/v3/kv/range, /v3/watch), streaming, never polling.',
   }),
   key: string({ required: true, pattern: /^\S+$/, rule: 'a key without spaces', description: 'The etcd key whose value is the configuration.' }),
@@ -20,7 +17,7 @@ export const params = {
     description: 'rename: write a temp file in --dir, then rename it over the file. symlink: Kubernetes-style: a new ..<time> directory, then an atomic swap of the ..data symlink (the file is a link into ..data).',
   }),
   format: oneOf(['json', 'text'] as const, { default: 'json', description: 'json: a value must parse as JSON before anything else is checked. text: any bytes (use --validate-command).' }),
-  schema: file({ description: 'JSON Schema file (a documented subset: type, properties, required, enum, pattern, ranges, items) every value must match. Needs --format json.' }),
+  schema: file({ description: 'JSON Schema file (draft-07, checked by ajv in strict mode: an unknown keyword stops config-sync at start) every value must match. Needs --format json.' }),
   validateCommand: string({ description: 'Shell command that judges a value: it gets the value on stdin; exit 0 accepts it, anything else rejects it (its last stderr line says why).' }),
   validateTimeout: duration({ default: '5s', min: '100ms', max: '5m', description: 'A --validate-command still running after this is killed and the value rejected.' }),
   reload: oneOf(['signal', 'http', 'restart', 'none'] as const, {
@@ -29,7 +26,7 @@ export const params = {
   }),
   process: string({ description: 'Name of the app process (signal, restart): its command name, or the file name of its program or script (config-hup.js matches node /opt/app/config-hup.js). Exactly one process in the shared PID namespace must match.' }),
   reloadSignal: oneOf(['SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const, { default: 'SIGHUP', description: 'Signal that tells the app to re-read its file (reload signal). Sent only when the app handles it: it would kill an app that does not.' }),
-  reloadUrl: string({ pattern: HTTP_URL, rule: 'an http(s):// URL', description: 'URL that is POSTed to after each write (reload http); a 2xx answer means the app reloaded.' }),
+  reloadUrl: url({ schemes: ['http', 'https'], description: 'URL that is POSTed to after each write (reload http); a 2xx answer means the app reloaded.' }),
   restartGrace: duration({ default: '10s', min: '100ms', max: '5m', description: 'reload restart: how long the app has to exit after SIGTERM before it gets SIGKILL.' }),
   minApplyInterval: duration({
     default: '1s', max: '10m',

@@ -1,33 +1,39 @@
 // Finds the app's process by name in the PID namespace the pod shares, and re-checks it right
 // before a signal: a PID can be reused, so a process is identified by PID *and* start time.
-import { readdirSync, readFileSync } from 'node:fs';
+// The proc files are parsed by sidecars/lib/proc.ts, shared with topz.
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { catchesSignal, listPids, parseStat, ProcParseError, readText, splitNul, type Stat } from '../../lib/proc.js';
 
-export interface Proc { pid: number; startTime: string; comm: string; argv: string[] }
+export interface Proc { pid: number; startTicks: number; comm: string; argv: string[] }
 
 function read(procRoot: string, pid: number | string, file: string): string | undefined {
   try {
-    return readFileSync(join(procRoot, String(pid), file), 'utf8');
+    return readText(join(procRoot, String(pid), file));
   } catch {
     return undefined; // gone, or not ours to read
   }
 }
 
-/** One process from /proc, or undefined when it is gone, a zombie or a kernel thread. */
+function stat(text: string): Stat | undefined {
+  try {
+    return parseStat(text);
+  } catch (e) {
+    if (e instanceof ProcParseError) return undefined;
+    throw e;
+  }
+}
+
+/** One process from /proc, or undefined when it is gone, a zombie or a kernel thread (empty cmdline). */
 export function readProc(pid: number, procRoot = '/proc'): Proc | undefined {
-  const stat = read(procRoot, pid, 'stat');
+  const s = stat(read(procRoot, pid, 'stat') ?? '');
   const cmdline = read(procRoot, pid, 'cmdline');
-  if (!stat || !cmdline) return undefined;
-  // stat is "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split at the last ')'.
-  const close = stat.lastIndexOf(')');
-  const rest = stat.slice(close + 2).split(' ');
-  if (rest[0] === 'Z' || rest[0] === 'X') return undefined;
-  const argv = cmdline.split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
-  return { pid, comm: stat.slice(stat.indexOf('(') + 1, close), startTime: rest[19] ?? '', argv };
+  if (!s || !cmdline || s.state === 'Z' || s.state === 'X') return undefined;
+  return { pid, comm: s.comm, startTicks: s.startTicks, argv: splitNul(cmdline) };
 }
 
 export function listProcs(procRoot = '/proc'): Proc[] {
-  return readdirSync(procRoot).filter((d) => /^\d+$/.test(d)).map((d) => readProc(Number(d), procRoot)).filter((p): p is Proc => p !== undefined);
+  return listPids(readdirSync(procRoot)).map((pid) => readProc(pid, procRoot)).filter((p): p is Proc => p !== undefined);
 }
 
 /** The name a process answers to: its command name, its program's file name, or (for an
@@ -54,14 +60,13 @@ export function findProc(name: string, o: { procRoot?: string; selfPid?: number 
 /** True when the PID still names the same process (same start time, same command line). */
 export function stillSame(p: Proc, procRoot = '/proc'): boolean {
   const now = readProc(p.pid, procRoot);
-  return now !== undefined && now.startTime === p.startTime && now.argv.join('\0') === p.argv.join('\0');
+  return now !== undefined && now.startTicks === p.startTicks && now.argv.join('\0') === p.argv.join('\0');
 }
 
 /** True when the process has a handler for the signal (SigCgt in /proc/PID/status). A signal it does
  * not catch would run the default action, which for SIGHUP, SIGUSR1 and SIGUSR2 is to terminate it. */
 export function catches(pid: number, signum: number, procRoot = '/proc'): boolean {
-  const m = /^SigCgt:\s*([0-9a-f]+)$/m.exec(read(procRoot, pid, 'status') ?? '');
-  return m !== null && ((BigInt(`0x${m[1]}`) >> BigInt(signum - 1)) & 1n) === 1n;
+  return catchesSignal(read(procRoot, pid, 'status') ?? '', signum);
 }
 
 export const describeProc = (p: Proc) => `pid ${p.pid} (${p.argv.join(' ').slice(0, 120)})`;

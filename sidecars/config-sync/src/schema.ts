@@ -1,105 +1,51 @@
-// A JSON Schema validator for the subset a configuration schema needs. A schema that uses any
-// other keyword is refused when it is loaded, so nothing in it is silently ignored.
-//   Checked: type, enum, const, properties, required, additionalProperties, minProperties, maxProperties,
-//            minLength, maxLength, pattern, minimum, maximum, exclusiveMinimum, exclusiveMaximum,
-//            items, minItems, maxItems.
-//   Accepted as annotations: $schema, $id, $comment, title, description, default, examples, format.
-type Schema = boolean | { [k: string]: unknown };
-export type Check = (value: unknown) => string[];
+// The JSON Schema check, done by ajv (JSON Schema draft-07): a well-kept validator with the whole
+// draft, instead of a hand-written subset. Its options are chosen so that nothing is silently ignored
+// and the value is judged as it is:
+//   strict        a schema with an unknown keyword (a typo), a keyword without the type it applies
+//                 to (minimum without "type": "number") or an unbounded tuple is refused when it is
+//                 loaded. Not strictRequired: it would refuse idioms such as then: {required: [...]};
+//   ownProperties required, properties and additionalProperties see own properties only: an
+//                 inherited name (toString, constructor, __proto__) neither meets required nor
+//                 escapes additionalProperties: false;
+//   allErrors     false: the first violation is enough to refuse a value, and bounds the work;
+//   validateFormats false: "format" is an annotation (no format vocabulary is loaded);
+//   verbose       errors carry the value, so a wrong type is named ("must be string, is number");
+//   defaults      ajv neither coerces types, nor fills in defaults, nor removes properties.
+// enum, const and uniqueItems compare with ajv's deep equality, which ignores the order of keys.
+import { Ajv, type ErrorObject } from 'ajv';
 
-const CHECKED = ['type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'minProperties', 'maxProperties',
-  'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'items', 'minItems', 'maxItems'];
-const ANNOTATIONS = ['$schema', '$id', '$comment', 'title', 'description', 'default', 'examples', 'format'];
-const TYPES = ['null', 'boolean', 'object', 'array', 'number', 'integer', 'string'];
+export type Check = (value: unknown) => string[];
 
 export class SchemaError extends Error {}
 
-function typeOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
-}
+const OPTIONS = { strict: true, strictRequired: false, allowUnionTypes: true, allErrors: false, ownProperties: true, validateFormats: false, verbose: true } as const;
 
-function hasType(v: unknown, t: string): boolean {
-  if (t === 'integer') return Number.isInteger(v);
-  return typeOf(v) === t;
-}
+const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeOf(v) === 'object';
-const equal = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const at = (path: string) => path || '/';
-
-/** Checks a schema's shape and keywords, throwing SchemaError naming the first problem. */
-function audit(s: unknown, path: string): void {
-  if (typeof s === 'boolean') return;
-  if (!isObject(s)) throw new SchemaError(`${at(path)}: a schema must be an object or a boolean`);
-  for (const k of Object.keys(s)) {
-    if (!CHECKED.includes(k) && !ANNOTATIONS.includes(k)) throw new SchemaError(`${at(path)}: keyword "${k}" is not supported by config-sync (supported: ${CHECKED.join(', ')})`);
-  }
-  const types = s.type === undefined ? [] : Array.isArray(s.type) ? s.type : [s.type];
-  for (const t of types) if (!TYPES.includes(t as string)) throw new SchemaError(`${at(path)}: unknown type ${JSON.stringify(t)}`);
-  if (s.pattern !== undefined) {
-    try { new RegExp(s.pattern as string, 'u'); } catch (e) { throw new SchemaError(`${at(path)}: bad pattern: ${(e as Error).message}`); }
-  }
-  if (s.required !== undefined && !(Array.isArray(s.required) && s.required.every((r) => typeof r === 'string'))) throw new SchemaError(`${at(path)}: required must be an array of names`);
-  if (s.enum !== undefined && !Array.isArray(s.enum)) throw new SchemaError(`${at(path)}: enum must be an array`);
-  if (s.properties !== undefined) {
-    if (!isObject(s.properties)) throw new SchemaError(`${at(path)}: properties must be an object`);
-    for (const [k, sub] of Object.entries(s.properties)) audit(sub, `${path}/properties/${k}`);
-  }
-  if (s.additionalProperties !== undefined) audit(s.additionalProperties, `${path}/additionalProperties`);
-  if (s.items !== undefined) audit(s.items, `${path}/items`);
-}
-
-function check(s: Schema, v: unknown, path: string, errors: string[]): void {
-  if (s === true) return;
-  if (s === false) { errors.push(`${at(path)}: no value is allowed here`); return; }
-  const fail = (msg: string) => errors.push(`${at(path)}: ${msg}`);
-  if (s.type !== undefined) {
-    const types = (Array.isArray(s.type) ? s.type : [s.type]) as string[];
-    if (!types.some((t) => hasType(v, t))) { fail(`must be ${types.join(' or ')}, is ${typeOf(v)}`); return; }
-  }
-  if (s.enum !== undefined && !(s.enum as unknown[]).some((e) => equal(e, v))) fail(`must be one of ${JSON.stringify(s.enum)}`);
-  if (s.const !== undefined && !equal(s.const, v)) fail(`must be ${JSON.stringify(s.const)}`);
-  if (typeof v === 'string') {
-    const len = /[\uD800-\uDFFF]/.test(v) ? [...v].length : v.length; // code points, without an array for plain text
-    if (typeof s.minLength === 'number' && len < s.minLength) fail(`must be at least ${s.minLength} characters long`);
-    if (typeof s.maxLength === 'number' && len > s.maxLength) fail(`must be at most ${s.maxLength} characters long`);
-    if (typeof s.pattern === 'string' && !new RegExp(s.pattern, 'u').test(v)) fail(`must match ${s.pattern}`);
-  }
-  if (typeof v === 'number') {
-    if (typeof s.minimum === 'number' && v < s.minimum) fail(`must be >= ${s.minimum}`);
-    if (typeof s.maximum === 'number' && v > s.maximum) fail(`must be <= ${s.maximum}`);
-    if (typeof s.exclusiveMinimum === 'number' && v <= s.exclusiveMinimum) fail(`must be > ${s.exclusiveMinimum}`);
-    if (typeof s.exclusiveMaximum === 'number' && v >= s.exclusiveMaximum) fail(`must be < ${s.exclusiveMaximum}`);
-  }
-  if (Array.isArray(v)) {
-    if (typeof s.minItems === 'number' && v.length < s.minItems) fail(`must have at least ${s.minItems} items`);
-    if (typeof s.maxItems === 'number' && v.length > s.maxItems) fail(`must have at most ${s.maxItems} items`);
-    if (s.items !== undefined) v.forEach((item, i) => check(s.items as Schema, item, `${path}/${i}`, errors));
-  }
-  if (isObject(v)) {
-    const keys = Object.keys(v);
-    if (typeof s.minProperties === 'number' && keys.length < s.minProperties) fail(`must have at least ${s.minProperties} properties`);
-    if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) fail(`must have at most ${s.maxProperties} properties`);
-    for (const r of (s.required as string[] | undefined) ?? []) if (!(r in v)) fail(`"${r}" is required`);
-    const props = (s.properties ?? {}) as Record<string, Schema>;
-    for (const k of keys) {
-      if (k in props) check(props[k]!, v[k], `${path}/${k}`, errors);
-      else if (s.additionalProperties !== undefined) {
-        if (s.additionalProperties === false) fail(`"${k}" is not an allowed property`);
-        else check(s.additionalProperties as Schema, v[k], `${path}/${k}`, errors);
-      }
-    }
+/** One violation, as a line: the JSON pointer to the value, then what is wrong with it. */
+function describe(e: ErrorObject): string {
+  const at = e.instancePath || '/';
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': return `${at}: ${JSON.stringify(p.additionalProperty)} is not an allowed property`;
+    case 'required': return `${at}: ${JSON.stringify(p.missingProperty)} is required`;
+    case 'enum': return `${at}: must be one of ${JSON.stringify(p.allowedValues)}`;
+    case 'const': return `${at}: must be ${JSON.stringify(p.allowedValue)}`;
+    case 'type': return `${at}: must be ${String(p.type).split(',').join(' or ')}, is ${typeOf(e.data)}`;
+    case 'false schema': return `${at}: no value is allowed here`;
+    default: return `${at}: ${e.message ?? e.keyword}`;
   }
 }
 
-/** Compiles a schema (already parsed from JSON) into a check that lists every violation, or none. */
+/** Compiles a schema (already parsed from JSON) into a check that lists the first violation, or none.
+ * Throws SchemaError saying what is wrong with a schema config-sync cannot fully check. */
 export function compileSchema(schema: unknown): Check {
-  audit(schema, '');
-  return (value) => {
-    const errors: string[] = [];
-    check(schema as Schema, value, '', errors);
-    return errors;
-  };
+  let validate;
+  try {
+    validate = new Ajv(OPTIONS).compile(schema as object);
+  } catch (e) {
+    throw new SchemaError((e as Error).message);
+  }
+  if ((validate as { $async?: boolean }).$async) throw new SchemaError('$async schemas are not supported: the check must give its verdict at once');
+  return (value) => (validate(value) ? [] : (validate.errors ?? []).map(describe));
 }

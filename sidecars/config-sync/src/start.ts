@@ -8,7 +8,7 @@ import type { params } from './params.js';
 import { httpReloader, noReloader, restartReloader, signalReloader, type Reloader } from './reload.js';
 import { SchemaError } from './schema.js';
 import { ConfigSync } from './sync.js';
-import { syncMetrics } from './telemetry.js';
+import { registerMetrics } from './metrics.js';
 import { makeValidator, type Validator } from './validate.js';
 import { KeyWatcher } from './watcher.js';
 import { makeWriter } from './write.js';
@@ -42,9 +42,9 @@ export function validatorFor(p: P): () => Validator {
   return load;
 }
 
-export async function startConfigSync({ params: p, log, metrics }: Context<typeof params>): Promise<Running> {
+export async function start({ params: p, log, metrics }: Context<typeof params>): Promise<Running> {
   const reloader = reloaderFor(p);
-  const m = syncMetrics(metrics);
+  const m = registerMetrics(metrics);
   const rules = new Reloadable<Validator>('validation rules', validatorFor(p), log, m.validatorReloads);
   await rules.reload('start');
   const sync = new ConfigSync({ key: p.key, writer: makeWriter(p.writeMode, p.dir, p.file), reloader, rules, minApplyIntervalMs: p.minApplyInterval, log, metrics: m });

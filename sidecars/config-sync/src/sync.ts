@@ -6,8 +6,8 @@ import type { Logger } from '../../lib/log.js';
 import type { Reloadable } from '../../lib/reloadable.js';
 import { ApplyGate, type Clock } from './gate.js';
 import type { Reloader } from './reload.js';
-import type { SyncMetrics } from './telemetry.js';
-import type { Validator } from './validate.js';
+import type { Metrics } from './metrics.js';
+import { thrown, type Validator, type Verdict } from './validate.js';
 import type { Update, WatcherHooks } from './watcher.js';
 import type { Writer } from './write.js';
 
@@ -18,7 +18,7 @@ export interface SyncOptions {
   rules: Reloadable<Validator>;
   minApplyIntervalMs: number;
   log: Logger;
-  metrics: SyncMetrics;
+  metrics: Metrics;
   clock?: Clock;
 }
 
@@ -40,7 +40,7 @@ export class ConfigSync {
   async init(): Promise<void> {
     const current = this.o.writer.read();
     if (!current) return;
-    const verdict = await this.o.rules.value(current);
+    const verdict = await this.judge(current);
     if (verdict.ok) {
       this.onDisk = current;
       this.o.log.info('using the config file on disk until etcd answers', { path: this.o.writer.path, bytes: current.length });
@@ -85,6 +85,15 @@ export class ConfigSync {
 
   stop(): Promise<void> { return this.gate.stop(); }
 
+  /** The rules' verdict; a validator that throws refuses the value (reason error) instead of losing it. */
+  private async judge(value: Buffer): Promise<Verdict> {
+    try {
+      return await this.o.rules.value(value);
+    } catch (e) {
+      return { ok: false, reason: 'error', error: `validation failed: ${thrown(e)}` };
+    }
+  }
+
   private reject(u: Update, reason: string, error: string): false {
     this.rejected = `revision ${u.revision} was rejected (${reason}): ${error}`;
     this.o.metrics.rejected.inc({ reason });
@@ -112,7 +121,7 @@ export class ConfigSync {
       return false;
     }
     if (!this.onDisk?.equals(u.value)) {
-      const verdict = await this.o.rules.value(u.value);
+      const verdict = await this.judge(u.value);
       if (!verdict.ok) return this.reject(u, verdict.reason, verdict.error);
       this.rejected = undefined;
       try {

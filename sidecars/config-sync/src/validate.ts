@@ -1,11 +1,15 @@
-// Judges a candidate value before anything is written: it must parse (format json), match the
-// JSON Schema (if one is given) and be accepted by the validate command (if one is given).
-// Each refusal names its reason, which becomes a metric label and a log field.
+// Judges a candidate value before anything is written: it must be UTF-8 and unambiguous JSON
+// (format json), match the JSON Schema (if one is given) and be accepted by the validate command
+// (if one is given). Each refusal names its reason, which becomes a metric label and a log field.
+// A validator never throws: an exception inside a step (a stack overflow on deeply nested data)
+// refuses the value for that step's reason.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { parseValue, type Parsed } from './json-value.js';
 import { compileSchema, SchemaError, type Check } from './schema.js';
 
-export type Reason = 'json' | 'schema' | 'command' | 'deleted';
+/** Why a value was refused; 'error' is a validator that threw (see ConfigSync). */
+export type Reason = 'json' | 'schema' | 'command' | 'deleted' | 'error';
 export type Verdict = { ok: true } | { ok: false; reason: Reason; error: string };
 export type Validator = (value: Buffer) => Promise<Verdict>;
 
@@ -55,23 +59,38 @@ export function runCommand(command: string, input: Buffer, timeoutMs: number): P
   });
 }
 
+/** An exception, as a reason: its class and message. */
+export const thrown = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+const refuse = (reason: Reason, error: string): Verdict => ({ ok: false, reason, error });
+
 export function makeValidator(o: ValidatorOptions): Validator {
   if (o.schemaFile && o.format !== 'json') throw new SchemaError('a JSON Schema needs --format json');
   const schema = o.schemaFile ? loadSchema(o.schemaFile) : undefined;
   return async (value) => {
     if (o.format === 'json') {
-      let doc: unknown;
+      let parsed: Parsed;
       try {
-        doc = JSON.parse(value.toString('utf8'));
+        parsed = parseValue(value);
       } catch (e) {
-        return { ok: false, reason: 'json', error: `not JSON: ${(e as Error).message}` };
+        return refuse('json', `cannot be parsed: ${thrown(e)}`);
       }
-      const errors = schema?.(doc) ?? [];
-      if (errors.length) return { ok: false, reason: 'schema', error: errors.slice(0, 5).join('; ') + (errors.length > 5 ? `; and ${errors.length - 5} more` : '') };
+      if (!parsed.ok) return refuse('json', parsed.error);
+      let errors: string[];
+      try {
+        errors = schema?.(parsed.doc) ?? [];
+      } catch (e) {
+        return refuse('schema', `cannot be checked against the schema: ${thrown(e)}`);
+      }
+      if (errors.length) return refuse('schema', errors.slice(0, 5).join('; ') + (errors.length > 5 ? `; and ${errors.length - 5} more` : ''));
     }
     if (o.command) {
-      const r = await runCommand(o.command, value, o.timeoutMs);
-      if (r.code !== 0) return { ok: false, reason: 'command', error: `validate command refused it: ${r.why}` };
+      let r: { code: number | null; why: string };
+      try {
+        r = await runCommand(o.command, value, o.timeoutMs);
+      } catch (e) {
+        return refuse('command', `validate command could not run: ${thrown(e)}`);
+      }
+      if (r.code !== 0) return refuse('command', `validate command refused it: ${r.why}`);
     }
     return { ok: true };
   };

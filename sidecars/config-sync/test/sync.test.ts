@@ -1,59 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createLogger } from '../../lib/log.js';
-import { parseMetrics, Registry } from '../../lib/metrics.js';
-import { Reloadable } from '../../lib/reloadable.js';
-import type { Reloader } from '../src/reload.js';
-import { ConfigSync } from '../src/sync.js';
-import { syncMetrics } from '../src/telemetry.js';
-import { makeValidator, type Validator } from '../src/validate.js';
-import { renameWriter } from '../src/write.js';
+import { file, metric, put, track, world, worldSuite } from './world.js';
 
-interface World {
-  dir: string; schema: string; sync: ConfigSync; registry: Registry; logs: Record<string, unknown>[];
-  reloads: number; failReload: boolean; rules: Reloadable<Validator>;
-}
-
-/** A ConfigSync on a temp dir, with a schema that needs a string "version", and a reloader that counts. */
-async function world(dir = mkdtempSync(join(tmpdir(), 'config-sync-sync-')), intervalMs = 0): Promise<World> {
-  const schema = join(dir, '..', `${dir.split('/').pop()}.schema.json`);
-  writeFileSync(schema, JSON.stringify({ type: 'object', required: ['version'], properties: { version: { type: 'string' } } }));
-  const registry = new Registry('config_sync');
-  const logs: Record<string, unknown>[] = [];
-  const log = createLogger('config-sync', 'debug', (l) => logs.push(JSON.parse(l)));
-  const m = syncMetrics(registry);
-  const w = { dir, schema, registry, logs, reloads: 0, failReload: false } as World;
-  const reloader: Reloader = {
-    method: 'signal',
-    async reload() {
-      if (w.failReload) throw new Error('no handler');
-      w.reloads++;
-      return { result: 'ok', detail: 'counted' };
-    },
-  };
-  w.rules = new Reloadable<Validator>('validation rules', () => makeValidator({ format: 'json', schemaFile: schema, timeoutMs: 1000 }), log, m.validatorReloads);
-  await w.rules.reload('start');
-  w.sync = new ConfigSync({ key: '/cfg', writer: renameWriter(dir, 'config.json'), reloader, rules: w.rules, minApplyIntervalMs: intervalMs, log, metrics: m });
-  await w.sync.init();
-  return w;
-}
-
-const file = (w: World) => { try { return readFileSync(join(w.dir, 'config.json'), 'utf8'); } catch { return undefined; } };
-const metric = (w: World, name: string) => parseMetrics(w.registry.render()).get(name);
-const put = async (w: World, revision: number, value: string | null, read = false) => {
-  w.sync.hooks.update({ revision, version: revision - 1, value: value === null ? null : Buffer.from(value), read });
-  await w.sync.gate.settled();
-};
-
-const test = suite<{ worlds: World[] }>('ConfigSync', { worlds: [] });
-const track = async (ctx: { worlds: World[] }, w: Promise<World>) => { const x = await w; ctx.worlds.push(x); return x; };
-test.after.each(async (ctx) => {
-  for (const w of ctx.worlds) { await w.sync.stop(); rmSync(w.dir, { recursive: true, force: true }); rmSync(w.schema, { force: true }); }
-  ctx.worlds = [];
-});
+const test = worldSuite('ConfigSync');
 
 test('a valid value is written, the app is told once, and the metrics say which revision it runs', async (ctx) => {
   const w = await track(ctx, world());
@@ -81,6 +32,7 @@ test('invalid values are never written nor signalled, each says why, and the nex
   assert.is(file(w), '{"version":"good-2"}');
   assert.is(w.reloads, 2);
   assert.is(metric(w, 'config_sync_applied_revision'), 5);
+  assert.equal(w.registry.undeclaredLabels(), [], 'every series carries only the labels its metric declares');
 });
 
 test('a sidecar restarted beside an unchanged config adopts the file, is ready before etcd answers, and does not tell the app again', async (ctx) => {

@@ -1,6 +1,6 @@
 // git-sync entry point: wiring only.
 import { runSidecar } from '../../lib/run.js';
 import { spec } from './params.js';
-import { startGitSync } from './start.js';
+import { start } from './start.js';
 
-await runSidecar(spec, startGitSync);
+await runSidecar(spec, start);

@@ -1,10 +1,10 @@
-// Start-up: prepare the shared directory, repair what a killed predecessor left, then sync at once,
+// Builds git-sync from its parameters: prepare the shared directory, repair what a killed predecessor left, then sync at once,
 // every period, on each signed webhook and on SIGHUP.
 import type { Server } from 'node:http';
 import type { Context, Running } from '../../lib/run.js';
 import { FailureBudget } from './budget.js';
 import { scanProc } from './inuse.js';
-import { syncMetrics } from './metrics.js';
+import { registerMetrics } from './metrics.js';
 import type { params } from './params.js';
 import { repair } from './repair.js';
 import { redactUrl } from './repo-url.js';
@@ -12,8 +12,8 @@ import { Store } from './store.js';
 import { Syncer } from './syncer.js';
 import { startWebhook } from './webhook.js';
 
-export async function startGitSync({ params: p, log, metrics }: Context<typeof params>): Promise<Running> {
-  const m = syncMetrics(metrics);
+export async function start({ params: p, log, metrics }: Context<typeof params>): Promise<Running> {
+  const m = registerMetrics(metrics);
   const store = new Store(p.root, p.link, p.syncTimeout);
   await store.init(p.repo);
   const fixed = await repair(store, log);
@@ -32,7 +32,7 @@ export async function startGitSync({ params: p, log, metrics }: Context<typeof p
   let webhook: Server | undefined;
   if (p.webhookSecret) {
     webhook = await startWebhook({
-      port: p.webhookPort, address: p.webhookAddress, path: p.webhookPath, secret: p.webhookSecret, ref: p.ref,
+      port: p.webhookPort, address: p.webhookAddress, path: p.webhookPath, secret: p.webhookSecret, ref: p.ref, timeoutMs: p.webhookTimeout,
       log, requests: m.webhooks, onPush: () => void syncer.trigger('webhook'),
     });
   }

@@ -7,14 +7,14 @@ import { runCheck } from './check.js';
 import { planGc, Retirements } from './gc.js';
 import type { Usage } from './inuse.js';
 import { flipLink } from './link.js';
-import type { SyncMetrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
 import type { Store } from './store.js';
 
 export type Trigger = 'start' | 'poll' | 'webhook' | 'signal';
 export type Result = 'published' | 'unchanged' | 'rejected' | 'error';
 
 export interface SyncerOptions {
-  store: Store; log: Logger; m: SyncMetrics; budget: FailureBudget;
+  store: Store; log: Logger; m: Metrics; budget: FailureBudget;
   ref: string; depth: number; checkCommand: string; checkTimeoutMs: number; graceMs: number;
   scan(): Usage;
   /** The failure budget is spent. */

@@ -1,59 +1,61 @@
 // The webhook listener: POST <path> with an HMAC-SHA256 signature over the raw body. A valid one
-// asks for a sync at once and gets 202; anything unsigned or wrongly signed gets 401 and changes
-// nothing. The body is only read for its ref (a push to another branch is acknowledged, not synced).
-import { createServer, type Server } from 'node:http';
-import type { Counter } from '../../lib/metrics.js';
+// naming our ref asks for a sync at once and gets 202; anything unsigned or wrongly signed gets 401
+// and changes nothing. It serves through the shared guard (lib/http.ts): a malformed request target
+// is a 400, an oversized body a 413 the client reads, a slow one a 408 at --webhook-timeout, and no
+// request can throw out of the handler.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { readBody, serve, type Target } from '../../lib/http.js';
+import { listen } from '../../lib/listen.js';
 import type { Logger } from '../../lib/log.js';
+import type { Counter } from '../../lib/metrics.js';
 import { SIGNATURE_HEADER, verify } from './hmac.js';
+import { mediaType, readPayload } from './payload.js';
 
-const MAX_BODY = 64 * 1024;
+export const MAX_BODY = 64 * 1024;
 
 export interface WebhookOptions {
   port: number; address: string; path: string; secret: string; ref: string;
+  /** A request's head, and then its body, must each arrive within this long. */
+  timeoutMs: number;
   log: Logger; requests: Counter;
   onPush(): void;
 }
 
-/** Whether a push payload concerns our ref (payloads without a ref are taken as ours). */
-export function concernsRef(body: Buffer, ref: string): boolean {
-  try {
-    const pushed = (JSON.parse(body.toString('utf8')) as { ref?: unknown }).ref;
-    return typeof pushed !== 'string' || pushed === ref || pushed === `refs/heads/${ref}` || pushed === `refs/tags/${ref}`;
-  } catch {
-    return true;
-  }
+/** The result label of the answers the guard gives itself (the handler counts its own). */
+const REFUSED: Record<number, string> = { 400: 'bad_request', 405: 'bad_method', 408: 'timeout', 413: 'too_large', 431: 'bad_request' };
+
+export async function startWebhook(o: WebhookOptions): Promise<Server> {
+  const server = serve((req, res, target) => handle(o, req, res, target), {
+    log: o.log, requestTimeoutMs: o.timeoutMs, headersTimeoutMs: o.timeoutMs,
+    onRefused: (status) => o.requests.inc({ result: REFUSED[status] ?? 'error' }),
+  });
+  await listen(server, o.port, o.address, { port: 'webhookPort', address: 'webhookAddress' });
+  return server;
 }
 
-export function startWebhook(o: WebhookOptions): Promise<Server> {
-  const server = createServer((req, res) => {
-    const reply = (code: number, text: string, result: string) => {
-      o.requests.inc({ result });
-      res.writeHead(code, { 'content-type': 'text/plain' }).end(`${text}\n`);
-    };
-    if (new URL(req.url ?? '/', 'http://x').pathname !== o.path) return reply(404, 'not found', 'not_found');
-    if (req.method !== 'POST') return reply(405, 'method not allowed: POST a signed push event', 'bad_method');
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) { reply(413, 'payload too large', 'too_large'); req.destroy(); } else chunks.push(c);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY) return;
-      const body = Buffer.concat(chunks);
-      const verdict = verify(o.secret, body, req.headers[SIGNATURE_HEADER]);
-      if (verdict !== 'ok') {
-        o.log.warn('webhook refused', { verdict, from: req.socket.remoteAddress });
-        return reply(401, `unauthorized: ${verdict === 'missing' ? 'missing' : 'invalid'} ${SIGNATURE_HEADER}`, verdict === 'missing' ? 'missing_signature' : 'bad_signature');
-      }
-      if (!concernsRef(body, o.ref)) return reply(202, 'accepted: not our ref, nothing to do', 'other_ref');
+async function handle(o: WebhookOptions, req: IncomingMessage, res: ServerResponse, target: Target): Promise<void> {
+  const reply = (status: number, text: string, result: string, headers: Record<string, string> = {}) => {
+    o.requests.inc({ result });
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end(`${text}\n`);
+  };
+  if (target.url.pathname !== o.path) return reply(404, 'not found', 'not_found');
+  if (req.method !== 'POST') return reply(405, 'method not allowed: POST a signed push event', 'bad_method', { allow: 'POST' });
+  const type = mediaType(req.headers['content-type']);
+  if (!type) return reply(415, 'unsupported media type: send application/json or application/x-www-form-urlencoded', 'bad_content_type');
+
+  const body = await readBody(req, MAX_BODY);
+  const verdict = verify(o.secret, body, req.headers[SIGNATURE_HEADER]);
+  if (verdict !== 'ok') {
+    o.log.warn('webhook refused', { verdict, from: req.socket.remoteAddress });
+    return reply(401, `unauthorized: ${verdict === 'missing' ? 'missing' : 'invalid'} ${SIGNATURE_HEADER}`, verdict === 'missing' ? 'missing_signature' : 'bad_signature');
+  }
+  const payload = readPayload(type, body, o.ref);
+  switch (payload.kind) {
+    case 'invalid': return reply(400, `bad payload: ${payload.reason}`, 'bad_payload');
+    case 'none': return reply(202, 'accepted: no ref in the payload (a ping?), nothing to do', 'no_ref');
+    case 'other': return reply(202, 'accepted: not our ref, nothing to do', 'other_ref');
+    case 'ours':
       o.onPush();
-      reply(202, 'accepted: sync started', 'accepted');
-    });
-  });
-  server.requestTimeout = 10_000;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.address, () => resolve(server));
-  });
+      return reply(202, 'accepted: sync started', 'accepted');
+  }
 }

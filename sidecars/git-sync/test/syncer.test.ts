@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { createLogger } from '../../lib/log.js';
 import { Registry } from '../../lib/metrics.js';
 import { FailureBudget } from '../src/budget.js';
-import { syncMetrics } from '../src/metrics.js';
+import { registerMetrics } from '../src/metrics.js';
 import { repair } from '../src/repair.js';
 import { Store } from '../src/store.js';
 import { Syncer, type SyncerOptions } from '../src/syncer.js';
@@ -29,12 +29,13 @@ function commit(ctx: Ctx, files: Record<string, string>): string {
 async function syncer(ctx: Ctx, o: Partial<SyncerOptions> = {}) {
   const store = new Store(ctx.root, 'current', 20_000);
   await store.init(ctx.origin);
-  const m = syncMetrics(new Registry('git_sync'));
+  const registry = new Registry('git_sync');
+  const m = registerMetrics(registry);
   const s = new Syncer({
     store, log: quiet, m, budget: new FailureBudget(2), ref: 'main', depth: 1, checkCommand: 'node --check app.js', checkTimeoutMs: 20_000,
     graceMs: 60_000, scan: () => ({ inUse: new Set(), uninspectable: 0 }), onExhausted: () => undefined, ...o,
   });
-  return { store, m, s };
+  return { store, m, s, registry };
 }
 
 test.before.each((ctx) => {
@@ -63,7 +64,7 @@ test('not synced before the first sync; then the head is published as worktrees/
 
 test('a revision that fails the check is rejected, leaves no tree, is not re-checked, and the link stays', async (ctx) => {
   const good = commit(ctx, { 'app.js': 'module.exports = {};\n' });
-  const { s, m } = await syncer(ctx);
+  const { s, m, registry } = await syncer(ctx);
   await s.sync('start');
   const bad = commit(ctx, { 'app.js': 'module.exports = {\n' });
   assert.is(await s.sync('webhook'), 'rejected');
@@ -72,6 +73,7 @@ test('a revision that fails the check is rejected, leaves no tree, is not re-che
   assert.is(await s.sync('poll'), 'unchanged');
   assert.is(m.checks.get({ result: 'fail' }), 1, 'checked once');
   assert.is(s.rejected, bad);
+  assert.equal(registry.undeclaredLabels(), [], 'every series carries only the labels its metric declares');
   const fixed = commit(ctx, { 'app.js': 'module.exports = { ok: true };\n' });
   assert.is(await s.sync('webhook'), 'published');
   assert.is(s.current, fixed);

@@ -3,7 +3,13 @@ import { createServer, type AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { probe, startAdmin, type Readiness } from '../admin.js';
+import { createLogger } from '../log.js';
 import { parseMetrics, Registry } from '../metrics.js';
+import { ParamError } from '../parse.js';
+import { hostileRound, rawExchange } from '../test-support/hostile.js';
+
+const lines: string[] = [];
+const log = createLogger('demo', 'debug', (l) => lines.push(l));
 
 interface Ctx { server: Server; port: number; registry: Registry; readiness: Readiness }
 
@@ -13,7 +19,7 @@ test.before(async (ctx) => {
   ctx.registry = new Registry('demo');
   ctx.registry.counter('hits_total', 'Hits.').inc({ path: '/x' }, 7);
   ctx.readiness = { ready: true };
-  ctx.server = await startAdmin({ port: 0, address: '127.0.0.1', registry: ctx.registry, readiness: async () => ctx.readiness });
+  ctx.server = await startAdmin({ port: 0, address: '127.0.0.1', log, registry: ctx.registry, readiness: async () => ctx.readiness });
   ctx.port = (ctx.server.address() as AddressInfo).port;
 });
 test.after(async (ctx) => {
@@ -109,12 +115,46 @@ test('probe gives up with false when the port accepts but never answers', async 
   }
 });
 
-test('startAdmin rejects when the port is taken', async ({ port }) => {
+test('startAdmin rejects a port in use with an error that names --admin-port', async ({ port }) => {
   try {
-    await startAdmin({ port, address: '127.0.0.1', registry: new Registry('x'), readiness: () => ({ ready: true }) });
+    await startAdmin({ port, address: '127.0.0.1', log, registry: new Registry('x'), readiness: () => ({ ready: true }) });
     assert.unreachable('should throw');
   } catch (e) {
-    assert.is((e as NodeJS.ErrnoException).code, 'EADDRINUSE');
+    assert.instance(e, ParamError);
+    assert.is((e as ParamError).key, 'adminPort');
+    assert.is((e as ParamError).message, `127.0.0.1:${port} is already in use`);
+  }
+});
+
+test('startAdmin rejects an address that does not resolve with an error that names --admin-address', async () => {
+  try {
+    await startAdmin({ port: 0, address: 'no-such-host.invalid', log, registry: new Registry('x'), readiness: () => ({ ready: true }) });
+    assert.unreachable('should throw');
+  } catch (e) {
+    assert.instance(e, ParamError);
+    assert.is((e as ParamError).key, 'adminAddress');
+  }
+});
+
+test('every malformed request target gets a 4xx, and the admin server still answers /healthz afterwards', async ({ port }) => {
+  const statuses = await hostileRound({ port });
+  for (const [target, status] of statuses) assert.ok(status !== undefined && status >= 400 && status < 500, `${target} -> ${status}`);
+  assert.is((await rawExchange({ port }, 'GET //[ HTTP/1.1\r\nHost: x\r\n\r\n')).status, 400);
+  assert.is((await call(port, 'GET', '/healthz')).status, 200);
+});
+
+test('a readiness check that throws gets a 500 and one error log line, and the server keeps serving', async () => {
+  const before = lines.length;
+  const server = await startAdmin({ port: 0, address: '127.0.0.1', log, registry: new Registry('x'), readiness: () => { throw new Error('boom'); } });
+  const port = (server.address() as AddressInfo).port;
+  try {
+    assert.is((await call(port, 'GET', '/readyz')).status, 500);
+    const logged = lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(logged.map((l) => [l.level, l.msg, l.err]), [['error', 'handler failed', 'boom']]);
+    assert.is((await call(port, 'GET', '/healthz')).status, 200);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
   }
 });
 

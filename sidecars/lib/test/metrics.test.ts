@@ -92,7 +92,7 @@ test('a registry prefixes its metric names, not the process_ ones, and ends the 
 test('a gauge collector runs on every render', () => {
   const r = new Registry('demo');
   let n = 0;
-  r.gauge('renders', 'How often rendered.', function () { this.set(++n); });
+  r.gauge('renders', 'How often rendered.', { collect() { this.set(++n); } });
   assert.is(parseMetrics(r.render()).get('demo_renders'), 1);
   assert.is(parseMetrics(r.render()).get('demo_renders'), 2);
 });
@@ -116,6 +116,32 @@ test('parseMetrics reads back every sample of the rendered text, labels included
   assert.is(m.get('demo_seconds_count'), 2);
   // 2 process gauges + 2 counter series + 1 gauge + 4 histogram lines; HELP/TYPE are not samples.
   assert.is(m.size, 9);
+});
+
+test('a registry lists every metric it holds, in registration order, with its type, help and declared labels', () => {
+  const r = new Registry('demo');
+  r.counter('hits_total', 'Hits.', ['result']);
+  r.gauge('info', 'Info.', { labels: ['serial', 'subject'] });
+  r.histogram('seconds', 'S.', [1]);
+  assert.equal(r.definitions(), [
+    { name: 'process_start_time_seconds', type: 'gauge', help: 'Start time of the process since the Unix epoch, in seconds.', labels: [] },
+    { name: 'process_resident_memory_bytes', type: 'gauge', help: 'Resident memory size in bytes.', labels: [] },
+    { name: 'demo_hits_total', type: 'counter', help: 'Hits.', labels: ['result'] },
+    { name: 'demo_info', type: 'gauge', help: 'Info.', labels: ['serial', 'subject'] },
+    { name: 'demo_seconds', type: 'histogram', help: 'S.', labels: ['le'] },
+  ]);
+});
+
+test('a series with a label its metric did not declare is named by undeclaredLabels; declared ones are not', () => {
+  const r = new Registry('demo');
+  const hits = r.counter('hits_total', 'Hits.', ['result']);
+  const info = r.gauge('info', 'Info.', { labels: ['serial'] });
+  hits.inc({ result: 'ok' });
+  info.set(1, { serial: 'A' });
+  assert.equal(r.undeclaredLabels(), []);
+  hits.inc({ result: 'ok', code: '2xx' });
+  info.set(1, { subject: 'CN=x', zone: 'a' });
+  assert.equal(r.undeclaredLabels(), ['demo_hits_total: code', 'demo_info: subject, zone']);
 });
 
 test.run();

@@ -1,28 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { thrownMessage, tmpSuite } from '../test-support/basics.js';
 import {
-  bool, dir, duration, envName, file, flagName, formatDuration, int, oneOf, parseDuration, port, readSecretFile, RuleError, secret, string,
+  bool, dir, duration, envName, file, flagName, formatDuration, int, MAX_TIMER_MS, oneOf, parseDuration, port, readSecretFile, RuleError, secret, string, url,
 } from '../params.js';
 
-const test = suite<{ tmp: string }>('params', { tmp: '' });
-
-test.before((ctx) => { ctx.tmp = mkdtempSync(join(tmpdir(), 'params-test-')); });
-test.after((ctx) => { rmSync(ctx.tmp, { recursive: true, force: true }); });
+const test = tmpSuite('params');
 
 /** The RuleError message a parse throws; fails the test when it does not throw a RuleError. */
-function ruleError(fn: () => unknown): string {
-  try {
-    fn();
-    assert.unreachable('should throw');
-  } catch (e) {
-    assert.instance(e, RuleError);
-    return (e as Error).message;
-  }
-  return '';
-}
+const ruleError = (fn: () => unknown) => thrownMessage(RuleError, fn);
 
 test('a port accepts 1 and 65535 and returns a number', () => {
   const p = port({ description: 'd' });
@@ -101,7 +88,7 @@ test('a duration parameter keeps its default in milliseconds and refuses values 
   assert.is(ruleError(() => d.parse('50ms')), '50ms is out of range (100ms-1h)');
   assert.is(ruleError(() => d.parse('61m')), '61m is out of range (100ms-1h)');
   assert.is(ruleError(() => d.parse('10')), '"10" is not a duration (like 500ms, 5s, 1m)');
-  assert.is(duration({ description: 'd' }).rule, 'duration (500ms, 5s, 1m)');
+  assert.is(duration({ description: 'd' }).rule, 'duration 0s-596h (500ms, 5s, 1m)');
 });
 
 test('oneOf accepts only its listed values, case-sensitively', () => {
@@ -118,7 +105,33 @@ test('a string with a pattern refuses text that does not match, naming the rule'
   assert.is(s.parse('abc'), 'abc');
   assert.is(s.rule, 'lowercase letters');
   assert.is(ruleError(() => s.parse('ABC')), '"ABC" is not lowercase letters');
-  assert.is(string({ description: 'd' }).parse(''), '');
+  assert.is(ruleError(() => string({ description: 'd' }).parse('')), 'is empty');
+  assert.is(ruleError(() => string({ description: 'd' }).parse('  ')), 'is empty');
+  assert.is(string({ description: 'd', empty: true }).parse(''), '');
+});
+
+test('every duration fits a timer: a value past 2^31-1 ms is refused even when the table sets no maximum', () => {
+  const d = duration({ description: 'd', min: '100ms' });
+  assert.is(d.parse('596h'), 596 * 3_600_000);
+  assert.ok(596 * 3_600_000 <= MAX_TIMER_MS);
+  assert.is(ruleError(() => d.parse('600h')), '600h is out of range (100ms-596h)');
+  assert.is(ruleError(() => duration({ description: 'd', max: '1000h' }).parse('597h')), '597h is out of range (0s-596h)');
+});
+
+test('a url parameter checks scheme, host and port, and never echoes the credentials of a URL it refuses', () => {
+  const u = url({ description: 'd', schemes: ['http', 'https'], origin: true });
+  assert.is(u.parse('http://127.0.0.1:2379'), 'http://127.0.0.1:2379');
+  assert.is(u.parse('https://etcd'), 'https://etcd');
+  assert.is(ruleError(() => u.parse('http://127.0.0.1:99999')), '"http://127.0.0.1:99999" has port 99999, not a port (1-65535)');
+  assert.is(ruleError(() => u.parse('ftp://x')), '"ftp://x" is not a http|https URL');
+  assert.is(ruleError(() => u.parse('http://x/v3')), '"http://x/v3" has a path; give only scheme://host[:port]');
+  assert.is(ruleError(() => u.parse('etcd:2379')), '"etcd:2379" is not a http|https URL');
+  for (const raw of ['http://root:hunter2@etcd:2379', 'http://hunter2@etcd', 'http://root:hunter2@etcd:99999']) {
+    const msg = ruleError(() => u.parse(raw));
+    assert.not.ok(msg.includes('hunter2'), msg);
+    assert.ok(msg.includes('<credentials>@'), msg);
+  }
+  assert.is(url({ description: 'd', schemes: ['http'] }).parse('http://app:8080/-/reload'), 'http://app:8080/-/reload');
 });
 
 test('a file parameter accepts a readable file and refuses a missing path or a directory', (ctx) => {

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { thrownMessage, tmpSuite } from '../test-support/basics.js';
 import { bool, duration, file, oneOf, port, secret, string } from '../params.js';
-import { ConfigError, parse, type Spec } from '../parse.js';
+import { ConfigError, errorLine, ParamError, parse, type Spec } from '../parse.js';
 
 const params = {
   listenPort: port({ default: 8080, description: 'Port.' }),
@@ -26,21 +25,10 @@ const requiredSpec = {
   },
 };
 
-const test = suite<{ tmp: string }>('parse', { tmp: '' });
-test.before((ctx) => { ctx.tmp = mkdtempSync(join(tmpdir(), 'parse-test-')); });
-test.after((ctx) => { rmSync(ctx.tmp, { recursive: true, force: true }); });
+const test = tmpSuite('parse');
 
 /** The ConfigError message parse throws; fails the test when it does not throw a ConfigError. */
-function configError(fn: () => unknown): string {
-  try {
-    fn();
-    assert.unreachable('should throw');
-  } catch (e) {
-    assert.instance(e, ConfigError);
-    return (e as Error).message;
-  }
-  return '';
-}
+const configError = (fn: () => unknown) => thrownMessage(ConfigError, fn);
 
 test('with no flags and no env vars every parameter takes its default, and one without a default is undefined', () => {
   assert.equal(parse(spec, [], {}), {
@@ -167,6 +155,31 @@ test('a bad flag is reported before a bad env var, so the error names what was t
     'invalid --listen-port (DEMO_LISTEN_PORT): "70000" is not a port (1-65535)');
   assert.is(configError(() => parse(fileSpec, [], env)),
     `invalid --cert-file (DEMO_CERT_FILE): ${join(ctx.tmp, 'missing.crt')} does not exist or is not a readable file`);
+});
+
+test('two listening ports with the same value are refused, naming both parameters', () => {
+  const listeners = {
+    name: 'demo', prefix: 'DEMO', summary: 'a demo.',
+    params: {
+      listenPort: port({ default: 8443, listens: true, description: 'Serves.' }),
+      upstreamPort: port({ default: 8080, description: 'Not a listener: may equal a listener.' }),
+      adminPort: port({ default: 9901, listens: true, description: 'Admin.' }),
+    },
+  };
+  assert.is(parse(listeners, ['--upstream-port', '8443'], {}).upstreamPort, 8443);
+  assert.is(configError(() => parse(listeners, ['--admin-port', '8443'], {})),
+    'conflicting --listen-port (DEMO_LISTEN_PORT) and --admin-port (DEMO_ADMIN_PORT): both are 8443; each listener needs its own port');
+});
+
+test('an error line escapes newlines and control characters, so a value can never print a second line', () => {
+  const line = errorLine(spec, new ConfigError('invalid --cert-file (DEMO_CERT_FILE): /tmp/a\ndemo: all good\r\x1b[2J does not exist'));
+  assert.is(line.split('\n').length, 2, 'exactly one line');
+  assert.ok(line.includes('\\x0a') && line.includes('\\x0d') && line.includes('\\x1b'), line);
+});
+
+test('a ParamError from start-up becomes one line naming the flag and env var of its parameter', () => {
+  assert.is(errorLine(spec, new ParamError('listenPort', '127.0.0.1:8080 is already in use')),
+    'demo: invalid --listen-port (DEMO_LISTEN_PORT): 127.0.0.1:8080 is already in use\n');
 });
 
 test.run();

@@ -3,11 +3,12 @@ import { createServer, type AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startAdmin } from '../admin.js';
-import { helpText } from '../docs.js';
+import { commands, helpText } from '../help.js';
+import { createLogger } from '../log.js';
 import { Registry } from '../metrics.js';
 import { port, string } from '../params.js';
 import type { Spec } from '../parse.js';
-import { commonParams, preflight, VERSION } from '../run.js';
+import { commonMetrics, commonParams, preflight, VERSION } from '../run.js';
 
 const params = {
   upstreamPort: port({ default: 8080, description: 'App port.' }),
@@ -58,7 +59,7 @@ test('a bad parameter exits 2 with exactly one stderr line, prefixed by the side
 });
 
 test('healthcheck exits 0 when the admin port from PREFIX_ADMIN_PORT answers /healthz, and 1 when nothing does', async () => {
-  const admin: Server = await startAdmin({ port: 0, address: '127.0.0.1', registry: new Registry('demo'), readiness: () => ({ ready: true }) });
+  const admin: Server = await startAdmin({ port: 0, address: '127.0.0.1', log: createLogger('demo', 'error', () => {}), registry: new Registry('demo'), readiness: () => ({ ready: true }) });
   try {
     const live = (admin.address() as AddressInfo).port;
     assert.equal(await preflight(spec, ['healthcheck'], { DEMO_ADMIN_PORT: String(live) }), { exit: { code: 0 } });
@@ -66,6 +67,37 @@ test('healthcheck exits 0 when the admin port from PREFIX_ADMIN_PORT answers /he
     await new Promise((r) => admin.close(r));
   }
   assert.equal(await preflight(spec, ['healthcheck'], { DEMO_ADMIN_PORT: String(await unusedPort()) }), { exit: { code: 1 } });
+});
+
+test('each command --help lists is answered as it says: healthcheck probes /healthz, healthcheck --ready probes /readyz', async () => {
+  let ready = false;
+  const admin: Server = await startAdmin({ port: 0, address: '127.0.0.1', log: createLogger('demo', 'error', () => {}), registry: new Registry('demo'), readiness: () => ({ ready }) });
+  const env = { DEMO_ADMIN_PORT: String((admin.address() as AddressInfo).port) };
+  const answer = (argv: string[]) => preflight(spec, argv, env);
+  try {
+    const argvOf = (call: string) => call.split(' ').slice(1);
+    const listed = commands(spec).map(([call]) => argvOf(call).join(' '));
+    assert.equal(listed, ['[--flag VALUE ...]', 'healthcheck', 'healthcheck --ready', '--version', '--help']);
+    assert.equal(await answer(['--greeting', 'hi']), { params: { upstreamPort: 8080, greeting: 'hi', adminPort: Number(env.DEMO_ADMIN_PORT), adminAddress: '0.0.0.0', logLevel: 'info', drainTimeout: 10_000 } });
+    assert.equal(await answer(['healthcheck']), { exit: { code: 0 } }, 'alive though not ready');
+    assert.equal(await answer(['healthcheck', '--ready']), { exit: { code: 1 } }, 'not ready yet');
+    ready = true;
+    assert.equal(await answer(['healthcheck', '--ready']), { exit: { code: 0 } });
+    assert.equal(await answer(['--version']), { exit: { code: 0, stdout: `demo ${VERSION}\n` } });
+    assert.equal(await answer(['--help']), { exit: { code: 0, stdout: helpText(spec) } });
+  } finally {
+    await new Promise((r) => admin.close(r));
+  }
+});
+
+test('commonMetrics registers build_info, labelled with the version, and ready on the registry it is given', () => {
+  const r = new Registry('demo');
+  const m = commonMetrics(r);
+  m.buildInfo.set(1, { version: '1.2.3' });
+  m.ready.set(1);
+  assert.equal(r.definitions().slice(2).map((d) => [d.name, d.type, [...d.labels]]), [['demo_build_info', 'gauge', ['version']], ['demo_ready', 'gauge', []]]);
+  assert.ok(r.render().includes('demo_build_info{version="1.2.3"} 1\n'));
+  assert.equal(r.undeclaredLabels(), []);
 });
 
 test('commonParams documents the admin port default it is given and caps the drain timeout at 10m', () => {

@@ -1,80 +1,95 @@
-// What L7 mode changes in the headers, both ways. The app is told who the client is (X-Forwarded-For)
-// and that the request came over TLS (X-Forwarded-Proto: https); client-sent X-Forwarded-* headers are
-// replaced, never trusted. Hop-by-hop headers stay on their own hop. Headers travel as flat
-// [name, value, ...] lists, as Node's rawHeaders are, so nothing is parsed into objects on the way.
+// The request head L7 mode sends the app, built from what Node's server parsed, or the refusal the client
+// gets instead. Only what RFC 9112 allows is forwarded: one valid Host (or the authority of an
+// absolute-form target, which wins over it, §3.2.2), an origin-form target, a body framed one way, and
+// the client's header lines byte for byte (obs-text included) minus those hop-by-hop.ts drops. The app
+// is told who the client is (X-Forwarded-For) and that the request came over TLS (X-Forwarded-Proto:
+// https). Headers travel as flat [name, value, ...] lists, as Node's rawHeaders are.
 import type { IncomingHttpHeaders } from 'node:http';
+import { HttpError, type Target } from '../../lib/http.js';
+import { CODING, CONNECTION, connectionTokens, HOST, LENGTH, MAX_HEADERS, PASS, requestKind } from './hop-by-hop.js';
 
-const REQUEST_DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-  'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port',
-  // Node's server has already answered 100-continue to the client; the app gets the body without waiting.
-  'expect']);
-
-/** The client's headers minus hop-by-hop and X-Forwarded-*, then ours. */
-export function forwardedRaw(raw: string[], clientIp: string, listenPort: number): string[] {
-  const out: string[] = [];
-  let host: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const lower = raw[i]!.toLowerCase();
-    if (REQUEST_DROPPED.has(lower)) continue;
-    if (lower === 'host' && host === undefined) host = raw[i + 1];
-    out.push(raw[i]!, raw[i + 1]!);
-  }
-  out.push('X-Forwarded-For', clientIp.startsWith('::ffff:') ? clientIp.slice(7) : clientIp, 'X-Forwarded-Proto', 'https');
-  if (host !== undefined) out.push('X-Forwarded-Host', host);
-  out.push('X-Forwarded-Port', String(listenPort));
-  return out;
-}
-
-/** forwardedRaw for a parsed header object (names come out lower-case). */
-export function forwardedHeaders(headers: IncomingHttpHeaders, clientIp: string, listenPort: number): Record<string, string | string[]> {
-  const raw = Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.flatMap((x) => [k, x]) : [k, v]));
-  const out: Record<string, string | string[]> = {};
-  const f = forwardedRaw(raw, clientIp, listenPort);
-  for (let i = 0; i < f.length; i += 2) {
-    const k = f[i]!.toLowerCase(), prev = out[k];
-    out[k] = prev === undefined ? f[i + 1]! : [...(Array.isArray(prev) ? prev : [prev]), f[i + 1]!];
-  }
-  return out;
-}
+export { MAX_HEADERS, responseHeaders } from './hop-by-hop.js';
 
 export type RequestBody = 'none' | 'length' | 'chunked';
 
-/** The request head for the app, and how its body (if any) is framed on the way. */
-export function requestHead(method: string, url: string, raw: string[], clientIp: string, listenPort: number, defaultHost: string): { head: string; body: RequestBody } {
-  let body: RequestBody = 'none';
-  let hasHost = false;
-  for (let i = 0; i < raw.length; i += 2) {
-    const lower = raw[i]!.toLowerCase();
-    if (lower === 'transfer-encoding') body = 'chunked';
-    else if (lower === 'content-length' && body === 'none' && raw[i + 1] !== '0') body = 'length';
-    else if (lower === 'host') hasHost = true;
+export interface RequestLine { method?: string; httpVersionMajor: number; httpVersionMinor: number; rawHeaders: string[] }
+
+// RFC 9112 §3.2 and RFC 3986 §3.2: uri-host [":" port], where a reg-name has no "," (so no list) and no "@".
+const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+;=%]+)(?::[0-9]*)?$/;
+const DIGITS = /^[0-9]+$/;
+
+/** Each header's kind, per request: reused, as requests are handled one at a time. */
+const kinds = new Uint8Array(MAX_HEADERS);
+
+/** A refused request also ends its connection: what follows it on the wire cannot be trusted. */
+const refuse = (status: number, message: string) => new HttpError(status, message, { connection: 'close' });
+
+/** The request head for the app, and how its body (if any) is framed on the way; throws HttpError for a request that must not be forwarded. */
+export function requestHead(req: RequestLine, target: Target, clientIp: string, listenPort: number, defaultHost: string): { head: string; body: RequestBody } {
+  const raw = req.rawHeaders;
+  const n = raw.length >> 1;
+  // Node keeps at most maxHeadersCount lines and drops the rest without a word; a count past the limit
+  // is refused, so no Content-Length or Transfer-Encoding is ever lost that way.
+  if (n > MAX_HEADERS) throw refuse(431, `request header fields too large: more than ${MAX_HEADERS} header lines`);
+  if (req.httpVersionMajor !== 1 || req.httpVersionMinor > 1) {
+    throw req.httpVersionMajor === 0 ? refuse(400, 'bad request: HTTP/0.9 is not served') : refuse(505, 'HTTP version not supported: use HTTP/1.1');
   }
-  const h = forwardedRaw(raw, clientIp, listenPort);
-  let head = `${method} ${url} HTTP/1.1\r\n`;
-  if (!hasHost) head += `Host: ${defaultHost}\r\n`;
-  for (let i = 0; i < h.length; i += 2) {
-    // A chunked body is re-chunked here (Node's server hands over the decoded bytes).
-    if (body === 'chunked' && h[i]!.toLowerCase() === 'content-length') continue;
-    head += `${h[i]}: ${h[i + 1]}\r\n`;
+  if (target.path.startsWith('//')) throw refuse(400, 'bad request target: a path that starts with // is read as a host by URL parsers');
+
+  let host: string | undefined, length: string | undefined, chunked = false, named: string[] | undefined;
+  for (let i = 0; i < n; i++) {
+    const value = raw[2 * i + 1]!;
+    const kind = (kinds[i] = requestKind(raw[2 * i]!));
+    if (kind === PASS) continue;
+    if (kind === HOST) {
+      if (host !== undefined) throw refuse(400, 'bad request: more than one Host header');
+      if (!HOST_VALUE.test(value)) throw refuse(400, 'bad request: Host is not host[:port]');
+      host = value;
+    } else if (kind === CONNECTION) {
+      named = connectionTokens(value, named);
+    } else if (kind === LENGTH) {
+      // Node has checked these already; checked again, as the framing of what the app reads hangs on them.
+      if (length !== undefined || !DIGITS.test(value)) throw refuse(400, 'bad request: invalid Content-Length');
+      length = value;
+    } else if (kind === CODING) {
+      if (chunked || length !== undefined) throw refuse(400, 'bad request: invalid Transfer-Encoding');
+      if (value.trim().toLowerCase() !== 'chunked') throw refuse(501, 'not implemented: the only transfer coding accepted is chunked');
+      chunked = true;
+    }
   }
-  if (body === 'chunked') head += 'Transfer-Encoding: chunked\r\n';
-  return { head: `${head}\r\n`, body };
+  if (chunked && (length !== undefined || req.httpVersionMinor === 0)) throw refuse(400, 'bad request: Transfer-Encoding with Content-Length or in HTTP/1.0');
+  if (target.authority !== undefined) {
+    if (!HOST_VALUE.test(target.authority)) throw refuse(400, 'bad request target: its authority is not host[:port]');
+    host = target.authority;
+  }
+
+  let head = `${req.method} ${target.path} HTTP/1.1\r\nHost: ${host ?? defaultHost}\r\n`;
+  for (let i = 0; i < n; i++) {
+    if (kinds[i] !== PASS) continue;
+    const name = raw[2 * i]!;
+    if (named !== undefined && named.includes(name.toLowerCase())) continue;
+    head += `${name}: ${raw[2 * i + 1]}\r\n`;
+  }
+  head += `X-Forwarded-For: ${clientIp.startsWith('::ffff:') ? clientIp.slice(7) : clientIp}\r\nX-Forwarded-Proto: https\r\n`;
+  if (host !== undefined) head += `X-Forwarded-Host: ${host}\r\n`;
+  head += `X-Forwarded-Port: ${listenPort}\r\n`;
+  // A chunked body is re-chunked here (Node's server hands over the decoded bytes).
+  if (chunked) head += 'Transfer-Encoding: chunked\r\n';
+  else if (length !== undefined) head += `Content-Length: ${length}\r\n`;
+  return { head: `${head}\r\n`, body: chunked ? 'chunked' : length !== undefined && !/^0+$/.test(length) ? 'length' : 'none' };
 }
 
-/** The app's response headers for the client: hop-by-hop ones dropped, HSTS and Connection: close added when asked. */
-export function responseHeaders(raw: string[], o: { hsts?: string; close: boolean }): string[] {
-  let chunked = false;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'transfer-encoding') chunked = true;
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const lower = raw[i]!.toLowerCase();
-    if (lower === 'connection' || lower === 'keep-alive' || lower === 'transfer-encoding') continue;
-    // The body is decoded from chunks; Node frames it again for the client, so the app's length no longer applies.
-    if (chunked && lower === 'content-length') continue;
-    if (o.hsts && lower === 'strict-transport-security') continue;
-    out.push(raw[i]!, raw[i + 1]!);
+const ROOT: Target = { form: 'origin', path: '/', url: new URL('http://localhost/') };
+
+/** The headers requestHead sends for a GET with these (parsed) headers; names come out lower-case. */
+export function forwardedHeaders(headers: IncomingHttpHeaders, clientIp: string, listenPort: number): Record<string, string | string[]> {
+  const raw = Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.flatMap((x) => [k, x]) : [k, v]));
+  const { head } = requestHead({ method: 'GET', httpVersionMajor: 1, httpVersionMinor: 1, rawHeaders: raw }, ROOT, clientIp, listenPort, 'localhost');
+  const out: Record<string, string | string[]> = {};
+  for (const line of head.split('\r\n').slice(1, -2)) {
+    const colon = line.indexOf(': ');
+    const k = line.slice(0, colon).toLowerCase(), v = line.slice(colon + 2), prev = out[k];
+    out[k] = prev === undefined ? v : [...(Array.isArray(prev) ? prev : [prev]), v];
   }
-  if (o.hsts) out.push('Strict-Transport-Security', o.hsts);
-  if (o.close) out.push('Connection', 'close');
   return out;
 }

@@ -1,7 +1,9 @@
 // L7 mode: an HTTP/1.1 reverse proxy to the app over the pod loopback. Client requests are parsed
-// by Node's HTTPS server; they go to the app over kept-alive connections (upstream.ts) with the
-// X-Forwarded-* headers of forwarded.ts, and the app's responses are streamed back.
+// by Node's HTTPS server, their targets by the shared guard (start.ts); they go to the app over
+// kept-alive connections (upstream.ts) with the head forwarded.ts builds, or are refused with the
+// HttpError it throws. The app's responses are streamed back.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Target } from '../../lib/http.js';
 import type { Counter, Histogram } from '../../lib/metrics.js';
 import type { Logger } from '../../lib/log.js';
 import { requestHead, responseHeaders } from './forwarded.js';
@@ -36,9 +38,10 @@ export function createHttpHandler(o: HttpProxyOptions) {
     s.inc();
   };
 
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
+  /** Throws an HttpError (for the guard to answer) when the request must not reach the app. */
+  const handler = (req: IncomingMessage, res: ServerResponse, target: Target) => {
     const t0 = process.hrtime.bigint();
-    const { head, body } = requestHead(req.method ?? 'GET', req.url ?? '/', req.rawHeaders, req.socket.remoteAddress ?? '', o.listenPort, defaultHost);
+    const { head, body } = requestHead(req, target, req.socket.remoteAddress ?? '', o.listenPort, defaultHost);
     let conn: UpstreamConnection | undefined;
     let requestSent = false;
     let finished = false;
@@ -89,7 +92,8 @@ export function createHttpHandler(o: HttpProxyOptions) {
           badGateway(err);
         },
       });
-      c.socket.write(head);
+      // latin1: header values carry obs-text bytes (0x80-0xFF) as Node read them, one char per byte.
+      c.socket.write(head, 'latin1');
       if (body === 'none') requestSent = true;
     };
     attempt(true);
@@ -119,5 +123,5 @@ export function createHttpHandler(o: HttpProxyOptions) {
     // The client went away before the response was done: the app's connection cannot be reused.
     res.once('close', () => { if (!finished) conn?.destroy(); });
   };
-  return { handler, pool };
+  return { handler, pool, countStatus };
 }

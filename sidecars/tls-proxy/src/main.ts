@@ -1,6 +1,6 @@
 // tls-proxy entry point: wiring only.
 import { runSidecar } from '../../lib/run.js';
 import { spec } from './params.js';
-import { startProxy } from './server.js';
+import { start } from './start.js';
 
-await runSidecar(spec, startProxy);
+await runSidecar(spec, start);

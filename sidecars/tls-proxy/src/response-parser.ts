@@ -58,8 +58,11 @@ export class ResponseParser {
           // Text up to a terminator: the whole head, or one line of the chunked framing.
           const head = this.state === 'head';
           const end = data.indexOf(head ? HEAD_END : CRLF);
+          // The limit is on the text before the terminator, wherever the bytes were split: without a
+          // terminator yet, the last bytes may be its start (up to 3 of CR LF CR LF, 1 of CR LF).
+          const before = end >= 0 ? end : data.length - (head ? 3 : 1);
+          if (before > (head ? MAX_HEAD : MAX_LINE)) throw new ResponseError(head ? 'response head larger than 64 KiB' : 'chunk line longer than 4 KiB');
           if (end < 0) {
-            if (data.length > (head ? MAX_HEAD : MAX_LINE)) throw new ResponseError(head ? 'response head larger than 64 KiB' : 'chunk line longer than 4 KiB');
             this.buf = data;
             return;
           }

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { thrownMessage } from '../../lib/test-support/basics.js';
 import { loadPair, rawFingerprint, watchFiles } from '../src/certs.js';
 import { makePki, replaceFile, until, type Issued, type Pki } from './fixtures.js';
 
@@ -16,16 +17,7 @@ test.before((ctx) => {
 test.after((ctx) => ctx.pki.cleanup());
 
 /** The message loadPair throws; fails the test when it loads. */
-function loadError(cert: string, key: string, now?: Date): string {
-  try {
-    loadPair(cert, key, now);
-    assert.unreachable('should throw');
-  } catch (e) {
-    assert.instance(e, Error);
-    return (e as Error).message;
-  }
-  return '';
-}
+const loadError = (cert: string, key: string, now?: Date) => thrownMessage(Error, () => loadPair(cert, key, now));
 
 test('a good pair loads with its serial in upper-case hex, its subject and its expiry', ({ a }) => {
   const pair = loadPair(a.cert, a.key);

@@ -1,20 +1,14 @@
 import { Agent } from 'node:https';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  httpsGet, makePki, proxyParams, startTestProxy, startUpstream, tlsOpen, until, within, type Issued, type Pki, type Proxy, type Upstream,
-} from './fixtures.js';
+import { httpsGet, proxyParams, startTestProxy, startUpstream, tlsOpen, until, within, type Proxy } from './fixtures.js';
+import { appSuite, type AppCtx } from './suites.js';
 
-interface Ctx { pki: Pki; cert: Issued; upstream: Upstream; proxy: Proxy; release: (() => void)[] }
-const test = suite<Ctx>('drain', {} as Ctx);
-
-test.before(async (ctx) => {
-  ctx.pki = makePki();
-  ctx.cert = ctx.pki.issue('server', '0D0D');
-  ctx.release = [];
+interface Ctx extends AppCtx { proxy: Proxy; release: (() => void)[] }
+const test = appSuite<Ctx>('drain', {
+  serial: '0D0D',
   // /slow sends its headers and half its body, then waits for the test to release the rest.
   // /late waits for the test before it sends anything.
-  ctx.upstream = await startUpstream((req, res) => {
+  app: (ctx) => (req, res) => {
     if (req.url === '/slow') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('first half, ');
@@ -24,21 +18,17 @@ test.before(async (ctx) => {
     } else {
       res.end('quick');
     }
-  });
+  },
 });
 // The idle timeout stays at its default (60s), so nothing below finishes because of it.
 test.before.each(async (ctx) => {
-  ctx.release.length = 0;
+  ctx.release = [];
   ctx.upstream.seen.length = 0;
   ctx.proxy = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
 });
 test.after.each(async (ctx) => {
   for (const r of ctx.release) r();
   await ctx.proxy.drain();
-});
-test.after(async (ctx) => {
-  await ctx.upstream?.close();
-  ctx.pki?.cleanup();
 });
 
 /** Starts drain() and records when it resolves. */

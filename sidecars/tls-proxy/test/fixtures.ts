@@ -1,10 +1,11 @@
 // Test fixtures for the tls-proxy: a throwaway PKI made with the openssl CLI, free loopback ports,
-// a plain HTTP upstream, a started proxy and small HTTPS/TLS client helpers.
+// a plain HTTP upstream, a started proxy and small HTTPS/TLS client helpers. The suites built on
+// them are in suites.ts.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
@@ -13,7 +14,7 @@ import { Registry } from '../../lib/metrics.js';
 import { parse } from '../../lib/parse.js';
 import type { Values } from '../../lib/params.js';
 import { spec, type params as table } from '../src/params.js';
-import { startProxy } from '../src/server.js';
+import { start as startProxy } from '../src/start.js';
 
 const openssl = (cwd: string, args: string[]) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
@@ -24,8 +25,8 @@ export interface Pki {
   dir: string;
   caFile: string;
   ca: Buffer;
-  /** Issues a server certificate for localhost and 127.0.0.1, signed by the CA, with the given hex serial. */
-  issue(name: string, serial: string): Issued;
+  /** Issues a server certificate for localhost and 127.0.0.1, signed by the CA, with the given hex serial (EC P-256 key unless rsa). */
+  issue(name: string, serial: string, key?: 'ec' | 'rsa'): Issued;
   cleanup(): void;
 }
 
@@ -44,9 +45,9 @@ export function makePki(): Pki {
   const caFile = join(dir, 'ca.crt');
   return {
     dir, caFile, ca: readFileSync(caFile),
-    issue(name, serial) {
+    issue(name, serial, kind = 'ec') {
       const key = join(dir, `${name}.key`), csr = join(dir, `${name}.csr`), cert = join(dir, `${name}.crt`);
-      openssl(dir, ['req', '-new', ...EC, '-keyout', key, '-out', csr, '-subj', '/CN=localhost']);
+      openssl(dir, ['req', '-new', ...(kind === 'rsa' ? ['-newkey', 'rsa:2048', '-nodes'] : EC), '-keyout', key, '-out', csr, '-subj', '/CN=localhost']);
       openssl(dir, ['x509', '-req', '-in', csr, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', `0x${serial}`,
         '-days', '1', '-out', cert, '-extfile', 'server.ext']);
       return { cert, key, serial: serial.toUpperCase() };
@@ -91,6 +92,29 @@ export async function startUpstream(handler?: (req: IncomingMessage, res: Server
   return {
     port: (server.address() as AddressInfo).port, server, seen,
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+/** A raw TCP app on 127.0.0.1 that answers every request head it reads with the same bytes, untouched by any HTTP library. */
+export async function startRawApp(response: Buffer): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+    let pending = '';
+    s.on('data', (c: Buffer) => {
+      pending += c.toString('latin1');
+      for (let end = pending.indexOf('\r\n\r\n'); end >= 0; end = pending.indexOf('\r\n\r\n')) {
+        pending = pending.slice(end + 4);
+        s.write(response);
+      }
+    });
+    s.on('error', () => s.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
   };
 }
 

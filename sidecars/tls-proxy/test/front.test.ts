@@ -1,26 +1,19 @@
 import { connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
 import { createFront, plainAnswer } from '../src/front.js';
-import { httpsGet, makePki, proxyParams, startTestProxy, startUpstream, type Issued, type Pki, type Proxy, type Upstream } from './fixtures.js';
+import { httpsGet, proxyParams, startTestProxy, type Proxy } from './fixtures.js';
+import { appSuite, drainAll, type AppCtx } from './suites.js';
 
-interface Ctx { pki: Pki; cert: Issued; upstream: Upstream; reject: Proxy; redirect: Proxy }
-const test = suite<Ctx>('front', {} as Ctx);
-
-test.before(async (ctx) => {
-  ctx.pki = makePki();
-  ctx.cert = ctx.pki.issue('server', '0F01');
-  ctx.upstream = await startUpstream();
-  // The handshake timeout is the default 10s: a prompt answer cannot be the timeout firing.
-  ctx.reject = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
-  ctx.redirect = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port, ['--plain-http', 'redirect']));
-});
-test.after(async (ctx) => {
-  await ctx.reject?.drain();
-  await ctx.redirect?.drain();
-  await ctx.upstream?.close();
-  ctx.pki?.cleanup();
+interface Ctx extends AppCtx { reject: Proxy; redirect: Proxy }
+const test = appSuite<Ctx>('front', {
+  serial: '0F01',
+  async setup(ctx) {
+    // The handshake timeout is the default 10s: a prompt answer cannot be the timeout firing.
+    ctx.reject = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
+    ctx.redirect = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port, ['--plain-http', 'redirect']));
+  },
+  teardown: (ctx) => drainAll(ctx.reject, ctx.redirect),
 });
 
 const BODY_400 = 'This port speaks HTTPS. Plain HTTP is not served here: use https:// instead.\n';

@@ -1,11 +1,11 @@
 // The process level: runSidecar as the real tls-proxy entry point runs it, in a child process.
 import { fileURLToPath } from 'node:url';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { probe } from '../../lib/admin.js';
 import { exited, get, runMain, type Run } from '../../lib/test-support/child.js';
 import { parseMetrics } from '../../lib/metrics.js';
-import { freePort, httpsGet, makePki, startUpstream, tlsOpen, until, type Issued, type Pki, type Upstream } from './fixtures.js';
+import { freePort, httpsGet, tlsOpen, until } from './fixtures.js';
+import { appSuite, type AppCtx } from './suites.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runMain(MAIN, argv, env);
@@ -13,18 +13,7 @@ const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runMain(MAIN, argv,
 const logLines = (r: Run) => r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 
-interface Ctx { pki: Pki; cert: Issued; upstream: Upstream }
-const test = suite<Ctx>('tls-proxy process', {} as Ctx);
-
-test.before(async (ctx) => {
-  ctx.pki = makePki();
-  ctx.cert = ctx.pki.issue('server', '0505');
-  ctx.upstream = await startUpstream();
-});
-test.after(async (ctx) => {
-  await ctx.upstream?.close();
-  ctx.pki?.cleanup();
-});
+const test = appSuite<AppCtx>('tls-proxy process', { serial: '0505' });
 
 test('a bad parameter exits the process with code 2, one stderr line and nothing on stdout', async ({ cert }) => {
   const r = run(['--listen-port', '70000'], { TLS_PROXY_CERT_FILE: cert.cert, TLS_PROXY_KEY_FILE: cert.key });

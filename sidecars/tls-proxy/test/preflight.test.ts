@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { helpText } from '../../lib/docs.js';
+import { helpText } from '../../lib/help.js';
 import { envName, flagName } from '../../lib/params.js';
 import { preflight } from '../../lib/run.js';
 import { spec } from '../src/params.js';
@@ -65,8 +65,15 @@ test('TLS 1.0 and 1.1 cannot be configured as the minimum version', async ({ fil
 });
 
 test('timeouts below their minimum are refused with the allowed range', async ({ files }) => {
-  await assertRefused([...files, '--handshake-timeout', '10ms'], {}, 'tls-proxy: invalid --handshake-timeout (TLS_PROXY_HANDSHAKE_TIMEOUT): 10ms is out of range (100ms-∞)');
+  await assertRefused([...files, '--handshake-timeout', '10ms'], {}, 'tls-proxy: invalid --handshake-timeout (TLS_PROXY_HANDSHAKE_TIMEOUT): 10ms is out of range (100ms-596h)');
   await assertRefused([...files, '--reload-interval', '2h'], {}, 'tls-proxy: invalid --reload-interval (TLS_PROXY_RELOAD_INTERVAL): 2h is out of range (100ms-1h)');
+});
+
+test('an --idle-timeout past 596h is refused: Node arms the idle timer 1 s later than asked, which must still fit 32 bits', async ({ files }) => {
+  await assertRefused([...files, '--idle-timeout', `${2 ** 31 - 1}ms`], {},
+    `tls-proxy: invalid --idle-timeout (TLS_PROXY_IDLE_TIMEOUT): ${2 ** 31 - 1}ms is out of range (1s-596h)`);
+  const r = await preflight(spec, [...files, '--idle-timeout', '596h'], {});
+  assert.is('params' in r && r.params.idleTimeout, 596 * 3_600_000);
 });
 
 test('good input yields the documented defaults for everything not given', async ({ cert, files }) => {

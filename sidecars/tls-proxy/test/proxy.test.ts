@@ -1,17 +1,14 @@
 import { Agent, request } from 'node:https';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
 import { forwardedHeaders } from '../src/http-proxy.js';
-import { freePort, httpsGet, makePki, proxyParams, startTestProxy, startUpstream, within, type Issued, type Pki, type Proxy, type Upstream } from './fixtures.js';
+import { freePort, httpsGet, proxyParams, startTestProxy, within, type Proxy } from './fixtures.js';
+import { appSuite, drainAll, type AppCtx } from './suites.js';
 
-interface Ctx { pki: Pki; cert: Issued; upstream: Upstream; proxy: Proxy; hsts: Proxy }
-const test = suite<Ctx>('http mode', {} as Ctx);
-
-test.before(async (ctx) => {
-  ctx.pki = makePki();
-  ctx.cert = ctx.pki.issue('server', '0C01');
-  ctx.upstream = await startUpstream((req, res) => {
+interface Ctx extends AppCtx { proxy: Proxy; hsts: Proxy }
+const test = appSuite<Ctx>('http mode', {
+  serial: '0C01',
+  app: () => (req, res) => {
     if (req.url === '/echo') {
       let body = '';
       req.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => res.writeHead(201, { 'x-app': 'legacy' }).end(`${req.method} ${body}`));
@@ -25,17 +22,14 @@ test.before(async (ctx) => {
     }
     if (req.url === '/missing') return void res.writeHead(404).end('no such page');
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`hello from upstream ${req.url}`);
-  });
-  ctx.proxy = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
-  ctx.hsts = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port, ['--hsts', '--hsts-max-age', '600']));
+  },
+  async setup(ctx) {
+    ctx.proxy = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
+    ctx.hsts = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port, ['--hsts', '--hsts-max-age', '600']));
+  },
+  teardown: (ctx) => drainAll(ctx.proxy, ctx.hsts),
 });
 test.before.each(({ upstream }) => { upstream.seen.length = 0; });
-test.after(async (ctx) => {
-  await ctx.proxy?.drain();
-  await ctx.hsts?.drain();
-  await ctx.upstream?.close();
-  ctx.pki?.cleanup();
-});
 
 const metric = (p: Proxy, name: string) => parseMetrics(p.metrics.render()).get(name) ?? 0;
 
@@ -151,6 +145,12 @@ test('an upstream that dies mid-body makes the proxy cut the client instead of l
   } finally {
     agent.destroy();
   }
+});
+
+test('every series the proxies made carries only the labels its metric declares', ({ proxy, hsts }) => {
+  assert.ok(metric(proxy, 'tls_proxy_requests_total{code="2xx"}') > 0, 'the tests above made requests');
+  assert.equal(proxy.metrics.undeclaredLabels(), []);
+  assert.equal(hsts.metrics.undeclaredLabels(), []);
 });
 
 test.run();

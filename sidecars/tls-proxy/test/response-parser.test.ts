@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ResponseError, ResponseParser, type ResponseHead } from '../src/response-parser.js';
@@ -107,6 +108,59 @@ test('a second response can be read after the first completed, and not before', 
   } catch (e) {
     assert.instance(e, ResponseError);
   }
+});
+
+interface Verdict extends Seen { error: boolean }
+
+/** What the parser makes of bytes pushed in pieces cut at `cuts` (one piece when none), then closed. Lets nothing but a ResponseError through. */
+function verdict(bytes: Buffer, cuts: number[], method = 'GET'): Verdict {
+  const v: Verdict = { heads: [], body: '', ends: [], error: false };
+  const parser = new ResponseParser({ head: (h) => v.heads.push(h), body: (c) => { v.body += c.toString('latin1'); }, end: (k) => v.ends.push(k) });
+  parser.begin(method);
+  try {
+    let from = 0;
+    for (const at of [...cuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b), bytes.length]) {
+      parser.push(bytes.subarray(from, at)); // a cut repeated pushes an empty piece, which must be harmless too
+      from = at;
+    }
+    parser.closed();
+  } catch (e) {
+    if (!(e instanceof ResponseError)) throw e;
+    v.error = true;
+  }
+  return v;
+}
+
+test('a head or a chunk line exactly at its size limit is read the same however the bytes are split', () => {
+  const line = `5;${'x'.repeat(4094)}`; // a 4096-byte chunk-size line (size 5 and an extension)
+  const chunkedAtLimit = Buffer.from(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${line}\r\nhello\r\n0\r\n\r\n`);
+  const head = `HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Big: `;
+  const headAtLimit = Buffer.from(`${head}${'a'.repeat(64 * 1024 - head.length)}\r\n\r\nok`);
+  const overLimit = Buffer.from(`${head}${'a'.repeat(64 * 1024 - head.length + 1)}\r\n\r\nok`);
+  // Where each one's terminator starts: cuts around it split the CR LF (CR LF) from the text before.
+  const cases: [Buffer, number][] = [[chunkedAtLimit, chunkedAtLimit.indexOf(`${line}\r\n`) + line.length],
+    [headAtLimit, headAtLimit.indexOf('\r\n\r\n')], [overLimit, overLimit.indexOf('\r\n\r\n')]];
+  for (const [bytes, end] of cases) {
+    const whole = verdict(bytes, []);
+    for (let at = end - 2; at <= end + 4; at++) assert.equal(verdict(bytes, [at]), whole, `cut at ${at} of ${end}`);
+  }
+  assert.is(verdict(chunkedAtLimit, []).body, 'hello');
+  assert.is(verdict(headAtLimit, []).body, 'ok');
+  assert.is(verdict(overLimit, []).error, true);
+});
+
+const FRAGMENTS = ['HTTP/1.1 200 OK\r\n', 'HTTP/1.0 200 OK\r\n', 'HTTP/1.1 204 No Content\r\n', 'HTTP/1.1 304 Not Modified\r\n', 'HTTP/1.1 100 Continue\r\n\r\n',
+  'HTTP/1.1 101 Switching Protocols\r\n', 'Content-Length: 5\r\n', 'Content-Length: 0\r\n', 'Content-Length: 3, 3\r\n', 'Content-Length: -1\r\n',
+  'Transfer-Encoding: chunked\r\n', 'Transfer-Encoding: gzip\r\n', 'Connection: close\r\n', 'Connection: keep-alive\r\n', 'X-A: b\r\n', ' folded\r\n',
+  '\r\n', '\r\n\r\n', '5\r\nhello\r\n', '0\r\n\r\n', '3;ext=1\r\n', 'fffffffffffff\r\n', 'hello', '\n', '\r', '\0', 'a'.repeat(4097), `X-Big: ${'b'.repeat(66_000)}`];
+const bytesArb = fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b).toString('latin1'))), { maxLength: 16 })
+  .map((parts) => Buffer.from(parts.join(''), 'latin1'));
+
+test('property: on arbitrary bytes cut at arbitrary points the parser throws only ResponseError, and its verdict does not depend on the cuts', () => {
+  fc.assert(fc.property(bytesArb, fc.array(fc.nat(), { maxLength: 12 }), fc.constantFrom('GET', 'HEAD'), (bytes, cuts, method) => {
+    assert.equal(verdict(bytes, cuts, method), verdict(bytes, [], method));
+    assert.equal(verdict(bytes, Array.from({ length: Math.min(bytes.length, 300) }, (_, i) => i), method), verdict(bytes, [], method));
+  }), { numRuns: 200 });
 });
 
 test.run();

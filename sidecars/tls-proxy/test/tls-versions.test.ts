@@ -1,31 +1,26 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer, type SecureVersion, type Server } from 'node:tls';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
-import { makePki, proxyParams, startTestProxy, startUpstream, tlsOpen, type Issued, type Pki, type Proxy, type Upstream } from './fixtures.js';
+import { proxyParams, startTestProxy, tlsOpen, type Proxy } from './fixtures.js';
+import { appSuite, drainAll, type AppCtx } from './suites.js';
 
-interface Ctx { pki: Pki; cert: Issued; upstream: Upstream; proxy: Proxy; strict: Proxy; legacy: Server; legacyPort: number }
-const test = suite<Ctx>('TLS versions', {} as Ctx);
-
-test.before(async (ctx) => {
-  ctx.pki = makePki();
-  ctx.cert = ctx.pki.issue('server', '0D01');
-  ctx.upstream = await startUpstream();
-  ctx.proxy = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
-  ctx.strict = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port, ['--min-tls-version', '1.3']));
-  // The positive control: a plain Node TLS server that does accept TLS 1.0 and 1.1.
-  ctx.legacy = createServer({ cert: readFileSync(ctx.cert.cert), key: readFileSync(ctx.cert.key), minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' }, (s) => s.end());
-  await new Promise<void>((r) => ctx.legacy.listen(0, '127.0.0.1', r));
-  ctx.legacyPort = (ctx.legacy.address() as AddressInfo).port;
-});
-test.after(async (ctx) => {
-  await ctx.proxy?.drain();
-  await ctx.strict?.drain();
-  await new Promise((r) => ctx.legacy?.close(r));
-  await ctx.upstream?.close();
-  ctx.pki?.cleanup();
+interface Ctx extends AppCtx { proxy: Proxy; strict: Proxy; legacy: Server; legacyPort: number }
+const test = appSuite<Ctx>('TLS versions', {
+  serial: '0D01',
+  async setup(ctx) {
+    ctx.proxy = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
+    ctx.strict = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port, ['--min-tls-version', '1.3']));
+    // The positive control: a plain Node TLS server that does accept TLS 1.0 and 1.1.
+    ctx.legacy = createServer({ cert: readFileSync(ctx.cert.cert), key: readFileSync(ctx.cert.key), minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' }, (s) => s.end());
+    await new Promise<void>((r) => ctx.legacy.listen(0, '127.0.0.1', r));
+    ctx.legacyPort = (ctx.legacy.address() as AddressInfo).port;
+  },
+  async teardown(ctx) {
+    await drainAll(ctx.proxy, ctx.strict);
+    await new Promise((r) => ctx.legacy?.close(r));
+  },
 });
 
 /** A client that speaks only the given version, with legacy ciphers allowed. */

@@ -1,16 +1,13 @@
 import { Agent, request } from 'node:https';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { httpsGet, makePki, proxyParams, startTestProxy, startUpstream, type Issued, type Pki, type Proxy, type Upstream } from './fixtures.js';
+import { httpsGet, proxyParams, startTestProxy, type Proxy } from './fixtures.js';
+import { appSuite, drainAll, type AppCtx } from './suites.js';
 
-interface Ctx { pki: Pki; cert: Issued; upstream: Upstream; proxy: Proxy; connections: number }
-const test = suite<Ctx>('http mode: connections to the app', {} as Ctx);
-
-test.before(async (ctx) => {
-  ctx.pki = makePki();
-  ctx.cert = ctx.pki.issue('server', '0E0E');
-  ctx.upstream = await startUpstream((req, res) => {
+interface Ctx extends AppCtx { proxy: Proxy; connections: number }
+const test = appSuite<Ctx>('http mode: connections to the app', {
+  serial: '0E0E',
+  app: () => (req, res) => {
     if (req.url === '/chunked') {
       res.writeHead(200, { 'content-type': 'text/plain' }); // no length: Node's server sends chunks
       res.write('one, ');
@@ -23,16 +20,14 @@ test.before(async (ctx) => {
       return;
     }
     res.writeHead(200, { 'content-type': 'text/plain', 'x-seen': req.method ?? '' }).end(`hello ${req.url}`);
-  });
-  ctx.upstream.server.on('connection', () => { ctx.connections++; });
-  ctx.proxy = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
+  },
+  async setup(ctx) {
+    ctx.upstream.server.on('connection', () => { ctx.connections++; });
+    ctx.proxy = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
+  },
+  teardown: (ctx) => drainAll(ctx.proxy),
 });
 test.before.each((ctx) => { ctx.connections = 0; });
-test.after(async (ctx) => {
-  await ctx.proxy?.drain();
-  await ctx.upstream?.close();
-  ctx.pki?.cleanup();
-});
 
 test('sequential requests reuse one connection to the app', async (ctx) => {
   const { pki, proxy, upstream } = ctx;

@@ -1,6 +1,6 @@
 // CPU % from the difference between two scans, never from a process's lifetime average.
 // A process is keyed by PID and start time, so a reused PID starts over without a baseline.
-import { HZ } from './proc.js';
+import { HZ } from '../../lib/proc.js';
 
 export interface CpuSample { key: string; ticks: number }
 

@@ -1,7 +1,7 @@
 // Scans -> snapshots: CPU % from the tracker, redaction when cmdline/environ are shown, and the
 // environ self-check for every process seen for the first time.
 import { CpuTracker, processKey } from './cpu.js';
-import { bootTime, HZ, readText, startDate, type Read } from './proc.js';
+import { bootTime, HZ, readText, startDate, type Read } from '../../lib/proc.js';
 import { redactArgs, redactEnv, type IsSecret } from './redact.js';
 import { scan, type ScanOptions, type ScanResult } from './scan.js';
 import type { ProcessView, Snapshot } from './schema.js';

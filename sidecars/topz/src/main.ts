@@ -1,8 +1,6 @@
-// topz entry point: wiring only. The process names itself topz, so it is told apart from other
-// node processes in the list it serves.
+// topz entry point: wiring only.
 import { runSidecar } from '../../lib/run.js';
 import { spec } from './params.js';
-import { startTopz } from './topz.js';
+import { start } from './start.js';
 
-process.title = 'topz';
-await runSidecar(spec, startTopz);
+await runSidecar(spec, start);

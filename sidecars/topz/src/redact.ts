@@ -1,68 +1,66 @@
 // Redaction of command lines and environments, for when an operator chose to show them.
-// It errs towards hiding: a name that merely looks secret loses its value.
-export const REDACTED = '<redacted>';
+// It errs towards hiding: a name that merely looks secret loses its value, and so does anything
+// shaped like a credential (see redact-argv.ts for command lines, redact-text.ts for values).
+import { redactTokens, redactUserPass } from './redact-argv.js';
+import { REDACTED, type IsSecret } from './redact-text.js';
+
+export { REDACTED, redactUrlCredentials, type IsSecret } from './redact-text.js';
 
 /** Name fragments that make an argument or a variable secret-looking (case-insensitive). */
 export const SECRET_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred', 'cookie', 'session', 'private', 'salt', 'signature', 'dsn'];
 
-/** Names that contain a secret word but are known not to hold secrets (the shell's working directory). */
-const NOT_SECRET = new Set(['pwd', 'oldpwd']);
+/** Variables that contain a secret word but are known not to hold secrets (the shell's working directories). */
+const NOT_SECRET_VARIABLES = new Set(['PWD', 'OLDPWD']);
 
-export type IsSecret = (name: string) => boolean;
+/** Most characters redaction may add to one argument or value; an item that would grow more is hidden whole. */
+export const MAX_GROWTH = 6 * REDACTED.length;
 
 export function secretMatcher(extra: string[] = []): IsSecret {
   const words = [...SECRET_WORDS, ...extra.map((w) => w.trim().toLowerCase()).filter(Boolean)];
   return (name) => {
     const n = name.toLowerCase();
-    return !NOT_SECRET.has(n) && words.some((w) => n.includes(w));
+    return words.some((w) => n.includes(w));
   };
 }
 
-/** Values that are secrets whatever they are called: JWTs, well-known token prefixes, PEM keys. */
-const TOKEN_SHAPES = [
-  /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/,
-  /\b(?:ghp|gho|ghs|ghu|glpat|xox[abpr]|sk|AKIA)[-_]?[A-Za-z0-9]{12,}/,
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-];
-
-/** scheme://user:password@host -> scheme://user:<redacted>@host */
-export function redactUrlCredentials(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):[^@\s/]*@/gi, `$1:${REDACTED}@`);
-}
-
-function redactValue(value: string): string {
-  return TOKEN_SHAPES.some((re) => re.test(value)) ? REDACTED : redactUrlCredentials(value);
-}
+const bounded = (before: string, after: string) => (after.length > before.length + MAX_GROWTH ? REDACTED : after);
 
 /**
  * Redacts an argument vector: `--password=x`, `password=x` and `Authorization: x` keep their name and
- * lose their value; `--password x` loses the next argument; token-shaped values go whole.
+ * lose their value; `--password x`, `-p x`, `AUTH x` lose the next argument; `-pX` and `-u user:X` lose X;
+ * token-, hash- and URL-shaped credentials go wherever they sit; `sh -c '...'` scripts are redacted alike.
  */
 export function redactArgs(args: string[], isSecret: IsSecret): string[] {
-  const out: string[] = [];
-  let hideNext = false;
-  for (const arg of args) {
-    if (hideNext && !arg.startsWith('-')) { out.push(REDACTED); hideNext = false; continue; }
-    hideNext = false;
-    const kv = /^(-{0,2}[\w.-]+)=/.exec(arg);
-    const header = /^([\w-]+):\s/.exec(arg);
-    if (kv && isSecret(kv[1]!)) out.push(`${kv[1]}=${REDACTED}`);
-    else if (header && isSecret(header[1]!)) out.push(`${header[1]}: ${REDACTED}`);
-    else {
-      if (/^--?[\w.-]+$/.test(arg) && isSecret(arg)) hideNext = true;
-      out.push(redactValue(arg));
-    }
-  }
-  return out;
+  return settle(args, (now) => redactTokens(now, isSecret)).map((a, i) => bounded(args[i]!, a));
 }
 
-/** NAME=value entries -> an object; secret-looking names lose their values. */
+/**
+ * Redacts again until nothing changes (at most a few rounds). A rule may only see a credential once
+ * another has hidden what stood before it (`AUTH u -u password -`); running to a fixed point makes the
+ * result the same however often it is redacted, and only ever hides more.
+ */
+function settle(items: string[], round: (items: string[]) => string[]): string[] {
+  let now = items;
+  for (let i = 0; i < 4; i++) {
+    const next = round(now);
+    if (next.length === now.length && next.every((v, j) => v === now[j])) return next;
+    now = next;
+  }
+  return now.map((v, j) => (v === items[j] ? v : REDACTED));
+}
+
+/** NAME=value entries -> an object; secret-looking names lose their values, and values are redacted like arguments. */
 export function redactEnv(entries: string[], isSecret: IsSecret): Record<string, string> {
   const out: Record<string, string> = {};
   for (const entry of entries) {
     const eq = entry.indexOf('=');
     const [name, value] = eq < 0 ? [entry, ''] : [entry.slice(0, eq), entry.slice(eq + 1)];
-    out[name] = isSecret(name) ? REDACTED : redactValue(value);
+    const redacted = !NOT_SECRET_VARIABLES.has(name) && isSecret(name) ? REDACTED
+      : /user/i.test(name) && /^[^\s:%/]+[:%]\S/.test(value) ? redactUserPass(value, isSecret)
+        : settle([value], (now) => redactTokens(now, isSecret))[0]!;
+    // defineProperty, so that a variable called __proto__ is a variable and not the object's prototype
+    Object.defineProperty(out, name, { value: bounded(value, redacted), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
+

@@ -1,7 +1,8 @@
 // One scan of the proc root, bounded by a process cap and a time cap. Processes that vanish or
 // cannot be read while the scan runs are counted and skipped; the scan itself always succeeds.
 import { readdirSync } from 'node:fs';
-import { listPids, readProcess, readText, type RawProcess, type Read } from './proc.js';
+import { listPids, readText, type Read } from '../../lib/proc.js';
+import { readProcess, type RawProcess } from './proc.js';
 
 export type Truncation = null | 'maxProcesses' | 'scanTimeout';
 

@@ -3,7 +3,7 @@
 // (root, CAP_SYS_PTRACE, or the app's own uid) and says so loudly.
 import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { readText, splitNul, type Read } from './proc.js';
+import { readText, splitNul, statusField, type Read } from '../../lib/proc.js';
 
 export interface Exposure { pid: number; name: string }
 
@@ -14,8 +14,9 @@ export interface SelfCheckIo {
 
 /** Why topz's own credentials (its /proc/self/status) are too strong, or undefined when they are not. */
 export function privilege(status: string): string | undefined {
-  const euid = /^Uid:\s+\d+\s+(\d+)/m.exec(status)?.[1];
-  const capEff = /^CapEff:\s+([0-9a-f]+)/m.exec(status)?.[1];
+  // Uid: real, effective, saved, file-system.
+  const euid = statusField(status, 'Uid')?.split(/\s+/)[1];
+  const capEff = statusField(status, 'CapEff');
   if (euid === '0') return 'topz runs as root (uid 0)';
   if (capEff && /[1-9a-f]/.test(capEff)) return `topz holds capabilities (CapEff ${capEff}); drop them all (cap_drop: [ALL])`;
   return undefined;

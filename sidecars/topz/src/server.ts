@@ -1,7 +1,9 @@
 // The topz HTTP server: GET (and HEAD) only, a bearer token on the data endpoints when one is
 // configured, and security headers on every answer.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
+import { serve, type Handler } from '../../lib/http.js';
+import type { Logger } from '../../lib/log.js';
 import { CSP, FAVICON_SVG, PAGE_CSS, PAGE_JS, pageHtml } from './page.js';
 import { SCHEMA, type Snapshot } from './schema.js';
 import { toPrometheus } from './render.js';
@@ -13,6 +15,7 @@ export interface ServerOptions {
   refreshMs: number;
   /** Called after each answer, for the admin metrics. */
   onResponse?: (route: string, status: number) => void;
+  log: Logger;
 }
 
 const HEADERS = {
@@ -44,9 +47,9 @@ const ROUTES: Record<string, Route> = {
   '/metrics': { type: 'text/plain; version=0.0.4', auth: true, body: (o) => toPrometheus(o.snapshot()) },
 };
 
-export function handler(o: ServerOptions) {
-  return (req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://topz').pathname;
+export function handler(o: ServerOptions): Handler {
+  return (req, res, target) => {
+    const path = target.url.pathname;
     const route = ROUTES[path];
     const send = (status: number, type: string, body: string, extra: Record<string, string> = {}) => {
       res.writeHead(status, { ...HEADERS, 'content-type': type, ...extra }).end(req.method === 'HEAD' ? undefined : body);
@@ -69,8 +72,6 @@ export function handler(o: ServerOptions) {
 }
 
 export function createTopzServer(o: ServerOptions): Server {
-  const server = createServer(handler(o));
-  server.keepAliveTimeout = 5000;
-  server.requestTimeout = 10_000;
-  return server;
+  // A scan is all a request costs; 10 s is far more than any honest client needs to send one.
+  return serve(handler(o), { log: o.log, requestTimeoutMs: 10_000, onRefused: (status) => o.onResponse?.('other', status) });
 }

@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
-import { ROOT } from '../../../scripts/lib/config.js';
 import { Inspector, type InspectorOptions } from '../src/inspector.js';
 import { REDACTED, secretMatcher } from '../src/redact.js';
 import { toPrometheus } from '../src/render.js';
 import { SCHEMA } from '../src/schema.js';
-import { fakeProc, type FakeProcess } from './fixtures.js';
+import { fakeProc, type FakeProcess } from '../../lib/test-support/proc.js';
 import { validate } from './validate.js';
 
 const test = suite('inspector: snapshots, the JSON contract and metrics');
@@ -107,7 +106,8 @@ test('the Prometheus text has a series per process and the scan facts', () => {
 });
 
 test('the README’s Contract section holds the schema exactly as the code defines it', () => {
-  const readme = readFileSync(join(ROOT, 'sidecars', 'topz', 'README.md'), 'utf8');
+  // dist/sidecars/topz/test -> the source README, without anything of the runner's.
+  const readme = readFileSync(new URL('../../../../sidecars/topz/README.md', import.meta.url), 'utf8');
   assert.ok(readme.includes(`\`\`\`json\n${JSON.stringify(SCHEMA, null, 2)}\n\`\`\``), 'README schema block drifted from src/schema.ts');
 });
 

@@ -1,13 +1,18 @@
 // The process level: topz's entry point in a child process, against a fake proc root.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { probe } from '../../lib/admin.js';
+import { Registry } from '../../lib/metrics.js';
+import { commonMetrics } from '../../lib/run.js';
+import { undeclaredSeries } from '../../lib/test-support/metrics.js';
+import { registerMetrics } from '../src/metrics.js';
 import { exited, freePort, get, runMain } from '../../lib/test-support/child.js';
-import { fakeProc, type FakeProc } from './fixtures.js';
+import { fakeProc, type FakeProc } from '../../lib/test-support/proc.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
@@ -48,8 +53,31 @@ test('a bad parameter exits 2 with one stderr line that names it', async () => {
 
 test('a non-loopback address without a token stops topz at start with one line naming both remedies', async ({ proc }) => {
   const r = run(['--listen-address', '0.0.0.0', '--proc-root', proc.root, '--admin-port', String(await freePort())]);
-  assert.is((await exited(r)).code, 1);
-  assert.is(r.stderr, 'topz: cannot start: --listen-address 0.0.0.0 is not loopback: set TOPZ_TOKEN_FILE, or pass --unsafe-no-auth\n');
+  assert.is((await exited(r)).code, 2);
+  assert.is(r.stderr, 'topz: --listen-address 0.0.0.0 is not loopback: set TOPZ_TOKEN_FILE, or pass --unsafe-no-auth\n');
+});
+
+test('start-up failures name the parameter in one line: a proc root without /proc shape, a port in use, the same port twice', async ({ proc, dir }) => {
+  const busy = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => busy.once('listening', r));
+  const taken = (busy.address() as AddressInfo).port;
+  const admin = String(await freePort());
+  try {
+    for (const [argv, line] of [
+      [['--proc-root', dir], `topz: invalid --proc-root (TOPZ_PROC_ROOT): ${dir} does not look like a proc file system (no <pid>/stat entries)\n`],
+      [['--proc-root', proc.root, '--listen-port', String(taken)], `topz: invalid --listen-port (TOPZ_LISTEN_PORT): 127.0.0.1:${taken} is already in use\n`],
+      [['--proc-root', proc.root, '--listen-port', admin],
+        `topz: conflicting --listen-port (TOPZ_LISTEN_PORT) and --admin-port (TOPZ_ADMIN_PORT): both are ${admin}; each listener needs its own port\n`],
+      [['--proc-root', proc.root, '--listen-address', 'no-such-host.invalid', '--unsafe-no-auth'],
+        'topz: invalid --listen-address (TOPZ_LISTEN_ADDRESS): "no-such-host.invalid" does not resolve to an address\n'],
+    ] as [string[], string][]) {
+      const r = run([...argv, '--admin-port', admin, '--admin-address', '127.0.0.1']);
+      assert.equal(await exited(r), { code: 2, signal: null }, argv.join(' '));
+      assert.is(r.stderr, line);
+    }
+  } finally {
+    busy.close();
+  }
 });
 
 test('a running topz serves the fake proc root with a token from a file, warns loudly about a readable environ, and reloads the token on SIGHUP', async ({ proc, dir }) => {
@@ -75,6 +103,13 @@ test('a running topz serves the fake proc root with a token from a file, warns l
     r.child.kill('SIGHUP');
     await until('the new token to be accepted', async () => (await get(listen, '/metrics', { authorization: 'Bearer second-token' })).status === 200);
     assert.is((await get(listen, '/metrics', { authorization: 'Bearer first-token' })).status, 401);
+    // The admin /metrics serves what src/metrics.ts registers (the README's table), each series with declared labels only.
+    const registered = new Registry('topz');
+    commonMetrics(registered);
+    registerMetrics(registered);
+    const served = (await get(admin, '/metrics')).body;
+    assert.match(served, /^topz_requests_total\{route="\/metrics",status="401"\} 1$/m);
+    assert.equal(undeclaredSeries(served, registered.definitions()), []);
     r.child.kill('SIGTERM');
     assert.is((await exited(r)).code, 0);
     assert.is(r.stderr, '');

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { REDACTED, redactArgs, redactEnv, redactUrlCredentials, secretMatcher } from '../src/redact.js';
+import { MAX_GROWTH, REDACTED, redactArgs, redactEnv, redactUrlCredentials, secretMatcher } from '../src/redact.js';
 
 const test = suite('redaction');
 const isSecret = secretMatcher();
@@ -39,6 +39,43 @@ test('--redact-words adds names to the built-in ones, case-insensitively', () =>
   assert.ok(custom('ACME_LICENCE'));
   assert.ok(!isSecret('ACME_LICENCE'));
   assert.ok(!custom('WORKERS'), 'a blank word does not make every name secret');
+});
+
+test('a whole mysql command line keeps everything but the password, so the feature stays useful', () => {
+  assert.equal(redactArgs(['mysql', '-h', 'db', '-P', '3306', '-u', 'root', '-pS3cr3t!', 'appdb'], isSecret),
+    ['mysql', '-h', 'db', '-P', '3306', '-u', 'root', `-p${REDACTED}`, 'appdb']);
+  assert.equal(redactArgs(['sh', '-c', 'mysql -uroot -pS3cr3t! appdb --port 3306'], isSecret), ['sh', '-c', `mysql -uroot -p${REDACTED} appdb --port 3306`]);
+});
+
+test('short options: -p hides a glued value on any program and the next one unless it is a port; single-dash long options like -port stay', () => {
+  assert.equal(redactArgs(['app', '-p8080'], isSecret), ['app', `-p${REDACTED}`]);
+  assert.equal(redactArgs(['ssh', '-p', '22', 'host'], isSecret), ['ssh', '-p', '22', 'host']);
+  assert.equal(redactArgs(['mkdir', '-p', '/data'], isSecret), ['mkdir', '-p', REDACTED]);
+  assert.equal(redactArgs(['mysql', '-p', '3306'], isSecret), ['mysql', '-p', REDACTED]);
+  assert.equal(redactArgs(['server', '-port', '8080', '-pid-file', '/run/x.pid', '-path=/x'], isSecret), ['server', '-port', '8080', '-pid-file', '/run/x.pid', '-path=/x']);
+  assert.equal(redactArgs(['htpasswd', '-pb', 'file', 'u', 'pw'], isSecret), ['htpasswd', '-pb', 'file', 'u', REDACTED]);
+  assert.equal(redactArgs(['redis-server', '-a', 'x'], isSecret), ['redis-server', '-a', 'x'], '-a is a password on redis-cli only');
+});
+
+test('--user uid:gid loses what follows the colon (erring towards hiding); a plain user stays', () => {
+  assert.equal(redactArgs(['docker', 'run', '--user', '1000:1000', '-u', 'app'], isSecret), ['docker', 'run', '--user', `1000:${REDACTED}`, '-u', 'app']);
+});
+
+test('PWD and OLDPWD keep their values as variables, but Pwd= inside a connection string is a password', () => {
+  assert.equal(redactEnv(['PWD=/opt/app', 'OLDPWD=/', 'CONN=Server=db;Uid=sa;Pwd=x1;'], isSecret), { PWD: '/opt/app', OLDPWD: '/', CONN: `Server=db;Uid=sa;Pwd=${REDACTED};` });
+});
+
+test('value redaction keeps what is around the secret: hosts, other fields, the key names', () => {
+  assert.equal(redactArgs(['--config={"user":"app","password":"x y","port":5432}', 'https://hooks.slack.com/services/T0/B0/abcdefgh',
+    'https://h.test/cb?code=1&sig=abc&v=2', 'Authorization: Bearer sk_live_abcdefghijklmnop'], isSecret), [
+    `--config={"user":"app","password":"${REDACTED}","port":5432}`, `https://hooks.slack.com/services/${REDACTED}`,
+    `https://h.test/cb?code=1&sig=${REDACTED}&v=2`, `Authorization: ${REDACTED}`]);
+  assert.equal(redactEnv(['HT=admin:$apr1$abcdefgh$0123456789abcdefghijkl'], isSecret), { HT: `admin:${REDACTED}` });
+});
+
+test(`an argument that would grow by more than ${MAX_GROWTH} characters is hidden whole`, () => {
+  const many = Array.from({ length: 8 }, (_, i) => `-p${i}`).join(' ');
+  assert.equal(redactArgs(['sh', '-c', many], isSecret), ['sh', '-c', REDACTED]);
 });
 
 test.run();

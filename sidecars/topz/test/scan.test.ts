@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readText } from '../src/proc.js';
+import { readText } from '../../lib/proc.js';
 import { scan } from '../src/scan.js';
-import { fakeProc, fsError, type FakeProc } from './fixtures.js';
+import { fakeProc, fsError, type FakeProc } from '../../lib/test-support/proc.js';
 
 const test = suite<{ proc: FakeProc }>('scan: vanished processes and caps', { proc: undefined as unknown as FakeProc });
 const base = { maxProcesses: 100, timeoutMs: 1000, cmdline: false, environ: false };

@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readText } from '../src/proc.js';
+import { readText } from '../../lib/proc.js';
 import { exposureWarning, privilege, readableEnvirons } from '../src/selfcheck.js';
-import { fakeProc, fsError, statusText } from './fixtures.js';
+import { fakeProc, fsError, statusText } from '../../lib/test-support/proc.js';
 
 const test = suite('start-up self-check');
 const OWN = 'mnt:[1]', OTHER = 'mnt:[2]';

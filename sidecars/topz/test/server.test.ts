@@ -2,6 +2,8 @@ import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createLogger } from '../../lib/log.js';
+import { hostileRound } from '../../lib/test-support/hostile.js';
 import type { Snapshot } from '../src/schema.js';
 import { authorized, createTopzServer } from '../src/server.js';
 
@@ -28,7 +30,7 @@ const test = suite<Ctx>('topz HTTP server', {} as Ctx);
 test.before(async (ctx) => {
   ctx.token = 's3cret-token';
   ctx.scans = 0;
-  ctx.server = createTopzServer({ token: () => ctx.token, snapshot: () => { ctx.scans++; return SNAP; }, refreshMs: 1500 });
+  ctx.server = createTopzServer({ token: () => ctx.token, snapshot: () => { ctx.scans++; return SNAP; }, refreshMs: 1500, log: createLogger('topz', 'error', () => {}) });
   await new Promise<void>((r) => ctx.server.listen(0, '127.0.0.1', r));
   ctx.port = (ctx.server.address() as AddressInfo).port;
 });
@@ -88,6 +90,15 @@ test('the token comparison accepts only the exact token after "Bearer"', () => {
   assert.ok(!authorized('abc', 'abc'));
   assert.ok(!authorized(undefined, 'abc'));
   assert.ok(authorized(undefined, undefined));
+});
+
+test('every malformed request target gets a 4xx without a scan, and the server still serves the page afterwards', async (ctx) => {
+  const before = ctx.scans;
+  const statuses = await hostileRound({ port: ctx.port });
+  for (const [target, status] of statuses) assert.ok(status !== undefined && status >= 400 && status < 500, `${target} -> ${status}`);
+  assert.is(statuses.get('//['), 400);
+  assert.is(ctx.scans, before);
+  assert.is((await call(ctx.port, 'GET', '/')).status, 200);
 });
 
 test.run();

@@ -1,0 +1,34 @@
+// Finding what the stacks provide, by convention and from the build this code runs in (DIST):
+//   stacks/<name>/scenario.ts   default-exports the stack's Scenario;
+//   stacks/<name>/attached.ts   (optional) default-exports AttachedChecks: the checks a stack adds
+//                               to ANY stack a sidecar is attached to with `--with SIDECAR`.
+// The runner imports stacks only here, and only by these file names (never a static import).
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Placed, Placement } from './attach.js';
+import type { Check } from './check.js';
+import { DIST, ROOT } from './config.js';
+import type { Scenario, StackContext } from './stack-types.js';
+
+/** Per sidecar name: the checks to run when it is attached, given where it was placed. */
+export type AttachedChecks = Record<string, (at: Placement) => Check<StackContext>[]>;
+
+const has = (stack: string, file: string) => existsSync(join(ROOT, 'stacks', stack, file));
+const load = async (stack: string, file: string) => (await import(pathToFileURL(join(DIST, 'stacks', stack, file)).href)).default as unknown;
+
+export function stackNames(): string[] {
+  return readdirSync(join(ROOT, 'stacks')).filter((n) => has(n, 'scenario.ts')).sort();
+}
+
+export async function loadScenario(stack: string): Promise<Scenario> {
+  if (!stackNames().includes(stack)) throw new Error(`unknown stack "${stack}": choose one of ${stackNames().join(', ')}`);
+  return (await load(stack, 'scenario.js')) as Scenario;
+}
+
+/** The checks every stack's attached.ts provides for the sidecars placed in a run. */
+export async function attachedChecks(placed: Placed[]): Promise<Check<StackContext>[]> {
+  if (!placed.length) return [];
+  const plugins = await Promise.all(readdirSync(join(ROOT, 'stacks')).filter((n) => has(n, 'attached.ts')).map((n) => load(n, 'attached.js')));
+  return placed.flatMap(({ a, at }) => (plugins as AttachedChecks[]).flatMap((p) => p[a.name]?.(at) ?? []));
+}

@@ -1,0 +1,44 @@
+// The shapes a stack and the runner agree on: what a scenario provides, what its checks get, and
+// what `up` prints. No runtime dependencies, so the runner's modules share it without importing each other.
+import type { Check } from './check.js';
+import type { Project } from './compose.js';
+import type { DockerEvent } from './docker.js';
+
+export interface StackContext {
+  stack: string;
+  dir: string;
+  /** This run's own directory (certificates and other generated files live here). */
+  state: string;
+  project: Project;
+  env: Record<string, string>;
+  /** When `up` began (ms since epoch): the start of this run's event timeline. */
+  upAt: number;
+  /** The project's container events (create, start, kill, die, stop, health_status) since before `up`. */
+  events(): DockerEvent[];
+  /** Brings up another compose file of this stack as its own project, torn down with the run.
+   * `where` points it at another directory's files (e.g. another stack with an attach override) and adds env. */
+  sideProject(file: string | string[], label: string, where?: { dir?: string; env?: Record<string, string> }): Promise<Project>;
+}
+
+export interface Description { urls: Record<string, string>; files?: Record<string, string>; hints?: string[] }
+
+export interface Scenario {
+  title: string;
+  /** Catalogue images the checks use besides the stack's own (e.g. toolbox for probes). */
+  tools?: string[];
+  files?: string[];
+  /** Before `up`: make what the stack mounts; returns extra compose environment. */
+  prepare?(state: string): Promise<Record<string, string>>;
+  /** After `up`: what a person (or --json) needs to use the running stack. */
+  describe(ctx: StackContext): Promise<Description>;
+  checks: Check<StackContext>[];
+}
+
+/** Merges descriptions: later urls and files win on a name clash, hints add up. */
+export function mergeDescriptions(parts: Description[]): Description {
+  return {
+    urls: Object.assign({}, ...parts.map((d) => d.urls)),
+    files: Object.assign({}, ...parts.map((d) => d.files ?? {})),
+    hints: parts.flatMap((d) => d.hints ?? []),
+  };
+}

@@ -1,0 +1,38 @@
+// Binding a listener at start. A failure names the parameter that caused it, in one line, instead of
+// a bare errno: a port in use or forbidden names the port parameter, an address that does not
+// resolve or is not on this host names the address parameter.
+import type { Server as NetServer } from 'node:net';
+import { ParamError } from './parse.js';
+
+export interface ListenKeys {
+  /** Table key of the port parameter, e.g. 'listenPort'. */
+  port: string;
+  /** Table key of the address parameter, e.g. 'listenAddress'. */
+  address: string;
+}
+
+export function listen(server: NetServer, port: number, address: string, keys: ListenKeys): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (e: NodeJS.ErrnoException) => {
+      server.off('listening', ok);
+      reject(explain(e, port, address, keys));
+    };
+    const ok = () => { server.off('error', fail); resolve(); };
+    server.once('error', fail);
+    server.once('listening', ok);
+    server.listen(port, address);
+  });
+}
+
+function explain(e: NodeJS.ErrnoException, port: number, address: string, keys: ListenKeys): Error {
+  const where = `${address}:${port}`;
+  switch (e.code) {
+    case 'EADDRINUSE': return new ParamError(keys.port, `${where} is already in use`);
+    case 'EACCES': return new ParamError(keys.port, `${where} may not be bound by this user (ports below 1024 need privileges)`);
+    case 'ENOTFOUND': case 'EAI_AGAIN': case 'EAI_FAIL': case 'EAI_NONAME':
+      return new ParamError(keys.address, `${JSON.stringify(address)} does not resolve to an address`);
+    case 'EADDRNOTAVAIL': return new ParamError(keys.address, `${address} is not an address of this host`);
+    case 'EINVAL': case 'EAFNOSUPPORT': return new ParamError(keys.address, `${JSON.stringify(address)} cannot be bound`);
+    default: return new ParamError(keys.port, `cannot listen on ${where}: ${e.code ?? e.message}`);
+  }
+}

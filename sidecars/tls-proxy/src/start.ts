@@ -1,0 +1,145 @@
+// Builds tls-proxy from its parameters: front listener -> TLS server -> HTTP or TCP proxy, the
+// certificate store with its reloads, metrics, readiness and the SIGTERM drain.
+import { createServer as createHttpsServer } from 'node:https';
+import { connect, type Socket } from 'node:net';
+import { createServer as createTlsServer, DEFAULT_CIPHERS, type SecureVersion, type TLSSocket } from 'node:tls';
+import { guard, harden } from '../../lib/http.js';
+import { listen } from '../../lib/listen.js';
+import { Reloadable } from '../../lib/reloadable.js';
+import type { Context, Running } from '../../lib/run.js';
+import type { Values } from '../../lib/params.js';
+import { loadPair, rawFingerprint, watchFiles, type CertPair } from './certs.js';
+import { createFront } from './front.js';
+import { MAX_HEADERS } from './forwarded.js';
+import { createHttpHandler, type HttpProxyOptions } from './http-proxy.js';
+import { registerMetrics } from './metrics.js';
+import type { params as table } from './params.js';
+import { pipeToUpstream } from './tcp-proxy.js';
+
+type P = Values<typeof table>;
+
+// TLS 1.2 offers only forward-secret AEAD suites, as Mozilla's "intermediate" profile: ECDHE key exchange
+// with AES-GCM or CHACHA20-POLY1305. No CBC, no SHA-1 MAC, no CCM(8), no static RSA key exchange.
+// TLS 1.3 keeps Node's default suites (all AEAD and forward-secret).
+const TLS12_SUITES = ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305'];
+export const CIPHERS = [...DEFAULT_CIPHERS.split(':').filter((c) => c.startsWith('TLS_')), ...TLS12_SUITES].join(':');
+
+export async function start({ params: p, log, metrics }: Context<typeof table>): Promise<Running & { port: number }> {
+  const m = registerMetrics(metrics);
+  const minVersion: SecureVersion = p.minTlsVersion === '1.3' ? 'TLSv1.3' : 'TLSv1.2';
+  const files = [p.certFile, p.keyFile];
+
+  // Also what a reload passes to setSecureContext, so a new certificate keeps the same policy.
+  const secure = (pair: CertPair) => ({ cert: pair.cert, key: pair.key, minVersion, ciphers: CIPHERS });
+  const store = new Reloadable<CertPair>('certificate', () => loadPair(p.certFile, p.keyFile), log, m.reloads, m.lastReload);
+  const first = await store.reload('start');
+  if (!first.ok) throw new Error(`invalid --cert-file/--key-file: ${first.error}`);
+
+  let draining = false;
+  const serverOpts = { ...secure(store.value), handshakeTimeout: p.handshakeTimeout, ALPNProtocols: p.mode === 'http' ? ['http/1.1'] : undefined };
+  const onSecure = (s: TLSSocket) => { m.connections.inc({ result: 'tls' }); s.setNoDelay(true); };
+  const http = p.mode === 'http' ? createHttp(p, serverOpts, () => draining, { log, ...m }) : undefined;
+  const tls = http ? http.server : createTlsServer(serverOpts, (s) => pipeToUpstream(s, p.upstreamHost, p.upstreamPort, m.upstreamErrors));
+  tls.on('secureConnection', onSecure);
+  tls.on('tlsClientError', (err, socket) => {
+    m.connections.inc({ result: 'handshake_error' });
+    log.debug('handshake failed', { err });
+    socket.destroy();
+  });
+
+  const applied = () => {
+    const c = store.value;
+    tls.setSecureContext(secure(c));
+    m.info.reset();
+    m.info.set(1, { serial: c.serial, subject: c.subject });
+    m.notAfter.set(c.notAfter.getTime() / 1000);
+  };
+  applied();
+  let seen = rawFingerprint(files);
+  const check = async (reason: string, force = false) => {
+    const now = rawFingerprint(files);
+    if (now === seen && !force) return;
+    seen = now;
+    const before = store.value.fingerprint;
+    const r = await store.reload(reason);
+    if (r.ok && store.value.fingerprint !== before) {
+      applied();
+      log.info('serving new certificate', { serial: store.value.serial, notAfter: store.value.notAfter.toISOString() });
+    }
+  };
+  const unwatch = watchFiles(files, p.reloadInterval, (reason) => void check(reason));
+
+  const sockets = new Set<Socket>();
+  const front = createFront({
+    handshakeTimeoutMs: p.handshakeTimeout,
+    plainHttp: p.plainHttp,
+    tls: (s) => tls.emit('connection', s),
+    onPlain: () => m.connections.inc({ result: 'plain_http' }),
+  });
+  front.on('connection', (s: Socket) => {
+    sockets.add(s);
+    m.open.inc();
+    s.once('close', () => { sockets.delete(s); m.open.dec(); });
+  });
+  // A port in use or an address that does not resolve stops the start with one line naming the parameter.
+  try {
+    await listen(front, p.listenPort, p.listenAddress, { port: 'listenPort', address: 'listenAddress' });
+  } catch (e) {
+    unwatch();
+    throw e;
+  }
+  front.on('error', (err) => log.error('listener error', { err }));
+  log.info('listening', { port: p.listenPort, mode: p.mode, upstream: `${p.upstreamHost}:${p.upstreamPort}`, serial: store.value.serial });
+
+  return {
+    port: p.listenPort,
+    ready: () => upstreamAnswers(p.upstreamHost, p.upstreamPort),
+    reload: (reason) => check(reason, true),
+    async drain() {
+      draining = true;
+      unwatch();
+      front.close();
+      http?.server.closeIdleConnections();
+      while (sockets.size > 0) {
+        http?.server.closeIdleConnections();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // Only now: closing the app's connections earlier would cut requests still in flight.
+      http?.pool.destroy();
+    },
+  };
+}
+
+function createHttp(p: P, opts: object, draining: () => boolean, deps: Pick<HttpProxyOptions, 'log' | 'requests' | 'upstreamErrors' | 'duration'>) {
+  const { handler, pool, countStatus } = createHttpHandler({
+    ...deps,
+    upstreamHost: p.upstreamHost, upstreamPort: p.upstreamPort, listenPort: p.listenPort, draining,
+    hsts: p.hsts ? `max-age=${p.hstsMaxAge}` : undefined,
+  });
+  // The guard answers a bad target, a refused request (HttpError) or a thrown handler; harden what
+  // Node's parser refuses. Both count what they answer in requests_total.
+  const server = createHttpsServer(opts, guard(handler, { log: deps.log, onRefused: countStatus }));
+  // Node's https server passes a failed handshake on as a clientError, where harden() would count it as a
+  // request and answer it in plain text on a socket with no TLS session. It is a handshake error, counted and
+  // closed by start's tlsClientError listener instead.
+  server.removeAllListeners('tlsClientError');
+  harden(server, { log: deps.log, onRefused: countStatus });
+  // One more than the limit: a request past it is then seen to be past it (forwarded.ts) and refused.
+  server.maxHeadersCount = MAX_HEADERS + 1;
+  // Node tracks a server's connections (for closeIdleConnections and the headers/request timeouts) from its
+  // 'listening' event; this server never listens itself (the front hands it sockets), so start that here.
+  server.emit('listening');
+  server.keepAliveTimeout = p.idleTimeout;
+  return { server, pool };
+}
+
+/** Ready means the app behind us answers a TCP connect within 500 ms. */
+function upstreamAnswers(host: string, port: number): Promise<{ ready: boolean; reason?: string }> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port, timeout: 500 });
+    s.once('connect', () => { s.destroy(); resolve({ ready: true }); });
+    s.once('timeout', () => { s.destroy(); resolve({ ready: false, reason: `upstream ${host}:${port} did not answer in 500ms` }); });
+    s.once('error', (e: NodeJS.ErrnoException) => resolve({ ready: false, reason: `upstream ${host}:${port}: ${e.code ?? e.message}` }));
+  });
+}
