@@ -4,7 +4,13 @@ import { $ } from 'zx';
 import { BASE_IMAGE, LOCAL_BASE_IMAGE } from './lib/config.js';
 
 /** optional: only some checks need it; a miss is a warning (!) and does not fail the doctor. */
-interface Finding { ok: boolean; what: string; detail: string; remedy?: string; optional?: boolean }
+interface Finding {
+  ok: boolean;
+  what: string;
+  detail: string;
+  remedy?: string;
+  optional?: boolean;
+}
 const run = async (cmd: string[]) => {
   const r = await $`${cmd}`.quiet().nothrow().timeout('15s');
   return { ok: r.exitCode === 0, out: (r.stdout || r.stderr).trim() };
@@ -17,29 +23,63 @@ const atLeast = (have: string, want: string) => {
 const BOOTSTRAP = 'as root on Debian/Ubuntu: make bootstrap   (installs docker.io, Compose v2 and debootstrap, and starts dockerd)';
 
 const findings: Finding[] = [];
-findings.push({ ok: atLeast(process.version, '20.0.0'), what: 'Node.js >= 20', detail: process.version, remedy: 'install Node.js 20 or newer' });
+findings.push({
+  ok: atLeast(process.version, '20.0.0'),
+  what: 'Node.js >= 20',
+  detail: process.version,
+  remedy: 'install Node.js 20 or newer',
+});
 
 const cli = await run(['docker', '--version']);
 findings.push({ ok: cli.ok, what: 'docker CLI', detail: cli.out.split('\n')[0] ?? '', remedy: BOOTSTRAP });
 const engine = cli.ok ? await run(['docker', 'info', '--format', '{{.ServerVersion}}']) : { ok: false, out: 'no CLI' };
-findings.push({ ok: engine.ok, what: 'Docker engine reachable', detail: engine.ok ? `engine ${engine.out}` : engine.out.split('\n').pop() ?? '', remedy: `${BOOTSTRAP}\n      or, if it is installed: sudo systemctl start docker  (or: sudo dockerd &)` });
+findings.push({
+  ok: engine.ok,
+  what: 'Docker engine reachable',
+  detail: engine.ok ? `engine ${engine.out}` : (engine.out.split('\n').pop() ?? ''),
+  remedy: `${BOOTSTRAP}\n      or, if it is installed: sudo systemctl start docker  (or: sudo dockerd &)`,
+});
 const compose = cli.ok ? await run(['docker', 'compose', 'version', '--short']) : { ok: false, out: 'no CLI' };
-findings.push({ ok: compose.ok && atLeast(compose.out, '2.20.0'), what: 'Docker Compose v2 >= 2.20', detail: compose.out || 'missing', remedy: BOOTSTRAP });
+findings.push({
+  ok: compose.ok && atLeast(compose.out, '2.20.0'),
+  what: 'Docker Compose v2 >= 2.20',
+  detail: compose.out || 'missing',
+  remedy: BOOTSTRAP,
+});
 const openssl = await run(['openssl', 'version']);
-findings.push({ ok: openssl.ok, what: 'openssl (makes the demo CA and certificates)', detail: openssl.out, remedy: 'apt-get install openssl' });
+findings.push({
+  ok: openssl.ok,
+  what: 'openssl (makes the demo CA and certificates)',
+  detail: openssl.out,
+  remedy: 'apt-get install openssl',
+});
 
 if (engine.ok) {
-  const [base, local] = [await run(['docker', 'image', 'inspect', BASE_IMAGE]), await run(['docker', 'image', 'inspect', LOCAL_BASE_IMAGE])];
+  const [base, local] = [
+    await run(['docker', 'image', 'inspect', BASE_IMAGE]),
+    await run(['docker', 'image', 'inspect', LOCAL_BASE_IMAGE]),
+  ];
   const deboot = await run(['sh', '-c', 'command -v debootstrap']);
   const ok = base.ok || local.ok || deboot.ok;
-  const detail = base.ok ? `${BASE_IMAGE} present` : local.ok ? `${LOCAL_BASE_IMAGE} present (local debootstrap build)` : deboot.ok ? `will be built with debootstrap on first use (unless ${BASE_IMAGE} can be pulled)` : `${BASE_IMAGE} absent, no debootstrap`;
+  const detail = base.ok
+    ? `${BASE_IMAGE} present`
+    : local.ok
+      ? `${LOCAL_BASE_IMAGE} present (local debootstrap build)`
+      : deboot.ok
+        ? `will be built with debootstrap on first use (unless ${BASE_IMAGE} can be pulled)`
+        : `${BASE_IMAGE} absent, no debootstrap`;
   findings.push({ ok, what: 'base image', detail, remedy: `docker pull ${BASE_IMAGE}, or ${BOOTSTRAP}` });
 }
 
 // Optional: the topz stack's page check drives the host's Debian chromium with playwright-core.
 const chromium = await run(['/usr/bin/chromium', '--version']);
-findings.push({ ok: chromium.ok, what: 'chromium (headless browser for the topz page check)', detail: chromium.ok ? chromium.out.split('\n').pop() ?? '' : 'missing: only the topz stack’s page check needs it',
-  remedy: 'as root: apt-get install -y chromium   (Debian’s package; .ci/run installs it when missing)', optional: true });
+findings.push({
+  ok: chromium.ok,
+  what: 'chromium (headless browser for the topz page check)',
+  detail: chromium.ok ? (chromium.out.split('\n').pop() ?? '') : 'missing: only the topz stack’s page check needs it',
+  remedy: 'as root: apt-get install -y chromium   (Debian’s package; .ci/run installs it when missing)',
+  optional: true,
+});
 
 for (const f of findings) {
   console.log(`${f.ok ? '✔' : f.optional ? '!' : '✘'} ${f.what}: ${f.detail}`);

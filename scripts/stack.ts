@@ -10,7 +10,13 @@ import { stackNames } from './lib/scenarios.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { with: { type: 'string', multiple: true, default: [] }, keep: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, project: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    with: { type: 'string', multiple: true, default: [] },
+    keep: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    project: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
 });
 const [stack, action = 'test'] = positionals;
 const usage = `usage: npm run stack:<name> -- [test|up|down] [--keep] [--json] [--project NAME] [--with SIDECAR]\nstacks: ${stackNames().join(', ')}; attachable sidecars: ${attachableNames().join(', ')}`;

@@ -1,5 +1,6 @@
-// npm test: the unit tests (uvu, no Docker) and then every stack scenario, one after another.
-// Ends with the line `N passed, N failed`, counting each unit test and each stack check.
+// npm test: the linter and formatter check (Biome), the unit tests (uvu, no Docker) and then every
+// stack scenario, one after another. Ends with the line `N passed, N failed`, counting the lint check
+// as one, each unit test and each stack check.
 //   node dist/scripts/test.js [stack ...]   only these stacks; --unit-only skips the stacks.
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +11,19 @@ import { stackNames } from './lib/scenarios.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'unit-only': { type: 'boolean', default: false } } });
 
-let passed = 0, failed = 0;
+let passed = 0,
+  failed = 0;
+
+console.log('▶ lint and format (biome check)');
+const lint = await $({ cwd: ROOT, nothrow: true, verbose: false })`npx biome check --max-diagnostics=30 .`;
+if (lint.exitCode === 0) {
+  passed++;
+  console.log('  ✔ biome check: no lint error, every file formatted');
+} else {
+  failed++;
+  process.stdout.write(lint.stdout + lint.stderr);
+  console.log('  ✘ biome check failed: npm run format fixes formatting; lint errors need a change');
+}
 
 console.log('▶ unit tests (uvu)');
 const unit = await $({ cwd: ROOT, nothrow: true, verbose: false })`npx uvu ${relative(ROOT, DIST)} ${'\\.test\\.js$'}`;

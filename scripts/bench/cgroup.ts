@@ -4,7 +4,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileS
 import { dirname } from 'node:path';
 
 export class ContainerCgroup {
-  private constructor(private readonly dir: string, private readonly v2: boolean) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly v2: boolean,
+  ) {}
 
   /** The cgroup of a container's main process (host PID, from docker inspect). */
   static of(hostPid: number): ContainerCgroup {
@@ -32,7 +35,9 @@ export class ContainerCgroup {
         const status = readFileSync(`/proc/${pid}/status`, 'utf8');
         sum.rss += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
         sum.anon += Number(/RssAnon:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-      } catch { /* exited meanwhile */ }
+      } catch {
+        /* exited meanwhile */
+      }
     }
     return sum;
   }
@@ -72,14 +77,24 @@ export function loadCgroup(name: string, factor: number): string {
 /** Removes an emptied parent cgroup from every hierarchy (it stays while another benchmark still uses it). */
 export function removeParent(name: string): void {
   for (const ctrl of readdirSync('/sys/fs/cgroup')) {
-    try { rmdirSync(`/sys/fs/cgroup/${ctrl}/${name}`); } catch { /* absent or in use */ }
+    try {
+      rmdirSync(`/sys/fs/cgroup/${ctrl}/${name}`);
+    } catch {
+      /* absent or in use */
+    }
   }
-  try { rmdirSync(`/sys/fs/cgroup/${name}`); } catch { /* cgroup v2, absent or in use */ }
+  try {
+    rmdirSync(`/sys/fs/cgroup/${name}`);
+  } catch {
+    /* cgroup v2, absent or in use */
+  }
 }
 
 /** Busy time of one CPU core so far (all but idle and iowait), in seconds. */
 export function coreBusySeconds(core: number): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${core} `));
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`cpu${core} `));
   if (!line) throw new Error(`no cpu${core} in /proc/stat`);
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
   return (user! + nice! + system! + irq! + softirq! + steal!) / 100; // USER_HZ

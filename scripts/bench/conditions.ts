@@ -7,7 +7,14 @@ import { $ } from 'zx';
 import { VERSION } from '../lib/config.js';
 import { percentile } from './stats.js';
 
-export interface Load { start: number; end: number; p50?: number; min?: number; max?: number; samples?: number }
+export interface Load {
+  start: number;
+  end: number;
+  p50?: number;
+  min?: number;
+  max?: number;
+  samples?: number;
+}
 
 export interface Conditions {
   /** When the run started, e.g. "2026-11-21 07:31 UTC". */
@@ -25,7 +32,8 @@ const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 
 /** CPU count and model, memory, kernel: the machine in one line. */
 export function machine(): string {
-  const model = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const model =
+    /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpus()[0]?.model.trim() ?? 'unknown CPU';
   return `${cpus().length} × ${model}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${release()}; shared with other engineers' workloads`;
 }
 
@@ -38,21 +46,29 @@ export class BenchClock {
   readonly started = new Date();
   private readonly loads = [loadavg()[0]!];
 
-  sample(): void { this.loads.push(loadavg()[0]!); }
+  sample(): void {
+    this.loads.push(loadavg()[0]!);
+  }
 
   /** The conditions, with the versions every bench states (sidecar-lab, the host's Node.js, Docker) before the bench's own. */
   async finish(o: { versions?: Record<string, string>; notes?: string[] } = {}): Promise<Conditions> {
     this.sample();
     const l = this.loads;
-    const load: Load = l.length > 2
-      ? { start: l[0]!, end: l.at(-1)!, p50: percentile(l, 50), min: Math.min(...l), max: Math.max(...l), samples: l.length }
-      : { start: l[0]!, end: l.at(-1)! };
+    const load: Load =
+      l.length > 2
+        ? { start: l[0]!, end: l.at(-1)!, p50: percentile(l, 50), min: Math.min(...l), max: Math.max(...l), samples: l.length }
+        : { start: l[0]!, end: l.at(-1)! };
     return {
       date: utc(this.started),
       minutes: (Date.now() - this.started.getTime()) / 60000,
       machine: machine(),
       load,
-      versions: { 'sidecar-lab': VERSION, 'Node.js on the host': `${process.version} (OpenSSL ${process.versions.openssl})`, Docker: await dockerVersion(), ...o.versions },
+      versions: {
+        'sidecar-lab': VERSION,
+        'Node.js on the host': `${process.version} (OpenSSL ${process.versions.openssl})`,
+        Docker: await dockerVersion(),
+        ...o.versions,
+      },
       notes: o.notes ?? [],
     };
   }
@@ -70,7 +86,9 @@ export function conditionsBlock(c: Conditions): string {
     `- Date: ${c.date}; the run took ${c.minutes.toFixed(1)} min.`,
     `- Machine: ${c.machine}.`,
     `- Load: 1-minute load average ${f1(l.start)} at the start, ${f1(l.end)} at the end${over}.`,
-    `- Versions: ${Object.entries(c.versions).map(([k, v]) => `${k} ${v}`).join('; ')}.`,
+    `- Versions: ${Object.entries(c.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}.`,
     ...c.notes.map((n) => `- ${n}`),
   ].join('\n');
 }

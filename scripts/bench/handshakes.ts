@@ -6,11 +6,20 @@ import { open, type Target } from './connect.js';
 import { getRequest, ResponseReader } from './http-wire.js';
 import type { TLSSocket } from 'node:tls';
 
-export interface HandshakeResult { perSecond: number; completed: number; errors: number; resumed: number; seconds: number; clientCpuS: number }
+export interface HandshakeResult {
+  perSecond: number;
+  completed: number;
+  errors: number;
+  resumed: number;
+  seconds: number;
+  clientCpuS: number;
+}
 
 export async function handshakes(t: Target, o: { conns: number; durationMs: number }): Promise<HandshakeResult> {
   const req = getRequest(t.path, true);
-  let completed = 0, errors = 0, resumed = 0;
+  let completed = 0,
+    errors = 0,
+    resumed = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const end = t0 + o.durationMs;
@@ -21,14 +30,24 @@ export async function handshakes(t: Target, o: { conns: number; durationMs: numb
         if (s.isSessionReused()) resumed++;
         const reader = new ResponseReader();
         const status = await new Promise<number>((resolve, reject) => {
-          s.on('data', (chunk: Buffer) => { try { const r = reader.push(chunk); if (r) resolve(r.status); } catch (e) { reject(e); } });
+          s.on('data', (chunk: Buffer) => {
+            try {
+              const r = reader.push(chunk);
+              if (r) resolve(r.status);
+            } catch (e) {
+              reject(e);
+            }
+          });
           s.once('error', reject);
           s.once('close', () => resolve(0));
           s.write(req);
         });
         s.destroy();
-        if (status === 200) completed++; else errors++;
-      } catch { errors++; }
+        if (status === 200) completed++;
+        else errors++;
+      } catch {
+        errors++;
+      }
     }
   };
   await Promise.all(Array.from({ length: o.conns }, one));

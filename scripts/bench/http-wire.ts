@@ -2,11 +2,17 @@
 // framed by Content-Length (every server under test sends it for /1k). Kept minimal so the client
 // costs little and adds no pooling or scheduling of its own.
 export const getRequest = (path: string, close = false) =>
-  Buffer.from(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nUser-Agent: sidecar-lab-bench\r\n${close ? 'Connection: close\r\n' : ''}\r\n`, 'latin1');
+  Buffer.from(
+    `GET ${path} HTTP/1.1\r\nHost: localhost\r\nUser-Agent: sidecar-lab-bench\r\n${close ? 'Connection: close\r\n' : ''}\r\n`,
+    'latin1',
+  );
 
 const HEAD_END = Buffer.from('\r\n\r\n');
 
-export interface Framed { status: number; bytes: number }
+export interface Framed {
+  status: number;
+  bytes: number;
+}
 
 /** Accumulates a response's bytes; returns the response once complete, else undefined. */
 export class ResponseReader {

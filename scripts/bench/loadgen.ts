@@ -15,13 +15,18 @@ async function probe(targets: Target[], withinMs: number): Promise<{ ready: numb
     try {
       const reader = new ResponseReader();
       const status = await new Promise<number>((resolve, reject) => {
-        s.on('data', (c: Buffer) => { const r = reader.push(c); if (r) resolve(r.status); });
+        s.on('data', (c: Buffer) => {
+          const r = reader.push(c);
+          if (r) resolve(r.status);
+        });
         s.once('error', reject);
         s.once('close', () => reject(new Error('closed')));
         s.write(getRequest(t.path));
       });
       if (status !== 200) throw new Error(`status ${status}`);
-    } finally { s.destroy(); }
+    } finally {
+      s.destroy();
+    }
   };
   const ready: number[] = [];
   for (const t of targets) {
@@ -35,9 +40,15 @@ async function probe(targets: Target[], withinMs: number): Promise<{ ready: numb
 
 const [cmd, json = '{}'] = process.argv.slice(2);
 const a = JSON.parse(json);
-const out = cmd === 'probe' ? await probe(a.targets, a.withinMs ?? 30000)
-  : cmd === 'openloop' ? await openLoop(a.target, a)
-  : cmd === 'handshakes' ? await handshakes(a.target, a)
-  : (() => { throw new Error(`unknown command ${cmd}`); })();
+const out =
+  cmd === 'probe'
+    ? await probe(a.targets, a.withinMs ?? 30000)
+    : cmd === 'openloop'
+      ? await openLoop(a.target, a)
+      : cmd === 'handshakes'
+        ? await handshakes(a.target, a)
+        : (() => {
+            throw new Error(`unknown command ${cmd}`);
+          })();
 process.stdout.write(`${JSON.stringify(out)}\n`);
 process.exit(0);

@@ -8,27 +8,51 @@ import { open, type Target } from './connect.js';
 import { getRequest, ResponseReader } from './http-wire.js';
 import { quantile } from './stats.js';
 
-export interface OpenLoopOptions { rate: number; conns: number; warmupMs: number; durationMs: number }
+export interface OpenLoopOptions {
+  rate: number;
+  conns: number;
+  warmupMs: number;
+  durationMs: number;
+}
 
 export interface OpenLoopResult {
-  rate: number; conns: number; sent: number; measured: number; errors: number; unanswered: number;
-  p50Ms: number; p90Ms: number; p99Ms: number; p999Ms: number; maxMs: number;
+  rate: number;
+  conns: number;
+  sent: number;
+  measured: number;
+  errors: number;
+  unanswered: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
   /** How late the generator itself sent requests (its own scheduling jitter), p99 in ms. */
   sendLagP99Ms: number;
 }
 
-interface Conn { socket: Socket; reader: ResponseReader; queue: number[]; inFlight: number | undefined }
+interface Conn {
+  socket: Socket;
+  reader: ResponseReader;
+  queue: number[];
+  inFlight: number | undefined;
+}
 
 export async function openLoop(t: Target, o: OpenLoopOptions): Promise<OpenLoopResult> {
   const req = getRequest(t.path);
-  const conns: Conn[] = await Promise.all(Array.from({ length: o.conns }, async () =>
-    ({ socket: await open(t), reader: new ResponseReader(), queue: [], inFlight: undefined })));
+  const conns: Conn[] = await Promise.all(
+    Array.from({ length: o.conns }, async () => ({ socket: await open(t), reader: new ResponseReader(), queue: [], inFlight: undefined })),
+  );
   const interval = 1e9 / o.rate;
   const total = Math.round(((o.warmupMs + o.durationMs) / 1000) * o.rate);
   const warmup = Math.round((o.warmupMs / 1000) * o.rate);
   const latencies = new Float64Array(total - warmup);
   const lags = new Float64Array(total);
-  let measured = 0, bad = 0, lost = 0, answered = 0, sent = 0;
+  let measured = 0,
+    bad = 0,
+    lost = 0,
+    answered = 0,
+    sent = 0;
   const now = () => Number(process.hrtime.bigint());
   const start = now() + 5e6;
   const due = (i: number) => start + i * interval;
@@ -40,11 +64,18 @@ export async function openLoop(t: Target, o: OpenLoopOptions): Promise<OpenLoopR
     c.socket.write(req);
   };
   let finish: () => void = () => {};
-  const finished = new Promise<void>((r) => { finish = r; });
+  const finished = new Promise<void>((r) => {
+    finish = r;
+  });
   for (const c of conns) {
     c.socket.on('data', (chunk: Buffer) => {
-      let r;
-      try { r = c.reader.push(chunk); } catch { c.socket.destroy(); return; }
+      let r: ReturnType<typeof c.reader.push>;
+      try {
+        r = c.reader.push(chunk);
+      } catch {
+        c.socket.destroy();
+        return;
+      }
       if (!r) return;
       const i = c.inFlight!;
       c.inFlight = undefined;
@@ -70,7 +101,10 @@ export async function openLoop(t: Target, o: OpenLoopOptions): Promise<OpenLoopR
       while (sent < total && due(sent) <= t) {
         const c = conns[sent % o.conns]!;
         c.queue.push(sent++);
-        if (c.socket.destroyed) { c.queue.pop(); lost++; } else if (c.inFlight === undefined) send(c);
+        if (c.socket.destroyed) {
+          c.queue.pop();
+          lost++;
+        } else if (c.inFlight === undefined) send(c);
       }
       if (sent >= total) return resolve();
       // Sleep on a timer while the next request is far off; spin on setImmediate near it (timers are ~1 ms coarse).
@@ -87,8 +121,17 @@ export async function openLoop(t: Target, o: OpenLoopOptions): Promise<OpenLoopR
   const lat = latencies.subarray(0, measured).sort();
   const lagSorted = lags.sort();
   return {
-    rate: o.rate, conns: o.conns, sent, measured, errors: bad + lost, unanswered: total - answered - lost,
-    p50Ms: quantile(lat, 0.5), p90Ms: quantile(lat, 0.9), p99Ms: quantile(lat, 0.99), p999Ms: quantile(lat, 0.999), maxMs: quantile(lat, 1),
+    rate: o.rate,
+    conns: o.conns,
+    sent,
+    measured,
+    errors: bad + lost,
+    unanswered: total - answered - lost,
+    p50Ms: quantile(lat, 0.5),
+    p90Ms: quantile(lat, 0.9),
+    p99Ms: quantile(lat, 0.99),
+    p999Ms: quantile(lat, 0.999),
+    maxMs: quantile(lat, 1),
     sendLagP99Ms: quantile(lagSorted, 0.99),
   };
 }

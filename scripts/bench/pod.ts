@@ -20,18 +20,29 @@ const LOADGEN = join(dirname(fileURLToPath(import.meta.url)), 'loadgen.js');
 /** What stops a pinned benchmark (`command` is how it is run), each with its remedy; empty when it can run. */
 export async function preflight(cores: { pod: number; load: number }, command: string): Promise<string[]> {
   const problems: string[] = [];
-  if (process.getuid?.() !== 0) problems.push(`needs root: the load generator runs inside the bench pod's network namespace (nsenter). Remedy: sudo ${command}`);
-  if (!(await wrkVersion())) problems.push('wrk is not installed. Remedy: apt-get install wrk   (Debian\'s wrk; the bench does not run in CI)');
+  if (process.getuid?.() !== 0)
+    problems.push(`needs root: the load generator runs inside the bench pod's network namespace (nsenter). Remedy: sudo ${command}`);
+  if (!(await wrkVersion()))
+    problems.push("wrk is not installed. Remedy: apt-get install wrk   (Debian's wrk; the bench does not run in CI)");
   for (const tool of ['nsenter', 'taskset']) {
-    if ((await $`sh -c ${`command -v ${tool}`}`.quiet().nothrow()).exitCode !== 0) problems.push(`${tool} is missing. Remedy: apt-get install util-linux`);
+    if ((await $`sh -c ${`command -v ${tool}`}`.quiet().nothrow()).exitCode !== 0)
+      problems.push(`${tool} is missing. Remedy: apt-get install util-linux`);
   }
   const n = cpus().length;
-  if (Math.max(cores.pod, cores.load) >= n || cores.pod === cores.load) problems.push(`needs two distinct cores (pod ${cores.pod}, load ${cores.load}); this machine has ${n}. Remedy: --pod-cpu/--load-cpu`);
+  if (Math.max(cores.pod, cores.load) >= n || cores.pod === cores.load)
+    problems.push(`needs two distinct cores (pod ${cores.pod}, load ${cores.load}); this machine has ${n}. Remedy: --pod-cpu/--load-cpu`);
   return problems;
 }
 
 /** One way of reaching the upstream: a port in the pod, and the container doing the work in front of it. */
-export interface Variant { id: string; label: string; service: string; port: number; tls: boolean; adminPort?: number }
+export interface Variant {
+  id: string;
+  label: string;
+  service: string;
+  port: number;
+  tls: boolean;
+  adminPort?: number;
+}
 
 export class BenchPod {
   readonly cgroups = new Map<string, ContainerCgroup>();
@@ -41,7 +52,11 @@ export class BenchPod {
   priority = '';
   private loadProcs: string | undefined;
 
-  constructor(readonly project: Project, readonly cores: { pod: number; load: number }, readonly ca: string) {}
+  constructor(
+    readonly project: Project,
+    readonly cores: { pod: number; load: number },
+    readonly ca: string,
+  ) {}
 
   async start(services: string[], adminPorts: number[]): Promise<void> {
     // Health checks are off in a bench pod (a check every second would run on the measured core): the benchmark probes readiness.
@@ -72,11 +87,19 @@ export class BenchPod {
     return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
   }
 
-  cpu(service: string): number { return this.cgroups.get(service)!.cpuSeconds(); }
-  rss(service: string): { rss: number; anon: number } { return this.cgroups.get(service)!.rss(); }
+  cpu(service: string): number {
+    return this.cgroups.get(service)!.cpuSeconds();
+  }
+  rss(service: string): { rss: number; anon: number } {
+    return this.cgroups.get(service)!.rss();
+  }
   /** CPU time of every container of the pod so far. */
-  podCpu(): number { return [...this.cgroups.values()].reduce((a, c) => a + c.cpuSeconds(), 0); }
-  coreBusy(): number { return coreBusySeconds(this.cores.pod); }
+  podCpu(): number {
+    return [...this.cgroups.values()].reduce((a, c) => a + c.cpuSeconds(), 0);
+  }
+  coreBusy(): number {
+    return coreBusySeconds(this.cores.pod);
+  }
 
   /** process_resident_memory_bytes from a sidecar's /metrics (through its published admin port). */
   async metricsRss(adminPort: number): Promise<number> {

@@ -8,8 +8,15 @@ import { ARTIFACTS_DIR } from '../lib/config.js';
 import type { BenchPod } from './pod.js';
 import { wrk } from './wrk.js';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 /** Self time per function, as a share of all samples (idle included, so the shares add up to the whole run). */
 export function selfTimes(p: Profile, top = 30): string[] {
@@ -24,7 +31,10 @@ export function selfTimes(p: Profile, top = 30): string[] {
     const key = `${n.callFrame.functionName || '(anonymous)'}${where}`;
     time.set(key, (time.get(key) ?? 0) + dt);
   });
-  return [...time].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, t]) => `${((t / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+  return [...time]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, t]) => `${((t / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
 }
 
 /** One more container of a Node image in the bench pod, profiled: what it runs and where it listens. */
@@ -56,7 +66,9 @@ export async function profileNode(pod: BenchPod, p: Profiled, seconds: number): 
   const podId = await pod.project.id('pod');
   const name = `${pod.project.name}-profile`;
   // The image's own entrypoint (node, its flags, the script), with the profiler's flags added after node.
-  const [node, ...rest] = JSON.parse((await $`docker image inspect -f ${'{{json .Config.Entrypoint}}'} ${p.image}`.quiet()).stdout) as string[];
+  const [node, ...rest] = JSON.parse(
+    (await $`docker image inspect -f ${'{{json .Config.Entrypoint}}'} ${p.image}`.quiet()).stdout,
+  ) as string[];
   await $`docker run -d --name ${name} --network ${`container:${podId}`} --cpuset-cpus ${String(pod.cores.pod)} --cpu-shares 10240 --cgroup-parent sidecar-lab-bench ${p.docker} -v ${`${dir}:/prof`} --entrypoint ${node!} ${p.image} --cpu-prof --cpu-prof-dir /prof ${rest} ${p.args}`.quiet();
   try {
     await pod.loadgen('probe', { targets: [pod.target({ id: 'p', label: 'p', service: 'p', port: p.port, tls: p.tls })] });

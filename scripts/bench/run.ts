@@ -6,9 +6,22 @@ import type { BenchPod, Variant } from './pod.js';
 import { step } from '../lib/progress.js';
 
 /** Every repetition of one variant, and its idle memory. */
-export interface Runs { tp: ThroughputRun[]; lat: LatencyRun[]; hs: HandshakeRun[]; idleRssBytes?: number; idleAnonBytes?: number; idleMetricsRssBytes?: number }
+export interface Runs {
+  tp: ThroughputRun[];
+  lat: LatencyRun[];
+  hs: HandshakeRun[];
+  idleRssBytes?: number;
+  idleAnonBytes?: number;
+  idleMetricsRssBytes?: number;
+}
 
-export async function measureAll(pod: BenchPod, variants: Variant[], upstream: string, s: Settings, reps: number): Promise<Map<string, Runs>> {
+export async function measureAll(
+  pod: BenchPod,
+  variants: Variant[],
+  upstream: string,
+  s: Settings,
+  reps: number,
+): Promise<Map<string, Runs>> {
   const runs = new Map<string, Runs>(variants.map((v) => [v.id, { tp: [], lat: [], hs: [] }]));
   for (const v of variants) {
     const r = runs.get(v.id)!;
@@ -34,7 +47,9 @@ export async function measureAll(pod: BenchPod, variants: Variant[], upstream: s
           r.hs.push(h);
           hs = `, ${Math.round(h.hs.perSecond)} new conn/s`;
         }
-        console.log(`  ${v.id.padEnd(13)} ${Math.round(tp.wrk.perSecond).toString().padStart(6)} req/s, p99 ${lat.open.p99Ms.toFixed(3)} ms at ${s.rate}/s${hs}, core busy elsewhere ${Math.round(tp.acc.othersOnCore * 100)}%`);
+        console.log(
+          `  ${v.id.padEnd(13)} ${Math.round(tp.wrk.perSecond).toString().padStart(6)} req/s, p99 ${lat.open.p99Ms.toFixed(3)} ms at ${s.rate}/s${hs}, core busy elsewhere ${Math.round(tp.acc.othersOnCore * 100)}%`,
+        );
       }
     });
   }

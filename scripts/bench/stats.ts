@@ -18,7 +18,12 @@ export function percentile(samples: ArrayLike<number>, p: number): number {
   return quantile(Float64Array.from(samples).sort(), p / 100);
 }
 
-export interface Spread { median: number; min: number; max: number; runs: number[] }
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
 
 /** Median with min and max of repeated measurements; NaN runs (a failed repetition) are left out. */
 export function spread(runs: number[]): Spread {

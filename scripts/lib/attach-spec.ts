@@ -15,7 +15,13 @@ export interface Dir {
   readOnly?: boolean;
 }
 
-export interface Healthcheck { test?: string[]; interval?: string; timeout?: string; retries?: number; start_period?: string }
+export interface Healthcheck {
+  test?: string[];
+  interval?: string;
+  timeout?: string;
+  retries?: number;
+  start_period?: string;
+}
 
 export interface Attachment {
   /** The sidecar's folder name, also its compose service name. */
@@ -45,13 +51,20 @@ const declarationOf = (name: string) => FILES.map((f) => join(ROOT, 'sidecars', 
 
 /** Sidecars that declare how to attach them. */
 export function attachableNames(): string[] {
-  return readdirSync(join(ROOT, 'sidecars')).filter((n) => declarationOf(n)).sort();
+  return readdirSync(join(ROOT, 'sidecars'))
+    .filter((n) => declarationOf(n))
+    .sort();
 }
 
 /** Replaces each `{{key}}` with vars[key]; an unknown key is an error that names it. */
 export function fill(text: string, vars: Record<string, string>): string {
   return text.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (_, key: string) => {
-    if (!(key in vars)) throw new Error(`unknown placeholder {{${key}}} (known: ${Object.keys(vars).map((k) => `{{${k}}}`).join(', ')})`);
+    if (!(key in vars))
+      throw new Error(
+        `unknown placeholder {{${key}}} (known: ${Object.keys(vars)
+          .map((k) => `{{${k}}}`)
+          .join(', ')})`,
+      );
     return vars[key]!;
   });
 }
@@ -69,7 +82,9 @@ const isPort = (p: unknown) => Number.isInteger(p) && (p as number) >= 1 && (p a
 
 /** Checks a parsed declaration; the first problem is thrown as one line naming the field. */
 export function parseAttachment(name: string, doc: unknown): Attachment {
-  const rule = (ok: boolean, what: string) => { if (!ok) throw new Error(`sidecars/${name}/attach: ${what}`); };
+  const rule = (ok: boolean, what: string) => {
+    if (!ok) throw new Error(`sidecars/${name}/attach: ${what}`);
+  };
   rule(isObject(doc), 'must be an object');
   const d = doc as Record<string, unknown>;
   const extra = Object.keys(d).filter((k) => !KEYS.includes(k));
@@ -83,17 +98,28 @@ export function parseAttachment(name: string, doc: unknown): Attachment {
     rule(/^[A-Z_][A-Z0-9_]*$/.test(String(a.publish.hostPortEnv)), 'publish.hostPortEnv must be an env var name, e.g. TOPZ_PORT');
   }
   rule(isObject(a.dirs), 'dirs must be an object of { "mount": "/abs/path" }');
-  for (const [k, dir] of Object.entries(a.dirs)) rule(isObject(dir) && typeof dir.mount === 'string' && dir.mount.startsWith('/'), `dirs.${k}.mount must be an absolute container path`);
+  for (const [k, dir] of Object.entries(a.dirs))
+    rule(isObject(dir) && typeof dir.mount === 'string' && dir.mount.startsWith('/'), `dirs.${k}.mount must be an absolute container path`);
   if (a.secret !== undefined) {
-    rule(isObject(a.secret) && isObject(a.dirs[a.secret.dir]) && !a.dirs[a.secret.dir]!.shared, 'secret.dir must name a private (not shared) entry of dirs');
+    rule(
+      isObject(a.secret) && isObject(a.dirs[a.secret.dir]) && !a.dirs[a.secret.dir]!.shared,
+      'secret.dir must name a private (not shared) entry of dirs',
+    );
     rule(/^[\w.-]+$/.test(String(a.secret.file)), 'secret.file must be a plain file name');
     rule(Number.isInteger(a.secret.uid) && a.secret.uid >= 0, 'secret.uid must be the uid the sidecar runs as');
   }
-  rule(a.healthcheck === undefined || (isObject(a.healthcheck) && Object.keys(a.healthcheck).every((k) => HEALTH_KEYS.includes(k))), `healthcheck may only set ${HEALTH_KEYS.join(', ')}`);
+  rule(
+    a.healthcheck === undefined || (isObject(a.healthcheck) && Object.keys(a.healthcheck).every((k) => HEALTH_KEYS.includes(k))),
+    `healthcheck may only set ${HEALTH_KEYS.join(', ')}`,
+  );
   rule(isObject(a.env) && Object.values(a.env).every((v) => typeof v === 'string'), 'env values must be strings');
   rule(Array.isArray(a.hints) && a.hints.every((h) => typeof h === 'string'), 'hints must be strings');
   const placeholders = (text: string, vars: Record<string, string>, where: string) => {
-    try { fill(text, vars); } catch (e) { rule(false, `${where}: ${(e as Error).message}`); }
+    try {
+      fill(text, vars);
+    } catch (e) {
+      rule(false, `${where}: ${(e as Error).message}`);
+    }
   };
   for (const [k, v] of Object.entries(a.env)) placeholders(v, envVars(a, a.listens), `env.${k}`);
   for (const h of a.hints ?? []) placeholders(h, { url: '', secret: '' }, 'hints');
@@ -103,6 +129,9 @@ export function parseAttachment(name: string, doc: unknown): Attachment {
 /** Reads and checks sidecars/<name>/attach.json (or .yaml). */
 export function loadAttachment(name: string): Attachment {
   const file = /^[a-z0-9-]+$/.test(name) ? declarationOf(name) : undefined;
-  if (!file) throw new Error(`--with ${name}: not an attachable sidecar (one with sidecars/<name>/attach.json): ${attachableNames().join(', ') || 'none'}`);
+  if (!file)
+    throw new Error(
+      `--with ${name}: not an attachable sidecar (one with sidecars/<name>/attach.json): ${attachableNames().join(', ') || 'none'}`,
+    );
   return parseAttachment(name, YAML.parse(readFileSync(file, 'utf8')));
 }

@@ -25,7 +25,10 @@ export interface Placement {
   members: string[];
 }
 
-export interface Placed { a: Attachment; at: Placement }
+export interface Placed {
+  a: Attachment;
+  at: Placement;
+}
 
 export interface Attached {
   /** The generated override, to be added to the stack's compose files. */
@@ -34,14 +37,20 @@ export interface Attached {
   describe(project: Project): Promise<Description>;
 }
 
-interface ComposeService { network_mode?: string; ports?: string[] }
+interface ComposeService {
+  network_mode?: string;
+  ports?: string[];
+}
 
 /** Pod members (services with network_mode: service:pod) and the container ports the pod publishes. */
 export function podLayout(composeTexts: string[]): { members: string[]; podPorts: Set<number> } {
   const services: Record<string, ComposeService> = {};
-  for (const text of composeTexts) Object.assign(services, (YAML.parse(text) as { services?: Record<string, ComposeService> })?.services ?? {});
+  for (const text of composeTexts)
+    Object.assign(services, (YAML.parse(text) as { services?: Record<string, ComposeService> })?.services ?? {});
   if (!services.pod) throw new Error('the stack has no pod service to attach to (see compose/pod.yaml)');
-  const members = Object.entries(services).filter(([, s]) => s.network_mode === 'service:pod').map(([n]) => n);
+  const members = Object.entries(services)
+    .filter(([, s]) => s.network_mode === 'service:pod')
+    .map(([n]) => n);
   const podPorts = new Set((services.pod.ports ?? []).map((p) => Number(String(p).split('/')[0]!.split(':').pop())));
   return { members, podPorts };
 }
@@ -58,8 +67,15 @@ export function freePorts(wanted: number[], used: Set<number>): number[] {
 /** Where a sidecar goes in a run: its ports (past `used`), a host directory per private dir. */
 export function place(a: Attachment, o: { state: string; used: Set<number>; members: string[] }): Placement {
   const names = Object.keys(a.listens);
-  const moved = freePorts(names.map((n) => a.listens[n]!), o.used);
-  const dirs = Object.fromEntries(Object.entries(a.dirs).filter(([, d]) => !d.shared).map(([k]) => [k, join(o.state, 'attach', a.name, k)]));
+  const moved = freePorts(
+    names.map((n) => a.listens[n]!),
+    o.used,
+  );
+  const dirs = Object.fromEntries(
+    Object.entries(a.dirs)
+      .filter(([, d]) => !d.shared)
+      .map(([k]) => [k, join(o.state, 'attach', a.name, k)]),
+  );
   const secret = a.secret ? join(dirs[a.secret.dir]!, a.secret.file) : undefined;
   return { ports: Object.fromEntries(names.map((n, i) => [n, moved[i]!])), dirs, secret, members: o.members };
 }
@@ -84,15 +100,29 @@ export function serviceFor(a: Attachment, at: Placement): Record<string, unknown
 
 /** The override document for one or more attached sidecars. */
 export function overrideDoc(stack: string, placed: Placed[], members: string[]): string {
-  const published = placed.flatMap(({ a, at }) => (a.publish ? [`127.0.0.1:\${${a.publish.hostPortEnv}:-}:${at.ports[a.publish.port]}`] : []));
+  const published = placed.flatMap(({ a, at }) =>
+    a.publish ? [`127.0.0.1:\${${a.publish.hostPortEnv}:-}:${at.ports[a.publish.port]}`] : [],
+  );
   const services: Record<string, Record<string, unknown>> = published.length ? { pod: { ports: published } } : {};
   const volumes: Record<string, object> = {};
   for (const { a, at } of placed) {
-    services[a.name] = { ...serviceFor(a, at), network_mode: 'service:pod', pid: 'service:pod', depends_on: { pod: { condition: 'service_started' } } };
+    services[a.name] = {
+      ...serviceFor(a, at),
+      network_mode: 'service:pod',
+      pid: 'service:pod',
+      depends_on: { pod: { condition: 'service_started' } },
+    };
   }
   for (const m of members) {
-    const shared = placed.flatMap(({ a }) => Object.entries(a.dirs).filter(([, d]) => d.shared).map(([k, d]) => mountOf(volumeName(a, k), { mount: d.mount })));
-    services[m] = { depends_on: Object.fromEntries(placed.map(({ a }) => [a.name, { condition: 'service_healthy' }])), ...(shared.length ? { volumes: shared } : {}) };
+    const shared = placed.flatMap(({ a }) =>
+      Object.entries(a.dirs)
+        .filter(([, d]) => d.shared)
+        .map(([k, d]) => mountOf(volumeName(a, k), { mount: d.mount })),
+    );
+    services[m] = {
+      depends_on: Object.fromEntries(placed.map(({ a }) => [a.name, { condition: 'service_healthy' }])),
+      ...(shared.length ? { volumes: shared } : {}),
+    };
   }
   for (const { a } of placed) for (const [k, d] of Object.entries(a.dirs)) if (d.shared) volumes[volumeName(a, k)] = {};
   const doc = new YAML.Document({ services, ...(Object.keys(volumes).length ? { volumes } : {}) });

@@ -12,15 +12,19 @@ export function sidecarNames(): string[] {
 }
 
 export async function bundleSidecars(names = sidecarNames()): Promise<void> {
-  await Promise.all(names.map((name) => build({
-    entryPoints: [join(ROOT, 'sidecars', name, 'src', 'main.ts')],
-    outfile: join(ROOT, 'sidecars', name, 'dist', 'main.mjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    legalComments: 'none',
-    logLevel: 'warning',
-  })));
+  await Promise.all(
+    names.map((name) =>
+      build({
+        entryPoints: [join(ROOT, 'sidecars', name, 'src', 'main.ts')],
+        outfile: join(ROOT, 'sidecars', name, 'dist', 'main.mjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        legalComments: 'none',
+        logLevel: 'warning',
+      }),
+    ),
+  );
   await bundleNodemon(); // legacy apps that run under nodemon (see nodemon-bundle.ts)
 }

@@ -5,7 +5,11 @@ import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
 
-export interface Ca { dir: string; cert: string; key: string }
+export interface Ca {
+  dir: string;
+  cert: string;
+  key: string;
+}
 
 const P256 = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 

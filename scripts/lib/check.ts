@@ -4,7 +4,11 @@ import { inspect, isDeepStrictEqual } from 'node:util';
 import { sleep } from 'zx';
 
 export class CheckFailure extends Error {
-  constructor(what: string, readonly expected: unknown, readonly received: unknown) {
+  constructor(
+    what: string,
+    readonly expected: unknown,
+    readonly received: unknown,
+  ) {
     super(what);
     this.name = 'CheckFailure';
   }
@@ -55,7 +59,12 @@ export interface Check<C> {
   run(ctx: C): Promise<void>;
 }
 
-export interface CheckResult { name: string; ok: boolean; ms: number; error?: Error }
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  ms: number;
+  error?: Error;
+}
 
 export async function runChecks<C>(checks: Check<C>[], ctx: C, log = console.log): Promise<CheckResult[]> {
   const results: CheckResult[] = [];

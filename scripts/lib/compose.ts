@@ -4,7 +4,12 @@ import * as dc from 'docker-compose';
 import { ROOT } from './config.js';
 
 export class ComposeError extends Error {
-  constructor(readonly command: string, readonly exitCode: number | null, readonly stderr: string, readonly stdout: string) {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | null,
+    readonly stderr: string,
+    readonly stdout: string,
+  ) {
     super(`docker compose ${command} failed (exit ${exitCode}): ${lastLines(stderr || stdout, 8)}`);
     this.name = 'ComposeError';
   }
@@ -46,7 +51,9 @@ export class Project {
     };
   }
 
-  get name() { return this.o.project; }
+  get name() {
+    return this.o.project;
+  }
 
   /** wait: false starts the containers without waiting for health (for services whose health checks are off). */
   up(timeoutS = 120, { wait = true } = {}) {
@@ -89,7 +96,6 @@ export class Project {
 export function catalogue(env: Record<string, string>) {
   return new Project({ project: 'sidecar-lab-images', cwd: ROOT, files: ['compose.yaml'], env, profiles: ['catalogue'] });
 }
-
 
 export async function composeVersion(): Promise<string> {
   return (await wrap('version', dc.version())).data.version;

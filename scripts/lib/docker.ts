@@ -1,7 +1,13 @@
 // Plain docker CLI calls the scenarios need, through zx (quoting is zx's job, never ours).
 import { $ } from 'zx';
 
-export interface ContainerState { pid: number; startedAt: string; running: boolean; restartCount: number; health?: string }
+export interface ContainerState {
+  pid: number;
+  startedAt: string;
+  running: boolean;
+  restartCount: number;
+  health?: string;
+}
 
 export async function state(id: string): Promise<ContainerState> {
   const out = await $`docker inspect --format ${'{{json .State}} {{.RestartCount}}'} ${id}`.quiet();
@@ -23,15 +29,24 @@ export async function execDetached(id: string, cmd: string[]): Promise<void> {
 
 /** The IP address of a container on its first network. */
 export async function ip(id: string): Promise<string> {
-  return (await $`docker inspect --format ${'{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}'} ${id}`.quiet()).stdout.trim().split(' ')[0]!;
+  return (await $`docker inspect --format ${'{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}'} ${id}`.quiet()).stdout
+    .trim()
+    .split(' ')[0]!;
 }
 
 /** Networks a container is attached to (a pod member reports its pod's). */
 export async function networks(id: string): Promise<string[]> {
-  return (await $`docker inspect --format ${'{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}'} ${id}`.quiet()).stdout.trim().split(' ').filter(Boolean);
+  return (await $`docker inspect --format ${'{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}'} ${id}`.quiet()).stdout
+    .trim()
+    .split(' ')
+    .filter(Boolean);
 }
 
-export interface DockerEvent { status: string; service: string; time: number }
+export interface DockerEvent {
+  status: string;
+  service: string;
+  time: number;
+}
 
 /** Runs a one-shot container and resolves with its exit code and output; never throws on a non-zero exit. */
 export async function runOnce(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

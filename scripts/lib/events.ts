@@ -14,7 +14,10 @@ export function recordEvents(project: string): EventRecorder {
   const seen: DockerEvent[] = [];
   // --since replays whatever happened between this call and the stream attaching.
   const since = (Date.now() / 1000 - 1).toFixed(3);
-  const proc: ProcessPromise = $({ nothrow: true, quiet: true })`docker events --since ${since} --filter type=container --filter ${`label=com.docker.compose.project=${project}`} --filter event=create --filter event=start --filter event=kill --filter event=die --filter event=stop --filter event=health_status --format ${'{{json .}}'}`;
+  const proc: ProcessPromise = $({
+    nothrow: true,
+    quiet: true,
+  })`docker events --since ${since} --filter type=container --filter ${`label=com.docker.compose.project=${project}`} --filter event=create --filter event=start --filter event=kill --filter event=die --filter event=stop --filter event=health_status --format ${'{{json .}}'}`;
   let buffer = '';
   proc.stdout.on('data', (chunk: Buffer) => {
     buffer += chunk.toString('utf8');

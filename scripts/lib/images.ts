@@ -32,7 +32,9 @@ export async function resolveBase(): Promise<string> {
     await step(`building ${LOCAL_BASE_IMAGE} with debootstrap (no registry answered for ${BASE_IMAGE})`, async () => {
       const r = await $`bash ${ROOT}/scripts/bootstrap/base-image.sh ${LOCAL_BASE_IMAGE}`.nothrow();
       if (r.exitCode !== 0) {
-        throw new Error(`BASE_IMAGE ${BASE_IMAGE} is not present and cannot be pulled, and building ${LOCAL_BASE_IMAGE} failed:\n${r.stdout}${r.stderr}\nRun 'npm run doctor' for the remedy.`);
+        throw new Error(
+          `BASE_IMAGE ${BASE_IMAGE} is not present and cannot be pulled, and building ${LOCAL_BASE_IMAGE} failed:\n${r.stdout}${r.stderr}\nRun 'npm run doctor' for the remedy.`,
+        );
       }
     });
   }

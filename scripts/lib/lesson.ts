@@ -6,16 +6,24 @@ import { join } from 'node:path';
 import { ROOT } from './config.js';
 
 export type Kind = 'lifecycle' | 'manual' | 'runnable';
-export interface Command { line: string; section: string; kind: Kind }
+export interface Command {
+  line: string;
+  section: string;
+  kind: Kind;
+}
 
 /** Lines of the ```sh blocks, without comments, with the `## ` section each stands under. */
 export function shellCommands(markdown: string): Command[] {
   const out: Command[] = [];
-  let section = '', inSh = false;
+  let section = '',
+    inSh = false;
   for (const raw of markdown.split('\n')) {
     if (raw.startsWith('## ')) section = raw.slice(3).trim();
     const fence = /^\s*```(\w*)/.exec(raw);
-    if (fence) { inSh = !inSh && (fence[1] === 'sh' || fence[1] === 'bash'); continue; }
+    if (fence) {
+      inSh = !inSh && (fence[1] === 'sh' || fence[1] === 'bash');
+      continue;
+    }
     if (!inSh) continue;
     const line = raw.replace(/\s+#.*$/, '').trim();
     if (line && !line.startsWith('#')) out.push({ line, section, kind: classify(line) });
@@ -29,7 +37,8 @@ export function shellCommands(markdown: string): Command[] {
  */
 export function classify(line: string): Kind {
   if (/<[^>]+>|\bwatch\b|\s-f\b|\bdocker\b|\bcurl\b|\bgit\b/.test(line)) return 'manual';
-  if (/^(npm run (-s )?(stack|bench|test|build|doctor|images|gen)\b|npm (ci|test)\b|make\b|[A-Z_]+=\S+ npm run)/.test(line)) return 'lifecycle';
+  if (/^(npm run (-s )?(stack|bench|test|build|doctor|images|gen)\b|npm (ci|test)\b|make\b|[A-Z_]+=\S+ npm run)/.test(line))
+    return 'lifecycle';
   return 'runnable';
 }
 
@@ -54,7 +63,7 @@ export function nodeCommandOf(script: string): string[] {
 export function splitArgs(text: string): string[] {
   const words: string[] = [];
   const re = /'([^']*)'|"((?:\\.|[^"\\])*)"|(\S+)/g;
-  for (let m; (m = re.exec(text));) words.push(m[1] ?? m[2]?.replace(/\\(.)/g, '$1') ?? m[3]!);
+  for (let m: RegExpExecArray | null; (m = re.exec(text)); ) words.push(m[1] ?? m[2]?.replace(/\\(.)/g, '$1') ?? m[3]!);
   return words;
 }
 

@@ -17,7 +17,12 @@ import { attachedChecks, loadScenario } from './scenarios.js';
 
 export type { Description, Scenario, StackContext } from './stack-types.js';
 
-interface Run { ctx: StackContext; projects: Project[]; attached?: Attached; recorder?: EventRecorder }
+interface Run {
+  ctx: StackContext;
+  projects: Project[];
+  attached?: Attached;
+  recorder?: EventRecorder;
+}
 
 async function newRun(stack: string, sc: Scenario, withSidecars: string[] = []): Promise<Run> {
   const name = `sl-${stack}-${randomBytes(3).toString('hex')}`;
@@ -37,14 +42,31 @@ async function newRun(stack: string, sc: Scenario, withSidecars: string[] = []):
   // --with: the stack's own files plus a generated override that attaches the sidecars to its pod.
   const attached = withSidecars.length ? await attach(withSidecars, { stack, files: sc.files ?? ['compose.yaml'], state }) : undefined;
   // `down` replays what run.json records, so Compose interpolates the files exactly as `up` did.
-  const rec = { stack, project: name, created: new Date().toISOString(), env, files: [...(sc.files ?? ['compose.yaml']), ...(attached ? [attached.file] : [])] };
+  const rec = {
+    stack,
+    project: name,
+    created: new Date().toISOString(),
+    env,
+    files: [...(sc.files ?? ['compose.yaml']), ...(attached ? [attached.file] : [])],
+  };
   writeRun(rec);
   const project = projectOf(rec);
   projects.push(project);
   const ctx: StackContext = {
-    stack, dir, state, project, env, upAt: 0, events: () => run.recorder?.events() ?? [],
+    stack,
+    dir,
+    state,
+    project,
+    env,
+    upAt: 0,
+    events: () => run.recorder?.events() ?? [],
     async sideProject(file, label, where = {}) {
-      const p = new Project({ project: `${name}-${label}`, cwd: where.dir ?? dir, files: ([] as string[]).concat(file), env: { ...env, ...where.env } });
+      const p = new Project({
+        project: `${name}-${label}`,
+        cwd: where.dir ?? dir,
+        files: ([] as string[]).concat(file),
+        env: { ...env, ...where.env },
+      });
       projects.push(p);
       await p.up();
       return p;
@@ -72,9 +94,14 @@ async function teardown(run: Run): Promise<void> {
 
 /** What ends a run: down (with --keep, only a note and the event recorder), once, whatever happens. */
 function guard(run: Run, keep: boolean): () => Promise<void> {
-  return teardownOnce(keep
-    ? async () => { console.log(`--keep: ${run.ctx.project.name} is still up; remove it with: npm run stack:${run.ctx.stack} -- down`); await run.recorder?.stop(); }
-    : () => step(`tearing down ${run.ctx.project.name}`, () => teardown(run)));
+  return teardownOnce(
+    keep
+      ? async () => {
+          console.log(`--keep: ${run.ctx.project.name} is still up; remove it with: npm run stack:${run.ctx.stack} -- down`);
+          await run.recorder?.stop();
+        }
+      : () => step(`tearing down ${run.ctx.project.name}`, () => teardown(run)),
+  );
 }
 
 export async function testStack(stack: string, { keep = false, with: withSidecars = [] as string[] } = {}): Promise<CheckResult[]> {
@@ -109,7 +136,8 @@ export async function upStack(stack: string, { with: withSidecars = [] as string
   try {
     await buildFor(run.ctx.project, sc.tools);
     await step(`up --wait ${run.ctx.project.name}`, () => run.ctx.project.up());
-    const own = await sc.describe(run.ctx), more = await run.attached?.describe(run.ctx.project);
+    const own = await sc.describe(run.ctx),
+      more = await run.attached?.describe(run.ctx.project);
     return { project: run.ctx.project.name, ...(more ? mergeDescriptions([own, more]) : own) };
   } catch (e) {
     await dump(run.projects);

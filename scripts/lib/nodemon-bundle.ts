@@ -33,7 +33,8 @@ module.exports = version;`,
     // pstree.remy has a CLI block guarded by `!module.parent`, which is true in a bundle: it would
     // print its own process list at every start.
     b.onLoad({ filter: /[\\/]pstree\.remy[\\/]lib[\\/]index\.js$/ }, (args) => ({
-      loader: 'js', contents: readFileSync(args.path, 'utf8').replace('if (!module.parent)', 'if (false)'),
+      loader: 'js',
+      contents: readFileSync(args.path, 'utf8').replace('if (!module.parent)', 'if (false)'),
     }));
   },
 });
@@ -41,17 +42,21 @@ module.exports = version;`,
 export async function bundleNodemon(apps = nodemonApps()): Promise<void> {
   if (!apps.length) return;
   const version = (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'nodemon', 'package.json'), 'utf8')) as { version: string }).version;
-  await Promise.all(apps.map((name) => build({
-    entryPoints: [join(ROOT, 'legacy-apps', name, 'nodemon.entry.cjs')],
-    outfile: join(ROOT, 'legacy-apps', name, 'vendor', 'nodemon.cjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['fsevents'],
-    nodePaths: [join(ROOT, 'node_modules')],
-    plugins: [pinnedVersion(version)],
-    legalComments: 'none',
-    logLevel: 'warning',
-  })));
+  await Promise.all(
+    apps.map((name) =>
+      build({
+        entryPoints: [join(ROOT, 'legacy-apps', name, 'nodemon.entry.cjs')],
+        outfile: join(ROOT, 'legacy-apps', name, 'vendor', 'nodemon.cjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['fsevents'],
+        nodePaths: [join(ROOT, 'node_modules')],
+        plugins: [pinnedVersion(version)],
+        legalComments: 'none',
+        logLevel: 'warning',
+      }),
+    ),
+  );
 }

@@ -15,10 +15,13 @@ import type { Scenario, StackContext } from './stack-types.js';
 export type AttachedChecks = Record<string, (at: Placement) => Check<StackContext>[]>;
 
 const has = (stack: string, file: string) => existsSync(join(ROOT, 'stacks', stack, file));
-const load = async (stack: string, file: string) => (await import(pathToFileURL(join(DIST, 'stacks', stack, file)).href)).default as unknown;
+const load = async (stack: string, file: string) =>
+  (await import(pathToFileURL(join(DIST, 'stacks', stack, file)).href)).default as unknown;
 
 export function stackNames(): string[] {
-  return readdirSync(join(ROOT, 'stacks')).filter((n) => has(n, 'scenario.ts')).sort();
+  return readdirSync(join(ROOT, 'stacks'))
+    .filter((n) => has(n, 'scenario.ts'))
+    .sort();
 }
 
 export async function loadScenario(stack: string): Promise<Scenario> {
@@ -29,6 +32,10 @@ export async function loadScenario(stack: string): Promise<Scenario> {
 /** The checks every stack's attached.ts provides for the sidecars placed in a run. */
 export async function attachedChecks(placed: Placed[]): Promise<Check<StackContext>[]> {
   if (!placed.length) return [];
-  const plugins = await Promise.all(readdirSync(join(ROOT, 'stacks')).filter((n) => has(n, 'attached.ts')).map((n) => load(n, 'attached.js')));
+  const plugins = await Promise.all(
+    readdirSync(join(ROOT, 'stacks'))
+      .filter((n) => has(n, 'attached.ts'))
+      .map((n) => load(n, 'attached.js')),
+  );
   return placed.flatMap(({ a, at }) => (plugins as AttachedChecks[]).flatMap((p) => p[a.name]?.(at) ?? []));
 }

@@ -3,19 +3,24 @@
 //   sidecars/<name>/README.md    the parameter table and the metrics table, each between markers (docs-gen.ts)
 //   sidecars/<name>/image.yaml   a compose fragment the catalogue (compose.yaml) extends: the ports the sidecar
 //                                listens on (its EXPOSE) and one label per parameter, with its default.
-// Every sidecar image is built from the one Dockerfile, images/Dockerfile (target `sidecar`).
+//   images/Dockerfile            one stage per sidecar (target <name>): the shared sidecar stage plus an ENV
+//                                line for every parameter default.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Registry } from '../../sidecars/lib/metrics.js';
 import type { Spec } from '../../sidecars/lib/parse.js';
 import { envCell } from '../../sidecars/lib/help.js';
-import { flagName, type Table } from '../../sidecars/lib/params.js';
+import { envName, flagName, type Table } from '../../sidecars/lib/params.js';
 import { sidecarNames } from './bundle.js';
 import { DIST, ROOT } from './config.js';
 import { markdownTable, MARKERS, metricsTable, replaceBetween, sidecarMetrics } from './docs-gen.js';
 
-export interface GeneratedFile { path: string; current: string; wanted: string }
+export interface GeneratedFile {
+  path: string;
+  current: string;
+  wanted: string;
+}
 
 /** The spec exported by sidecars/<name>/src/params.ts (compiled alongside this file). */
 export async function loadSpec(name: string): Promise<Spec<Table>> {
@@ -60,12 +65,29 @@ export function imageFragment(spec: Spec<Table>): string {
   ].join('\n');
 }
 
+/** A Dockerfile ENV value: double-quoted, with `\`, `"` and `$` escaped (ENV substitutes variables). */
+const envValue = (s: string) => `"${s.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
+
+/**
+ * A sidecar's stage of images/Dockerfile: the shared `sidecar` stage (or `sidecar-ready`, for a sidecar
+ * whose health is readiness) plus one ENV line per parameter default, so `docker inspect` shows every
+ * setting the image runs with. A secret, or a parameter without a default, gets none.
+ */
+export function dockerStage(spec: Spec<Table>): string {
+  const env = Object.entries(spec.params)
+    .filter(([, p]) => p.kind !== 'secret' && p.default !== undefined)
+    .map(([key, p]) => `${envName(spec.prefix, key)}=${envValue(p.show(p.default))}`);
+  return [`FROM ${spec.health === 'ready' ? 'sidecar-ready' : 'sidecar'} AS ${spec.name}`, `ENV ${env.join(' \\\n    ')}`].join('\n');
+}
+
 const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
 
 export async function generatedFiles(): Promise<GeneratedFile[]> {
   const out: GeneratedFile[] = [];
+  const stages: string[] = [];
   for (const name of sidecarNames()) {
     const spec = await loadSpec(name);
+    stages.push(dockerStage(spec));
     const readme = join(ROOT, 'sidecars', name, 'README.md');
     const current = read(readme);
     const withParams = replaceBetween(current, MARKERS.params, markdownTable(spec), readme);
@@ -74,5 +96,8 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
     const image = join(ROOT, 'sidecars', name, 'image.yaml');
     out.push({ path: image, current: read(image), wanted: imageFragment(spec) });
   }
+  const dockerfile = join(ROOT, 'images', 'Dockerfile');
+  const current = read(dockerfile);
+  out.push({ path: dockerfile, current, wanted: replaceBetween(current, MARKERS.stages, stages.join('\n\n'), dockerfile) });
   return out;
 }

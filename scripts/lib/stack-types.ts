@@ -20,7 +20,11 @@ export interface StackContext {
   sideProject(file: string | string[], label: string, where?: { dir?: string; env?: Record<string, string> }): Promise<Project>;
 }
 
-export interface Description { urls: Record<string, string>; files?: Record<string, string>; hints?: string[] }
+export interface Description {
+  urls: Record<string, string>;
+  files?: Record<string, string>;
+  hints?: string[];
+}
 
 export interface Scenario {
   title: string;

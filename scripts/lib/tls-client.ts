@@ -3,7 +3,13 @@ import { request, type Agent } from 'node:https';
 import { connect as tcpConnect } from 'node:net';
 import { connect, type PeerCertificate, type SecureVersion, type TLSSocket } from 'node:tls';
 
-export interface Response { status: number; headers: Record<string, string | string[] | undefined>; body: string; serial: string; localPort: number }
+export interface Response {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  serial: string;
+  localPort: number;
+}
 
 export function httpsGet(url: string, o: { ca: Buffer; agent?: Agent; timeoutMs?: number }): Promise<Response> {
   return new Promise((resolve, reject) => {
@@ -15,7 +21,9 @@ export function httpsGet(url: string, o: { ca: Buffer; agent?: Agent; timeoutMs?
       const localPort = socket.localPort ?? 0;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), serial, localPort }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), serial, localPort }),
+      );
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${o.timeoutMs ?? 3000} ms`)));
@@ -27,11 +35,24 @@ export function httpsGet(url: string, o: { ca: Buffer; agent?: Agent; timeoutMs?
 /** A bare handshake with a chosen TLS version range; resolves with the negotiated protocol. */
 export function handshake(host: string, port: number, o: { min: SecureVersion; max: SecureVersion; ca?: Buffer }): Promise<string> {
   return new Promise((resolve, reject) => {
-    const s = connect({
-      host, port, servername: 'localhost', minVersion: o.min, maxVersion: o.max, ca: o.ca,
-      // Let this client offer old protocols, so a refusal is the server's decision, not ours.
-      ciphers: 'DEFAULT@SECLEVEL=0', rejectUnauthorized: Boolean(o.ca),
-    }, () => { const p = s.getProtocol() ?? ''; s.end(); resolve(p); });
+    const s = connect(
+      {
+        host,
+        port,
+        servername: 'localhost',
+        minVersion: o.min,
+        maxVersion: o.max,
+        ca: o.ca,
+        // Let this client offer old protocols, so a refusal is the server's decision, not ours.
+        ciphers: 'DEFAULT@SECLEVEL=0',
+        rejectUnauthorized: Boolean(o.ca),
+      },
+      () => {
+        const p = s.getProtocol() ?? '';
+        s.end();
+        resolve(p);
+      },
+    );
     s.setTimeout(3000, () => s.destroy(new Error('handshake timed out')));
     s.on('error', reject);
   });

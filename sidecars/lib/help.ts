@@ -30,11 +30,9 @@ export function helpText(spec: Spec<Table>): string {
   const rows = Object.entries(spec.params).map(([key, p]) => {
     const flag = p.kind === 'secret' ? '(secret, no flag)' : `--${flagName(key)}${p.kind === 'bool' ? '' : ' VALUE'}`;
     const def = defaultText(p);
-    return [
-      `  ${flag}`,
-      `      env ${envCell(spec, key, p)}; ${p.rule}${def ? `; default ${def}` : ''}`,
-      `      ${p.description}`,
-    ].join('\n');
+    return [`  ${flag}`, `      env ${envCell(spec, key, p)}; ${p.rule}${def ? `; default ${def}` : ''}`, `      ${p.description}`].join(
+      '\n',
+    );
   });
   const calls = commands(spec);
   const width = Math.max(...calls.map(([call]) => call.length));

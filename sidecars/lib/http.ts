@@ -28,11 +28,19 @@ export function guard(handler: Handler, o: GuardOptions): (req: IncomingMessage,
   const refuse = (req: IncomingMessage, res: ServerResponse, e: unknown) => {
     const known = e instanceof HttpError;
     const status = known ? e.status : 500;
-    if (!known) o.log.error('handler failed', { err: e instanceof Error ? e : new Error(String(e)), method: req.method, path: safePath(req.url) });
+    if (!known)
+      o.log.error('handler failed', { err: e instanceof Error ? e : new Error(String(e)), method: req.method, path: safePath(req.url) });
     o.onRefused?.(status);
-    if (res.headersSent || res.destroyed) { res.destroy(); return; }
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
     const text = `${known ? e.message : 'internal error'}\n`;
-    const headers = { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...(known ? e.headers : {}) };
+    const headers = {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': String(Buffer.byteLength(text)),
+      ...(known ? e.headers : {}),
+    };
     res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : text);
   };
   return (req, res) => {
@@ -42,8 +50,12 @@ export function guard(handler: Handler, o: GuardOptions): (req: IncomingMessage,
       const timer = setTimeout(() => {
         if (req.complete) return;
         o.onRefused?.(408);
-        if (res.headersSent) { req.socket.destroy(); return; }
-        res.writeHead(408, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
+        if (res.headersSent) {
+          req.socket.destroy();
+          return;
+        }
+        res
+          .writeHead(408, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
           .end(`request timeout: the request was not complete within ${o.requestTimeoutMs} ms\n`, () => req.socket.destroy());
       }, o.requestTimeoutMs);
       timer.unref();
@@ -64,7 +76,6 @@ export function guard(handler: Handler, o: GuardOptions): (req: IncomingMessage,
 /** Makes a request line safe to log: bounded, and with control characters escaped. */
 export const safePath = (url: string | undefined) => escapeControls((url ?? '').slice(0, 200));
 
-
 /** Answers what Node's parser refuses, as Node would, but also logs it and never lets an error escape. */
 export function harden(server: Server | HttpsServer, o: { log: Logger; onRefused?: (status: number) => void }): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -73,7 +84,10 @@ export function harden(server: Server | HttpsServer, o: { log: Logger; onRefused
     // session to answer on), or a socket whose response has already begun is closed.
     const parserError = err.code?.startsWith('HPE_') || err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
     const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
-    if (!parserError || err.code === 'HPE_INVALID_EOF_STATE' || started || !socket.writable) { socket.destroy(); return; }
+    if (!parserError || err.code === 'HPE_INVALID_EOF_STATE' || started || !socket.writable) {
+      socket.destroy();
+      return;
+    }
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     o.onRefused?.(status);
     o.log.debug('malformed request', { code: err.code, status });
@@ -92,7 +106,10 @@ export interface ServeOptions extends GuardOptions {
 /** A plain HTTP server whose every request goes through guard() and whose every error is handled. */
 export function serve(handler: Handler, o: ServeOptions): Server {
   const headersTimeout = o.headersTimeoutMs ?? 10_000;
-  const server = createServer({ requestTimeout: 0, headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, guard(handler, o));
+  const server = createServer(
+    { requestTimeout: 0, headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },
+    guard(handler, o),
+  );
   // Node arms the keep-alive timer one second past what it is given: keep that inside a timer's range.
   server.keepAliveTimeout = Math.min(o.keepAliveTimeoutMs ?? 5000, MAX_TIMER_MS - 1000);
   harden(server, o);
@@ -105,15 +122,22 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   if (declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    let size = 0, over = false;
+    let size = 0,
+      over = false;
     // Past the limit the rest is read and dropped (not reset), so the 413 reaches the client.
     req.on('data', (c: Buffer) => {
       if (over) return;
       size += c.length;
       if (size <= limit) chunks.push(c);
-      else { over = true; chunks.length = 0; reject(tooLarge(limit)); }
+      else {
+        over = true;
+        chunks.length = 0;
+        reject(tooLarge(limit));
+      }
     });
-    req.on('end', () => { if (!over) resolve(Buffer.concat(chunks)); });
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }

@@ -17,7 +17,10 @@ export function listen(server: NetServer, port: number, address: string, keys: L
       server.off('listening', ok);
       reject(explain(e, port, address, keys));
     };
-    const ok = () => { server.off('error', fail); resolve(); };
+    const ok = () => {
+      server.off('error', fail);
+      resolve();
+    };
     server.once('error', fail);
     server.once('listening', ok);
     server.listen(port, address);
@@ -27,12 +30,21 @@ export function listen(server: NetServer, port: number, address: string, keys: L
 function explain(e: NodeJS.ErrnoException, port: number, address: string, keys: ListenKeys): Error {
   const where = `${address}:${port}`;
   switch (e.code) {
-    case 'EADDRINUSE': return new ParamError(keys.port, `${where} is already in use`);
-    case 'EACCES': return new ParamError(keys.port, `${where} may not be bound by this user (ports below 1024 need privileges)`);
-    case 'ENOTFOUND': case 'EAI_AGAIN': case 'EAI_FAIL': case 'EAI_NONAME':
+    case 'EADDRINUSE':
+      return new ParamError(keys.port, `${where} is already in use`);
+    case 'EACCES':
+      return new ParamError(keys.port, `${where} may not be bound by this user (ports below 1024 need privileges)`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NONAME':
       return new ParamError(keys.address, `${JSON.stringify(address)} does not resolve to an address`);
-    case 'EADDRNOTAVAIL': return new ParamError(keys.address, `${address} is not an address of this host`);
-    case 'EINVAL': case 'EAFNOSUPPORT': return new ParamError(keys.address, `${JSON.stringify(address)} cannot be bound`);
-    default: return new ParamError(keys.port, `cannot listen on ${where}: ${e.code ?? e.message}`);
+    case 'EADDRNOTAVAIL':
+      return new ParamError(keys.address, `${address} is not an address of this host`);
+    case 'EINVAL':
+    case 'EAFNOSUPPORT':
+      return new ParamError(keys.address, `${JSON.stringify(address)} cannot be bound`);
+    default:
+      return new ParamError(keys.port, `cannot listen on ${where}: ${e.code ?? e.message}`);
   }
 }

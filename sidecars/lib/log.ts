@@ -10,10 +10,12 @@ export interface Logger {
 }
 
 export function createLogger(sidecar: string, min: Level = 'info', write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
-  const emit = (level: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[level] < ORDER[min]) return;
-    const err = fields.err instanceof Error ? { err: fields.err.message } : {};
-    write(`${JSON.stringify({ ts: new Date().toISOString(), level, sidecar, msg, ...fields, ...err })}\n`);
-  };
+  const emit =
+    (level: Level) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      if (ORDER[level] < ORDER[min]) return;
+      const err = fields.err instanceof Error ? { err: fields.err.message } : {};
+      write(`${JSON.stringify({ ts: new Date().toISOString(), level, sidecar, msg, ...fields, ...err })}\n`);
+    };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

@@ -5,7 +5,12 @@ type Labels = Record<string, string>;
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 /** What a metric is, apart from its values: one row of a sidecar's metrics table. */
-export interface Definition { name: string; type: MetricType; help: string; labels: readonly string[] }
+export interface Definition {
+  name: string;
+  type: MetricType;
+  help: string;
+  labels: readonly string[];
+}
 
 const key = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
@@ -15,7 +20,10 @@ function fmtLabels(labels: Labels, extra: Labels = {}): string {
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
-interface Metric { readonly definition: Definition; render(): string[] }
+interface Metric {
+  readonly definition: Definition;
+  render(): string[];
+}
 
 abstract class Series {
   protected readonly values = new Map<string, { labels: Labels; value: number }>();
@@ -37,32 +45,69 @@ abstract class Series {
 }
 
 export class Counter extends Series implements Metric {
-  constructor(readonly name: string, readonly help: string, readonly labels: readonly string[] = []) { super(); }
-  get definition(): Definition { return { name: this.name, type: 'counter', help: this.help, labels: this.labels }; }
-  inc(labels: Labels = {}, by = 1): void { this.entry(labels).value += by; }
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labels: readonly string[] = [],
+  ) {
+    super();
+  }
+  get definition(): Definition {
+    return { name: this.name, type: 'counter', help: this.help, labels: this.labels };
+  }
+  inc(labels: Labels = {}, by = 1): void {
+    this.entry(labels).value += by;
+  }
   /** One label set's series as a handle, for hot paths: its inc() skips building the series key each time. */
   series(labels: Labels = {}): { inc(by?: number): void } {
     const e = this.entry(labels);
-    return { inc: (by = 1) => { e.value += by; } };
+    return {
+      inc: (by = 1) => {
+        e.value += by;
+      },
+    };
   }
   render(): string[] {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`,
-      ...[...this.values.values()].map((e) => `${this.name}${fmtLabels(e.labels)} ${e.value}`)];
+    return [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} counter`,
+      ...[...this.values.values()].map((e) => `${this.name}${fmtLabels(e.labels)} ${e.value}`),
+    ];
   }
 }
 
 export class Gauge extends Series implements Metric {
-  constructor(readonly name: string, readonly help: string, private readonly collect?: () => void, readonly labels: readonly string[] = []) { super(); }
-  get definition(): Definition { return { name: this.name, type: 'gauge', help: this.help, labels: this.labels }; }
-  set(value: number, labels: Labels = {}): void { this.entry(labels).value = value; }
-  inc(labels: Labels = {}, by = 1): void { this.entry(labels).value += by; }
-  dec(labels: Labels = {}, by = 1): void { this.entry(labels).value -= by; }
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly collect?: () => void,
+    readonly labels: readonly string[] = [],
+  ) {
+    super();
+  }
+  get definition(): Definition {
+    return { name: this.name, type: 'gauge', help: this.help, labels: this.labels };
+  }
+  set(value: number, labels: Labels = {}): void {
+    this.entry(labels).value = value;
+  }
+  inc(labels: Labels = {}, by = 1): void {
+    this.entry(labels).value += by;
+  }
+  dec(labels: Labels = {}, by = 1): void {
+    this.entry(labels).value -= by;
+  }
   /** Replaces every series, for info-style gauges such as a certificate's serial. */
-  reset(): void { this.values.clear(); }
+  reset(): void {
+    this.values.clear();
+  }
   render(): string[] {
     this.collect?.();
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`,
-      ...[...this.values.values()].map((e) => `${this.name}${fmtLabels(e.labels)} ${e.value}`)];
+    return [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} gauge`,
+      ...[...this.values.values()].map((e) => `${this.name}${fmtLabels(e.labels)} ${e.value}`),
+    ];
   }
 }
 
@@ -70,20 +115,31 @@ export class Histogram implements Metric {
   private readonly counts: number[];
   private sum = 0;
   private count = 0;
-  constructor(readonly name: string, readonly help: string, readonly buckets: number[]) {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly buckets: number[],
+  ) {
     this.counts = buckets.map(() => 0);
   }
   /** A histogram here has no labelled series: `le` is its only label, on the _bucket lines. */
-  get definition(): Definition { return { name: this.name, type: 'histogram', help: this.help, labels: ['le'] }; }
+  get definition(): Definition {
+    return { name: this.name, type: 'histogram', help: this.help, labels: ['le'] };
+  }
   observe(value: number): void {
     this.sum += value;
     this.count++;
     for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) this.counts[i]!++;
   }
   render(): string[] {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`,
+    return [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} histogram`,
       ...this.buckets.map((b, i) => `${this.name}_bucket{le="${b}"} ${this.counts[i]}`),
-      `${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`];
+      `${this.name}_bucket{le="+Inf"} ${this.count}`,
+      `${this.name}_sum ${this.sum}`,
+      `${this.name}_count ${this.count}`,
+    ];
   }
 }
 
@@ -100,16 +156,29 @@ export class Registry {
   constructor(readonly prefix: string) {
     const started = Date.now() / 1000;
     this.gauge('process_start_time_seconds', 'Start time of the process since the Unix epoch, in seconds.').set(started);
-    this.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', { collect() { this.set(process.memoryUsage.rss()); } });
+    this.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', {
+      collect() {
+        this.set(process.memoryUsage.rss());
+      },
+    });
   }
-  private add<M extends Metric>(m: M): M { this.metrics.push(m); return m; }
-  private full(name: string) { return name.startsWith('process_') ? name : `${this.prefix}_${name}`; }
-  counter(name: string, help: string, labels: readonly string[] = []) { return this.add(new Counter(this.full(name), help, labels)); }
+  private add<M extends Metric>(m: M): M {
+    this.metrics.push(m);
+    return m;
+  }
+  private full(name: string) {
+    return name.startsWith('process_') ? name : `${this.prefix}_${name}`;
+  }
+  counter(name: string, help: string, labels: readonly string[] = []) {
+    return this.add(new Counter(this.full(name), help, labels));
+  }
   gauge(name: string, help: string, { labels = [], collect }: GaugeOptions = {}) {
     const g: Gauge = new Gauge(this.full(name), help, collect && (() => collect.call(g)), labels);
     return this.add(g);
   }
-  histogram(name: string, help: string, buckets: number[]) { return this.add(new Histogram(this.full(name), help, buckets)); }
+  histogram(name: string, help: string, buckets: number[]) {
+    return this.add(new Histogram(this.full(name), help, buckets));
+  }
   /** Every registered metric, in registration order: the source of the README's metrics table. */
   definitions(): Definition[] {
     return this.metrics.map((m) => m.definition);

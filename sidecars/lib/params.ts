@@ -29,13 +29,20 @@ export class RuleError extends Error {}
 export type Table = Record<string, Param<unknown>>;
 export type Values<T extends Table> = { [K in keyof T]: T[K] extends Param<infer V> ? V : never };
 
-interface Common { description: string }
+interface Common {
+  description: string;
+}
 const str = (v: unknown) => String(v);
 
 /** Text. It is never empty unless `empty: true`: an empty host or name is a mistake, not a value. */
-export function string(o: Common & { default?: string; required?: boolean; pattern?: RegExp; rule?: string; empty?: boolean }): Param<string> {
+export function string(
+  o: Common & { default?: string; required?: boolean; pattern?: RegExp; rule?: string; empty?: boolean },
+): Param<string> {
   return {
-    kind: 'string', description: o.description, default: o.default, required: o.required,
+    kind: 'string',
+    description: o.description,
+    default: o.default,
+    required: o.required,
     rule: o.rule ?? (o.empty ? 'text' : 'non-empty text'),
     parse(raw) {
       if (!o.empty && raw.trim() === '') throw new RuleError('is empty');
@@ -47,10 +54,15 @@ export function string(o: Common & { default?: string; required?: boolean; patte
 }
 
 export function int(o: Common & { default?: number; required?: boolean; min?: number; max?: number }): Param<number> {
-  const min = o.min ?? Number.MIN_SAFE_INTEGER, max = o.max ?? Number.MAX_SAFE_INTEGER;
+  const min = o.min ?? Number.MIN_SAFE_INTEGER,
+    max = o.max ?? Number.MAX_SAFE_INTEGER;
   const rule = o.min !== undefined && o.max !== undefined ? `integer ${min}-${max}` : o.min !== undefined ? `integer >= ${min}` : 'integer';
   return {
-    kind: 'int', description: o.description, default: o.default, required: o.required, rule,
+    kind: 'int',
+    description: o.description,
+    default: o.default,
+    required: o.required,
+    rule,
     parse(raw) {
       if (!/^-?\d+$/.test(raw.trim())) throw new RuleError(`${JSON.stringify(raw)} is not an integer`);
       const n = Number(raw);
@@ -63,7 +75,12 @@ export function int(o: Common & { default?: number; required?: boolean; min?: nu
 
 export function port(o: Common & { default?: number; required?: boolean; listens?: boolean }): Param<number> {
   return {
-    kind: 'port', description: o.description, default: o.default, required: o.required, listens: o.listens, rule: 'port 1-65535',
+    kind: 'port',
+    description: o.description,
+    default: o.default,
+    required: o.required,
+    listens: o.listens,
+    rule: 'port 1-65535',
     parse(raw) {
       const n = Number(raw);
       if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 65535) throw new RuleError(`${JSON.stringify(raw)} is not a port (1-65535)`);
@@ -73,10 +90,14 @@ export function port(o: Common & { default?: number; required?: boolean; listens
   };
 }
 
-const TRUE = ['true', '1', 'yes', 'on'], FALSE = ['false', '0', 'no', 'off'];
+const TRUE = ['true', '1', 'yes', 'on'],
+  FALSE = ['false', '0', 'no', 'off'];
 export function bool(o: Common & { default: boolean }): Param<boolean> {
   return {
-    kind: 'bool', description: o.description, default: o.default, rule: 'true|false',
+    kind: 'bool',
+    description: o.description,
+    default: o.default,
+    rule: 'true|false',
     parse(raw) {
       const v = raw.trim().toLowerCase();
       if (TRUE.includes(v)) return true;
@@ -112,7 +133,9 @@ export function duration(o: Common & { default?: string; required?: boolean; min
   const max = Math.min(o.max ? parseDuration(o.max) : Infinity, MAX_TIMER_MS);
   const range = `${o.min ?? '0s'}-${o.max && parseDuration(o.max) <= MAX_TIMER_MS ? o.max : MAX_TIMER_TEXT}`;
   return {
-    kind: 'duration', description: o.description, required: o.required,
+    kind: 'duration',
+    description: o.description,
+    required: o.required,
     default: o.default === undefined ? undefined : parseDuration(o.default),
     rule: `duration ${range} (500ms, 5s, 1m)`,
     parse(raw) {
@@ -126,7 +149,11 @@ export function duration(o: Common & { default?: string; required?: boolean; min
 
 export function oneOf<const T extends string>(values: readonly T[], o: Common & { default?: T; required?: boolean }): Param<T> {
   return {
-    kind: 'enum', description: o.description, default: o.default, required: o.required, values,
+    kind: 'enum',
+    description: o.description,
+    default: o.default,
+    required: o.required,
+    values,
     rule: `one of ${values.join('|')}`,
     parse(raw) {
       if (!(values as readonly string[]).includes(raw)) throw new RuleError(`${JSON.stringify(raw)} is not one of ${values.join('|')}`);
@@ -137,9 +164,14 @@ export function oneOf<const T extends string>(values: readonly T[], o: Common & 
 }
 
 /** A URL with one of the given schemes and a valid port. An error never echoes its credentials. */
-export function url(o: Common & { default?: string; required?: boolean; schemes: readonly string[]; credentials?: boolean; origin?: boolean }): Param<string> {
+export function url(
+  o: Common & { default?: string; required?: boolean; schemes: readonly string[]; credentials?: boolean; origin?: boolean },
+): Param<string> {
   return {
-    kind: 'url', description: o.description, default: o.default, required: o.required,
+    kind: 'url',
+    description: o.description,
+    default: o.default,
+    required: o.required,
     rule: `${o.schemes.join('|')}://host[:port]${o.origin ? '' : '[/path]'}${o.credentials ? '' : ', no credentials'}`,
     parse(raw) {
       const shown = JSON.stringify(hideCredentials(raw));
@@ -154,7 +186,8 @@ export function url(o: Common & { default?: string; required?: boolean; schemes:
       if (!o.schemes.includes(scheme)) throw new RuleError(`${shown} is not a ${o.schemes.join('|')} URL`);
       if (!u.hostname && scheme !== 'file') throw new RuleError(`${shown} has no host`);
       if (!o.credentials && (u.username || u.password)) throw new RuleError(`${shown} carries credentials; give them as a secret instead`);
-      if (o.origin && (u.pathname !== '/' || u.search || u.hash)) throw new RuleError(`${shown} has a path; give only scheme://host[:port]`);
+      if (o.origin && (u.pathname !== '/' || u.search || u.hash))
+        throw new RuleError(`${shown} has a path; give only scheme://host[:port]`);
       return raw;
     },
     show: str,
@@ -173,7 +206,11 @@ export function hideCredentials(text: string): string {
 /** A path that must name a readable file when the sidecar starts. */
 export function file(o: Common & { default?: string; required?: boolean }): Param<string> {
   return {
-    kind: 'file', description: o.description, default: o.default, required: o.required, rule: 'readable file',
+    kind: 'file',
+    description: o.description,
+    default: o.default,
+    required: o.required,
+    rule: 'readable file',
     parse(raw) {
       try {
         if (!statSync(raw).isFile()) throw new Error();
@@ -190,7 +227,10 @@ export function file(o: Common & { default?: string; required?: boolean }): Para
 /** A path that must name a directory when the sidecar starts. */
 export function dir(o: Common & { default?: string; required?: boolean; writable?: boolean }): Param<string> {
   return {
-    kind: 'dir', description: o.description, default: o.default, required: o.required,
+    kind: 'dir',
+    description: o.description,
+    default: o.default,
+    required: o.required,
     rule: o.writable ? 'writable directory' : 'directory',
     parse(raw) {
       try {
@@ -208,7 +248,10 @@ export function dir(o: Common & { default?: string; required?: boolean; writable
 /** A secret: given as PREFIX_NAME or read from the file PREFIX_NAME_FILE names. Never a flag. */
 export function secret(o: Common & { required?: boolean }): Param<string | undefined> {
   return {
-    kind: 'secret', description: o.description, required: o.required, rule: 'env or file only',
+    kind: 'secret',
+    description: o.description,
+    required: o.required,
+    rule: 'env or file only',
     parse(raw) {
       if (!raw) throw new RuleError('is empty');
       return raw;

@@ -13,13 +13,19 @@ export interface Spec<T extends Table> {
   params: T;
   /** A process title taken before anything else, for a sidecar that must be told apart from other node processes. */
   processTitle?: string;
+  /** What the image's HEALTHCHECK asks: alive (/healthz, the default), or ready (/readyz), for a sidecar
+   * whose app must not start before it is ready. */
+  health?: 'alive' | 'ready';
 }
 
 export class ConfigError extends Error {}
 
 /** A value that parsed but failed later (a port in use, an address that does not resolve): names its parameter. */
 export class ParamError extends Error {
-  constructor(readonly key: string, message: string) {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -88,12 +94,18 @@ export function parse<T extends Table>(spec: Spec<T>, argv: readonly string[], e
     let key = byFlag.get(name);
     if (!key && name.startsWith('no-') && value === undefined) {
       const positive = byFlag.get(name.slice(3));
-      if (positive && spec.params[positive]!.kind === 'bool') { key = positive; value = 'false'; name = name.slice(3); }
+      if (positive && spec.params[positive]!.kind === 'bool') {
+        key = positive;
+        value = 'false';
+        name = name.slice(3);
+      }
     }
     if (!key) throw new ConfigError(`unknown flag: --${name} (see --help)`);
     const param = spec.params[key]!;
     if (param.kind === 'secret') {
-      throw new ConfigError(`--${name} is a secret and cannot be a flag: set ${envName(spec.prefix, key)} or ${envName(spec.prefix, key)}_FILE`);
+      throw new ConfigError(
+        `--${name} is a secret and cannot be a flag: set ${envName(spec.prefix, key)} or ${envName(spec.prefix, key)}_FILE`,
+      );
     }
     if (value === undefined) {
       if (param.kind === 'bool') value = 'true';
@@ -107,12 +119,17 @@ export function parse<T extends Table>(spec: Spec<T>, argv: readonly string[], e
   // Flags are checked first, then env vars, then defaults, so an error names what the user wrote
   // (an image's ENV lines make every default an env var too).
   const out: Record<string, unknown> = {};
-  for (const [key, text] of [...raw].sort(([a], [b]) => Number(fromFlag.has(b)) - Number(fromFlag.has(a)))) out[key] = convert(spec, key, text);
+  for (const [key, text] of [...raw].sort(([a], [b]) => Number(fromFlag.has(b)) - Number(fromFlag.has(a))))
+    out[key] = convert(spec, key, text);
   for (const [key, param] of Object.entries(spec.params)) {
     if (raw.has(key)) continue;
-    if (param.default !== undefined) out[key] = param.kind === 'file' || param.kind === 'dir' ? convert(spec, key, String(param.default)) : param.default;
+    if (param.default !== undefined)
+      out[key] = param.kind === 'file' || param.kind === 'dir' ? convert(spec, key, String(param.default)) : param.default;
     else if (param.required) {
-      const how = param.kind === 'secret' ? `${envName(spec.prefix, key)} or ${envName(spec.prefix, key)}_FILE` : `--${flagName(key)} or ${envName(spec.prefix, key)}`;
+      const how =
+        param.kind === 'secret'
+          ? `${envName(spec.prefix, key)} or ${envName(spec.prefix, key)}_FILE`
+          : `--${flagName(key)} or ${envName(spec.prefix, key)}`;
       throw new ConfigError(`required parameter: ${how} must be specified`);
     } else out[key] = undefined;
   }
@@ -126,7 +143,10 @@ function distinctListeners<T extends Table>(spec: Spec<T>, values: Record<string
   for (const [key, param] of Object.entries(spec.params)) {
     if (!param.listens || values[key] === undefined) continue;
     const other = seen.get(values[key]);
-    if (other) throw new ConfigError(`conflicting ${label(spec, other)} and ${label(spec, key)}: both are ${String(values[key])}; each listener needs its own port`);
+    if (other)
+      throw new ConfigError(
+        `conflicting ${label(spec, other)} and ${label(spec, key)}: both are ${String(values[key])}; each listener needs its own port`,
+      );
     seen.set(values[key], key);
   }
 }

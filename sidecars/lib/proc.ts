@@ -19,7 +19,8 @@ const BUF = Buffer.allocUnsafe(64 * 1024);
 export const readText: Read = (path) => {
   const fd = openSync(path, 'r');
   try {
-    let n = 0, got: number;
+    let n = 0,
+      got: number;
     while ((got = readSync(fd, BUF, n, BUF.length - n, null)) > 0) {
       n += got;
       if (n === BUF.length) return readRest(fd, Buffer.from(BUF));
@@ -33,23 +34,45 @@ export const readText: Read = (path) => {
 /** A file larger than the shared buffer (a long environment): the rest, in fresh chunks. */
 function readRest(fd: number, first: Buffer): string {
   const chunks = [first];
-  for (let c = Buffer.allocUnsafe(BUF.length), got; (got = readSync(fd, c, 0, c.length, null)) > 0; c = Buffer.allocUnsafe(BUF.length)) chunks.push(c.subarray(0, got));
+  for (
+    let c = Buffer.allocUnsafe(BUF.length), got: number;
+    (got = readSync(fd, c, 0, c.length, null)) > 0;
+    c = Buffer.allocUnsafe(BUF.length)
+  )
+    chunks.push(c.subarray(0, got));
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export interface Stat { pid: number; comm: string; state: string; ppid: number; cpuTicks: number; threads: number; startTicks: number }
+export interface Stat {
+  pid: number;
+  comm: string;
+  state: string;
+  ppid: number;
+  cpuTicks: number;
+  threads: number;
+  startTicks: number;
+}
 
 /** Parses /proc/<pid>/stat. The command name sits in parentheses and may itself hold spaces and parentheses,
  * so it runs from the first '(' to the last ')': no field after it can hold a ')'. */
 export function parseStat(text: string): Stat {
-  const open = text.indexOf('('), close = text.lastIndexOf(')');
+  const open = text.indexOf('('),
+    close = text.lastIndexOf(')');
   if (open < 0 || close < open) throw new ProcParseError(`not a /proc stat line: ${JSON.stringify(text.slice(0, 60))}`);
   // Fields after the name, numbered as in proc(5): 3 state, 4 ppid, 14 utime, 15 stime, 20 num_threads, 22 starttime.
-  const f = text.slice(close + 2).trim().split(' ');
+  const f = text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
   const n = (field: number) => Number(f[field - 3]);
   return {
-    pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), state: f[0] ?? '?', ppid: n(4),
-    cpuTicks: n(14) + n(15), threads: n(20), startTicks: n(22),
+    pid: Number(text.slice(0, open).trim()),
+    comm: text.slice(open + 1, close),
+    state: f[0] ?? '?',
+    ppid: n(4),
+    cpuTicks: n(14) + n(15),
+    threads: n(20),
+    startTicks: n(22),
   };
 }
 
@@ -61,7 +84,10 @@ export function statusField(text: string, name: string): string | undefined {
   return undefined;
 }
 
-export interface Status { uid: number; rssBytes: number }
+export interface Status {
+  uid: number;
+  rssBytes: number;
+}
 
 /** The real uid and resident memory from /proc/<pid>/status (a zombie has no VmRSS line: 0). */
 export function parseStatus(text: string): Status {
@@ -81,7 +107,10 @@ export const splitNul = (text: string) => (text ? text.replace(/\0+$/, '').split
 
 /** Numeric entries of the proc root, lowest PID first. */
 export function listPids(entries: string[]): number[] {
-  return entries.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+  return entries
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 /** Boot time (seconds since the epoch) from the text of /proc/stat. */

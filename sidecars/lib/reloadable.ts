@@ -2,7 +2,10 @@
 import type { Counter, Gauge } from './metrics.js';
 import type { Logger } from './log.js';
 
-export interface ReloadOutcome { ok: boolean; error?: string }
+export interface ReloadOutcome {
+  ok: boolean;
+  error?: string;
+}
 
 export class Reloadable<T> {
   private current: T | undefined;
@@ -20,7 +23,9 @@ export class Reloadable<T> {
     if (this.current === undefined) throw new Error(`${this.what} has not been loaded`);
     return this.current;
   }
-  get loaded(): boolean { return this.current !== undefined; }
+  get loaded(): boolean {
+    return this.current !== undefined;
+  }
 
   /** Loads a new value; on failure keeps the last good one (if any) and reports why. */
   async reload(reason: string): Promise<ReloadOutcome> {
@@ -36,7 +41,10 @@ export class Reloadable<T> {
       const error = (e as Error).message;
       this.lastError = error;
       this.reloads.inc({ result: 'error' });
-      this.log.error(`${this.what} reload failed; ${this.current === undefined ? 'nothing loaded yet' : 'keeping the last good one'}`, { reason, error });
+      this.log.error(`${this.what} reload failed; ${this.current === undefined ? 'nothing loaded yet' : 'keeping the last good one'}`, {
+        reason,
+        error,
+      });
       return { ok: false, error };
     }
   }

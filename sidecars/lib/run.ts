@@ -11,10 +11,21 @@ import { ConfigError, errorLine, escapeControls, ParamError, parse, type Spec } 
 /** Parameters every sidecar has; spread into each table so they are documented with it. */
 export function commonParams(adminPort: number) {
   return {
-    adminPort: port({ default: adminPort, listens: true, description: 'Port of the admin server (/healthz, /readyz, /metrics). The image HEALTHCHECK reads it from the env var.' }),
+    adminPort: port({
+      default: adminPort,
+      listens: true,
+      description: 'Port of the admin server (/healthz, /readyz, /metrics). The image HEALTHCHECK reads it from the env var.',
+    }),
     adminAddress: string({ default: '0.0.0.0', description: 'Address the admin server binds.' }),
-    logLevel: oneOf(['debug', 'info', 'warn', 'error'] as const, { default: 'info', description: 'Least severe level logged (JSON lines on stdout).' }),
-    drainTimeout: duration({ default: '10s', max: '10m', description: 'On SIGTERM, how long open work may finish before the sidecar exits anyway.' }),
+    logLevel: oneOf(['debug', 'info', 'warn', 'error'] as const, {
+      default: 'info',
+      description: 'Least severe level logged (JSON lines on stdout).',
+    }),
+    drainTimeout: duration({
+      default: '10s',
+      max: '10m',
+      description: 'On SIGTERM, how long open work may finish before the sidecar exits anyway.',
+    }),
   };
 }
 type Common = ReturnType<typeof commonParams>;
@@ -44,10 +55,18 @@ export interface Running {
 
 export const VERSION = process.env.SIDECAR_LAB_VERSION ?? 'dev';
 
-export interface Exit { code: number; stderr?: string; stdout?: string }
+export interface Exit {
+  code: number;
+  stderr?: string;
+  stdout?: string;
+}
 
 /** Handles the calls that end before the sidecar starts: --help, --version, healthcheck, bad input. */
-export async function preflight<T extends Table & Common>(spec: Spec<T>, argv: string[], env: NodeJS.ProcessEnv): Promise<{ exit: Exit } | { params: Values<T> }> {
+export async function preflight<T extends Table & Common>(
+  spec: Spec<T>,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ exit: Exit } | { params: Values<T> }> {
   if (argv.includes('--help') || argv.includes('-h')) return { exit: { code: 0, stdout: helpText(spec) } };
   if (argv[0] === '--version') return { exit: { code: 0, stdout: `${spec.name} ${VERSION}\n` } };
   if (argv[0] === 'healthcheck') {
@@ -140,6 +159,10 @@ export async function runSidecar<T extends Table & Common>(
 
 /** Parameters as logged at start: secrets show only whether they are set. */
 function redacted<T extends Table>(spec: Spec<T>, params: Values<T>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(params as Record<string, unknown>).map(([k, v]) =>
-    [k, spec.params[k]!.kind === 'secret' ? (v === undefined ? 'unset' : 'set') : v]));
+  return Object.fromEntries(
+    Object.entries(params as Record<string, unknown>).map(([k, v]) => [
+      k,
+      spec.params[k]!.kind === 'secret' ? (v === undefined ? 'unset' : 'set') : v,
+    ]),
+  );
 }

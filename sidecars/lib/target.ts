@@ -4,7 +4,11 @@
 
 /** A request the server refuses, with the status it gets (400, 405, 408, 413, 415, 431, ...). */
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(message);
   }
 }
@@ -58,7 +62,13 @@ export function parseTarget(method: string, raw: string | undefined): Target {
  * stays a path and is never read as a network-path reference. */
 function lazy(form: Target['form'], path: string, forUrl: string): Target {
   let url: URL | undefined;
-  return { form, path, get url() { return (url ??= parse(`http://localhost${forUrl}`)); } };
+  return {
+    form,
+    path,
+    get url() {
+      return (url ??= parse(`http://localhost${forUrl}`));
+    },
+  };
 }
 
 function parse(text: string): URL {

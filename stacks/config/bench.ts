@@ -19,7 +19,9 @@ import { configValue, endpoints, KEY, metricsOf, MIN_APPLY_INTERVAL_MS, servedWi
 const { values } = parseArgs({ options: { updates: { type: 'string', default: '200' } } });
 const N = Number(values.updates);
 const SECTION: Section = {
-  id: 'config', title: 'config propagation, watch against 1 s polling', source: 'stacks/config/bench.ts',
+  id: 'config',
+  title: 'config propagation, watch against 1 s polling',
+  source: 'stacks/config/bench.ts',
   intro: 'Run it with `npm run bench:config` (about 5 minutes; it brings up and removes its own config stack).',
 };
 const GIVE_UP_MS = 5000;
@@ -36,7 +38,9 @@ const ms = (v: number) => `${v.toFixed(0)} ms`;
 /** A valid config whose JSON text is exactly `size` bytes (the padding makes up the difference). */
 function valueOfSize(version: string, size: number): string {
   const bare = configValue(version, 'x').length - 1;
-  const padding = randomBytes(size).toString('base64').slice(0, Math.max(1, size - bare));
+  const padding = randomBytes(size)
+    .toString('base64')
+    .slice(0, Math.max(1, size - bare));
   return configValue(version, padding);
 }
 
@@ -54,17 +58,20 @@ async function measure(urls: Record<Path, string>, etcd: EtcdClient) {
     const t0 = performance.now();
     await etcd.put(KEY, value);
     putMs.push(performance.now() - t0);
-    await Promise.all((Object.keys(urls) as Path[]).map(async (p) => {
-      try {
-        lat[p].push(await servedWithin(urls[p], version, t0, GIVE_UP_MS, GIVE_UP_MS, 5));
-      } catch {
-        missed[p]++;
-      }
-    }));
+    await Promise.all(
+      (Object.keys(urls) as Path[]).map(async (p) => {
+        try {
+          lat[p].push(await servedWithin(urls[p], version, t0, GIVE_UP_MS, GIVE_UP_MS, 5));
+        } catch {
+          missed[p]++;
+        }
+      }),
+    );
     // Lone updates: a whole --min-apply-interval after every app served the previous one (so after
     // both sidecars applied it), at a random phase of the baseline's 1 s poll.
     await sleep(MIN_APPLY_INTERVAL_MS + 50 + Math.random() * 400);
-    if ((i + 1) % 20 === 0) console.log(`  ${i + 1}/${N}: p50 ${(Object.keys(lat) as Path[]).map((p) => `${p} ${ms(percentile(lat[p], 50))}`).join(', ')}`);
+    if ((i + 1) % 20 === 0)
+      console.log(`  ${i + 1}/${N}: p50 ${(Object.keys(lat) as Path[]).map((p) => `${p} ${ms(percentile(lat[p], 50))}`).join(', ')}`);
   }
   return { lat, missed, sizes, putMs };
 }
@@ -74,9 +81,15 @@ async function sidecarShare(admin: string): Promise<{ meanMs: number; p99Bucket:
   const m = await metricsOf(admin);
   const count = m.get('config_sync_apply_duration_seconds_count') ?? 0;
   const sum = m.get('config_sync_apply_duration_seconds_sum') ?? 0;
-  const buckets = [...m].filter(([k]) => k.startsWith('config_sync_apply_duration_seconds_bucket')).map(([k, v]) => ({ le: /le="([^"]+)"/.exec(k)![1]!, v }));
+  const buckets = [...m]
+    .filter(([k]) => k.startsWith('config_sync_apply_duration_seconds_bucket'))
+    .map(([k, v]) => ({ le: /le="([^"]+)"/.exec(k)![1]!, v }));
   const p99 = buckets.find((b) => b.v >= 0.99 * count);
-  return { meanMs: count ? (sum / count) * 1000 : 0, p99Bucket: p99 ? (p99.le === '+Inf' ? '> 10 s' : `≤ ${Number(p99.le) * 1000} ms`) : 'n/a', count };
+  return {
+    meanMs: count ? (sum / count) * 1000 : 0,
+    p99Bucket: p99 ? (p99.le === '+Inf' ? '> 10 s' : `≤ ${Number(p99.le) * 1000} ms`) : 'n/a',
+    count,
+  };
 }
 
 const clock = new BenchClock();
@@ -89,10 +102,16 @@ try {
   console.log(`measuring ${N} updates (about ${Math.round((N * (MIN_APPLY_INTERVAL_MS + 1300)) / 60000)} min)`);
   const { lat, missed, sizes, putMs } = await measure(urls, new EtcdClient(e.etcd));
   const inside = await sidecarShare(e.admin.hup);
-  const etcdVersion = (await $`docker run --rm --entrypoint etcd sidecar-lab/etcd:${VERSION} --version`.quiet()).stdout.split('\n')[0]!.trim();
+  const etcdVersion = (await $`docker run --rm --entrypoint etcd sidecar-lab/etcd:${VERSION} --version`.quiet()).stdout
+    .split('\n')[0]!
+    .trim();
   const rows = (Object.keys(lat) as Path[]).map((p) => {
     const s = lat[p];
-    return { p, line: `| ${LABEL[p]} | ${s.length} | ${ms(percentile(s, 50))} | ${ms(percentile(s, 99))} | ${ms(Math.max(...s))} | ${missed[p]} |`, p99: percentile(s, 99) };
+    return {
+      p,
+      line: `| ${LABEL[p]} | ${s.length} | ${ms(percentile(s, 50))} | ${ms(percentile(s, 99))} | ${ms(Math.max(...s))} | ${missed[p]} |`,
+      p99: percentile(s, 99),
+    };
   });
   const goal = rows.find((r) => r.p === 'sighup')!.p99;
   const notes = [

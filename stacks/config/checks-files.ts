@@ -10,7 +10,11 @@ import { EtcdClient } from '../../sidecars/config-sync/src/etcd.js';
 import { configValue, endpoints, KEY, note } from './support.js';
 
 type C = Check<StackContext>;
-interface Counts { reads: number; partial: number; versions: number }
+interface Counts {
+  reads: number;
+  partial: number;
+  versions: number;
+}
 
 export const noPartialFile: C = {
   name: 'a reader looping inside the pod never sees a partial config file while 32-64 KB values are written (control: an in-place writer is caught)',
@@ -21,12 +25,29 @@ export const noPartialFile: C = {
     const seconds = 6;
     const name = `${ctx.project.name}-reader`;
     const reader = docker.runOnce([
-      '--name', name, '--network', `container:${pod}`, '--pid', `container:${pod}`, '--user', '10010:10010',
-      '-v', `${ctx.project.name}_config-hup:/config:ro`, '-v', `${join(ctx.dir, 'reader.py')}:/reader.py:ro`,
-      '--entrypoint', 'python3', `sidecar-lab/legacy-config-once:${VERSION}`, '/reader.py', String(seconds),
+      '--name',
+      name,
+      '--network',
+      `container:${pod}`,
+      '--pid',
+      `container:${pod}`,
+      '--user',
+      '10010:10010',
+      '-v',
+      `${ctx.project.name}_config-hup:/config:ro`,
+      '-v',
+      `${join(ctx.dir, 'reader.py')}:/reader.py:ro`,
+      '--entrypoint',
+      'python3',
+      `sidecar-lab/legacy-config-once:${VERSION}`,
+      '/reader.py',
+      String(seconds),
     ]);
     // The reader says when it is reading; writing starts then, not after a guess at its start-up time.
-    await eventually(async () => expect.match((await $`docker logs ${name}`.quiet().nothrow()).stdout, /^reading$/m, 'the reader is reading'), { within: 30_000, every: 100 });
+    await eventually(
+      async () => expect.match((await $`docker logs ${name}`.quiet().nothrow()).stdout, /^reading$/m, 'the reader is reading'),
+      { within: 30_000, every: 100 },
+    );
     const stamp = Date.now();
     let puts = 0;
     const end = Date.now() + (seconds - 2) * 1000;
@@ -38,9 +59,16 @@ export const noPartialFile: C = {
     const r = await reader;
     expect.equal(r.code, 0, `reader exit code (stderr: ${r.stderr.trim().slice(-300)})`);
     const counts = JSON.parse(r.stdout.trim().split('\n').pop()!) as { shared: Counts; naive: Counts };
-    note(`${puts} puts; shared file: ${counts.shared.reads} reads, ${counts.shared.versions} versions, ${counts.shared.partial} partial; in-place control: ${counts.naive.reads} reads, ${counts.naive.partial} partial`);
+    note(
+      `${puts} puts; shared file: ${counts.shared.reads} reads, ${counts.shared.versions} versions, ${counts.shared.partial} partial; in-place control: ${counts.naive.reads} reads, ${counts.naive.partial} partial`,
+    );
     expect.ok(counts.naive.partial > 0, 'the control: partial reads of the file rewritten in place', '> 0', counts.naive);
-    expect.ok(counts.shared.reads > 1000 && counts.shared.versions >= 3, 'the reader read the shared file often, across several writes', '> 1000 reads, >= 3 versions', counts.shared);
+    expect.ok(
+      counts.shared.reads > 1000 && counts.shared.versions >= 3,
+      'the reader read the shared file often, across several writes',
+      '> 1000 reads, >= 3 versions',
+      counts.shared,
+    );
     expect.equal(counts.shared.partial, 0, 'partial reads of the shared config file');
   },
 };

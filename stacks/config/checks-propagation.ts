@@ -7,14 +7,28 @@ import { DIST, ROOT } from '../../scripts/lib/config.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { EtcdClient } from '../../sidecars/config-sync/src/etcd.js';
-import { appView, configValue, endpoints, KEY, logLines, metricsOf, note, PODS, quiet, service, servedWithin, type Endpoints } from './support.js';
+import {
+  appView,
+  configValue,
+  endpoints,
+  KEY,
+  logLines,
+  metricsOf,
+  note,
+  PODS,
+  quiet,
+  service,
+  servedWithin,
+  type Endpoints,
+} from './support.js';
 
 type C = Check<StackContext>;
 
 /** What each app runs with (and how often it was reloaded or started), and the files in both pods. */
 async function snapshot(ctx: StackContext, e: Endpoints) {
   const [hup, once, hupFile, onceFile] = await Promise.all([
-    appView(e.app.hup), appView(e.app.once),
+    appView(e.app.hup),
+    appView(e.app.once),
     ctx.project.id('sync-hup').then((id) => docker.exec(id, ['cat', '/config/config.json'])),
     ctx.project.id('sync-once').then((id) => docker.exec(id, ['cat', '/config/config.json'])),
   ]);
@@ -34,8 +48,16 @@ export const valueServed: C = {
     const [hup, once] = await Promise.all(PODS.map((p) => servedWithin(e.app[p], version, t0, 30_000)));
     note(`put → served: app-hup ${Math.round(hup!)} ms, app-once ${Math.round(once!)} ms`);
     const after = await snapshot(ctx, e);
-    expect.equal({ pid: after.hup.pid, reloads: after.hup.reloads }, { pid: before.hup.pid, reloads: before.hup.reloads! + 1 }, 'app-hup: same process, one more SIGHUP reload');
-    expect.equal({ newPid: after.once.pid !== before.once.pid, starts: after.once.starts }, { newPid: true, starts: before.once.starts! + 1 }, 'app-once: restarted once to read the new file');
+    expect.equal(
+      { pid: after.hup.pid, reloads: after.hup.reloads },
+      { pid: before.hup.pid, reloads: before.hup.reloads! + 1 },
+      'app-hup: same process, one more SIGHUP reload',
+    );
+    expect.equal(
+      { newPid: after.once.pid !== before.once.pid, starts: after.once.starts },
+      { newPid: true, starts: before.once.starts! + 1 },
+      'app-once: restarted once to read the new file',
+    );
   },
 };
 
@@ -52,14 +74,19 @@ export const invalidNeverApplied: C = {
     ];
     const revisions: number[] = [];
     for (const b of bad) {
-      const counts = await Promise.all(PODS.map(async (p) => (await metricsOf(e.admin[p])).get(`config_sync_updates_rejected_total{reason="${b.reason}"}`) ?? 0));
+      const counts = await Promise.all(
+        PODS.map(async (p) => (await metricsOf(e.admin[p])).get(`config_sync_updates_rejected_total{reason="${b.reason}"}`) ?? 0),
+      );
       revisions.push((await etcd.put(KEY, b.value)).revision);
-      await eventually(async () => {
-        for (const [i, p] of PODS.entries()) {
-          const n = (await metricsOf(e.admin[p])).get(`config_sync_updates_rejected_total{reason="${b.reason}"}`) ?? 0;
-          expect.equal(n, counts[i]! + 1, `sync-${p}: config_sync_updates_rejected_total{reason="${b.reason}"}`);
-        }
-      }, { within: 5000 });
+      await eventually(
+        async () => {
+          for (const [i, p] of PODS.entries()) {
+            const n = (await metricsOf(e.admin[p])).get(`config_sync_updates_rejected_total{reason="${b.reason}"}`) ?? 0;
+            expect.equal(n, counts[i]! + 1, `sync-${p}: config_sync_updates_rejected_total{reason="${b.reason}"}`);
+          }
+        },
+        { within: 5000 },
+      );
     }
     const after = await snapshot(ctx, e);
     expect.equal(after.files, before.files, 'the config files in both pods (byte for byte)');
@@ -68,7 +95,11 @@ export const invalidNeverApplied: C = {
     for (const p of PODS) {
       const lines = await logLines(await ctx.project.id(service(p, 'sync')), since);
       const said = lines.filter((l) => l.msg === 'update rejected; keeping the last good config').map((l) => `${l.revision} ${l.reason}`);
-      expect.equal(said, revisions.map((r, i) => `${r} ${bad[i]!.reason}`), `sync-${p}: log lines "update rejected" (revision reason)`);
+      expect.equal(
+        said,
+        revisions.map((r, i) => `${r} ${bad[i]!.reason}`),
+        `sync-${p}: log lines "update rejected" (revision reason)`,
+      );
       const info = [...(await metricsOf(e.admin[p])).keys()].find((k) => k.startsWith('config_sync_last_error_info'));
       expect.match(info ?? '', new RegExp(`revision ${revisions[1]} was rejected \\(schema\\)`), `sync-${p}: config_sync_last_error_info`);
     }
@@ -81,7 +112,13 @@ export const invalidNeverApplied: C = {
   },
 };
 
-const okReloads = (e: Endpoints) => Promise.all(PODS.map(async (p) => (await metricsOf(e.admin[p])).get(`config_sync_reloads_total{method="${p === 'hup' ? 'signal' : 'restart'}",result="ok"}`) ?? 0));
+const okReloads = (e: Endpoints) =>
+  Promise.all(
+    PODS.map(
+      async (p) =>
+        (await metricsOf(e.admin[p])).get(`config_sync_reloads_total{method="${p === 'hup' ? 'signal' : 'restart'}",result="ok"}`) ?? 0,
+    ),
+  );
 
 /** 20 puts, one every 40 ms, each after the previous one was answered; resolves with the last version and the time taken. */
 async function burst(etcd: EtcdClient): Promise<{ last: string; ms: number; t0: number }> {
@@ -119,7 +156,9 @@ export const burstCoalesced: C = {
       const sidecarAfter = await okReloads(e);
       const hupReloads = after.hup.reloads! - before.hup.reloads!;
       const onceRestarts = after.once.starts! - before.once.starts!;
-      note(`burst of 20 puts took ${Math.round(b.ms)} ms; app-hup reloaded ${hupReloads}×, app-once restarted ${onceRestarts}× (sidecar counts ${sidecarAfter[0]! - sidecarBefore[0]!} and ${sidecarAfter[1]! - sidecarBefore[1]!})`);
+      note(
+        `burst of 20 puts took ${Math.round(b.ms)} ms; app-hup reloaded ${hupReloads}×, app-once restarted ${onceRestarts}× (sidecar counts ${sidecarAfter[0]! - sidecarBefore[0]!} and ${sidecarAfter[1]! - sidecarBefore[1]!})`,
+      );
       expect.equal([after.hup.version, after.once.version], [b.last, b.last], 'versions served at the end');
       expect.ok(hupReloads >= 1 && hupReloads <= 3, 'SIGHUP reloads of app-hup (counted by the app)', '1 to 3', hupReloads);
       expect.ok(onceRestarts >= 1 && onceRestarts <= 3, 'restarts of app-once (counted by its supervisor)', '1 to 3', onceRestarts);
@@ -140,9 +179,14 @@ export const rollbackReachesApps: C = {
     await etcd.put(KEY, configValue(`release-b-${stamp}`));
     await Promise.all(PODS.map((p) => servedWithin(e.app[p], `release-b-${stamp}`, performance.now(), 15_000)));
 
-    const cli = (...args: string[]) => $({ cwd: ROOT })`node ${join(DIST, 'stacks', 'config', 'cli.js')} ${args} --project ${ctx.project.name}`.quiet();
+    const cli = (...args: string[]) =>
+      $({ cwd: ROOT })`node ${join(DIST, 'stacks', 'config', 'cli.js')} ${args} --project ${ctx.project.name}`.quiet();
     const hist = (await cli('history', '--limit', '5')).stdout;
-    expect.match(hist, new RegExp(`^\\s+${a.revision}\\s+\\d+\\s+\\d+\\s+version="release-a-${stamp}"`, 'm'), 'npm run config -- history lists release A with its revision');
+    expect.match(
+      hist,
+      new RegExp(`^\\s+${a.revision}\\s+\\d+\\s+\\d+\\s+version="release-a-${stamp}"`, 'm'),
+      'npm run config -- history lists release A with its revision',
+    );
     const t0 = performance.now();
     const out = (await cli('rollback', String(a.revision))).stdout;
     expect.match(out, new RegExp(`rolled back to the value of revision ${a.revision}`), 'npm run config -- rollback output');
@@ -150,6 +194,11 @@ export const rollbackReachesApps: C = {
     note(`rollback → served: app-hup ${Math.round(ms[0]!)} ms, app-once ${Math.round(ms[1]!)} ms (including the CLI's start)`);
     const now = await etcd.range(KEY);
     expect.equal(now.kv?.value.toString(), configValue(`release-a-${stamp}`), 'the value in etcd after the rollback');
-    expect.ok((now.kv?.modRevision ?? 0) > a.revision, 'the rollback is a new revision (history is kept)', `> ${a.revision}`, now.kv?.modRevision);
+    expect.ok(
+      (now.kv?.modRevision ?? 0) > a.revision,
+      'the rollback is a new revision (history is kept)',
+      `> ${a.revision}`,
+      now.kv?.modRevision,
+    );
   },
 };

@@ -19,8 +19,12 @@ const USAGE = `usage: npm run config -- set VALUE|@FILE|- | get [--revision N] |
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    project: { type: 'string' }, key: { type: 'string', default: KEY }, etcd: { type: 'string' },
-    revision: { type: 'string' }, limit: { type: 'string', default: '20' }, help: { type: 'boolean', short: 'h' },
+    project: { type: 'string' },
+    key: { type: 'string', default: KEY },
+    etcd: { type: 'string' },
+    revision: { type: 'string' },
+    limit: { type: 'string', default: '20' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
 
@@ -36,9 +40,14 @@ function int(text: string | undefined, what: string): number | undefined {
 function run(): RunRecord {
   const runs = listRuns('config').filter((r) => !values.project || r.project === values.project);
   if (!runs.length) {
-    throw new Error(values.project ? `no config stack named ${values.project} in .state/` : 'no config stack is running: start one with npm run stack:config -- up');
+    throw new Error(
+      values.project
+        ? `no config stack named ${values.project} in .state/`
+        : 'no config stack is running: start one with npm run stack:config -- up',
+    );
   }
-  if (runs.length > 1 && !values.project) console.error(`note: ${runs.length} config stacks are up; using the newest, ${runs[0]!.project} (choose with --project)`);
+  if (runs.length > 1 && !values.project)
+    console.error(`note: ${runs.length} config stacks are up; using the newest, ${runs[0]!.project} (choose with --project)`);
   return runs[0]!;
 }
 
@@ -100,23 +109,29 @@ async function main(): Promise<void> {
       if (!rows.length) throw new Error(`key ${key} has no value`);
       console.log('revision  version  bytes  value');
       for (const [i, kv] of rows.entries()) {
-        console.log(`${String(kv.modRevision).padStart(8)}  ${String(kv.version).padStart(7)}  ${String(kv.value.length).padStart(5)}  ${summary(kv.value)}${i === 0 ? '   <- current' : ''}`);
+        console.log(
+          `${String(kv.modRevision).padStart(8)}  ${String(kv.version).padStart(7)}  ${String(kv.value.length).padStart(5)}  ${summary(kv.value)}${i === 0 ? '   <- current' : ''}`,
+        );
       }
       return;
     }
     case 'rollback': {
       const etcd = await connect();
       const r = await rollback(etcd, key, int(arg, 'REVISION'));
-      console.log(r.unchanged
-        ? `the value of revision ${r.to} is already the current one (revision ${r.from}); nothing put`
-        : `rolled back to the value of revision ${r.to}: put as revision ${r.revision} (was revision ${r.from})`);
+      console.log(
+        r.unchanged
+          ? `the value of revision ${r.to} is already the current one (revision ${r.from}); nothing put`
+          : `rolled back to the value of revision ${r.to}: put as revision ${r.revision} (was revision ${r.from})`,
+      );
       return;
     }
     case 'baseline': {
       const rec = run();
       const p = await startBaseline(rec);
       console.log(`the 1 s polling baseline is up in ${rec.project}: app-poll at http://${await p.port('pod-poll', 8080)}/`);
-      console.log(`its logs: docker logs -f $(docker ps -q --filter label=com.docker.compose.project=${rec.project} --filter label=com.docker.compose.service=app-poll)`);
+      console.log(
+        `its logs: docker logs -f $(docker ps -q --filter label=com.docker.compose.project=${rec.project} --filter label=com.docker.compose.service=app-poll)`,
+      );
       return;
     }
     default:

@@ -22,7 +22,12 @@ export async function history(etcd: EtcdClient, key: string, limit = 20): Promis
   return out;
 }
 
-export interface Rollback { from: number; to: number; revision: number; unchanged: boolean }
+export interface Rollback {
+  from: number;
+  to: number;
+  revision: number;
+  unchanged: boolean;
+}
 
 /** Puts the value the key had at `revision` back (a new revision); by default the value before the current one. */
 export async function rollback(etcd: EtcdClient, key: string, revision?: number): Promise<Rollback> {
@@ -31,7 +36,8 @@ export async function rollback(etcd: EtcdClient, key: string, revision?: number)
   const target = revision ?? now.kv.modRevision - 1;
   const then = await etcd.range(key, target);
   if (!then.kv) throw new Error(`key ${key} had no value at revision ${target}`);
-  if (then.kv.value.equals(now.kv.value)) return { from: now.kv.modRevision, to: then.kv.modRevision, revision: now.kv.modRevision, unchanged: true };
+  if (then.kv.value.equals(now.kv.value))
+    return { from: now.kv.modRevision, to: then.kv.modRevision, revision: now.kv.modRevision, unchanged: true };
   const put = await etcd.put(key, then.kv.value);
   return { from: now.kv.modRevision, to: then.kv.modRevision, revision: put.revision, unchanged: false };
 }

@@ -12,8 +12,11 @@ const scenario: Scenario = {
     const e = await endpoints(ctx.project);
     return {
       urls: {
-        'app-hup': `${e.app.hup}/`, 'app-once': `${e.app.once}/`, etcd: e.etcd,
-        'sync-hup': `${e.admin.hup}/metrics`, 'sync-once': `${e.admin.once}/metrics`,
+        'app-hup': `${e.app.hup}/`,
+        'app-once': `${e.app.once}/`,
+        etcd: e.etcd,
+        'sync-hup': `${e.admin.hup}/metrics`,
+        'sync-once': `${e.admin.once}/metrics`,
       },
       hints: [
         `npm run config -- set '{"version": "v2", "greeting": "hello again"}'`,
@@ -26,8 +29,16 @@ const scenario: Scenario = {
     };
   },
   checks: [
-    valueServed, invalidNeverApplied, etcdDown, burstCoalesced, noPartialFile,
-    rollbackReachesApps, sidecarRestart, readinessWithoutEtcd, badParameters, lessonCommands,
+    valueServed,
+    invalidNeverApplied,
+    etcdDown,
+    burstCoalesced,
+    noPartialFile,
+    rollbackReachesApps,
+    sidecarRestart,
+    readinessWithoutEtcd,
+    badParameters,
+    lessonCommands,
   ],
 };
 

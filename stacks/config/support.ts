@@ -21,12 +21,24 @@ export function configValue(version: string, padding = ''): string {
 }
 
 /** What an app serves at GET /: reloads (app-hup: SIGHUP reloads so far), starts (app-once: times its supervisor started it). */
-export interface AppView { version: string | null; reloads?: number; starts?: number; pid: number; started_at: number; bytes: number; sha256?: string }
+export interface AppView {
+  version: string | null;
+  reloads?: number;
+  starts?: number;
+  pid: number;
+  started_at: number;
+  bytes: number;
+  sha256?: string;
+}
 
 /** Published addresses, asked of Compose each time (a restarted container gets a new ephemeral port). */
 export async function endpoints(project: Project) {
   const [etcd, hupApp, hupAdmin, onceApp, onceAdmin] = await Promise.all([
-    project.port('etcd', 2379), project.port('pod-hup', 8080), project.port('pod-hup', 9902), project.port('pod-once', 8080), project.port('pod-once', 9902),
+    project.port('etcd', 2379),
+    project.port('pod-hup', 8080),
+    project.port('pod-hup', 9902),
+    project.port('pod-once', 8080),
+    project.port('pod-once', 9902),
   ]);
   return {
     etcd: `http://${etcd}`,
@@ -51,21 +63,33 @@ export async function metricsOf(adminUrl: string): Promise<Map<string, number>> 
 
 /** Polls an app until it serves `version`; resolves with the ms since `t0` (performance.now()).
  * Throws a CheckFailure when that takes longer than `limitMs` (it keeps looking until `giveUpMs`, to report the real time). */
-export async function servedWithin(appUrl: string, version: string, t0: number, limitMs: number, giveUpMs = limitMs, everyMs = 10): Promise<number> {
+export async function servedWithin(
+  appUrl: string,
+  version: string,
+  t0: number,
+  limitMs: number,
+  giveUpMs = limitMs,
+  everyMs = 10,
+): Promise<number> {
   let last = 'nothing yet';
   for (;;) {
     try {
       const res = await fetch(`${appUrl}/version`, { signal: AbortSignal.timeout(1000) });
       last = (await res.text()).trim();
     } catch (e) {
-      last = `error: ${((e as Error & { cause?: { code?: string } }).cause?.code) ?? (e as Error).message}`;
+      last = `error: ${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`;
     }
     const ms = performance.now() - t0;
     if (last === version) {
       if (ms > limitMs) throw new CheckFailure(`${appUrl} served ${version} too late`, `within ${limitMs} ms`, `${Math.round(ms)} ms`);
       return ms;
     }
-    if (ms > giveUpMs) throw new CheckFailure(`${appUrl} never served ${version}`, `version ${version} within ${limitMs} ms`, `${last} after ${Math.round(ms)} ms`);
+    if (ms > giveUpMs)
+      throw new CheckFailure(
+        `${appUrl} never served ${version}`,
+        `version ${version} within ${limitMs} ms`,
+        `${last} after ${Math.round(ms)} ms`,
+      );
     await sleep(everyMs);
   }
 }
@@ -75,7 +99,9 @@ export async function servedWithin(appUrl: string, version: string, t0: number, 
 export async function quiet(e: Endpoints, withinMs = 10_000): Promise<void> {
   const end = Date.now() + withinMs;
   for (;;) {
-    const stamps = await Promise.all(PODS.map(async (p) => (await metricsOf(e.admin[p])).get('config_sync_applied_timestamp_seconds') ?? 0));
+    const stamps = await Promise.all(
+      PODS.map(async (p) => (await metricsOf(e.admin[p])).get('config_sync_applied_timestamp_seconds') ?? 0),
+    );
     const idleMs = Date.now() - Math.max(...stamps) * 1000;
     if (idleMs > MIN_APPLY_INTERVAL_MS + 100) return;
     if (Date.now() > end) throw new Error(`the sidecars kept applying for ${withinMs} ms`);
@@ -89,7 +115,10 @@ export const note = (text: string) => console.log(`      · ${text}`);
 /** The JSON log lines a container wrote since an ISO time. */
 export async function logLines(id: string, sinceIso: string): Promise<Record<string, unknown>[]> {
   const out = await $`docker logs --since ${sinceIso} ${id}`.quiet();
-  return out.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return out.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** Starts the "baseline" profile (the 1 s polling pod) in a running config stack, and records the

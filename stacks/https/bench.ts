@@ -23,15 +23,29 @@ import { summarize } from './bench/aggregate.js';
 import { markdown, savedReport, SECTION, type HttpsConditions, type SavedRun } from './bench/report.js';
 import { makeCerts, notes, variantsFor, versions } from './bench/setup.js';
 
-const { values: a } = parseArgs({ options: {
-  reps: { type: 'string', default: '5' }, seconds: { type: 'string', default: '5' },
-  upstream: { type: 'string', default: 'fast' }, only: { type: 'string' },
-  'pod-cpu': { type: 'string', default: '0' }, 'load-cpu': { type: 'string', default: '1' },
-  'no-write': { type: 'boolean', default: false }, profile: { type: 'string' }, render: { type: 'string' },
-} });
+const { values: a } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '5' },
+    upstream: { type: 'string', default: 'fast' },
+    only: { type: 'string' },
+    'pod-cpu': { type: 'string', default: '0' },
+    'load-cpu': { type: 'string', default: '1' },
+    'no-write': { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    render: { type: 'string' },
+  },
+});
 const fast = a.upstream !== 'python';
 const cores = { pod: Number(a['pod-cpu']), load: Number(a['load-cpu']) };
-const settings: Settings = { seconds: Number(a.seconds), conns: 64, rate: 1000, rateConns: 16, hsConns: 16, hsSeconds: Math.min(4, Number(a.seconds)) };
+const settings: Settings = {
+  seconds: Number(a.seconds),
+  conns: 64,
+  rate: 1000,
+  rateConns: 16,
+  hsConns: 16,
+  hsSeconds: Math.min(4, Number(a.seconds)),
+};
 const reps = Number(a.reps);
 const upstream = fast ? 'origin' : 'greeter';
 
@@ -67,33 +81,57 @@ const state = join(STATE_DIR, name);
 mkdirSync(state, { recursive: true });
 const certs = await makeCerts(state);
 const env = { ...(await imageEnv()), CERT_DIR: certs.dir, BENCH_CPU: String(cores.pod), GREETER_PORT: fast ? '8080' : '8081' };
-const project = new Project({ project: name, cwd: join(ROOT, 'stacks', 'https', 'bench'), files: ['compose.yaml'], env, profiles: fast ? ['fast-upstream'] : [] });
+const project = new Project({
+  project: name,
+  cwd: join(ROOT, 'stacks', 'https', 'bench'),
+  files: ['compose.yaml'],
+  env,
+  profiles: fast ? ['fast-upstream'] : [],
+});
 const pod = new BenchPod(project, cores, certs.ca);
 
 let downOnce: Promise<void> | undefined;
-const down = () => (downOnce ??= step(`tearing down ${name}`, async () => {
-  await project.down().catch((e: Error) => console.log(`teardown failed: ${e.message}`));
-  for (const cg of ['sidecar-lab-bench', LOAD_CGROUP]) removeParent(cg);
-  rmSync(state, { recursive: true, force: true });
-}));
+const down = () =>
+  (downOnce ??= step(`tearing down ${name}`, async () => {
+    await project.down().catch((e: Error) => console.log(`teardown failed: ${e.message}`));
+    for (const cg of ['sidecar-lab-bench', LOAD_CGROUP]) removeParent(cg);
+    rmSync(state, { recursive: true, force: true });
+  }));
 process.once('SIGINT', () => void down().finally(() => process.exit(130)));
 
 try {
   const services = Object.keys(await project.serviceImages()).filter((s) => s !== 'pod');
   await buildFor(project);
-  await step(`up ${name} (pinned to core ${cores.pod})`, () => pod.start(services, variants.flatMap((v) => (v.adminPort ? [v.adminPort] : []))));
+  await step(`up ${name} (pinned to core ${cores.pod})`, () =>
+    pod.start(
+      services,
+      variants.flatMap((v) => (v.adminPort ? [v.adminPort] : [])),
+    ),
+  );
   await step('waiting for every variant to answer GET /1k', () => pod.loadgen('probe', { targets: variants.map((v) => pod.target(v)) }));
   if (a.profile === 'tcp' || a.profile === 'http') {
-    await profileNode(pod, {
-      image: `sidecar-lab/tls-proxy:${VERSION}`, label: `tls-proxy-${a.profile}`, dir: 'bench-https-profile', port: 8453, tls: true,
-      docker: ['-v', `${certs.dir}:/etc/tls:ro`],
-      args: ['--mode', a.profile, '--listen-port', '8453', '--admin-port', '9953', '--upstream-port', '8081', '--min-tls-version', '1.3'],
-    }, settings.seconds * 2);
+    await profileNode(
+      pod,
+      {
+        image: `sidecar-lab/tls-proxy:${VERSION}`,
+        label: `tls-proxy-${a.profile}`,
+        dir: 'bench-https-profile',
+        port: 8453,
+        tls: true,
+        docker: ['-v', `${certs.dir}:/etc/tls:ro`],
+        args: ['--mode', a.profile, '--listen-port', '8453', '--admin-port', '9953', '--upstream-port', '8081', '--min-tls-version', '1.3'],
+      },
+      settings.seconds * 2,
+    );
   } else {
     const vers = await versions(pod, services);
     const runs = await measureAll(pod, variants, upstream, settings, reps);
     const rows = summarize(variants, runs, 'direct');
-    const c = { ...(await clock.finish({ versions: vers, notes: notes({ cores, settings, fast, priority: pod.priority }) })), ...settings, reps };
+    const c = {
+      ...(await clock.finish({ versions: vers, notes: notes({ cores, settings, fast, priority: pod.priority }) })),
+      ...settings,
+      reps,
+    };
     write(rows, c, Object.fromEntries(runs));
   }
 } finally {

@@ -21,7 +21,12 @@ export const sharedNamespaces: C = {
     expect.equal(side, pod, 'tls-proxy namespaces (net, pid) against the pod’s');
     expect.equal(app, pod, 'app namespaces (net, pid) against the pod’s');
     const host = `${readlinkSync('/proc/self/ns/net')}\n${readlinkSync('/proc/self/ns/pid')}`;
-    expect.ok(side.split('\n')[0] !== host.split('\n')[0], 'the pod has its own network namespace, not the host’s', `not ${host.split('\n')[0]}`, side.split('\n')[0]);
+    expect.ok(
+      side.split('\n')[0] !== host.split('\n')[0],
+      'the pod has its own network namespace, not the host’s',
+      `not ${host.split('\n')[0]}`,
+      side.split('\n')[0],
+    );
 
     // An orphan exits inside the pod's PID namespace: the pod's PID 1 (catatonit) must reap it.
     // Control: the same orphan under a PID 1 that does not reap (plain sleep) stays a zombie.
@@ -39,29 +44,47 @@ export const sharedNamespaces: C = {
   },
 };
 
-const first = (evs: docker.DockerEvent[], service: string, status: RegExp) => evs.find((e) => e.service === service && status.test(e.status));
+const first = (evs: docker.DockerEvent[], service: string, status: RegExp) =>
+  evs.find((e) => e.service === service && status.test(e.status));
 const timeline = (evs: docker.DockerEvent[], t0: number) =>
-  evs.filter((e) => /^(start|die|kill|health_status: healthy)$/.test(e.status)).map((e) => `+${Math.round(e.time - t0)} ms  ${e.service}  ${e.status}`).join('\n');
+  evs
+    .filter((e) => /^(start|die|kill|health_status: healthy)$/.test(e.status))
+    .map((e) => `+${Math.round(e.time - t0)} ms  ${e.service}  ${e.status}`)
+    .join('\n');
 
 export const startStopOrder: C = {
   name: 'the sidecar is healthy before the app starts, and on down the app stops before the sidecar (docker event timeline)',
   async run(ctx) {
     const up = ctx.events();
-    const healthy = first(up, 'tls-proxy', /^health_status: healthy$/), appStart = first(up, 'app', /^start$/);
-    expect.ok(Boolean(healthy && appStart && healthy.time < appStart.time), 'tls-proxy healthy before app start',
-      'tls-proxy "health_status: healthy" earlier than app "start"', timeline(up, ctx.upAt));
+    const healthy = first(up, 'tls-proxy', /^health_status: healthy$/),
+      appStart = first(up, 'app', /^start$/);
+    expect.ok(
+      Boolean(healthy && appStart && healthy.time < appStart.time),
+      'tls-proxy healthy before app start',
+      'tls-proxy "health_status: healthy" earlier than app "start"',
+      timeline(up, ctx.upAt),
+    );
 
     const t0 = Date.now();
     await ctx.project.down();
     // The recorder streams; give it a moment to deliver the last events of the down.
-    const down = await eventually(async () => {
-      const evs = ctx.events().filter((e) => e.time >= t0);
-      expect.ok(Boolean(first(evs, 'pod', /^die$/)), 'the down is recorded through to the pod', 'pod "die"', timeline(evs, t0));
-      return evs;
-    }, { within: 3000 });
-    const appDie = first(down, 'app', /^die$/), sideKill = first(down, 'tls-proxy', /^kill$/), sideDie = first(down, 'tls-proxy', /^die$/);
-    expect.ok(Boolean(appDie && sideKill && sideDie && appDie.time < sideKill.time), 'app stopped before the sidecar was signalled',
-      'app "die" earlier than tls-proxy "kill"', timeline(down, t0));
+    const down = await eventually(
+      async () => {
+        const evs = ctx.events().filter((e) => e.time >= t0);
+        expect.ok(Boolean(first(evs, 'pod', /^die$/)), 'the down is recorded through to the pod', 'pod "die"', timeline(evs, t0));
+        return evs;
+      },
+      { within: 3000 },
+    );
+    const appDie = first(down, 'app', /^die$/),
+      sideKill = first(down, 'tls-proxy', /^kill$/),
+      sideDie = first(down, 'tls-proxy', /^die$/);
+    expect.ok(
+      Boolean(appDie && sideKill && sideDie && appDie.time < sideKill.time),
+      'app stopped before the sidecar was signalled',
+      'app "die" earlier than tls-proxy "kill"',
+      timeline(down, t0),
+    );
     // Bring the stack back for the checks that follow.
     await ctx.project.up();
   },
@@ -84,15 +107,27 @@ export const sidecarCrash: C = {
     const t0 = Date.now();
     await docker.execDetached(sideId, ['node', '-e', KILL_SIDECAR]);
     // The kill lands asynchronously: wait until the restart policy has brought up a new process.
-    await eventually(async () => {
-      const s = await docker.state(sideId);
-      expect.ok(s.restartCount > side0.restartCount && s.running, 'the sidecar really died and was restarted by its restart policy', `restart count > ${side0.restartCount}, running`, s);
-    }, { within: 5000 });
+    await eventually(
+      async () => {
+        const s = await docker.state(sideId);
+        expect.ok(
+          s.restartCount > side0.restartCount && s.running,
+          'the sidecar really died and was restarted by its restart policy',
+          `restart count > ${side0.restartCount}, running`,
+          s,
+        );
+      },
+      { within: 5000 },
+    );
     const r = await eventually(() => get(ctx, '/after-crash'), { within: Math.max(0, 5000 - (Date.now() - t0)) });
     expect.equal(r.status, 200, `HTTPS after the sidecar crash (answered ${Date.now() - t0} ms after the kill)`);
     const [side1, app1] = [await docker.state(sideId), await docker.state(appId)];
     expect.ok(side1.pid !== side0.pid, 'the sidecar runs as a new process', `a PID other than ${side0.pid}`, side1.pid);
-    expect.equal({ pid: app1.pid, startedAt: app1.startedAt }, { pid: app0.pid, startedAt: app0.startedAt }, 'the app’s PID and start time');
+    expect.equal(
+      { pid: app1.pid, startedAt: app1.startedAt },
+      { pid: app0.pid, startedAt: app0.startedAt },
+      'the app’s PID and start time',
+    );
   },
 };
 
@@ -116,13 +151,26 @@ export const appRestart: C = {
     await $`docker restart -t 2 ${nApp}`.quiet();
     // The event that would let HTTPS work again: the new app process is up and healthy. Only then is
     // the failure the layout's, not a restart still under way.
-    await eventually(async () => {
-      const s = await docker.state(nApp);
-      expect.equal({ newPid: s.pid !== nApp0.pid, running: s.running, health: s.health }, { newPid: true, running: true, health: 'healthy' }, 'the restarted naive app');
-    }, { within: 30_000, every: 250 });
-    const after = await httpsGet(url, { ca: caPem(ctx) }).then((x) => `HTTP ${x.status}`, (e: Error) => `error: ${e.message}`);
+    await eventually(
+      async () => {
+        const s = await docker.state(nApp);
+        expect.equal(
+          { newPid: s.pid !== nApp0.pid, running: s.running, health: s.health },
+          { newPid: true, running: true, health: 'healthy' },
+          'the restarted naive app',
+        );
+      },
+      { within: 30_000, every: 250 },
+    );
+    const after = await httpsGet(url, { ca: caPem(ctx) }).then(
+      (x) => `HTTP ${x.status}`,
+      (e: Error) => `error: ${e.message}`,
+    );
     expect.match(after, /^error/, 'HTTPS through the naive layout once its restarted app is healthy again');
-    const [appNs, sideNs] = [await docker.exec(nApp, ['readlink', '/proc/self/ns/net']), await docker.exec(nSide, ['readlink', '/proc/self/ns/net'])];
+    const [appNs, sideNs] = [
+      await docker.exec(nApp, ['readlink', '/proc/self/ns/net']),
+      await docker.exec(nSide, ['readlink', '/proc/self/ns/net']),
+    ];
     expect.ok(appNs !== sideNs, 'the naive sidecar is left in the old network namespace', `different from the app’s ${appNs}`, sideNs);
   },
 };

@@ -22,33 +22,44 @@ export const certRotation: C = {
     try {
       const before = await get(ctx, '/before-rotation', agent);
       const serial = await issueServerCert(ca(ctx), certDir(ctx));
-      const fresh = await eventually(async () => {
-        const r = await get(ctx, '/after-rotation');
-        expect.equal(r.serial, serial, 'serial served to a new connection');
-        return r;
-      }, { within: 5000 });
+      const fresh = await eventually(
+        async () => {
+          const r = await get(ctx, '/after-rotation');
+          expect.equal(r.serial, serial, 'serial served to a new connection');
+          return r;
+        },
+        { within: 5000 },
+      );
       expect.equal(fresh.status, 200, 'status on a new connection after rotation');
       const again = await get(ctx, '/same-connection', agent);
-      expect.equal({ status: again.status, localPort: again.localPort, serial: again.serial },
-        { status: 200, localPort: before.localPort, serial: before.serial }, 'the open keep-alive connection: same socket, old certificate, still answering');
+      expect.equal(
+        { status: again.status, localPort: again.localPort, serial: again.serial },
+        { status: 200, localPort: before.localPort, serial: before.serial },
+        'the open keep-alive connection: same socket, old certificate, still answering',
+      );
 
       // A broken replacement: garbage renamed over the certificate.
       const errors0 = (await metrics(ctx)).get(RELOAD_ERRORS) ?? 0;
       const tmp = join(certDir(ctx), '.tls.crt.tmp');
       writeFileSync(tmp, '-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n');
       renameSync(tmp, join(certDir(ctx), 'tls.crt'));
-      const errors1 = await eventually(async () => {
-        const n = (await metrics(ctx)).get(RELOAD_ERRORS) ?? 0;
-        expect.ok(n > errors0, 'the broken certificate is counted as a failed reload', `${RELOAD_ERRORS} > ${errors0}`, n);
-        return n;
-      }, { within: 5000 });
+      const errors1 = await eventually(
+        async () => {
+          const n = (await metrics(ctx)).get(RELOAD_ERRORS) ?? 0;
+          expect.ok(n > errors0, 'the broken certificate is counted as a failed reload', `${RELOAD_ERRORS} > ${errors0}`, n);
+          return n;
+        },
+        { within: 5000 },
+      );
       const still = await get(ctx, '/after-broken');
       expect.equal(still.serial, serial, `serial served after the broken replacement (${errors1 - errors0} failed reload)`);
       expect.equal((await docker.state(sideId)).pid, pid0, 'the sidecar was never restarted');
 
       // Leave a good pair behind.
       const last = await issueServerCert(ca(ctx), certDir(ctx));
-      await eventually(async () => expect.equal((await get(ctx, '/restored')).serial, last, 'serial after a good pair is put back'), { within: 5000 });
+      await eventually(async () => expect.equal((await get(ctx, '/restored')).serial, last, 'serial after a good pair is put back'), {
+        within: 5000,
+      });
     } finally {
       agent.destroy();
     }
@@ -60,8 +71,14 @@ export const badParameters: C = {
   async run() {
     const image = `sidecar-lab/tls-proxy:${VERSION}`;
     const cases: [string[], RegExp][] = [
-      [[image, '--cert-file', '/etc/tls/missing.crt'], /^tls-proxy: invalid --cert-file \(TLS_PROXY_CERT_FILE\): \/etc\/tls\/missing\.crt does not exist/],
-      [[image, '--listen-port', '70000'], /^tls-proxy: invalid --listen-port \(TLS_PROXY_LISTEN_PORT\): "70000" is not a port \(1-65535\)$/],
+      [
+        [image, '--cert-file', '/etc/tls/missing.crt'],
+        /^tls-proxy: invalid --cert-file \(TLS_PROXY_CERT_FILE\): \/etc\/tls\/missing\.crt does not exist/,
+      ],
+      [
+        [image, '--listen-port', '70000'],
+        /^tls-proxy: invalid --listen-port \(TLS_PROXY_LISTEN_PORT\): "70000" is not a port \(1-65535\)$/,
+      ],
       [['-e', 'TLS_PROXY_LISTEN_PROT=8443', image], /^tls-proxy: unknown environment variable: TLS_PROXY_LISTEN_PROT /],
     ];
     for (const [args, line] of cases) {

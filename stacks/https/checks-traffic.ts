@@ -29,12 +29,19 @@ export const httpsReachesApp: C = {
   },
 };
 
-const tcpRefused = (host: string, port: number) => new Promise<string>((resolve) => {
-  const s = connect({ host, port, timeout: 2000 });
-  s.once('connect', () => { s.destroy(); resolve('connected'); });
-  s.once('timeout', () => { s.destroy(); resolve('timeout'); });
-  s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-});
+const tcpRefused = (host: string, port: number) =>
+  new Promise<string>((resolve) => {
+    const s = connect({ host, port, timeout: 2000 });
+    s.once('connect', () => {
+      s.destroy();
+      resolve('connected');
+    });
+    s.once('timeout', () => {
+      s.destroy();
+      resolve('timeout');
+    });
+    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
 
 export const plainPortIsPrivate: C = {
   name: 'the legacy app’s plain port cannot be reached from the host or from another container, but can be from inside the pod',
@@ -47,15 +54,39 @@ export const plainPortIsPrivate: C = {
 
     // Another container on the stack's network: the TLS port answers it (a positive control), the app port does not.
     const [net] = await docker.networks(pod);
-    const probe = (args: string[]) => docker.runOnce(['--network', net!, '-v', `${caDir(ctx)}:/ca:ro`, `sidecar-lab/toolbox:${VERSION}`, 'curl', '-sS', '-m', '3', ...args]);
+    const probe = (args: string[]) =>
+      docker.runOnce([
+        '--network',
+        net!,
+        '-v',
+        `${caDir(ctx)}:/ca:ro`,
+        `sidecar-lab/toolbox:${VERSION}`,
+        'curl',
+        '-sS',
+        '-m',
+        '3',
+        ...args,
+      ]);
     const tlsFromPeer = await probe(['--cacert', '/ca/ca.crt', '--resolve', `localhost:8443:${podIp}`, 'https://localhost:8443/peer']);
-    expect.match(tlsFromPeer.stdout, /legacy-greeter/, `a peer container reaches the TLS port (positive control); curl exit ${tlsFromPeer.code}: ${tlsFromPeer.stderr.trim()}`);
+    expect.match(
+      tlsFromPeer.stdout,
+      /legacy-greeter/,
+      `a peer container reaches the TLS port (positive control); curl exit ${tlsFromPeer.code}: ${tlsFromPeer.stderr.trim()}`,
+    );
     const plainFromPeer = await probe([`http://${podIp}:8080/`]);
-    expect.equal(plainFromPeer.code, 7, `curl exit code from a peer container to ${podIp}:8080 (7: could not connect); stderr ${plainFromPeer.stderr.trim()}`);
+    expect.equal(
+      plainFromPeer.code,
+      7,
+      `curl exit code from a peer container to ${podIp}:8080 (7: could not connect); stderr ${plainFromPeer.stderr.trim()}`,
+    );
 
     // Inside the pod, over loopback, it answers: that is how the sidecar reaches it.
     const side = await ctx.project.id('tls-proxy');
-    const inside = await docker.exec(side, ['node', '-e', "fetch('http://127.0.0.1:8080/inside').then(r => r.text()).then(t => process.stdout.write(t))"]);
+    const inside = await docker.exec(side, [
+      'node',
+      '-e',
+      "fetch('http://127.0.0.1:8080/inside').then(r => r.text()).then(t => process.stdout.write(t))",
+    ]);
     expect.match(inside, /"app": "legacy-greeter"/, 'GET http://127.0.0.1:8080/ from inside the pod');
   },
 };
@@ -65,8 +96,16 @@ export const oldTlsAndPlainHttpRefused: C = {
   async run(ctx) {
     const { tlsPort } = await endpoints(ctx);
     // Positive controls: the same client code negotiates 1.2 and 1.3.
-    expect.equal(await handshake('127.0.0.1', tlsPort, { min: 'TLSv1.2', max: 'TLSv1.2' }), 'TLSv1.2', 'negotiated protocol with a TLS 1.2 client');
-    expect.equal(await handshake('127.0.0.1', tlsPort, { min: 'TLSv1.3', max: 'TLSv1.3' }), 'TLSv1.3', 'negotiated protocol with a TLS 1.3 client');
+    expect.equal(
+      await handshake('127.0.0.1', tlsPort, { min: 'TLSv1.2', max: 'TLSv1.2' }),
+      'TLSv1.2',
+      'negotiated protocol with a TLS 1.2 client',
+    );
+    expect.equal(
+      await handshake('127.0.0.1', tlsPort, { min: 'TLSv1.3', max: 'TLSv1.3' }),
+      'TLSv1.3',
+      'negotiated protocol with a TLS 1.3 client',
+    );
     for (const v of ['TLSv1', 'TLSv1.1'] as const) {
       const err = await expect.rejects(() => handshake('127.0.0.1', tlsPort, { min: v, max: v }), `a ${v} handshake`);
       expect.match(err.message, /alert protocol version/i, `why a ${v} handshake fails (the server's protocol_version alert)`);

@@ -25,9 +25,15 @@ const scenario: Scenario = {
     };
   },
   checks: [
-    httpsReachesApp, plainPortIsPrivate, oldTlsAndPlainHttpRefused,
-    sharedNamespaces, startStopOrder, sidecarCrash, appRestart,
-    certRotation, badParameters,
+    httpsReachesApp,
+    plainPortIsPrivate,
+    oldTlsAndPlainHttpRefused,
+    sharedNamespaces,
+    startStopOrder,
+    sidecarCrash,
+    appRestart,
+    certRotation,
+    badParameters,
   ],
 };
 

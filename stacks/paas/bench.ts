@@ -15,7 +15,15 @@ import { runningProject, waitServed, Work } from './support.js';
 const PUSHES = 50;
 const SECTION: Section = { id: 'paas', title: 'push-to-served latency, webhook against 1 s polling', source: 'stacks/paas/bench.ts' };
 
-interface Mode { name: string; period: string; webhook: boolean; project?: string; work?: Work; ms: number[]; syncs: Record<string, number>[] }
+interface Mode {
+  name: string;
+  period: string;
+  webhook: boolean;
+  project?: string;
+  work?: Work;
+  ms: number[];
+  syncs: Record<string, number>[];
+}
 const modes: Mode[] = [
   { name: 'webhook', period: '60s', webhook: true, ms: [], syncs: [] },
   { name: 'polling at 1 s', period: '1s', webhook: false, ms: [], syncs: [] },
@@ -67,13 +75,23 @@ try {
   for (const m of modes) if (m.project) await downStack('paas', m.project);
 }
 
-const med = (m: Mode, k: string) => percentile(m.syncs.map((s) => s[k]!).filter((v) => v !== undefined), 50);
-const rows = modes.map((m) => `| ${m.name} | ${m.webhook ? 'yes' : 'no (`git push -o webhook=off`)'} | ${m.period} | **${percentile(m.ms, 50)} ms** | ${percentile(m.ms, 99)} ms | ${Math.min(...m.ms)} ms | ${Math.max(...m.ms)} ms | ${med(m, 'total')} ms |`);
+const med = (m: Mode, k: string) =>
+  percentile(
+    m.syncs.map((s) => s[k]!).filter((v) => v !== undefined),
+    50,
+  );
+const rows = modes.map(
+  (m) =>
+    `| ${m.name} | ${m.webhook ? 'yes' : 'no (`git push -o webhook=off`)'} | ${m.period} | **${percentile(m.ms, 50)} ms** | ${percentile(m.ms, 99)} ms | ${Math.min(...m.ms)} ms | ${Math.max(...m.ms)} ms | ${med(m, 'total')} ms |`,
+);
 const hook = modes[0]!;
 const steps = ['fetch', 'checkout', 'check', 'rename'].map((k) => `${k} ${med(hook, k)} ms`).join(', ');
 const conditions = await clock.finish({
   versions: { 'git on the host': (await $`git --version`.quiet()).stdout.trim().replace(/^git version /, '') },
-  notes: ['Images: Debian\'s git and nodejs (v20).', 'Path of a push: host git → git daemon → post-receive hook → signed webhook → git-sync (fetch --depth 1, worktree add, `node --check app.js`, rename, symlink flip) → nodemon sees the flip → site-node restarts on the new tree (listening socket inherited: no request refused meanwhile).'],
+  notes: [
+    "Images: Debian's git and nodejs (v20).",
+    'Path of a push: host git → git daemon → post-receive hook → signed webhook → git-sync (fetch --depth 1, worktree add, `node --check app.js`, rename, symlink flip) → nodemon sees the flip → site-node restarts on the new tree (listening socket inherited: no request refused meanwhile).',
+  ],
 });
 const p50 = percentile(hook.ms, 50);
 const body = renderSection({

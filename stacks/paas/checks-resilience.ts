@@ -18,15 +18,22 @@ export const gitServerDown: C = {
     const f0 = sum(await metrics(ctx.project), 'git_sync_failures_total');
     await $`docker stop -t 2 ${serverId}`.quiet();
     try {
-      const f1 = await eventually(async () => {
-        const f = sum(await metrics(ctx.project), 'git_sync_failures_total');
-        expect.ok(f - f0 >= 2, 'failed syncs counted while the git server is down', `>= ${f0 + 2}`, f);
-        return f;
-      }, { within: SERVED_BOUND_MS, every: 250 });
+      const f1 = await eventually(
+        async () => {
+          const f = sum(await metrics(ctx.project), 'git_sync_failures_total');
+          expect.ok(f - f0 >= 2, 'failed syncs counted while the git server is down', `>= ${f0 + 2}`, f);
+          return f;
+        },
+        { within: SERVED_BOUND_MS, every: 250 },
+      );
       const now = await served(ctx.project);
       expect.equal(now.revision, good.revision, `revision served after ${f1 - f0} failed syncs`);
       const side1 = await docker.state(syncId);
-      expect.equal({ pid: side1.pid, restarts: side1.restartCount }, { pid: side0.pid, restarts: side0.restartCount }, 'the sidecar was not restarted (budget not spent)');
+      expect.equal(
+        { pid: side1.pid, restarts: side1.restartCount },
+        { pid: side0.pid, restarts: side0.restartCount },
+        'the sidecar was not restarted (budget not spent)',
+      );
       const { admin } = await endpoints(ctx.project);
       expect.equal((await http(admin, '/readyz')).status, 200, 'readyz while serving the last good revision');
     } finally {
@@ -34,10 +41,19 @@ export const gitServerDown: C = {
     }
     // Recovery: the first push the server accepts again goes live by polling alone.
     const next = await w.commitBuild();
-    const t0 = await eventually(async () => { const t = Date.now(); await w.push({ webhook: false }); return t; }, { within: 15000, every: 250 });
+    const t0 = await eventually(
+      async () => {
+        const t = Date.now();
+        await w.push({ webhook: false });
+        return t;
+      },
+      { within: 15000, every: 250 },
+    );
     const ms = await waitServed(ctx.project, next.sha, t0, SERVED_BOUND_MS);
     expect.equal(sum(await metrics(ctx.project), 'git_sync_consecutive_failures'), 0, 'consecutive failures after recovery');
-    note(`${sum(await metrics(ctx.project), 'git_sync_failures_total') - f0} failed syncs during the outage; after recovery the push was live in ${ms} ms`);
+    note(
+      `${sum(await metrics(ctx.project), 'git_sync_failures_total') - f0} failed syncs during the outage; after recovery the push was live in ${ms} ms`,
+    );
   },
 };
 
@@ -74,24 +90,60 @@ export const killMidSync: C = {
     // The push goes out once the killer says it is watching (its first line), not after a guessed delay.
     await new Promise<void>((resolve, reject) => {
       let out = '';
-      killer.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('watching\n')) resolve(); });
+      killer.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('watching\n')) resolve();
+      });
       killer.then(() => reject(new Error(`the killer ended before watching: ${out}`)), reject);
     });
     await w.push();
-    const seen = JSON.parse((await killer).stdout.trim().split('\n').pop()!) as { timeout?: boolean; staging: string; link: string; page: string; stagingAfterKill: boolean };
-    expect.equal({ timeout: seen.timeout, staging: seen.staging }, { timeout: undefined, staging: `${next.sha}.staging` }, 'the sidecar was killed while the new revision was being staged');
-    expect.equal({ link: seen.link, page: seen.page }, { link: `worktrees/${good.revision}`, page: `build ${good.build}` }, 'the link right after the kill: the previous, complete tree');
-    expect.equal((await served(ctx.project)).revision, good.revision, 'the app still serves the previous revision while the sidecar is down');
+    const seen = JSON.parse((await killer).stdout.trim().split('\n').pop()!) as {
+      timeout?: boolean;
+      staging: string;
+      link: string;
+      page: string;
+      stagingAfterKill: boolean;
+    };
+    expect.equal(
+      { timeout: seen.timeout, staging: seen.staging },
+      { timeout: undefined, staging: `${next.sha}.staging` },
+      'the sidecar was killed while the new revision was being staged',
+    );
+    expect.equal(
+      { link: seen.link, page: seen.page },
+      { link: `worktrees/${good.revision}`, page: `build ${good.build}` },
+      'the link right after the kill: the previous, complete tree',
+    );
+    expect.equal(
+      (await served(ctx.project)).revision,
+      good.revision,
+      'the app still serves the previous revision while the sidecar is down',
+    );
     // The restart policy brings it back; start-up repair removes the half-made tree, then it syncs.
     await waitServed(ctx.project, next.sha, Date.now(), 30000, 100);
     const side1 = await docker.state(syncId);
-    expect.ok(side1.restartCount > side0.restartCount, 'the sidecar really died and was restarted', `restart count > ${side0.restartCount}`, side1.restartCount);
-    expect.ok(seen.stagingAfterKill, 'a half-made tree existed after the kill (so there was something to repair)', true, seen.stagingAfterKill);
+    expect.ok(
+      side1.restartCount > side0.restartCount,
+      'the sidecar really died and was restarted',
+      `restart count > ${side0.restartCount}`,
+      side1.restartCount,
+    );
+    expect.ok(
+      seen.stagingAfterKill,
+      'a half-made tree existed after the kill (so there was something to repair)',
+      true,
+      seen.stagingAfterKill,
+    );
     const m = await metrics(ctx.project);
-    expect.ok(sum(m, 'git_sync_repairs_total') >= 1, 'the restarted sidecar counted its start-up repair', 'git_sync_repairs_total >= 1', sum(m, 'git_sync_repairs_total'));
+    expect.ok(
+      sum(m, 'git_sync_repairs_total') >= 1,
+      'the restarted sidecar counted its start-up repair',
+      'git_sync_repairs_total >= 1',
+      sum(m, 'git_sync_repairs_total'),
+    );
     const trees = await docker.exec(syncId, ['ls', '-a', '/srv/site/worktrees']);
     expect.ok(!trees.includes('.staging'), 'no staging tree is left', 'no *.staging in worktrees/', trees);
     const list = await docker.exec(syncId, ['git', '--git-dir', '/srv/site/.repo', 'worktree', 'list', '--porcelain']);
-    expect.ok(!/prunable|\.staging/.test(list), 'git\'s own worktree records are consistent', 'no prunable or staging worktree', list);
+    expect.ok(!/prunable|\.staging/.test(list), "git's own worktree records are consistent", 'no prunable or staging worktree', list);
   },
 };

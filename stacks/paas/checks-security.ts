@@ -7,7 +7,7 @@ import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { sign } from '../../sidecars/git-sync/src/hmac.js';
 import { workOf } from './checks-sync.js';
-import { endpoints, http, metrics, secretOf, served, sum, waitServed } from './support.js';
+import { endpoints, http, metrics, secretOf, sum, waitServed } from './support.js';
 
 type C = Check<StackContext>;
 const IMAGE = `sidecar-lab/git-sync:${VERSION}`;
@@ -17,7 +17,12 @@ export const webhookAuth: C = {
   async run(ctx) {
     const { webhook } = await endpoints(ctx.project);
     const body = JSON.stringify({ ref: 'refs/heads/main', after: '0'.repeat(40) });
-    const post = (headers: Record<string, string>, text = body) => http(webhook.replace(/^(http:\/\/[^/]+).*/, '$1'), '/webhook', { method: 'POST', body: text, headers: { 'content-type': 'application/json', ...headers } });
+    const post = (headers: Record<string, string>, text = body) =>
+      http(webhook.replace(/^(http:\/\/[^/]+).*/, '$1'), '/webhook', {
+        method: 'POST',
+        body: text,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
     const webhookSyncs = async () => sum(await metrics(ctx.project), 'git_sync_syncs_total', { trigger: 'webhook' });
     const before = await webhookSyncs();
     const cases: [string, Record<string, string>, string?][] = [
@@ -34,16 +39,48 @@ export const webhookAuth: C = {
     // needed here; the signed control below then adds exactly one webhook sync.
     expect.equal(await webhookSyncs(), before, 'webhook-triggered syncs after the refused requests');
     // Positive control: the same request, correctly signed.
-    expect.equal((await post({ 'x-hub-signature-256': sign(secretOf(ctx.state), body) })).status, 202, 'status for a correctly signed webhook');
-    await eventually(async () => expect.equal(await webhookSyncs(), before + 1, 'webhook-triggered syncs after the signed request'), { within: 3000 });
+    expect.equal(
+      (await post({ 'x-hub-signature-256': sign(secretOf(ctx.state), body) })).status,
+      202,
+      'status for a correctly signed webhook',
+    );
+    await eventually(async () => expect.equal(await webhookSyncs(), before + 1, 'webhook-triggered syncs after the signed request'), {
+      within: 3000,
+    });
   },
 };
 
 const HIDDEN = [
-  '/.git', '/.git/', '/.git/HEAD', '/.git/config', '//.git', '/./.git', '/%2egit', '/%2Egit/HEAD', '/.%67it', '/%2e%67%69%74',
-  '/docs/../.git', '/docs/%2e%2e/.git', '/docs/..%2f.git', '/..', '/../.repo/HEAD', '/%2e%2e/.repo/config', '/..%2f.repo%2fconfig',
-  '/%2e%2e%2f%2e%2e%2fetc%2fpasswd', '/..%5c.repo%5cconfig', '/.git%00', '/index.html%00/../.git', '/.repo/config', '/%2erepo/HEAD',
-  '/leak', '/passwd', '/up/.repo/config', '/up/worktrees', '/current/.git', '/%E0%A4%A', '/docs/%2e%2e/%2e%2e/.repo/HEAD',
+  '/.git',
+  '/.git/',
+  '/.git/HEAD',
+  '/.git/config',
+  '//.git',
+  '/./.git',
+  '/%2egit',
+  '/%2Egit/HEAD',
+  '/.%67it',
+  '/%2e%67%69%74',
+  '/docs/../.git',
+  '/docs/%2e%2e/.git',
+  '/docs/..%2f.git',
+  '/..',
+  '/../.repo/HEAD',
+  '/%2e%2e/.repo/config',
+  '/..%2f.repo%2fconfig',
+  '/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+  '/..%5c.repo%5cconfig',
+  '/.git%00',
+  '/index.html%00/../.git',
+  '/.repo/config',
+  '/%2erepo/HEAD',
+  '/leak',
+  '/passwd',
+  '/up/.repo/config',
+  '/up/worktrees',
+  '/current/.git',
+  '/%E0%A4%A',
+  '/docs/%2e%2e/%2e%2e/.repo/HEAD',
 ];
 const LEAKS = /gitdir:|\[core\]|ref: refs\/|root:x:0|repositoryformatversion/;
 
@@ -61,12 +98,25 @@ export const noGitServed: C = {
     const { app } = await endpoints(ctx.project);
     // Positive controls: the tree really has a .git file and the traps, and ordinary files are served.
     const appId = await ctx.project.id('app');
-    expect.match(await docker.exec(appId, ['cat', '/srv/site/current/.git']), /^gitdir: /, 'the published tree has a .git file (what must not be served)');
-    expect.match(await docker.exec(appId, ['readlink', '/srv/site/current/leak']), /\.repo\/config$/, 'the committed symlink trap is in the tree');
+    expect.match(
+      await docker.exec(appId, ['cat', '/srv/site/current/.git']),
+      /^gitdir: /,
+      'the published tree has a .git file (what must not be served)',
+    );
+    expect.match(
+      await docker.exec(appId, ['readlink', '/srv/site/current/leak']),
+      /\.repo\/config$/,
+      'the committed symlink trap is in the tree',
+    );
     expect.equal((await http(app, '/docs/readme.txt')).status, 200, 'an ordinary nested file');
     expect.equal((await http(app, `/r/${rev.sha}/docs/readme.txt`)).status, 200, 'an ordinary file by its pinned URL');
     const served200: string[] = [];
-    for (const path of [...HIDDEN, ...HIDDEN.filter((p) => p !== '/..').map((p) => `/r/${rev.sha}${p}`), `/r/${rev.sha}.staging/index.html`, `/r/${rev.sha}/../../.repo/HEAD`]) {
+    for (const path of [
+      ...HIDDEN,
+      ...HIDDEN.filter((p) => p !== '/..').map((p) => `/r/${rev.sha}${p}`),
+      `/r/${rev.sha}.staging/index.html`,
+      `/r/${rev.sha}/../../.repo/HEAD`,
+    ]) {
       const r = await http(app, path);
       if (r.status === 200 || LEAKS.test(r.body)) served200.push(`${path} -> ${r.status} ${r.body.slice(0, 60)}`);
     }
@@ -76,8 +126,12 @@ export const noGitServed: C = {
 
 /** Every distinct process command line seen in a container's PID namespace during `seconds`,
  * sampled every 50 ms by a loop inside the container (one docker exec, not one per sample). */
-const sampleCmdlines = (id: string, seconds: number) => docker.exec(id, ['sh', '-c',
-  `end=$(($(date +%s)+${seconds})); while [ $(date +%s) -lt $end ]; do for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f" 2>/dev/null; echo; done; sleep 0.05; done | sort -u`]);
+const sampleCmdlines = (id: string, seconds: number) =>
+  docker.exec(id, [
+    'sh',
+    '-c',
+    `end=$(($(date +%s)+${seconds})); while [ $(date +%s) -lt $end ]; do for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f" 2>/dev/null; echo; done; sleep 0.05; done | sort -u`,
+  ]);
 
 export const noCredentialLeak: C = {
   name: 'the webhook key never appears in a process command line (pod and git server, sampled during pushes) or in any log',
@@ -98,13 +152,26 @@ export const noCredentialLeak: C = {
     }
     const all = (await sampling).join('\n');
     const lines = all.split('\n').length;
-    expect.ok(all.includes(canary) && all.includes('/opt/sidecar/main.mjs') && all.includes('git daemon'), 'the sampler saw the pod\'s and the git server\'s processes (positive control)', `${canary}, main.mjs and git daemon`, `${lines} distinct command lines`);
+    expect.ok(
+      all.includes(canary) && all.includes('/opt/sidecar/main.mjs') && all.includes('git daemon'),
+      "the sampler saw the pod's and the git server's processes (positive control)",
+      `${canary}, main.mjs and git daemon`,
+      `${lines} distinct command lines`,
+    );
     expect.ok(!all.includes(secret), `the key in any of ${lines} distinct command lines sampled`, 'absent', 'present');
     const logs = await ctx.project.logs(5000);
-    expect.match(logs, /"webhookSecret":"set"/, 'the sidecar logs that the key is set, redacted (positive control that parameters are logged)');
-    expect.ok(!logs.includes(secret), 'the key in the stack\'s logs', 'absent', 'present');
+    expect.match(
+      logs,
+      /"webhookSecret":"set"/,
+      'the sidecar logs that the key is set, redacted (positive control that parameters are logged)',
+    );
+    expect.ok(!logs.includes(secret), "the key in the stack's logs", 'absent', 'present');
     // The key was in use meanwhile: the git server's hook reported each signed webhook accepted.
-    expect.match(pushed.join(''), /remote: webhook: refs\/heads\/main -> HTTP\/1\.1 202 Accepted[\s\S]*202[\s\S]*202/, 'what the git server told each push (its hook signed with the key, and git-sync accepted)');
+    expect.match(
+      pushed.join(''),
+      /remote: webhook: refs\/heads\/main -> HTTP\/1\.1 202 Accepted[\s\S]*202[\s\S]*202/,
+      'what the git server told each push (its hook signed with the key, and git-sync accepted)',
+    );
     expect.ok(!pushed.join('').includes(secret), 'the key in what the git server told the pusher', 'absent', 'present');
   },
 };
@@ -113,11 +180,23 @@ export const badParameters: C = {
   name: 'a bad parameter (period below 200ms, a URL with a password, not a git URL, an unknown GIT_SYNC_ variable, the secret as a flag, no repo) stops git-sync at start with one line that names it',
   async run() {
     const cases: [string[], RegExp][] = [
-      [[IMAGE, '--repo', 'git://x/y.git', '--period', '50ms'], /^git-sync: invalid --period \(GIT_SYNC_PERIOD\): 50ms is out of range \(200ms-24h\)$/],
-      [['-e', 'GIT_SYNC_REPO=https://deploy:hunter2@git.example/site.git', IMAGE], /^git-sync: invalid --repo \(GIT_SYNC_REPO\): embeds a password/],
-      [[IMAGE, '--repo', 'ftp://git.example/site.git'], /^git-sync: invalid --repo \(GIT_SYNC_REPO\): "ftp:\/\/git\.example\/site\.git" is not a git URL/],
+      [
+        [IMAGE, '--repo', 'git://x/y.git', '--period', '50ms'],
+        /^git-sync: invalid --period \(GIT_SYNC_PERIOD\): 50ms is out of range \(200ms-24h\)$/,
+      ],
+      [
+        ['-e', 'GIT_SYNC_REPO=https://deploy:hunter2@git.example/site.git', IMAGE],
+        /^git-sync: invalid --repo \(GIT_SYNC_REPO\): embeds a password/,
+      ],
+      [
+        [IMAGE, '--repo', 'ftp://git.example/site.git'],
+        /^git-sync: invalid --repo \(GIT_SYNC_REPO\): "ftp:\/\/git\.example\/site\.git" is not a git URL/,
+      ],
       [['-e', 'GIT_SYNC_PERIDO=1s', IMAGE, '--repo', 'git://x/y.git'], /^git-sync: unknown environment variable: GIT_SYNC_PERIDO /],
-      [[IMAGE, '--repo', 'git://x/y.git', '--webhook-secret', 's3cret'], /^git-sync: --webhook-secret is a secret and cannot be a flag: set GIT_SYNC_WEBHOOK_SECRET or GIT_SYNC_WEBHOOK_SECRET_FILE$/],
+      [
+        [IMAGE, '--repo', 'git://x/y.git', '--webhook-secret', 's3cret'],
+        /^git-sync: --webhook-secret is a secret and cannot be a flag: set GIT_SYNC_WEBHOOK_SECRET or GIT_SYNC_WEBHOOK_SECRET_FILE$/,
+      ],
       [[IMAGE], /^git-sync: required parameter: --repo or GIT_SYNC_REPO must be specified$/],
     ];
     const runs = await Promise.all(cases.map(([args]) => docker.runOnce(['--network', 'none', ...args])));
@@ -132,20 +211,41 @@ export const badParameters: C = {
 };
 
 export const readyAfterFirstSync: C = {
-  name: '/readyz is 503 until the first sync succeeds (unreachable repository), while /healthz is 200; the stack\'s sidecar is ready',
+  name: "/readyz is 503 until the first sync succeeds (unreachable repository), while /healthz is 200; the stack's sidecar is ready",
   async run(ctx) {
     const { admin } = await endpoints(ctx.project);
-    expect.equal((await http(admin, '/readyz')).status, 200, 'readyz of the stack\'s sidecar (positive control)');
+    expect.equal((await http(admin, '/readyz')).status, 200, "readyz of the stack's sidecar (positive control)");
     const name = `${ctx.project.name}-unready`;
-    const r = await docker.runOnce(['-d', '--name', name, '--network', 'none', IMAGE, '--repo', 'git://nowhere.invalid/site.git', '--period', '500ms', '--max-failures', '1000']);
+    const r = await docker.runOnce([
+      '-d',
+      '--name',
+      name,
+      '--network',
+      'none',
+      IMAGE,
+      '--repo',
+      'git://nowhere.invalid/site.git',
+      '--period',
+      '500ms',
+      '--max-failures',
+      '1000',
+    ]);
     expect.equal(r.code, 0, `docker run -d of an unready git-sync: ${r.stderr.trim()}`);
     try {
-      const probe = (path: string) => docker.exec(name, ['node', '-e', `fetch('http://127.0.0.1:9903${path}').then(async (r) => console.log(r.status + ' ' + (await r.text()).trim()))`]);
-      const unready = await eventually(async () => {
-        const text = await probe('/readyz');
-        expect.match(text, /^503 not ready: first sync failing/, 'readyz while the repository is unreachable');
-        return text;
-      }, { within: 5000, every: 250 });
+      const probe = (path: string) =>
+        docker.exec(name, [
+          'node',
+          '-e',
+          `fetch('http://127.0.0.1:9903${path}').then(async (r) => console.log(r.status + ' ' + (await r.text()).trim()))`,
+        ]);
+      const unready = await eventually(
+        async () => {
+          const text = await probe('/readyz');
+          expect.match(text, /^503 not ready: first sync failing/, 'readyz while the repository is unreachable');
+          return text;
+        },
+        { within: 5000, every: 250 },
+      );
       expect.match(await probe('/healthz'), /^200 ok/, `healthz meanwhile (readyz said: ${unready})`);
     } finally {
       await $`docker rm -f ${name}`.quiet().nothrow();

@@ -37,22 +37,35 @@ export const pushServed: C = {
     const polled = await waitServed(ctx.project, sha, t0, SERVED_BOUND_MS);
     const m1 = await metrics(ctx.project);
     const delta = (name: string, labels: Record<string, string>) => sum(m1, name, labels) - sum(m0, name, labels);
-    expect.equal({ webhooks: delta('git_sync_webhook_requests_total', {}), pollPublished: delta('git_sync_syncs_total', { trigger: 'poll', result: 'published' }) },
-      { webhooks: 0, pollPublished: 1 }, 'the webhook-off push was published by a poll, with no webhook request');
+    expect.equal(
+      {
+        webhooks: delta('git_sync_webhook_requests_total', {}),
+        pollPublished: delta('git_sync_syncs_total', { trigger: 'poll', result: 'published' }),
+      },
+      { webhooks: 0, pollPublished: 1 },
+      'the webhook-off push was published by a poll, with no webhook request',
+    );
     note(`polling every ${PERIOD_MS / 1000} s: served after ${polled} ms`);
   },
 };
 
-interface Pair { revision: string; page: number; file: number; fileRevision: string; unpinned: number }
+interface Pair {
+  revision: string;
+  page: number;
+  file: number;
+  fileRevision: string;
+  unpinned: number;
+}
 
 export const consistentPairs: C = {
-  name: '30 quick pushes while a client fetches a page and the file it links (pinned to the page\'s revision): every pair carries one revision, and no request fails',
+  name: "30 quick pushes while a client fetches a page and the file it links (pinned to the page's revision): every pair carries one revision, and no request fails",
   async run(ctx) {
     const w = await workOf(ctx);
     const { app } = await endpoints(ctx.project);
     const pairs: Pair[] = [];
     const errors: string[] = [];
-    let stop = false, slowest = 0;
+    let stop = false,
+      slowest = 0;
     // A request may wait in the listening socket's backlog while a server restarts (seconds, on a
     // loaded machine): the clients wait up to 30 s, as a browser would. Waiting is not failing.
     const get = async (path: string) => {
@@ -65,11 +78,23 @@ export const consistentPairs: C = {
         try {
           const page = await get('/');
           const link = /href="(\/r\/[0-9a-f]{40}\/version\.txt)"/.exec(page.body)?.[1];
-          if (page.status !== 200 || !link) { errors.push(`GET / -> ${page.status}`); continue; }
+          if (page.status !== 200 || !link) {
+            errors.push(`GET / -> ${page.status}`);
+            continue;
+          }
           const file = await get(link);
-          if (file.status !== 200) { errors.push(`GET ${link} -> ${file.status}`); continue; }
+          if (file.status !== 200) {
+            errors.push(`GET ${link} -> ${file.status}`);
+            continue;
+          }
           const unpinned = await get('/version.txt');
-          pairs.push({ revision: String(page.headers['x-revision']), page: buildOf(page.body), file: buildOf(file.body), fileRevision: String(file.headers['x-revision']), unpinned: buildOf(unpinned.body) });
+          pairs.push({
+            revision: String(page.headers['x-revision']),
+            page: buildOf(page.body),
+            file: buildOf(file.body),
+            fileRevision: String(file.headers['x-revision']),
+            unpinned: buildOf(unpinned.body),
+          });
         } catch (e) {
           errors.push((e as Error).message);
         }
@@ -92,8 +117,15 @@ export const consistentPairs: C = {
     const revisions = new Set(pairs.map((p) => p.revision));
     expect.equal(errors.slice(0, 5), [], `failed requests (${errors.length} of ${pairs.length * 3 + errors.length})`);
     expect.equal(torn.slice(0, 5), [], `pairs whose page and pinned file disagree (of ${pairs.length})`);
-    expect.ok(revisions.size >= 3 && pairs.length >= 30, 'the client saw the pushes go live while it fetched (positive control)', '>= 3 revisions in >= 30 pairs', `${revisions.size} revisions in ${pairs.length} pairs`);
-    note(`${pairs.length} pairs over ${revisions.size} revisions, none torn, slowest request ${slowest} ms; the unpinned /version.txt disagreed with the page before it ${pairs.filter((p) => p.unpinned !== p.page).length} times`);
+    expect.ok(
+      revisions.size >= 3 && pairs.length >= 30,
+      'the client saw the pushes go live while it fetched (positive control)',
+      '>= 3 revisions in >= 30 pairs',
+      `${revisions.size} revisions in ${pairs.length} pairs`,
+    );
+    note(
+      `${pairs.length} pairs over ${revisions.size} revisions, none torn, slowest request ${slowest} ms; the unpinned /version.txt disagreed with the page before it ${pairs.filter((p) => p.unpinned !== p.page).length} times`,
+    );
   },
 };
 
@@ -108,28 +140,49 @@ export const brokenCommit: C = {
     const bad = await w.commitBuild({ 'app.js': BROKEN_APP });
     // The commit really is broken (positive control): the same check fails on the host.
     writeFileSync(join(ctx.state, 'broken-app.js'), BROKEN_APP);
-    const host = (() => { try { execFileSync(process.execPath, ['--check', join(ctx.state, 'broken-app.js')], { stdio: 'pipe' }); return 0; } catch { return 1; } })();
+    const host = (() => {
+      try {
+        execFileSync(process.execPath, ['--check', join(ctx.state, 'broken-app.js')], { stdio: 'pipe' });
+        return 0;
+      } catch {
+        return 1;
+      }
+    })();
     expect.equal(host, 1, 'node --check of the broken app.js on the host (exit status)');
     await w.push();
-    await eventually(async () => {
-      const m = await metrics(ctx.project);
-      expect.equal(sum(m, 'git_sync_syncs_total', { result: 'rejected' }) - sum(m0, 'git_sync_syncs_total', { result: 'rejected' }), 1, 'syncs rejected by the check');
-    }, { within: 5000 });
+    await eventually(
+      async () => {
+        const m = await metrics(ctx.project);
+        expect.equal(
+          sum(m, 'git_sync_syncs_total', { result: 'rejected' }) - sum(m0, 'git_sync_syncs_total', { result: 'rejected' }),
+          1,
+          'syncs rejected by the check',
+        );
+      },
+      { within: 5000 },
+    );
     const seen = new Set<string>();
-    for (const end = Date.now() + PERIOD_MS + 500; Date.now() < end;) {
+    for (const end = Date.now() + PERIOD_MS + 500; Date.now() < end; ) {
       const now = await served(ctx.project);
       seen.add(`${now.revision.slice(0, 12)} build ${now.build}`);
       await sleep(100);
     }
-    expect.equal([...seen], [`${good.revision.slice(0, 12)} build ${good.build}`], 'revisions served for a poll period after the broken push');
+    expect.equal(
+      [...seen],
+      [`${good.revision.slice(0, 12)} build ${good.build}`],
+      'revisions served for a poll period after the broken push',
+    );
     const trees = await docker.exec(await ctx.project.id('git-sync'), ['ls', '/srv/site/worktrees']);
     expect.ok(!trees.includes(bad.sha), 'the rejected revision left no tree behind', `no ${bad.sha.slice(0, 12)}* in worktrees/`, trees);
     // Fixing it goes live again (positive control).
-    const fixed = await w.commitBuild({ 'app.js': `module.exports = require('./routes.js');\n`, 'routes.js': `module.exports = { '/api/info': (req, res, site) => res.end(site.revision) };\n` });
+    const fixed = await w.commitBuild({
+      'app.js': `module.exports = require('./routes.js');\n`,
+      'routes.js': `module.exports = { '/api/info': (req, res, site) => res.end(site.revision) };\n`,
+    });
     const t0 = Date.now();
     await w.push();
     await waitServed(ctx.project, fixed.sha, t0, 15000);
     const { app } = await endpoints(ctx.project);
-    expect.equal((await http(app, '/api/info')).body, fixed.sha, 'the fixed revision\'s own route answers');
+    expect.equal((await http(app, '/api/info')).body, fixed.sha, "the fixed revision's own route answers");
   },
 };

@@ -7,7 +7,15 @@ import { upStack } from '../../scripts/lib/lifecycle.js';
 import { endpoints, gitUrl, http, runningProject, waitServed, Work } from './support.js';
 
 /** The page as a person reads it: its text lines, tags removed. */
-const text = (html: string) => html.replace(/<[^>]+>/g, '').split('\n').map((l) => l.trim()).filter(Boolean).slice(1).map((l) => `    ${l}`).join('\n');
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(1)
+    .map((l) => `    ${l}`)
+    .join('\n');
 
 const up = await upStack('paas');
 const { project, state } = runningProject(up.project);
@@ -18,13 +26,21 @@ const before = await http(e.app, '/');
 console.log(`\nBEFORE: GET ${e.app}/  (revision ${String(before.headers['x-revision']).slice(0, 12)})\n${text(before.body)}`);
 
 const page = join(work.dir, 'index.html');
-writeFileSync(page, readFileSync(page, 'utf8').replace(/<h1>.*<\/h1>/, `<h1>Hello again: pushed by make demo-paas at ${new Date().toISOString().slice(11, 19)} UTC</h1>`));
+writeFileSync(
+  page,
+  readFileSync(page, 'utf8').replace(
+    /<h1>.*<\/h1>/,
+    `<h1>Hello again: pushed by make demo-paas at ${new Date().toISOString().slice(11, 19)} UTC</h1>`,
+  ),
+);
 const { sha } = await work.commitBuild();
 const t0 = Date.now();
 await work.push();
 const ms = await waitServed(project, sha, t0, 30_000);
 const after = await http(e.app, '/');
-console.log(`\nAFTER \`git push\` (served ${ms} ms after the push started): GET ${e.app}/  (revision ${sha.slice(0, 12)})\n${text(after.body)}`);
+console.log(
+  `\nAFTER \`git push\` (served ${ms} ms after the push started): GET ${e.app}/  (revision ${sha.slice(0, 12)})\n${text(after.body)}`,
+);
 
 const dir = relative(process.cwd(), work.dir) || work.dir;
 console.log(`

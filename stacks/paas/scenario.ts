@@ -19,8 +19,16 @@ const scenario: Scenario = {
     };
   },
   checks: [
-    pushServed, consistentPairs, brokenCommit, gitServerDown, killMidSync,
-    webhookAuth, noGitServed, noCredentialLeak, badParameters, readyAfterFirstSync,
+    pushServed,
+    consistentPairs,
+    brokenCommit,
+    gitServerDown,
+    killMidSync,
+    webhookAuth,
+    noGitServed,
+    noCredentialLeak,
+    badParameters,
+    readyAfterFirstSync,
   ],
 };
 

@@ -46,8 +46,11 @@ const gits = new Map<string, Promise<string>>();
 export function endpoints(project: Project): Promise<Endpoints> {
   let e = pods.get(project.name);
   if (!e) {
-    e = Promise.all([project.port('pod', 8080), project.port('pod', 9002), project.port('pod', 9903)])
-      .then(([app, webhook, admin]) => ({ app: `http://${app}`, webhook: `http://${webhook}/webhook`, admin: `http://${admin}` }));
+    e = Promise.all([project.port('pod', 8080), project.port('pod', 9002), project.port('pod', 9903)]).then(([app, webhook, admin]) => ({
+      app: `http://${app}`,
+      webhook: `http://${webhook}/webhook`,
+      admin: `http://${admin}`,
+    }));
     e.catch(() => pods.delete(project.name));
     pods.set(project.name, e);
   }
@@ -66,18 +69,41 @@ export function gitUrl(project: Project): Promise<string> {
   return u;
 }
 
-export interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string; ms: number }
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  ms: number;
+}
 
 /** One HTTP/1.1 request on a fresh connection (no keep-alive); the path is sent exactly as given. */
-export function http(base: string, path: string, o: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<Reply> {
+export function http(
+  base: string,
+  path: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {},
+): Promise<Reply> {
   const u = new URL(base);
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path, method: o.method ?? 'GET', agent: false, headers: { connection: 'close', ...o.headers }, timeout: o.timeoutMs ?? 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, ms: Date.now() - t0 }));
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path,
+        method: o.method ?? 'GET',
+        agent: false,
+        headers: { connection: 'close', ...o.headers },
+        timeout: o.timeoutMs ?? 5000,
+      },
+      (res) => {
+        let body = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (d: string) => (body += d))
+          .on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, ms: Date.now() - t0 }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`timeout after ${o.timeoutMs ?? 5000} ms: ${path}`)));
     req.on('error', reject);
     req.end(o.body);
@@ -119,7 +145,10 @@ export async function waitServed(project: Project, sha: string, since: number, w
 export class Work {
   private build = 0;
   private untracked = false;
-  constructor(readonly dir: string, readonly project: Project) {}
+  constructor(
+    readonly dir: string,
+    readonly project: Project,
+  ) {}
 
   static async clone(ctx: { state: string; project: Project }, name = 'work'): Promise<Work> {
     const dir = join(ctx.state, name);
@@ -130,7 +159,10 @@ export class Work {
   }
 
   private git(args: string[]) {
-    return $({ cwd: this.dir, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' } })`git -c user.name=paas-scenario -c user.email=scenario@localhost ${args}`.quiet();
+    return $({
+      cwd: this.dir,
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
+    })`git -c user.name=paas-scenario -c user.email=scenario@localhost ${args}`.quiet();
   }
 
   /** Commits the next build: index.html and version.txt both carry "build N". */
@@ -154,7 +186,13 @@ export class Work {
    * what the server said (its hook's "remote: webhook: ..." lines). */
   async push({ webhook = true } = {}): Promise<string> {
     try {
-      const r = await this.git(['push', '--quiet', ...(webhook ? [] : ['-o', 'webhook=off']), await gitUrl(this.project), 'HEAD:refs/heads/main']);
+      const r = await this.git([
+        'push',
+        '--quiet',
+        ...(webhook ? [] : ['-o', 'webhook=off']),
+        await gitUrl(this.project),
+        'HEAD:refs/heads/main',
+      ]);
       return r.stderr;
     } catch (e) {
       gits.delete(this.project.name);

@@ -26,15 +26,24 @@ const SECTION: Section = { id: 'topz', title: 'topz’s memory and scan time, id
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
-interface Phase { processes: number; scanMs: number[]; latencyMs: number[]; bytes: number; rss: number; cpuMsPerRequest: number }
+interface Phase {
+  processes: number;
+  scanMs: number[];
+  latencyMs: number[];
+  bytes: number;
+  rss: number;
+  cpuMsPerRequest: number;
+}
 
 /** CPU time (ms) the process has used, read by the host: insensitive to how busy the machine is. */
 const cpuMs = (hostPid: number) => parseStat(readFileSync(`/proc/${hostPid}/stat`, 'utf8')).cpuTicks * 10;
 
 async function measure(url: string, token: string, hostPid: number): Promise<Phase> {
-  const scanMs: number[] = [], latencyMs: number[] = [];
+  const scanMs: number[] = [],
+    latencyMs: number[] = [];
   const cpu0 = cpuMs(hostPid);
-  let last: Snapshot | undefined, bytes = 0;
+  let last: Snapshot | undefined,
+    bytes = 0;
   for (let i = 0; i < REQUESTS; i++) {
     const t0 = performance.now();
     const res = await fetch(`${url}/api/processes`, { headers: { authorization: `Bearer ${token}` } });
@@ -49,7 +58,14 @@ async function measure(url: string, token: string, hostPid: number): Promise<Pha
   const self = last!.processes.find((p) => p.self);
   if (!self) throw new Error('topz did not list itself');
   if (last!.truncated) throw new Error(`scan truncated (${last!.truncated})`);
-  return { processes: last!.processes.length, scanMs, latencyMs, bytes, rss: self.rssBytes, cpuMsPerRequest: (cpuMs(hostPid) - cpu0) / REQUESTS };
+  return {
+    processes: last!.processes.length,
+    scanMs,
+    latencyMs,
+    bytes,
+    rss: self.rssBytes,
+    cpuMsPerRequest: (cpuMs(hostPid) - cpu0) / REQUESTS,
+  };
 }
 
 const f1 = (ms: number) => ms.toFixed(1);
@@ -63,31 +79,61 @@ mkdirSync(STATE_DIR, { recursive: true });
 const dir = mkdtempSync(join(STATE_DIR, 'bench-topz-'));
 const tokenFile = writeToken(join(dir, 'topz'));
 const ids: string[] = [];
-const run = async (args: string[]) => { const id = (await $`docker run -d ${args}`.quiet()).stdout.trim(); ids.push(id); return id; };
+const run = async (args: string[]) => {
+  const id = (await $`docker run -d ${args}`.quiet()).stdout.trim();
+  ids.push(id);
+  return id;
+};
 const hard = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges:true', '--label', 'sidecar-lab.bench=topz'];
 try {
   const clock = new BenchClock();
   const pod = await run([...hard, '-p', '127.0.0.1::9700', `sidecar-lab/pause:${VERSION}`]);
   const inPod = ['--network', `container:${pod}`, '--pid', `container:${pod}`];
-  const topz = await run([...hard, ...inPod, '-v', `${join(dir, 'topz')}:/run/topz:ro`, '-e', 'TOPZ_LISTEN_ADDRESS=0.0.0.0', '-e', 'TOPZ_TOKEN_FILE=/run/topz/token', '-e', 'TOPZ_SCAN_TIMEOUT=10s', `sidecar-lab/topz:${VERSION}`]);
+  const topz = await run([
+    ...hard,
+    ...inPod,
+    '-v',
+    `${join(dir, 'topz')}:/run/topz:ro`,
+    '-e',
+    'TOPZ_LISTEN_ADDRESS=0.0.0.0',
+    '-e',
+    'TOPZ_TOKEN_FILE=/run/topz/token',
+    '-e',
+    'TOPZ_SCAN_TIMEOUT=10s',
+    `sidecar-lab/topz:${VERSION}`,
+  ]);
   const url = `http://${(await $`docker port ${pod} 9700/tcp`.quiet()).stdout.trim().split('\n')[0]}`;
   const token = readSecret(tokenFile);
   const hostPid = Number((await $`docker inspect --format ${'{{.State.Pid}}'} ${topz}`.quiet()).stdout.trim());
   await step('waiting for topz', () => eventually(() => fetchSnapshot(url, token), { within: 20_000, every: 200 }));
   await sleep(3000);
   const idle = await step(`${REQUESTS} requests, idle pod`, () => measure(url, token, hostPid));
-  await run([...hard, ...inPod, `sidecar-lab/toolbox:${VERSION}`, 'sh', '-c', `i=0; while [ $i -lt ${SLEEPERS} ]; do sleep 3600 & i=$((i+1)); done; wait`]);
-  await step(`waiting for ${SLEEPERS} sleepers`, () => eventually(async () => {
-    const n = (await fetchSnapshot(url, token).catch(() => undefined))?.processes.length ?? 0;
-    expect.ok(n >= SLEEPERS + 3, 'processes topz lists once the sleepers all started', `>= ${SLEEPERS + 3}`, n);
-  }, { within: 30_000, every: 200 }));
+  await run([
+    ...hard,
+    ...inPod,
+    `sidecar-lab/toolbox:${VERSION}`,
+    'sh',
+    '-c',
+    `i=0; while [ $i -lt ${SLEEPERS} ]; do sleep 3600 & i=$((i+1)); done; wait`,
+  ]);
+  await step(`waiting for ${SLEEPERS} sleepers`, () =>
+    eventually(
+      async () => {
+        const n = (await fetchSnapshot(url, token).catch(() => undefined))?.processes.length ?? 0;
+        expect.ok(n >= SLEEPERS + 3, 'processes topz lists once the sleepers all started', `>= ${SLEEPERS + 3}`, n);
+      },
+      { within: 30_000, every: 200 },
+    ),
+  );
   await sleep(3000); // a few sampler scans, so the CPU tracker holds every process
   const busy = await step(`${REQUESTS} requests, ${SLEEPERS} sleeping processes`, () => measure(url, token, hostPid));
   const image = (await $`docker image inspect --format ${'{{.Size}}'} sidecar-lab/topz:${VERSION}`.quiet()).stdout.trim();
   const nodeV = (await $`docker run --rm --entrypoint node sidecar-lab/topz:${VERSION} --version`.quiet()).stdout.trim();
   const conditions = await clock.finish({
     versions: { topz: `${VERSION} on node ${nodeV} (Debian's nodejs), image ${(Number(image) / 1e6).toFixed(0)} MB` },
-    notes: [`Setup: topz non-root, cap_drop ALL, read-only. The ${SLEEPERS} processes are \`sleep 3600\` children of one shell in a container in topz's pod.`],
+    notes: [
+      `Setup: topz non-root, cap_drop ALL, read-only. The ${SLEEPERS} processes are \`sleep 3600\` children of one shell in a container in topz's pod.`,
+    ],
   });
   const body = renderSection({
     lead: `${REQUESTS} sequential GET /api/processes from the host per phase (50 ms apart), defaults (cmdline and environ hidden) except \`--scan-timeout 10s\`, so a slow scan is measured rather than cut at the default 1 s (the last column counts the scans the default would have cut).`,

@@ -29,11 +29,19 @@ export const appListed: C = {
   name: 'the app’s supervisor and its three workers are listed with plausible CPU and memory (checked against the host), and the busy worker shows high CPU',
   async run(ctx) {
     // CPU % needs two scans of a process; the sampler makes one every 2 s.
-    const s = await eventually(async () => {
-      const snap = await snapshot(ctx);
-      expect.ok(named(snap.processes, 'busy-worker').every((p) => p.cpuPercent !== null) && named(snap.processes, 'busy-worker').length === 1, 'the busy worker has a CPU %', 'a number', named(snap.processes, 'busy-worker'));
-      return snap;
-    }, { within: 8000, every: 500 });
+    const s = await eventually(
+      async () => {
+        const snap = await snapshot(ctx);
+        expect.ok(
+          named(snap.processes, 'busy-worker').every((p) => p.cpuPercent !== null) && named(snap.processes, 'busy-worker').length === 1,
+          'the busy worker has a CPU %',
+          'a number',
+          named(snap.processes, 'busy-worker'),
+        );
+        return snap;
+      },
+      { within: 8000, every: 500 },
+    );
     const sup = named(s.processes, 'supervisor');
     expect.equal(sup.length, 1, 'supervisor processes');
     const workers = s.processes.filter((p) => p.ppid === sup[0]!.pid);
@@ -42,7 +50,12 @@ export const appListed: C = {
     const since = ctx.upAt - 60_000;
     for (const p of app) {
       expect.ok(p.rssBytes > 256 * 1024 && p.rssBytes < 256 * 1024 * 1024, `RSS of ${p.name} (${p.pid})`, '256 KiB .. 256 MiB', p.rssBytes);
-      expect.ok(p.threads >= 1 && p.uid === 10011 && Date.parse(p.startTime) > since && Date.parse(p.startTime) <= Date.now(), `threads, uid and start time of ${p.name} (${p.pid})`, 'threads >= 1, uid 10011, started during this run', p);
+      expect.ok(
+        p.threads >= 1 && p.uid === 10011 && Date.parse(p.startTime) > since && Date.parse(p.startTime) <= Date.now(),
+        `threads, uid and start time of ${p.name} (${p.pid})`,
+        'threads >= 1, uid 10011, started during this run',
+        p,
+      );
     }
     const busy = workers.find((p) => p.name === 'busy-worker')!;
     const others = app.filter((p) => p !== busy);
@@ -50,19 +63,35 @@ export const appListed: C = {
     // of 28 on 2 cores, ~4 %), so "high" is judged against the app's other processes: they sleep, it spins.
     const load = loadavg()[0]!.toFixed(1);
     const most = Math.max(0.2, ...others.map((p) => p.cpuPercent ?? Infinity));
-    expect.ok(busy.cpuPercent! >= 2 && busy.cpuPercent! >= 10 * most, `CPU % of the busy worker (at most half a core; load average ${load})`,
-      `>= 2 and >= 10x the most of the supervisor and the idle workers (${most})`, busy.cpuPercent);
-    expect.ok(others.every((p) => p.cpuPercent !== null && p.cpuPercent <= 2), 'CPU % of the supervisor and the idle workers', '<= 2 each', others.map((p) => `${p.name} ${p.pid}: ${p.cpuPercent}`));
+    expect.ok(
+      busy.cpuPercent! >= 2 && busy.cpuPercent! >= 10 * most,
+      `CPU % of the busy worker (at most half a core; load average ${load})`,
+      `>= 2 and >= 10x the most of the supervisor and the idle workers (${most})`,
+      busy.cpuPercent,
+    );
+    expect.ok(
+      others.every((p) => p.cpuPercent !== null && p.cpuPercent <= 2),
+      'CPU % of the supervisor and the idle workers',
+      '<= 2 each',
+      others.map((p) => `${p.name} ${p.pid}: ${p.cpuPercent}`),
+    );
 
     // The host's own measurement of the same processes: same PID in the pod, similar memory, CPU in the same range.
     const host = (await podProcesses(ctx.project, ['app'])).find((h) => h.pid === busy.pid && h.name === 'busy-worker');
     expect.ok(Boolean(host), 'the busy worker, seen by the host under the same pod PID', busy.pid, host);
     const rss = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${host!.hostPid}/status`, 'utf8'))![1]) * 1024;
-    expect.ok(busy.rssBytes / rss > 0.5 && busy.rssBytes / rss < 2, 'busy worker RSS: topz against the host', `${rss} bytes (x0.5 .. x2)`, busy.rssBytes);
+    expect.ok(
+      busy.rssBytes / rss > 0.5 && busy.rssBytes / rss < 2,
+      'busy worker RSS: topz against the host',
+      `${rss} bytes (x0.5 .. x2)`,
+      busy.rssBytes,
+    );
     const cpu = await hostCpu(host!.hostPid);
     expect.ok(cpu >= 2, 'busy worker CPU % measured by the host over 1 s', '>= 2', cpu.toFixed(1));
 
-    const m = parseMetrics(await (await fetch(`${await topzUrl(ctx)}/metrics`, { headers: { authorization: `Bearer ${token(ctx)}` } })).text());
+    const m = parseMetrics(
+      await (await fetch(`${await topzUrl(ctx)}/metrics`, { headers: { authorization: `Bearer ${token(ctx)}` } })).text(),
+    );
     const series = `topz_process_cpu_percent{pid="${busy.pid}",name="busy-worker"}`;
     expect.ok((m.get(series) ?? 0) >= 2, `${series} on /metrics`, '>= 2', m.get(series));
   },
@@ -74,21 +103,51 @@ export const onlyThePod: C = {
     // Meanwhile, start bringing up check 6's https stack (slow on a busy machine); check 6 awaits the same promise.
     httpsWithTopz(ctx).catch(() => undefined);
     // Another container, not in this pod, running a process with a name nothing else has.
-    const out = await docker.runOnce(['-d', '--network', 'none', '--read-only', '--tmpfs', '/tmp', TOOLBOX, 'sh', '-c', 'ln -s /bin/sleep /tmp/topz-marker && exec /tmp/topz-marker 120']);
+    const out = await docker.runOnce([
+      '-d',
+      '--network',
+      'none',
+      '--read-only',
+      '--tmpfs',
+      '/tmp',
+      TOOLBOX,
+      'sh',
+      '-c',
+      'ln -s /bin/sleep /tmp/topz-marker && exec /tmp/topz-marker 120',
+    ]);
     const marker = out.stdout.trim();
     try {
-      const seen = await eventually(async () => {
-        const ps = await containerProcesses('marker', marker);
-        expect.ok(ps.some((p) => p.name === 'topz-marker'), 'the marker process runs (seen by the host)', 'topz-marker', ps);
-        return ps;
-      }, { within: 5000 });
+      const seen = await eventually(
+        async () => {
+          const ps = await containerProcesses('marker', marker);
+          expect.ok(
+            ps.some((p) => p.name === 'topz-marker'),
+            'the marker process runs (seen by the host)',
+            'topz-marker',
+            ps,
+          );
+          return ps;
+        },
+        { within: 5000 },
+      );
       const r = await lookAndCompare(ctx.project, POD, () => snapshot(ctx));
-      expect.equal(r.missing.map((p) => `${p.service}: ${p.pid} ${p.name}`), [], 'pod processes (seen by the host) that topz did not list');
-      expect.equal(r.foreign.map((p) => `${p.pid} ${p.name}`), [], 'listed processes that are not in the pod (host or other containers)');
+      expect.equal(
+        r.missing.map((p) => `${p.service}: ${p.pid} ${p.name}`),
+        [],
+        'pod processes (seen by the host) that topz did not list',
+      );
+      expect.equal(
+        r.foreign.map((p) => `${p.pid} ${p.name}`),
+        [],
+        'listed processes that are not in the pod (host or other containers)',
+      );
       expect.ok(r.compared >= 5, 'listed processes compared with the host’s view of the pod', '>= 5', r.compared);
       expect.equal(r.snap.processes.find((p) => p.pid === 1)?.name, 'catatonit', 'PID 1 as topz sees it: the pod’s init, not the host’s');
-      expect.equal(r.snap.processes.filter((p) => ['topz-marker', 'dockerd', 'containerd'].includes(p.name)).map((p) => `${p.pid} ${p.name}`), [],
-        `listed processes that only exist outside the pod (the marker is host PID ${seen[0]!.hostPid})`);
+      expect.equal(
+        r.snap.processes.filter((p) => ['topz-marker', 'dockerd', 'containerd'].includes(p.name)).map((p) => `${p.pid} ${p.name}`),
+        [],
+        `listed processes that only exist outside the pod (the marker is host PID ${seen[0]!.hostPid})`,
+      );
     } finally {
       await $`docker rm -f ${marker}`.quiet().nothrow();
     }
@@ -101,14 +160,41 @@ export const attachedToHttps: C = {
     const h = await httpsWithTopz(ctx);
     const base = `http://${await h.project.port('pod', TOPZ_PORT)}`;
     const r = await lookAndCompare(h.project, ['pod', 'topz', 'tls-proxy', 'app'], () => fetchSnapshot(base, h.token));
-    expect.equal(r.missing.map((p) => `${p.service}: ${p.pid} ${p.name}`), [], 'https pod processes (seen by the host) that the attached topz did not list');
-    expect.equal(r.foreign.map((p) => `${p.pid} ${p.name}`), [], 'listed processes that are not in the https pod');
-    const byService = (service: string) => r.before.filter((p) => p.service === service && r.snap.processes.some((q) => q.pid === p.pid && q.name === p.name)).map((p) => p.name);
-    expect.ok(byService('app').includes('python3'), 'the legacy app (legacy-greeter, python3) in the attached topz’s list', 'python3', byService('app'));
-    expect.ok(byService('tls-proxy').includes('node'), 'the TLS sidecar (tls-proxy, node) in the attached topz’s list', 'node', byService('tls-proxy'));
-    expect.equal(r.snap.processes.filter((p) => ['supervisor', 'busy-worker', 'idle-worker'].includes(p.name)).length, 0, 'topz stack processes in the https topz’s list');
+    expect.equal(
+      r.missing.map((p) => `${p.service}: ${p.pid} ${p.name}`),
+      [],
+      'https pod processes (seen by the host) that the attached topz did not list',
+    );
+    expect.equal(
+      r.foreign.map((p) => `${p.pid} ${p.name}`),
+      [],
+      'listed processes that are not in the https pod',
+    );
+    const byService = (service: string) =>
+      r.before
+        .filter((p) => p.service === service && r.snap.processes.some((q) => q.pid === p.pid && q.name === p.name))
+        .map((p) => p.name);
+    expect.ok(
+      byService('app').includes('python3'),
+      'the legacy app (legacy-greeter, python3) in the attached topz’s list',
+      'python3',
+      byService('app'),
+    );
+    expect.ok(
+      byService('tls-proxy').includes('node'),
+      'the TLS sidecar (tls-proxy, node) in the attached topz’s list',
+      'node',
+      byService('tls-proxy'),
+    );
+    expect.equal(
+      r.snap.processes.filter((p) => ['supervisor', 'busy-worker', 'idle-worker'].includes(p.name)).length,
+      0,
+      'topz stack processes in the https topz’s list',
+    );
     expect.equal(named((await snapshot(ctx)).processes, 'python3').length, 0, 'https stack processes (python3) in the topz stack’s list');
-    const https = await httpsGet(`https://${await h.project.port('pod', 8443)}/with-topz`, { ca: readFileSync(join(h.state, 'ca', 'ca.crt')) });
+    const https = await httpsGet(`https://${await h.project.port('pod', 8443)}/with-topz`, {
+      ca: readFileSync(join(h.state, 'ca', 'ca.crt')),
+    });
     expect.equal(https.status, 200, 'HTTPS through the https stack with topz attached');
   },
 };
@@ -122,15 +208,43 @@ export const killedWorkerVanishes: C = {
     expect.ok(Boolean(host), 'the victim, seen by the host', `idle-worker ${victim.pid}`, host);
     const url = `${await topzUrl(ctx)}/api/processes`;
     const headers = { authorization: `Bearer ${token(ctx)}` };
-    const burst = Array.from({ length: 12 }, (_, i) => sleep(i * 25).then(() => fetch(url, { headers })).then((r) => r.status, (e: Error) => e.message));
+    const burst = Array.from({ length: 12 }, (_, i) =>
+      sleep(i * 25)
+        .then(() => fetch(url, { headers }))
+        .then(
+          (r) => r.status,
+          (e: Error) => e.message,
+        ),
+    );
     await docker.exec(await ctx.project.id('app'), ['bash', '-c', 'kill -KILL "$1"', 'kill', String(victim.pid)]);
-    await eventually(async () => expect.ok(!existsSync(`/proc/${host!.hostPid}`), 'the killed worker is gone (reaped) on the host', 'no /proc entry', `/proc/${host!.hostPid}`), { within: 5000, every: 20 });
+    await eventually(
+      async () =>
+        expect.ok(
+          !existsSync(`/proc/${host!.hostPid}`),
+          'the killed worker is gone (reaped) on the host',
+          'no /proc entry',
+          `/proc/${host!.hostPid}`,
+        ),
+      { within: 5000, every: 20 },
+    );
     const next = await snapshot(ctx);
-    expect.equal(next.processes.filter((p) => p.pid === victim.pid && p.startTime === victim.startTime).length, 0, `the killed worker (PID ${victim.pid}) in the next response`);
+    expect.equal(
+      next.processes.filter((p) => p.pid === victim.pid && p.startTime === victim.startTime).length,
+      0,
+      `the killed worker (PID ${victim.pid}) in the next response`,
+    );
     expect.equal(await Promise.all(burst), new Array(12).fill(200), 'statuses of the requests made around the kill');
-    await eventually(async () => {
-      const idle = named((await snapshot(ctx)).processes, 'idle-worker');
-      expect.ok(idle.length === 2 && idle.every((p) => p.pid !== victim.pid), 'idle workers after the supervisor restarted the killed one', '2, none with the old PID', idle.map((p) => p.pid));
-    }, { within: 5000, every: 200 });
+    await eventually(
+      async () => {
+        const idle = named((await snapshot(ctx)).processes, 'idle-worker');
+        expect.ok(
+          idle.length === 2 && idle.every((p) => p.pid !== victim.pid),
+          'idle workers after the supervisor restarted the killed one',
+          '2, none with the old PID',
+          idle.map((p) => p.pid),
+        );
+      },
+      { within: 5000, every: 200 },
+    );
   },
 };

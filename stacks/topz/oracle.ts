@@ -13,18 +13,30 @@ export async function fetchSnapshot(base: string, token?: string): Promise<Snaps
   return (await res.json()) as Snapshot;
 }
 
-export interface HostProcess { service: string; hostPid: number; pid: number; name: string; startTime: string }
+export interface HostProcess {
+  service: string;
+  hostPid: number;
+  pid: number;
+  name: string;
+  startTime: string;
+}
 
 /** A container's processes as the host sees them: host PID, PID in the pod's namespace (NSpid), name, start time. */
 export async function containerProcesses(service: string, id: string): Promise<HostProcess[]> {
-  const out = (await $`docker top ${id} -eo pid`.quiet()).stdout.split('\n').slice(1).map((l) => Number(l.trim())).filter((n) => n > 0);
+  const out = (await $`docker top ${id} -eo pid`.quiet()).stdout
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.trim()))
+    .filter((n) => n > 0);
   const btime = bootTime('/proc');
   return out.flatMap((hostPid) => {
     try {
       const status = readFileSync(`/proc/${hostPid}/status`, 'utf8');
       const ns = /^NSpid:\s+(.*)$/m.exec(status)![1]!.trim().split(/\s+/);
       const st = parseStat(readFileSync(`/proc/${hostPid}/stat`, 'utf8'));
-      return [{ service, hostPid, pid: Number(ns[ns.length - 1]), name: st.comm, startTime: startDate(btime, st.startTicks).toISOString() }];
+      return [
+        { service, hostPid, pid: Number(ns[ns.length - 1]), name: st.comm, startTime: startDate(btime, st.startTicks).toISOString() },
+      ];
     } catch {
       return []; // exited since docker top listed it
     }

@@ -29,8 +29,14 @@ const scenario: Scenario = {
     };
   },
   checks: [
-    appListed, onlyThePod, secretsNeverServed, reachAndMethods,
-    pageInChromium, attachedToHttps, killedWorkerVanishes, badParameters,
+    appListed,
+    onlyThePod,
+    secretsNeverServed,
+    reachAndMethods,
+    pageInChromium,
+    attachedToHttps,
+    killedWorkerVanishes,
+    badParameters,
   ],
 };
 

@@ -58,7 +58,7 @@ export const peek = once(async (ctx) => {
 export const httpsWithTopz = once(async (ctx) => {
   const sc = await loadScenario('https');
   const state = join(ctx.state, 'https-with-topz');
-  const env = await sc.prepare?.(state) ?? {};
+  const env = (await sc.prepare?.(state)) ?? {};
   const files = sc.files ?? ['compose.yaml'];
   const attached = await attach(['topz'], { stack: 'https', files, state });
   const project = await ctx.sideProject([...files, attached.file], 'https-topz', { dir: join(ctx.dir, '..', 'https'), env });

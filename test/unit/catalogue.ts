@@ -7,20 +7,36 @@ import { parse } from 'yaml';
 import { ROOT } from '../../scripts/lib/config.js';
 
 type Dict = Record<string, string>;
-interface ComposeBuild { context?: string; dockerfile?: string; target?: string; args?: Dict; labels?: Dict }
+interface ComposeBuild {
+  context?: string;
+  dockerfile?: string;
+  target?: string;
+  args?: Dict;
+  labels?: Dict;
+}
 export interface ComposeService {
-  image?: string; build?: ComposeBuild; user?: string; group_add?: (string | number)[];
+  image?: string;
+  build?: ComposeBuild;
+  user?: string;
+  group_add?: (string | number)[];
   extends?: { file: string; service: string };
   [key: string]: unknown;
 }
-export interface ComposeFile { services?: Record<string, ComposeService>; volumes?: Record<string, { driver_opts?: { o?: string } } | null> }
+export interface ComposeFile {
+  services?: Record<string, ComposeService>;
+  volumes?: Record<string, { driver_opts?: { o?: string } } | null>;
+}
 
 export const readYaml = <T>(path: string): T => parse(readFileSync(path, 'utf8'), { merge: true }) as T;
 
 /** Compose's interpolation with every variable unset: ${X:-default} is the default, ${X} is empty. */
 export const interpolate = (s: string) => s.replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_, _name: string, def?: string) => def ?? '');
 
-export interface CatalogueImage { service: string; image: string; build: Required<ComposeBuild> }
+export interface CatalogueImage {
+  service: string;
+  image: string;
+  build: Required<ComposeBuild>;
+}
 
 /** The services of the root compose.yaml, with the build args and labels of what they extend merged under theirs. */
 export function catalogue(): CatalogueImage[] {
@@ -34,25 +50,44 @@ export function catalogue(): CatalogueImage[] {
       service,
       image: s.image ?? '',
       build: {
-        context: b.context ?? base.context ?? '', dockerfile: b.dockerfile ?? base.dockerfile ?? 'Dockerfile', target: b.target ?? base.target ?? '',
-        args: { ...base.args, ...b.args }, labels: { ...base.labels, ...b.labels },
+        context: b.context ?? base.context ?? '',
+        dockerfile: b.dockerfile ?? base.dockerfile ?? 'Dockerfile',
+        target: b.target ?? base.target ?? '',
+        args: { ...base.args, ...b.args },
+        labels: { ...base.labels, ...b.labels },
       },
     };
   });
 }
 
-export interface Instruction { op: string; args: string; line: number }
-export interface Stage { name: string; from: string; instructions: Instruction[]; comment: string }
+export interface Instruction {
+  op: string;
+  args: string;
+  line: number;
+}
+export interface Stage {
+  name: string;
+  from: string;
+  instructions: Instruction[];
+  comment: string;
+}
 
 /** A Dockerfile's stages: continuation lines joined, comment lines kept only as each stage's preceding comment. */
 export function stages(text: string): Stage[] {
   const out: Stage[] = [];
   let comment: string[] = [];
-  let pending = '', start = 0;
+  let pending = '',
+    start = 0;
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
-    if (line.startsWith('#')) { if (!pending) comment.push(line.replace(/^#\s?/, '')); return; }
-    if (!line && !pending) { comment = []; return; }
+    if (line.startsWith('#')) {
+      if (!pending) comment.push(line.replace(/^#\s?/, ''));
+      return;
+    }
+    if (!line && !pending) {
+      comment = [];
+      return;
+    }
     if (!pending) start = i + 1;
     pending += (pending ? ' ' : '') + line.replace(/\\$/, '').trim();
     if (line.endsWith('\\')) return;
@@ -70,7 +105,14 @@ export function stages(text: string): Stage[] {
 }
 
 /** What a target of the Dockerfile ends up with: the chain of stages it builds on, and the image config. */
-export interface Resolved { chain: Stage[]; user?: string; healthcheck?: string; entrypoint?: string; expose: string[]; env: Dict }
+export interface Resolved {
+  chain: Stage[];
+  user?: string;
+  healthcheck?: string;
+  entrypoint?: string;
+  expose: string[];
+  env: Dict;
+}
 
 /** ${NAME}, ${NAME:-default} and $NAME from the stage's ARGs. */
 const substitute = (s: string, scope: Dict) =>
@@ -80,7 +122,7 @@ const unquote = (s: string) => s.replace(/^"(.*)"$/, '$1');
 
 export function resolve(all: Stage[], target: string, args: Dict): Resolved {
   const chain: Stage[] = [];
-  for (let name: string | undefined = target; name;) {
+  for (let name: string | undefined = target; name; ) {
     const stage = all.find((s) => s.name === name);
     if (!stage) throw new Error(`no stage ${name} in the Dockerfile`);
     if (chain.includes(stage)) throw new Error(`stage ${name} builds on itself`);

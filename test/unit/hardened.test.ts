@@ -32,7 +32,11 @@ hardened('every service of every stack extends the fragment (directly or through
     for (const [name, s] of Object.entries(readYaml<ComposeFile>(join(ROOT, file)).services ?? {})) {
       services++;
       assert.is(root(file, name), FRAGMENT, `${file}: service ${name} extends ${FRAGMENT}`);
-      assert.equal(KEYS.filter((k) => k in s), [], `${file}: service ${name} sets hardening keys itself`);
+      assert.equal(
+        KEYS.filter((k) => k in s),
+        [],
+        `${file}: service ${name} sets hardening keys itself`,
+      );
     }
   }
   assert.ok(services >= 20, `only ${services} services found in the stacks' compose files`);

@@ -27,9 +27,16 @@ images('the catalogue builds every image as a target of the one Dockerfile, imag
   for (const c of cat) {
     assert.equal([c.build.context, c.build.dockerfile], ['.', DOCKERFILE], `${c.service}: context and dockerfile`);
     assert.is(c.image, `sidecar-lab/${c.service}:\${SIDECAR_LAB_VERSION:-dev}`, `${c.service}: image name`);
-    assert.ok(all.some((s) => s.name === c.build.target), `${c.service}: target ${c.build.target} is a stage of ${DOCKERFILE}`);
+    assert.ok(
+      all.some((s) => s.name === c.build.target),
+      `${c.service}: target ${c.build.target} is a stage of ${DOCKERFILE}`,
+    );
   }
-  assert.equal(all.filter((s) => s.from !== '${BASE_IMAGE}' && !all.some((p) => p.name === s.from)), [], 'every stage builds on BASE_IMAGE or on another stage');
+  assert.equal(
+    all.filter((s) => s.from !== '${BASE_IMAGE}' && !all.some((p) => p.name === s.from)),
+    [],
+    'every stage builds on BASE_IMAGE or on another stage',
+  );
 });
 
 images('every image runs as its own non-root user, with the id images/uids.yaml gives it', () => {
@@ -59,32 +66,44 @@ images('every image has an exec-form ENTRYPOINT', () => {
   for (const c of cat) assert.ok(execForm(built(c).entrypoint), `${c.service}: ENTRYPOINT ${built(c).entrypoint}`);
 });
 
-images('every sidecar image checks its health with its own healthcheck subcommand, runs node on its bundle and EXPOSEs the ports its table listens on', async () => {
-  const sidecars = cat.filter((c) => c.build.args.SIDECAR !== undefined);
-  assert.equal(sidecars.map((c) => c.build.args.SIDECAR).sort(), sidecarNames().sort(), 'one catalogue image per sidecar');
-  for (const c of sidecars) {
-    const r = built(c);
-    assert.equal(execForm(r.entrypoint), ['node', '/opt/sidecar/main.mjs'], `${c.service}: ENTRYPOINT`);
-    assert.equal(execForm(r.healthcheck?.replace(/^.*?CMD\s+/, ''))?.slice(0, 3), ['node', '/opt/sidecar/main.mjs', 'healthcheck'], `${c.service}: HEALTHCHECK`);
-    const spec = await loadSpec(c.service);
-    const listens = Object.values(spec.params).filter((p) => p.listens && p.default !== undefined).map((p) => String(p.default));
-    assert.equal(r.expose.sort(), listens.sort(), `${c.service}: EXPOSE`);
-    assert.is(r.env.SIDECAR_LAB_VERSION, 'dev', `${c.service}: SIDECAR_LAB_VERSION comes from the build arg VERSION`);
-  }
-});
+images(
+  'every sidecar image checks its health with its own healthcheck subcommand, runs node on its bundle and EXPOSEs the ports its table listens on',
+  async () => {
+    const sidecars = cat.filter((c) => c.build.args.SIDECAR !== undefined);
+    assert.equal(sidecars.map((c) => c.build.args.SIDECAR).sort(), sidecarNames().sort(), 'one catalogue image per sidecar');
+    for (const c of sidecars) {
+      const r = built(c);
+      assert.equal(execForm(r.entrypoint), ['node', '/opt/sidecar/main.mjs'], `${c.service}: ENTRYPOINT`);
+      assert.equal(
+        execForm(r.healthcheck?.replace(/^.*?CMD\s+/, ''))?.slice(0, 3),
+        ['node', '/opt/sidecar/main.mjs', 'healthcheck'],
+        `${c.service}: HEALTHCHECK`,
+      );
+      const spec = await loadSpec(c.service);
+      const listens = Object.values(spec.params)
+        .filter((p) => p.listens && p.default !== undefined)
+        .map((p) => String(p.default));
+      assert.equal(r.expose.sort(), listens.sort(), `${c.service}: EXPOSE`);
+      assert.is(r.env.SIDECAR_LAB_VERSION, 'dev', `${c.service}: SIDECAR_LAB_VERSION comes from the build arg VERSION`);
+    }
+  },
+);
 
-images('every image carries the six OCI labels, its title is its name, its licence MIT, and its revision is the commit the build is given', () => {
-  for (const c of cat) {
-    const labels = c.build.labels;
-    for (const key of OCI) assert.ok(interpolate(labels[key] ?? '').trim(), `${c.service}: label ${key}`);
-    assert.is(labels['org.opencontainers.image.title'], `sidecar-lab ${c.service}`, `${c.service}: title`);
-    assert.is(labels['org.opencontainers.image.licenses'], 'MIT', `${c.service}: licenses`);
-    assert.is(labels['org.opencontainers.image.revision'], '${SIDECAR_LAB_REVISION:-unknown}', `${c.service}: revision`);
-    assert.is(labels['org.opencontainers.image.version'], '${SIDECAR_LAB_VERSION:-dev}', `${c.service}: version`);
-  }
-  const stray = all.flatMap((s) => s.instructions).filter((i) => i.op === 'LABEL');
-  assert.equal(stray, [], `labels are set by compose.yaml only, not by ${DOCKERFILE}`);
-});
+images(
+  'every image carries the six OCI labels, its title is its name, its licence MIT, and its revision is the commit the build is given',
+  () => {
+    for (const c of cat) {
+      const labels = c.build.labels;
+      for (const key of OCI) assert.ok(interpolate(labels[key] ?? '').trim(), `${c.service}: label ${key}`);
+      assert.is(labels['org.opencontainers.image.title'], `sidecar-lab ${c.service}`, `${c.service}: title`);
+      assert.is(labels['org.opencontainers.image.licenses'], 'MIT', `${c.service}: licenses`);
+      assert.is(labels['org.opencontainers.image.revision'], '${SIDECAR_LAB_REVISION:-unknown}', `${c.service}: revision`);
+      assert.is(labels['org.opencontainers.image.version'], '${SIDECAR_LAB_VERSION:-dev}', `${c.service}: version`);
+    }
+    const stray = all.flatMap((s) => s.instructions).filter((i) => i.op === 'LABEL');
+    assert.equal(stray, [], `labels are set by compose.yaml only, not by ${DOCKERFILE}`);
+  },
+);
 
 images('the repository has an MIT LICENSE, the licence the labels name', () => {
   const text = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
@@ -95,7 +114,11 @@ images('the repository has an MIT LICENSE, the licence the labels name', () => {
 images('the revision passed to the build is the checkout\'s commit, and "unknown" where git finds no repository', () => {
   const url = pathToFileURL(join(DIST, 'scripts', 'lib', 'images.js')).href;
   const revision = (env: NodeJS.ProcessEnv) => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `console.log(await (await import(${JSON.stringify(url)})).sourceRevision())`], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `console.log(await (await import(${JSON.stringify(url)})).sourceRevision())`],
+      { env: { ...process.env, ...env }, encoding: 'utf8' },
+    );
     assert.is(r.status, 0, r.stderr);
     return r.stdout.trim();
   };

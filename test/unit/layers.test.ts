@@ -7,24 +7,38 @@ const layers = suite('layers');
 const tree: Tree = Object.fromEntries(tsFiles().map((f) => [f, read(f)]));
 
 /** Known wrong-way imports awaiting their owners' fix; each goes as soon as its file no longer has it. Add none. */
-layers('no import crosses a layer the wrong way: sidecars use only sidecars/lib and their own folder, sidecars/lib only itself, scripts never a stack', () => {
-  const wrong = layerViolations(tree);
-  assert.equal(wrong, [], `imports that cross a layer the wrong way:\n  ${wrong.join('\n  ')}\n`);
-});
+layers(
+  'no import crosses a layer the wrong way: sidecars use only sidecars/lib and their own folder, sidecars/lib only itself, scripts never a stack',
+  () => {
+    const wrong = layerViolations(tree);
+    assert.equal(wrong, [], `imports that cross a layer the wrong way:\n  ${wrong.join('\n  ')}\n`);
+  },
+);
 
 layers('no module under scripts/lib imports back a module that imports it', () => {
   const cycles = importCycles(tree, 'scripts/lib/');
   assert.equal(cycles, [], `import cycles in scripts/lib:\n  ${cycles.join('\n  ')}\n`);
 });
 
-layers('the scan finds static, type-only, re-exported, side-effect and dynamic imports, and skips comments but not strings that look like them', () => {
-  const text = [
-    '// npm run config: finds .state/*/run.json (a glob in a comment is no comment start)', "const u = 'http://x/*y';",
-    "import { a } from './a.js';", 'import type {', '  B,', "} from '../b.js';", "export { c } from './c.js';",
-    "import './d.js';", "const e = await import('./e.js');", "// import { f } from './f.js';", "import { $ } from 'zx';",
-  ].join('\n');
-  assert.equal(importsOf(text).sort(), ['../b.js', './a.js', './c.js', './d.js', './e.js', 'zx']);
-});
+layers(
+  'the scan finds static, type-only, re-exported, side-effect and dynamic imports, and skips comments but not strings that look like them',
+  () => {
+    const text = [
+      '// npm run config: finds .state/*/run.json (a glob in a comment is no comment start)',
+      "const u = 'http://x/*y';",
+      "import { a } from './a.js';",
+      'import type {',
+      '  B,',
+      "} from '../b.js';",
+      "export { c } from './c.js';",
+      "import './d.js';",
+      "const e = await import('./e.js');",
+      "// import { f } from './f.js';",
+      "import { $ } from 'zx';",
+    ].join('\n');
+    assert.equal(importsOf(text).sort(), ['../b.js', './a.js', './c.js', './d.js', './e.js', 'zx']);
+  },
+);
 
 layers('a wrong-way import in a made-up tree is reported with its file and import', () => {
   const made: Tree = {

@@ -7,9 +7,12 @@ export type Tree = Record<string, string>;
 /** Why `file` may not import `target` (both repo-relative), or undefined when it may. */
 export function forbidden(file: string, target: string): string | undefined {
   const [top, second] = file.split('/');
-  if (top === 'sidecars' && second === 'lib') return target.startsWith('sidecars/lib/') ? undefined : 'sidecars/lib imports nothing outside sidecars/lib';
+  if (top === 'sidecars' && second === 'lib')
+    return target.startsWith('sidecars/lib/') ? undefined : 'sidecars/lib imports nothing outside sidecars/lib';
   if (top === 'sidecars') {
-    return target.startsWith('sidecars/lib/') || target.startsWith(`sidecars/${second}/`) ? undefined : `a sidecar imports only sidecars/lib and its own folder (sidecars/${second}/)`;
+    return target.startsWith('sidecars/lib/') || target.startsWith(`sidecars/${second}/`)
+      ? undefined
+      : `a sidecar imports only sidecars/lib and its own folder (sidecars/${second}/)`;
   }
   if (top === 'scripts' && target.startsWith('stacks/')) return 'scripts/ is generic: it never imports a stack';
   return undefined;
@@ -31,7 +34,14 @@ export function layerViolations(tree: Tree): string[] {
 /** Import cycles among the files of `tree` under `prefix`, each as "a.ts → b.ts → a.ts". */
 export function importCycles(tree: Tree, prefix: string): string[] {
   const inside = Object.keys(tree).filter((f) => f.startsWith(prefix));
-  const edges = new Map(inside.map((f) => [f, importsOf(tree[f]!).map((s) => resolveImport(f, s)).filter((t): t is string => Boolean(t && inside.includes(t)))]));
+  const edges = new Map(
+    inside.map((f) => [
+      f,
+      importsOf(tree[f]!)
+        .map((s) => resolveImport(f, s))
+        .filter((t): t is string => Boolean(t && inside.includes(t))),
+    ]),
+  );
   const cycles: string[] = [];
   const state = new Map<string, 'open' | 'done'>();
   const visit = (f: string, path: string[]) => {

@@ -7,11 +7,12 @@ import { classify, npmScript, scriptNames, shellCommands, splitArgs } from '../.
 
 const lessons = suite('lesson commands');
 
-const readmes = () => [
-  'README.md',
-  ...readdirSync(join(ROOT, 'stacks')).map((s) => join('stacks', s, 'README.md')),
-  ...readdirSync(join(ROOT, 'sidecars')).map((s) => join('sidecars', s, 'README.md')),
-].filter((f) => existsSync(join(ROOT, f)));
+const readmes = () =>
+  [
+    'README.md',
+    ...readdirSync(join(ROOT, 'stacks')).map((s) => join('stacks', s, 'README.md')),
+    ...readdirSync(join(ROOT, 'sidecars')).map((s) => join('sidecars', s, 'README.md')),
+  ].filter((f) => existsSync(join(ROOT, f)));
 
 const makeTargets = () => new Set([...readFileSync(join(ROOT, 'Makefile'), 'utf8').matchAll(/^([\w-]+):/gm)].map((m) => m[1]!));
 
@@ -24,11 +25,18 @@ lessons('every npm run and make command in a README names a script or target tha
       // `npm run stack:<name>` is a pattern for the reader: every stack:* script must then exist.
       for (const m of line.matchAll(/\bnpm run (?:-s )?([\w:-]+)(<name>)?/g)) {
         seen++;
-        if (m[2]) assert.ok([...scripts].some((s) => s.startsWith(m[1]!)), `${file}: ${line}: no "${m[1]}*" script`);
+        if (m[2])
+          assert.ok(
+            [...scripts].some((s) => s.startsWith(m[1]!)),
+            `${file}: ${line}: no "${m[1]}*" script`,
+          );
         else assert.ok(scripts.has(m[1]!), `${file}: ${line}: no npm script "${m[1]}"`);
       }
       for (const m of line.matchAll(/(?:^|&& )make ((?:[\w-]+ ?)+)/g)) {
-        for (const t of m[1]!.trim().split(' ')) { seen++; assert.ok(targets.has(t), `${file}: ${line}: no make target "${t}"`); }
+        for (const t of m[1]!.trim().split(' ')) {
+          seen++;
+          assert.ok(targets.has(t), `${file}: ${line}: no make target "${t}"`);
+        }
       }
     }
   }
@@ -44,12 +52,18 @@ lessons('commands are sorted into what the runner does, what needs a reader, and
 });
 
 lessons('shell words keep their quotes’ contents, as a shell would', () => {
-  assert.equal(splitArgs(`set '{"version": "v2", "greeting": "hello again"}' --x "a \\"b\\""`), ['set', '{"version": "v2", "greeting": "hello again"}', '--x', 'a "b"']);
+  assert.equal(splitArgs(`set '{"version": "v2", "greeting": "hello again"}' --x "a \\"b\\""`), [
+    'set',
+    '{"version": "v2", "greeting": "hello again"}',
+    '--x',
+    'a "b"',
+  ]);
   assert.equal(npmScript('npm run config -- rollback 5'), { script: 'config', args: ['rollback', '5'] });
 });
 
 lessons('only sh blocks count, comments are dropped, and each command knows its section', () => {
-  const md = '## Run it\n```sh\nnpm run config -- get   # the value\n# a comment\n```\n```json\n{"x": 1}\n```\n## Other\n```\nnot sh\n```\n';
+  const md =
+    '## Run it\n```sh\nnpm run config -- get   # the value\n# a comment\n```\n```json\n{"x": 1}\n```\n## Other\n```\nnot sh\n```\n';
   assert.equal(shellCommands(md), [{ line: 'npm run config -- get', section: 'Run it', kind: 'runnable' }]);
 });
 

@@ -33,35 +33,53 @@ export function uidProblems(table: UidTable, places: Place[]): string[] {
     owners.set(id, [...(owners.get(id) ?? []), image]);
   }
   for (const [id, images] of owners) {
-    if (images.length > 1) problems.push(`collision: ${images.join(' and ')} have the same id, ${id} (each image needs its own: give all but one the next free id)`);
+    if (images.length > 1)
+      problems.push(
+        `collision: ${images.join(' and ')} have the same id, ${id} (each image needs its own: give all but one the next free id)`,
+      );
   }
   const nameOf = (id: number) => owners.get(id)?.join('/');
   const shared = table.shared ?? {};
   const used = new Set<string>();
   for (const p of places) {
     const strangers = p.ids.filter((id) => !owners.has(id));
-    if (strangers.length) { problems.push(`${p.key}: ${p.what} uses ${strangers.join(', ')}, which is no image's id in images/uids.yaml`); continue; }
-    if (p.own !== undefined && table.images[p.own] === undefined) { problems.push(`${p.key}: ${p.what} runs ${p.own}, which has no id in images/uids.yaml`); continue; }
+    if (strangers.length) {
+      problems.push(`${p.key}: ${p.what} uses ${strangers.join(', ')}, which is no image's id in images/uids.yaml`);
+      continue;
+    }
+    if (p.own !== undefined && table.images[p.own] === undefined) {
+      problems.push(`${p.key}: ${p.what} runs ${p.own}, which has no id in images/uids.yaml`);
+      continue;
+    }
     const ownId = p.own === undefined ? undefined : table.images[p.own];
     const declared = shared[p.key];
     if (declared) used.add(p.key);
     if (p.ids.every((id) => id === ownId)) {
-      if (declared) problems.push(`${p.key}: declared as using ${declared.uses}'s id, but ${p.what} is its own image's (${p.own}): drop the declaration`);
+      if (declared)
+        problems.push(
+          `${p.key}: declared as using ${declared.uses}'s id, but ${p.what} is its own image's (${p.own}): drop the declaration`,
+        );
       continue;
     }
     const whose = [...new Set(p.ids.map(nameOf))].join(', ');
     if (!declared) {
       const mine = p.own ? `, not its own image's (${p.own}, ${ownId})` : '';
-      problems.push(`${p.key}: ${p.what} is the id of ${whose}${mine}: an accidental collision, or a sharing to declare under shared: in images/uids.yaml (uses: and why:)`);
+      problems.push(
+        `${p.key}: ${p.what} is the id of ${whose}${mine}: an accidental collision, or a sharing to declare under shared: in images/uids.yaml (uses: and why:)`,
+      );
       continue;
     }
     const wanted = table.images[declared.uses];
     if (wanted === undefined) problems.push(`${p.key}: declared as using ${declared.uses}'s id, but ${declared.uses} is not in images:`);
-    else if (p.ids.some((id) => id !== wanted)) problems.push(`${p.key}: declared as using ${declared.uses}'s id (${wanted}), but ${p.what} is ${whose}'s`);
+    else if (p.ids.some((id) => id !== wanted))
+      problems.push(`${p.key}: declared as using ${declared.uses}'s id (${wanted}), but ${p.what} is ${whose}'s`);
     if (!declared.why?.trim()) problems.push(`${p.key}: the sharing says no why:`);
   }
   for (const key of Object.keys(shared)) {
-    if (!used.has(key)) problems.push(`${key}: a sharing is declared in images/uids.yaml, but no compose file has that service or volume use another image's id: drop it`);
+    if (!used.has(key))
+      problems.push(
+        `${key}: a sharing is declared in images/uids.yaml, but no compose file has that service or volume use another image's id: drop it`,
+      );
   }
   return problems;
 }
@@ -76,7 +94,8 @@ export function composePlaces(): Place[] {
     const doc = readYaml<ComposeFile>(join(ROOT, file));
     for (const [name, s] of Object.entries(doc.services ?? {})) {
       const key = `${stack}/${name}`;
-      if (s.user !== undefined) places.push({ key, what: `user "${s.user}" in ${file}`, ids: ids(String(s.user)), own: imageName(s.image) });
+      if (s.user !== undefined)
+        places.push({ key, what: `user "${s.user}" in ${file}`, ids: ids(String(s.user)), own: imageName(s.image) });
       for (const g of s.group_add ?? []) places.push({ key, what: `group_add ${g} in ${file}`, ids: [Number(g)] });
       for (const t of [s.tmpfs].flat()) {
         const m = typeof t === 'string' ? [...t.matchAll(/\b[ug]id=(\d+)/g)].map((x) => Number(x[1])) : [];
@@ -103,7 +122,12 @@ export function attachPlaces(sidecars: string[]): Place[] {
       continue; // this sidecar cannot be attached
     }
     if (spec.secret?.uid !== undefined) {
-      places.push({ key: `attach/${name}`, what: `secret.uid ${spec.secret.uid} in sidecars/${name}/attach.json`, ids: [spec.secret.uid], own: imageName(spec.image) });
+      places.push({
+        key: `attach/${name}`,
+        what: `secret.uid ${spec.secret.uid} in sidecars/${name}/attach.json`,
+        ids: [spec.secret.uid],
+        own: imageName(spec.image),
+      });
     }
   }
   return places;

@@ -16,7 +16,10 @@ test('quantile is nearest-rank on sorted samples', () => {
 
 test('percentiles of the textbook samples 15, 20, 35, 40, 50 are the nearest-rank ones, whatever their order', () => {
   const samples = [40, 15, 50, 35, 20];
-  assert.equal([5, 30, 40, 50, 100].map((p) => percentile(samples, p)), [15, 20, 20, 35, 50]);
+  assert.equal(
+    [5, 30, 40, 50, 100].map((p) => percentile(samples, p)),
+    [15, 20, 20, 35, 50],
+  );
   assert.equal(samples, [40, 15, 50, 35, 20], 'the samples are left in their order');
   assert.ok(Number.isNaN(percentile([], 50)));
 });
@@ -27,11 +30,21 @@ test('for 1..10 every bench now reports p50 5 and p95 10 (bench:topz used to say
 });
 
 test('a percentile is the smallest sample with at least p % of the samples at or below it', () => {
-  fc.assert(fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 50 }), fc.integer({ min: 1, max: 100 }), (xs, p) => {
-    const v = percentile(xs, p);
-    const atOrBelow = (x: number) => xs.filter((y) => y <= x).length;
-    return xs.includes(v) && atOrBelow(v) >= (p / 100) * xs.length && xs.filter((y) => y < v).every((y) => atOrBelow(y) < (p / 100) * xs.length);
-  }));
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 50 }),
+      fc.integer({ min: 1, max: 100 }),
+      (xs, p) => {
+        const v = percentile(xs, p);
+        const atOrBelow = (x: number) => xs.filter((y) => y <= x).length;
+        return (
+          xs.includes(v) &&
+          atOrBelow(v) >= (p / 100) * xs.length &&
+          xs.filter((y) => y < v).every((y) => atOrBelow(y) < (p / 100) * xs.length)
+        );
+      },
+    ),
+  );
 });
 
 test('spread gives median, min and max, leaving out failed repetitions', () => {

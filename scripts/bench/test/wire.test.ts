@@ -16,7 +16,10 @@ test('the response reader frames responses by Content-Length across reads', () =
 });
 
 test('the response reader refuses what it cannot frame', () => {
-  assert.throws(() => new ResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n')), /without Content-Length/);
+  assert.throws(
+    () => new ResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n')),
+    /without Content-Length/,
+  );
   assert.throws(() => new ResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nab')), /past the end/);
 });
 

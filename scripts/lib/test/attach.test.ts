@@ -13,11 +13,26 @@ const test = suite('attaching a sidecar to a stack');
 const HTTPS = readFileSync(join(ROOT, 'stacks', 'https', 'compose.yaml'), 'utf8');
 const STATE = '/state/run';
 
-type Service = { network_mode?: string; pid?: string; ports?: string[]; depends_on?: Record<string, { condition: string }>; environment?: Record<string, string>; volumes?: string[]; read_only?: boolean; cap_drop?: string[]; healthcheck?: object; image?: string };
+type Service = {
+  network_mode?: string;
+  pid?: string;
+  ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  environment?: Record<string, string>;
+  volumes?: string[];
+  read_only?: boolean;
+  cap_drop?: string[];
+  healthcheck?: object;
+  image?: string;
+};
 type Doc = { services: Record<string, Service>; volumes?: Record<string, object> };
 
 const threw = (fn: () => unknown): string => {
-  try { fn(); } catch (e) { return (e as Error).message; }
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
   return 'did not throw';
 };
 
@@ -33,7 +48,10 @@ test('the https stack’s pod members and published container ports are read fro
 });
 
 test('a compose file without a pod cannot be attached to', () => {
-  assert.match(threw(() => podLayout(['services:\n  web:\n    image: x\n'])), /no pod service/);
+  assert.match(
+    threw(() => podLayout(['services:\n  web:\n    image: x\n'])),
+    /no pod service/,
+  );
 });
 
 test('the override joins topz to the pod, publishes its port on the pod and makes every member wait for it', () => {
@@ -47,7 +65,12 @@ test('the override joins topz to the pod, publishes its port on the pod and make
   assert.equal(doc.services.app!.depends_on, { topz: { condition: 'service_healthy' } });
   assert.equal([topz.read_only, topz.cap_drop], [true, ['ALL']]);
   assert.equal(topz.volumes, ['/state/run/attach/topz/run:/run/topz:ro'], 'a directory is mounted, never a single file');
-  assert.equal(topz.environment, { TOPZ_LISTEN_ADDRESS: '0.0.0.0', TOPZ_LISTEN_PORT: '9700', TOPZ_ADMIN_PORT: '9701', TOPZ_TOKEN_FILE: '/run/topz/token' });
+  assert.equal(topz.environment, {
+    TOPZ_LISTEN_ADDRESS: '0.0.0.0',
+    TOPZ_LISTEN_PORT: '9700',
+    TOPZ_ADMIN_PORT: '9701',
+    TOPZ_TOKEN_FILE: '/run/topz/token',
+  });
   assert.equal(topz.healthcheck, { interval: '1s' });
   assert.is(at.secret, '/state/run/attach/topz/run/token');
 });
@@ -69,7 +92,11 @@ test('ports a pod already uses push the sidecar’s ports up together, and a sec
 });
 
 test('a shared directory becomes a named volume that the sidecar and every pod member mount at the same path', () => {
-  const a = parseAttachment('shipper', { image: 'shipper', listens: { admin: 9800 }, dirs: { logs: { mount: '/var/log/app', shared: true } } });
+  const a = parseAttachment('shipper', {
+    image: 'shipper',
+    listens: { admin: 9800 },
+    dirs: { logs: { mount: '/var/log/app', shared: true } },
+  });
   const at = place(a, { state: STATE, used: new Set(), members: ['app'] });
   const doc = YAML.parse(overrideDoc('x', [{ a, at }], at.members)) as Doc;
   assert.equal(doc.services.shipper!.volumes, ['shipper-logs:/var/log/app']);
@@ -80,20 +107,50 @@ test('a shared directory becomes a named volume that the sidecar and every pod m
 
 test('a declaration that breaks a rule is refused with the field it got wrong', () => {
   const ok = { image: 'x', listens: { http: 9700 } };
-  assert.match(threw(() => parseAttachment('x', { ...ok, imag: 'typo' })), /unknown field\(s\) imag/);
-  assert.match(threw(() => parseAttachment('x', { ...ok, listens: {} })), /listens must name at least one port/);
-  assert.match(threw(() => parseAttachment('x', { ...ok, listens: { http: 70000 } })), /listens\.http must be a port/);
-  assert.match(threw(() => parseAttachment('x', { ...ok, publish: { port: 'admin', hostPortEnv: 'X_PORT' } })), /publish\.port must be one of listens/);
-  assert.match(threw(() => parseAttachment('x', { ...ok, env: { A: '{{port.admin}}' } })), /env\.A: unknown placeholder \{\{port\.admin\}\}/);
-  assert.match(threw(() => parseAttachment('x', { ...ok, dirs: { d: { mount: 'relative' } } })), /dirs\.d\.mount must be an absolute/);
-  assert.match(threw(() => parseAttachment('x', { ...ok, dirs: { d: { mount: '/d', shared: true } }, secret: { dir: 'd', file: 't', uid: 1 } })), /secret\.dir must name a private/);
-  assert.match(threw(() => parseAttachment('x', { ...ok, healthcheck: { every: '1s' } })), /healthcheck may only set/);
-  assert.match(threw(() => loadAttachment('../etc')), /not an attachable sidecar/);
+  assert.match(
+    threw(() => parseAttachment('x', { ...ok, imag: 'typo' })),
+    /unknown field\(s\) imag/,
+  );
+  assert.match(
+    threw(() => parseAttachment('x', { ...ok, listens: {} })),
+    /listens must name at least one port/,
+  );
+  assert.match(
+    threw(() => parseAttachment('x', { ...ok, listens: { http: 70000 } })),
+    /listens\.http must be a port/,
+  );
+  assert.match(
+    threw(() => parseAttachment('x', { ...ok, publish: { port: 'admin', hostPortEnv: 'X_PORT' } })),
+    /publish\.port must be one of listens/,
+  );
+  assert.match(
+    threw(() => parseAttachment('x', { ...ok, env: { A: '{{port.admin}}' } })),
+    /env\.A: unknown placeholder \{\{port\.admin\}\}/,
+  );
+  assert.match(
+    threw(() => parseAttachment('x', { ...ok, dirs: { d: { mount: 'relative' } } })),
+    /dirs\.d\.mount must be an absolute/,
+  );
+  assert.match(
+    threw(() => parseAttachment('x', { ...ok, dirs: { d: { mount: '/d', shared: true } }, secret: { dir: 'd', file: 't', uid: 1 } })),
+    /secret\.dir must name a private/,
+  );
+  assert.match(
+    threw(() => parseAttachment('x', { ...ok, healthcheck: { every: '1s' } })),
+    /healthcheck may only set/,
+  );
+  assert.match(
+    threw(() => loadAttachment('../etc')),
+    /not an attachable sidecar/,
+  );
 });
 
 test('placeholders are filled from the given values, and an unknown one names what is known', () => {
   assert.is(fill('{{port.http}} and {{ dir.run }}/token', { 'port.http': '9700', 'dir.run': '/run/topz' }), '9700 and /run/topz/token');
-  assert.match(threw(() => fill('{{nope}}', { url: 'u' })), /unknown placeholder \{\{nope\}\} \(known: \{\{url\}\}\)/);
+  assert.match(
+    threw(() => fill('{{nope}}', { url: 'u' })),
+    /unknown placeholder \{\{nope\}\} \(known: \{\{url\}\}\)/,
+  );
 });
 
 test('a run with topz attached gets the check the topz stack provides for it (stacks/topz/attached.ts), naming the pod members', async () => {

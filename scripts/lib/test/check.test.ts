@@ -31,14 +31,25 @@ test('expect.equal ignores the order of keys, and its failure carries both value
 
 test('eventually retries until the call succeeds and returns its value', async () => {
   let calls = 0;
-  const v = await eventually(async () => { if (++calls < 3) throw new Error('not yet'); return 'done'; }, { within: 2000, every: 5 });
+  const v = await eventually(
+    async () => {
+      if (++calls < 3) throw new Error('not yet');
+      return 'done';
+    },
+    { within: 2000, every: 5 },
+  );
   assert.equal([v, calls], ['done', 3]);
 });
 
 test('eventually rethrows the last error once the deadline has passed', async () => {
   let calls = 0;
   try {
-    await eventually(async () => { throw new Error(`attempt ${++calls}`); }, { within: 50, every: 10 });
+    await eventually(
+      async () => {
+        throw new Error(`attempt ${++calls}`);
+      },
+      { within: 50, every: 10 },
+    );
     assert.unreachable('should throw');
   } catch (e) {
     assert.is((e as Error).message, `attempt ${calls}`);
@@ -48,18 +59,36 @@ test('eventually rethrows the last error once the deadline has passed', async ()
 
 test('runChecks runs every check after a failure and prints EXPECTED and RECEIVED for it', async () => {
   const lines: string[] = [];
-  const results = await runChecks([
-    { name: 'fails', run: async () => expect.equal(1, 2, 'one is two') },
-    { name: 'throws', run: async () => { throw new TypeError('a bug'); } },
-    { name: 'passes', run: async () => {} },
-  ], {}, (l) => lines.push(l));
-  assert.equal(results.map((r) => [r.name, r.ok]), [['fails', false], ['throws', false], ['passes', true]]);
+  const results = await runChecks(
+    [
+      { name: 'fails', run: async () => expect.equal(1, 2, 'one is two') },
+      {
+        name: 'throws',
+        run: async () => {
+          throw new TypeError('a bug');
+        },
+      },
+      { name: 'passes', run: async () => {} },
+    ],
+    {},
+    (l) => lines.push(l),
+  );
+  assert.equal(
+    results.map((r) => [r.name, r.ok]),
+    [
+      ['fails', false],
+      ['throws', false],
+      ['passes', true],
+    ],
+  );
   assert.ok(lines.some((l) => l.includes('EXPECTED: 2')) && lines.some((l) => l.includes('RECEIVED: 1')), lines.join('\n'));
   assert.ok(lines.some((l) => l.startsWith('  ✔ 3. passes')));
 });
 
 test('expect.rejects returns the error a call throws and fails when it resolves', async () => {
-  const e = await expect.rejects(async () => { throw new RangeError('no'); }, 'must throw');
+  const e = await expect.rejects(async () => {
+    throw new RangeError('no');
+  }, 'must throw');
   assert.instance(e, RangeError);
   try {
     await expect.rejects(async () => 42, 'must throw');

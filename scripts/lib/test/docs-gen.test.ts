@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Registry } from '../../../sidecars/lib/metrics.js';
+import type { Registry } from '../../../sidecars/lib/metrics.js';
 import { thrownMessage } from '../../../sidecars/lib/test-support/basics.js';
 import { demoSpec as spec } from '../../../sidecars/lib/test-support/demo-spec.js';
 import { markdownTable, MARKERS, metricsTable, replaceBetween, sidecarMetrics } from '../docs-gen.js';
@@ -37,15 +37,18 @@ const register = (r: Registry) => ({
 
 test('a sidecar’s metrics are its own first, then the ones every sidecar has, each with its prefixed name, type and labels', () => {
   const defs = sidecarMetrics(spec, register);
-  assert.equal(defs.map((d) => [d.name, d.type, d.labels.join(',')]), [
-    ['demo_hits_total', 'counter', 'result'],
-    ['demo_cert_info', 'gauge', 'serial,subject'],
-    ['demo_request_seconds', 'histogram', 'le'],
-    ['demo_build_info', 'gauge', 'version'],
-    ['demo_ready', 'gauge', ''],
-    ['process_start_time_seconds', 'gauge', ''],
-    ['process_resident_memory_bytes', 'gauge', ''],
-  ]);
+  assert.equal(
+    defs.map((d) => [d.name, d.type, d.labels.join(',')]),
+    [
+      ['demo_hits_total', 'counter', 'result'],
+      ['demo_cert_info', 'gauge', 'serial,subject'],
+      ['demo_request_seconds', 'histogram', 'le'],
+      ['demo_build_info', 'gauge', 'version'],
+      ['demo_ready', 'gauge', ''],
+      ['process_start_time_seconds', 'gauge', ''],
+      ['process_resident_memory_bytes', 'gauge', ''],
+    ],
+  );
 });
 
 test('the metrics table has one row per metric: name, type, labels and help, with pipes escaped', () => {
@@ -76,7 +79,10 @@ test('replaceBetween swaps only the text between the markers and keeps both mark
 test('replaceBetween refuses a text whose markers are missing or out of order, naming the file', () => {
   const [begin, end] = MARKERS.metrics;
   for (const text of ['# Title\n', `${begin}\nonly begin\n`, `${end}\n${begin}\n`]) {
-    assert.is(thrownMessage(Error, () => replaceBetween(text, MARKERS.metrics, 'x', 'README.md')), `README.md: markers not found: ${begin} ... ${end}`);
+    assert.is(
+      thrownMessage(Error, () => replaceBetween(text, MARKERS.metrics, 'x', 'README.md')),
+      `README.md: markers not found: ${begin} ... ${end}`,
+    );
   }
 });
 

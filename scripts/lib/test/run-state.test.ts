@@ -27,7 +27,10 @@ test('a run written is read back whole, with every compose file, a --with overri
 test('the Compose project of a recorded run gets the stack’s directory, the recorded env and every recorded file', () => {
   const rec = record(2, ['compose.yaml', '/state/sl-x/attach.topz.yaml']);
   const p = projectOf(rec, ['baseline']);
-  assert.equal([p.name, p.o.cwd, p.o.files, p.o.env, p.o.profiles], [rec.project, join(ROOT, 'stacks', stack), rec.files, rec.env, ['baseline']]);
+  assert.equal(
+    [p.name, p.o.cwd, p.o.files, p.o.env, p.o.profiles],
+    [rec.project, join(ROOT, 'stacks', stack), rec.files, rec.env, ['baseline']],
+  );
 });
 
 test('a record from before files were recorded runs the stack’s compose.yaml alone', () => {
@@ -53,7 +56,10 @@ test('an update keeps what it does not change', () => {
 });
 
 test('reading a run that does not exist says how to start one', () => {
-  assert.throws(() => readRun(`sl-${stack}-none`), /no run named sl-unit-\w+-none in \.state\/ \(start one with npm run stack:<name> -- up\)/);
+  assert.throws(
+    () => readRun(`sl-${stack}-none`),
+    /no run named sl-unit-\w+-none in \.state\/ \(start one with npm run stack:<name> -- up\)/,
+  );
 });
 
 test.run();

@@ -9,38 +9,62 @@ import { teardownOnce } from '../teardown.js';
 
 const MODULE = fileURLToPath(new URL('../teardown.js', import.meta.url));
 const test = suite<{ dir: string }>('teardown', { dir: '' });
-test.before.each((ctx) => { ctx.dir = mkdtempSync(join(tmpdir(), 'teardown-')); });
+test.before.each((ctx) => {
+  ctx.dir = mkdtempSync(join(tmpdir(), 'teardown-'));
+});
 test.after.each((ctx) => rmSync(ctx.dir, { recursive: true, force: true }));
 
 test('the normal path and a second call run the teardown exactly once', async () => {
   let downs = 0;
-  const finish = teardownOnce(async () => { downs++; }, () => {});
+  const finish = teardownOnce(
+    async () => {
+      downs++;
+    },
+    () => {},
+  );
   await finish();
   await finish();
   assert.is(downs, 1);
-  assert.is(process.listenerCount('SIGINT') + process.listenerCount('unhandledRejection'), 0, 'its handlers are gone after the normal path');
+  assert.is(
+    process.listenerCount('SIGINT') + process.listenerCount('unhandledRejection'),
+    0,
+    'its handlers are gone after the normal path',
+  );
 });
 
 /** Runs a child that registers a teardown writing to a file, then does `then` once it says ready. */
 function child(dir: string, body: string, then: (pid: number) => void): Promise<{ code: number | null; marker: string; out: string }> {
   const script = join(dir, 'child.mjs');
   const marker = join(dir, 'down.log');
-  writeFileSync(script, `import { appendFileSync } from 'node:fs';
+  writeFileSync(
+    script,
+    `import { appendFileSync } from 'node:fs';
 import { teardownOnce } from ${JSON.stringify(MODULE)};
 teardownOnce(async () => { appendFileSync(${JSON.stringify(marker)}, 'down\\n'); }, (l) => console.log(l));
 setInterval(() => {}, 1000);
 console.log('ready');
 ${body}
-`);
+`,
+  );
   return new Promise((resolve) => {
     const c = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    c.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; if (out.includes('ready\n') && !out.includes('#sent')) { out += '#sent'; then(c.pid!); } });
+    c.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (out.includes('ready\n') && !out.includes('#sent')) {
+        out += '#sent';
+        then(c.pid!);
+      }
+    });
     const kill = setTimeout(() => c.kill('SIGKILL'), 10_000);
     c.on('exit', (code) => {
       clearTimeout(kill);
       let text = '';
-      try { text = readFileSync(marker, 'utf8'); } catch { /* never written */ }
+      try {
+        text = readFileSync(marker, 'utf8');
+      } catch {
+        /* never written */
+      }
       resolve({ code, marker: text, out });
     });
   });

@@ -3,8 +3,17 @@
 // and by the host-side `npm run config` and bench scripts.
 import { JsonObjectStream } from './json-stream.js';
 
-export interface Kv { key: string; value: Buffer; modRevision: number; createRevision: number; version: number }
-export interface WatchEvent { type: 'PUT' | 'DELETE'; kv: Kv }
+export interface Kv {
+  key: string;
+  value: Buffer;
+  modRevision: number;
+  createRevision: number;
+  version: number;
+}
+export interface WatchEvent {
+  type: 'PUT' | 'DELETE';
+  kv: Kv;
+}
 /** One message of a watch stream, classified. revision is the store revision in its header. */
 export type WatchMessage =
   | { kind: 'created'; revision: number }
@@ -18,14 +27,24 @@ export class EtcdError extends Error {}
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 const num = (v: unknown) => Number(v ?? 0);
 
-interface RawKv { key?: string; value?: string; mod_revision?: string; create_revision?: string; version?: string }
-interface RawHeader { revision?: string }
+interface RawKv {
+  key?: string;
+  value?: string;
+  mod_revision?: string;
+  create_revision?: string;
+  version?: string;
+}
+interface RawHeader {
+  revision?: string;
+}
 
 function kv(raw: RawKv): Kv {
   return {
     key: Buffer.from(raw.key ?? '', 'base64').toString('utf8'),
     value: Buffer.from(raw.value ?? '', 'base64'),
-    modRevision: num(raw.mod_revision), createRevision: num(raw.create_revision), version: num(raw.version),
+    modRevision: num(raw.mod_revision),
+    createRevision: num(raw.create_revision),
+    version: num(raw.version),
   };
 }
 
@@ -61,12 +80,15 @@ export interface WatchOptions {
   /** A stream silent for this long is aborted with an error. */
   idleMs: number;
   /** Called for each message; returning 'stop' ends the stream. */
-  onMessage(m: WatchMessage): void | 'stop';
+  onMessage(m: WatchMessage): undefined | 'stop';
 }
 
 export class EtcdClient {
   readonly base: string;
-  constructor(url: string, private readonly timeoutMs = 5000) {
+  constructor(
+    url: string,
+    private readonly timeoutMs = 5000,
+  ) {
     this.base = url.replace(/\/+$/, '');
   }
 
@@ -74,19 +96,28 @@ export class EtcdClient {
     let res: Response;
     try {
       res = await fetch(`${this.base}${path}`, {
-        method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs),
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
       throw new EtcdError(`POST ${this.base}${path}: ${describe(e)}`);
     }
     const text = await res.text();
-    if (!res.ok) throw new EtcdError(`POST ${this.base}${path}: HTTP ${res.status}: ${(JSON.parse(text || '{}') as { message?: string }).message ?? text.slice(0, 200)}`);
+    if (!res.ok)
+      throw new EtcdError(
+        `POST ${this.base}${path}: HTTP ${res.status}: ${(JSON.parse(text || '{}') as { message?: string }).message ?? text.slice(0, 200)}`,
+      );
     return JSON.parse(text) as T;
   }
 
   /** The key's value now, or at an earlier store revision; kv is undefined when the key does not exist there. */
   async range(key: string, revision?: number): Promise<{ revision: number; kv?: Kv }> {
-    const r = await this.call<{ header?: RawHeader; kvs?: RawKv[] }>('/v3/kv/range', { key: b64(key), ...(revision ? { revision: String(revision) } : {}) });
+    const r = await this.call<{ header?: RawHeader; kvs?: RawKv[] }>('/v3/kv/range', {
+      key: b64(key),
+      ...(revision ? { revision: String(revision) } : {}),
+    });
     return { revision: num(r.header?.revision), kv: r.kvs?.[0] ? kv(r.kvs[0]) : undefined };
   }
 
@@ -109,7 +140,9 @@ export class EtcdClient {
     arm();
     try {
       const res = await fetch(`${this.base}/v3/watch`, {
-        method: 'POST', signal: ac.signal, headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        signal: ac.signal,
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ create_request: { key: b64(key), start_revision: String(startRevision), progress_notify: true } }),
       });
       if (!res.ok || !res.body) throw new EtcdError(`POST ${this.base}/v3/watch: HTTP ${res.status}`);

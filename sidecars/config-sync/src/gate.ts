@@ -8,7 +8,11 @@ export interface Clock {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(t: unknown): void;
 }
-const realClock: Clock = { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout) };
+const realClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout),
+};
 
 export class ApplyGate {
   private pending = false;
@@ -18,7 +22,11 @@ export class ApplyGate {
   private stopped = false;
 
   /** run resolves true when it applied something (which starts a new interval). */
-  constructor(private readonly intervalMs: number, private readonly run: () => Promise<boolean>, private readonly clock: Clock = realClock) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly run: () => Promise<boolean>,
+    private readonly clock: Clock = realClock,
+  ) {}
 
   /** Something changed: run now, or once the interval since the last apply is over. */
   notify(): void {
@@ -27,7 +35,9 @@ export class ApplyGate {
   }
 
   /** Milliseconds until a pending change may run (0 when it may run now). */
-  get waitMs(): number { return Math.max(0, this.last + this.intervalMs - this.clock.now()); }
+  get waitMs(): number {
+    return Math.max(0, this.last + this.intervalMs - this.clock.now());
+  }
 
   /** Resolves when nothing is running and nothing is pending that could run now. */
   async settled(): Promise<void> {
@@ -46,13 +56,26 @@ export class ApplyGate {
     if (this.stopped || this.running || !this.pending || this.timer !== undefined) return;
     const wait = this.waitMs;
     if (wait > 0) {
-      this.timer = this.clock.setTimeout(() => { this.timer = undefined; this.kick(); }, wait);
+      this.timer = this.clock.setTimeout(() => {
+        this.timer = undefined;
+        this.kick();
+      }, wait);
       return;
     }
     this.pending = false;
     const started = this.clock.now();
     this.running = this.run()
-      .then((applied) => { if (applied) this.last = started; }, () => { this.last = started; })
-      .finally(() => { this.running = undefined; this.kick(); });
+      .then(
+        (applied) => {
+          if (applied) this.last = started;
+        },
+        () => {
+          this.last = started;
+        },
+      )
+      .finally(() => {
+        this.running = undefined;
+        this.kick();
+      });
   }
 }

@@ -23,8 +23,10 @@ export class JsonObjectStream {
         continue;
       }
       if (this.depth === 0) {
-        if (c === '{') { this.start = this.pos; this.depth = 1; }
-        else if (!/\s/.test(c)) throw new Error(`unexpected ${JSON.stringify(c)} between JSON objects in the stream`);
+        if (c === '{') {
+          this.start = this.pos;
+          this.depth = 1;
+        } else if (!/\s/.test(c)) throw new Error(`unexpected ${JSON.stringify(c)} between JSON objects in the stream`);
         continue;
       }
       if (c === '"') this.inString = true;
@@ -42,5 +44,7 @@ export class JsonObjectStream {
   }
 
   /** Bytes of an object that has begun but not ended (0 between objects). */
-  get pending(): number { return this.depth > 0 ? this.buf.length - this.start : 0; }
+  get pending(): number {
+    return this.depth > 0 ? this.buf.length - this.start : 0;
+  }
 }

@@ -30,16 +30,25 @@ export function parseValue(bytes: Uint8Array): Parsed {
   return problem ? { ok: false, error: `not JSON: ${problem}` } : { ok: true, doc };
 }
 
-interface Frame { keys: Set<string> | undefined; at: string | number; expectKey: boolean }
+interface Frame {
+  keys: Set<string> | undefined;
+  at: string | number;
+  expectKey: boolean;
+}
 
 const pointer = (frames: Frame[], upTo: number) =>
-  '/' + frames.slice(0, upTo).map((f) => String(f.at).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+  '/' +
+  frames
+    .slice(0, upTo)
+    .map((f) => String(f.at).replace(/~/g, '~0').replace(/\//g, '~1'))
+    .join('/');
 
 /** The end (exclusive) of the string that starts with the quote at i. */
 function stringEnd(text: string, i: number): number {
   for (let j = i + 1; j < text.length; j++) {
     const c = text.charCodeAt(j);
-    if (c === 0x5c) j++; // backslash: skip the escaped character
+    if (c === 0x5c)
+      j++; // backslash: skip the escaped character
     else if (c === 0x22) return j + 1;
   }
   return text.length;
@@ -49,9 +58,12 @@ function stringEnd(text: string, i: number): number {
 function ambiguity(text: string): string | undefined {
   const frames: Frame[] = [];
   const top = () => frames[frames.length - 1];
-  for (let i = 0; i < text.length;) {
+  for (let i = 0; i < text.length; ) {
     const c = text[i]!;
-    if (WS.has(c) || c === ':') { i++; continue; }
+    if (WS.has(c) || c === ':') {
+      i++;
+      continue;
+    }
     if (c === '{' || c === '[') {
       frames.push({ keys: c === '{' ? new Set() : undefined, at: c === '{' ? '' : 0, expectKey: c === '{' });
       i++;

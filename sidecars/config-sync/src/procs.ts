@@ -5,7 +5,12 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { catchesSignal, listPids, parseStat, ProcParseError, readText, splitNul, type Stat } from '../../lib/proc.js';
 
-export interface Proc { pid: number; startTicks: number; comm: string; argv: string[] }
+export interface Proc {
+  pid: number;
+  startTicks: number;
+  comm: string;
+  argv: string[];
+}
 
 function read(procRoot: string, pid: number | string, file: string): string | undefined {
   try {
@@ -33,7 +38,9 @@ export function readProc(pid: number, procRoot = '/proc'): Proc | undefined {
 }
 
 export function listProcs(procRoot = '/proc'): Proc[] {
-  return listPids(readdirSync(procRoot)).map((pid) => readProc(pid, procRoot)).filter((p): p is Proc => p !== undefined);
+  return listPids(readdirSync(procRoot))
+    .map((pid) => readProc(pid, procRoot))
+    .filter((p): p is Proc => p !== undefined);
 }
 
 /** The name a process answers to: its command name, its program's file name, or (for an

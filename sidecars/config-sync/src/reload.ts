@@ -4,8 +4,14 @@ import { constants } from 'node:os';
 import { describe } from './etcd.js';
 import { catches, describeProc, findProc, stillSame, type Proc } from './procs.js';
 
-export interface Outcome { result: 'ok' | 'skipped'; detail: string }
-export interface Reloader { method: string; reload(): Promise<Outcome> }
+export interface Outcome {
+  result: 'ok' | 'skipped';
+  detail: string;
+}
+export interface Reloader {
+  method: string;
+  reload(): Promise<Outcome>;
+}
 
 export interface ProcOptions {
   name: string;
@@ -20,7 +26,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function permission(e: unknown, p: Proc): Error {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'EPERM') return new Error(`not allowed to signal ${describeProc(p)}: run the sidecar as the app's user (or give it CAP_KILL)`);
+  if (code === 'EPERM')
+    return new Error(`not allowed to signal ${describeProc(p)}: run the sidecar as the app's user (or give it CAP_KILL)`);
   return e as Error;
 }
 
@@ -28,7 +35,10 @@ function permission(e: unknown, p: Proc): Error {
 function lookup(o: ProcOptions): Proc | Outcome {
   const r = findProc(o.name, o);
   if ('none' in r) return { result: 'skipped', detail: `no process named ${o.name}: it will read the new file when it starts` };
-  if ('many' in r) throw new Error(`${r.many.length} processes are named ${o.name} (${r.many.map((p) => p.pid).join(', ')}): refusing to guess; choose a --process name that matches one`);
+  if ('many' in r)
+    throw new Error(
+      `${r.many.length} processes are named ${o.name} (${r.many.map((p) => p.pid).join(', ')}): refusing to guess; choose a --process name that matches one`,
+    );
   return r.found;
 }
 
@@ -44,12 +54,18 @@ export function signalReloader(o: ProcOptions & { signal: NodeJS.Signals; handle
       if ('result' in p) return p;
       const deadline = Date.now() + (o.handlerWaitMs ?? 3000);
       for (;;) {
-        if (!stillSame(p, o.procRoot)) return { result: 'skipped', detail: `${describeProc(p)} exited before it was signalled: a new one reads the new file` };
+        if (!stillSame(p, o.procRoot))
+          return { result: 'skipped', detail: `${describeProc(p)} exited before it was signalled: a new one reads the new file` };
         if (catches(p.pid, signum, o.procRoot)) {
-          try { kill(p.pid, o.signal); } catch (e) { throw permission(e, p); }
+          try {
+            kill(p.pid, o.signal);
+          } catch (e) {
+            throw permission(e, p);
+          }
           return { result: 'ok', detail: `sent ${o.signal} to ${describeProc(p)}` };
         }
-        if (Date.now() >= deadline) throw new Error(`${describeProc(p)} does not handle ${o.signal}; not sending it (it would terminate the app)`);
+        if (Date.now() >= deadline)
+          throw new Error(`${describeProc(p)} does not handle ${o.signal}; not sending it (it would terminate the app)`);
         await sleep(o.stepMs ?? 50);
       }
     },
@@ -73,13 +89,24 @@ export function restartReloader(o: ProcOptions & { graceMs: number }): Reloader 
     async reload() {
       const p = lookup(o);
       if ('result' in p) return p;
-      if (!stillSame(p, o.procRoot)) return { result: 'skipped', detail: `${describeProc(p)} exited on its own: a new one reads the new file` };
-      try { kill(p.pid, 'SIGTERM'); } catch (e) { throw permission(e, p); }
-      if (await gone(p, o.graceMs)) return { result: 'ok', detail: `stopped ${describeProc(p)} with SIGTERM; its supervisor starts it again` };
-      if (stillSame(p, o.procRoot)) {
-        try { kill(p.pid, 'SIGKILL'); } catch (e) { throw permission(e, p); }
+      if (!stillSame(p, o.procRoot))
+        return { result: 'skipped', detail: `${describeProc(p)} exited on its own: a new one reads the new file` };
+      try {
+        kill(p.pid, 'SIGTERM');
+      } catch (e) {
+        throw permission(e, p);
       }
-      if (await gone(p, 2000)) return { result: 'ok', detail: `stopped ${describeProc(p)} with SIGKILL after ${o.graceMs} ms; its supervisor starts it again` };
+      if (await gone(p, o.graceMs))
+        return { result: 'ok', detail: `stopped ${describeProc(p)} with SIGTERM; its supervisor starts it again` };
+      if (stillSame(p, o.procRoot)) {
+        try {
+          kill(p.pid, 'SIGKILL');
+        } catch (e) {
+          throw permission(e, p);
+        }
+      }
+      if (await gone(p, 2000))
+        return { result: 'ok', detail: `stopped ${describeProc(p)} with SIGKILL after ${o.graceMs} ms; its supervisor starts it again` };
       throw new Error(`${describeProc(p)} is still running after SIGTERM and SIGKILL`);
     },
   };

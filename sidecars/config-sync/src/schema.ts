@@ -18,7 +18,15 @@ export type Check = (value: unknown) => string[];
 
 export class SchemaError extends Error {}
 
-const OPTIONS = { strict: true, strictRequired: false, allowUnionTypes: true, allErrors: false, ownProperties: true, validateFormats: false, verbose: true } as const;
+const OPTIONS = {
+  strict: true,
+  strictRequired: false,
+  allowUnionTypes: true,
+  allErrors: false,
+  ownProperties: true,
+  validateFormats: false,
+  verbose: true,
+} as const;
 
 const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
@@ -27,25 +35,33 @@ function describe(e: ErrorObject): string {
   const at = e.instancePath || '/';
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case 'additionalProperties': return `${at}: ${JSON.stringify(p.additionalProperty)} is not an allowed property`;
-    case 'required': return `${at}: ${JSON.stringify(p.missingProperty)} is required`;
-    case 'enum': return `${at}: must be one of ${JSON.stringify(p.allowedValues)}`;
-    case 'const': return `${at}: must be ${JSON.stringify(p.allowedValue)}`;
-    case 'type': return `${at}: must be ${String(p.type).split(',').join(' or ')}, is ${typeOf(e.data)}`;
-    case 'false schema': return `${at}: no value is allowed here`;
-    default: return `${at}: ${e.message ?? e.keyword}`;
+    case 'additionalProperties':
+      return `${at}: ${JSON.stringify(p.additionalProperty)} is not an allowed property`;
+    case 'required':
+      return `${at}: ${JSON.stringify(p.missingProperty)} is required`;
+    case 'enum':
+      return `${at}: must be one of ${JSON.stringify(p.allowedValues)}`;
+    case 'const':
+      return `${at}: must be ${JSON.stringify(p.allowedValue)}`;
+    case 'type':
+      return `${at}: must be ${String(p.type).split(',').join(' or ')}, is ${typeOf(e.data)}`;
+    case 'false schema':
+      return `${at}: no value is allowed here`;
+    default:
+      return `${at}: ${e.message ?? e.keyword}`;
   }
 }
 
 /** Compiles a schema (already parsed from JSON) into a check that lists the first violation, or none.
  * Throws SchemaError saying what is wrong with a schema config-sync cannot fully check. */
 export function compileSchema(schema: unknown): Check {
-  let validate;
+  let validate: ReturnType<Ajv['compile']>;
   try {
     validate = new Ajv(OPTIONS).compile(schema as object);
   } catch (e) {
     throw new SchemaError((e as Error).message);
   }
-  if ((validate as { $async?: boolean }).$async) throw new SchemaError('$async schemas are not supported: the check must give its verdict at once');
+  if ((validate as { $async?: boolean }).$async)
+    throw new SchemaError('$async schemas are not supported: the check must give its verdict at once');
   return (value) => (validate(value) ? [] : (validate.errors ?? []).map(describe));
 }

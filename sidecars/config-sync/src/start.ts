@@ -22,12 +22,15 @@ export function reloaderFor(p: P): Reloader {
     return p.process;
   };
   switch (p.reload) {
-    case 'signal': return signalReloader({ name: needsProcess('signal'), signal: p.reloadSignal });
-    case 'restart': return restartReloader({ name: needsProcess('restart'), graceMs: p.restartGrace });
+    case 'signal':
+      return signalReloader({ name: needsProcess('signal'), signal: p.reloadSignal });
+    case 'restart':
+      return restartReloader({ name: needsProcess('restart'), graceMs: p.restartGrace });
     case 'http':
       if (!p.reloadUrl) throw new ConfigError('missing --reload-url (CONFIG_SYNC_RELOAD_URL): --reload http needs the URL to POST to');
       return httpReloader({ url: p.reloadUrl, timeoutMs: p.requestTimeout });
-    case 'none': return noReloader;
+    case 'none':
+      return noReloader;
   }
 }
 
@@ -47,9 +50,22 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
   const m = registerMetrics(metrics);
   const rules = new Reloadable<Validator>('validation rules', validatorFor(p), log, m.validatorReloads);
   await rules.reload('start');
-  const sync = new ConfigSync({ key: p.key, writer: makeWriter(p.writeMode, p.dir, p.file), reloader, rules, minApplyIntervalMs: p.minApplyInterval, log, metrics: m });
+  const sync = new ConfigSync({
+    key: p.key,
+    writer: makeWriter(p.writeMode, p.dir, p.file),
+    reloader,
+    rules,
+    minApplyIntervalMs: p.minApplyInterval,
+    log,
+    metrics: m,
+  });
   await sync.init();
-  const watcher = new KeyWatcher(new EtcdClient(p.etcdUrl, p.requestTimeout), p.key, { retryMaxMs: p.watchRetryMax, idleMs: p.watchIdleTimeout }, sync.hooks);
+  const watcher = new KeyWatcher(
+    new EtcdClient(p.etcdUrl, p.requestTimeout),
+    p.key,
+    { retryMaxMs: p.watchRetryMax, idleMs: p.watchIdleTimeout },
+    sync.hooks,
+  );
   watcher.start();
   return {
     ready: () => sync.readiness(),

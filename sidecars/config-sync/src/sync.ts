@@ -45,7 +45,11 @@ export class ConfigSync {
       this.onDisk = current;
       this.o.log.info('using the config file on disk until etcd answers', { path: this.o.writer.path, bytes: current.length });
     } else {
-      this.o.log.warn('the config file on disk is not valid; waiting for etcd', { path: this.o.writer.path, reason: verdict.reason, error: verdict.error });
+      this.o.log.warn('the config file on disk is not valid; waiting for etcd', {
+        path: this.o.writer.path,
+        reason: verdict.reason,
+        error: verdict.error,
+      });
     }
   }
 
@@ -60,7 +64,10 @@ export class ConfigSync {
     },
     connected: (up) => {
       this.o.metrics.connected.set(up ? 1 : 0);
-      if (up) { this.etcdError = undefined; this.o.log.info('watching', { key: this.o.key }); }
+      if (up) {
+        this.etcdError = undefined;
+        this.o.log.info('watching', { key: this.o.key });
+      }
     },
     failed: (error, retryInMs) => {
       this.etcdError = error;
@@ -83,7 +90,9 @@ export class ConfigSync {
     if (this.latest) this.gate.notify();
   }
 
-  stop(): Promise<void> { return this.gate.stop(); }
+  stop(): Promise<void> {
+    return this.gate.stop();
+  }
 
   /** The rules' verdict; a validator that throws refuses the value (reason error) instead of losing it. */
   private async judge(value: Buffer): Promise<Verdict> {
@@ -98,7 +107,12 @@ export class ConfigSync {
     this.rejected = `revision ${u.revision} was rejected (${reason}): ${error}`;
     this.o.metrics.rejected.inc({ reason });
     this.o.metrics.error(this.rejected);
-    this.o.log.error('update rejected; keeping the last good config', { revision: u.revision, reason, error, kept: this.onDisk ? this.o.writer.path : 'nothing yet' });
+    this.o.log.error('update rejected; keeping the last good config', {
+      revision: u.revision,
+      reason,
+      error,
+      kept: this.onDisk ? this.o.writer.path : 'nothing yet',
+    });
     return false;
   }
 
@@ -146,12 +160,23 @@ export class ConfigSync {
       m.appliedVersion.set(u.version);
       m.appliedAt.set(Date.now() / 1000);
       m.applySeconds.observe((Date.now() - u.at) / 1000);
-      this.o.log.info('applied', { revision: u.revision, version: u.version, bytes: u.value.length, reload: r.result, detail: r.detail, ms: Date.now() - u.at });
+      this.o.log.info('applied', {
+        revision: u.revision,
+        version: u.version,
+        bytes: u.value.length,
+        reload: r.result,
+        detail: r.detail,
+        ms: Date.now() - u.at,
+      });
     } catch (e) {
       const error = `reload (${method}) failed: ${(e as Error).message}`;
       m.reloads.inc({ method, result: 'error' });
       m.error(error);
-      this.o.log.error('written, but the app was not told', { revision: u.revision, error, retry: 'with the next change or a SIGHUP to config-sync' });
+      this.o.log.error('written, but the app was not told', {
+        revision: u.revision,
+        error,
+        retry: 'with the next change or a SIGHUP to config-sync',
+      });
     }
     return true;
   }

@@ -45,10 +45,16 @@ export function runCommand(command: string, input: Buffer, timeoutMs: number): P
       resolve(r);
     };
     const timer = setTimeout(() => {
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
       finish({ code: null, why: `timed out after ${timeoutMs} ms` });
     }, timeoutMs);
-    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr = (stderr + c).slice(-4096); });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr = (stderr + c).slice(-4096);
+    });
     child.stdin.on('error', () => {}); // a command that does not read its stdin closes it early
     child.stdin.end(input);
     child.on('error', (e) => finish({ code: null, why: e.message }));
@@ -81,7 +87,8 @@ export function makeValidator(o: ValidatorOptions): Validator {
       } catch (e) {
         return refuse('schema', `cannot be checked against the schema: ${thrown(e)}`);
       }
-      if (errors.length) return refuse('schema', errors.slice(0, 5).join('; ') + (errors.length > 5 ? `; and ${errors.length - 5} more` : ''));
+      if (errors.length)
+        return refuse('schema', errors.slice(0, 5).join('; ') + (errors.length > 5 ? `; and ${errors.length - 5} more` : ''));
     }
     if (o.command) {
       let r: { code: number | null; why: string };

@@ -6,7 +6,12 @@ import { describe, type EtcdClient, type WatchMessage } from './etcd.js';
 
 /** The key's value at a revision; value null means the key does not exist. `read` says it came from
  * reading the key (at start, or after a compaction) rather than from a watch event. */
-export interface Update { revision: number; version: number; value: Buffer | null; read?: boolean }
+export interface Update {
+  revision: number;
+  version: number;
+  value: Buffer | null;
+  read?: boolean;
+}
 
 export interface WatcherHooks {
   update(u: Update): void;
@@ -16,7 +21,12 @@ export interface WatcherHooks {
   failed(error: string, retryInMs: number): void;
 }
 
-export interface WatcherOptions { retryMaxMs: number; idleMs: number; retryBaseMs?: number; random?: () => number }
+export interface WatcherOptions {
+  retryMaxMs: number;
+  idleMs: number;
+  retryBaseMs?: number;
+  random?: () => number;
+}
 
 /** Back-off before attempt n (0-based) after a failure: base * 2^n, at most max, with ±20 % jitter. */
 export function backoff(n: number, baseMs: number, maxMs: number, random = Math.random): number {
@@ -30,16 +40,25 @@ export class KeyWatcher {
   /** Next revision to watch from; undefined means "read the key first". */
   next: number | undefined;
 
-  constructor(private readonly etcd: EtcdClient, private readonly key: string, private readonly o: WatcherOptions, private readonly hooks: WatcherHooks) {}
+  constructor(
+    private readonly etcd: EtcdClient,
+    private readonly key: string,
+    private readonly o: WatcherOptions,
+    private readonly hooks: WatcherHooks,
+  ) {}
 
-  start(): void { this.loop ??= this.run(); }
+  start(): void {
+    this.loop ??= this.run();
+  }
 
   async stop(): Promise<void> {
     this.stopper.abort();
     await this.loop;
   }
 
-  private get stopped() { return this.stopper.signal.aborted; }
+  private get stopped() {
+    return this.stopper.signal.aborted;
+  }
 
   private async run(): Promise<void> {
     let failures = 0;
@@ -49,13 +68,22 @@ export class KeyWatcher {
       try {
         if (this.next === undefined) {
           const r = await this.etcd.range(this.key);
-          this.hooks.update(r.kv ? { revision: r.kv.modRevision, version: r.kv.version, value: r.kv.value, read: true } : { revision: r.revision, version: 0, value: null, read: true });
+          this.hooks.update(
+            r.kv
+              ? { revision: r.kv.modRevision, version: r.kv.version, value: r.kv.value, read: true }
+              : { revision: r.revision, version: 0, value: null, read: true },
+          );
           this.next = r.revision + 1;
         }
         await this.etcd.watch(this.key, this.next, {
-          signal: this.stopper.signal, idleMs: this.o.idleMs,
+          signal: this.stopper.signal,
+          idleMs: this.o.idleMs,
           onMessage: (m) => {
-            if (m.kind === 'created') { opened = true; failures = 0; this.hooks.connected(true); }
+            if (m.kind === 'created') {
+              opened = true;
+              failures = 0;
+              this.hooks.connected(true);
+            }
             return this.handle(m);
           },
         });
@@ -73,11 +101,15 @@ export class KeyWatcher {
     }
   }
 
-  private handle(m: WatchMessage): void | 'stop' {
+  private handle(m: WatchMessage): undefined | 'stop' {
     switch (m.kind) {
       case 'events':
         for (const e of m.events) {
-          this.hooks.update(e.type === 'DELETE' ? { revision: e.kv.modRevision, version: 0, value: null } : { revision: e.kv.modRevision, version: e.kv.version, value: e.kv.value });
+          this.hooks.update(
+            e.type === 'DELETE'
+              ? { revision: e.kv.modRevision, version: 0, value: null }
+              : { revision: e.kv.modRevision, version: e.kv.version, value: e.kv.value },
+          );
           this.next = e.kv.modRevision + 1;
         }
         return;

@@ -2,7 +2,21 @@
 // never a mix. rename: temp file in the same directory, fsync, rename over. symlink: the way
 // Kubernetes updates a ConfigMap volume: a new ..<time> directory, a ..data symlink swapped to it by
 // rename, and the file itself a link into ..data (tools that watch for that swap see it happen).
-import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export interface Writer {
@@ -20,7 +34,7 @@ const unique = () => `${process.pid}.${Date.now()}.${seq++}`;
 function writeDurably(path: string, content: Buffer): void {
   const fd = openSync(path, 'wx', 0o644);
   try {
-    for (let off = 0; off < content.length;) off += writeSync(fd, content, off, content.length - off);
+    for (let off = 0; off < content.length; ) off += writeSync(fd, content, off, content.length - off);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -29,7 +43,13 @@ function writeDurably(path: string, content: Buffer): void {
 
 function syncDir(dir: string): void {
   const fd = openSync(dir, 'r');
-  try { fsyncSync(fd); } catch { /* some file systems cannot sync a directory */ } finally { closeSync(fd); }
+  try {
+    fsyncSync(fd);
+  } catch {
+    /* some file systems cannot sync a directory */
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readIfThere(path: string): Buffer | undefined {
@@ -110,8 +130,10 @@ export function makeWriter(mode: 'rename' | 'symlink', dir: string, file: string
 
 /** For tests and probes: every entry of the directory (links shown as name -> target). */
 export function listing(dir: string): string[] {
-  return readdirSync(dir).sort().map((n) => {
-    const st = lstatSync(join(dir, n));
-    return st.isSymbolicLink() ? `${n} -> ${readlinkSync(join(dir, n))}` : n;
-  });
+  return readdirSync(dir)
+    .sort()
+    .map((n) => {
+      const st = lstatSync(join(dir, n));
+      return st.isSymbolicLink() ? `${n} -> ${readlinkSync(join(dir, n))}` : n;
+    });
 }

@@ -9,14 +9,33 @@ messages('created, events, progress, compaction and cancel are told apart, with 
   const h = { header: { revision: '12' } };
   assert.equal(interpret({ result: { ...h, created: true } }), { kind: 'created', revision: 12 });
   assert.equal(interpret({ result: { ...h } }), { kind: 'progress', revision: 12 });
-  assert.equal(interpret({ result: { ...h, canceled: true, compact_revision: '9' } }), { kind: 'compacted', revision: 12, compactRevision: 9 });
-  assert.equal(interpret({ result: { ...h, canceled: true, cancel_reason: 'no leader' } }), { kind: 'canceled', revision: 12, reason: 'no leader' });
-  const ev = interpret({ result: { ...h, events: [
-    { kv: { key: 'L2s=', value: 'aGk=', mod_revision: '11', create_revision: '3', version: '4' } },
-    { type: 'DELETE', kv: { key: 'L2s=', mod_revision: '12' } },
-  ] } }) as Extract<WatchMessage, { kind: 'events' }>;
+  assert.equal(interpret({ result: { ...h, canceled: true, compact_revision: '9' } }), {
+    kind: 'compacted',
+    revision: 12,
+    compactRevision: 9,
+  });
+  assert.equal(interpret({ result: { ...h, canceled: true, cancel_reason: 'no leader' } }), {
+    kind: 'canceled',
+    revision: 12,
+    reason: 'no leader',
+  });
+  const ev = interpret({
+    result: {
+      ...h,
+      events: [
+        { kv: { key: 'L2s=', value: 'aGk=', mod_revision: '11', create_revision: '3', version: '4' } },
+        { type: 'DELETE', kv: { key: 'L2s=', mod_revision: '12' } },
+      ],
+    },
+  }) as Extract<WatchMessage, { kind: 'events' }>;
   assert.is(ev.kind, 'events');
-  assert.equal(ev.events.map((e) => [e.type, e.kv.key, e.kv.value.toString(), e.kv.modRevision, e.kv.version]), [['PUT', '/k', 'hi', 11, 4], ['DELETE', '/k', '', 12, 0]]);
+  assert.equal(
+    ev.events.map((e) => [e.type, e.kv.key, e.kv.value.toString(), e.kv.modRevision, e.kv.version]),
+    [
+      ['PUT', '/k', 'hi', 11, 4],
+      ['DELETE', '/k', '', 12, 0],
+    ],
+  );
 });
 
 messages('an error object in the stream is thrown with its message', () => {
@@ -31,13 +50,18 @@ messages('an error object in the stream is thrown with its message', () => {
 
 messages.run();
 
-interface Ctx { etcd: FakeEtcd; client: EtcdClient }
+interface Ctx {
+  etcd: FakeEtcd;
+  client: EtcdClient;
+}
 const client = suite<Ctx>('EtcdClient against a fake gateway', {} as Ctx);
 client.before.each(async (ctx) => {
   ctx.etcd = await new FakeEtcd().start();
   ctx.client = new EtcdClient(`${ctx.etcd.url}/`, 2000);
 });
-client.after.each(async (ctx) => { await ctx.etcd.stop(); });
+client.after.each(async (ctx) => {
+  await ctx.etcd.stop();
+});
 
 client('put then range round-trips bytes through base64, and range at an old revision sees the old value', async ({ etcd, client: c }) => {
   const r1 = await c.put('/cfg', '{"v":"ü"}');
@@ -85,29 +109,46 @@ client('watch streams past and live events, cut into 7-byte chunks, as whole mes
   await until('the live event', () => seen.length === 3);
   ac.abort();
   await done;
-  assert.equal(seen.map((m) => m.kind), ['created', 'events', 'events']);
-  assert.equal(seen.flatMap((m) => (m.kind === 'events' ? m.events.map((e) => e.kv.value.toString()) : [])), ['one', 'two']);
+  assert.equal(
+    seen.map((m) => m.kind),
+    ['created', 'events', 'events'],
+  );
+  assert.equal(
+    seen.flatMap((m) => (m.kind === 'events' ? m.events.map((e) => e.kv.value.toString()) : [])),
+    ['one', 'two'],
+  );
 });
 
-client('a silent stream is aborted with an error after the idle time; a progress notification counts as traffic', async ({ etcd, client: c }) => {
-  const t0 = Date.now();
-  const kinds: string[] = [];
-  const timer = setInterval(() => { if (Date.now() - t0 < 400) etcd.progress(); }, 100);
-  try {
-    await c.watch('/cfg', 1, { idleMs: 250, onMessage: (m) => void kinds.push(m.kind) });
-    assert.unreachable('should throw');
-  } catch (e) {
-    assert.match((e as Error).message, /watch stream silent for 250 ms/);
-  } finally {
-    clearInterval(timer);
-  }
-  assert.ok(Date.now() - t0 >= 500, `kept alive by progress notifications for ~400 ms, then 250 ms of silence (${Date.now() - t0} ms)`);
-  assert.ok(kinds.filter((k) => k === 'progress').length >= 2, `progress notifications seen: ${kinds}`);
-});
+client(
+  'a silent stream is aborted with an error after the idle time; a progress notification counts as traffic',
+  async ({ etcd, client: c }) => {
+    const t0 = Date.now();
+    const kinds: string[] = [];
+    const timer = setInterval(() => {
+      if (Date.now() - t0 < 400) etcd.progress();
+    }, 100);
+    try {
+      await c.watch('/cfg', 1, { idleMs: 250, onMessage: (m) => void kinds.push(m.kind) });
+      assert.unreachable('should throw');
+    } catch (e) {
+      assert.match((e as Error).message, /watch stream silent for 250 ms/);
+    } finally {
+      clearInterval(timer);
+    }
+    assert.ok(Date.now() - t0 >= 500, `kept alive by progress notifications for ~400 ms, then 250 ms of silence (${Date.now() - t0} ms)`);
+    assert.ok(kinds.filter((k) => k === 'progress').length >= 2, `progress notifications seen: ${kinds}`);
+  },
+);
 
 client('returning stop from onMessage ends the watch without an error', async ({ client: c }) => {
   let n = 0;
-  await c.watch('/cfg', 1, { idleMs: 5000, onMessage: () => { n++; return 'stop'; } });
+  await c.watch('/cfg', 1, {
+    idleMs: 5000,
+    onMessage: () => {
+      n++;
+      return 'stop';
+    },
+  });
   assert.is(n, 1);
 });
 

@@ -4,8 +4,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-interface Entry { key: string; value: string | null; mod: number; version: number; create: number }
-interface Watch { res: ServerResponse; key: string }
+interface Entry {
+  key: string;
+  value: string | null;
+  mod: number;
+  version: number;
+  create: number;
+}
+interface Watch {
+  res: ServerResponse;
+  key: string;
+}
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
@@ -27,7 +36,10 @@ export class FakeEtcd {
 
   async start(port = this.port): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
     await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
@@ -40,7 +52,9 @@ export class FakeEtcd {
     await new Promise((r) => this.server?.close(r));
   }
 
-  get url() { return `http://127.0.0.1:${this.port}`; }
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
 
   put(key: string, value: string): number {
     const prev = this.current(key);
@@ -56,7 +70,9 @@ export class FakeEtcd {
     return this.revision;
   }
 
-  compact(revision: number): void { this.compacted = revision; }
+  compact(revision: number): void {
+    this.compacted = revision;
+  }
 
   /** Cuts the open watch streams (etcd stays up). */
   dropWatches(): void {
@@ -75,18 +91,30 @@ export class FakeEtcd {
 
   private record(e: Entry): void {
     this.log.push(e);
-    for (const w of this.watches) if (w.key === e.key) this.send(w.res, { result: { header: header(this.revision), events: [this.event(e)] } });
+    for (const w of this.watches)
+      if (w.key === e.key) this.send(w.res, { result: { header: header(this.revision), events: [this.event(e)] } });
   }
 
   private event(e: Entry) {
     return e.value === null
       ? { type: 'DELETE', kv: { key: b64(e.key), mod_revision: String(e.mod) } }
-      : { kv: { key: b64(e.key), create_revision: String(e.create), mod_revision: String(e.mod), version: String(e.version), value: b64(e.value) } };
+      : {
+          kv: {
+            key: b64(e.key),
+            create_revision: String(e.create),
+            mod_revision: String(e.mod),
+            version: String(e.version),
+            value: b64(e.value),
+          },
+        };
   }
 
   private send(res: ServerResponse, msg: unknown): void {
     const text = `${JSON.stringify(msg)}\n`;
-    if (!this.chunk) { res.write(text); return; }
+    if (!this.chunk) {
+      res.write(text);
+      return;
+    }
     for (let i = 0; i < text.length; i += this.chunk) res.write(text.slice(i, i + this.chunk));
   }
 
@@ -94,7 +122,8 @@ export class FakeEtcd {
     let body = '';
     for await (const c of req) body += c;
     const json = JSON.parse(body || '{}') as Record<string, Record<string, string> | string>;
-    const reply = (status: number, msg: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(msg));
+    const reply = (status: number, msg: unknown): void =>
+      void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(msg));
     if (req.url === '/v3/kv/put') {
       return reply(200, { header: header(this.put(unb64(json.key as string), unb64((json.value as string) ?? ''))) });
     }
@@ -113,7 +142,9 @@ export class FakeEtcd {
       res.writeHead(200, { 'content-type': 'application/json' });
       this.send(res, { result: { header: header(this.revision), created: true } });
       if (start <= this.compacted) {
-        this.send(res, { result: { header: { ...header(this.revision), revision: undefined }, canceled: true, compact_revision: String(this.compacted) } });
+        this.send(res, {
+          result: { header: { ...header(this.revision), revision: undefined }, canceled: true, compact_revision: String(this.compacted) },
+        });
         return;
       }
       const past = this.log.filter((e) => e.key === key && e.mod >= start);

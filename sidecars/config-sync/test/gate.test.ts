@@ -7,9 +7,17 @@ class FakeClock implements Clock {
   t = 0;
   private timers: { at: number; fn: () => void; id: number }[] = [];
   private ids = 0;
-  now() { return this.t; }
-  setTimeout(fn: () => void, ms: number) { const id = ++this.ids; this.timers.push({ at: this.t + ms, fn, id }); return id; }
-  clearTimeout(id: unknown) { this.timers = this.timers.filter((t) => t.id !== id); }
+  now() {
+    return this.t;
+  }
+  setTimeout(fn: () => void, ms: number) {
+    const id = ++this.ids;
+    this.timers.push({ at: this.t + ms, fn, id });
+    return id;
+  }
+  clearTimeout(id: unknown) {
+    this.timers = this.timers.filter((t) => t.id !== id);
+  }
   /** Moves time forward in 1 ms steps, firing due timers and letting promises settle. */
   async advance(ms: number) {
     for (let i = 0; i < ms; i++) {
@@ -22,25 +30,36 @@ class FakeClock implements Clock {
     }
   }
 }
-const flush = async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); };
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
 
 /** A gate whose run records the time and the newest value it would apply. */
 function setup(intervalMs: number, verdict: (v: number) => boolean = () => true) {
   const clock = new FakeClock();
   let newest = 0;
   const runs: { at: number; value: number }[] = [];
-  let inFlight = 0, maxInFlight = 0;
-  const gate = new ApplyGate(intervalMs, async () => {
-    const at = clock.t, value = newest;
-    inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    await flush();
-    inFlight--;
-    if (!verdict(value)) return false;
-    runs.push({ at, value });
-    return true;
-  }, clock);
-  const change = (v: number) => { newest = v; gate.notify(); };
+  let inFlight = 0,
+    maxInFlight = 0;
+  const gate = new ApplyGate(
+    intervalMs,
+    async () => {
+      const at = clock.t,
+        value = newest;
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await flush();
+      inFlight--;
+      if (!verdict(value)) return false;
+      runs.push({ at, value });
+      return true;
+    },
+    clock,
+  );
+  const change = (v: number) => {
+    newest = v;
+    gate.notify();
+  };
   return { clock, gate, runs, change, overlap: () => maxInFlight };
 }
 
@@ -87,14 +106,23 @@ test('a run that applied nothing (a rejected value) does not hold back the next 
   change(3);
   await flush();
   await flush();
-  assert.equal(runs, [{ at: 0, value: 1 }, { at: 1510, value: 3 }]);
+  assert.equal(runs, [
+    { at: 0, value: 1 },
+    { at: 1510, value: 3 },
+  ]);
 });
 
 test('with interval 0 every change runs, one after another', async () => {
   const { clock, runs, change } = setup(0);
-  for (let i = 1; i <= 3; i++) { change(i); await clock.advance(1); }
+  for (let i = 1; i <= 3; i++) {
+    change(i);
+    await clock.advance(1);
+  }
   await clock.advance(1);
-  assert.equal(runs.map((r) => r.value), [1, 2, 3]);
+  assert.equal(
+    runs.map((r) => r.value),
+    [1, 2, 3],
+  );
 });
 
 test('after stop nothing runs, even a change that was waiting for its interval', async () => {
@@ -104,7 +132,10 @@ test('after stop nothing runs, even a change that was waiting for its interval',
   change(2);
   await gate.stop();
   await clock.advance(2000);
-  assert.equal(runs.map((r) => r.value), [1]);
+  assert.equal(
+    runs.map((r) => r.value),
+    [1],
+  );
 });
 
 test.run();

@@ -13,9 +13,13 @@ const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
 const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runMain(MAIN, argv, env);
 
-interface Ctx { dir: string }
+interface Ctx {
+  dir: string;
+}
 const test = suite<Ctx>('config-sync process', {} as Ctx);
-test.before.each((ctx) => { ctx.dir = mkdtempSync(join(tmpdir(), 'config-sync-main-')); });
+test.before.each((ctx) => {
+  ctx.dir = mkdtempSync(join(tmpdir(), 'config-sync-main-'));
+});
 test.after.each((ctx) => rmSync(ctx.dir, { recursive: true, force: true }));
 
 test('a bad parameter stops it at start with exit 2 and one stderr line naming the parameter', async ({ dir }) => {
@@ -23,17 +27,47 @@ test('a bad parameter stops it at start with exit 2 and one stderr line naming t
   writeFileSync(schema, JSON.stringify({ type: 'object', requird: ['version'] }));
   const base = ['--key', '/cfg', '--dir', dir];
   const cases: [string[], RegExp][] = [
-    [[...base, '--reload', 'bounce'], /^config-sync: invalid --reload \(CONFIG_SYNC_RELOAD\): "bounce" is not one of signal\|http\|restart\|none$/],
-    [[...base, '--reload', 'none', '--etcd-url', 'etcd:2379'], /^config-sync: invalid --etcd-url \(CONFIG_SYNC_ETCD_URL\): "etcd:2379" is not a http\|https URL$/],
-    [[...base, '--reload', 'none', '--etcd-url', 'http://etcd:2379/v3'], /^config-sync: invalid --etcd-url \(CONFIG_SYNC_ETCD_URL\): "http:\/\/etcd:2379\/v3" has a path; give only scheme:\/\/host\[:port\]$/],
-    [[...base, '--reload', 'none', '--etcd-url', 'http://127.0.0.1:99999'], /^config-sync: invalid --etcd-url \(CONFIG_SYNC_ETCD_URL\): "http:\/\/127\.0\.0\.1:99999" has port 99999, not a port \(1-65535\)$/],
-    [[...base, '--reload', 'none', '--etcd-url', 'http://root:hunter2@etcd:2379'], /^config-sync: invalid --etcd-url \(CONFIG_SYNC_ETCD_URL\): "http:\/\/<credentials>@etcd:2379" carries credentials; give them as a secret instead$/],
-    [[...base, '--reload', 'none', '--dir', `${dir}/new\nline`], /^config-sync: invalid --dir \(CONFIG_SYNC_DIR\): .*new\\x0aline does not exist/],
-    [[...base, '--reload', 'none', '--admin-port', '9902', '--admin-address', 'no-such-host.invalid'], /^config-sync: invalid --admin-address \(CONFIG_SYNC_ADMIN_ADDRESS\): "no-such-host\.invalid" does not resolve to an address$/],
-    [[...base, '--reload', 'none', '--watch-idle-timeout', '600h'], /^config-sync: invalid --watch-idle-timeout \(CONFIG_SYNC_WATCH_IDLE_TIMEOUT\): 600h is out of range \(1s-1h\)$/],
-    [[...base, '--reload', 'restart'], /^config-sync: missing --process \(CONFIG_SYNC_PROCESS\): --reload restart needs the name of the app process$/],
+    [
+      [...base, '--reload', 'bounce'],
+      /^config-sync: invalid --reload \(CONFIG_SYNC_RELOAD\): "bounce" is not one of signal\|http\|restart\|none$/,
+    ],
+    [
+      [...base, '--reload', 'none', '--etcd-url', 'etcd:2379'],
+      /^config-sync: invalid --etcd-url \(CONFIG_SYNC_ETCD_URL\): "etcd:2379" is not a http\|https URL$/,
+    ],
+    [
+      [...base, '--reload', 'none', '--etcd-url', 'http://etcd:2379/v3'],
+      /^config-sync: invalid --etcd-url \(CONFIG_SYNC_ETCD_URL\): "http:\/\/etcd:2379\/v3" has a path; give only scheme:\/\/host\[:port\]$/,
+    ],
+    [
+      [...base, '--reload', 'none', '--etcd-url', 'http://127.0.0.1:99999'],
+      /^config-sync: invalid --etcd-url \(CONFIG_SYNC_ETCD_URL\): "http:\/\/127\.0\.0\.1:99999" has port 99999, not a port \(1-65535\)$/,
+    ],
+    [
+      [...base, '--reload', 'none', '--etcd-url', 'http://root:hunter2@etcd:2379'],
+      /^config-sync: invalid --etcd-url \(CONFIG_SYNC_ETCD_URL\): "http:\/\/<credentials>@etcd:2379" carries credentials; give them as a secret instead$/,
+    ],
+    [
+      [...base, '--reload', 'none', '--dir', `${dir}/new\nline`],
+      /^config-sync: invalid --dir \(CONFIG_SYNC_DIR\): .*new\\x0aline does not exist/,
+    ],
+    [
+      [...base, '--reload', 'none', '--admin-port', '9902', '--admin-address', 'no-such-host.invalid'],
+      /^config-sync: invalid --admin-address \(CONFIG_SYNC_ADMIN_ADDRESS\): "no-such-host\.invalid" does not resolve to an address$/,
+    ],
+    [
+      [...base, '--reload', 'none', '--watch-idle-timeout', '600h'],
+      /^config-sync: invalid --watch-idle-timeout \(CONFIG_SYNC_WATCH_IDLE_TIMEOUT\): 600h is out of range \(1s-1h\)$/,
+    ],
+    [
+      [...base, '--reload', 'restart'],
+      /^config-sync: missing --process \(CONFIG_SYNC_PROCESS\): --reload restart needs the name of the app process$/,
+    ],
     [[...base, '--reload', 'http'], /^config-sync: missing --reload-url \(CONFIG_SYNC_RELOAD_URL\)/],
-    [[...base, '--reload', 'none', '--schema', schema], /^config-sync: invalid --schema \(CONFIG_SYNC_SCHEMA\): strict mode: unknown keyword: "requird"$/],
+    [
+      [...base, '--reload', 'none', '--schema', schema],
+      /^config-sync: invalid --schema \(CONFIG_SYNC_SCHEMA\): strict mode: unknown keyword: "requird"$/,
+    ],
     [[...base, '--reload', 'none', '--file', '../escape.json'], /^config-sync: invalid --file \(CONFIG_SYNC_FILE\)/],
     [['--dir', dir, '--reload', 'none'], /^config-sync: required parameter: --key or CONFIG_SYNC_KEY must be specified$/],
   ];
@@ -48,7 +82,9 @@ test('a bad parameter stops it at start with exit 2 and one stderr line naming t
 test('every malformed request target to the admin port gets a 4xx, and the sidecar keeps running and serving', async ({ dir }) => {
   const etcd = await new FakeEtcd().start();
   const port = await freePort();
-  const r = run(['--key', '/cfg', '--dir', dir, '--reload', 'none', '--etcd-url', etcd.url, '--admin-address', '127.0.0.1'], { CONFIG_SYNC_ADMIN_PORT: String(port) });
+  const r = run(['--key', '/cfg', '--dir', dir, '--reload', 'none', '--etcd-url', etcd.url, '--admin-address', '127.0.0.1'], {
+    CONFIG_SYNC_ADMIN_PORT: String(port),
+  });
   try {
     await until('the admin port', async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200);
     const statuses = await hostileRound({ port });

@@ -7,9 +7,15 @@ import { fakeProc, type FakeProc } from '../../lib/test-support/proc.js';
 import { catches, findProc, namesOf, readProc, stillSame } from '../src/procs.js';
 import { until } from './fake-etcd.js';
 
-interface Ctx { proc: FakeProc; root: string }
+interface Ctx {
+  proc: FakeProc;
+  root: string;
+}
 const test = suite<Ctx>('process lookup', {} as Ctx);
-test.before.each((ctx) => { ctx.proc = fakeProc(); ctx.root = ctx.proc.root; });
+test.before.each((ctx) => {
+  ctx.proc = fakeProc();
+  ctx.root = ctx.proc.root;
+});
 test.after.each((ctx) => ctx.proc.cleanup());
 
 test('a process answers to its command name, its program and (for an interpreter) its script', ({ proc, root }) => {
@@ -52,7 +58,10 @@ test('a PID reused by another process (other start time) is not the same process
 
 test('SigCgt says which signals have a handler', ({ proc, root }) => {
   proc.add({ pid: 60, comm: 'a', cmdline: ['a'], sigCgt: '0000000000004a01' }); // bits 0 (HUP), 9 (USR1), 11, 14
-  assert.equal([1, 10, 12, 15, 2].map((s) => catches(60, s, root)), [true, true, true, true, false]);
+  assert.equal(
+    [1, 10, 12, 15, 2].map((s) => catches(60, s, root)),
+    [true, true, true, true, false],
+  );
   proc.add({ pid: 61, comm: 'b', cmdline: ['b'], sigCgt: '0000000000000000' });
   assert.is(catches(61, 1, root), false);
 });

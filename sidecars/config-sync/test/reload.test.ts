@@ -10,11 +10,25 @@ import { catches, findProc } from '../src/procs.js';
 import { httpReloader, restartReloader, signalReloader } from '../src/reload.js';
 import { until } from './fake-etcd.js';
 
-interface App { child: ChildProcess; name: string; out: string[]; exited: Promise<{ code: number | null; signal: string | null }> }
-interface Ctx { dir: string; apps: App[]; n: number }
+interface App {
+  child: ChildProcess;
+  name: string;
+  out: string[];
+  exited: Promise<{ code: number | null; signal: string | null }>;
+}
+interface Ctx {
+  dir: string;
+  apps: App[];
+  n: number;
+}
 const test = suite<Ctx>('reloaders', { apps: [], n: 0 } as unknown as Ctx);
-test.before((ctx) => { ctx.dir = mkdtempSync(join(tmpdir(), 'config-sync-reload-')); });
-test.after.each((ctx) => { for (const a of ctx.apps) a.child.kill('SIGKILL'); ctx.apps = []; });
+test.before((ctx) => {
+  ctx.dir = mkdtempSync(join(tmpdir(), 'config-sync-reload-'));
+});
+test.after.each((ctx) => {
+  for (const a of ctx.apps) a.child.kill('SIGKILL');
+  ctx.apps = [];
+});
 test.after((ctx) => rmSync(ctx.dir, { recursive: true, force: true }));
 
 /** Starts a node "app" from a script file with a unique name, so it can be found by that name. */
@@ -52,7 +66,10 @@ test('signal: an app without a handler is not signalled (it would die); the relo
 });
 
 test('signal: an app still starting is signalled as soon as its handler is in', async (ctx) => {
-  const a = await app(ctx, "console.log('up'); setTimeout(() => process.on('SIGHUP', () => console.log('hup')), 300); setInterval(() => {}, 1000);");
+  const a = await app(
+    ctx,
+    "console.log('up'); setTimeout(() => process.on('SIGHUP', () => console.log('hup')), 300); setInterval(() => {}, 1000);",
+  );
   assert.is(catches(a.child.pid!, 1), false);
   const r = await signalReloader({ name: a.name, signal: 'SIGHUP', handlerWaitMs: 3000 }).reload();
   assert.is(r.result, 'ok');
@@ -77,7 +94,11 @@ test('signal and restart: no such process is "skipped" (it reads the new file wh
 
 test('signal: a process that may not be signalled gives an error that says how to fix it', async (ctx) => {
   const a = await app(ctx, HUP_APP);
-  const eperm = (() => { const e = new Error('kill EPERM') as NodeJS.ErrnoException; e.code = 'EPERM'; throw e; });
+  const eperm = () => {
+    const e = new Error('kill EPERM') as NodeJS.ErrnoException;
+    e.code = 'EPERM';
+    throw e;
+  };
   try {
     await signalReloader({ name: a.name, signal: 'SIGHUP', kill: eperm }).reload();
     assert.unreachable('should throw');
@@ -87,7 +108,10 @@ test('signal: a process that may not be signalled gives an error that says how t
 });
 
 test('restart: SIGTERM stops the app and the reload resolves once it is gone', async (ctx) => {
-  const a = await app(ctx, "process.on('SIGTERM', () => { console.log('term'); process.exit(0); }); console.log('up'); setInterval(() => {}, 1000);");
+  const a = await app(
+    ctx,
+    "process.on('SIGTERM', () => { console.log('term'); process.exit(0); }); console.log('up'); setInterval(() => {}, 1000);",
+  );
   const r = await restartReloader({ name: a.name, graceMs: 2000 }).reload();
   assert.is(r.result, 'ok');
   assert.match(r.detail, /with SIGTERM; its supervisor starts it again/);
@@ -107,7 +131,10 @@ test('restart: an app that ignores SIGTERM gets SIGKILL after the grace period',
 test('http: a 2xx answer is a reload; any other status or no answer is an error', async () => {
   let calls = 0;
   let status = 200;
-  const server: Server = createServer((req, res) => { calls++; res.writeHead(req.method === 'POST' ? status : 405).end(status === 200 ? 'reloaded\n' : 'bad config\nmore'); });
+  const server: Server = createServer((req, res) => {
+    calls++;
+    res.writeHead(req.method === 'POST' ? status : 405).end(status === 200 ? 'reloaded\n' : 'bad config\nmore');
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/-/reload`;
   try {

@@ -6,7 +6,10 @@ import { compileSchema, SchemaError } from '../src/schema.js';
 const test = suite('compileSchema');
 
 const app = compileSchema({
-  title: 'app', type: 'object', required: ['version', 'greeting'], additionalProperties: false,
+  title: 'app',
+  type: 'object',
+  required: ['version', 'greeting'],
+  additionalProperties: false,
   properties: {
     version: { type: 'string', pattern: '^[a-z0-9.-]{1,16}$' },
     greeting: { type: 'string', minLength: 1, maxLength: 10 },
@@ -19,7 +22,17 @@ const app = compileSchema({
     note: { type: ['string', 'null'] },
   },
 });
-const good = { version: 'v1.2', greeting: 'hi', color: 'red', replicas: 3, ratio: 0.5, tags: ['a'], limits: { cpu: 2 }, mode: 'fast', note: null };
+const good = {
+  version: 'v1.2',
+  greeting: 'hi',
+  color: 'red',
+  replicas: 3,
+  ratio: 0.5,
+  tags: ['a'],
+  limits: { cpu: 2 },
+  mode: 'fast',
+  note: null,
+};
 
 test('a value that matches every rule has no errors', () => {
   assert.equal(app(good), []);
@@ -69,7 +82,9 @@ test('the whole draft is checked, not a subset: $ref, oneOf, anyOf, if/then, pat
     type: 'object',
     properties: { port: { $ref: '#/definitions/port' }, mode: { oneOf: [{ const: 'a' }, { const: 'b' }] }, tls: { type: 'boolean' } },
     patternProperties: { '^x-': { type: 'string' } },
-    if: { properties: { tls: { const: true } }, required: ['tls'] }, then: { required: ['port'] },
+    if: { properties: { tls: { const: true } }, required: ['tls'] },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is a JSON Schema keyword here, not a thenable.
+    then: { required: ['port'] },
     anyOf: [{ required: ['port'] }, { required: ['mode'] }],
   });
   assert.equal(s({ port: 443, mode: 'a', tls: true, 'x-note': 'n' }), []);
@@ -91,7 +106,10 @@ test('a schema config-sync cannot fully check is refused when it is loaded, sayi
     [{ minimum: 1 }, /^strict mode: missing type "number" for keyword "minimum"/],
     [{ type: 'array', items: [{ type: 'string' }] }, /^strict mode: "items" is 1-tuple/],
     [{ $async: true, type: 'object' }, /^\$async schemas are not supported/],
-    [{ $schema: 'https://json-schema.org/draft/2020-12/schema' }, /^no schema with key or ref "https:\/\/json-schema\.org\/draft\/2020-12\/schema"$/],
+    [
+      { $schema: 'https://json-schema.org/draft/2020-12/schema' },
+      /^no schema with key or ref "https:\/\/json-schema\.org\/draft\/2020-12\/schema"$/,
+    ],
     [42, /^schema must be object or boolean$/],
   ] as const) {
     try {
@@ -105,7 +123,17 @@ test('a schema config-sync cannot fully check is refused when it is loaded, sayi
 });
 
 test('annotations such as $schema (draft-07), $id, title, description, default and format are accepted and not checked', () => {
-  const s = compileSchema({ $schema: 'http://json-schema.org/draft-07/schema#', $id: 'https://example.com/s.json', title: 't', description: 'd', default: 'x', examples: ['y'], format: 'email', $comment: 'c', type: 'string' });
+  const s = compileSchema({
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://example.com/s.json',
+    title: 't',
+    description: 'd',
+    default: 'x',
+    examples: ['y'],
+    format: 'email',
+    $comment: 'c',
+    type: 'string',
+  });
   assert.equal(s('not an email'), []);
   assert.equal(s(1), ['/: must be string, is number']);
 });

@@ -13,7 +13,14 @@ test('a valid value is written, the app is told once, and the metrics say which 
   assert.is(file(w), '{"version":"a"}');
   assert.is(w.reloads, 1);
   assert.equal(w.sync.readiness(), { ready: true });
-  assert.equal([metric(w, 'config_sync_applied_revision'), metric(w, 'config_sync_writes_total'), metric(w, 'config_sync_reloads_total{method="signal",result="ok"}')], [5, 1, 1]);
+  assert.equal(
+    [
+      metric(w, 'config_sync_applied_revision'),
+      metric(w, 'config_sync_writes_total'),
+      metric(w, 'config_sync_reloads_total{method="signal",result="ok"}'),
+    ],
+    [5, 1, 1],
+  );
 });
 
 test('invalid values are never written nor signalled, each says why, and the next valid value is applied', async (ctx) => {
@@ -23,10 +30,19 @@ test('invalid values are never written nor signalled, each says why, and the nex
   await put(w, 4, '{"version": 4}');
   assert.is(file(w), '{"version":"good-1"}', 'the file still holds the last good value');
   assert.is(w.reloads, 1, 'no reload for the bad values');
-  assert.equal([metric(w, 'config_sync_updates_rejected_total{reason="json"}'), metric(w, 'config_sync_updates_rejected_total{reason="schema"}')], [1, 1]);
+  assert.equal(
+    [metric(w, 'config_sync_updates_rejected_total{reason="json"}'), metric(w, 'config_sync_updates_rejected_total{reason="schema"}')],
+    [1, 1],
+  );
   assert.is(metric(w, 'config_sync_last_error_info{error="revision 4 was rejected (schema): /version: must be string, is number"}'), 1);
   const rejected = w.logs.filter((l) => l.msg === 'update rejected; keeping the last good config');
-  assert.equal(rejected.map((l) => [l.revision, l.reason, l.level]), [[3, 'json', 'error'], [4, 'schema', 'error']]);
+  assert.equal(
+    rejected.map((l) => [l.revision, l.reason, l.level]),
+    [
+      [3, 'json', 'error'],
+      [4, 'schema', 'error'],
+    ],
+  );
   assert.equal(w.sync.readiness(), { ready: true }, 'still ready: the last good file is there');
   await put(w, 5, '{"version":"good-2"}');
   assert.is(file(w), '{"version":"good-2"}');
@@ -64,7 +80,10 @@ test('an invalid file on disk is not adopted: not ready until etcd gives a valid
 test('not ready, with the reason: etcd unreachable, key missing, or the only value rejected', async (ctx) => {
   const w = await track(ctx, world());
   w.sync.hooks.failed('POST http://etcd:2379/v3/kv/range: fetch failed: ENOTFOUND', 100);
-  assert.equal(w.sync.readiness(), { ready: false, reason: 'no config yet: etcd POST http://etcd:2379/v3/kv/range: fetch failed: ENOTFOUND' });
+  assert.equal(w.sync.readiness(), {
+    ready: false,
+    reason: 'no config yet: etcd POST http://etcd:2379/v3/kv/range: fetch failed: ENOTFOUND',
+  });
   await put(w, 1, null, true);
   assert.equal(w.sync.readiness(), { ready: false, reason: 'no config yet: key /cfg does not exist in etcd' });
   assert.is(metric(w, 'config_sync_updates_rejected_total{reason="deleted"}'), 0, 'a key not set yet is not a rejection');

@@ -6,7 +6,10 @@ import * as assert from 'uvu/assert';
 import { SchemaError } from '../src/schema.js';
 import { makeValidator, runCommand } from '../src/validate.js';
 
-interface Ctx { dir: string; schema: string }
+interface Ctx {
+  dir: string;
+  schema: string;
+}
 const test = suite<Ctx>('makeValidator', {} as Ctx);
 test.before((ctx) => {
   ctx.dir = mkdtempSync(join(tmpdir(), 'config-sync-validate-'));
@@ -37,7 +40,11 @@ test('format text accepts any bytes when no command is given', async () => {
 });
 
 test('a validate command sees the value on stdin; exit 0 accepts, anything else rejects with its last stderr line', async () => {
-  const v = makeValidator({ format: 'text', command: 'grep -q "^ok" || { echo "first line" >&2; echo "must start with ok" >&2; exit 3; }', timeoutMs: 2000 });
+  const v = makeValidator({
+    format: 'text',
+    command: 'grep -q "^ok" || { echo "first line" >&2; echo "must start with ok" >&2; exit 3; }',
+    timeoutMs: 2000,
+  });
   assert.equal(await v(b('ok then')), { ok: true });
   assert.equal(await v(b('nope')), { ok: false, reason: 'command', error: 'validate command refused it: must start with ok' });
 });

@@ -7,9 +7,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeValidator, type Validator, type Verdict } from '../src/validate.js';
 
-interface Ctx { dir: string; n: number }
+interface Ctx {
+  dir: string;
+  n: number;
+}
 const test = suite<Ctx>('value rules', {} as Ctx);
-test.before((ctx) => { ctx.dir = mkdtempSync(join(tmpdir(), 'config-sync-value-')); ctx.n = 0; });
+test.before((ctx) => {
+  ctx.dir = mkdtempSync(join(tmpdir(), 'config-sync-value-'));
+  ctx.n = 0;
+});
 test.after((ctx) => rmSync(ctx.dir, { recursive: true, force: true }));
 
 /** A validator (format json) for the schema, or for no schema at all. */
@@ -38,13 +44,21 @@ test('the same holds for a schema with more than eight properties (which ajv che
   const properties = Object.fromEntries('abcdefghij'.split('').map((k) => [k, { type: 'integer' }]));
   const v = validator(ctx, { type: 'object', additionalProperties: false, properties });
   for (const key of ['__proto__', 'constructor', 'toString']) {
-    assert.equal(await judge(v, `{"a":1,"${key}":2}`), { ok: false, reason: 'schema', error: `/: "${key}" is not an allowed property` }, key);
+    assert.equal(
+      await judge(v, `{"a":1,"${key}":2}`),
+      { ok: false, reason: 'schema', error: `/: "${key}" is not an allowed property` },
+      key,
+    );
   }
   assert.equal(await judge(v, '{"a":1,"j":2}'), { ok: true });
 });
 
 test('required is met only by an own property: an inherited toString or constructor does not count', async (ctx) => {
-  const v = validator(ctx, { type: 'object', required: ['toString', 'constructor'], properties: { toString: { type: 'string' }, constructor: { type: 'string' } } });
+  const v = validator(ctx, {
+    type: 'object',
+    required: ['toString', 'constructor'],
+    properties: { toString: { type: 'string' }, constructor: { type: 'string' } },
+  });
   assert.equal(await judge(v, '{}'), { ok: false, reason: 'schema', error: '/: "toString" is required' });
   assert.equal(await judge(v, '{"toString":"x"}'), { ok: false, reason: 'schema', error: '/: "constructor" is required' });
   assert.equal(await judge(v, '{"toString":"x","constructor":"y"}'), { ok: true });
@@ -71,7 +85,11 @@ test('bytes that are not UTF-8 (invalid, overlong, encoded surrogates, cut short
 test('an object key given twice is refused, at any depth and however it is spelled; the same key in two objects is fine', async (ctx) => {
   const v = validator(ctx);
   assert.equal(await judge(v, '{"a":1,"a":1}'), { ok: false, reason: 'json', error: 'not JSON: duplicate key "a" in the object at /' });
-  assert.equal(await judge(v, '{"x":[0,{"k":1,"\\u006b":2}]}'), { ok: false, reason: 'json', error: 'not JSON: duplicate key "k" in the object at /x/1' });
+  assert.equal(await judge(v, '{"x":[0,{"k":1,"\\u006b":2}]}'), {
+    ok: false,
+    reason: 'json',
+    error: 'not JSON: duplicate key "k" in the object at /x/1',
+  });
   assert.equal(await judge(v, '[{"a":{"a":1},"b":[{"a":1},{"a":2}]}]'), { ok: true });
 });
 
@@ -79,10 +97,15 @@ test('numbers beyond ±(2^53-1), which a double cannot hold exactly, are refused
   const v = validator(ctx, { type: 'object', properties: { n: { enum: [9007199254740992] } } });
   for (const n of ['9007199254740993', '-9007199254740993', '9007199254740992', '1e400', '1.5e300']) {
     const r = await judge(v, `{"n":${n}}`);
-    assert.equal([reasonOf(r), errorOf(r)], ['json', `not JSON: the number ${n} at /n is beyond ±(2^53-1), which cannot be compared exactly`], n);
+    assert.equal(
+      [reasonOf(r), errorOf(r)],
+      ['json', `not JSON: the number ${n} at /n is beyond ±(2^53-1), which cannot be compared exactly`],
+      n,
+    );
   }
   const free = validator(ctx);
-  for (const n of ['9007199254740991', '-9007199254740991', '1.5', '1e-400', '0']) assert.equal(await judge(free, `{"n":${n}}`), { ok: true }, n);
+  for (const n of ['9007199254740991', '-9007199254740991', '1.5', '1e-400', '0'])
+    assert.equal(await judge(free, `{"n":${n}}`), { ok: true }, n);
 });
 
 test('enum and const compare objects whatever the order of their keys', async (ctx) => {
@@ -100,7 +123,11 @@ test('an exception inside the schema check (a stack overflow on deeply nested da
   for (const schema of [{ type: 'array', uniqueItems: true }, recursive]) {
     const v = validator(ctx, schema);
     const r = await judge(v, `[${deep},${deep}]`);
-    assert.equal([reasonOf(r), errorOf(r)], ['schema', 'cannot be checked against the schema: RangeError: Maximum call stack size exceeded'], JSON.stringify(schema));
+    assert.equal(
+      [reasonOf(r), errorOf(r)],
+      ['schema', 'cannot be checked against the schema: RangeError: Maximum call stack size exceeded'],
+      JSON.stringify(schema),
+    );
     assert.equal(await judge(v, '[[],[[]]]'), { ok: true }, 'positive control');
   }
 });

@@ -8,23 +8,51 @@ const wait = suite('backoff');
 
 wait('starts at the base, doubles, stops at the maximum, and jitters by at most 20 %', () => {
   const mid = () => 0.5;
-  assert.equal([0, 1, 2, 3, 4, 5, 6].map((n) => backoff(n, 100, 2000, mid)), [100, 200, 400, 800, 1600, 2000, 2000]);
-  assert.is(backoff(2, 100, 2000, () => 0), 320);
-  assert.is(backoff(2, 100, 2000, () => 1), 480);
-  assert.is(backoff(99, 100, 2000, () => 1), 2000, 'never above the maximum, jitter included');
+  assert.equal(
+    [0, 1, 2, 3, 4, 5, 6].map((n) => backoff(n, 100, 2000, mid)),
+    [100, 200, 400, 800, 1600, 2000, 2000],
+  );
+  assert.is(
+    backoff(2, 100, 2000, () => 0),
+    320,
+  );
+  assert.is(
+    backoff(2, 100, 2000, () => 1),
+    480,
+  );
+  assert.is(
+    backoff(99, 100, 2000, () => 1),
+    2000,
+    'never above the maximum, jitter included',
+  );
 });
 
 wait.run();
 
-interface Ctx { etcd: FakeEtcd; w: KeyWatcher; seen: Update[]; up: boolean[]; failures: string[] }
+interface Ctx {
+  etcd: FakeEtcd;
+  w: KeyWatcher;
+  seen: Update[];
+  up: boolean[];
+  failures: string[];
+}
 const test = suite<Ctx>('KeyWatcher', {} as Ctx);
 
 test.before.each(async (ctx) => {
   ctx.etcd = await new FakeEtcd().start();
-  ctx.seen = []; ctx.up = []; ctx.failures = [];
-  ctx.w = new KeyWatcher(new EtcdClient(ctx.etcd.url, 1000), '/cfg', { retryMaxMs: 200, idleMs: 5000, retryBaseMs: 20 }, {
-    update: (u) => ctx.seen.push(u), connected: (b) => ctx.up.push(b), failed: (e) => ctx.failures.push(e),
-  });
+  ctx.seen = [];
+  ctx.up = [];
+  ctx.failures = [];
+  ctx.w = new KeyWatcher(
+    new EtcdClient(ctx.etcd.url, 1000),
+    '/cfg',
+    { retryMaxMs: 200, idleMs: 5000, retryBaseMs: 20 },
+    {
+      update: (u) => ctx.seen.push(u),
+      connected: (b) => ctx.up.push(b),
+      failed: (e) => ctx.failures.push(e),
+    },
+  );
 });
 test.after.each(async (ctx) => {
   await ctx.w.stop();
@@ -42,7 +70,14 @@ test('it reads the key first, then streams each later change from the next revis
   etcd.delete('/cfg');
   await until('the change and the deletion', () => seen.length === 3);
   assert.equal(values(seen), ['v1', 'v2', null]);
-  assert.equal(seen.map((u) => [u.revision, Boolean(u.read)]), [[2, true], [3, false], [5, false]]);
+  assert.equal(
+    seen.map((u) => [u.revision, Boolean(u.read)]),
+    [
+      [2, true],
+      [3, false],
+      [5, false],
+    ],
+  );
   assert.equal(etcd.watchStarts, [3], 'the watch starts right after the revision that was read');
   assert.equal(up, [true]);
 });
@@ -56,7 +91,13 @@ test('a key that does not exist yet is reported once as absent, then its first v
   assert.is(seen[1]!.value?.toString(), 'first');
 });
 
-test('a dropped stream is re-opened after the last revision seen, so changes made meanwhile arrive and none twice', async ({ etcd, w, seen, up, failures }) => {
+test('a dropped stream is re-opened after the last revision seen, so changes made meanwhile arrive and none twice', async ({
+  etcd,
+  w,
+  seen,
+  up,
+  failures,
+}) => {
   etcd.put('/cfg', 'v1');
   w.start();
   await until('the watch', () => up.length === 1);

@@ -1,14 +1,30 @@
 import { spawn } from 'node:child_process';
-import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { listing, makeWriter, renameWriter, symlinkWriter } from '../src/write.js';
 
-interface Ctx { dir: string }
+interface Ctx {
+  dir: string;
+}
 const test = suite<Ctx>('atomic writers', {} as Ctx);
-test.before.each((ctx) => { ctx.dir = mkdtempSync(join(tmpdir(), 'config-sync-write-')); });
+test.before.each((ctx) => {
+  ctx.dir = mkdtempSync(join(tmpdir(), 'config-sync-write-'));
+});
 test.after.each((ctx) => rmSync(ctx.dir, { recursive: true, force: true }));
 
 test('rename: the file is created, then replaced, mode 0644, with no temp file left behind', ({ dir }) => {
@@ -40,7 +56,7 @@ test('symlink: the Kubernetes layout, a timestamped directory behind ..data, swa
   const second = listing(dir);
   const stamp2 = second.find((l) => l.startsWith('..data -> '))!.slice('..data -> '.length);
   assert.is.not(stamp2, stamp1);
-  assert.equal(second.sort(), ['..data -> ' + stamp2, stamp2, 'config.json -> ..data/config.json'].sort(), 'the old directory is gone');
+  assert.equal(second.sort(), [`..data -> ${stamp2}`, stamp2, 'config.json -> ..data/config.json'].sort(), 'the old directory is gone');
   assert.is(readFileSync(join(dir, 'config.json'), 'utf8'), 'two');
   assert.is(w.read()?.toString(), 'two');
 });
@@ -63,11 +79,18 @@ test('symlink: a plain file left by rename mode is replaced by the link; stale d
 async function tornReads(dir: string, write: (content: Buffer) => void): Promise<{ reads: number; torn: number }> {
   const file = join(dir, 'config.json');
   write(Buffer.from(JSON.stringify({ n: -1, len: 0, pad: '' })));
-  const reader = spawn(process.execPath, ['-e', `
+  const reader = spawn(
+    process.execPath,
+    [
+      '-e',
+      `
     const fs = require('fs'); let reads = 0, torn = 0; const end = Date.now() + 60000;
     process.stdin.on('data', () => { console.log(JSON.stringify({ reads, torn })); process.exit(0); });
     (function loop() { for (let i = 0; i < 200; i++) { try { const d = JSON.parse(fs.readFileSync(${JSON.stringify(file)}, 'utf8')); if (d.pad.length !== d.len) torn++; } catch { torn++; } reads++; } if (Date.now() < end) setImmediate(loop); })();
-  `], { stdio: ['pipe', 'pipe', 'inherit'] });
+  `,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   let out = '';
   reader.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
   await new Promise((r) => setTimeout(r, 150));

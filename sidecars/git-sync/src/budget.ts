@@ -8,11 +8,17 @@ export class FailureBudget {
   constructor(readonly max: number) {}
 
   /** Consecutive failures so far. */
-  get consecutive(): number { return this.run; }
+  get consecutive(): number {
+    return this.run;
+  }
   /** Failures still tolerated before the next one exhausts the budget. */
-  get remaining(): number { return Math.max(0, this.max - this.run); }
+  get remaining(): number {
+    return Math.max(0, this.max - this.run);
+  }
 
-  success(): void { this.run = 0; }
+  success(): void {
+    this.run = 0;
+  }
 
   failure(): Outcome {
     this.run++;

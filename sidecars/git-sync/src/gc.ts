@@ -6,11 +6,20 @@
 //   3. no process in the pod has its cwd or an open file inside it right now (inUse, read from
 //      /proc through the pod's shared PID namespace): a slow download keeps its tree alive.
 // A tree found at start-up (from before this process) counts as retired at start-up.
-export interface Candidate { sha: string; retiredAt: number }
+export interface Candidate {
+  sha: string;
+  retiredAt: number;
+}
 
-export interface Plan { remove: string[]; keep: { sha: string; why: 'current' | 'grace' | 'in use' }[] }
+export interface Plan {
+  remove: string[];
+  keep: { sha: string; why: 'current' | 'grace' | 'in use' }[];
+}
 
-export function planGc(trees: string[], o: { current: string | undefined; retiredAt: Map<string, number>; now: number; graceMs: number; inUse: Set<string> }): Plan {
+export function planGc(
+  trees: string[],
+  o: { current: string | undefined; retiredAt: Map<string, number>; now: number; graceMs: number; inUse: Set<string> },
+): Plan {
   const plan: Plan = { remove: [], keep: [] };
   for (const sha of trees) {
     if (sha === o.current) plan.keep.push({ sha, why: 'current' });

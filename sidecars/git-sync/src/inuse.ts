@@ -5,7 +5,10 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface Usage { inUse: Set<string>; uninspectable: number }
+export interface Usage {
+  inUse: Set<string>;
+  uninspectable: number;
+}
 
 /** Maps paths to the tree (revision) they lie in, for trees under `worktrees`. */
 export function treeOf(path: string, worktrees: string): string | undefined {
@@ -23,7 +26,11 @@ export function scanProc(worktrees: string, proc = '/proc'): Usage {
     try {
       links.push(readlinkSync(join(proc, pid, 'cwd')));
       for (const fd of readdirSync(join(proc, pid, 'fd'))) {
-        try { links.push(readlinkSync(join(proc, pid, 'fd', fd))); } catch { /* closed meanwhile */ }
+        try {
+          links.push(readlinkSync(join(proc, pid, 'fd', fd)));
+        } catch {
+          /* closed meanwhile */
+        }
       }
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

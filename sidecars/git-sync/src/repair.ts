@@ -4,7 +4,11 @@ import type { Logger } from '../../lib/log.js';
 import { removeStaleTempLinks } from './link.js';
 import type { Store } from './store.js';
 
-export interface Repaired { staging: string[]; tempLinks: number; current: string | undefined }
+export interface Repaired {
+  staging: string[];
+  tempLinks: number;
+  current: string | undefined;
+}
 
 export async function repair(store: Store, log: Logger): Promise<Repaired> {
   const tempLinks = removeStaleTempLinks(store.root, store.link);

@@ -17,7 +17,8 @@ const SSH_USER = /^[A-Za-z0-9_][A-Za-z0-9._~+-]*$/;
 // scp-like ssh, as git reads it: [user@]host:path, no slash before the colon; host a name or [IPv6].
 const SCP = /^(?:[A-Za-z0-9_][A-Za-z0-9._~+-]*@)?(?:[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\]):\S+$/;
 
-const WHY = 'git gets the URL on its command line, where /proc/<pid>/cmdline shows it to every process; use a credential helper or an ssh key';
+const WHY =
+  'git gets the URL on its command line, where /proc/<pid>/cmdline shows it to every process; use a credential helper or an ssh key';
 const PASSWORD = `embeds a password: ${WHY}`;
 const TOKEN = `embeds a password or token before "@" (in http(s), git and file URLs any user name counts: forges take a token as the user name): ${WHY}`;
 
@@ -42,7 +43,9 @@ export function checkRepoUrl(raw: string): string {
     if (at >= 0 && url.slice(0, at).includes(':') && !url.slice(0, at).includes('/')) throw new RuleError(PASSWORD);
     if (SCP.test(url)) return url;
   }
-  throw new RuleError(`${JSON.stringify(maskUserinfo(url))} is not a git URL (git://, http(s)://, ssh://, file://, user@host:path or an absolute path)`);
+  throw new RuleError(
+    `${JSON.stringify(maskUserinfo(url))} is not a git URL (git://, http(s)://, ssh://, file://, user@host:path or an absolute path)`,
+  );
 }
 
 /** Replaces whatever stands before the "@" of the authority (or of an scp-like address) with ***. */
@@ -53,7 +56,9 @@ export const redactUrl = (url: string) => url.replace(/^([a-z]+:\/\/)[^/@]*@/, '
 
 export function repoUrl(o: { description: string }): Param<string> {
   return {
-    kind: 'string', description: o.description, required: true,
+    kind: 'string',
+    description: o.description,
+    required: true,
     rule: 'git URL without credentials',
     parse: checkRepoUrl,
     show: String,

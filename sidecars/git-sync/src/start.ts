@@ -20,30 +20,69 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
   m.repairs.inc({}, fixed.staging.length + fixed.tempLinks);
   const budget = new FailureBudget(p.maxFailures);
   const syncer = new Syncer({
-    store, log, m, budget, ref: p.ref, depth: p.depth, checkCommand: p.checkCommand, checkTimeoutMs: p.syncTimeout, graceMs: p.gcGrace,
+    store,
+    log,
+    m,
+    budget,
+    ref: p.ref,
+    depth: p.depth,
+    checkCommand: p.checkCommand,
+    checkTimeoutMs: p.syncTimeout,
+    graceMs: p.gcGrace,
     scan: () => scanProc(store.worktrees),
     onExhausted(error) {
-      log.error('failure budget spent: exiting so the failure is seen (the published tree stays in place)', { maxFailures: p.maxFailures, error });
+      log.error('failure budget spent: exiting so the failure is seen (the published tree stays in place)', {
+        maxFailures: p.maxFailures,
+        error,
+      });
       process.exit(1);
     },
   });
-  log.info('syncing', { repo: redactUrl(p.repo), ref: p.ref, root: p.root, link: p.link, periodMs: p.period, current: fixed.current, webhook: Boolean(p.webhookSecret) });
+  log.info('syncing', {
+    repo: redactUrl(p.repo),
+    ref: p.ref,
+    root: p.root,
+    link: p.link,
+    periodMs: p.period,
+    current: fixed.current,
+    webhook: Boolean(p.webhookSecret),
+  });
 
   let webhook: Server | undefined;
   if (p.webhookSecret) {
     webhook = await startWebhook({
-      port: p.webhookPort, address: p.webhookAddress, path: p.webhookPath, secret: p.webhookSecret, ref: p.ref, timeoutMs: p.webhookTimeout,
-      log, requests: m.webhooks, onPush: () => void syncer.trigger('webhook'),
+      port: p.webhookPort,
+      address: p.webhookAddress,
+      path: p.webhookPath,
+      secret: p.webhookSecret,
+      ref: p.ref,
+      timeoutMs: p.webhookTimeout,
+      log,
+      requests: m.webhooks,
+      onPush: () => void syncer.trigger('webhook'),
     });
   }
   void syncer.trigger('start');
   let stopped = false;
-  const poll = setInterval(() => { if (!stopped) void syncer.trigger('poll'); }, p.period);
+  const poll = setInterval(() => {
+    if (!stopped) void syncer.trigger('poll');
+  }, p.period);
 
   return {
-    ready: () => (syncer.synced ? { ready: true }
-      : { ready: false, reason: budget.consecutive ? `first sync failing (${budget.consecutive} failures)` : syncer.rejected ? 'no revision has passed the check yet' : 'first sync not done yet' }),
-    async reload() { await syncer.trigger('signal'); },
+    ready: () =>
+      syncer.synced
+        ? { ready: true }
+        : {
+            ready: false,
+            reason: budget.consecutive
+              ? `first sync failing (${budget.consecutive} failures)`
+              : syncer.rejected
+                ? 'no revision has passed the check yet'
+                : 'first sync not done yet',
+          },
+    async reload() {
+      await syncer.trigger('signal');
+    },
     async drain() {
       stopped = true;
       clearInterval(poll);

@@ -15,7 +15,11 @@ export class Store {
   readonly git: Git;
   readonly worktrees: string;
 
-  constructor(readonly root: string, readonly link: string, timeoutMs: number) {
+  constructor(
+    readonly root: string,
+    readonly link: string,
+    timeoutMs: number,
+  ) {
     this.git = new Git(join(root, '.repo'), timeoutMs);
     this.worktrees = join(root, 'worktrees');
   }
@@ -25,8 +29,12 @@ export class Store {
     await this.git.init(url);
   }
 
-  path(sha: string): string { return join(this.worktrees, sha); }
-  isComplete(sha: string): boolean { return existsSync(this.path(sha)); }
+  path(sha: string): string {
+    return join(this.worktrees, sha);
+  }
+  isComplete(sha: string): boolean {
+    return existsSync(this.path(sha));
+  }
 
   /** The revision the link points at, when it points at a complete tree. */
   current(): string | undefined {
@@ -36,9 +44,13 @@ export class Store {
   }
 
   /** Complete trees, by revision. */
-  complete(): string[] { return readdirSync(this.worktrees).filter((n) => SHA.test(n)); }
+  complete(): string[] {
+    return readdirSync(this.worktrees).filter((n) => SHA.test(n));
+  }
   /** Half-made trees a killed sync left. */
-  staging(): string[] { return readdirSync(this.worktrees).filter((n) => STAGING.test(n)); }
+  staging(): string[] {
+    return readdirSync(this.worktrees).filter((n) => STAGING.test(n));
+  }
 
   /** Checks the revision out under its staging name; returns that path. */
   async stage(sha: string): Promise<string> {

@@ -14,8 +14,15 @@ export type Trigger = 'start' | 'poll' | 'webhook' | 'signal';
 export type Result = 'published' | 'unchanged' | 'rejected' | 'error';
 
 export interface SyncerOptions {
-  store: Store; log: Logger; m: Metrics; budget: FailureBudget;
-  ref: string; depth: number; checkCommand: string; checkTimeoutMs: number; graceMs: number;
+  store: Store;
+  log: Logger;
+  m: Metrics;
+  budget: FailureBudget;
+  ref: string;
+  depth: number;
+  checkCommand: string;
+  checkTimeoutMs: number;
+  graceMs: number;
   scan(): Usage;
   /** The failure budget is spent. */
   onExhausted(error: string): void;
@@ -62,7 +69,9 @@ export class Syncer {
   }
 
   /** Resolves when no sync is running. */
-  idle(): Promise<void> { return this.running ?? Promise.resolve(); }
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
 
   async sync(trigger: Trigger): Promise<Result> {
     const { log, m } = this.o;
@@ -78,7 +87,13 @@ export class Syncer {
       m.failures.inc();
       const outcome = this.o.budget.failure();
       const error = (e as Error).message;
-      log.error('sync failed; the last good tree stays published', { trigger, error, consecutive: this.o.budget.consecutive, budgetLeft: this.o.budget.remaining, current: this.current });
+      log.error('sync failed; the last good tree stays published', {
+        trigger,
+        error,
+        consecutive: this.o.budget.consecutive,
+        budgetLeft: this.o.budget.remaining,
+        current: this.current,
+      });
       if (outcome === 'exhausted') this.o.onExhausted(error);
     }
     m.consecutive.set(this.o.budget.consecutive);
@@ -122,7 +137,12 @@ export class Syncer {
       if (!check.ok) {
         await store.removeTree(staging);
         this.rejected = sha;
-        log.error('pre-publish check failed; revision not published', { revision: sha, command: this.o.checkCommand, output: check.output, keeping: this.current });
+        log.error('pre-publish check failed; revision not published', {
+          revision: sha,
+          command: this.o.checkCommand,
+          output: check.output,
+          keeping: this.current,
+        });
         return 'rejected';
       }
       await this.timed('rename', () => store.finalize(sha));
@@ -133,7 +153,11 @@ export class Syncer {
 
   private async timed<T>(step: string, fn: () => Promise<T>): Promise<T> {
     const t0 = this.clock();
-    try { return await fn(); } finally { this.steps[step] = this.clock() - t0; }
+    try {
+      return await fn();
+    } finally {
+      this.steps[step] = this.clock() - t0;
+    }
   }
 
   private flip(sha: string): void {

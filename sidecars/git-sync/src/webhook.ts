@@ -14,10 +14,15 @@ import { mediaType, readPayload } from './payload.js';
 export const MAX_BODY = 64 * 1024;
 
 export interface WebhookOptions {
-  port: number; address: string; path: string; secret: string; ref: string;
+  port: number;
+  address: string;
+  path: string;
+  secret: string;
+  ref: string;
   /** A request's head, and then its body, must each arrive within this long. */
   timeoutMs: number;
-  log: Logger; requests: Counter;
+  log: Logger;
+  requests: Counter;
   onPush(): void;
 }
 
@@ -26,7 +31,9 @@ const REFUSED: Record<number, string> = { 400: 'bad_request', 405: 'bad_method',
 
 export async function startWebhook(o: WebhookOptions): Promise<Server> {
   const server = serve((req, res, target) => handle(o, req, res, target), {
-    log: o.log, requestTimeoutMs: o.timeoutMs, headersTimeoutMs: o.timeoutMs,
+    log: o.log,
+    requestTimeoutMs: o.timeoutMs,
+    headersTimeoutMs: o.timeoutMs,
     onRefused: (status) => o.requests.inc({ result: REFUSED[status] ?? 'error' }),
   });
   await listen(server, o.port, o.address, { port: 'webhookPort', address: 'webhookAddress' });
@@ -47,13 +54,20 @@ async function handle(o: WebhookOptions, req: IncomingMessage, res: ServerRespon
   const verdict = verify(o.secret, body, req.headers[SIGNATURE_HEADER]);
   if (verdict !== 'ok') {
     o.log.warn('webhook refused', { verdict, from: req.socket.remoteAddress });
-    return reply(401, `unauthorized: ${verdict === 'missing' ? 'missing' : 'invalid'} ${SIGNATURE_HEADER}`, verdict === 'missing' ? 'missing_signature' : 'bad_signature');
+    return reply(
+      401,
+      `unauthorized: ${verdict === 'missing' ? 'missing' : 'invalid'} ${SIGNATURE_HEADER}`,
+      verdict === 'missing' ? 'missing_signature' : 'bad_signature',
+    );
   }
   const payload = readPayload(type, body, o.ref);
   switch (payload.kind) {
-    case 'invalid': return reply(400, `bad payload: ${payload.reason}`, 'bad_payload');
-    case 'none': return reply(202, 'accepted: no ref in the payload (a ping?), nothing to do', 'no_ref');
-    case 'other': return reply(202, 'accepted: not our ref, nothing to do', 'other_ref');
+    case 'invalid':
+      return reply(400, `bad payload: ${payload.reason}`, 'bad_payload');
+    case 'none':
+      return reply(202, 'accepted: no ref in the payload (a ping?), nothing to do', 'no_ref');
+    case 'other':
+      return reply(202, 'accepted: not our ref, nothing to do', 'other_ref');
     case 'ours':
       o.onPush();
       return reply(202, 'accepted: sync started', 'accepted');

@@ -10,14 +10,30 @@ import { startWebhook, type WebhookOptions } from '../src/webhook.js';
 export const KEY = 'webhook-test-key';
 export const PUSH = JSON.stringify({ ref: 'refs/heads/main', after: 'f'.repeat(40) });
 
-export interface Hook { server: Server; port: number; url: string; pushes: number; requests: Counter }
+export interface Hook {
+  server: Server;
+  port: number;
+  url: string;
+  pushes: number;
+  requests: Counter;
+}
 
 export async function startHook(o: Partial<WebhookOptions> = {}): Promise<Hook> {
   const requests = new Registry('t').counter('webhook_requests_total', 'h');
   const hook = { requests, pushes: 0 } as Hook;
   hook.server = await startWebhook({
-    port: 0, address: '127.0.0.1', path: '/webhook', secret: KEY, ref: 'main', timeoutMs: 10_000,
-    log: createLogger('test', 'error', () => undefined), requests, onPush: () => { hook.pushes++; }, ...o,
+    port: 0,
+    address: '127.0.0.1',
+    path: '/webhook',
+    secret: KEY,
+    ref: 'main',
+    timeoutMs: 10_000,
+    log: createLogger('test', 'error', () => undefined),
+    requests,
+    onPush: () => {
+      hook.pushes++;
+    },
+    ...o,
   });
   hook.port = (hook.server.address() as AddressInfo).port;
   hook.url = `http://127.0.0.1:${hook.port}`;
@@ -26,7 +42,13 @@ export async function startHook(o: Partial<WebhookOptions> = {}): Promise<Hook> 
 
 export const closeHook = (h: Hook) => new Promise<void>((r) => h.server.close(() => r()));
 
-export interface Post { body?: string; type?: string | null; signature?: string | null; path?: string; method?: string }
+export interface Post {
+  body?: string;
+  type?: string | null;
+  signature?: string | null;
+  path?: string;
+  method?: string;
+}
 
 /** A POST signed with KEY over the body (signature: null for none, or a given header value). */
 export function post(h: Hook, p: Post = {}) {
@@ -37,7 +59,12 @@ export function post(h: Hook, p: Post = {}) {
   return fetch(`${h.url}${p.path ?? '/webhook'}`, { method: p.method ?? 'POST', headers, body });
 }
 
-export interface RawEnd { status: number | undefined; ms: number; sent: number; error?: string }
+export interface RawEnd {
+  status: number | undefined;
+  ms: number;
+  sent: number;
+  error?: string;
+}
 
 /**
  * Opens a connection, writes the request head, then body bytes from next() for as long as it returns
@@ -45,11 +72,19 @@ export interface RawEnd { status: number | undefined; ms: number; sent: number; 
  * or `limitMs` passes. Resolves with the status seen and how long the connection lasted. With
  * `readAfterSend`, it reads nothing until the whole body is written, as many simple clients do.
  */
-export function rawClient(port: number, head: string, next: () => Buffer | undefined, o: { everyMs?: number; limitMs?: number; readAfterSend?: boolean } = {}): Promise<RawEnd> {
+export function rawClient(
+  port: number,
+  head: string,
+  next: () => Buffer | undefined,
+  o: { everyMs?: number; limitMs?: number; readAfterSend?: boolean } = {},
+): Promise<RawEnd> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const s = connect({ host: '127.0.0.1', port });
-    let text = '', sent = 0, ended = false, ticker: NodeJS.Timeout | undefined;
+    let text = '',
+      sent = 0,
+      ended = false,
+      ticker: NodeJS.Timeout | undefined;
     const done = (error?: string) => {
       if (ended) return;
       ended = true;
@@ -69,7 +104,10 @@ export function rawClient(port: number, head: string, next: () => Buffer | undef
     const pump = () => {
       while (!ended) {
         const b = next();
-        if (!b) { if (o.readAfterSend) s.write(Buffer.alloc(0), () => s.resume()); return; }
+        if (!b) {
+          if (o.readAfterSend) s.write(Buffer.alloc(0), () => s.resume());
+          return;
+        }
         sent += b.length;
         if (!s.write(b)) return;
       }
@@ -77,12 +115,18 @@ export function rawClient(port: number, head: string, next: () => Buffer | undef
     if (o.readAfterSend) s.pause();
     s.on('connect', () => {
       s.write(head);
-      if (o.everyMs) ticker = setInterval(() => { if (!ended) write(); }, o.everyMs);
+      if (o.everyMs)
+        ticker = setInterval(() => {
+          if (!ended) write();
+        }, o.everyMs);
       else pump();
     });
     if (!o.everyMs) s.on('drain', pump);
     s.setEncoding('latin1');
-    s.on('data', (c: string) => { text += c; if (/^HTTP\/1\.1 \d{3}/.test(text)) done(); });
+    s.on('data', (c: string) => {
+      text += c;
+      if (/^HTTP\/1\.1 \d{3}/.test(text)) done();
+    });
     s.on('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
     s.on('close', () => done());
   });
@@ -101,4 +145,6 @@ export function pieces(total: number, size: number, chunked = false): () => Buff
 }
 
 export const head = (headers: Record<string, string | number>, path = '/webhook') =>
-  `POST ${path} HTTP/1.1\r\nHost: localhost\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  `POST ${path} HTTP/1.1\r\nHost: localhost\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;

@@ -37,7 +37,13 @@ test('retirements start when a tree is first seen not current, stop while it is 
   assert.equal([...r.update([A, B], A)], [[B, 100]], 'the clock does not restart on every update');
   assert.equal([...r.update([A, B], B)], [[A, 200]], 'B is current again: its grace is cancelled; A retires now');
   now = 300;
-  assert.equal([...r.update([A, B, C], C)], [[A, 200], [B, 300]]);
+  assert.equal(
+    [...r.update([A, B, C], C)],
+    [
+      [A, 200],
+      [B, 300],
+    ],
+  );
   assert.equal([...r.update([C], C)], [], 'removed trees are forgotten');
 });
 

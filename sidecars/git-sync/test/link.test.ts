@@ -36,7 +36,8 @@ process.stdin.on('data', () => { stop = true; });
 test('a reader in another process never finds the link missing or dangling while it is flipped thousands of times', async ({ root }) => {
   flipLink(root, 'current', 'worktrees/a');
   const reader = spawn(process.execPath, ['-e', READER, root], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '', said = '';
+  let out = '',
+    said = '';
   reader.stdout.on('data', (d) => (out += d));
   reader.stderr.on('data', (d) => (said += d));
   const deadline = Date.now() + 30_000; // a loaded machine may start the reader slowly
@@ -51,7 +52,10 @@ test('a reader in another process never finds the link missing or dangling while
   await new Promise((r) => reader.once('exit', r));
   const r = JSON.parse(out) as { seen: Record<string, number>; errors: number; reads: number };
   assert.is(r.errors, 0, `reads that failed: ${r.errors} of ${r.reads} during ${flips} flips`);
-  assert.ok((r.seen.a ?? 0) > 0 && (r.seen.b ?? 0) > 0, `the reader saw both targets (positive control): ${JSON.stringify(r.seen)} during ${flips} flips`);
+  assert.ok(
+    (r.seen.a ?? 0) > 0 && (r.seen.b ?? 0) > 0,
+    `the reader saw both targets (positive control): ${JSON.stringify(r.seen)} during ${flips} flips`,
+  );
 });
 
 test('a flip leaves no temporary entry behind and the link names the new target', ({ root }) => {

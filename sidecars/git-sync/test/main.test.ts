@@ -15,7 +15,11 @@ import { KEY, PUSH } from './fixtures.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
-interface Ctx { tmp: string; origin: string; root: string }
+interface Ctx {
+  tmp: string;
+  origin: string;
+  root: string;
+}
 const test = suite<Ctx>('git-sync process', {} as Ctx);
 
 test.before((ctx) => {
@@ -33,24 +37,39 @@ test.before((ctx) => {
 test.after((ctx) => rmSync(ctx.tmp, { recursive: true, force: true }));
 
 const env = (ctx: Ctx, more: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
-  GIT_SYNC_REPO: ctx.origin, GIT_SYNC_ROOT: ctx.root, GIT_SYNC_WEBHOOK_SECRET: KEY,
-  GIT_SYNC_WEBHOOK_ADDRESS: '127.0.0.1', GIT_SYNC_ADMIN_ADDRESS: '127.0.0.1', ...more,
+  GIT_SYNC_REPO: ctx.origin,
+  GIT_SYNC_ROOT: ctx.root,
+  GIT_SYNC_WEBHOOK_SECRET: KEY,
+  GIT_SYNC_WEBHOOK_ADDRESS: '127.0.0.1',
+  GIT_SYNC_ADMIN_ADDRESS: '127.0.0.1',
+  ...more,
 });
 
 /** Resolves when the child's stdout matches (an event, not a timer); fails when it exits first. */
-const logged = (r: Run, re: RegExp) => new Promise<void>((resolve, reject) => {
-  const check = () => { if (re.test(r.stdout)) { r.child.stdout!.off('data', check); resolve(); } };
-  r.child.stdout!.on('data', check);
-  r.child.once('exit', () => reject(new Error(`exited before logging ${re}: ${r.stderr}`)));
-  check();
-});
+const logged = (r: Run, re: RegExp) =>
+  new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (re.test(r.stdout)) {
+        r.child.stdout!.off('data', check);
+        resolve();
+      }
+    };
+    r.child.stdout!.on('data', check);
+    r.child.once('exit', () => reject(new Error(`exited before logging ${re}: ${r.stderr}`)));
+    check();
+  });
 
-const signedPush = (port: number) => fetch(`http://127.0.0.1:${port}/webhook`, {
-  method: 'POST', body: PUSH, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(KEY, PUSH) },
-});
+const signedPush = (port: number) =>
+  fetch(`http://127.0.0.1:${port}/webhook`, {
+    method: 'POST',
+    body: PUSH,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(KEY, PUSH) },
+  });
 
 test('a webhook port already in use stops the start with exit 2 and one line naming --webhook-port', async (ctx) => {
-  const taken: Server = await new Promise((r) => { const s = createServer().listen(0, '127.0.0.1', () => r(s)); });
+  const taken: Server = await new Promise((r) => {
+    const s = createServer().listen(0, '127.0.0.1', () => r(s));
+  });
   const port = (taken.address() as { port: number }).port;
   try {
     const r = runMain(MAIN, [], env(ctx, { GIT_SYNC_WEBHOOK_PORT: String(port), GIT_SYNC_ADMIN_PORT: String(await freePort()) }));
@@ -62,7 +81,15 @@ test('a webhook port already in use stops the start with exit 2 and one line nam
 });
 
 test('a webhook address that is not on this host stops the start with exit 2 and one line naming --webhook-address', async (ctx) => {
-  const r = runMain(MAIN, [], env(ctx, { GIT_SYNC_WEBHOOK_ADDRESS: '192.0.2.1', GIT_SYNC_WEBHOOK_PORT: String(await freePort()), GIT_SYNC_ADMIN_PORT: String(await freePort()) }));
+  const r = runMain(
+    MAIN,
+    [],
+    env(ctx, {
+      GIT_SYNC_WEBHOOK_ADDRESS: '192.0.2.1',
+      GIT_SYNC_WEBHOOK_PORT: String(await freePort()),
+      GIT_SYNC_ADMIN_PORT: String(await freePort()),
+    }),
+  );
   assert.equal(await exited(r), { code: 2, signal: null });
   assert.is(r.stderr, 'git-sync: invalid --webhook-address (GIT_SYNC_WEBHOOK_ADDRESS): 192.0.2.1 is not an address of this host\n');
 });
@@ -70,13 +97,20 @@ test('a webhook address that is not on this host stops the start with exit 2 and
 test('a webhook port equal to the admin port is refused before anything starts, in one line naming both', async (ctx) => {
   const r = runMain(MAIN, ['--webhook-port', '9100', '--admin-port', '9100'], env(ctx, {}));
   assert.equal(await exited(r), { code: 2, signal: null });
-  assert.is(r.stderr, 'git-sync: conflicting --webhook-port (GIT_SYNC_WEBHOOK_PORT) and --admin-port (GIT_SYNC_ADMIN_PORT): both are 9100; each listener needs its own port\n');
+  assert.is(
+    r.stderr,
+    'git-sync: conflicting --webhook-port (GIT_SYNC_WEBHOOK_PORT) and --admin-port (GIT_SYNC_ADMIN_PORT): both are 9100; each listener needs its own port\n',
+  );
   assert.is(r.stdout, '');
 });
 
 test('a running git-sync answers every malformed request target with a 4xx or a close, keeps running, and still takes a signed push', async (ctx) => {
   const [hook, admin] = [await freePort(), await freePort()];
-  const r: Run = runMain(MAIN, [], env(ctx, { GIT_SYNC_WEBHOOK_PORT: String(hook), GIT_SYNC_ADMIN_PORT: String(admin), GIT_SYNC_WEBHOOK_TIMEOUT: '2s' }));
+  const r: Run = runMain(
+    MAIN,
+    [],
+    env(ctx, { GIT_SYNC_WEBHOOK_PORT: String(hook), GIT_SYNC_ADMIN_PORT: String(admin), GIT_SYNC_WEBHOOK_TIMEOUT: '2s' }),
+  );
   try {
     await logged(r, /"msg":"started"/);
     const round = await hostileRound({ port: hook });

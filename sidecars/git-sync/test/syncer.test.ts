@@ -13,10 +13,18 @@ import { repair } from '../src/repair.js';
 import { Store } from '../src/store.js';
 import { Syncer, type SyncerOptions } from '../src/syncer.js';
 
-interface Ctx { tmp: string; origin: string; work: string; root: string }
+interface Ctx {
+  tmp: string;
+  origin: string;
+  work: string;
+  root: string;
+}
 const test = suite<Ctx>('syncer', {} as Ctx);
 const quiet = createLogger('test', 'error', () => undefined);
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, stdio: 'pipe' }).toString().trim();
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, stdio: 'pipe' })
+    .toString()
+    .trim();
 
 function commit(ctx: Ctx, files: Record<string, string>): string {
   for (const [f, text] of Object.entries(files)) writeFileSync(join(ctx.work, f), text);
@@ -32,8 +40,18 @@ async function syncer(ctx: Ctx, o: Partial<SyncerOptions> = {}) {
   const registry = new Registry('git_sync');
   const m = registerMetrics(registry);
   const s = new Syncer({
-    store, log: quiet, m, budget: new FailureBudget(2), ref: 'main', depth: 1, checkCommand: 'node --check app.js', checkTimeoutMs: 20_000,
-    graceMs: 60_000, scan: () => ({ inUse: new Set(), uninspectable: 0 }), onExhausted: () => undefined, ...o,
+    store,
+    log: quiet,
+    m,
+    budget: new FailureBudget(2),
+    ref: 'main',
+    depth: 1,
+    checkCommand: 'node --check app.js',
+    checkTimeoutMs: 20_000,
+    graceMs: 60_000,
+    scan: () => ({ inUse: new Set(), uninspectable: 0 }),
+    onExhausted: () => undefined,
+    ...o,
   });
   return { store, m, s, registry };
 }
@@ -56,7 +74,12 @@ test('not synced before the first sync; then the head is published as worktrees/
   assert.is(s.synced, false);
   assert.is(await s.sync('start'), 'published');
   assert.is(s.synced, true);
-  assert.is(execFileSync('readlink', [join(ctx.root, 'current')]).toString().trim(), `worktrees/${sha}`);
+  assert.is(
+    execFileSync('readlink', [join(ctx.root, 'current')])
+      .toString()
+      .trim(),
+    `worktrees/${sha}`,
+  );
   assert.is(readFileSync(join(ctx.root, 'current', 'index.html'), 'utf8'), 'one');
   assert.is(m.revision.get({ sha }), 1);
   assert.is(await s.sync('poll'), 'unchanged');
@@ -104,7 +127,11 @@ test('triggers during a sync coalesce into one more sync after it', async (ctx) 
 test('git errors are counted against the budget, the link stays, and a success resets it', async (ctx) => {
   const sha = commit(ctx, { 'app.js': '1;\n' });
   let exhausted = '';
-  const { s, m } = await syncer(ctx, { onExhausted: (e) => { exhausted = e; } });
+  const { s, m } = await syncer(ctx, {
+    onExhausted: (e) => {
+      exhausted = e;
+    },
+  });
   await s.sync('start');
   renameSync(ctx.origin, `${ctx.origin}.away`);
   assert.equal([await s.sync('poll'), await s.sync('poll')], ['error', 'error']);
@@ -150,7 +177,10 @@ test('start-up repair removes a half-made staging tree and stale temporary links
   rmSync(join(store.path(`${next}.staging`), 'app.js')); // ... even a half-written checkout
   symlinkSync(`worktrees/${next}.staging`, join(ctx.root, '.current.tmp-abc123'));
   const fixed = await repair(store, quiet);
-  assert.equal({ staging: fixed.staging, tempLinks: fixed.tempLinks, current: fixed.current }, { staging: [`${next}.staging`], tempLinks: 1, current: sha });
+  assert.equal(
+    { staging: fixed.staging, tempLinks: fixed.tempLinks, current: fixed.current },
+    { staging: [`${next}.staging`], tempLinks: 1, current: sha },
+  );
   assert.equal(readdirSync(join(ctx.root, 'worktrees')), [sha]);
   assert.equal(readdirSync(ctx.root).sort(), ['.repo', 'current', 'worktrees']);
   assert.not.match(git(ctx.root, '--git-dir', join(ctx.root, '.repo'), 'worktree', 'list', '--porcelain'), /staging|prunable/);

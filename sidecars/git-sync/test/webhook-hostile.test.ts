@@ -7,7 +7,9 @@ import { closeHook, head, pieces, post, rawClient, startHook, type Hook } from '
 
 const test = suite<{ hook: Hook }>('webhook against hostile clients', {} as { hook: Hook });
 const TIMEOUT_MS = 500;
-test.before(async (ctx) => { ctx.hook = await startHook({ timeoutMs: TIMEOUT_MS }); });
+test.before(async (ctx) => {
+  ctx.hook = await startHook({ timeoutMs: TIMEOUT_MS });
+});
 test.after((ctx) => closeHook(ctx.hook));
 
 test('every malformed request target gets a 4xx or a closed connection, and a signed push still gets 202 afterwards', async ({ hook }) => {
@@ -27,39 +29,55 @@ test('every malformed request target gets a 4xx or a closed connection, and a si
 
 const MB = 1024 * 1024;
 
-test('a chunked body that keeps coming past 64 KiB gets a 413 while it is still being sent, and the listener keeps serving', async ({ hook }) => {
-  const r = await rawClient(hook.port, head({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }), pieces(8 * MB, 16 * 1024, true));
+test('a chunked body that keeps coming past 64 KiB gets a 413 while it is still being sent, and the listener keeps serving', async ({
+  hook,
+}) => {
+  const r = await rawClient(
+    hook.port,
+    head({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }),
+    pieces(8 * MB, 16 * 1024, true),
+  );
   assert.is(r.status, 413, `client saw ${r.error ?? 'no error'} after sending ${r.sent} bytes`);
   assert.ok(r.sent < 8 * MB, 'the answer came while the client was still sending');
   assert.is((await post(hook)).status, 202);
   assert.ok(hook.requests.get({ result: 'too_large' }) >= 1);
 });
 
-test('a client that sends its whole oversized chunked body (32 MiB) before reading still reads the 413 (the body is drained, not reset)', async ({ hook }) => {
+test('a client that sends its whole oversized chunked body (32 MiB) before reading still reads the 413 (the body is drained, not reset)', async ({
+  hook,
+}) => {
   const body = pieces(32 * MB, 64 * 1024, true);
   let last = false;
-  const framed = () => body() ?? (last ? undefined : (last = true, Buffer.from('0\r\n\r\n')));
-  const r = await rawClient(hook.port, head({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }), framed, { readAfterSend: true });
+  const framed = () => body() ?? (last ? undefined : ((last = true), Buffer.from('0\r\n\r\n')));
+  const r = await rawClient(hook.port, head({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' }), framed, {
+    readAfterSend: true,
+  });
   assert.is(r.status, 413, `client saw ${r.error ?? 'no error'} after sending ${r.sent} bytes`);
   assert.is((await post(hook)).status, 202);
 });
 
 test('a client that sends a declared Content-Length of 32 MiB in full before reading still reads the 413', async ({ hook }) => {
   const total = 32 * MB;
-  const r = await rawClient(hook.port, head({ 'content-type': 'application/json', 'content-length': total }), pieces(total, 64 * 1024), { readAfterSend: true });
+  const r = await rawClient(hook.port, head({ 'content-type': 'application/json', 'content-length': total }), pieces(total, 64 * 1024), {
+    readAfterSend: true,
+  });
   assert.is(r.status, 413, `client saw ${r.error ?? 'no error'} after sending ${r.sent} bytes`);
   assert.is(r.sent, total);
   assert.is((await post(hook)).status, 202);
 });
 
-test('a body that stops after the head is answered 408 and closed within the request timeout (500 ms), not after minutes', async ({ hook }) => {
+test('a body that stops after the head is answered 408 and closed within the request timeout (500 ms), not after minutes', async ({
+  hook,
+}) => {
   const r = await rawClient(hook.port, head({ 'content-type': 'application/json', 'content-length': 100 }), () => undefined);
   assert.is(r.status, 408);
   assert.ok(r.ms >= TIMEOUT_MS - 50 && r.ms < 5000, `ended after ${r.ms} ms`);
 });
 
 test('a body trickled one byte every 50 ms is cut at the request timeout too (activity does not extend it)', async ({ hook }) => {
-  const r = await rawClient(hook.port, head({ 'content-type': 'application/json', 'content-length': 60_000 }), () => Buffer.from('x'), { everyMs: 50 });
+  const r = await rawClient(hook.port, head({ 'content-type': 'application/json', 'content-length': 60_000 }), () => Buffer.from('x'), {
+    everyMs: 50,
+  });
   assert.is(r.status, 408);
   assert.ok(r.ms >= TIMEOUT_MS - 50 && r.ms < 5000, `ended after ${r.ms} ms`);
 });

@@ -3,10 +3,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sign } from '../src/hmac.js';
-import { closeHook, KEY, post, startHook, type Hook } from './fixtures.js';
+import { closeHook, post, startHook, type Hook } from './fixtures.js';
 
 const test = suite<{ hook: Hook }>('webhook', {} as { hook: Hook });
-test.before(async (ctx) => { ctx.hook = await startHook(); });
+test.before(async (ctx) => {
+  ctx.hook = await startHook();
+});
 test.after((ctx) => closeHook(ctx.hook));
 
 /** Runs a request and tells how many syncs it started. */
@@ -48,7 +50,11 @@ test('GET gets 405 with Allow: POST and other paths 404, before any signature is
 test('a form-encoded push (GitHub: payload=<URL-encoded JSON>) syncs for our ref only', async ({ hook }) => {
   const ours = form({ ref: 'refs/heads/main', after: '0'.repeat(40) });
   const theirs = form({ ref: 'refs/heads/feature', after: '0'.repeat(40) });
-  assert.equal(await syncsOf(hook, () => post(hook, { type: FORM, body: ours })), { status: 202, syncs: 1, text: 'accepted: sync started\n' });
+  assert.equal(await syncsOf(hook, () => post(hook, { type: FORM, body: ours })), {
+    status: 202,
+    syncs: 1,
+    text: 'accepted: sync started\n',
+  });
   const r = await syncsOf(hook, () => post(hook, { type: FORM, body: theirs }));
   assert.equal({ status: r.status, syncs: r.syncs }, { status: 202, syncs: 0 });
 });
@@ -75,8 +81,14 @@ test('a signed payload without a ref (GitHub ping) is acknowledged with 202 and 
 });
 
 test('a signed body that is not a JSON object (or a form without payload) gets 400 and triggers nothing', async ({ hook }) => {
-  for (const [type, body] of [['application/json', 'not json'], ['application/json', '["refs/heads/main"]'], ['application/json', '{"ref":1}'],
-    ['application/json', form({ ref: 'main' })], [FORM, 'ref=refs%2Fheads%2Fmain'], [FORM, '{"ref":"refs/heads/main"}']] as const) {
+  for (const [type, body] of [
+    ['application/json', 'not json'],
+    ['application/json', '["refs/heads/main"]'],
+    ['application/json', '{"ref":1}'],
+    ['application/json', form({ ref: 'main' })],
+    [FORM, 'ref=refs%2Fheads%2Fmain'],
+    [FORM, '{"ref":"refs/heads/main"}'],
+  ] as const) {
     const r = await syncsOf(hook, () => post(hook, { type, body }));
     assert.equal({ status: r.status, syncs: r.syncs }, { status: 400, syncs: 0 }, `${type} ${body}`);
   }

@@ -9,7 +9,9 @@ import * as assert from 'uvu/assert';
 /** A suite whose context holds `tmp`, a fresh directory made before its tests and removed after them. */
 export function tmpSuite(name: string) {
   const test = suite<{ tmp: string }>(name, { tmp: '' });
-  test.before((ctx) => { ctx.tmp = mkdtempSync(join(tmpdir(), `${name.replace(/[^\w-]+/g, '-')}-`)); });
+  test.before((ctx) => {
+    ctx.tmp = mkdtempSync(join(tmpdir(), `${name.replace(/[^\w-]+/g, '-')}-`));
+  });
   test.after((ctx) => rmSync(ctx.tmp, { recursive: true, force: true }));
   return test;
 }

@@ -4,12 +4,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 
-export interface Run { child: ChildProcess; stdout: string; stderr: string; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }
+export interface Run {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
 
 export function runMain(main: string, argv: string[], env: NodeJS.ProcessEnv = {}): Run {
   const child = spawn(process.execPath, [main, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const r: Run = {
-    child, stdout: '', stderr: '',
+    child,
+    stdout: '',
+    stderr: '',
     exit: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
   };
   child.stdout!.setEncoding('utf8').on('data', (c) => (r.stdout += c));
@@ -20,18 +27,32 @@ export function runMain(main: string, argv: string[], env: NodeJS.ProcessEnv = {
 /** Waits for the child to exit, killing it if it takes longer than limitMs. */
 export async function exited(r: Run, limitMs = 5000) {
   const timer = setTimeout(() => r.child.kill('SIGKILL'), limitMs);
-  try { return await r.exit; } finally { clearTimeout(timer); }
+  try {
+    return await r.exit;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
-export const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address() as AddressInfo; s.close(() => resolve(port)); });
-});
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 
 /** One plain HTTP GET on a new connection. */
-export const get = (port: number, path: string, headers: Record<string, string> = {}) => new Promise<{ status: number; body: string }>((resolve, reject) => {
-  request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
-    let body = '';
-    res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode!, body }));
-  }).on('error', reject).end();
-});
+export const get = (port: number, path: string, headers: Record<string, string> = {}) =>
+  new Promise<{ status: number; body: string }>((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+      let body = '';
+      res
+        .setEncoding('utf8')
+        .on('data', (c) => (body += c))
+        .on('end', () => resolve({ status: res.statusCode!, body }));
+    })
+      .on('error', reject)
+      .end();
+  });

@@ -5,17 +5,47 @@ import { connect as tlsConnect } from 'node:tls';
 
 /** Targets Node's parser takes but that break naive URL handling, and forms HTTP/1.1 does not allow. */
 export const MALFORMED_TARGETS = [
-  '//[', '//[::1', '/[', 'http://[', 'http://[::1', 'http://a:99999/', 'http://user@/x', '//', '///', '?x', 'x',
-  '*', 'example.com:443', '/%', '/%zz', '/\\\\', 'http:/x', 'http://', 'https://:80/', 'ftp://x/',
+  '//[',
+  '//[::1',
+  '/[',
+  'http://[',
+  'http://[::1',
+  'http://a:99999/',
+  'http://user@/x',
+  '//',
+  '///',
+  '?x',
+  'x',
+  '*',
+  'example.com:443',
+  '/%',
+  '/%zz',
+  '/\\\\',
+  'http:/x',
+  'http://',
+  'https://:80/',
+  'ftp://x/',
 ];
 
-export interface RawAnswer { status: number | undefined; text: string }
+export interface RawAnswer {
+  status: number | undefined;
+  text: string;
+}
 
-export interface Endpoint { port: number; tls?: { ca?: string; servername?: string; rejectUnauthorized?: boolean } }
+export interface Endpoint {
+  port: number;
+  tls?: { ca?: string; servername?: string; rejectUnauthorized?: boolean };
+}
 
 function open(e: Endpoint): Socket {
   return e.tls
-    ? tlsConnect({ host: '127.0.0.1', port: e.port, servername: e.tls.servername ?? 'localhost', ca: e.tls.ca, rejectUnauthorized: e.tls.rejectUnauthorized ?? Boolean(e.tls.ca) })
+    ? tlsConnect({
+        host: '127.0.0.1',
+        port: e.port,
+        servername: e.tls.servername ?? 'localhost',
+        ca: e.tls.ca,
+        rejectUnauthorized: e.tls.rejectUnauthorized ?? Boolean(e.tls.ca),
+      })
     : tcpConnect({ host: '127.0.0.1', port: e.port });
 }
 
@@ -46,7 +76,8 @@ export function rawExchange(e: Endpoint, bytes: string | Buffer, limitMs = 3000)
 }
 
 /** A request line and Host header for one target; method GET unless given. */
-export const requestFor = (target: string, method = 'GET') => `${method} ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`;
+export const requestFor = (target: string, method = 'GET') =>
+  `${method} ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`;
 
 /** Every malformed target answered with a 4xx or a closed connection: the statuses, keyed by target. */
 export async function hostileRound(e: Endpoint): Promise<Map<string, number | undefined>> {

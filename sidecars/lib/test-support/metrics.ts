@@ -9,7 +9,10 @@ export function undeclaredSeries(text: string, defs: Definition[]): string[] {
   for (const sample of parseMetrics(text).keys()) {
     const [, name = '', labels = ''] = /^([A-Za-z_:][\w:]*)(?:\{(.*)\})?$/.exec(sample) ?? [];
     const def = byName.get(name) ?? byName.get(name.replace(/_(bucket|sum|count)$/, ''));
-    if (!def) { out.add(`${name}: not registered`); continue; }
+    if (!def) {
+      out.add(`${name}: not registered`);
+      continue;
+    }
     const extra = [...labels.matchAll(/(\w+)="(?:[^"\\]|\\.)*"/g)].map((m) => m[1]!).filter((l) => !def.labels.includes(l));
     if (extra.length) out.add(`${name}: ${extra.join(', ')}`);
   }

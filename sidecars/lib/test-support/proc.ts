@@ -42,10 +42,18 @@ export function statLine(p: FakeProcess): string {
 }
 
 export function statusText(p: FakeProcess): string {
-  const uid = p.uid ?? 1000, euid = p.euid ?? uid;
-  return [`Name:\t${p.comm}`, `State:\t${p.state ?? 'S'}`, `Uid:\t${uid}\t${euid}\t${euid}\t${euid}`,
-    ...(p.rssKb === null ? [] : [`VmRSS:\t${p.rssKb ?? 2048} kB`]), `Threads:\t${p.threads ?? 1}`,
-    `SigCgt:\t${p.sigCgt ?? '0000000000000000'}`, `CapEff:\t${p.capEff ?? '0000000000000000'}`, ''].join('\n');
+  const uid = p.uid ?? 1000,
+    euid = p.euid ?? uid;
+  return [
+    `Name:\t${p.comm}`,
+    `State:\t${p.state ?? 'S'}`,
+    `Uid:\t${uid}\t${euid}\t${euid}\t${euid}`,
+    ...(p.rssKb === null ? [] : [`VmRSS:\t${p.rssKb ?? 2048} kB`]),
+    `Threads:\t${p.threads ?? 1}`,
+    `SigCgt:\t${p.sigCgt ?? '0000000000000000'}`,
+    `CapEff:\t${p.capEff ?? '0000000000000000'}`,
+    '',
+  ].join('\n');
 }
 
 export interface FakeProc {

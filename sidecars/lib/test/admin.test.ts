@@ -11,7 +11,12 @@ import { hostileRound, rawExchange } from '../test-support/hostile.js';
 const lines: string[] = [];
 const log = createLogger('demo', 'debug', (l) => lines.push(l));
 
-interface Ctx { server: Server; port: number; registry: Registry; readiness: Readiness }
+interface Ctx {
+  server: Server;
+  port: number;
+  registry: Registry;
+  readiness: Readiness;
+}
 
 const test = suite<Ctx>('admin', {} as Ctx);
 
@@ -31,7 +36,10 @@ function call(port: number, method: string, path: string): Promise<{ status: num
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, agent: false, timeout: 2000 }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      res
+        .setEncoding('utf8')
+        .on('data', (c) => (body += c))
+        .on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
     });
     req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
     req.on('error', reject);
@@ -104,7 +112,9 @@ test('probe is true for a 200 and false for a 503 or a port nobody listens on', 
 });
 
 test('probe gives up with false when the port accepts but never answers', async () => {
-  const silent = createServer((sock) => { sock.resume(); /* read, never answer */ });
+  const silent = createServer((sock) => {
+    sock.resume(); /* read, never answer */
+  });
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
   const t0 = Date.now();
   try {
@@ -145,12 +155,23 @@ test('every malformed request target gets a 4xx, and the admin server still answ
 
 test('a readiness check that throws gets a 500 and one error log line, and the server keeps serving', async () => {
   const before = lines.length;
-  const server = await startAdmin({ port: 0, address: '127.0.0.1', log, registry: new Registry('x'), readiness: () => { throw new Error('boom'); } });
+  const server = await startAdmin({
+    port: 0,
+    address: '127.0.0.1',
+    log,
+    registry: new Registry('x'),
+    readiness: () => {
+      throw new Error('boom');
+    },
+  });
   const port = (server.address() as AddressInfo).port;
   try {
     assert.is((await call(port, 'GET', '/readyz')).status, 500);
     const logged = lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
-    assert.equal(logged.map((l) => [l.level, l.msg, l.err]), [['error', 'handler failed', 'boom']]);
+    assert.equal(
+      logged.map((l) => [l.level, l.msg, l.err]),
+      [['error', 'handler failed', 'boom']],
+    );
     assert.is((await call(port, 'GET', '/healthz')).status, 200);
   } finally {
     server.closeAllConnections();

@@ -14,7 +14,8 @@ test('--help starts with the name and summary and lists every flag with its env 
     certFile: '  --cert-file VALUE\n      env DEMO_CERT_FILE; readable file; default (required)\n      PEM certificate.',
     mode: '  --mode VALUE\n      env DEMO_MODE; one of http|tcp; default http\n      http | tcp proxying.',
     hsts: '  --hsts\n      env DEMO_HSTS; true|false; default false\n      Add HSTS.',
-    reloadInterval: '  --reload-interval VALUE\n      env DEMO_RELOAD_INTERVAL; duration 100ms-596h (500ms, 5s, 1m); default 90s\n      Poll interval.',
+    reloadInterval:
+      '  --reload-interval VALUE\n      env DEMO_RELOAD_INTERVAL; duration 100ms-596h (500ms, 5s, 1m); default 90s\n      Poll interval.',
     banner: '  --banner VALUE\n      env DEMO_BANNER; non-empty text\n      Optional text, no default.',
     apiToken: '  (secret, no flag)\n      env DEMO_API_TOKEN or DEMO_API_TOKEN_FILE; env or file only\n      Token for the API.',
   };
@@ -40,7 +41,10 @@ test('--help lists every command in a Commands block: the run, healthcheck, heal
 test('the commands are named after the sidecar, so each line can be pasted as it stands', () => {
   const other = commands({ ...spec, name: 'tls-proxy' });
   assert.ok(other.every(([call]) => call.startsWith('tls-proxy ')));
-  assert.equal(other.map(([call]) => call.slice('tls-proxy '.length)), ['[--flag VALUE ...]', 'healthcheck', 'healthcheck --ready', '--version', '--help']);
+  assert.equal(
+    other.map(([call]) => call.slice('tls-proxy '.length)),
+    ['[--flag VALUE ...]', 'healthcheck', 'healthcheck --ready', '--version', '--help'],
+  );
 });
 
 test.run();

@@ -33,7 +33,10 @@ test('messages below the minimum level are dropped', () => {
   log.info('i');
   log.warn('w');
   log.error('e');
-  assert.equal(out.map((l) => JSON.parse(l).level), ['warn', 'error']);
+  assert.equal(
+    out.map((l) => JSON.parse(l).level),
+    ['warn', 'error'],
+  );
 });
 
 test('the default minimum level is info', () => {
@@ -41,7 +44,10 @@ test('the default minimum level is info', () => {
   const log = createLogger('s', undefined, (l) => out.push(l));
   log.debug('d');
   log.info('i');
-  assert.equal(out.map((l) => JSON.parse(l).msg), ['i']);
+  assert.equal(
+    out.map((l) => JSON.parse(l).msg),
+    ['i'],
+  );
 });
 
 test('an Error in the err field is logged as its message', () => {

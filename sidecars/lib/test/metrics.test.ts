@@ -92,7 +92,11 @@ test('a registry prefixes its metric names, not the process_ ones, and ends the 
 test('a gauge collector runs on every render', () => {
   const r = new Registry('demo');
   let n = 0;
-  r.gauge('renders', 'How often rendered.', { collect() { this.set(++n); } });
+  r.gauge('renders', 'How often rendered.', {
+    collect() {
+      this.set(++n);
+    },
+  });
   assert.is(parseMetrics(r.render()).get('demo_renders'), 1);
   assert.is(parseMetrics(r.render()).get('demo_renders'), 2);
 });

@@ -2,7 +2,18 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { bootTime, catchesSignal, listPids, parseBootTime, parseStat, parseStatus, ProcParseError, splitNul, startDate, statusField } from '../proc.js';
+import {
+  bootTime,
+  catchesSignal,
+  listPids,
+  parseBootTime,
+  parseStat,
+  parseStatus,
+  ProcParseError,
+  splitNul,
+  startDate,
+  statusField,
+} from '../proc.js';
 import { thrownMessage } from '../test-support/basics.js';
 import { BTIME, fakeProc, statLine, statusText } from '../test-support/proc.js';
 
@@ -20,7 +31,10 @@ test('a command name with spaces and parentheses does not shift the fields after
 
 test('a line that is not a stat line throws a ProcParseError that quotes its start', () => {
   for (const text of ['garbage', '12 no parens', '7 ) backwards (']) {
-    assert.is(thrownMessage(ProcParseError, () => parseStat(text)), `not a /proc stat line: ${JSON.stringify(text)}`);
+    assert.is(
+      thrownMessage(ProcParseError, () => parseStat(text)),
+      `not a /proc stat line: ${JSON.stringify(text)}`,
+    );
   }
 });
 
@@ -30,20 +44,33 @@ const comm = fc.oneof(
 );
 
 test('parseStat never throws anything but a ProcParseError, whatever the text', () => {
-  fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 })), (text) => {
-    try {
-      parseStat(text);
-    } catch (e) {
-      if (!(e instanceof ProcParseError)) throw e;
-    }
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 })), (text) => {
+      try {
+        parseStat(text);
+      } catch (e) {
+        if (!(e instanceof ProcParseError)) throw e;
+      }
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test('any command name, one with ") (" and spaces included, comes back whole and leaves the other fields in place', () => {
-  fc.assert(fc.property(comm, fc.nat(4_000_000), fc.constantFrom('R', 'S', 'D', 'Z'), fc.nat(1_000_000), fc.nat(10 ** 9), (name, pid, state, ticks, startTicks) => {
-    const s = parseStat(statLine({ pid, comm: name, state, ppid: 1, ticks, threads: 3, startTicks }));
-    assert.equal(s, { pid, comm: name, state, ppid: 1, cpuTicks: ticks, threads: 3, startTicks });
-  }), { numRuns: 1000 });
+  fc.assert(
+    fc.property(
+      comm,
+      fc.nat(4_000_000),
+      fc.constantFrom('R', 'S', 'D', 'Z'),
+      fc.nat(1_000_000),
+      fc.nat(10 ** 9),
+      (name, pid, state, ticks, startTicks) => {
+        const s = parseStat(statLine({ pid, comm: name, state, ppid: 1, ticks, threads: 3, startTicks }));
+        assert.equal(s, { pid, comm: name, state, ppid: 1, cpuTicks: ticks, threads: 3, startTicks });
+      },
+    ),
+    { numRuns: 1000 },
+  );
 });
 
 test('status yields the real uid and VmRSS in bytes; a zombie without VmRSS has 0', () => {
@@ -62,7 +89,10 @@ test('a status field is the text after its name, trimmed, and absent when the li
 
 test('SigCgt says which signals have a handler, and a missing or malformed mask means none', () => {
   const status = statusText({ pid: 1, comm: 'a', sigCgt: '0000000000004a01' }); // bits 0 (HUP), 9 (USR1), 11 (USR2), 14 (TERM)
-  assert.equal([1, 10, 12, 15, 2].map((s) => catchesSignal(status, s)), [true, true, true, true, false]);
+  assert.equal(
+    [1, 10, 12, 15, 2].map((s) => catchesSignal(status, s)),
+    [true, true, true, true, false],
+  );
   assert.is(catchesSignal(statusText({ pid: 1, comm: 'b' }), 1), false);
   assert.is(catchesSignal('Name:\tx\n', 1), false);
   assert.is(catchesSignal('SigCgt:\tzz\n', 1), false);
@@ -89,8 +119,14 @@ test('boot time comes from btime and start ticks become a date at 100 ticks per 
 });
 
 test('a system stat file without btime is a ProcParseError that names the file', () => {
-  assert.is(thrownMessage(ProcParseError, () => parseBootTime('cpu 1 2 3\n')), 'no btime line in the system stat file');
-  assert.is(thrownMessage(ProcParseError, () => bootTime('/nowhere', () => 'cpu 1\n')), '/nowhere/stat has no btime line');
+  assert.is(
+    thrownMessage(ProcParseError, () => parseBootTime('cpu 1 2 3\n')),
+    'no btime line in the system stat file',
+  );
+  assert.is(
+    thrownMessage(ProcParseError, () => bootTime('/nowhere', () => 'cpu 1\n')),
+    '/nowhere/stat has no btime line',
+  );
 });
 
 test.run();

@@ -8,7 +8,13 @@ function setup(load: () => Promise<string> | string) {
   const logs: Record<string, unknown>[] = [];
   const reloads = new Counter('demo_reloads_total', 'h');
   const lastSuccess = new Gauge('demo_last_success', 'h');
-  const r = new Reloadable('config', load, createLogger('demo', 'debug', (l) => logs.push(JSON.parse(l))), reloads, lastSuccess);
+  const r = new Reloadable(
+    'config',
+    load,
+    createLogger('demo', 'debug', (l) => logs.push(JSON.parse(l))),
+    reloads,
+    lastSuccess,
+  );
   return { r, logs, reloads, lastSuccess };
 }
 
@@ -35,17 +41,25 @@ test('a successful load sets the value, counts ok and stamps the last-success ga
   assert.is(reloads.get({ result: 'ok' }), 1);
   assert.is(reloads.get({ result: 'error' }), 0);
   assert.ok(lastSuccess.get() >= before && lastSuccess.get() <= Date.now() / 1000);
-  assert.equal(logs.map((l) => [l.level, l.msg, l.reason]), [['info', 'config loaded', 'start']]);
+  assert.equal(
+    logs.map((l) => [l.level, l.msg, l.reason]),
+    [['info', 'config loaded', 'start']],
+  );
 });
 
 test('a failed first load leaves nothing loaded, counts error and says so', async () => {
-  const { r, reloads, lastSuccess, logs } = setup(() => { throw new Error('bad file'); });
+  const { r, reloads, lastSuccess, logs } = setup(() => {
+    throw new Error('bad file');
+  });
   assert.equal(await r.reload('start'), { ok: false, error: 'bad file' });
   assert.is(r.loaded, false);
   assert.is(r.lastError, 'bad file');
   assert.is(reloads.get({ result: 'error' }), 1);
   assert.is(lastSuccess.get(), 0, 'no success to stamp');
-  assert.equal(logs.map((l) => [l.level, l.msg, l.error]), [['error', 'config reload failed; nothing loaded yet', 'bad file']]);
+  assert.equal(
+    logs.map((l) => [l.level, l.msg, l.error]),
+    [['error', 'config reload failed; nothing loaded yet', 'bad file']],
+  );
 });
 
 test('a failed reload keeps the last good value, and the next good one replaces it and clears the error', async () => {

@@ -40,16 +40,30 @@ test('--version exits 0 printing the name and version', async () => {
 
 test('good input yields the typed parameters, common ones included with their defaults', async () => {
   const r = await preflight(spec, ['--greeting', 'hi'], { DEMO_UPSTREAM_PORT: '9000' });
-  assert.equal(r, { params: { upstreamPort: 9000, greeting: 'hi', adminPort: 9999, adminAddress: '0.0.0.0', logLevel: 'info', drainTimeout: 10_000 } });
+  assert.equal(r, {
+    params: { upstreamPort: 9000, greeting: 'hi', adminPort: 9999, adminAddress: '0.0.0.0', logLevel: 'info', drainTimeout: 10_000 },
+  });
 });
 
 test('a bad parameter exits 2 with exactly one stderr line, prefixed by the sidecar name', async () => {
   const cases: [string[], NodeJS.ProcessEnv, string][] = [
     [['--greeting', 'hi', '--admin-port', '70000'], {}, 'demo: invalid --admin-port (DEMO_ADMIN_PORT): "70000" is not a port (1-65535)\n'],
-    [['--greeting', 'hi'], { DEMO_LOG_LEVEL: 'verbose' }, 'demo: invalid --log-level (DEMO_LOG_LEVEL): "verbose" is not one of debug|info|warn|error\n'],
-    [['--greeting', 'hi', '--drain-timeout', '11m'], {}, 'demo: invalid --drain-timeout (DEMO_DRAIN_TIMEOUT): 11m is out of range (0s-10m)\n'],
+    [
+      ['--greeting', 'hi'],
+      { DEMO_LOG_LEVEL: 'verbose' },
+      'demo: invalid --log-level (DEMO_LOG_LEVEL): "verbose" is not one of debug|info|warn|error\n',
+    ],
+    [
+      ['--greeting', 'hi', '--drain-timeout', '11m'],
+      {},
+      'demo: invalid --drain-timeout (DEMO_DRAIN_TIMEOUT): 11m is out of range (0s-10m)\n',
+    ],
     [[], {}, 'demo: required parameter: --greeting or DEMO_GREETING must be specified\n'],
-    [['--greeting', 'hi'], { DEMO_GREETNG: 'hi' }, 'demo: unknown environment variable: DEMO_GREETNG is not a parameter of demo (see --help)\n'],
+    [
+      ['--greeting', 'hi'],
+      { DEMO_GREETNG: 'hi' },
+      'demo: unknown environment variable: DEMO_GREETNG is not a parameter of demo (see --help)\n',
+    ],
   ];
   for (const [argv, env, stderr] of cases) {
     const r = await preflight(spec, argv, env);
@@ -59,7 +73,13 @@ test('a bad parameter exits 2 with exactly one stderr line, prefixed by the side
 });
 
 test('healthcheck exits 0 when the admin port from PREFIX_ADMIN_PORT answers /healthz, and 1 when nothing does', async () => {
-  const admin: Server = await startAdmin({ port: 0, address: '127.0.0.1', log: createLogger('demo', 'error', () => {}), registry: new Registry('demo'), readiness: () => ({ ready: true }) });
+  const admin: Server = await startAdmin({
+    port: 0,
+    address: '127.0.0.1',
+    log: createLogger('demo', 'error', () => {}),
+    registry: new Registry('demo'),
+    readiness: () => ({ ready: true }),
+  });
   try {
     const live = (admin.address() as AddressInfo).port;
     assert.equal(await preflight(spec, ['healthcheck'], { DEMO_ADMIN_PORT: String(live) }), { exit: { code: 0 } });
@@ -71,14 +91,29 @@ test('healthcheck exits 0 when the admin port from PREFIX_ADMIN_PORT answers /he
 
 test('each command --help lists is answered as it says: healthcheck probes /healthz, healthcheck --ready probes /readyz', async () => {
   let ready = false;
-  const admin: Server = await startAdmin({ port: 0, address: '127.0.0.1', log: createLogger('demo', 'error', () => {}), registry: new Registry('demo'), readiness: () => ({ ready }) });
+  const admin: Server = await startAdmin({
+    port: 0,
+    address: '127.0.0.1',
+    log: createLogger('demo', 'error', () => {}),
+    registry: new Registry('demo'),
+    readiness: () => ({ ready }),
+  });
   const env = { DEMO_ADMIN_PORT: String((admin.address() as AddressInfo).port) };
   const answer = (argv: string[]) => preflight(spec, argv, env);
   try {
     const argvOf = (call: string) => call.split(' ').slice(1);
     const listed = commands(spec).map(([call]) => argvOf(call).join(' '));
     assert.equal(listed, ['[--flag VALUE ...]', 'healthcheck', 'healthcheck --ready', '--version', '--help']);
-    assert.equal(await answer(['--greeting', 'hi']), { params: { upstreamPort: 8080, greeting: 'hi', adminPort: Number(env.DEMO_ADMIN_PORT), adminAddress: '0.0.0.0', logLevel: 'info', drainTimeout: 10_000 } });
+    assert.equal(await answer(['--greeting', 'hi']), {
+      params: {
+        upstreamPort: 8080,
+        greeting: 'hi',
+        adminPort: Number(env.DEMO_ADMIN_PORT),
+        adminAddress: '0.0.0.0',
+        logLevel: 'info',
+        drainTimeout: 10_000,
+      },
+    });
     assert.equal(await answer(['healthcheck']), { exit: { code: 0 } }, 'alive though not ready');
     assert.equal(await answer(['healthcheck', '--ready']), { exit: { code: 1 } }, 'not ready yet');
     ready = true;
@@ -95,7 +130,16 @@ test('commonMetrics registers build_info, labelled with the version, and ready o
   const m = commonMetrics(r);
   m.buildInfo.set(1, { version: '1.2.3' });
   m.ready.set(1);
-  assert.equal(r.definitions().slice(2).map((d) => [d.name, d.type, [...d.labels]]), [['demo_build_info', 'gauge', ['version']], ['demo_ready', 'gauge', []]]);
+  assert.equal(
+    r
+      .definitions()
+      .slice(2)
+      .map((d) => [d.name, d.type, [...d.labels]]),
+    [
+      ['demo_build_info', 'gauge', ['version']],
+      ['demo_ready', 'gauge', []],
+    ],
+  );
   assert.ok(r.render().includes('demo_build_info{version="1.2.3"} 1\n'));
   assert.equal(r.undeclaredLabels(), []);
 });

@@ -42,31 +42,38 @@ test('* is only for OPTIONS, CONNECT gets 405, and userinfo, other schemes and b
   assert.is(parseTarget('OPTIONS', '*').form, 'asterisk');
   assert.is(refused('GET', '*'), 400);
   assert.is(refused('CONNECT', 'example.com:443'), 405);
-  for (const raw of ['http://user:pw@x/', 'ftp://x/', 'example.com:443', 'x', '?x', '', 'http:/x']) assert.is(refused('GET', raw), 400, raw);
+  for (const raw of ['http://user:pw@x/', 'ftp://x/', 'example.com:443', 'x', '?x', '', 'http:/x'])
+    assert.is(refused('GET', raw), 400, raw);
 });
 
 test('property: no target makes parseTarget throw anything but an HttpError 400 or 405', () => {
-  fc.assert(fc.property(fc.constantFrom('GET', 'POST', 'OPTIONS', 'CONNECT'), fc.string({ unit: 'binary', maxLength: 200 }), (method, raw) => {
-    try {
-      parseTarget(method, raw);
-    } catch (e) {
-      return e instanceof HttpError && (e.status === 400 || e.status === 405);
-    }
-    return true;
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(fc.constantFrom('GET', 'POST', 'OPTIONS', 'CONNECT'), fc.string({ unit: 'binary', maxLength: 200 }), (method, raw) => {
+      try {
+        parseTarget(method, raw);
+      } catch (e) {
+        return e instanceof HttpError && (e.status === 400 || e.status === 405);
+      }
+      return true;
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test('property: an accepted target always yields an origin-form path of visible ASCII that starts with /', () => {
   const visible = fc.string({ unit: fc.constantFrom(...'/?#%[]:@!$&\'()*+,;=-._~aZ09\\{}|^`"<>'.split('')), maxLength: 60 });
-  fc.assert(fc.property(fc.constantFrom('', 'http://h', 'https://h:1'), visible, (prefix, rest) => {
-    let path: string;
-    try {
-      path = parseTarget('GET', prefix + rest).path;
-    } catch (e) {
-      return e instanceof HttpError;
-    }
-    return path.startsWith('/') && /^[\x21-\x7e]+$/.test(path) && !/[#[\]\\{}|^`"<>]/.test(path);
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(fc.constantFrom('', 'http://h', 'https://h:1'), visible, (prefix, rest) => {
+      let path: string;
+      try {
+        path = parseTarget('GET', prefix + rest).path;
+      } catch (e) {
+        return e instanceof HttpError;
+      }
+      return path.startsWith('/') && /^[\x21-\x7e]+$/.test(path) && !/[#[\]\\{}|^`"<>]/.test(path);
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test.run();

@@ -16,19 +16,35 @@ export interface CertPair {
 
 export function loadPair(certFile: string, keyFile: string, now = new Date()): CertPair {
   const read = (path: string, what: string) => {
-    try { return readFileSync(path); } catch (e) { throw new Error(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      throw new Error(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   };
-  const cert = read(certFile, 'certificate'), key = read(keyFile, 'key');
+  const cert = read(certFile, 'certificate'),
+    key = read(keyFile, 'key');
   let x509: X509Certificate;
-  try { x509 = new X509Certificate(cert); } catch { throw new Error(`${certFile} is not a PEM certificate`); }
-  let privateKey;
-  try { privateKey = createPrivateKey(key); } catch { throw new Error(`${keyFile} is not a PEM private key`); }
+  try {
+    x509 = new X509Certificate(cert);
+  } catch {
+    throw new Error(`${certFile} is not a PEM certificate`);
+  }
+  let privateKey: ReturnType<typeof createPrivateKey>;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch {
+    throw new Error(`${keyFile} is not a PEM private key`);
+  }
   if (!x509.checkPrivateKey(privateKey)) throw new Error(`${keyFile} does not match the certificate in ${certFile}`);
   const notAfter = new Date(x509.validTo);
   if (notAfter < now) throw new Error(`certificate ${certFile} expired on ${notAfter.toISOString()}`);
   createSecureContext({ cert, key }); // what the TLS server will do; throws on anything else it dislikes
   return {
-    cert, key, notAfter, subject: x509.subject.replace(/\n/g, ', '),
+    cert,
+    key,
+    notAfter,
+    subject: x509.subject.replace(/\n/g, ', '),
     serial: x509.serialNumber.toUpperCase(),
     fingerprint: createHash('sha256').update(cert).update(key).digest('hex'),
   };
@@ -46,7 +62,9 @@ export function watchFiles(paths: string[], intervalMs: number, onChange: (reaso
     try {
       // The directory, not the file: an atomic rename or a ..data symlink swap replaces the inode.
       watchers.push(watch(dir, () => soon('file change')));
-    } catch { /* polling below still covers it */ }
+    } catch {
+      /* polling below still covers it */
+    }
   }
   const poll = setInterval(() => onChange('poll'), intervalMs);
   poll.unref();
@@ -61,7 +79,11 @@ export function watchFiles(paths: string[], intervalMs: number, onChange: (reaso
 export function rawFingerprint(paths: string[]): string {
   const h = createHash('sha256');
   for (const p of paths) {
-    try { h.update(readFileSync(p)); } catch (e) { h.update(`unreadable:${(e as NodeJS.ErrnoException).code}`); }
+    try {
+      h.update(readFileSync(p));
+    } catch (e) {
+      h.update(`unreadable:${(e as NodeJS.ErrnoException).code}`);
+    }
     h.update('\0');
   }
   return h.digest('hex');

@@ -12,7 +12,12 @@ export { MAX_HEADERS, responseHeaders } from './hop-by-hop.js';
 
 export type RequestBody = 'none' | 'length' | 'chunked';
 
-export interface RequestLine { method?: string; httpVersionMajor: number; httpVersionMinor: number; rawHeaders: string[] }
+export interface RequestLine {
+  method?: string;
+  httpVersionMajor: number;
+  httpVersionMinor: number;
+  rawHeaders: string[];
+}
 
 // RFC 9112 §3.2 and RFC 3986 §3.2: uri-host [":" port], where a reg-name has no "," (so no list) and no "@".
 const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+;=%]+)(?::[0-9]*)?$/;
@@ -25,18 +30,29 @@ const kinds = new Uint8Array(MAX_HEADERS);
 const refuse = (status: number, message: string) => new HttpError(status, message, { connection: 'close' });
 
 /** The request head for the app, and how its body (if any) is framed on the way; throws HttpError for a request that must not be forwarded. */
-export function requestHead(req: RequestLine, target: Target, clientIp: string, listenPort: number, defaultHost: string): { head: string; body: RequestBody } {
+export function requestHead(
+  req: RequestLine,
+  target: Target,
+  clientIp: string,
+  listenPort: number,
+  defaultHost: string,
+): { head: string; body: RequestBody } {
   const raw = req.rawHeaders;
   const n = raw.length >> 1;
   // Node keeps at most maxHeadersCount lines and drops the rest without a word; a count past the limit
   // is refused, so no Content-Length or Transfer-Encoding is ever lost that way.
   if (n > MAX_HEADERS) throw refuse(431, `request header fields too large: more than ${MAX_HEADERS} header lines`);
   if (req.httpVersionMajor !== 1 || req.httpVersionMinor > 1) {
-    throw req.httpVersionMajor === 0 ? refuse(400, 'bad request: HTTP/0.9 is not served') : refuse(505, 'HTTP version not supported: use HTTP/1.1');
+    throw req.httpVersionMajor === 0
+      ? refuse(400, 'bad request: HTTP/0.9 is not served')
+      : refuse(505, 'HTTP version not supported: use HTTP/1.1');
   }
   if (target.path.startsWith('//')) throw refuse(400, 'bad request target: a path that starts with // is read as a host by URL parsers');
 
-  let host: string | undefined, length: string | undefined, chunked = false, named: string[] | undefined;
+  let host: string | undefined,
+    length: string | undefined,
+    chunked = false,
+    named: string[] | undefined;
   for (let i = 0; i < n; i++) {
     const value = raw[2 * i + 1]!;
     const kind = (kinds[i] = requestKind(raw[2 * i]!));
@@ -57,7 +73,8 @@ export function requestHead(req: RequestLine, target: Target, clientIp: string, 
       chunked = true;
     }
   }
-  if (chunked && (length !== undefined || req.httpVersionMinor === 0)) throw refuse(400, 'bad request: Transfer-Encoding with Content-Length or in HTTP/1.0');
+  if (chunked && (length !== undefined || req.httpVersionMinor === 0))
+    throw refuse(400, 'bad request: Transfer-Encoding with Content-Length or in HTTP/1.0');
   if (target.authority !== undefined) {
     if (!HOST_VALUE.test(target.authority)) throw refuse(400, 'bad request target: its authority is not host[:port]');
     host = target.authority;
@@ -67,7 +84,7 @@ export function requestHead(req: RequestLine, target: Target, clientIp: string, 
   for (let i = 0; i < n; i++) {
     if (kinds[i] !== PASS) continue;
     const name = raw[2 * i]!;
-    if (named !== undefined && named.includes(name.toLowerCase())) continue;
+    if (named?.includes(name.toLowerCase())) continue;
     head += `${name}: ${raw[2 * i + 1]}\r\n`;
   }
   head += `X-Forwarded-For: ${clientIp.startsWith('::ffff:') ? clientIp.slice(7) : clientIp}\r\nX-Forwarded-Proto: https\r\n`;
@@ -84,11 +101,19 @@ const ROOT: Target = { form: 'origin', path: '/', url: new URL('http://localhost
 /** The headers requestHead sends for a GET with these (parsed) headers; names come out lower-case. */
 export function forwardedHeaders(headers: IncomingHttpHeaders, clientIp: string, listenPort: number): Record<string, string | string[]> {
   const raw = Object.entries(headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.flatMap((x) => [k, x]) : [k, v]));
-  const { head } = requestHead({ method: 'GET', httpVersionMajor: 1, httpVersionMinor: 1, rawHeaders: raw }, ROOT, clientIp, listenPort, 'localhost');
+  const { head } = requestHead(
+    { method: 'GET', httpVersionMajor: 1, httpVersionMinor: 1, rawHeaders: raw },
+    ROOT,
+    clientIp,
+    listenPort,
+    'localhost',
+  );
   const out: Record<string, string | string[]> = {};
   for (const line of head.split('\r\n').slice(1, -2)) {
     const colon = line.indexOf(': ');
-    const k = line.slice(0, colon).toLowerCase(), v = line.slice(colon + 2), prev = out[k];
+    const k = line.slice(0, colon).toLowerCase(),
+      v = line.slice(colon + 2),
+      prev = out[k];
     out[k] = prev === undefined ? v : [...(Array.isArray(prev) ? prev : [prev]), v];
   }
   return out;

@@ -8,10 +8,18 @@
 export const MAX_HEADERS = 100;
 
 /** How a request header is treated: passed on, dropped, or read by the proxy itself. */
-export const PASS = 0, DROP = 1, HOST = 2, CONNECTION = 3, LENGTH = 4, CODING = 5;
+export const PASS = 0,
+  DROP = 1,
+  HOST = 2,
+  CONNECTION = 3,
+  LENGTH = 4,
+  CODING = 5;
 
 const REQUEST = new Map<string, number>([
-  ['host', HOST], ['connection', CONNECTION], ['content-length', LENGTH], ['transfer-encoding', CODING],
+  ['host', HOST],
+  ['connection', CONNECTION],
+  ['content-length', LENGTH],
+  ['transfer-encoding', CODING],
   // Hop-by-hop. TE: trailers are not forwarded, so no TE is needed. Expect: Node's server has already
   // answered 100-continue, so the app gets the body without waiting.
   ...['keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'expect'].map((n) => [n, DROP] as const),
@@ -47,7 +55,16 @@ export function connectionTokens(value: string, into: string[] | undefined): str
   return into;
 }
 
-const RESPONSE_DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authenticate']);
+const RESPONSE_DROPPED = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authenticate',
+]);
 
 /**
  * The app's response headers for the client: hop-by-hop ones and those its Connection header names

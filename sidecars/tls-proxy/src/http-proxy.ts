@@ -80,7 +80,10 @@ export function createHttpHandler(o: HttpProxyOptions) {
             countStatus(res.statusCode);
             o.duration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
             if (requestSent) pool.release(c);
-            else { c.destroy(); req.resume(); } // an early answer: the rest of the request body is read and dropped
+            else {
+              c.destroy();
+              req.resume();
+            } // an early answer: the rest of the request body is read and dropped
           } else if (!ok) {
             c.socket.pause();
             res.once('drain', () => c.socket.resume());
@@ -112,7 +115,10 @@ export function createHttpHandler(o: HttpProxyOptions) {
         } else {
           up.write(chunk);
         }
-        if (up.writableNeedDrain) { req.pause(); up.once('drain', () => req.resume()); }
+        if (up.writableNeedDrain) {
+          req.pause();
+          up.once('drain', () => req.resume());
+        }
       });
       req.on('end', () => {
         if (finished) return;
@@ -121,7 +127,9 @@ export function createHttpHandler(o: HttpProxyOptions) {
       });
     }
     // The client went away before the response was done: the app's connection cannot be reused.
-    res.once('close', () => { if (!finished) conn?.destroy(); });
+    res.once('close', () => {
+      if (!finished) conn?.destroy();
+    });
   };
   return { handler, pool, countStatus };
 }

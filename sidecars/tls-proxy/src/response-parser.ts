@@ -2,7 +2,11 @@
 // (client requests are parsed by Node's own server, never here); this parser is still strict: a
 // response it cannot frame exactly is an error, so a connection is only reused when the previous
 // response is known to have ended where it ended.
-export interface ResponseHead { status: number; reason: string; /** Flat [name, value, name, value, ...] as received. */ headers: string[] }
+export interface ResponseHead {
+  status: number;
+  reason: string /** Flat [name, value, name, value, ...] as received. */;
+  headers: string[];
+}
 
 export interface ResponseHandlers {
   head(h: ResponseHead): void;
@@ -42,8 +46,12 @@ export class ResponseParser {
     this.buf = undefined;
   }
 
-  get complete(): boolean { return this.state === 'done'; }
-  get started(): boolean { return this.state !== 'idle' && this.state !== 'head'; }
+  get complete(): boolean {
+    return this.state === 'done';
+  }
+  get started(): boolean {
+    return this.state !== 'idle' && this.state !== 'head';
+  }
 
   /** Feeds bytes from the app. Throws ResponseError on anything that cannot be framed, including bytes past the end. */
   push(chunk: Buffer): void {
@@ -61,14 +69,16 @@ export class ResponseParser {
           // The limit is on the text before the terminator, wherever the bytes were split: without a
           // terminator yet, the last bytes may be its start (up to 3 of CR LF CR LF, 1 of CR LF).
           const before = end >= 0 ? end : data.length - (head ? 3 : 1);
-          if (before > (head ? MAX_HEAD : MAX_LINE)) throw new ResponseError(head ? 'response head larger than 64 KiB' : 'chunk line longer than 4 KiB');
+          if (before > (head ? MAX_HEAD : MAX_LINE))
+            throw new ResponseError(head ? 'response head larger than 64 KiB' : 'chunk line longer than 4 KiB');
           if (end < 0) {
             this.buf = data;
             return;
           }
           const text = data.toString('latin1', 0, end);
           data = data.subarray(end + (head ? 4 : 2));
-          if (head) this.head(text); else this.line(text);
+          if (head) this.head(text);
+          else this.line(text);
           break;
         }
         case 'length':
@@ -86,7 +96,9 @@ export class ResponseParser {
           this.on.body(data);
           return;
         default:
-          throw new ResponseError(`${data.length} unexpected bytes from the app ${this.state === 'done' ? 'after the end of its response' : 'with no request open'}`);
+          throw new ResponseError(
+            `${data.length} unexpected bytes from the app ${this.state === 'done' ? 'after the end of its response' : 'with no request open'}`,
+          );
       }
     }
   }
@@ -107,7 +119,9 @@ export class ResponseParser {
     if (!m) throw new ResponseError(`not an HTTP/1.x status line: ${JSON.stringify(lines[0]!.slice(0, 80))}`);
     const headers: string[] = [];
     // The headers that frame the message, as lower-case comma-separated tokens.
-    const conn: string[] = [], te: string[] = [], cl: string[] = [];
+    const conn: string[] = [],
+      te: string[] = [],
+      cl: string[] = [];
     for (let i = 1; i < lines.length; i++) {
       const h = HEADER_LINE.exec(lines[i]!);
       if (!h) throw new ResponseError(`malformed header line: ${JSON.stringify(lines[i]!.slice(0, 80))}`);
@@ -123,16 +137,23 @@ export class ResponseParser {
     const version11 = m[1] === '1';
     this.keepAlive = version11 ? !conn.includes('close') : conn.includes('keep-alive');
     this.on.head({ status, reason: m[3] ?? '', headers });
-    if (this.noBody || status === 204 || status === 304) return this.finish();
+    if (this.noBody || status === 204 || status === 304) {
+      this.finish();
+      return;
+    }
     if (te.length > 0) {
       // RFC 9112 6.3: Transfer-Encoding overrides Content-Length, and such a message ends the connection.
       if (cl.length > 0) this.keepAlive = false;
       if (te[te.length - 1] === 'chunked') this.state = 'chunk-size';
-      else { this.state = 'close'; this.keepAlive = false; }
+      else {
+        this.state = 'close';
+        this.keepAlive = false;
+      }
     } else if (cl.length > 0) {
       if (!cl.every((v) => /^\d{1,15}$/.test(v) && v === cl[0])) throw new ResponseError(`invalid Content-Length: ${cl.join(', ')}`);
       this.remaining = Number(cl[0]);
-      if (this.remaining === 0) this.finish(); else this.state = 'length';
+      if (this.remaining === 0) this.finish();
+      else this.state = 'length';
     } else {
       this.state = 'close';
       this.keepAlive = false;

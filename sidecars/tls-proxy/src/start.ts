@@ -21,8 +21,14 @@ type P = Values<typeof table>;
 // TLS 1.2 offers only forward-secret AEAD suites, as Mozilla's "intermediate" profile: ECDHE key exchange
 // with AES-GCM or CHACHA20-POLY1305. No CBC, no SHA-1 MAC, no CCM(8), no static RSA key exchange.
 // TLS 1.3 keeps Node's default suites (all AEAD and forward-secret).
-const TLS12_SUITES = ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
-  'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305'];
+const TLS12_SUITES = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+];
 export const CIPHERS = [...DEFAULT_CIPHERS.split(':').filter((c) => c.startsWith('TLS_')), ...TLS12_SUITES].join(':');
 
 export async function start({ params: p, log, metrics }: Context<typeof table>): Promise<Running & { port: number }> {
@@ -37,8 +43,15 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
   if (!first.ok) throw new Error(`invalid --cert-file/--key-file: ${first.error}`);
 
   let draining = false;
-  const serverOpts = { ...secure(store.value), handshakeTimeout: p.handshakeTimeout, ALPNProtocols: p.mode === 'http' ? ['http/1.1'] : undefined };
-  const onSecure = (s: TLSSocket) => { m.connections.inc({ result: 'tls' }); s.setNoDelay(true); };
+  const serverOpts = {
+    ...secure(store.value),
+    handshakeTimeout: p.handshakeTimeout,
+    ALPNProtocols: p.mode === 'http' ? ['http/1.1'] : undefined,
+  };
+  const onSecure = (s: TLSSocket) => {
+    m.connections.inc({ result: 'tls' });
+    s.setNoDelay(true);
+  };
   const http = p.mode === 'http' ? createHttp(p, serverOpts, () => draining, { log, ...m }) : undefined;
   const tls = http ? http.server : createTlsServer(serverOpts, (s) => pipeToUpstream(s, p.upstreamHost, p.upstreamPort, m.upstreamErrors));
   tls.on('secureConnection', onSecure);
@@ -80,7 +93,10 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
   front.on('connection', (s: Socket) => {
     sockets.add(s);
     m.open.inc();
-    s.once('close', () => { sockets.delete(s); m.open.dec(); });
+    s.once('close', () => {
+      sockets.delete(s);
+      m.open.dec();
+    });
   });
   // A port in use or an address that does not resolve stops the start with one line naming the parameter.
   try {
@@ -111,10 +127,18 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
   };
 }
 
-function createHttp(p: P, opts: object, draining: () => boolean, deps: Pick<HttpProxyOptions, 'log' | 'requests' | 'upstreamErrors' | 'duration'>) {
+function createHttp(
+  p: P,
+  opts: object,
+  draining: () => boolean,
+  deps: Pick<HttpProxyOptions, 'log' | 'requests' | 'upstreamErrors' | 'duration'>,
+) {
   const { handler, pool, countStatus } = createHttpHandler({
     ...deps,
-    upstreamHost: p.upstreamHost, upstreamPort: p.upstreamPort, listenPort: p.listenPort, draining,
+    upstreamHost: p.upstreamHost,
+    upstreamPort: p.upstreamPort,
+    listenPort: p.listenPort,
+    draining,
     hsts: p.hsts ? `max-age=${p.hstsMaxAge}` : undefined,
   });
   // The guard answers a bad target, a refused request (HttpError) or a thrown handler; harden what
@@ -138,8 +162,14 @@ function createHttp(p: P, opts: object, draining: () => boolean, deps: Pick<Http
 function upstreamAnswers(host: string, port: number): Promise<{ ready: boolean; reason?: string }> {
   return new Promise((resolve) => {
     const s = connect({ host, port, timeout: 500 });
-    s.once('connect', () => { s.destroy(); resolve({ ready: true }); });
-    s.once('timeout', () => { s.destroy(); resolve({ ready: false, reason: `upstream ${host}:${port} did not answer in 500ms` }); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve({ ready: true });
+    });
+    s.once('timeout', () => {
+      s.destroy();
+      resolve({ ready: false, reason: `upstream ${host}:${port} did not answer in 500ms` });
+    });
     s.once('error', (e: NodeJS.ErrnoException) => resolve({ ready: false, reason: `upstream ${host}:${port}: ${e.code ?? e.message}` }));
   });
 }

@@ -10,7 +10,9 @@ const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 export function pipeToUpstream(tls: TLSSocket, host: string, port: number, upstreamErrors: Counter): void {
   const up = connect({
-    host, port, noDelay: true,
+    host,
+    port,
+    noDelay: true,
     onread: {
       buffer: READ_BUFFER,
       // Returning false pauses the app's socket until the client has taken what was written.
@@ -18,9 +20,14 @@ export function pipeToUpstream(tls: TLSSocket, host: string, port: number, upstr
     },
   });
   tls.on('drain', () => up.resume());
-  up.on('error', () => { upstreamErrors.inc(); tls.destroy(); });
+  up.on('error', () => {
+    upstreamErrors.inc();
+    tls.destroy();
+  });
   up.on('end', () => tls.end());
-  tls.on('data', (chunk: Buffer) => { if (!up.write(chunk)) tls.pause(); });
+  tls.on('data', (chunk: Buffer) => {
+    if (!up.write(chunk)) tls.pause();
+  });
   up.on('drain', () => tls.resume());
   tls.on('end', () => up.end());
   tls.on('error', () => up.destroy());

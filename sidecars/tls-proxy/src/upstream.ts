@@ -27,9 +27,17 @@ export class UpstreamConnection {
   constructor(host: string, port: number) {
     this.socket = connect({ host, port, noDelay: true });
     this.parser = new ResponseParser({
-      head: (h) => { this.headSeen = true; this.ex?.head(h); },
-      body: (c) => { this.chunks.push(c); },
-      end: (keepAlive) => { this.done = true; this.keepAlive = keepAlive; },
+      head: (h) => {
+        this.headSeen = true;
+        this.ex?.head(h);
+      },
+      body: (c) => {
+        this.chunks.push(c);
+      },
+      end: (keepAlive) => {
+        this.done = true;
+        this.keepAlive = keepAlive;
+      },
     });
     this.socket.on('data', (c: Buffer) => this.read(() => this.parser.push(c)));
     this.socket.on('end', () => this.read(() => this.parser.closed()));
@@ -38,9 +46,13 @@ export class UpstreamConnection {
   }
 
   /** Usable for a new request: open, and not told anything since its last response. */
-  get usable(): boolean { return !this.dead && !this.socket.destroyed && this.socket.writable; }
+  get usable(): boolean {
+    return !this.dead && !this.socket.destroyed && this.socket.writable;
+  }
   /** The last response ended and the app allows another request on this connection. */
-  get reusable(): boolean { return this.done && this.keepAlive && this.usable; }
+  get reusable(): boolean {
+    return this.done && this.keepAlive && this.usable;
+  }
 
   /** Starts a request: the response will be reported to ex. */
   start(method: string, ex: Exchange): void {
@@ -51,7 +63,9 @@ export class UpstreamConnection {
   }
 
   /** Ends the exchange without telling it more (the client went away, or the response is over). */
-  detach(): void { this.ex = undefined; }
+  detach(): void {
+    this.ex = undefined;
+  }
 
   destroy(): void {
     this.dead = true;
@@ -88,12 +102,19 @@ export class UpstreamPool {
   private idle: UpstreamConnection[] = [];
   private closed = false;
 
-  constructor(readonly host: string, readonly port: number, readonly maxIdle = 256) {}
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly maxIdle = 256,
+  ) {}
 
   /** The most recently used idle connection, or a new one (always a new one when fresh). */
   acquire(fresh = false): UpstreamConnection {
     for (let c = fresh ? undefined : this.idle.pop(); c; c = this.idle.pop()) {
-      if (c.usable) { c.reused = true; return c; }
+      if (c.usable) {
+        c.reused = true;
+        return c;
+      }
     }
     return new UpstreamConnection(this.host, this.port);
   }

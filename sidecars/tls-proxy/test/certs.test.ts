@@ -6,7 +6,11 @@ import { thrownMessage } from '../../lib/test-support/basics.js';
 import { loadPair, rawFingerprint, watchFiles } from '../src/certs.js';
 import { makePki, replaceFile, until, type Issued, type Pki } from './fixtures.js';
 
-interface Ctx { pki: Pki; a: Issued; b: Issued }
+interface Ctx {
+  pki: Pki;
+  a: Issued;
+  b: Issued;
+}
 const test = suite<Ctx>('certs', {} as Ctx);
 
 test.before((ctx) => {
@@ -68,7 +72,8 @@ test('an expired certificate is refused with its expiry date', ({ a }) => {
 test('the raw fingerprint changes when a file changes or disappears, and only then', ({ pki }) => {
   const dir = join(pki.dir, 'raw');
   mkdirSync(dir);
-  const f1 = join(dir, 'one'), f2 = join(dir, 'two');
+  const f1 = join(dir, 'one'),
+    f2 = join(dir, 'two');
   writeFileSync(f1, 'one');
   writeFileSync(f2, 'two');
   const first = rawFingerprint([f1, f2]);
@@ -92,7 +97,8 @@ test('the raw fingerprint changes when a file changes or disappears, and only th
 test('a rename into the watched directory calls back once, debounced, as a file change', async ({ pki }) => {
   const dir = join(pki.dir, 'watched');
   mkdirSync(dir);
-  const cert = join(dir, 'tls.crt'), key = join(dir, 'tls.key');
+  const cert = join(dir, 'tls.crt'),
+    key = join(dir, 'tls.key');
   writeFileSync(cert, 'c');
   writeFileSync(key, 'k');
   const calls: string[] = [];
@@ -119,7 +125,10 @@ test('the poll calls back every interval, and stopping ends both the poll and th
   await until('two polls', () => calls.length >= 2);
   stop();
   const seen = calls.length;
-  assert.ok(calls.every((c) => c === 'poll'), calls.join());
+  assert.ok(
+    calls.every((c) => c === 'poll'),
+    calls.join(),
+  );
   replaceFile(file, 'c2');
   await new Promise((r) => setTimeout(r, 200));
   assert.is(calls.length, seen, 'no callback after stop');

@@ -6,10 +6,33 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:tls';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { makePki, proxyParams, replaceFile, servedSerial, startTestProxy, startUpstream, tlsOpen, until, type Issued, type Pki, type Proxy, type Upstream } from './fixtures.js';
+import {
+  makePki,
+  proxyParams,
+  replaceFile,
+  servedSerial,
+  startTestProxy,
+  startUpstream,
+  tlsOpen,
+  until,
+  type Issued,
+  type Pki,
+  type Proxy,
+  type Upstream,
+} from './fixtures.js';
 
-interface Side { cert: Issued; proxy: Proxy; control: Server; controlPort: number }
-interface Ctx { pki: Pki; upstream: Upstream; ec: Side; rsa: Side }
+interface Side {
+  cert: Issued;
+  proxy: Proxy;
+  control: Server;
+  controlPort: number;
+}
+interface Ctx {
+  pki: Pki;
+  upstream: Upstream;
+  ec: Side;
+  rsa: Side;
+}
 const test = suite<Ctx>('TLS 1.2 cipher suites', {} as Ctx);
 
 async function side(pki: Pki, upstream: Upstream, name: string, serial: string, kind: 'ec' | 'rsa'): Promise<Side> {
@@ -37,7 +60,12 @@ test.after(async (ctx) => {
 });
 
 /** A TLS 1.2 client that offers this one suite only. */
-const offering = (suite: string, ca: Buffer) => ({ ciphers: `${suite}:@SECLEVEL=0`, maxVersion: 'TLSv1.2' as const, ca, servername: 'localhost' });
+const offering = (suite: string, ca: Buffer) => ({
+  ciphers: `${suite}:@SECLEVEL=0`,
+  maxVersion: 'TLSv1.2' as const,
+  ca,
+  servername: 'localhost',
+});
 
 /** The suite a TLS 1.2 handshake that offers only `suite` settles on, or the handshake's error code. */
 async function negotiate(port: number, suite: string, ca: Buffer): Promise<string> {
@@ -51,9 +79,25 @@ async function negotiate(port: number, suite: string, ca: Buffer): Promise<strin
   }
 }
 
-const REFUSED_EC = ['ECDHE-ECDSA-AES128-SHA', 'ECDHE-ECDSA-AES256-SHA', 'ECDHE-ECDSA-AES128-SHA256', 'ECDHE-ECDSA-AES256-SHA384',
-  'ECDHE-ECDSA-AES128-CCM8', 'ECDHE-ECDSA-AES256-CCM8', 'ECDHE-ECDSA-AES128-CCM', 'ECDHE-ECDSA-ARIA128-GCM-SHA256'];
-const REFUSED_RSA = ['AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA', 'AES256-SHA256', 'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA384', 'ECDHE-ARIA128-GCM-SHA256'];
+const REFUSED_EC = [
+  'ECDHE-ECDSA-AES128-SHA',
+  'ECDHE-ECDSA-AES256-SHA',
+  'ECDHE-ECDSA-AES128-SHA256',
+  'ECDHE-ECDSA-AES256-SHA384',
+  'ECDHE-ECDSA-AES128-CCM8',
+  'ECDHE-ECDSA-AES256-CCM8',
+  'ECDHE-ECDSA-AES128-CCM',
+  'ECDHE-ECDSA-ARIA128-GCM-SHA256',
+];
+const REFUSED_RSA = [
+  'AES128-GCM-SHA256',
+  'AES256-GCM-SHA384',
+  'AES128-SHA',
+  'AES256-SHA256',
+  'ECDHE-RSA-AES128-SHA',
+  'ECDHE-RSA-AES256-SHA384',
+  'ECDHE-ARIA128-GCM-SHA256',
+];
 const ALLOWED_EC = ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305'];
 const ALLOWED_RSA = ['ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-CHACHA20-POLY1305'];
 

@@ -3,7 +3,10 @@ import * as assert from 'uvu/assert';
 import { httpsGet, proxyParams, startTestProxy, startUpstream, tlsOpen, until, within, type Proxy } from './fixtures.js';
 import { appSuite, type AppCtx } from './suites.js';
 
-interface Ctx extends AppCtx { proxy: Proxy; release: (() => void)[] }
+interface Ctx extends AppCtx {
+  proxy: Proxy;
+  release: (() => void)[];
+}
 const test = appSuite<Ctx>('drain', {
   serial: '0D0D',
   // /slow sends its headers and half its body, then waits for the test to release the rest.
@@ -34,13 +37,18 @@ test.after.each(async (ctx) => {
 /** Starts drain() and records when it resolves. */
 function startDrain(proxy: Proxy, events: string[]) {
   let done = false;
-  const promise = proxy.drain().then(() => { done = true; events.push('drained'); });
+  const promise = proxy.drain().then(() => {
+    done = true;
+    events.push('drained');
+  });
   return { promise, isDone: () => done };
 }
 
 test('once drain begins, new connections are refused while open work finishes', async (ctx) => {
   const slow = httpsGet(ctx.proxy.port, ctx.pki.ca, '/slow');
-  slow.catch(() => { /* awaited below; this only keeps an early failure from crashing the run */ });
+  slow.catch(() => {
+    /* awaited below; this only keeps an early failure from crashing the run */
+  });
   await until('the upstream to get the slow request', () => ctx.release.length === 1);
   const drain = startDrain(ctx.proxy, []);
   try {
@@ -57,8 +65,13 @@ test('once drain begins, new connections are refused while open work finishes', 
 
 test('an in-flight slow request completes in full before drain resolves', async (ctx) => {
   const events: string[] = [];
-  const slow = httpsGet(ctx.proxy.port, ctx.pki.ca, '/slow').then((r) => { events.push('response'); return r; });
-  slow.catch(() => { /* awaited below */ });
+  const slow = httpsGet(ctx.proxy.port, ctx.pki.ca, '/slow').then((r) => {
+    events.push('response');
+    return r;
+  });
+  slow.catch(() => {
+    /* awaited below */
+  });
   await until('the upstream to get the slow request', () => ctx.release.length === 1);
   const drain = startDrain(ctx.proxy, events);
   await new Promise((r) => setTimeout(r, 150));
@@ -78,7 +91,9 @@ test('a request whose response starts after drain began is told Connection: clos
     const warm = await httpsGet(ctx.proxy.port, ctx.pki.ca, '/', { agent });
     assert.is(warm.headers.connection, 'keep-alive');
     const late = httpsGet(ctx.proxy.port, ctx.pki.ca, '/late', { agent });
-    late.catch(() => { /* awaited below */ });
+    late.catch(() => {
+      /* awaited below */
+    });
     await until('the upstream to get the late request', () => ctx.release.length === 1);
     const drain = startDrain(ctx.proxy, []);
     ctx.release[0]!();
@@ -97,7 +112,9 @@ test('an idle keep-alive connection is closed at once instead of holding drain u
     const r = await httpsGet(ctx.proxy.port, ctx.pki.ca, '/', { agent });
     assert.is(r.headers.connection, 'keep-alive');
     let clientSawClose = false;
-    r.socket.once('close', () => { clientSawClose = true; });
+    r.socket.once('close', () => {
+      clientSawClose = true;
+    });
     const t0 = Date.now();
     const drain = startDrain(ctx.proxy, []);
     await until('drain to finish', drain.isDone, 2000);

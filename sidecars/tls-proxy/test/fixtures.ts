@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import { Agent, request as httpsRequest } from 'node:https';
+import { type Agent, request as httpsRequest } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,11 @@ import { start as startProxy } from '../src/start.js';
 const openssl = (cwd: string, args: string[]) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-export interface Issued { cert: string; key: string; serial: string }
+export interface Issued {
+  cert: string;
+  key: string;
+  serial: string;
+}
 
 export interface Pki {
   dir: string;
@@ -33,23 +37,71 @@ export interface Pki {
 /** A fresh CA (EC P-256) in a new temp dir. */
 export function makePki(): Pki {
   const dir = mkdtempSync(join(tmpdir(), 'tls-proxy-test-'));
-  openssl(dir, ['req', '-x509', ...EC, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=sidecar-lab test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  writeFileSync(join(dir, 'server.ext'), [
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    'basicConstraints=critical,CA:FALSE',
-    'keyUsage=critical,digitalSignature',
-    'extendedKeyUsage=serverAuth',
-    '',
-  ].join('\n'));
+  openssl(dir, [
+    'req',
+    '-x509',
+    ...EC,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=sidecar-lab test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  writeFileSync(
+    join(dir, 'server.ext'),
+    [
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature',
+      'extendedKeyUsage=serverAuth',
+      '',
+    ].join('\n'),
+  );
   const caFile = join(dir, 'ca.crt');
   return {
-    dir, caFile, ca: readFileSync(caFile),
+    dir,
+    caFile,
+    ca: readFileSync(caFile),
     issue(name, serial, kind = 'ec') {
-      const key = join(dir, `${name}.key`), csr = join(dir, `${name}.csr`), cert = join(dir, `${name}.crt`);
-      openssl(dir, ['req', '-new', ...(kind === 'rsa' ? ['-newkey', 'rsa:2048', '-nodes'] : EC), '-keyout', key, '-out', csr, '-subj', '/CN=localhost']);
-      openssl(dir, ['x509', '-req', '-in', csr, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', `0x${serial}`,
-        '-days', '1', '-out', cert, '-extfile', 'server.ext']);
+      const key = join(dir, `${name}.key`),
+        csr = join(dir, `${name}.csr`),
+        cert = join(dir, `${name}.crt`);
+      openssl(dir, [
+        'req',
+        '-new',
+        ...(kind === 'rsa' ? ['-newkey', 'rsa:2048', '-nodes'] : EC),
+        '-keyout',
+        key,
+        '-out',
+        csr,
+        '-subj',
+        '/CN=localhost',
+      ]);
+      openssl(dir, [
+        'x509',
+        '-req',
+        '-in',
+        csr,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-set_serial',
+        `0x${serial}`,
+        '-days',
+        '1',
+        '-out',
+        cert,
+        '-extfile',
+        'server.ext',
+      ]);
       return { cert, key, serial: serial.toUpperCase() };
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
@@ -90,8 +142,14 @@ export async function startUpstream(handler?: (req: IncomingMessage, res: Server
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    port: (server.address() as AddressInfo).port, server, seen,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    port: (server.address() as AddressInfo).port,
+    server,
+    seen,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -114,7 +172,11 @@ export async function startRawApp(response: Buffer): Promise<{ port: number; clo
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -122,15 +184,32 @@ export type ProxyParams = Values<typeof table>;
 
 /** Proxy parameters through the real parser, from flags; the listen and admin ports are picked free. */
 export async function proxyParams(cert: Issued, upstreamPort: number, extra: string[] = []): Promise<ProxyParams> {
-  return parse(spec, [
-    '--cert-file', cert.cert, '--key-file', cert.key,
-    '--upstream-port', String(upstreamPort), '--upstream-host', '127.0.0.1',
-    '--listen-port', String(await freePort()), '--listen-address', '127.0.0.1',
-    '--admin-port', String(await freePort()), '--admin-address', '127.0.0.1',
-    // Only file-system events trigger a reload unless a test asks for polling.
-    '--reload-interval', '1h',
-    ...extra,
-  ], {});
+  return parse(
+    spec,
+    [
+      '--cert-file',
+      cert.cert,
+      '--key-file',
+      cert.key,
+      '--upstream-port',
+      String(upstreamPort),
+      '--upstream-host',
+      '127.0.0.1',
+      '--listen-port',
+      String(await freePort()),
+      '--listen-address',
+      '127.0.0.1',
+      '--admin-port',
+      String(await freePort()),
+      '--admin-address',
+      '127.0.0.1',
+      // Only file-system events trigger a reload unless a test asks for polling.
+      '--reload-interval',
+      '1h',
+      ...extra,
+    ],
+    {},
+  );
 }
 
 export type Proxy = Awaited<ReturnType<typeof startProxy>> & { metrics: Registry; logs: string[]; params: ProxyParams };
@@ -143,25 +222,45 @@ export async function startTestProxy(params: ProxyParams): Promise<Proxy> {
   return Object.assign(running, { metrics, logs, params });
 }
 
-export interface Reply { status: number; headers: IncomingMessage['headers']; body: string; serial: string; socket: TLSSocket }
+export interface Reply {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: string;
+  serial: string;
+  socket: TLSSocket;
+}
 
 /** One HTTPS request to 127.0.0.1:port, verified against the test CA with servername localhost. */
-export function httpsGet(port: number, ca: Buffer, path = '/', o: { agent?: Agent; headers?: Record<string, string> } = {}): Promise<Reply> {
+export function httpsGet(
+  port: number,
+  ca: Buffer,
+  path = '/',
+  o: { agent?: Agent; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({
-      host: '127.0.0.1', port, path, servername: 'localhost', ca, rejectUnauthorized: true,
-      agent: o.agent ?? false, headers: o.headers,
-    }, (res) => {
-      // Read now: a keep-alive agent takes the socket back when the response ends.
-      const socket = res.socket as TLSSocket;
-      const serial = socket.getPeerCertificate().serialNumber;
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString(), serial, socket });
-      });
-      res.on('error', reject);
-    });
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        servername: 'localhost',
+        ca,
+        rejectUnauthorized: true,
+        agent: o.agent ?? false,
+        headers: o.headers,
+      },
+      (res) => {
+        // Read now: a keep-alive agent takes the socket back when the response ends.
+        const socket = res.socket as TLSSocket;
+        const serial = socket.getPeerCertificate().serialNumber;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString(), serial, socket });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -172,7 +271,10 @@ export function tlsOpen(port: number, o: ConnectionOptions): Promise<TLSSocket> 
   return new Promise((resolve, reject) => {
     const s = tlsConnect({ host: '127.0.0.1', port, ...o });
     s.once('secureConnect', () => resolve(s));
-    s.once('error', (e) => { s.destroy(); reject(e); });
+    s.once('error', (e) => {
+      s.destroy();
+      reject(e);
+    });
   });
 }
 
@@ -197,6 +299,8 @@ export async function until(what: string, check: () => boolean | Promise<boolean
 /** Fails with what it was waiting for when the promise does not settle within ms, so a broken feature cannot hang the suite. */
 export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms}ms`)), ms); });
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms}ms`)), ms);
+  });
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }

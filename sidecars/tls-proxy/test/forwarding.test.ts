@@ -1,8 +1,7 @@
 // What http mode forwards of the request line, the Host and the header bytes (RFC 9112 §2-3, §5),
 // seen from an app that records raw bytes.
 import * as assert from 'uvu/assert';
-import { rawExchange, type RawAnswer } from '../../lib/test-support/hostile.js';
-import { startRecorder, valuesOf, type Recorder } from '../../lib/test-support/smuggling.js';
+import { valuesOf, type Recorder } from '../../lib/test-support/smuggling.js';
 import { proxyParams, startRawApp, startTestProxy } from './fixtures.js';
 import { type RecordedCtx, recordedProxySuite, sendRaw } from './suites.js';
 
@@ -27,7 +26,10 @@ const last = (app: Recorder) => app.requests[app.requests.length - 1]!;
 
 test('obs-text bytes (0x80-0xFF) in a request header value reach the app byte for byte', async (ctx) => {
   const line = Buffer.from('X-Obs: caf\xe9 \x80\xff\x90\r\n', 'latin1');
-  const r = await send(ctx, Buffer.concat([Buffer.from('GET /obs HTTP/1.1\r\nHost: localhost\r\n'), line, Buffer.from('Connection: close\r\n\r\n')]));
+  const r = await send(
+    ctx,
+    Buffer.concat([Buffer.from('GET /obs HTTP/1.1\r\nHost: localhost\r\n'), line, Buffer.from('Connection: close\r\n\r\n')]),
+  );
   assert.is(r.status, 200);
   assert.ok(ctx.app.bytes().includes(line), 'the header line arrives unchanged, not re-encoded as UTF-8');
 });
@@ -51,7 +53,16 @@ test('two Host lines get a 400 (Node itself accepts them) and nothing reaches th
 });
 
 test('a Host list, or a Host that is not host[:port], gets a 400 and nothing reaches the app', async (ctx) => {
-  for (const host of ['localhost, elsewhere.example', 'localhost,x', 'a/b', 'user@localhost', 'a b', 'localhost:80:80', '[::1', 'localhost:x'])
+  for (const host of [
+    'localhost, elsewhere.example',
+    'localhost,x',
+    'a/b',
+    'user@localhost',
+    'a b',
+    'localhost:80:80',
+    '[::1',
+    'localhost:x',
+  ])
     await refused(ctx, `GET /host HTTP/1.1\r\nHost: ${host}\r\n\r\n`, 400);
 });
 
@@ -91,8 +102,11 @@ test('HTTP/1.0 with Transfer-Encoding gets a 400, and a transfer coding other th
   await refused(ctx, 'POST /te HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n', 501);
 });
 
-test('a chunked body reaches the app re-chunked with one Transfer-Encoding, whatever the case of the client\'s', async (ctx) => {
-  const r = await send(ctx, 'POST /te HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: CHUNKED\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+test("a chunked body reaches the app re-chunked with one Transfer-Encoding, whatever the case of the client's", async (ctx) => {
+  const r = await send(
+    ctx,
+    'POST /te HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: CHUNKED\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+  );
   assert.is(r.status, 200);
   const got = last(ctx.app);
   assert.equal([got.body.toString(), valuesOf(got, 'transfer-encoding'), valuesOf(got, 'content-length')], ['abc', ['chunked'], []]);

@@ -5,7 +5,10 @@ import { createFront, plainAnswer } from '../src/front.js';
 import { httpsGet, proxyParams, startTestProxy, type Proxy } from './fixtures.js';
 import { appSuite, drainAll, type AppCtx } from './suites.js';
 
-interface Ctx extends AppCtx { reject: Proxy; redirect: Proxy }
+interface Ctx extends AppCtx {
+  reject: Proxy;
+  redirect: Proxy;
+}
 const test = appSuite<Ctx>('front', {
   serial: '0F01',
   async setup(ctx) {
@@ -25,10 +28,16 @@ function exchange(port: number, bytes: string | Buffer, limitMs = 3000): Promise
     const t0 = Date.now();
     const s = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
-    const timer = setTimeout(() => { s.destroy(); reject(new Error(`no close within ${limitMs}ms`)); }, limitMs);
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`no close within ${limitMs}ms`));
+    }, limitMs);
     s.on('data', (c) => chunks.push(c));
     s.on('error', reject);
-    s.on('close', () => { clearTimeout(timer); resolve({ text: Buffer.concat(chunks).toString('latin1'), ms: Date.now() - t0 }); });
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), ms: Date.now() - t0 });
+    });
     s.on('end', () => s.end());
     if (bytes.length) s.write(bytes);
   });
@@ -44,9 +53,14 @@ test('plainAnswer rejects with a 400 that says to use https', () => {
 });
 
 test('plainAnswer redirects to the same host and path over https with a 308', () => {
-  assert.is(plainAnswer(Buffer.from('GET /a/b?c=1 HTTP/1.1\r\nUser-Agent: x\r\nHOST: example.com:8443\r\n\r\n'), 'redirect'),
-    'HTTP/1.1 308 Permanent Redirect\r\nLocation: https://example.com:8443/a/b?c=1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-  assert.match(plainAnswer(Buffer.from('POST /x HTTP/1.0\nHost: [::1]:8443\n\n'), 'redirect'), /^HTTP\/1\.1 308 .*\r\nLocation: https:\/\/\[::1\]:8443\/x\r\n/s);
+  assert.is(
+    plainAnswer(Buffer.from('GET /a/b?c=1 HTTP/1.1\r\nUser-Agent: x\r\nHOST: example.com:8443\r\n\r\n'), 'redirect'),
+    'HTTP/1.1 308 Permanent Redirect\r\nLocation: https://example.com:8443/a/b?c=1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+  );
+  assert.match(
+    plainAnswer(Buffer.from('POST /x HTTP/1.0\nHost: [::1]:8443\n\n'), 'redirect'),
+    /^HTTP\/1\.1 308 .*\r\nLocation: https:\/\/\[::1\]:8443\/x\r\n/s,
+  );
 });
 
 test('plainAnswer answers 400 instead of redirecting when there is no Host, a hostile Host or no request line', () => {
@@ -72,7 +86,10 @@ test('plain HTTP sent to the TLS port gets the 400 promptly, well before the han
 test('with plain-http redirect, plain HTTP gets a 308 to https://host/path', async ({ redirect }) => {
   const host = `localhost:${redirect.port}`;
   const r = await exchange(redirect.port, `GET /orders?id=7 HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
-  assert.is(r.text, `HTTP/1.1 308 Permanent Redirect\r\nLocation: https://${host}/orders?id=7\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+  assert.is(
+    r.text,
+    `HTTP/1.1 308 Permanent Redirect\r\nLocation: https://${host}/orders?id=7\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+  );
   assert.ok(r.ms < 1000, `answered in ${r.ms}ms`);
 });
 
@@ -85,7 +102,14 @@ test('TLS on the same port still works next to the plain-HTTP answer', async ({ 
 test('a connection whose first byte is a TLS record is handed over with that byte still unread', async () => {
   let handed: Socket | undefined;
   let plain = 0;
-  const front = createFront({ handshakeTimeoutMs: 5000, plainHttp: 'reject', tls: (s) => { handed = s; }, onPlain: () => plain++ });
+  const front = createFront({
+    handshakeTimeoutMs: 5000,
+    plainHttp: 'reject',
+    tls: (s) => {
+      handed = s;
+    },
+    onPlain: () => plain++,
+  });
   const port = await listen(front);
   const client = connect(port, '127.0.0.1');
   try {
@@ -96,7 +120,10 @@ test('a connection whose first byte is a TLS record is handed over with that byt
     assert.ok(handed, 'handed to the TLS side');
     const got = await new Promise<Buffer>((resolve) => {
       const chunks: Buffer[] = [];
-      handed!.on('data', (c: Buffer) => { chunks.push(c); if (Buffer.concat(chunks).length >= hello.length) resolve(Buffer.concat(chunks)); });
+      handed!.on('data', (c: Buffer) => {
+        chunks.push(c);
+        if (Buffer.concat(chunks).length >= hello.length) resolve(Buffer.concat(chunks));
+      });
       handed!.resume();
     });
     assert.equal([...got], [...hello]);
@@ -109,7 +136,12 @@ test('a connection whose first byte is a TLS record is handed over with that byt
 });
 
 test('a connection that sends nothing is closed when the handshake timeout passes', async () => {
-  const front = createFront({ handshakeTimeoutMs: 150, plainHttp: 'reject', tls: () => assert.unreachable('no TLS'), onPlain: () => assert.unreachable('no plain') });
+  const front = createFront({
+    handshakeTimeoutMs: 150,
+    plainHttp: 'reject',
+    tls: () => assert.unreachable('no TLS'),
+    onPlain: () => assert.unreachable('no plain'),
+  });
   const port = await listen(front);
   try {
     const r = await exchange(port, '');

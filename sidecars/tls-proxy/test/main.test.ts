@@ -10,8 +10,11 @@ import { appSuite, type AppCtx } from './suites.js';
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runMain(MAIN, argv, env);
 
-const logLines = (r: Run) => r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-
+const logLines = (r: Run) =>
+  r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 const test = appSuite<AppCtx>('tls-proxy process', { serial: '0505' });
 
@@ -29,12 +32,21 @@ test('--help exits 0 with the help on stdout', async () => {
   assert.is(r.stderr, '');
 });
 
-test('a running proxy serves HTTPS and its admin port, reloads on SIGHUP and exits 0 after draining on SIGTERM', async ({ pki, cert, upstream }) => {
+test('a running proxy serves HTTPS and its admin port, reloads on SIGHUP and exits 0 after draining on SIGTERM', async ({
+  pki,
+  cert,
+  upstream,
+}) => {
   const [listen, admin] = [await freePort(), await freePort()];
   const r = run([], {
-    TLS_PROXY_CERT_FILE: cert.cert, TLS_PROXY_KEY_FILE: cert.key, TLS_PROXY_UPSTREAM_PORT: String(upstream.port),
-    TLS_PROXY_LISTEN_PORT: String(listen), TLS_PROXY_LISTEN_ADDRESS: '127.0.0.1',
-    TLS_PROXY_ADMIN_PORT: String(admin), TLS_PROXY_ADMIN_ADDRESS: '127.0.0.1', SIDECAR_LAB_VERSION: '1.2.3-test',
+    TLS_PROXY_CERT_FILE: cert.cert,
+    TLS_PROXY_KEY_FILE: cert.key,
+    TLS_PROXY_UPSTREAM_PORT: String(upstream.port),
+    TLS_PROXY_LISTEN_PORT: String(listen),
+    TLS_PROXY_LISTEN_ADDRESS: '127.0.0.1',
+    TLS_PROXY_ADMIN_PORT: String(admin),
+    TLS_PROXY_ADMIN_ADDRESS: '127.0.0.1',
+    SIDECAR_LAB_VERSION: '1.2.3-test',
   });
   try {
     await until('/readyz to answer 200', () => probe(admin, '/readyz', 200), 5000, 50);
@@ -51,7 +63,7 @@ test('a running proxy serves HTTPS and its admin port, reloads on SIGHUP and exi
 
     const started = logLines(r).find((l) => l.msg === 'started');
     assert.is(started?.version, '1.2.3-test');
-    assert.is((started?.params as Record<string, unknown>).listenPort, listen);
+    assert.is((started!.params as Record<string, unknown>).listenPort, listen);
 
     r.child.kill('SIGHUP');
     await until('the SIGHUP reload to be logged', () => logLines(r).some((l) => l.msg === 'certificate loaded' && l.reason === 'SIGHUP'));
@@ -66,25 +78,39 @@ test('a running proxy serves HTTPS and its admin port, reloads on SIGHUP and exi
   }
 });
 
-test('on SIGTERM /readyz answers 503 draining, and work still open at the drain timeout makes the process exit 1', async ({ pki, cert, upstream }) => {
+test('on SIGTERM /readyz answers 503 draining, and work still open at the drain timeout makes the process exit 1', async ({
+  pki,
+  cert,
+  upstream,
+}) => {
   const [listen, admin] = [await freePort(), await freePort()];
   const r = run(['--mode', 'tcp', '--drain-timeout', '1s'], {
-    TLS_PROXY_CERT_FILE: cert.cert, TLS_PROXY_KEY_FILE: cert.key, TLS_PROXY_UPSTREAM_PORT: String(upstream.port),
-    TLS_PROXY_LISTEN_PORT: String(listen), TLS_PROXY_LISTEN_ADDRESS: '127.0.0.1',
-    TLS_PROXY_ADMIN_PORT: String(admin), TLS_PROXY_ADMIN_ADDRESS: '127.0.0.1',
+    TLS_PROXY_CERT_FILE: cert.cert,
+    TLS_PROXY_KEY_FILE: cert.key,
+    TLS_PROXY_UPSTREAM_PORT: String(upstream.port),
+    TLS_PROXY_LISTEN_PORT: String(listen),
+    TLS_PROXY_LISTEN_ADDRESS: '127.0.0.1',
+    TLS_PROXY_ADMIN_PORT: String(admin),
+    TLS_PROXY_ADMIN_ADDRESS: '127.0.0.1',
   });
   let held: Awaited<ReturnType<typeof tlsOpen>> | undefined;
   try {
     await until('/readyz to answer 200', () => probe(admin, '/readyz', 200), 5000, 50);
     // An open tcp-mode connection that nobody closes holds the drain.
     held = await tlsOpen(listen, { ca: pki.ca, servername: 'localhost' });
-    held.on('error', () => { /* the process going away resets it */ });
+    held.on('error', () => {
+      /* the process going away resets it */
+    });
     const t0 = Date.now();
     r.child.kill('SIGTERM');
-    await until('/readyz to say draining', async () => {
-      const ready = await get(admin, '/readyz').catch(() => undefined);
-      return ready?.status === 503 && ready.body === 'not ready: draining\n';
-    }, 900);
+    await until(
+      '/readyz to say draining',
+      async () => {
+        const ready = await get(admin, '/readyz').catch(() => undefined);
+        return ready?.status === 503 && ready.body === 'not ready: draining\n';
+      },
+      900,
+    );
     assert.equal(await exited(r), { code: 1, signal: null });
     const ms = Date.now() - t0;
     assert.ok(ms >= 900 && ms < 3000, `exited after ${ms}ms`);
@@ -103,12 +129,19 @@ test('healthcheck exits 1 when nothing answers on the admin port', async () => {
 test('a proxy that cannot start (broken pair) exits 1 with one stderr line', async ({ pki, upstream }) => {
   const other = pki.issue('other', '0606');
   const r = run([], {
-    TLS_PROXY_CERT_FILE: other.cert, TLS_PROXY_KEY_FILE: pki.issue('mismatch', '0707').key, TLS_PROXY_UPSTREAM_PORT: String(upstream.port),
-    TLS_PROXY_LISTEN_PORT: String(await freePort()), TLS_PROXY_ADMIN_PORT: String(await freePort()),
-    TLS_PROXY_LISTEN_ADDRESS: '127.0.0.1', TLS_PROXY_ADMIN_ADDRESS: '127.0.0.1',
+    TLS_PROXY_CERT_FILE: other.cert,
+    TLS_PROXY_KEY_FILE: pki.issue('mismatch', '0707').key,
+    TLS_PROXY_UPSTREAM_PORT: String(upstream.port),
+    TLS_PROXY_LISTEN_PORT: String(await freePort()),
+    TLS_PROXY_ADMIN_PORT: String(await freePort()),
+    TLS_PROXY_LISTEN_ADDRESS: '127.0.0.1',
+    TLS_PROXY_ADMIN_ADDRESS: '127.0.0.1',
   });
   assert.equal(await exited(r), { code: 1, signal: null });
-  assert.match(r.stderr, /^tls-proxy: cannot start: invalid --cert-file\/--key-file: .*mismatch\.key does not match the certificate in .*other\.crt\n$/);
+  assert.match(
+    r.stderr,
+    /^tls-proxy: cannot start: invalid --cert-file\/--key-file: .*mismatch\.key does not match the certificate in .*other\.crt\n$/,
+  );
 });
 
 test.run();

@@ -5,13 +5,19 @@ import { forwardedHeaders } from '../src/http-proxy.js';
 import { freePort, httpsGet, proxyParams, startTestProxy, within, type Proxy } from './fixtures.js';
 import { appSuite, drainAll, type AppCtx } from './suites.js';
 
-interface Ctx extends AppCtx { proxy: Proxy; hsts: Proxy }
+interface Ctx extends AppCtx {
+  proxy: Proxy;
+  hsts: Proxy;
+}
 const test = appSuite<Ctx>('http mode', {
   serial: '0C01',
   app: () => (req, res) => {
     if (req.url === '/echo') {
       let body = '';
-      req.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => res.writeHead(201, { 'x-app': 'legacy' }).end(`${req.method} ${body}`));
+      req
+        .setEncoding('utf8')
+        .on('data', (c) => (body += c))
+        .on('end', () => res.writeHead(201, { 'x-app': 'legacy' }).end(`${req.method} ${body}`));
       return;
     }
     if (req.url === '/dies-mid-body') {
@@ -29,7 +35,9 @@ const test = appSuite<Ctx>('http mode', {
   },
   teardown: (ctx) => drainAll(ctx.proxy, ctx.hsts),
 });
-test.before.each(({ upstream }) => { upstream.seen.length = 0; });
+test.before.each(({ upstream }) => {
+  upstream.seen.length = 0;
+});
 
 const metric = (p: Proxy, name: string) => parseMetrics(p.metrics.render()).get(name) ?? 0;
 
@@ -74,22 +82,42 @@ test('client-sent X-Forwarded-* headers are replaced, not passed on', async ({ p
 });
 
 test('forwardedHeaders drops hop-by-hop headers and unwraps IPv4-mapped IPv6 client addresses', () => {
-  const out = forwardedHeaders({
-    host: 'app.example', connection: 'keep-alive', 'keep-alive': 'timeout=5', te: 'trailers', upgrade: 'h2c',
-    'x-forwarded-for': '6.6.6.6, 7.7.7.7', 'x-forwarded-host': 'evil.example', accept: 'text/html',
-  }, '::ffff:10.0.0.9', 8443);
+  const out = forwardedHeaders(
+    {
+      host: 'app.example',
+      connection: 'keep-alive',
+      'keep-alive': 'timeout=5',
+      te: 'trailers',
+      upgrade: 'h2c',
+      'x-forwarded-for': '6.6.6.6, 7.7.7.7',
+      'x-forwarded-host': 'evil.example',
+      accept: 'text/html',
+    },
+    '::ffff:10.0.0.9',
+    8443,
+  );
   assert.equal(out, {
-    host: 'app.example', accept: 'text/html',
-    'x-forwarded-for': '10.0.0.9', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example', 'x-forwarded-port': '8443',
+    host: 'app.example',
+    accept: 'text/html',
+    'x-forwarded-for': '10.0.0.9',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-host': 'app.example',
+    'x-forwarded-port': '8443',
   });
 });
 
 test('the method, request body, status and response headers pass through both ways', async ({ pki, proxy }) => {
   const r = await new Promise<{ status: number; app: unknown; body: string }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: proxy.port, servername: 'localhost', ca: pki.ca, method: 'PUT', path: '/echo', agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode!, app: res.headers['x-app'], body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: proxy.port, servername: 'localhost', ca: pki.ca, method: 'PUT', path: '/echo', agent: false },
+      (res) => {
+        let body = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (c) => (body += c))
+          .on('end', () => resolve({ status: res.statusCode!, app: res.headers['x-app'], body }));
+      },
+    );
     req.on('error', reject);
     req.end('{"qty":3}');
   });

@@ -5,10 +5,28 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
 import {
-  httpsGet, makePki, proxyParams, replaceFile, servedSerial, startTestProxy, startUpstream, until, type Issued, type Pki, type Proxy, type Upstream,
+  httpsGet,
+  makePki,
+  proxyParams,
+  replaceFile,
+  servedSerial,
+  startTestProxy,
+  startUpstream,
+  until,
+  type Issued,
+  type Pki,
+  type Proxy,
+  type Upstream,
 } from './fixtures.js';
 
-interface Ctx { pki: Pki; a: Issued; b: Issued; upstream: Upstream; live: Issued; proxy: Proxy }
+interface Ctx {
+  pki: Pki;
+  a: Issued;
+  b: Issued;
+  upstream: Upstream;
+  live: Issued;
+  proxy: Proxy;
+}
 const test = suite<Ctx>('certificate reload', {} as Ctx);
 
 test.before(async (ctx) => {
@@ -26,7 +44,9 @@ test.before.each(async (ctx) => {
   copyFileSync(ctx.a.key, ctx.live.key);
   ctx.proxy = await startTestProxy(await proxyParams(ctx.live, ctx.upstream.port));
 });
-test.after.each(async (ctx) => { await ctx.proxy.drain(); });
+test.after.each(async (ctx) => {
+  await ctx.proxy.drain();
+});
 test.after(async (ctx) => {
   await ctx.upstream?.close();
   ctx.pki?.cleanup();
@@ -40,16 +60,28 @@ const install = (live: Issued, to: Issued) => {
   replaceFile(live.key, readFileSync(to.key));
 };
 
-test('renaming a new cert and key into place serves the new serial to new connections, without a restart', async ({ pki, b, live, proxy }) => {
+test('renaming a new cert and key into place serves the new serial to new connections, without a restart', async ({
+  pki,
+  b,
+  live,
+  proxy,
+}) => {
   assert.is(await servedSerial(proxy.port, pki.ca), '0A01');
   install(live, b);
   await until('the new serial to be served', async () => (await servedSerial(proxy.port, pki.ca)) === '0B02');
   assert.is(reloads(proxy, 'ok'), 2, 'start + the replacement');
   assert.is(reloads(proxy, 'error'), 0, 'cert and key were swapped together, never seen half-done');
   assert.is(metrics(proxy).get('tls_proxy_certificate_info{serial="0B02",subject="CN=localhost"}'), 1);
-  assert.is(metrics(proxy).get('tls_proxy_certificate_info{serial="0A01",subject="CN=localhost"}'), undefined, 'the old serial is no longer reported');
+  assert.is(
+    metrics(proxy).get('tls_proxy_certificate_info{serial="0A01",subject="CN=localhost"}'),
+    undefined,
+    'the old serial is no longer reported',
+  );
   const served = proxy.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'serving new certificate');
-  assert.equal(served.map((l) => l.serial), ['0B02']);
+  assert.equal(
+    served.map((l) => l.serial),
+    ['0B02'],
+  );
 });
 
 test('an already-open keep-alive connection keeps working on its old certificate across the swap', async ({ pki, b, live, proxy }) => {
@@ -76,7 +108,10 @@ test('a garbage certificate is refused: the error is counted and the old serial 
   assert.is(await servedSerial(proxy.port, pki.ca), '0A01');
   assert.is(metrics(proxy).get('tls_proxy_certificate_info{serial="0A01",subject="CN=localhost"}'), 1);
   const failed = proxy.logs.map((l) => JSON.parse(l)).filter((l) => l.level === 'error');
-  assert.equal(failed.map((l) => [l.msg, l.error]), [['certificate reload failed; keeping the last good one', `${live.cert} is not a PEM certificate`]]);
+  assert.equal(
+    failed.map((l) => [l.msg, l.error]),
+    [['certificate reload failed; keeping the last good one', `${live.cert} is not a PEM certificate`]],
+  );
 });
 
 test('a key that does not match the certificate is refused and the old serial is still served', async ({ pki, b, live, proxy }) => {
@@ -102,7 +137,10 @@ test('reload() (SIGHUP) loads the files again even when they did not change, and
   assert.is(reloads(proxy, 'ok'), 2);
   assert.is(await servedSerial(proxy.port, pki.ca), '0A01');
   const loaded = proxy.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'certificate loaded');
-  assert.equal(loaded.map((l) => l.reason), ['start', 'SIGHUP']);
+  assert.equal(
+    loaded.map((l) => l.reason),
+    ['start', 'SIGHUP'],
+  );
 });
 
 test('the proxy refuses to start on a broken pair, naming the files', async ({ a, b, upstream }) => {

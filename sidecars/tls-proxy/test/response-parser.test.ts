@@ -5,14 +5,20 @@ import { ResponseError, ResponseParser, type ResponseHead } from '../src/respons
 
 const test = suite('response parser');
 
-interface Seen { heads: ResponseHead[]; body: string; ends: boolean[] }
+interface Seen {
+  heads: ResponseHead[];
+  body: string;
+  ends: boolean[];
+}
 
 /** Feeds the bytes in pieces of `step` bytes (0: all at once); returns what the handlers saw. */
 function parse(bytes: string, o: { method?: string; step?: number; close?: boolean } = {}): Seen & { parser: ResponseParser } {
   const seen: Seen = { heads: [], body: '', ends: [] };
   const parser = new ResponseParser({
     head: (h) => seen.heads.push(h),
-    body: (c) => { seen.body += c.toString('latin1'); },
+    body: (c) => {
+      seen.body += c.toString('latin1');
+    },
     end: (k) => seen.ends.push(k),
   });
   parser.begin(o.method ?? 'GET');
@@ -69,7 +75,10 @@ test('HEAD, 204 and 304 responses have no body whatever their headers say', () =
 
 test('informational responses are skipped and the final one is reported', () => {
   const r = parse(`HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n${CL}`, { step: 5 });
-  assert.equal(r.heads.map((h) => h.status), [200]);
+  assert.equal(
+    r.heads.map((h) => h.status),
+    [200],
+  );
   assert.is(r.body, 'hello world');
 });
 
@@ -100,7 +109,10 @@ test('a second response can be read after the first completed, and not before', 
   r.parser.begin('GET');
   r.parser.push(Buffer.from('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'));
   assert.equal(r.ends, [true, true]);
-  assert.equal(r.heads.map((h) => h.status), [200, 404]);
+  assert.equal(
+    r.heads.map((h) => h.status),
+    [200, 404],
+  );
   const busy = parse('HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello');
   try {
     busy.parser.begin('GET');
@@ -110,12 +122,20 @@ test('a second response can be read after the first completed, and not before', 
   }
 });
 
-interface Verdict extends Seen { error: boolean }
+interface Verdict extends Seen {
+  error: boolean;
+}
 
 /** What the parser makes of bytes pushed in pieces cut at `cuts` (one piece when none), then closed. Lets nothing but a ResponseError through. */
 function verdict(bytes: Buffer, cuts: number[], method = 'GET'): Verdict {
   const v: Verdict = { heads: [], body: '', ends: [], error: false };
-  const parser = new ResponseParser({ head: (h) => v.heads.push(h), body: (c) => { v.body += c.toString('latin1'); }, end: (k) => v.ends.push(k) });
+  const parser = new ResponseParser({
+    head: (h) => v.heads.push(h),
+    body: (c) => {
+      v.body += c.toString('latin1');
+    },
+    end: (k) => v.ends.push(k),
+  });
   parser.begin(method);
   try {
     let from = 0;
@@ -138,8 +158,11 @@ test('a head or a chunk line exactly at its size limit is read the same however 
   const headAtLimit = Buffer.from(`${head}${'a'.repeat(64 * 1024 - head.length)}\r\n\r\nok`);
   const overLimit = Buffer.from(`${head}${'a'.repeat(64 * 1024 - head.length + 1)}\r\n\r\nok`);
   // Where each one's terminator starts: cuts around it split the CR LF (CR LF) from the text before.
-  const cases: [Buffer, number][] = [[chunkedAtLimit, chunkedAtLimit.indexOf(`${line}\r\n`) + line.length],
-    [headAtLimit, headAtLimit.indexOf('\r\n\r\n')], [overLimit, overLimit.indexOf('\r\n\r\n')]];
+  const cases: [Buffer, number][] = [
+    [chunkedAtLimit, chunkedAtLimit.indexOf(`${line}\r\n`) + line.length],
+    [headAtLimit, headAtLimit.indexOf('\r\n\r\n')],
+    [overLimit, overLimit.indexOf('\r\n\r\n')],
+  ];
   for (const [bytes, end] of cases) {
     const whole = verdict(bytes, []);
     for (let at = end - 2; at <= end + 4; at++) assert.equal(verdict(bytes, [at]), whole, `cut at ${at} of ${end}`);
@@ -149,18 +172,61 @@ test('a head or a chunk line exactly at its size limit is read the same however 
   assert.is(verdict(overLimit, []).error, true);
 });
 
-const FRAGMENTS = ['HTTP/1.1 200 OK\r\n', 'HTTP/1.0 200 OK\r\n', 'HTTP/1.1 204 No Content\r\n', 'HTTP/1.1 304 Not Modified\r\n', 'HTTP/1.1 100 Continue\r\n\r\n',
-  'HTTP/1.1 101 Switching Protocols\r\n', 'Content-Length: 5\r\n', 'Content-Length: 0\r\n', 'Content-Length: 3, 3\r\n', 'Content-Length: -1\r\n',
-  'Transfer-Encoding: chunked\r\n', 'Transfer-Encoding: gzip\r\n', 'Connection: close\r\n', 'Connection: keep-alive\r\n', 'X-A: b\r\n', ' folded\r\n',
-  '\r\n', '\r\n\r\n', '5\r\nhello\r\n', '0\r\n\r\n', '3;ext=1\r\n', 'fffffffffffff\r\n', 'hello', '\n', '\r', '\0', 'a'.repeat(4097), `X-Big: ${'b'.repeat(66_000)}`];
-const bytesArb = fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b).toString('latin1'))), { maxLength: 16 })
+const FRAGMENTS = [
+  'HTTP/1.1 200 OK\r\n',
+  'HTTP/1.0 200 OK\r\n',
+  'HTTP/1.1 204 No Content\r\n',
+  'HTTP/1.1 304 Not Modified\r\n',
+  'HTTP/1.1 100 Continue\r\n\r\n',
+  'HTTP/1.1 101 Switching Protocols\r\n',
+  'Content-Length: 5\r\n',
+  'Content-Length: 0\r\n',
+  'Content-Length: 3, 3\r\n',
+  'Content-Length: -1\r\n',
+  'Transfer-Encoding: chunked\r\n',
+  'Transfer-Encoding: gzip\r\n',
+  'Connection: close\r\n',
+  'Connection: keep-alive\r\n',
+  'X-A: b\r\n',
+  ' folded\r\n',
+  '\r\n',
+  '\r\n\r\n',
+  '5\r\nhello\r\n',
+  '0\r\n\r\n',
+  '3;ext=1\r\n',
+  'fffffffffffff\r\n',
+  'hello',
+  '\n',
+  '\r',
+  '\0',
+  'a'.repeat(4097),
+  `X-Big: ${'b'.repeat(66_000)}`,
+];
+const bytesArb = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(...FRAGMENTS),
+      fc.uint8Array({ maxLength: 24 }).map((b) => Buffer.from(b).toString('latin1')),
+    ),
+    { maxLength: 16 },
+  )
   .map((parts) => Buffer.from(parts.join(''), 'latin1'));
 
 test('property: on arbitrary bytes cut at arbitrary points the parser throws only ResponseError, and its verdict does not depend on the cuts', () => {
-  fc.assert(fc.property(bytesArb, fc.array(fc.nat(), { maxLength: 12 }), fc.constantFrom('GET', 'HEAD'), (bytes, cuts, method) => {
-    assert.equal(verdict(bytes, cuts, method), verdict(bytes, [], method));
-    assert.equal(verdict(bytes, Array.from({ length: Math.min(bytes.length, 300) }, (_, i) => i), method), verdict(bytes, [], method));
-  }), { numRuns: 200 });
+  fc.assert(
+    fc.property(bytesArb, fc.array(fc.nat(), { maxLength: 12 }), fc.constantFrom('GET', 'HEAD'), (bytes, cuts, method) => {
+      assert.equal(verdict(bytes, cuts, method), verdict(bytes, [], method));
+      assert.equal(
+        verdict(
+          bytes,
+          Array.from({ length: Math.min(bytes.length, 300) }, (_, i) => i),
+          method,
+        ),
+        verdict(bytes, [], method),
+      );
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test.run();

@@ -16,9 +16,23 @@ const test = appSuite<Ctx>('tls-proxy process start-up', { serial: '0808' });
 
 /** Flags for a proxy that could start: certificate, upstream, free loopback ports; `extra` wins. */
 async function argv({ cert, upstream }: Ctx, extra: string[] = []): Promise<string[]> {
-  return ['--cert-file', cert.cert, '--key-file', cert.key, '--upstream-port', String(upstream.port),
-    '--listen-port', String(await freePort()), '--listen-address', '127.0.0.1',
-    '--admin-port', String(await freePort()), '--admin-address', '127.0.0.1', ...extra];
+  return [
+    '--cert-file',
+    cert.cert,
+    '--key-file',
+    cert.key,
+    '--upstream-port',
+    String(upstream.port),
+    '--listen-port',
+    String(await freePort()),
+    '--listen-address',
+    '127.0.0.1',
+    '--admin-port',
+    String(await freePort()),
+    '--admin-address',
+    '127.0.0.1',
+    ...extra,
+  ];
 }
 
 /** The process must exit 2 with exactly this one line on stderr. */
@@ -39,8 +53,10 @@ const occupy = async (port: number): Promise<Server> => {
 };
 
 test('--handshake-timeout 600h is refused: no timer can hold it', async (ctx) => {
-  await refusedAtStart(await argv(ctx, ['--handshake-timeout', '600h']),
-    'tls-proxy: invalid --handshake-timeout (TLS_PROXY_HANDSHAKE_TIMEOUT): 600h is out of range (100ms-596h)');
+  await refusedAtStart(
+    await argv(ctx, ['--handshake-timeout', '600h']),
+    'tls-proxy: invalid --handshake-timeout (TLS_PROXY_HANDSHAKE_TIMEOUT): 600h is out of range (100ms-596h)',
+  );
 });
 
 test('an empty --upstream-host is refused', async (ctx) => {
@@ -58,36 +74,49 @@ async function refusedOnBusyPort(ctx: Ctx, flag: '--listen-port' | '--admin-port
   }
 }
 
-test('a listen port already in use stops the start with one line naming --listen-port', (ctx) => refusedOnBusyPort(ctx, '--listen-port', 'TLS_PROXY_LISTEN_PORT'));
+test('a listen port already in use stops the start with one line naming --listen-port', (ctx) =>
+  refusedOnBusyPort(ctx, '--listen-port', 'TLS_PROXY_LISTEN_PORT'));
 
-test('an admin port already in use stops the start with one line naming --admin-port', (ctx) => refusedOnBusyPort(ctx, '--admin-port', 'TLS_PROXY_ADMIN_PORT'));
+test('an admin port already in use stops the start with one line naming --admin-port', (ctx) =>
+  refusedOnBusyPort(ctx, '--admin-port', 'TLS_PROXY_ADMIN_PORT'));
 
 test('the same port for --listen-port and --admin-port is refused with one line naming both', async (ctx) => {
   const port = String(await freePort());
-  await refusedAtStart(await argv(ctx, ['--listen-port', port, '--admin-port', port]),
-    `tls-proxy: conflicting --listen-port (TLS_PROXY_LISTEN_PORT) and --admin-port (TLS_PROXY_ADMIN_PORT): both are ${port}; each listener needs its own port`);
+  await refusedAtStart(
+    await argv(ctx, ['--listen-port', port, '--admin-port', port]),
+    `tls-proxy: conflicting --listen-port (TLS_PROXY_LISTEN_PORT) and --admin-port (TLS_PROXY_ADMIN_PORT): both are ${port}; each listener needs its own port`,
+  );
 });
 
 test('a --listen-address that does not resolve stops the start with one line naming it', async (ctx) => {
-  await refusedAtStart(await argv(ctx, ['--listen-address', 'no-such-host.invalid']),
-    'tls-proxy: invalid --listen-address (TLS_PROXY_LISTEN_ADDRESS): "no-such-host.invalid" does not resolve to an address');
+  await refusedAtStart(
+    await argv(ctx, ['--listen-address', 'no-such-host.invalid']),
+    'tls-proxy: invalid --listen-address (TLS_PROXY_LISTEN_ADDRESS): "no-such-host.invalid" does not resolve to an address',
+  );
 });
 
 test('a directory given as --cert-file is refused with one line naming it', async (ctx) => {
-  await refusedAtStart(await argv(ctx, ['--cert-file', ctx.pki.dir]),
-    `tls-proxy: invalid --cert-file (TLS_PROXY_CERT_FILE): ${ctx.pki.dir} does not exist or is not a readable file`);
+  await refusedAtStart(
+    await argv(ctx, ['--cert-file', ctx.pki.dir]),
+    `tls-proxy: invalid --cert-file (TLS_PROXY_CERT_FILE): ${ctx.pki.dir} does not exist or is not a readable file`,
+  );
 });
 
 test('every malformed target gets a 4xx or a close on both the TLS port and the admin port, and both still serve', async (ctx) => {
   const args = await argv(ctx);
-  const listen = Number(args[args.indexOf('--listen-port') + 1]), admin = Number(args[args.indexOf('--admin-port') + 1]);
+  const listen = Number(args[args.indexOf('--listen-port') + 1]),
+    admin = Number(args[args.indexOf('--admin-port') + 1]);
   const r = runMain(MAIN, args);
   try {
     await until('/readyz to answer 200', () => probe(admin, '/readyz', 200), 5000, 50);
     for (const endpoint of [{ port: listen, tls: { ca: ctx.pki.ca.toString() } }, { port: admin }]) {
       const statuses = await hostileRound(endpoint);
       assert.is(statuses.size, MALFORMED_TARGETS.length);
-      assert.equal([...statuses].filter(([, s]) => s !== undefined && (s < 400 || s > 499)), [], `port ${endpoint.port}`);
+      assert.equal(
+        [...statuses].filter(([, s]) => s !== undefined && (s < 400 || s > 499)),
+        [],
+        `port ${endpoint.port}`,
+      );
     }
     assert.is((await httpsGet(listen, ctx.pki.ca, '/after')).status, 200);
     assert.is((await get(admin, '/healthz')).status, 200);

@@ -7,7 +7,11 @@ import { startRecorder, type Recorder } from '../../lib/test-support/smuggling.j
 import { makePki, proxyParams, startTestProxy, startUpstream, type Issued, type Pki, type Proxy, type Upstream } from './fixtures.js';
 
 /** What every app suite's context holds. */
-export interface AppCtx { pki: Pki; cert: Issued; upstream: Upstream }
+export interface AppCtx {
+  pki: Pki;
+  cert: Issued;
+  upstream: Upstream;
+}
 
 export interface AppSuiteOptions<C> {
   /** Hex serial of the server certificate, distinct per suite so a test can tell whose certificate it got. */
@@ -43,7 +47,13 @@ export async function drainAll(...proxies: (Proxy | undefined)[]): Promise<void>
 }
 
 /** What the http-mode suites that watch raw bytes share: a PKI, a proxy and the recording app behind it. */
-export interface RecordedCtx { pki: Pki; cert: Issued; app: Recorder; proxy: Proxy; endpoint: Endpoint }
+export interface RecordedCtx {
+  pki: Pki;
+  cert: Issued;
+  app: Recorder;
+  proxy: Proxy;
+  endpoint: Endpoint;
+}
 
 /** A suite whose every test has a running http-mode proxy in front of a recording app (serial: the certificate's). */
 export function recordedProxySuite(name: string, serial: string) {

@@ -5,7 +5,14 @@ import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
 import { freePort, makePki, proxyParams, startTestProxy, tlsOpen, until, type Issued, type Pki, type Proxy } from './fixtures.js';
 
-interface Ctx { pki: Pki; cert: Issued; echo: Server; received: Buffer[]; conns: Set<Socket>; proxy: Proxy }
+interface Ctx {
+  pki: Pki;
+  cert: Issued;
+  echo: Server;
+  received: Buffer[];
+  conns: Set<Socket>;
+  proxy: Proxy;
+}
 const test = suite<Ctx>('tcp mode', {} as Ctx);
 
 test.before(async (ctx) => {
@@ -16,13 +23,18 @@ test.before(async (ctx) => {
   ctx.echo = createServer((s) => {
     ctx.conns.add(s);
     s.on('close', () => ctx.conns.delete(s));
-    s.on('data', (c) => { ctx.received.push(c); s.write(c); });
+    s.on('data', (c) => {
+      ctx.received.push(c);
+      s.write(c);
+    });
     s.on('end', () => s.end());
   });
   await new Promise<void>((r) => ctx.echo.listen(0, '127.0.0.1', r));
   ctx.proxy = await startTestProxy(await proxyParams(ctx.cert, (ctx.echo.address() as AddressInfo).port, ['--mode', 'tcp']));
 });
-test.before.each((ctx) => { ctx.received = []; });
+test.before.each((ctx) => {
+  ctx.received = [];
+});
 test.after(async (ctx) => {
   await ctx.proxy?.drain();
   for (const s of ctx.conns ?? []) s.destroy();
@@ -37,7 +49,10 @@ function roundTrip(s: TLSSocket, bytes: Buffer): Promise<Buffer> {
     const timer = setTimeout(() => reject(new Error(`only ${Buffer.concat(chunks).length}/${bytes.length} bytes came back`)), 3000);
     s.on('data', (c: Buffer) => {
       chunks.push(c);
-      if (Buffer.concat(chunks).length >= bytes.length) { clearTimeout(timer); resolve(Buffer.concat(chunks)); }
+      if (Buffer.concat(chunks).length >= bytes.length) {
+        clearTimeout(timer);
+        resolve(Buffer.concat(chunks));
+      }
     });
     s.write(bytes);
   });
@@ -80,8 +95,12 @@ test('when the upstream is down the TLS connection is closed and counted as an u
   try {
     const s = await tlsOpen(proxy.port, { ca: ctx.pki.ca, servername: 'localhost' });
     let closed = false;
-    s.on('close', () => { closed = true; });
-    s.on('error', () => { /* a reset is fine: the point is that it closes */ });
+    s.on('close', () => {
+      closed = true;
+    });
+    s.on('error', () => {
+      /* a reset is fine: the point is that it closes */
+    });
     s.resume();
     await until('the client connection to close', () => closed);
     assert.is(parseMetrics(proxy.metrics.render()).get('tls_proxy_upstream_errors_total'), 1);

@@ -14,18 +14,33 @@ const test = appSuite<AppCtx>('timers', { serial: '0707' });
 function closedAfter(port: number, bytes: Buffer, limitMs = 5000): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
-    const s = connect(port, '127.0.0.1', () => { if (bytes.length) s.write(bytes); });
-    const timer = setTimeout(() => { s.destroy(); reject(new Error(`still open after ${limitMs}ms`)); }, limitMs);
-    s.on('data', () => { /* an alert, if any */ });
-    s.on('error', () => { /* a reset counts as closed */ });
-    s.on('close', () => { clearTimeout(timer); resolve(Date.now() - t0); });
+    const s = connect(port, '127.0.0.1', () => {
+      if (bytes.length) s.write(bytes);
+    });
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`still open after ${limitMs}ms`));
+    }, limitMs);
+    s.on('data', () => {
+      /* an alert, if any */
+    });
+    s.on('error', () => {
+      /* a reset counts as closed */
+    });
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(Date.now() - t0);
+    });
   });
 }
 
 // A TLS record header for a ClientHello of 0x200 bytes, and only its first few bytes: a handshake that stalls.
 const STALLED_HELLO = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]);
 
-test('a TLS handshake that starts and then stalls is closed when --handshake-timeout passes, in either mode', async ({ cert, upstream }) => {
+test('a TLS handshake that starts and then stalls is closed when --handshake-timeout passes, in either mode', async ({
+  cert,
+  upstream,
+}) => {
   for (const mode of ['http', 'tcp']) {
     const proxy = await startTestProxy(await proxyParams(cert, upstream.port, ['--handshake-timeout', '300ms', '--mode', mode]));
     try {
@@ -33,7 +48,10 @@ test('a TLS handshake that starts and then stalls is closed when --handshake-tim
       assert.ok(ms >= 250 && ms < 2000, `${mode} mode: closed after ${ms}ms`);
       // A handshake error, not a refused request.
       const m = parseMetrics(proxy.metrics.render());
-      assert.equal([m.get('tls_proxy_connections_total{result="handshake_error"}'), m.get('tls_proxy_requests_total{code="4xx"}')], [1, undefined]);
+      assert.equal(
+        [m.get('tls_proxy_connections_total{result="handshake_error"}'), m.get('tls_proxy_requests_total{code="4xx"}')],
+        [1, undefined],
+      );
     } finally {
       await proxy.drain();
     }
@@ -56,12 +74,15 @@ test('an idle keep-alive connection is closed when --idle-timeout passes, and no
   const s = await tlsOpen(proxy.port, { ca: pki.ca, servername: 'localhost' });
   try {
     const ms = await new Promise<number>((resolve) => {
-      let text = '', t0 = 0;
+      let text = '',
+        t0 = 0;
       s.setEncoding('latin1').on('data', (c: string) => {
         text += c;
         if (!t0 && text.endsWith('hello from upstream /idle\r\n0\r\n\r\n')) t0 = Date.now(); // the end of the chunked response
       });
-      s.on('error', () => { /* a reset counts as closed */ });
+      s.on('error', () => {
+        /* a reset counts as closed */
+      });
       s.on('close', () => resolve(t0 ? Date.now() - t0 : -1));
       s.write('GET /idle HTTP/1.1\r\nHost: localhost\r\n\r\n');
     });
@@ -73,9 +94,15 @@ test('an idle keep-alive connection is closed when --idle-timeout passes, and no
   }
 });
 
-test('the longest timeouts allowed (596h) are armed as given: no timer overflow, and requests are served', async ({ pki, cert, upstream }) => {
+test('the longest timeouts allowed (596h) are armed as given: no timer overflow, and requests are served', async ({
+  pki,
+  cert,
+  upstream,
+}) => {
   const overflows: Error[] = [];
-  const onWarning = (w: Error) => { if (w.name === 'TimeoutOverflowWarning') overflows.push(w); };
+  const onWarning = (w: Error) => {
+    if (w.name === 'TimeoutOverflowWarning') overflows.push(w);
+  };
   process.on('warning', onWarning);
   const proxy = await startTestProxy(await proxyParams(cert, upstream.port, ['--handshake-timeout', '596h', '--idle-timeout', '596h']));
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -83,7 +110,10 @@ test('the longest timeouts allowed (596h) are armed as given: no timer overflow,
     for (const path of ['/one', '/two']) assert.is((await httpsGet(proxy.port, pki.ca, path, { agent })).status, 200);
     // Warnings are emitted on the next tick: let one pass before looking.
     await new Promise((r) => setImmediate(r));
-    assert.equal(overflows.map((w) => w.message), []);
+    assert.equal(
+      overflows.map((w) => w.message),
+      [],
+    );
   } finally {
     process.off('warning', onWarning);
     agent.destroy();

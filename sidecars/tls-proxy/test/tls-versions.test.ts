@@ -6,14 +6,22 @@ import { parseMetrics } from '../../lib/metrics.js';
 import { proxyParams, startTestProxy, tlsOpen, type Proxy } from './fixtures.js';
 import { appSuite, drainAll, type AppCtx } from './suites.js';
 
-interface Ctx extends AppCtx { proxy: Proxy; strict: Proxy; legacy: Server; legacyPort: number }
+interface Ctx extends AppCtx {
+  proxy: Proxy;
+  strict: Proxy;
+  legacy: Server;
+  legacyPort: number;
+}
 const test = appSuite<Ctx>('TLS versions', {
   serial: '0D01',
   async setup(ctx) {
     ctx.proxy = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
     ctx.strict = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port, ['--min-tls-version', '1.3']));
     // The positive control: a plain Node TLS server that does accept TLS 1.0 and 1.1.
-    ctx.legacy = createServer({ cert: readFileSync(ctx.cert.cert), key: readFileSync(ctx.cert.key), minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' }, (s) => s.end());
+    ctx.legacy = createServer(
+      { cert: readFileSync(ctx.cert.cert), key: readFileSync(ctx.cert.key), minVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' },
+      (s) => s.end(),
+    );
     await new Promise<void>((r) => ctx.legacy.listen(0, '127.0.0.1', r));
     ctx.legacyPort = (ctx.legacy.address() as AddressInfo).port;
   },
@@ -24,7 +32,13 @@ const test = appSuite<Ctx>('TLS versions', {
 });
 
 /** A client that speaks only the given version, with legacy ciphers allowed. */
-const only = (v: SecureVersion, ca: Buffer) => ({ minVersion: v, maxVersion: v, ciphers: 'DEFAULT@SECLEVEL=0', ca, servername: 'localhost' });
+const only = (v: SecureVersion, ca: Buffer) => ({
+  minVersion: v,
+  maxVersion: v,
+  ciphers: 'DEFAULT@SECLEVEL=0',
+  ca,
+  servername: 'localhost',
+});
 
 /** The error a handshake fails with; fails the test when the handshake succeeds. */
 async function handshakeError(port: number, v: SecureVersion, ca: Buffer): Promise<NodeJS.ErrnoException> {

@@ -4,7 +4,10 @@ import * as assert from 'uvu/assert';
 import { httpsGet, proxyParams, startTestProxy, type Proxy } from './fixtures.js';
 import { appSuite, drainAll, type AppCtx } from './suites.js';
 
-interface Ctx extends AppCtx { proxy: Proxy; connections: number }
+interface Ctx extends AppCtx {
+  proxy: Proxy;
+  connections: number;
+}
 const test = appSuite<Ctx>('http mode: connections to the app', {
   serial: '0E0E',
   app: () => (req, res) => {
@@ -16,18 +19,25 @@ const test = appSuite<Ctx>('http mode: connections to the app', {
     }
     if (req.url === '/upload') {
       let body = '';
-      req.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => res.end(`${req.headers['transfer-encoding']}:${body}`));
+      req
+        .setEncoding('utf8')
+        .on('data', (c) => (body += c))
+        .on('end', () => res.end(`${req.headers['transfer-encoding']}:${body}`));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/plain', 'x-seen': req.method ?? '' }).end(`hello ${req.url}`);
   },
   async setup(ctx) {
-    ctx.upstream.server.on('connection', () => { ctx.connections++; });
+    ctx.upstream.server.on('connection', () => {
+      ctx.connections++;
+    });
     ctx.proxy = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
   },
   teardown: (ctx) => drainAll(ctx.proxy),
 });
-test.before.each((ctx) => { ctx.connections = 0; });
+test.before.each((ctx) => {
+  ctx.connections = 0;
+});
 
 test('sequential requests reuse one connection to the app', async (ctx) => {
   const { pki, proxy, upstream } = ctx;
@@ -51,10 +61,16 @@ test('a chunked response from the app reaches the client whole', async ({ pki, p
 
 test('a chunked request body reaches the app whole, re-chunked', async ({ pki, proxy }) => {
   const body = await new Promise<string>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: proxy.port, servername: 'localhost', ca: pki.ca, method: 'POST', path: '/upload', agent: false }, (res) => {
-      let b = '';
-      res.setEncoding('utf8').on('data', (c) => (b += c)).on('end', () => resolve(b));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: proxy.port, servername: 'localhost', ca: pki.ca, method: 'POST', path: '/upload', agent: false },
+      (res) => {
+        let b = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (c) => (b += c))
+          .on('end', () => resolve(b));
+      },
+    );
     req.on('error', reject);
     req.write('part one, ');
     setTimeout(() => req.end('part two'), 20); // no length given: Node's client sends chunks
@@ -66,10 +82,15 @@ test('HEAD gets the headers and no body, and the next request on the connection 
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const head = await new Promise<{ status: number; seen: string | undefined; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: proxy.port, servername: 'localhost', ca: pki.ca, method: 'HEAD', path: '/h', agent }, (res) => {
-        let b = '';
-        res.on('data', (c) => (b += c)).on('end', () => resolve({ status: res.statusCode!, seen: res.headers['x-seen'] as string, body: b }));
-      });
+      const req = request(
+        { host: '127.0.0.1', port: proxy.port, servername: 'localhost', ca: pki.ca, method: 'HEAD', path: '/h', agent },
+        (res) => {
+          let b = '';
+          res
+            .on('data', (c) => (b += c))
+            .on('end', () => resolve({ status: res.statusCode!, seen: res.headers['x-seen'] as string, body: b }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -106,7 +127,14 @@ async function droppingApp(): Promise<{ port: number; connections: () => number;
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as AddressInfo).port, connections: () => n, close: () => { sockets.forEach((s) => s.destroy()); server.close(); } };
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => n,
+    close: () => {
+      sockets.forEach((s) => s.destroy());
+      server.close();
+    },
+  };
 }
 
 test('a reused connection the app drops unanswered is retried once on a new one, for a request without a body', async ({ pki, cert }) => {
@@ -130,8 +158,22 @@ test('a request with a body is not retried: the dropped exchange is a 502', asyn
   try {
     assert.is((await httpsGet(proxy.port, pki.ca, '/one')).status, 200);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: proxy.port, servername: 'localhost', ca: pki.ca, method: 'POST', path: '/two', agent: false,
-        headers: { 'content-length': '2' } }, (res) => { res.resume(); resolve(res.statusCode!); });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: proxy.port,
+          servername: 'localhost',
+          ca: pki.ca,
+          method: 'POST',
+          path: '/two',
+          agent: false,
+          headers: { 'content-length': '2' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
       req.on('error', reject);
       req.end('hi');
     });

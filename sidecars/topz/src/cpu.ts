@@ -2,7 +2,10 @@
 // A process is keyed by PID and start time, so a reused PID starts over without a baseline.
 import { HZ } from '../../lib/proc.js';
 
-export interface CpuSample { key: string; ticks: number }
+export interface CpuSample {
+  key: string;
+  ticks: number;
+}
 
 /** Share of one CPU, in percent, used between two samples: ticks are 1/hz s of CPU time. */
 export function cpuPercent(ticksBefore: number, ticksAfter: number, elapsedMs: number, hz = HZ): number {
@@ -12,7 +15,11 @@ export function cpuPercent(ticksBefore: number, ticksAfter: number, elapsedMs: n
 
 export const processKey = (pid: number, startTicks: number) => `${pid}@${startTicks}`;
 
-interface Baseline { ticks: number; at: number; last: number | null }
+interface Baseline {
+  ticks: number;
+  at: number;
+  last: number | null;
+}
 
 export class CpuTracker {
   private readonly base = new Map<string, Baseline>();
@@ -22,7 +29,11 @@ export class CpuTracker {
    * @param minWindowMs a baseline younger than this is kept (and its last result reused), so two
    *   requests a few ms apart do not turn one scheduler tick into a 100 % spike.
    */
-  constructor(private readonly minWindowMs = 200, private readonly historyLength = 30, private readonly hz = HZ) {}
+  constructor(
+    private readonly minWindowMs = 200,
+    private readonly historyLength = 30,
+    private readonly hz = HZ,
+  ) {}
 
   /**
    * One scan's samples at monotonic time `at` (ms) -> CPU % per key; null until a process has a baseline.
@@ -49,7 +60,11 @@ export class CpuTracker {
       }
     }
     if (complete) {
-      for (const key of [...this.base.keys()]) if (!out.has(key)) { this.base.delete(key); this.hist.delete(key); }
+      for (const key of [...this.base.keys()])
+        if (!out.has(key)) {
+          this.base.delete(key);
+          this.hist.delete(key);
+        }
     }
     return out;
   }
@@ -58,7 +73,9 @@ export class CpuTracker {
     return [...(this.hist.get(key) ?? [])];
   }
 
-  get tracked(): number { return this.base.size; }
+  get tracked(): number {
+    return this.base.size;
+  }
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;

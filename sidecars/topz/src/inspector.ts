@@ -40,13 +40,25 @@ export class Inspector {
     this.last = r;
     const keys = r.processes.map((p) => processKey(p.pid, p.startTicks));
     this.selfCheck(r, keys);
-    const pct = this.cpu.observe(r.processes.map((p, i) => ({ key: keys[i]!, ticks: p.cpuTicks })), r.at, { record, complete: r.truncated === null });
+    const pct = this.cpu.observe(
+      r.processes.map((p, i) => ({ key: keys[i]!, ticks: p.cpuTicks })),
+      r.at,
+      { record, complete: r.truncated === null },
+    );
     const processes = r.processes.map((p, i): ProcessView => {
       const v: ProcessView = {
-        pid: p.pid, ppid: p.ppid, name: p.comm, state: p.state,
-        cpuPercent: pct.get(keys[i]!) ?? null, cpuHistory: this.cpu.history(keys[i]!),
-        rssBytes: p.rssBytes, threads: p.threads, startTime: startDate(this.btime, p.startTicks).toISOString(),
-        uid: p.uid, user: this.o.user(p.uid), self: p.pid === this.o.selfPid,
+        pid: p.pid,
+        ppid: p.ppid,
+        name: p.comm,
+        state: p.state,
+        cpuPercent: pct.get(keys[i]!) ?? null,
+        cpuHistory: this.cpu.history(keys[i]!),
+        rssBytes: p.rssBytes,
+        threads: p.threads,
+        startTime: startDate(this.btime, p.startTicks).toISOString(),
+        uid: p.uid,
+        user: this.o.user(p.uid),
+        self: p.pid === this.o.selfPid,
       };
       if (this.o.cmdline) v.cmdline = redactArgs(p.cmdline ?? [], this.o.isSecret);
       if (this.o.environ) v.environ = p.environ ? redactEnv(p.environ, this.o.isSecret) : null;
@@ -76,7 +88,12 @@ export class Inspector {
     for (const k of keys) this.checked.add(k);
     const seen = new Set(keys);
     if (r.truncated === null) for (const k of [...this.checked]) if (!seen.has(k)) this.checked.delete(k);
-    for (const e of readableEnvirons(this.o.root, this.o.selfPid, fresh.map((p) => p.pid), { read: this.o.read, ...this.o.selfCheck })) {
+    for (const e of readableEnvirons(
+      this.o.root,
+      this.o.selfPid,
+      fresh.map((p) => p.pid),
+      { read: this.o.read, ...this.o.selfCheck },
+    )) {
       this.warn(exposureWarning(e));
       this.o.onExposure?.(e);
     }

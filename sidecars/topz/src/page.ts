@@ -1,7 +1,8 @@
 // The HTML page: a shell with no process data in it, a stylesheet and a script that fetches
 // /api/processes every few seconds and renders a sortable table. Process names are untrusted
 // text, so the script only ever sets textContent; the CSP forbids inline script anyway.
-export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function pageHtml(refreshMs: number): string {
   return `<!doctype html>
@@ -24,7 +25,8 @@ export function pageHtml(refreshMs: number): string {
 `;
 }
 
-export const FAVICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0969da"/><path d="M3 12h2V7H3zm4 0h2V4H7zm4 0h2V9h-2z" fill="#fff"/></svg>';
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0969da"/><path d="M3 12h2V7H3zm4 0h2V4H7zm4 0h2V9h-2z" fill="#fff"/></svg>';
 
 export const PAGE_CSS = `body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1b1f24; background: #fff; }
 header { display: flex; gap: 1rem; align-items: baseline; }

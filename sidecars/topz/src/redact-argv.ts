@@ -12,22 +12,83 @@ import { REDACTED, conceal, redactText, type IsSecret } from './redact-text.js';
 type Program = { exact: string; loose: string; htpasswd?: boolean };
 const ANY: Program = { exact: '', loose: 'p' };
 const PROGRAMS: [RegExp, Program][] = [
-  [/^(?:mysql|mariadb)[\w-]*$|^(?:sshpass|7z|7za|7zr|mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport)$/, { exact: 'p', loose: '' }],
+  [
+    /^(?:mysql|mariadb)[\w-]*$|^(?:sshpass|7z|7za|7zr|mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport)$/,
+    { exact: 'p', loose: '' },
+  ],
   [/^(?:redis|valkey|keydb)-cli$/, { exact: 'a', loose: 'p' }],
   [/^ldap[a-z]+$/, { exact: 'w', loose: 'p' }],
   [/^(?:sqlcmd|bcp|osql|isql|zip|unzip|zipcloak)$/, { exact: 'P', loose: 'p' }],
   [/^openssl$/, { exact: 'k', loose: 'p' }],
   [/^htpasswd$/, { exact: '', loose: '', htpasswd: true }],
 ];
-const P_WORDS = new Set(['-port', '-path', '-pid', '-pidfile', '-pid-file', '-prefix', '-profile', '-proto', '-protocol', '-plugin', '-plugins',
-  '-pprof', '-parallel', '-pthread', '-pedantic', '-pie', '-pipe', '-print', '-peer', '-peers', '-pool', '-poll', '-public', '-publish', '-pull',
-  '-push', '-page', '-persist', '-preload', '-primary', '-priority', '-proxy', '-pretty', '-project', '-provider', '-ping', '-period', '-pattern']);
+const P_WORDS = new Set([
+  '-port',
+  '-path',
+  '-pid',
+  '-pidfile',
+  '-pid-file',
+  '-prefix',
+  '-profile',
+  '-proto',
+  '-protocol',
+  '-plugin',
+  '-plugins',
+  '-pprof',
+  '-parallel',
+  '-pthread',
+  '-pedantic',
+  '-pie',
+  '-pipe',
+  '-print',
+  '-peer',
+  '-peers',
+  '-pool',
+  '-poll',
+  '-public',
+  '-publish',
+  '-pull',
+  '-push',
+  '-page',
+  '-persist',
+  '-preload',
+  '-primary',
+  '-priority',
+  '-proxy',
+  '-pretty',
+  '-project',
+  '-provider',
+  '-ping',
+  '-period',
+  '-pattern',
+]);
 /** Single-dash long options that start with p and name a secret: they stay, and their value goes. */
-const P_SECRET_WORDS = new Set(['-pass', '-password', '-passwd', '-passin', '-passout', '-passphrase', '-passfile', '-pwd', '-privatekey', '-private-key']);
+const P_SECRET_WORDS = new Set([
+  '-pass',
+  '-password',
+  '-passwd',
+  '-passin',
+  '-passout',
+  '-passphrase',
+  '-passfile',
+  '-pwd',
+  '-privatekey',
+  '-private-key',
+]);
 const PORT = /^\d{1,5}(?::\d{1,5})*(?:\/(?:tcp|udp))?$/;
 /** Bare words after which the next argument is a credential (mysqladmin password x, WITH PASSWORD x, AUTH [user] x). */
-const KEYWORDS = new Map([['password', 1], ['passwd', 1], ['pass', 1], ['passphrase', 1], ['secret', 1], ['token', 1], ['apikey', 1], ['api_key', 1],
-  ['api-key', 1], ['auth', 2]]);
+const KEYWORDS = new Map([
+  ['password', 1],
+  ['passwd', 1],
+  ['pass', 1],
+  ['passphrase', 1],
+  ['secret', 1],
+  ['token', 1],
+  ['apikey', 1],
+  ['api_key', 1],
+  ['api-key', 1],
+  ['auth', 2],
+]);
 /** What may follow a secret option without being its value: a lower-case long option (--verbose). */
 const LONG_OPTION = /^--[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*(?:=[\s\S]*)?$/;
 const OPTION = /^--?[\w.-]+$/;
@@ -50,13 +111,14 @@ function htpasswdPasswords(tokens: string[]): Set<number> {
   const hidden = new Set<number>();
   tokens.forEach((t, h) => {
     if (!programOf(t)?.htpasswd) return;
-    let batch = false, noFile = false;
+    let batch = false,
+      noFile = false;
     const positional: number[] = [];
     for (let j = h + 1; j < tokens.length; j++) {
       const a = tokens[j]!;
       if (SHELL_SEPARATOR.test(a)) break;
       if (/^-[A-Za-z]+$/.test(a)) {
-        batch ||= a.includes('b'), noFile ||= a.includes('n');
+        (batch ||= a.includes('b')), (noFile ||= a.includes('n'));
         if (/[Cr]/.test(a)) j++;
       } else positional.push(j);
       if (a.endsWith(';')) break;
@@ -97,18 +159,27 @@ function redactScript(text: string, isSecret: IsSecret, depth: number): string {
   if (quoted && !quoted[2]!.includes(quoted[1]!)) return quoted[1] + redactScript(quoted[2]!, isSecret, depth + 1) + quoted[1];
   let parts = shellSplit(t, true);
   if (parts.length <= 3) parts = shellSplit(t, false);
-  const words = redactTokens(parts.filter((_, i) => i % 2 === 1), isSecret, depth + 1);
+  const words = redactTokens(
+    parts.filter((_, i) => i % 2 === 1),
+    isSecret,
+    depth + 1,
+  );
   return parts.map((p, i) => (i % 2 === 1 ? words[(i - 1) / 2] : p)).join('');
 }
 
 /** The state machine over one command line (argv, or the words of a script). */
 export function redactTokens(tokens: string[], isSecret: IsSecret, depth = 0): string[] {
   const htpasswd = htpasswdPasswords(tokens);
-  let program = ANY, hide = 0, portOk = false, user = false, identified = -9;
+  let program = ANY,
+    hide = 0,
+    portOk = false,
+    user = false,
+    identified = -9;
   const one = (t: string, i: number): string => {
     if (/\s/.test(t)) return redactScript(t, isSecret, depth);
     const short = /^-([A-Za-z])([\s\S]*)$/.exec(t);
-    const letter = short?.[1] ?? '', glued = short?.[2] ?? '';
+    const letter = short?.[1] ?? '',
+      glued = short?.[2] ?? '';
     const hidden = () => `-${letter}${glued.startsWith('=') ? `=${conceal(glued.slice(1)) || REDACTED}` : conceal(glued)}`;
     if (short && program.exact.includes(letter)) return glued ? hidden() : ((hide = 1), t);
     const head = t.split('=')[0]!;
@@ -119,10 +190,10 @@ export function redactTokens(tokens: string[], isSecret: IsSecret, depth = 0): s
     const kv = /^(-{0,2}[\w.-]+)=([\s\S]*)$/.exec(t);
     if (kv && isSecret(kv[1]!.replace(/^-+/, ''))) return `${kv[1]}=${conceal(kv[2]!) || REDACTED}`;
     if (kv && isUserOption(kv[1]!)) return `${kv[1]}=${redactUserPass(kv[2]!, isSecret)}`;
-    if (OPTION.test(t) && isSecret(t.replace(/^-+/, ''))) return (hide = 1), t;
-    if (isUserOption(t)) return (user = true), t;
+    if (OPTION.test(t) && isSecret(t.replace(/^-+/, ''))) return ((hide = 1), t);
+    if (isUserOption(t)) return ((user = true), t);
     if (short && 'uU'.includes(letter) && glued) return `-${letter}${redactUserPass(glued, isSecret)}`;
-    if (short && program.loose.includes(letter) && !glued) return (hide = 1), (portOk = true), t;
+    if (short && program.loose.includes(letter) && !glued) return ((hide = 1), (portOk = true), t);
     const word = t.toLowerCase();
     if (word === 'identified') identified = i;
     else if (word === 'by' && i - identified <= 3) hide = 1;
@@ -142,7 +213,7 @@ export function redactTokens(tokens: string[], isSecret: IsSecret, depth = 0): s
         if (t.startsWith('-') && hide === 0) one(t, i);
         return keep ? t : conceal(t);
       }
-      hide = 0, portOk = false;
+      (hide = 0), (portOk = false);
     }
     const userValue = user && !t.startsWith('-');
     user = false;

@@ -14,21 +14,31 @@ export const conceal = (value: string) => value.replace(/[^'"\\\r\n]+/g, REDACTE
 const PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
 /** Webhook URLs whose path is the credential: the host and the path prefix stay. */
-const WEBHOOKS = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/|discord(?:app)?\.com\/api\/webhooks\/|\.webhook\.office\.com\/webhookb2\/|api\.telegram\.org\/bot)[^\s"'<>]+/gi;
+const WEBHOOKS =
+  /(hooks\.slack\.com\/(?:services|workflows|triggers)\/|discord(?:app)?\.com\/api\/webhooks\/|\.webhook\.office\.com\/webhookb2\/|api\.telegram\.org\/bot)[^\s"'<>]+/gi;
 
 /** Tokens with well-known prefixes, and JWTs: hidden whole, wherever they sit (not inside a longer word). */
-const TOKENS = new RegExp(`(?<![A-Za-z0-9])(?:${[
-  'eyJ[\\w-]{8,512}\\.[\\w-]{8,2048}(?:\\.[\\w-]*)*', // JWT (and JWE): header.payload[.signature]
-  '[sr]k_(?:live|test)_[\\w-]{8,}', // Stripe secret and restricted keys
-  'gh[pousr]_[\\w-]{16,}', 'github_pat_[\\w-]{16,}', // GitHub
-  'xox[abposre]-[\\w-]{10,}', 'xapp-[\\w-]{10,}', // Slack
-  '(?:AKIA|ASIA)[A-Z0-9]{16}[A-Za-z0-9]*', // AWS access key ids
-  'glpat-[\\w-]{16,}', 'AIza[\\w-]{30,}', // GitLab, Google API keys
-  'sk-[\\w-]{20,}', 'npm_[A-Za-z0-9]{30,}', 'hf_[A-Za-z0-9]{30,}', // OpenAI-style, npm, Hugging Face
-].join('|')})`, 'g');
+const TOKENS = new RegExp(
+  `(?<![A-Za-z0-9])(?:${[
+    'eyJ[\\w-]{8,512}\\.[\\w-]{8,2048}(?:\\.[\\w-]*)*', // JWT (and JWE): header.payload[.signature]
+    '[sr]k_(?:live|test)_[\\w-]{8,}', // Stripe secret and restricted keys
+    'gh[pousr]_[\\w-]{16,}',
+    'github_pat_[\\w-]{16,}', // GitHub
+    'xox[abposre]-[\\w-]{10,}',
+    'xapp-[\\w-]{10,}', // Slack
+    '(?:AKIA|ASIA)[A-Z0-9]{16}[A-Za-z0-9]*', // AWS access key ids
+    'glpat-[\\w-]{16,}',
+    'AIza[\\w-]{30,}', // GitLab, Google API keys
+    'sk-[\\w-]{20,}',
+    'npm_[A-Za-z0-9]{30,}',
+    'hf_[A-Za-z0-9]{30,}', // OpenAI-style, npm, Hugging Face
+  ].join('|')})`,
+  'g',
+);
 
 /** htpasswd / crypt(3) / LDAP password hashes: $apr1$, $2y$ (bcrypt), $1$ $5$ $6$ $y$, argon2, {SHA} {SSHA} ... */
-const HASHES = /\$(?:apr1|2[abxy]?|1|5|6|7|y|gy|md5|sha1|sha256|sha512|argon2(?:id|i|d)|pbkdf2[\w-]*|scrypt)\$[^\s:"'<>]*|\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|PBKDF2[\w-]*|ARGON2)\}[^\s:"'<>]+/gi;
+const HASHES =
+  /\$(?:apr1|2[abxy]?|1|5|6|7|y|gy|md5|sha1|sha256|sha512|argon2(?:id|i|d)|pbkdf2[\w-]*|scrypt)\$[^\s:"'<>]*|\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|PBKDF2[\w-]*|ARGON2)\}[^\s:"'<>]+/gi;
 
 /** scheme://user:password@host -> scheme://user:<redacted>@host (the password may hold '@'; the last one before the path ends it). */
 const URL_CREDENTIALS = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^/\s:@]{0,256}):([^\s/]{0,512})@/gi;
@@ -65,7 +75,15 @@ function valueAt(t: string, i: number, sep: string, spacedColon: boolean, jsonis
     return end < 0 ? [i + 1, t.length, t.length] : [i + 1, end, end + 1];
   }
   // 'Authorization: Bearer x' (a header in quotes) ends at its quote; password: x at the end of the line.
-  const stop = jsonish ? /[\s,}\]&;]/g : spacedColon ? (enclosing === "'" ? /[\r\n']/g : enclosing === '"' ? /[\r\n"]/g : /[\r\n]/g) : /[\s&;]/g;
+  const stop = jsonish
+    ? /[\s,}\]&;]/g
+    : spacedColon
+      ? enclosing === "'"
+        ? /[\r\n']/g
+        : enclosing === '"'
+          ? /[\r\n"]/g
+          : /[\r\n]/g
+      : /[\s&;]/g;
   stop.lastIndex = i;
   const end = stop.exec(t)?.index ?? t.length;
   return [i, end, end];
@@ -82,9 +100,9 @@ function redactNamed(t: string, isSecret: IsSecret): string {
     const inQuery = '?&;#'.includes(t[m.index - 1] ?? '');
     if (!isSecret(name) && !(inQuery && QUERY_ONLY.has(name.toLowerCase()))) continue;
     const at = m.index + whole!.length;
-    const before = quote === '' ? t[m.index - 1] ?? '' : '';
+    const before = quote === '' ? (t[m.index - 1] ?? '') : '';
     const [start, end, next] = valueAt(t, at, sep!, sep === ':' && after !== '', quote !== '', before);
-    if (end > start) out += t.slice(from, start) + conceal(t.slice(start, end)), from = end;
+    if (end > start) (out += t.slice(from, start) + conceal(t.slice(start, end))), (from = end);
     NAMED.lastIndex = Math.max(next, at);
   }
   return out + t.slice(from);

@@ -7,7 +7,21 @@ import { REDACTED, type IsSecret } from './redact-text.js';
 export { REDACTED, redactUrlCredentials, type IsSecret } from './redact-text.js';
 
 /** Name fragments that make an argument or a variable secret-looking (case-insensitive). */
-export const SECRET_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred', 'cookie', 'session', 'private', 'salt', 'signature', 'dsn'];
+export const SECRET_WORDS = [
+  'pass',
+  'pwd',
+  'secret',
+  'token',
+  'key',
+  'auth',
+  'cred',
+  'cookie',
+  'session',
+  'private',
+  'salt',
+  'signature',
+  'dsn',
+];
 
 /** Variables that contain a secret word but are known not to hold secrets (the shell's working directories). */
 const NOT_SECRET_VARIABLES = new Set(['PWD', 'OLDPWD']);
@@ -55,12 +69,14 @@ export function redactEnv(entries: string[], isSecret: IsSecret): Record<string,
   for (const entry of entries) {
     const eq = entry.indexOf('=');
     const [name, value] = eq < 0 ? [entry, ''] : [entry.slice(0, eq), entry.slice(eq + 1)];
-    const redacted = !NOT_SECRET_VARIABLES.has(name) && isSecret(name) ? REDACTED
-      : /user/i.test(name) && /^[^\s:%/]+[:%]\S/.test(value) ? redactUserPass(value, isSecret)
-        : settle([value], (now) => redactTokens(now, isSecret))[0]!;
+    const redacted =
+      !NOT_SECRET_VARIABLES.has(name) && isSecret(name)
+        ? REDACTED
+        : /user/i.test(name) && /^[^\s:%/]+[:%]\S/.test(value)
+          ? redactUserPass(value, isSecret)
+          : settle([value], (now) => redactTokens(now, isSecret))[0]!;
     // defineProperty, so that a variable called __proto__ is a variable and not the object's prototype
     Object.defineProperty(out, name, { value: bounded(value, redacted), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
-

@@ -4,7 +4,10 @@ import type { Snapshot } from './schema.js';
 
 export function toPrometheus(s: Snapshot): string {
   const g = {
-    cpu: new Gauge('topz_process_cpu_percent', 'Share of one CPU since the previous scan (100 = one core); absent until a process was seen twice.'),
+    cpu: new Gauge(
+      'topz_process_cpu_percent',
+      'Share of one CPU since the previous scan (100 = one core); absent until a process was seen twice.',
+    ),
     rss: new Gauge('topz_process_resident_memory_bytes', 'Resident memory of the process.'),
     threads: new Gauge('topz_process_threads', 'Threads of the process.'),
     start: new Gauge('topz_process_start_time_seconds', 'Start time of the process since the Unix epoch.'),
@@ -27,5 +30,7 @@ export function toPrometheus(s: Snapshot): string {
   g.skipped.set(s.skipped.vanished, { reason: 'vanished' });
   g.skipped.set(s.skipped.unreadable, { reason: 'unreadable' });
   g.warnings.set(s.warnings.length);
-  return `${Object.values(g).flatMap((m) => m.render()).join('\n')}\n`;
+  return `${Object.values(g)
+    .flatMap((m) => m.render())
+    .join('\n')}\n`;
 }

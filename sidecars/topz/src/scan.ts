@@ -36,8 +36,14 @@ export function scan(o: ScanOptions): ScanResult {
   const skipped = { vanished: 0, unreadable: 0 };
   let truncated: Truncation = null;
   for (const pid of listPids((o.list ?? ((r: string) => readdirSync(r)))(o.root))) {
-    if (processes.length >= o.maxProcesses) { truncated = 'maxProcesses'; break; }
-    if (now() - t0 > o.timeoutMs) { truncated = 'scanTimeout'; break; }
+    if (processes.length >= o.maxProcesses) {
+      truncated = 'maxProcesses';
+      break;
+    }
+    if (now() - t0 > o.timeoutMs) {
+      truncated = 'scanTimeout';
+      break;
+    }
     const r = readProcess(o.root, pid, { cmdline: o.cmdline, environ: o.environ }, o.read ?? readText);
     if ('ok' in r) processes.push(r.ok);
     else skipped[r.skipped]++;

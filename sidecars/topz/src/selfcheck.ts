@@ -5,7 +5,10 @@ import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { readText, splitNul, statusField, type Read } from '../../lib/proc.js';
 
-export interface Exposure { pid: number; name: string }
+export interface Exposure {
+  pid: number;
+  name: string;
+}
 
 export interface SelfCheckIo {
   read?: Read;
@@ -29,7 +32,13 @@ export function privilege(status: string): string | undefined {
 export function readableEnvirons(root: string, selfPid: number, pids: number[], io: SelfCheckIo = {}): Exposure[] {
   const read = io.read ?? readText;
   const readlink = io.readlink ?? ((p: string) => readlinkSync(p));
-  const ns = (pid: number) => { try { return readlink(join(root, String(pid), 'ns', 'mnt')); } catch { return undefined; } };
+  const ns = (pid: number) => {
+    try {
+      return readlink(join(root, String(pid), 'ns', 'mnt'));
+    } catch {
+      return undefined;
+    }
+  };
   const own = ns(selfPid);
   const out: Exposure[] = [];
   for (const pid of pids) {

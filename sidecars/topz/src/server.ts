@@ -35,7 +35,11 @@ export function authorized(header: string | undefined, token: string | undefined
   return Boolean(m) && timingSafeEqual(digest(m![1]!), digest(token));
 }
 
-interface Route { type: string; auth: boolean; body: (o: ServerOptions) => string }
+interface Route {
+  type: string;
+  auth: boolean;
+  body: (o: ServerOptions) => string;
+}
 
 const ROUTES: Record<string, Route> = {
   '/': { type: 'text/html; charset=utf-8', auth: false, body: (o) => pageHtml(o.refreshMs) },
@@ -60,7 +64,9 @@ export function handler(o: ServerOptions): Handler {
     } else if (!route) {
       send(404, 'text/plain; charset=utf-8', `not found: try ${Object.keys(ROUTES).join(', ')}\n`);
     } else if (route.auth && !authorized(req.headers.authorization, o.token())) {
-      send(401, 'text/plain; charset=utf-8', 'unauthorized: send Authorization: Bearer <token>\n', { 'www-authenticate': 'Bearer realm="topz"' });
+      send(401, 'text/plain; charset=utf-8', 'unauthorized: send Authorization: Bearer <token>\n', {
+        'www-authenticate': 'Bearer realm="topz"',
+      });
     } else {
       try {
         send(200, route.type, route.body(o));

@@ -50,7 +50,13 @@ test('the history keeps the last N recorded results, and request scans do not ad
 
 test('processes missing from a complete scan are forgotten; a truncated scan forgets nothing', () => {
   const t = new CpuTracker(0, 3);
-  t.observe([{ key: 'a', ticks: 0 }, { key: 'b', ticks: 0 }], 0);
+  t.observe(
+    [
+      { key: 'a', ticks: 0 },
+      { key: 'b', ticks: 0 },
+    ],
+    0,
+  );
   t.observe([{ key: 'a', ticks: 1 }], 1000, { complete: false });
   assert.is(t.tracked, 2);
   t.observe([{ key: 'a', ticks: 2 }], 2000);

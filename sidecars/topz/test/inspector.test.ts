@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
@@ -14,15 +13,32 @@ const test = suite('inspector: snapshots, the JSON contract and metrics');
 
 const APP: FakeProcess[] = [
   { pid: 1, comm: 'catatonit', uid: 65535, mnt: 'mnt:[1]' },
-  { pid: 8, comm: 'supervisor', uid: 10005, ppid: 0, cmdline: ['/bin/bash', '/opt/app/supervisor', '--password=hunter2'], environ: ['APP_API_TOKEN=t0k', 'WORKERS=2'], mnt: 'mnt:[2]' },
+  {
+    pid: 8,
+    comm: 'supervisor',
+    uid: 10005,
+    ppid: 0,
+    cmdline: ['/bin/bash', '/opt/app/supervisor', '--password=hunter2'],
+    environ: ['APP_API_TOKEN=t0k', 'WORKERS=2'],
+    mnt: 'mnt:[2]',
+  },
   { pid: 13, comm: 'busy-worker', uid: 10005, ppid: 8, ticks: 1000, state: 'R', mnt: 'mnt:[2]' },
   { pid: 20, comm: 'topz', uid: 10004, mnt: 'mnt:[3]' },
 ];
 
 function inspector(root: string, o: Partial<InspectorOptions> = {}) {
   return new Inspector({
-    root, maxProcesses: 100, timeoutMs: 1000, cmdline: false, environ: false, isSecret: secretMatcher(), historyLength: 5,
-    selfPid: 20, user: (uid) => (uid === 10004 ? 'topz' : String(uid)), minWindowMs: 0, ...o,
+    root,
+    maxProcesses: 100,
+    timeoutMs: 1000,
+    cmdline: false,
+    environ: false,
+    isSecret: secretMatcher(),
+    historyLength: 5,
+    selfPid: 20,
+    user: (uid) => (uid === 10004 ? 'topz' : String(uid)),
+    minWindowMs: 0,
+    ...o,
   });
 }
 
@@ -31,7 +47,15 @@ test('a snapshot follows the JSON schema, hides cmdline and environ by default, 
   try {
     const s = inspector(proc.root).snapshot();
     assert.equal(validate(s, SCHEMA as never), []);
-    assert.equal(s.processes.map((p) => [p.pid, p.name, p.user, p.self]), [[1, 'catatonit', '65535', false], [8, 'supervisor', '10005', false], [13, 'busy-worker', '10005', false], [20, 'topz', 'topz', true]]);
+    assert.equal(
+      s.processes.map((p) => [p.pid, p.name, p.user, p.self]),
+      [
+        [1, 'catatonit', '65535', false],
+        [8, 'supervisor', '10005', false],
+        [13, 'busy-worker', '10005', false],
+        [20, 'topz', 'topz', true],
+      ],
+    );
     assert.ok(s.processes.every((p) => !('cmdline' in p) && !('environ' in p)));
     assert.not.match(JSON.stringify(s), /hunter2|t0k/);
   } finally {

@@ -25,7 +25,10 @@ async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 50
   }
 }
 
-interface Ctx { proc: FakeProc; dir: string }
+interface Ctx {
+  proc: FakeProc;
+  dir: string;
+}
 const test = suite<Ctx>('topz process', {} as Ctx);
 test.before((ctx) => {
   ctx.proc = fakeProc([
@@ -34,7 +37,10 @@ test.before((ctx) => {
   ]);
   ctx.dir = mkdtempSync(join(tmpdir(), 'topz-main-'));
 });
-test.after((ctx) => { ctx.proc.cleanup(); rmSync(ctx.dir, { recursive: true, force: true }); });
+test.after((ctx) => {
+  ctx.proc.cleanup();
+  rmSync(ctx.dir, { recursive: true, force: true });
+});
 
 test('a bad parameter exits 2 with one stderr line that names it', async () => {
   for (const [argv, env, line] of [
@@ -57,19 +63,32 @@ test('a non-loopback address without a token stops topz at start with one line n
   assert.is(r.stderr, 'topz: --listen-address 0.0.0.0 is not loopback: set TOPZ_TOKEN_FILE, or pass --unsafe-no-auth\n');
 });
 
-test('start-up failures name the parameter in one line: a proc root without /proc shape, a port in use, the same port twice', async ({ proc, dir }) => {
+test('start-up failures name the parameter in one line: a proc root without /proc shape, a port in use, the same port twice', async ({
+  proc,
+  dir,
+}) => {
   const busy = createServer().listen(0, '127.0.0.1');
   await new Promise((r) => busy.once('listening', r));
   const taken = (busy.address() as AddressInfo).port;
   const admin = String(await freePort());
   try {
     for (const [argv, line] of [
-      [['--proc-root', dir], `topz: invalid --proc-root (TOPZ_PROC_ROOT): ${dir} does not look like a proc file system (no <pid>/stat entries)\n`],
-      [['--proc-root', proc.root, '--listen-port', String(taken)], `topz: invalid --listen-port (TOPZ_LISTEN_PORT): 127.0.0.1:${taken} is already in use\n`],
-      [['--proc-root', proc.root, '--listen-port', admin],
-        `topz: conflicting --listen-port (TOPZ_LISTEN_PORT) and --admin-port (TOPZ_ADMIN_PORT): both are ${admin}; each listener needs its own port\n`],
-      [['--proc-root', proc.root, '--listen-address', 'no-such-host.invalid', '--unsafe-no-auth'],
-        'topz: invalid --listen-address (TOPZ_LISTEN_ADDRESS): "no-such-host.invalid" does not resolve to an address\n'],
+      [
+        ['--proc-root', dir],
+        `topz: invalid --proc-root (TOPZ_PROC_ROOT): ${dir} does not look like a proc file system (no <pid>/stat entries)\n`,
+      ],
+      [
+        ['--proc-root', proc.root, '--listen-port', String(taken)],
+        `topz: invalid --listen-port (TOPZ_LISTEN_PORT): 127.0.0.1:${taken} is already in use\n`,
+      ],
+      [
+        ['--proc-root', proc.root, '--listen-port', admin],
+        `topz: conflicting --listen-port (TOPZ_LISTEN_PORT) and --admin-port (TOPZ_ADMIN_PORT): both are ${admin}; each listener needs its own port\n`,
+      ],
+      [
+        ['--proc-root', proc.root, '--listen-address', 'no-such-host.invalid', '--unsafe-no-auth'],
+        'topz: invalid --listen-address (TOPZ_LISTEN_ADDRESS): "no-such-host.invalid" does not resolve to an address\n',
+      ],
     ] as [string[], string][]) {
       const r = run([...argv, '--admin-port', admin, '--admin-address', '127.0.0.1']);
       assert.equal(await exited(r), { code: 2, signal: null }, argv.join(' '));
@@ -80,28 +99,55 @@ test('start-up failures name the parameter in one line: a proc root without /pro
   }
 });
 
-test('a running topz serves the fake proc root with a token from a file, warns loudly about a readable environ, and reloads the token on SIGHUP', async ({ proc, dir }) => {
+test('a running topz serves the fake proc root with a token from a file, warns loudly about a readable environ, and reloads the token on SIGHUP', async ({
+  proc,
+  dir,
+}) => {
   const [listen, admin] = [await freePort(), await freePort()];
   const tokenFile = join(dir, 'token');
   writeFileSync(tokenFile, 'first-token\n');
-  const r = run(['--listen-address', '127.0.0.1', '--listen-port', String(listen), '--admin-port', String(admin), '--admin-address', '127.0.0.1',
-    '--proc-root', proc.root, '--show-cmdline', '--show-environ'], { TOPZ_TOKEN_FILE: tokenFile });
+  const r = run(
+    [
+      '--listen-address',
+      '127.0.0.1',
+      '--listen-port',
+      String(listen),
+      '--admin-port',
+      String(admin),
+      '--admin-address',
+      '127.0.0.1',
+      '--proc-root',
+      proc.root,
+      '--show-cmdline',
+      '--show-environ',
+    ],
+    { TOPZ_TOKEN_FILE: tokenFile },
+  );
   try {
     await until('/readyz', () => probe(admin, '/readyz', 200));
     assert.is((await get(listen, '/api/processes')).status, 401);
     const res = await get(listen, '/api/processes', { authorization: 'Bearer first-token' });
     assert.is(res.status, 200);
     const snap = JSON.parse(res.body) as { processes: { name: string; cmdline: string[] }[]; warnings: string[] };
-    assert.equal(snap.processes.map((p) => p.name), ['catatonit', 'app']);
+    assert.equal(
+      snap.processes.map((p) => p.name),
+      ['catatonit', 'app'],
+    );
     assert.equal(snap.processes[1]!.cmdline, ['app', '--password=<redacted>']);
     assert.not.match(res.body, /hunter2/);
-    assert.ok(snap.warnings.some((w) => /PID 7 \(app\)/.test(w)), snap.warnings.join('; '));
+    assert.ok(
+      snap.warnings.some((w) => /PID 7 \(app\)/.test(w)),
+      snap.warnings.join('; '),
+    );
     assert.ok(r.stdout.includes('SECURITY WARNING'), 'the warning is logged');
     assert.not.match(r.stdout, /hunter2|first-token/);
 
     writeFileSync(tokenFile, 'second-token\n');
     r.child.kill('SIGHUP');
-    await until('the new token to be accepted', async () => (await get(listen, '/metrics', { authorization: 'Bearer second-token' })).status === 200);
+    await until(
+      'the new token to be accepted',
+      async () => (await get(listen, '/metrics', { authorization: 'Bearer second-token' })).status === 200,
+    );
     assert.is((await get(listen, '/metrics', { authorization: 'Bearer first-token' })).status, 401);
     // The admin /metrics serves what src/metrics.ts registers (the README's table), each series with declared labels only.
     const registered = new Registry('topz');

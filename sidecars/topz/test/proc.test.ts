@@ -31,7 +31,9 @@ test('a process whose files are gone is vanished, an unreadable stat is unreadab
   try {
     mkdirSync(join(proc.root, '6'));
     assert.equal(readProcess(proc.root, 6, { cmdline: false, environ: false }), { skipped: 'vanished' });
-    const eacces = (path: string) => { throw fsError(path.endsWith('environ') || path.endsWith('stat') ? 'EACCES' : 'EIO'); };
+    const eacces = (path: string) => {
+      throw fsError(path.endsWith('environ') || path.endsWith('stat') ? 'EACCES' : 'EIO');
+    };
     assert.equal(readProcess(proc.root, 5, { cmdline: false, environ: false }, eacces), { skipped: 'unreadable' });
     const noEnviron = readProcess(proc.root, 5, { cmdline: false, environ: true }, (p) => {
       if (p.endsWith('environ')) throw fsError('EACCES');
@@ -43,7 +45,8 @@ test('a process whose files are gone is vanished, an unreadable stat is unreadab
   }
 });
 
-const statusOrStat = (_root: string, p: string) => p.endsWith('status') ? statusText({ pid: 5, comm: 'app' }) : statLine({ pid: 5, comm: 'app' });
+const statusOrStat = (_root: string, p: string) =>
+  p.endsWith('status') ? statusText({ pid: 5, comm: 'app' }) : statLine({ pid: 5, comm: 'app' });
 
 test('uids map to names from a passwd file, and an unknown uid stays a number', () => {
   const name = userNames('root:x:0:0:root:/root:/bin/bash\ntopz:x:10004:10004::/:/usr/sbin/nologin\n');

@@ -24,18 +24,53 @@ export const anyCase = (w: string) => fc.constantFrom(w.toLowerCase(), w.toUpper
 export const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
 
 /** Words that mean something to the redaction, so an "innocuous" word must not be one. */
-const MEANINGFUL = /^(sig$|mysql|mariadb|mongo|ldap|sql|zip|unzip|7z|openssl|identified|by|bearer|basic|isql|osql|bcp|redis|valkey|keydb|sshpass|htpasswd)|user/;
+const MEANINGFUL =
+  /^(sig$|mysql|mariadb|mongo|ldap|sql|zip|unzip|7z|openssl|identified|by|bearer|basic|isql|osql|bcp|redis|valkey|keydb|sshpass|htpasswd)|user/;
 export const word = fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/).filter((w) => !isSecret(w) && !MEANINGFUL.test(w));
 export const host = fc.tuple(word, pick('', '.internal', '.svc.cluster.local')).map(([w, d]) => w + d);
 export const user = word;
 
 /** Arguments that hold no secret and must come out as they went in. */
 export const innocuous = fc.oneof(
-  pick('--port', '8080', '-v', '/usr/bin/python3', 'app.py', '--workers', '4', 'serve', '--log-level=info', '-c', '/etc/app/config.yaml',
-    'http://localhost:8080/health', '0.0.0.0:8000', '--bind', 'app:app', '-m', 'http.server', '-Xmx512m', '-jar', '/opt/app/app.jar',
-    'node', 'server.js', 'daemon off;', '-g', '--host', '127.0.0.1', 'ssh', '-P', '3306', 'sleep', '3600'),
-  word, word.map((w) => `--${w}`), fc.tuple(word, word).map(([a, b]) => `--${a}=${b}`), word.map((w) => `/usr/local/bin/${w}`),
-  word.map((w) => `${w}.py`), fc.nat(65535).map(String),
+  pick(
+    '--port',
+    '8080',
+    '-v',
+    '/usr/bin/python3',
+    'app.py',
+    '--workers',
+    '4',
+    'serve',
+    '--log-level=info',
+    '-c',
+    '/etc/app/config.yaml',
+    'http://localhost:8080/health',
+    '0.0.0.0:8000',
+    '--bind',
+    'app:app',
+    '-m',
+    'http.server',
+    '-Xmx512m',
+    '-jar',
+    '/opt/app/app.jar',
+    'node',
+    'server.js',
+    'daemon off;',
+    '-g',
+    '--host',
+    '127.0.0.1',
+    'ssh',
+    '-P',
+    '3306',
+    'sleep',
+    '3600',
+  ),
+  word,
+  word.map((w) => `--${w}`),
+  fc.tuple(word, word).map(([a, b]) => `--${a}=${b}`),
+  word.map((w) => `/usr/local/bin/${w}`),
+  word.map((w) => `${w}.py`),
+  fc.nat(65535).map(String),
 );
 export const envName = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,10}$/).filter((n) => !isSecret(n) && !/USER|^(OLD)?PWD$/.test(n));
 
@@ -85,13 +120,23 @@ export function leak(out: string, secret: string, around = ''): string | undefin
 
 /** The core property: whatever the shape and wherever it sits, none of its secrets shows. */
 export function hiddenEverywhere(shapes: fc.Arbitrary<Shape>, runs = RUNS) {
-  fc.assert(fc.property(shapes, placement, (s, p) => {
-    const input = arrange(s.args, p);
-    const out = shown(input, p);
-    for (const x of s.secrets) {
-      const around = arrange(s.args.map((a) => a.split(x).join('\u0000')), p).join('\n');
-      const piece = leak(out, x, around);
-      assert.is(piece, undefined, `secret piece ${JSON.stringify(piece)} of ${JSON.stringify(x)} shows for ${JSON.stringify(input)}:\n${out}`);
-    }
-  }), runs);
+  fc.assert(
+    fc.property(shapes, placement, (s, p) => {
+      const input = arrange(s.args, p);
+      const out = shown(input, p);
+      for (const x of s.secrets) {
+        const around = arrange(
+          s.args.map((a) => a.split(x).join('\u0000')),
+          p,
+        ).join('\n');
+        const piece = leak(out, x, around);
+        assert.is(
+          piece,
+          undefined,
+          `secret piece ${JSON.stringify(piece)} of ${JSON.stringify(x)} shows for ${JSON.stringify(input)}:\n${out}`,
+        );
+      }
+    }),
+    runs,
+  );
 }

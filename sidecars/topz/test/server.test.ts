@@ -7,30 +7,73 @@ import { hostileRound } from '../../lib/test-support/hostile.js';
 import type { Snapshot } from '../src/schema.js';
 import { authorized, createTopzServer } from '../src/server.js';
 
-interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
 function call(port: number, method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    }).on('error', reject).end(method === 'POST' ? '{"x":1}' : undefined);
+      res
+        .setEncoding('utf8')
+        .on('data', (c) => (body += c))
+        .on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    })
+      .on('error', reject)
+      .end(method === 'POST' ? '{"x":1}' : undefined);
   });
 }
 
 const SNAP: Snapshot = {
-  schema: 'topz/v1', scannedAt: new Date(0).toISOString(), scanMs: 1, truncated: null, skipped: { vanished: 0, unreadable: 0 },
-  limits: { maxProcesses: 10, scanTimeoutMs: 1000 }, shown: { cmdline: false, environ: false }, warnings: [],
-  processes: [{ pid: 1, ppid: 0, name: 'marker-proc', state: 'S', cpuPercent: 1.5, cpuHistory: [], rssBytes: 4096, threads: 1, startTime: new Date(0).toISOString(), uid: 0, user: 'root', self: false }],
+  schema: 'topz/v1',
+  scannedAt: new Date(0).toISOString(),
+  scanMs: 1,
+  truncated: null,
+  skipped: { vanished: 0, unreadable: 0 },
+  limits: { maxProcesses: 10, scanTimeoutMs: 1000 },
+  shown: { cmdline: false, environ: false },
+  warnings: [],
+  processes: [
+    {
+      pid: 1,
+      ppid: 0,
+      name: 'marker-proc',
+      state: 'S',
+      cpuPercent: 1.5,
+      cpuHistory: [],
+      rssBytes: 4096,
+      threads: 1,
+      startTime: new Date(0).toISOString(),
+      uid: 0,
+      user: 'root',
+      self: false,
+    },
+  ],
 };
 
-interface Ctx { server: Server; port: number; token: string | undefined; scans: number }
+interface Ctx {
+  server: Server;
+  port: number;
+  token: string | undefined;
+  scans: number;
+}
 const test = suite<Ctx>('topz HTTP server', {} as Ctx);
 
 test.before(async (ctx) => {
   ctx.token = 's3cret-token';
   ctx.scans = 0;
-  ctx.server = createTopzServer({ token: () => ctx.token, snapshot: () => { ctx.scans++; return SNAP; }, refreshMs: 1500, log: createLogger('topz', 'error', () => {}) });
+  ctx.server = createTopzServer({
+    token: () => ctx.token,
+    snapshot: () => {
+      ctx.scans++;
+      return SNAP;
+    },
+    refreshMs: 1500,
+    log: createLogger('topz', 'error', () => {}),
+  });
   await new Promise<void>((r) => ctx.server.listen(0, '127.0.0.1', r));
   ctx.port = (ctx.server.address() as AddressInfo).port;
 });

@@ -12,28 +12,51 @@ export const SECTION: Section = {
   id: 'https',
   title: 'the TLS sidecar beside nginx and HAProxy',
   source: 'stacks/https/bench.ts',
-  intro: 'Run it with `npm run bench:https` (as root: the load generator enters the bench pod\'s network namespace).',
+  intro: "Run it with `npm run bench:https` (as root: the load generator enters the bench pod's network namespace).",
 };
 
 /** What docs/bench-https.json keeps of the conditions: the common block and the settings the tables name. */
 export type HttpsConditions = Conditions & Settings & { reps: number };
 
 /** Conditions as bench:https saved them before the common block: the load inside the machine line, and wallMinutes. */
-interface SavedBefore extends Settings { reps: number; date: string; machine: string; wallMinutes: number; pinning: string; upstream: string; loadGenerator: string; versions: Record<string, string> }
+interface SavedBefore extends Settings {
+  reps: number;
+  date: string;
+  machine: string;
+  wallMinutes: number;
+  pinning: string;
+  upstream: string;
+  loadGenerator: string;
+  versions: Record<string, string>;
+}
 
 /** Saved conditions (of any version of docs/bench-https.json) in today's shape, for --render. */
 export function fromSaved(c: HttpsConditions | SavedBefore): HttpsConditions {
   if (!('wallMinutes' in c)) return c;
   const m = /^(.*); 1-minute load average ([\d.]+) at the start, ([\d.]+) at the end/.exec(c.machine);
   return {
-    date: c.date, minutes: c.wallMinutes, machine: m?.[1] ?? c.machine, load: { start: Number(m?.[2]), end: Number(m?.[3]) }, versions: c.versions,
+    date: c.date,
+    minutes: c.wallMinutes,
+    machine: m?.[1] ?? c.machine,
+    load: { start: Number(m?.[2]), end: Number(m?.[3]) },
+    versions: c.versions,
     notes: [`Pinning: ${c.pinning}`, `Upstream: ${c.upstream}`, `Load generators: ${c.loadGenerator}`],
-    reps: c.reps, seconds: c.seconds, conns: c.conns, rate: c.rate, rateConns: c.rateConns, hsConns: c.hsConns, hsSeconds: c.hsSeconds,
+    reps: c.reps,
+    seconds: c.seconds,
+    conns: c.conns,
+    rate: c.rate,
+    rateConns: c.rateConns,
+    hsConns: c.hsConns,
+    hsSeconds: c.hsSeconds,
   };
 }
 
 /** docs/bench-https.json: the conditions, the summaries and every repetition's raw figures. */
-export interface SavedRun { conditions: HttpsConditions | SavedBefore; results: { id: string; label: string }[]; raw: Record<string, Runs> }
+export interface SavedRun {
+  conditions: HttpsConditions | SavedBefore;
+  results: { id: string; label: string }[];
+  raw: Record<string, Runs>;
+}
 
 /** A saved run summarized again (npm run bench:https -- --render FILE), with the labels it was saved with. */
 export function savedReport(saved: SavedRun, all: Variant[]): { rows: Summary[]; conditions: HttpsConditions } {
@@ -43,7 +66,7 @@ export function savedReport(saved: SavedRun, all: Variant[]): { rows: Summary[];
 }
 
 const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
-const f2 = (v: number) => v.toFixed(2);
+const _f2 = (v: number) => v.toFixed(2);
 const f3 = (v: number) => v.toFixed(3);
 const x2 = (v: number) => `${v.toFixed(2)}×`;
 const s = (sp: Spread | undefined, f: (v: number) => string) => showSpread(sp, f);
@@ -53,32 +76,93 @@ function goals(rows: Summary[]): string[] {
   const known = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
   const line = (goal: string, got: number | undefined, ok: (v: number) => boolean, f: (v: number) => string, alt?: number) =>
     `| ${goal} | ${known(got) ? f(got) : 'n/a'}${known(alt) ? `; from CPU per request ${f(alt)} (${ok(alt) ? 'met' : 'not met'})` : ''} | ${known(got) ? (ok(got) ? 'met' : '**not met**') : 'n/a'} |`;
-  const tcp = by('ours-tcp'), http = by('ours-http');
-  return ['| goal | measured (median) | |', '| --- | --- | --- |',
+  const tcp = by('ours-tcp'),
+    http = by('ours-http');
+  return [
+    '| goal | measured (median) | |',
+    '| --- | --- | --- |',
     line('L4 (tcp mode) throughput ≥ 0.9× nginx', tcp?.vsNginx?.median, (v) => v >= 0.9, x2, tcp?.capacityVsNginx?.median),
     line('L7 (http mode) throughput ≥ 0.6× nginx', http?.vsNginx?.median, (v) => v >= 0.6, x2, http?.capacityVsNginx?.median),
-    line('added p99 at 1000 req/s ≤ 0.5 ms, tcp mode', tcp?.addedP99Ms?.median, (v) => v <= 0.5, (v) => `${f3(v)} ms`),
-    line('added p99 at 1000 req/s ≤ 0.5 ms, http mode', http?.addedP99Ms?.median, (v) => v <= 0.5, (v) => `${f3(v)} ms`),
-    line('RSS under load ≤ 60 MB, tcp mode', tcp?.metricsRssLoadMB?.median, (v) => v <= 60, (v) => `${v.toFixed(1)} MB`),
-    line('RSS under load ≤ 60 MB, http mode', http?.metricsRssLoadMB?.median, (v) => v <= 60, (v) => `${v.toFixed(1)} MB`)];
+    line(
+      'added p99 at 1000 req/s ≤ 0.5 ms, tcp mode',
+      tcp?.addedP99Ms?.median,
+      (v) => v <= 0.5,
+      (v) => `${f3(v)} ms`,
+    ),
+    line(
+      'added p99 at 1000 req/s ≤ 0.5 ms, http mode',
+      http?.addedP99Ms?.median,
+      (v) => v <= 0.5,
+      (v) => `${f3(v)} ms`,
+    ),
+    line(
+      'RSS under load ≤ 60 MB, tcp mode',
+      tcp?.metricsRssLoadMB?.median,
+      (v) => v <= 60,
+      (v) => `${v.toFixed(1)} MB`,
+    ),
+    line(
+      'RSS under load ≤ 60 MB, http mode',
+      http?.metricsRssLoadMB?.median,
+      (v) => v <= 60,
+      (v) => `${v.toFixed(1)} MB`,
+    ),
+  ];
 }
 
 export function markdown(rows: Summary[], c: HttpsConditions): string {
   const out: string[] = [];
   out.push('**Goals** (not tests):', '', ...goals(rows), '');
-  out.push(`**Throughput with keep-alive** (wrk, ${c.conns} connections, ${c.seconds} s). CPU is the cgroup time of the variant's container (for direct: the upstream's). "Per core" is what one core carries at that CPU cost of proxy plus upstream: the same-core-budget comparison, less exposed than req/s to other work on the shared core.`, '');
-  out.push('| variant | req/s | ours / nginx | ours / HAProxy | CPU s per 1000 req | upstream CPU s per 1000 req | req/s per core | per core: ours / nginx | per core: ours / HAProxy |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) out.push(`| ${r.label} | ${s(r.throughputRps, n0)} | ${s(r.vsNginx, x2)} | ${s(r.vsHaproxy, x2)} | ${s(r.cpuSPer1kAtMax, f3)} | ${r.id.startsWith('direct') ? '(itself)' : s(r.upstreamCpuSPer1kAtMax, f3)} | ${r.id === 'direct-python' ? 'n/a (not CPU-bound)' : s(r.capacityRps, n0)} | ${s(r.capacityVsNginx, x2)} | ${s(r.capacityVsHaproxy, x2)} |`);
-  out.push('', `**Latency at a fixed ${c.rate} req/s over ${c.rateConns} connections** (open loop, ${c.seconds} s after 1 s warm-up; ms from each request's scheduled send time). Added = this variant minus direct, per repetition.`, '');
-  out.push('| variant | p50 | p90 | p99 | p99.9 | added p50 | added p90 | added p99 | CPU s per 1000 req | generator lag p99 |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) out.push(`| ${r.label} | ${s(r.p50Ms, f3)} | ${s(r.p90Ms, f3)} | ${s(r.p99Ms, f3)} | ${s(r.p999Ms, f3)} | ${s(r.addedP50Ms, f3)} | ${s(r.addedP90Ms, f3)} | ${s(r.addedP99Ms, f3)} | ${s(r.cpuSPer1kAtRate, f3)} | ${s(r.generatorLagP99Ms, f3)} |`);
-  out.push('', `**New TLS connections without keep-alive** (${c.hsConns} clients in a closed loop, ${c.hsSeconds} s, one GET with Connection: close each; every handshake a full TLS 1.3 one). The measured rate is bounded by the one-core client as well; "per core" divides a core by the proxy's plus upstream's CPU per connection.`, '');
+  out.push(
+    `**Throughput with keep-alive** (wrk, ${c.conns} connections, ${c.seconds} s). CPU is the cgroup time of the variant's container (for direct: the upstream's). "Per core" is what one core carries at that CPU cost of proxy plus upstream: the same-core-budget comparison, less exposed than req/s to other work on the shared core.`,
+    '',
+  );
+  out.push(
+    '| variant | req/s | ours / nginx | ours / HAProxy | CPU s per 1000 req | upstream CPU s per 1000 req | req/s per core | per core: ours / nginx | per core: ours / HAProxy |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const r of rows)
+    out.push(
+      `| ${r.label} | ${s(r.throughputRps, n0)} | ${s(r.vsNginx, x2)} | ${s(r.vsHaproxy, x2)} | ${s(r.cpuSPer1kAtMax, f3)} | ${r.id.startsWith('direct') ? '(itself)' : s(r.upstreamCpuSPer1kAtMax, f3)} | ${r.id === 'direct-python' ? 'n/a (not CPU-bound)' : s(r.capacityRps, n0)} | ${s(r.capacityVsNginx, x2)} | ${s(r.capacityVsHaproxy, x2)} |`,
+    );
+  out.push(
+    '',
+    `**Latency at a fixed ${c.rate} req/s over ${c.rateConns} connections** (open loop, ${c.seconds} s after 1 s warm-up; ms from each request's scheduled send time). Added = this variant minus direct, per repetition.`,
+    '',
+  );
+  out.push(
+    '| variant | p50 | p90 | p99 | p99.9 | added p50 | added p90 | added p99 | CPU s per 1000 req | generator lag p99 |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const r of rows)
+    out.push(
+      `| ${r.label} | ${s(r.p50Ms, f3)} | ${s(r.p90Ms, f3)} | ${s(r.p99Ms, f3)} | ${s(r.p999Ms, f3)} | ${s(r.addedP50Ms, f3)} | ${s(r.addedP90Ms, f3)} | ${s(r.addedP99Ms, f3)} | ${s(r.cpuSPer1kAtRate, f3)} | ${s(r.generatorLagP99Ms, f3)} |`,
+    );
+  out.push(
+    '',
+    `**New TLS connections without keep-alive** (${c.hsConns} clients in a closed loop, ${c.hsSeconds} s, one GET with Connection: close each; every handshake a full TLS 1.3 one). The measured rate is bounded by the one-core client as well; "per core" divides a core by the proxy's plus upstream's CPU per connection.`,
+    '',
+  );
   out.push('| variant | new connections/s | CPU ms per connection | → connections/s per core |', '| --- | --- | --- | --- |');
-  for (const r of rows.filter((x) => x.tls)) out.push(`| ${r.label} | ${s(r.handshakesPerS, n0)} | ${s(r.cpuMsPerHandshake, f3)} | ${s(r.handshakesPerCoreS, n0)} |`);
-  out.push('', '**Memory** (resident set of the container\'s processes from /proc; for the sidecar also process_resident_memory_bytes from its /metrics; anonymous = the private part, the rest is mapped files, mostly shared libraries). Idle: after start and one request; load: peak during the throughput runs.', '');
-  out.push('| variant | RSS idle MB | RSS under load MB | /metrics RSS idle MB | /metrics RSS under load MB | anonymous idle MB | anonymous under load MB |', '| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows.filter((x) => x.tls))
+    out.push(`| ${r.label} | ${s(r.handshakesPerS, n0)} | ${s(r.cpuMsPerHandshake, f3)} | ${s(r.handshakesPerCoreS, n0)} |`);
+  out.push(
+    '',
+    "**Memory** (resident set of the container's processes from /proc; for the sidecar also process_resident_memory_bytes from its /metrics; anonymous = the private part, the rest is mapped files, mostly shared libraries). Idle: after start and one request; load: peak during the throughput runs.",
+    '',
+  );
+  out.push(
+    '| variant | RSS idle MB | RSS under load MB | /metrics RSS idle MB | /metrics RSS under load MB | anonymous idle MB | anonymous under load MB |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
   const mb = (v: number) => v.toFixed(1);
-  for (const r of rows.filter((x) => x.tls)) out.push(`| ${r.label} | ${r.rssIdleMB?.toFixed(1) ?? 'n/a'} | ${s(r.rssLoadMB, mb)} | ${r.metricsRssIdleMB?.toFixed(1) ?? 'n/a'} | ${s(r.metricsRssLoadMB, mb)} | ${r.anonIdleMB?.toFixed(1) ?? 'n/a'} | ${s(r.anonLoadMB, mb)} |`);
-  out.push('', `Errors (non-2xx, socket errors, unanswered): ${rows.map((r) => `${r.id} ${r.errors}`).join(', ')}. Share of the pod's core busy outside the pod during the runs (other work on this shared machine, and kernel time not charged to a container): ${rows.map((r) => `${r.id} ${s(r.othersOnCore, (v) => `${Math.round(v * 100)}%`)}`).join(', ')}.`);
+  for (const r of rows.filter((x) => x.tls))
+    out.push(
+      `| ${r.label} | ${r.rssIdleMB?.toFixed(1) ?? 'n/a'} | ${s(r.rssLoadMB, mb)} | ${r.metricsRssIdleMB?.toFixed(1) ?? 'n/a'} | ${s(r.metricsRssLoadMB, mb)} | ${r.anonIdleMB?.toFixed(1) ?? 'n/a'} | ${s(r.anonLoadMB, mb)} |`,
+    );
+  out.push(
+    '',
+    `Errors (non-2xx, socket errors, unanswered): ${rows.map((r) => `${r.id} ${r.errors}`).join(', ')}. Share of the pod's core busy outside the pod during the runs (other work on this shared machine, and kernel time not charged to a container): ${rows.map((r) => `${r.id} ${s(r.othersOnCore, (v) => `${Math.round(v * 100)}%`)}`).join(', ')}.`,
+  );
   return renderSection({ lead: `Each figure: median of ${c.reps} repetitions (min–max).`, conditions: c, results: out });
 }

@@ -11,8 +11,16 @@ import { wrkVersion } from '../../../scripts/bench/wrk.js';
 export function variantsFor(fast: boolean): Variant[] {
   const upstream = fast ? 'origin' : 'greeter';
   return [
-    { id: 'direct', label: `direct HTTP to the upstream (${fast ? 'nginx, 1 KB' : 'legacy-greeter'})`, service: upstream, port: 8081, tls: false },
-    ...(fast ? [{ id: 'direct-python', label: 'direct HTTP to legacy-greeter (Python), reference', service: 'greeter', port: 8080, tls: false }] : []),
+    {
+      id: 'direct',
+      label: `direct HTTP to the upstream (${fast ? 'nginx, 1 KB' : 'legacy-greeter'})`,
+      service: upstream,
+      port: 8081,
+      tls: false,
+    },
+    ...(fast
+      ? [{ id: 'direct-python', label: 'direct HTTP to legacy-greeter (Python), reference', service: 'greeter', port: 8080, tls: false }]
+      : []),
     { id: 'ours-tcp', label: 'tls-proxy --mode tcp (L4)', service: 'ours-tcp', port: 8443, tls: true, adminPort: 9901 },
     { id: 'ours-http', label: 'tls-proxy --mode http (L7)', service: 'ours-http', port: 8444, tls: true, adminPort: 9902 },
     { id: 'nginx', label: 'nginx (L7)', service: 'nginx', port: 8445, tls: true },
@@ -25,7 +33,9 @@ export async function makeCerts(state: string): Promise<{ dir: string; ca: strin
   const ca = await createCa(join(state, 'ca'));
   const dir = join(state, 'certs');
   await issueServerCert(ca, dir);
-  writeFileSync(join(dir, 'combined.pem'), Buffer.concat([readFileSync(join(dir, 'tls.crt')), readFileSync(join(dir, 'tls.key'))]), { mode: 0o644 });
+  writeFileSync(join(dir, 'combined.pem'), Buffer.concat([readFileSync(join(dir, 'tls.crt')), readFileSync(join(dir, 'tls.key'))]), {
+    mode: 0o644,
+  });
   return { dir, ca: ca.cert };
 }
 
@@ -39,7 +49,8 @@ export async function versions(pod: BenchPod, services: string[]): Promise<Recor
   }
   if (has('nginx')) v.nginx = await pod.version('nginx', ['nginx', '-v'], /nginx\/(\S+)/);
   if (has('haproxy')) v.HAProxy = await pod.version('haproxy', ['haproxy', '-v'], /HAProxy version (\S+)/);
-  if (has('nginx')) v['libssl (nginx, HAProxy)'] = await pod.version('nginx', ['dpkg-query', '-W', '-f', '${Version}', 'libssl3t64'], /(\S+)/);
+  if (has('nginx'))
+    v['libssl (nginx, HAProxy)'] = await pod.version('nginx', ['dpkg-query', '-W', '-f', '${Version}', 'libssl3t64'], /(\S+)/);
   v['legacy-greeter on Python'] = await pod.version('greeter', ['python3', '--version'], /Python (\S+)/);
   v.wrk = (await wrkVersion()) ?? 'unknown';
   return v;
@@ -50,9 +61,11 @@ export function notes(o: { cores: { pod: number; load: number }; settings: Setti
   const s = o.settings;
   return [
     `Pinning: every container of the bench pod (proxies and upstream) has cpuset ${o.cores.pod} and cpu_shares 10240, under a parent cgroup with 10× an ordinary process's CPU weight (${o.priority}); the load generators run with taskset -c ${o.cores.load} in a cgroup of their own with the same weight (a process in the root cgroup is weighed by its session's autogroup, which made the generator itself lag by up to 200 ms), inside the pod's network namespace (nsenter --net), so every request travels the pod loopback (a published port would add docker-proxy, an unpinned userland copier). All proxies run at once, idle but for the one measured; health checks are off during the run.`,
-    `Upstream: ${o.fast
-      ? 'nginx serving 1 KB (images/bench-nginx, origin.conf) on the pod loopback. legacy-greeter (Python, GET /1k) is measured directly as a reference: it is the bottleneck by an order of magnitude, so behind it every proxy would measure Python, not itself.'
-      : 'legacy-greeter (Python, GET /1k) on the pod loopback.'}`,
+    `Upstream: ${
+      o.fast
+        ? 'nginx serving 1 KB (images/bench-nginx, origin.conf) on the pod loopback. legacy-greeter (Python, GET /1k) is measured directly as a reference: it is the bottleneck by an order of magnitude, so behind it every proxy would measure Python, not itself.'
+        : 'legacy-greeter (Python, GET /1k) on the pod loopback.'
+    }`,
     `Load generators: throughput: wrk -t1 -c${s.conns} (closed loop, keep-alive); latency: Node open-loop generator (scripts/bench/openloop.ts; Debian has no wrk2) at ${s.rate} req/s over ${s.rateConns} connections, latency from each request's scheduled send time; new connections: Node closed-loop client (scripts/bench/handshakes.ts), full handshakes only. TLS 1.3 everywhere, one ECDSA P-256 certificate (scripts/lib/certs.ts), verified by the Node clients.`,
   ];
 }

@@ -2,7 +2,7 @@
 // git-sync runs `node --check app.js` before publishing a revision, so a syntax error here never
 // goes live (try it: see the "break it" exercise in ../README.md).
 module.exports = {
-  '/api/info': (req, res, site) => {
+  '/api/info': (_req, res, site) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ revision: site.revision, startedAt: site.startedAt, pid: process.pid }));
   },
