@@ -30,6 +30,15 @@ export function commonParams(adminPort: number) {
 }
 type Common = ReturnType<typeof commonParams>;
 
+/** A sidecar's spec: its own parameter table, then the common parameters with `adminPort` as the admin port's default. */
+export function defineSpec<T extends Table>({
+  adminPort,
+  params,
+  ...about
+}: Omit<Spec<T>, 'params'> & { adminPort: number; params: T }): Spec<T & Common> {
+  return { ...about, params: { ...params, ...commonParams(adminPort) } };
+}
+
 /** Metrics every sidecar has besides the process_ ones of the registry; listed in each README's metrics table. */
 export function commonMetrics(metrics: Registry) {
   return {

@@ -11,7 +11,10 @@ const layout = suite('README project layout');
 function listed(): string[] {
   const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const block = /## Project layout\n\n```\n([\s\S]*?)```/.exec(text)?.[1] ?? '';
-  return block.split('\n').map((l) => l.split(/\s+#/)[0]!.trim()).filter(Boolean);
+  return block
+    .split('\n')
+    .map((l) => l.split(/\s+#/)[0]!.trim())
+    .filter(Boolean);
 }
 
 layout('every path the README lists exists (a <name> stands for each folder of its parent)', () => {
@@ -30,7 +33,10 @@ layout('every top-level folder and tracked file of note in the tree is in the RE
   const paths = listed();
   for (const entry of top) {
     if (skip.has(entry)) continue;
-    assert.ok(paths.some((p) => p === entry || p.startsWith(entry)), `${entry} is in the tree but not in the README's project layout`);
+    assert.ok(
+      paths.some((p) => p === entry || p.startsWith(entry)),
+      `${entry} is in the tree but not in the README's project layout`,
+    );
   }
 });
 

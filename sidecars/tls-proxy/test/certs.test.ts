@@ -20,6 +20,18 @@ test.before((ctx) => {
 });
 test.after((ctx) => ctx.pki.cleanup());
 
+/** Makes directory `name` in the PKI's directory and writes these files into it; returns each file's path. */
+function filesIn<K extends string>(pki: Pki, name: string, files: Record<K, string>): Record<K, string> {
+  const dir = join(pki.dir, name);
+  mkdirSync(dir);
+  const paths = {} as Record<K, string>;
+  for (const [file, content] of Object.entries(files) as [K, string][]) {
+    paths[file] = join(dir, file);
+    writeFileSync(paths[file], content);
+  }
+  return paths;
+}
+
 /** The message loadPair throws; fails the test when it loads. */
 const loadError = (cert: string, key: string, now?: Date) => thrownMessage(Error, () => loadPair(cert, key, now));
 
@@ -70,12 +82,7 @@ test('an expired certificate is refused with its expiry date', ({ a }) => {
 });
 
 test('the raw fingerprint changes when a file changes or disappears, and only then', ({ pki }) => {
-  const dir = join(pki.dir, 'raw');
-  mkdirSync(dir);
-  const f1 = join(dir, 'one'),
-    f2 = join(dir, 'two');
-  writeFileSync(f1, 'one');
-  writeFileSync(f2, 'two');
+  const { one: f1, two: f2 } = filesIn(pki, 'raw', { one: 'one', two: 'two' });
   const first = rawFingerprint([f1, f2]);
   assert.is(rawFingerprint([f1, f2]), first);
   writeFileSync(f2, 'TWO');
@@ -95,12 +102,7 @@ test('the raw fingerprint changes when a file changes or disappears, and only th
 });
 
 test('a rename into the watched directory calls back once, debounced, as a file change', async ({ pki }) => {
-  const dir = join(pki.dir, 'watched');
-  mkdirSync(dir);
-  const cert = join(dir, 'tls.crt'),
-    key = join(dir, 'tls.key');
-  writeFileSync(cert, 'c');
-  writeFileSync(key, 'k');
+  const { 'tls.crt': cert, 'tls.key': key } = filesIn(pki, 'watched', { 'tls.crt': 'c', 'tls.key': 'k' });
   const calls: string[] = [];
   const stop = watchFiles([cert, key], 3_600_000, (reason) => calls.push(reason));
   try {
@@ -116,10 +118,7 @@ test('a rename into the watched directory calls back once, debounced, as a file 
 });
 
 test('the poll calls back every interval, and stopping ends both the poll and the watch', async ({ pki }) => {
-  const dir = join(pki.dir, 'polled');
-  mkdirSync(dir);
-  const file = join(dir, 'tls.crt');
-  writeFileSync(file, 'c');
+  const { 'tls.crt': file } = filesIn(pki, 'polled', { 'tls.crt': 'c' });
   const calls: string[] = [];
   const stop = watchFiles([file], 30, (reason) => calls.push(reason));
   await until('two polls', () => calls.length >= 2);

@@ -4,15 +4,12 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:tls';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  makePki,
+  installPair,
   proxyParams,
-  replaceFile,
   servedSerial,
   startTestProxy,
-  startUpstream,
   tlsOpen,
   until,
   type Issued,
@@ -20,6 +17,7 @@ import {
   type Proxy,
   type Upstream,
 } from './fixtures.js';
+import { pkiSuite, type PkiCtx } from './suites.js';
 
 interface Side {
   cert: Issued;
@@ -27,13 +25,10 @@ interface Side {
   control: Server;
   controlPort: number;
 }
-interface Ctx {
-  pki: Pki;
-  upstream: Upstream;
+interface Ctx extends PkiCtx {
   ec: Side;
   rsa: Side;
 }
-const test = suite<Ctx>('TLS 1.2 cipher suites', {} as Ctx);
 
 async function side(pki: Pki, upstream: Upstream, name: string, serial: string, kind: 'ec' | 'rsa'): Promise<Side> {
   const cert = pki.issue(name, serial, kind);
@@ -44,19 +39,17 @@ async function side(pki: Pki, upstream: Upstream, name: string, serial: string, 
   return { cert, proxy, control, controlPort: (control.address() as AddressInfo).port };
 }
 
-test.before(async (ctx) => {
-  ctx.pki = makePki();
-  ctx.upstream = await startUpstream();
-  ctx.ec = await side(ctx.pki, ctx.upstream, 'ec', '0C0E', 'ec');
-  ctx.rsa = await side(ctx.pki, ctx.upstream, 'rsa', '0C0F', 'rsa');
-});
-test.after(async (ctx) => {
-  for (const s of [ctx.ec, ctx.rsa]) {
-    await s?.proxy.drain();
-    await new Promise((r) => s?.control.close(r));
-  }
-  await ctx.upstream?.close();
-  ctx.pki?.cleanup();
+const test = pkiSuite<Ctx>('TLS 1.2 cipher suites', {
+  async setup(ctx) {
+    ctx.ec = await side(ctx.pki, ctx.upstream, 'ec', '0C0E', 'ec');
+    ctx.rsa = await side(ctx.pki, ctx.upstream, 'rsa', '0C0F', 'rsa');
+  },
+  async teardown(ctx) {
+    for (const s of [ctx.ec, ctx.rsa]) {
+      await s?.proxy.drain();
+      await new Promise((r) => s?.control.close(r));
+    }
+  },
 });
 
 /** A TLS 1.2 client that offers this one suite only. */
@@ -129,8 +122,7 @@ test('TLS 1.3 keeps its default suites', async ({ pki, ec }) => {
 
 test('the policy still holds after a certificate reload', async ({ pki, ec }) => {
   const next = pki.issue('ec-next', '0C10');
-  replaceFile(ec.cert.cert, readFileSync(next.cert));
-  replaceFile(ec.cert.key, readFileSync(next.key));
+  installPair(ec.cert, next);
   await ec.proxy.reload?.('test');
   await until('the new certificate to be served', async () => (await servedSerial(ec.proxy.port, pki.ca)) === '0C10');
   assert.is(await negotiate(ec.proxy.port, 'ECDHE-ECDSA-AES128-SHA256', pki.ca), 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE');

@@ -115,6 +115,12 @@ export function replaceFile(target: string, content: Buffer | string): void {
   renameSync(tmp, target);
 }
 
+/** Installs pair `to` where pair `live` is read from, cert then key, each the way a cert manager does (replaceFile). */
+export function installPair(live: Issued, to: Issued): void {
+  replaceFile(live.cert, readFileSync(to.cert));
+  replaceFile(live.key, readFileSync(to.key));
+}
+
 /** A loopback port that was free a moment ago: listen on 0, read the port, close. */
 export async function freePort(): Promise<number> {
   const s = createNetServer();
@@ -182,34 +188,32 @@ export async function startRawApp(response: Buffer): Promise<{ port: number; clo
 
 export type ProxyParams = Values<typeof table>;
 
+/** Flags for a proxy that can start: certificate, upstream port, free loopback listen and admin ports; `extra` comes last and wins. */
+export async function proxyFlags(cert: Issued, upstreamPort: number, extra: string[] = []): Promise<string[]> {
+  return [
+    '--cert-file',
+    cert.cert,
+    '--key-file',
+    cert.key,
+    '--upstream-port',
+    String(upstreamPort),
+    '--listen-port',
+    String(await freePort()),
+    '--listen-address',
+    '127.0.0.1',
+    '--admin-port',
+    String(await freePort()),
+    '--admin-address',
+    '127.0.0.1',
+    ...extra,
+  ];
+}
+
 /** Proxy parameters through the real parser, from flags; the listen and admin ports are picked free. */
 export async function proxyParams(cert: Issued, upstreamPort: number, extra: string[] = []): Promise<ProxyParams> {
-  return parse(
-    spec,
-    [
-      '--cert-file',
-      cert.cert,
-      '--key-file',
-      cert.key,
-      '--upstream-port',
-      String(upstreamPort),
-      '--upstream-host',
-      '127.0.0.1',
-      '--listen-port',
-      String(await freePort()),
-      '--listen-address',
-      '127.0.0.1',
-      '--admin-port',
-      String(await freePort()),
-      '--admin-address',
-      '127.0.0.1',
-      // Only file-system events trigger a reload unless a test asks for polling.
-      '--reload-interval',
-      '1h',
-      ...extra,
-    ],
-    {},
-  );
+  // Only file-system events trigger a reload unless a test asks for polling.
+  const flags = await proxyFlags(cert, upstreamPort, ['--upstream-host', '127.0.0.1', '--reload-interval', '1h', ...extra]);
+  return parse(spec, flags, {});
 }
 
 export type Proxy = Awaited<ReturnType<typeof startProxy>> & { metrics: Registry; logs: string[]; params: ProxyParams };

@@ -2,8 +2,8 @@ import { connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
 import { createFront, plainAnswer } from '../src/front.js';
-import { httpsGet, proxyParams, startTestProxy, type Proxy } from './fixtures.js';
-import { appSuite, drainAll, type AppCtx } from './suites.js';
+import { httpsGet, type Proxy } from './fixtures.js';
+import { appSuite, type AppCtx } from './suites.js';
 
 interface Ctx extends AppCtx {
   reject: Proxy;
@@ -11,12 +11,8 @@ interface Ctx extends AppCtx {
 }
 const test = appSuite<Ctx>('front', {
   serial: '0F01',
-  async setup(ctx) {
-    // The handshake timeout is the default 10s: a prompt answer cannot be the timeout firing.
-    ctx.reject = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
-    ctx.redirect = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port, ['--plain-http', 'redirect']));
-  },
-  teardown: (ctx) => drainAll(ctx.reject, ctx.redirect),
+  // The handshake timeout is the default 10s: a prompt answer cannot be the timeout firing.
+  proxies: { reject: [], redirect: ['--plain-http', 'redirect'] },
 });
 
 const BODY_400 = 'This port speaks HTTPS. Plain HTTP is not served here: use https:// instead.\n';

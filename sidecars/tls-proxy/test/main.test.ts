@@ -18,6 +18,22 @@ const logLines = (r: Run) =>
 
 const test = appSuite<AppCtx>('tls-proxy process', { serial: '0505' });
 
+/** Runs the proxy process in front of the suite's app, configured by env vars, on free loopback ports; `env` adds to them. */
+async function runProxy({ cert, upstream }: Pick<AppCtx, 'cert' | 'upstream'>, argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const [listen, admin] = [await freePort(), await freePort()];
+  const r = run(argv, {
+    TLS_PROXY_CERT_FILE: cert.cert,
+    TLS_PROXY_KEY_FILE: cert.key,
+    TLS_PROXY_UPSTREAM_PORT: String(upstream.port),
+    TLS_PROXY_LISTEN_PORT: String(listen),
+    TLS_PROXY_LISTEN_ADDRESS: '127.0.0.1',
+    TLS_PROXY_ADMIN_PORT: String(admin),
+    TLS_PROXY_ADMIN_ADDRESS: '127.0.0.1',
+    ...env,
+  });
+  return { r, listen, admin };
+}
+
 test('a bad parameter exits the process with code 2, one stderr line and nothing on stdout', async ({ cert }) => {
   const r = run(['--listen-port', '70000'], { TLS_PROXY_CERT_FILE: cert.cert, TLS_PROXY_KEY_FILE: cert.key });
   assert.equal(await exited(r), { code: 2, signal: null });
@@ -37,17 +53,7 @@ test('a running proxy serves HTTPS and its admin port, reloads on SIGHUP and exi
   cert,
   upstream,
 }) => {
-  const [listen, admin] = [await freePort(), await freePort()];
-  const r = run([], {
-    TLS_PROXY_CERT_FILE: cert.cert,
-    TLS_PROXY_KEY_FILE: cert.key,
-    TLS_PROXY_UPSTREAM_PORT: String(upstream.port),
-    TLS_PROXY_LISTEN_PORT: String(listen),
-    TLS_PROXY_LISTEN_ADDRESS: '127.0.0.1',
-    TLS_PROXY_ADMIN_PORT: String(admin),
-    TLS_PROXY_ADMIN_ADDRESS: '127.0.0.1',
-    SIDECAR_LAB_VERSION: '1.2.3-test',
-  });
+  const { r, listen, admin } = await runProxy({ cert, upstream }, [], { SIDECAR_LAB_VERSION: '1.2.3-test' });
   try {
     await until('/readyz to answer 200', () => probe(admin, '/readyz', 200), 5000, 50);
     assert.is((await httpsGet(listen, pki.ca, '/via-process')).body, 'hello from upstream /via-process');
@@ -83,16 +89,7 @@ test('on SIGTERM /readyz answers 503 draining, and work still open at the drain 
   cert,
   upstream,
 }) => {
-  const [listen, admin] = [await freePort(), await freePort()];
-  const r = run(['--mode', 'tcp', '--drain-timeout', '1s'], {
-    TLS_PROXY_CERT_FILE: cert.cert,
-    TLS_PROXY_KEY_FILE: cert.key,
-    TLS_PROXY_UPSTREAM_PORT: String(upstream.port),
-    TLS_PROXY_LISTEN_PORT: String(listen),
-    TLS_PROXY_LISTEN_ADDRESS: '127.0.0.1',
-    TLS_PROXY_ADMIN_PORT: String(admin),
-    TLS_PROXY_ADMIN_ADDRESS: '127.0.0.1',
-  });
+  const { r, listen, admin } = await runProxy({ cert, upstream }, ['--mode', 'tcp', '--drain-timeout', '1s']);
   let held: Awaited<ReturnType<typeof tlsOpen>> | undefined;
   try {
     await until('/readyz to answer 200', () => probe(admin, '/readyz', 200), 5000, 50);
@@ -127,16 +124,8 @@ test('healthcheck exits 1 when nothing answers on the admin port', async () => {
 });
 
 test('a proxy that cannot start (broken pair) exits 1 with one stderr line', async ({ pki, upstream }) => {
-  const other = pki.issue('other', '0606');
-  const r = run([], {
-    TLS_PROXY_CERT_FILE: other.cert,
-    TLS_PROXY_KEY_FILE: pki.issue('mismatch', '0707').key,
-    TLS_PROXY_UPSTREAM_PORT: String(upstream.port),
-    TLS_PROXY_LISTEN_PORT: String(await freePort()),
-    TLS_PROXY_ADMIN_PORT: String(await freePort()),
-    TLS_PROXY_LISTEN_ADDRESS: '127.0.0.1',
-    TLS_PROXY_ADMIN_ADDRESS: '127.0.0.1',
-  });
+  const broken = { cert: pki.issue('other', '0606').cert, key: pki.issue('mismatch', '0707').key, serial: '' };
+  const { r } = await runProxy({ cert: broken, upstream }, []);
   assert.equal(await exited(r), { code: 1, signal: null });
   assert.match(
     r.stderr,

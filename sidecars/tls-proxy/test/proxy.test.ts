@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
 import { forwardedHeaders } from '../src/http-proxy.js';
 import { freePort, httpsGet, proxyParams, startTestProxy, within, type Proxy } from './fixtures.js';
-import { appSuite, drainAll, type AppCtx } from './suites.js';
+import { appSuite, type AppCtx } from './suites.js';
 
 interface Ctx extends AppCtx {
   proxy: Proxy;
@@ -29,11 +29,7 @@ const test = appSuite<Ctx>('http mode', {
     if (req.url === '/missing') return void res.writeHead(404).end('no such page');
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`hello from upstream ${req.url}`);
   },
-  async setup(ctx) {
-    ctx.proxy = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
-    ctx.hsts = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port, ['--hsts', '--hsts-max-age', '600']));
-  },
-  teardown: (ctx) => drainAll(ctx.proxy, ctx.hsts),
+  proxies: { proxy: [], hsts: ['--hsts', '--hsts-max-age', '600'] },
 });
 test.before.each(({ upstream }) => {
   upstream.seen.length = 0;

@@ -1,39 +1,32 @@
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
 import {
   httpsGet,
-  makePki,
+  installPair,
   proxyParams,
   replaceFile,
   servedSerial,
   startTestProxy,
-  startUpstream,
   until,
   type Issued,
-  type Pki,
   type Proxy,
-  type Upstream,
 } from './fixtures.js';
+import { pkiSuite, type PkiCtx } from './suites.js';
 
-interface Ctx {
-  pki: Pki;
+interface Ctx extends PkiCtx {
   a: Issued;
   b: Issued;
-  upstream: Upstream;
   live: Issued;
   proxy: Proxy;
 }
-const test = suite<Ctx>('certificate reload', {} as Ctx);
-
-test.before(async (ctx) => {
-  ctx.pki = makePki();
-  ctx.a = ctx.pki.issue('a', '0A01');
-  ctx.b = ctx.pki.issue('b', '0B02');
-  ctx.upstream = await startUpstream();
+const test = pkiSuite<Ctx>('certificate reload', {
+  async setup(ctx) {
+    ctx.a = ctx.pki.issue('a', '0A01');
+    ctx.b = ctx.pki.issue('b', '0B02');
+  },
 });
 // Each test gets its own watched directory holding pair A, and its own proxy. Polling is off
 // (--reload-interval 1h), so only the file-system watch can pick up a change.
@@ -47,18 +40,9 @@ test.before.each(async (ctx) => {
 test.after.each(async (ctx) => {
   await ctx.proxy.drain();
 });
-test.after(async (ctx) => {
-  await ctx.upstream?.close();
-  ctx.pki?.cleanup();
-});
 
 const metrics = (p: Proxy) => parseMetrics(p.metrics.render());
 const reloads = (p: Proxy, result: 'ok' | 'error') => metrics(p).get(`tls_proxy_certificate_reloads_total{result="${result}"}`) ?? 0;
-/** Installs pair `to` the way a cert manager does: temp file + rename, cert and key. */
-const install = (live: Issued, to: Issued) => {
-  replaceFile(live.cert, readFileSync(to.cert));
-  replaceFile(live.key, readFileSync(to.key));
-};
 
 test('renaming a new cert and key into place serves the new serial to new connections, without a restart', async ({
   pki,
@@ -67,7 +51,7 @@ test('renaming a new cert and key into place serves the new serial to new connec
   proxy,
 }) => {
   assert.is(await servedSerial(proxy.port, pki.ca), '0A01');
-  install(live, b);
+  installPair(live, b);
   await until('the new serial to be served', async () => (await servedSerial(proxy.port, pki.ca)) === '0B02');
   assert.is(reloads(proxy, 'ok'), 2, 'start + the replacement');
   assert.is(reloads(proxy, 'error'), 0, 'cert and key were swapped together, never seen half-done');
@@ -89,7 +73,7 @@ test('an already-open keep-alive connection keeps working on its old certificate
   try {
     const first = await httpsGet(proxy.port, pki.ca, '/one', { agent });
     assert.is(first.serial, '0A01');
-    install(live, b);
+    installPair(live, b);
     await until('the new serial to be served', async () => (await servedSerial(proxy.port, pki.ca)) === '0B02');
     const second = await httpsGet(proxy.port, pki.ca, '/two', { agent });
     assert.ok(second.socket === first.socket, 'the same TLS connection was reused');

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { probe } from '../../lib/admin.js';
 import { exited, get, runMain } from '../../lib/test-support/child.js';
 import { hostileRound, MALFORMED_TARGETS } from '../../lib/test-support/hostile.js';
-import { freePort, httpsGet, until } from './fixtures.js';
+import { freePort, httpsGet, proxyFlags, until } from './fixtures.js';
 import { appSuite, type AppCtx } from './suites.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
@@ -14,25 +14,9 @@ const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 type Ctx = AppCtx;
 const test = appSuite<Ctx>('tls-proxy process start-up', { serial: '0808' });
 
-/** Flags for a proxy that could start: certificate, upstream, free loopback ports; `extra` wins. */
-async function argv({ cert, upstream }: Ctx, extra: string[] = []): Promise<string[]> {
-  return [
-    '--cert-file',
-    cert.cert,
-    '--key-file',
-    cert.key,
-    '--upstream-port',
-    String(upstream.port),
-    '--listen-port',
-    String(await freePort()),
-    '--listen-address',
-    '127.0.0.1',
-    '--admin-port',
-    String(await freePort()),
-    '--admin-address',
-    '127.0.0.1',
-    ...extra,
-  ];
+/** Flags for a proxy that could start, against this suite's certificate and upstream; `extra` wins. */
+function argv({ cert, upstream }: Ctx, extra: string[] = []): Promise<string[]> {
+  return proxyFlags(cert, upstream.port, extra);
 }
 
 /** The process must exit 2 with exactly this one line on stderr. */

@@ -6,30 +6,42 @@ import { rawExchange, type Endpoint, type RawAnswer } from '../../lib/test-suppo
 import { startRecorder, type Recorder } from '../../lib/test-support/smuggling.js';
 import { makePki, proxyParams, startTestProxy, startUpstream, type Issued, type Pki, type Proxy, type Upstream } from './fixtures.js';
 
-/** What every app suite's context holds. */
-export interface AppCtx {
+/** What every suite with a CA and an app holds. */
+export interface PkiCtx {
   pki: Pki;
-  cert: Issued;
   upstream: Upstream;
 }
 
-export interface AppSuiteOptions<C> {
-  /** Hex serial of the server certificate, distinct per suite so a test can tell whose certificate it got. */
-  serial: string;
+/** What every app suite's context holds: a CA, a server certificate it issued and an app. */
+export interface AppCtx extends PkiCtx {
+  cert: Issued;
+}
+
+export interface PkiSuiteOptions<C> {
   /** The app's handler, given the context (for state a test shares with it); absent: `hello from upstream <path>`. */
   app?: (ctx: C) => (req: IncomingMessage, res: ServerResponse) => void;
-  /** What else the suite starts once the CA, the certificate and the app are there (proxies, controls). */
+  /** What else the suite starts once the CA and the app are there (certificates, proxies, controls). */
   setup?: (ctx: C) => Promise<void>;
   /** Stops what setup started; runs before the app is closed and the CA removed. */
   teardown?: (ctx: C) => Promise<void>;
 }
 
-/** A suite whose context has a fresh CA, a server certificate and a plain HTTP app (AppCtx), and whatever setup adds. */
-export function appSuite<C extends AppCtx>(name: string, o: AppSuiteOptions<C>) {
+/** The fields of the context that hold a proxy. */
+type ProxyKeys<C> = { [K in keyof C]: C[K] extends Proxy ? K : never }[keyof C];
+
+export interface AppSuiteOptions<C> extends PkiSuiteOptions<C> {
+  /** Hex serial of the server certificate, distinct per suite so a test can tell whose certificate it got. */
+  serial: string;
+  /** Proxies in front of the app with the server certificate, each field with its extra flags: started after
+   * setup (so what setup hooks onto the app sees their connections) and drained, one after the other, before teardown. */
+  proxies?: { [K in ProxyKeys<C>]?: string[] };
+}
+
+/** A suite whose context has a fresh CA and a plain HTTP app (PkiCtx), and whatever setup adds. */
+export function pkiSuite<C extends PkiCtx>(name: string, o: PkiSuiteOptions<C> = {}) {
   const test = suite<C>(name, {} as C);
   test.before(async (ctx) => {
     ctx.pki = makePki();
-    ctx.cert = ctx.pki.issue('server', o.serial);
     ctx.upstream = await startUpstream(o.app?.(ctx));
     await o.setup?.(ctx);
   });
@@ -41,9 +53,21 @@ export function appSuite<C extends AppCtx>(name: string, o: AppSuiteOptions<C>) 
   return test;
 }
 
-/** Drains each proxy that was started, one after the other. */
-export async function drainAll(...proxies: (Proxy | undefined)[]): Promise<void> {
-  for (const p of proxies) await p?.drain();
+/** A pkiSuite whose CA has issued a server certificate (AppCtx), with the proxies asked for in front of the app. */
+export function appSuite<C extends AppCtx>(name: string, { serial, proxies = {}, setup, teardown, ...o }: AppSuiteOptions<C>) {
+  const named = Object.entries(proxies) as [keyof C, string[]][];
+  return pkiSuite<C>(name, {
+    ...o,
+    async setup(ctx) {
+      ctx.cert = ctx.pki.issue('server', serial);
+      await setup?.(ctx);
+      for (const [key, extra] of named) (ctx[key] as Proxy) = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port, extra));
+    },
+    async teardown(ctx) {
+      for (const [key] of named) await (ctx[key] as Proxy | undefined)?.drain();
+      await teardown?.(ctx);
+    },
+  });
 }
 
 /** What the http-mode suites that watch raw bytes share: a PKI, a proxy and the recording app behind it. */

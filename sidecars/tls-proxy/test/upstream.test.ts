@@ -2,7 +2,7 @@ import { Agent, request } from 'node:https';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import * as assert from 'uvu/assert';
 import { httpsGet, proxyParams, startTestProxy, type Proxy } from './fixtures.js';
-import { appSuite, drainAll, type AppCtx } from './suites.js';
+import { appSuite, type AppCtx } from './suites.js';
 
 interface Ctx extends AppCtx {
   proxy: Proxy;
@@ -31,9 +31,8 @@ const test = appSuite<Ctx>('http mode: connections to the app', {
     ctx.upstream.server.on('connection', () => {
       ctx.connections++;
     });
-    ctx.proxy = await startTestProxy(await proxyParams(ctx.cert, ctx.upstream.port));
   },
-  teardown: (ctx) => drainAll(ctx.proxy),
+  proxies: { proxy: [] },
 });
 test.before.each((ctx) => {
   ctx.connections = 0;
