@@ -190,10 +190,10 @@ export function redactTokens(tokens: string[], isSecret: IsSecret, depth = 0): s
     const kv = /^(-{0,2}[\w.-]+)=([\s\S]*)$/.exec(t);
     if (kv && isSecret(kv[1]!.replace(/^-+/, ''))) return `${kv[1]}=${conceal(kv[2]!) || REDACTED}`;
     if (kv && isUserOption(kv[1]!)) return `${kv[1]}=${redactUserPass(kv[2]!, isSecret)}`;
-    if (OPTION.test(t) && isSecret(t.replace(/^-+/, ''))) return ((hide = 1), t);
-    if (isUserOption(t)) return ((user = true), t);
+    if (OPTION.test(t) && isSecret(t.replace(/^-+/, ''))) return (hide = 1), t;
+    if (isUserOption(t)) return (user = true), t;
     if (short && 'uU'.includes(letter) && glued) return `-${letter}${redactUserPass(glued, isSecret)}`;
-    if (short && program.loose.includes(letter) && !glued) return ((hide = 1), (portOk = true), t);
+    if (short && program.loose.includes(letter) && !glued) return (hide = 1), (portOk = true), t;
     const word = t.toLowerCase();
     if (word === 'identified') identified = i;
     else if (word === 'by' && i - identified <= 3) hide = 1;
