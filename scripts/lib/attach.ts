@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
-import { envVars, fill, loadAttachment, type Attachment } from './attach-spec.js';
+import { envVars, fill, loadAttachment, resolveInputs, type Attachment } from './attach-spec.js';
 import type { Project } from './compose.js';
 import { ROOT } from './config.js';
 import { writeSecret } from './secret.js';
@@ -17,8 +17,12 @@ import { mergeDescriptions, type Description } from './stack-types.js';
 export interface Placement {
   /** Container ports by listener name, after moving past the ports the pod already uses. */
   ports: Record<string, number>;
-  /** Host directories of its private dirs, by name. */
+  /** Host directories of its private dirs, by name (the runner makes them). */
   dirs: Record<string, string>;
+  /** What each dir is mounted from, by name: a host directory, a named volume or an input's value. */
+  mounts: Record<string, string>;
+  /** The value of each input (attach-spec.ts resolveInputs). */
+  inputs: Record<string, string>;
   /** The secret file on the host, when it declares one. */
   secret?: string;
   /** The pod's other members (services with network_mode: service:pod). */
@@ -43,7 +47,7 @@ interface ComposeService {
 }
 
 /** Pod members (services with network_mode: service:pod) and the container ports the pod publishes. */
-export function podLayout(composeTexts: string[]): { members: string[]; podPorts: Set<number> } {
+export function podLayout(composeTexts: string[]): { members: string[]; podPorts: Set<number>; services: string[] } {
   const services: Record<string, ComposeService> = {};
   for (const text of composeTexts)
     Object.assign(services, (YAML.parse(text) as { services?: Record<string, ComposeService> })?.services ?? {});
@@ -52,7 +56,7 @@ export function podLayout(composeTexts: string[]): { members: string[]; podPorts
     .filter(([, s]) => s.network_mode === 'service:pod')
     .map(([n]) => n);
   const podPorts = new Set((services.pod.ports ?? []).map((p) => Number(String(p).split('/')[0]!.split(':').pop())));
-  return { members, podPorts };
+  return { members, podPorts, services: Object.keys(services) };
 }
 
 /** The wanted ports, moved up in steps of 10 past any the pod already uses; marks them used. */
@@ -64,6 +68,9 @@ export function freePorts(wanted: number[], used: Set<number>): number[] {
   return ports;
 }
 
+const volumeName = (a: Attachment, dir: string) => `${a.name}-${dir}`;
+export const mountOf = (source: string, d: { mount: string; readOnly?: boolean }) => `${source}:${d.mount}${d.readOnly ? ':ro' : ''}`;
+
 /** Where a sidecar goes in a run: its ports (past `used`), a host directory per private dir. */
 export function place(a: Attachment, o: { state: string; used: Set<number>; members: string[] }): Placement {
   const names = Object.keys(a.listens);
@@ -73,26 +80,27 @@ export function place(a: Attachment, o: { state: string; used: Set<number>; memb
   );
   const dirs = Object.fromEntries(
     Object.entries(a.dirs)
-      .filter(([, d]) => !d.shared)
+      .filter(([, d]) => !d.shared && !d.input)
       .map(([k]) => [k, join(o.state, 'attach', a.name, k)]),
   );
+  const inputs = resolveInputs(a);
+  const mounts = Object.fromEntries(
+    Object.entries(a.dirs).map(([k, d]) => [k, d.input ? inputs[d.input]! : d.shared ? volumeName(a, k) : dirs[k]!]),
+  );
   const secret = a.secret ? join(dirs[a.secret.dir]!, a.secret.file) : undefined;
-  return { ports: Object.fromEntries(names.map((n, i) => [n, moved[i]!])), dirs, secret, members: o.members };
+  return { ports: Object.fromEntries(names.map((n, i) => [n, moved[i]!])), dirs, mounts, inputs, secret, members: o.members };
 }
-
-const volumeName = (a: Attachment, dir: string) => `${a.name}-${dir}`;
-const mountOf = (source: string, d: { mount: string; readOnly?: boolean }) => `${source}:${d.mount}${d.readOnly ? ':ro' : ''}`;
 
 /** The compose service of an attached sidecar, minus what joins it to the pod. */
 export function serviceFor(a: Attachment, at: Placement): Record<string, unknown> {
-  const vars = envVars(a, at.ports);
+  const vars = envVars(a, at.ports, at.inputs);
   return {
     image: a.image,
     restart: 'unless-stopped',
     read_only: true,
     cap_drop: ['ALL'],
     security_opt: ['no-new-privileges:true'],
-    volumes: Object.entries(a.dirs).map(([k, d]) => mountOf(d.shared ? volumeName(a, k) : at.dirs[k]!, d)),
+    volumes: Object.entries(a.dirs).map(([k, d]) => mountOf(at.mounts[k]!, d)),
     environment: Object.fromEntries(Object.entries(a.env).map(([k, v]) => [k, fill(v, vars)])),
     ...(a.healthcheck ? { healthcheck: a.healthcheck } : {}),
   };
@@ -149,7 +157,9 @@ function prepare({ a, at }: Placed): void {
 /** Places the named sidecars next to a stack's compose files and writes the override into state. */
 export async function attach(names: string[], o: { stack: string; files: string[]; state: string }): Promise<Attached> {
   const stackDir = join(ROOT, 'stacks', o.stack);
-  const { members, podPorts } = podLayout(o.files.map((f) => readFileSync(join(stackDir, f), 'utf8')));
+  const { members, podPorts, services } = podLayout(o.files.map((f) => readFileSync(join(stackDir, f), 'utf8')));
+  const taken = names.filter((n) => services.includes(n));
+  if (taken.length) throw new Error(`--with ${taken.join(',')}: stack ${o.stack} already has a service of that name`);
   const used = new Set(podPorts);
   const placed = names.map((name) => {
     const a = loadAttachment(name);

@@ -90,22 +90,13 @@ export const startStopOrder: C = {
   },
 };
 
-/** SIGKILL the sidecar's main process from inside its own container: a crash, so the restart policy applies. */
-const KILL_SIDECAR = `const fs = require('fs');
-for (const p of fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d) && +d !== process.pid)) {
-  try {
-    const cmd = fs.readFileSync('/proc/' + p + '/cmdline', 'utf8').split('\\0');
-    if (cmd[1] === '/opt/sidecar/main.mjs' && cmd[2] !== 'healthcheck') process.kill(+p, 'SIGKILL');
-  } catch {}
-}`;
-
 export const sidecarCrash: C = {
   name: 'SIGKILL to the sidecar leaves the app’s process untouched (same PID and start time), and HTTPS works again within 5 s',
   async run(ctx) {
     const [sideId, appId] = [await ctx.project.id('tls-proxy'), await ctx.project.id('app')];
     const [side0, app0] = [await docker.state(sideId), await docker.state(appId)];
     const t0 = Date.now();
-    await docker.execDetached(sideId, ['node', '-e', KILL_SIDECAR]);
+    await docker.crashSidecar(sideId);
     // The kill lands asynchronously: wait until the restart policy has brought up a new process.
     await eventually(
       async () => {

@@ -16,7 +16,10 @@ const all = stages(readFileSync(join(ROOT, DOCKERFILE), 'utf8'));
 const cat = catalogue();
 const table = uidTable();
 /** Images without a HEALTHCHECK, and why: their Dockerfile stage must say HEALTHCHECK NONE and give the reason. */
-const ONE_SHOT: Record<string, RegExp> = { toolbox: /runs one command and exits, so it has no service to health-check/ };
+const ONE_SHOT: Record<string, RegExp> = {
+  toolbox: /runs one command and exits, so it has no service to health-check/,
+  'cert-init': /runs once and exits, so it has no service to health-check/,
+};
 const OCI = ['title', 'description', 'source', 'version', 'revision', 'licenses'].map((k) => `org.opencontainers.image.${k}`);
 
 const built = (c: (typeof cat)[number]): Resolved =>

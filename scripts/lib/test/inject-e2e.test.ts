@@ -1,0 +1,46 @@
+// `npm run inject` end to end: tls-proxy injected in front of a plain-HTTP app (test/fixtures/inject/greeter.yaml),
+// started with Docker Compose, answers HTTPS on the pod's published 127.0.0.1 port. Needs Docker and the built
+// images sidecar-lab/{pause,tls-proxy,legacy-greeter}:<package version> (npm run images).
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createCa, issueServerCert } from '../certs.js';
+import { Project } from '../compose.js';
+import { VERSION } from '../config.js';
+import { httpsGet } from '../tls-client.js';
+import { cli, FIXTURES, inTempAsync } from './inject-support.js';
+
+const test = suite('npm run inject, end to end');
+
+test('tls-proxy injected in front of a plain-HTTP app answers HTTPS on the pod’s 127.0.0.1 port, verified against a throwaway CA', () =>
+  inTempAsync(async (dir) => {
+    const ca = await createCa(join(dir, 'ca'));
+    await issueServerCert(ca, join(dir, 'certs'));
+    copyFileSync(join(FIXTURES, 'greeter.yaml'), join(dir, 'compose.yaml'));
+    const r = cli(['--service', 'greeter', '--with', 'tls-proxy', '--set', 'certs=./certs', 'compose.yaml', '-o', 'out.yaml'], {
+      cwd: dir,
+    });
+    assert.is(r.code, 0, r.stderr);
+    const project = new Project({
+      project: `sl-inject-${randomBytes(3).toString('hex')}`,
+      cwd: dir,
+      files: ['out.yaml'],
+      env: { SIDECAR_LAB_VERSION: VERSION },
+    });
+    try {
+      await project.up(60);
+      const address = await project.port('greeter-pod', 8443);
+      assert.match(address, /^127\.0\.0\.1:\d+$/, 'published on the host’s loopback, on an ephemeral port');
+      const res = await httpsGet(`https://${address}/`, { ca: readFileSync(ca.cert), timeoutMs: 5000 });
+      assert.is(res.status, 200);
+      const body = JSON.parse(res.body) as { app: string; headers: Record<string, string> };
+      assert.is(body.app, 'legacy-greeter', 'the unchanged app answered');
+      assert.is(body.headers['x-forwarded-proto'], 'https', 'through the TLS sidecar');
+    } finally {
+      await project.down();
+    }
+  }));
+
+test.run();

@@ -1,0 +1,82 @@
+// What `npm run k8s -- <stack>` must produce for each stack (YAML resolver, per-run variables unset):
+// its pods (init containers in start order, each a sidecar or a job; containers; a shared PID namespace),
+// its Services and their ports, the ConfigMaps and Secrets it embeds, and every warning, exactly. A new
+// stack, or a new compose key the converter does not handle, fails k8s-stacks.test.ts until it is listed here.
+const dir = (v: string, name: string) =>
+  `\${${v}} is set per run: mounted from Secret ${name}, which you create (kubectl create secret generic ${name} --from-file=<dir>)`;
+const value = (v: string) =>
+  `\${${v}} is set per run: read from Secret run-vars, key ${v}, which you create (kubectl create secret generic run-vars --from-literal=${v}=...)`;
+const separate = (on: string) => `${on} runs in a pod of its own: Kubernetes does not order separate workloads; dropped`;
+const inactive = 'baseline: not active (npm run k8s -- config --profile baseline): not converted';
+const alone = (name: string) => ({ [`Deployment/${name}`]: { init: [], containers: [name], sharePid: false } });
+
+export interface Expected {
+  pods: Record<string, { init: string[]; containers: string[]; sharePid: boolean }>;
+  services: Record<string, number[]>;
+  data: string[];
+  warnings: string[];
+}
+
+export const EXPECTED: Record<string, Expected> = {
+  https: {
+    pods: { 'Deployment/pod': { init: ['tls-proxy (sidecar)'], containers: ['app'], sharePid: true } },
+    services: { pod: [8443, 9901] },
+    data: [],
+    warnings: [`services.tls-proxy.volumes[0]: ${dir('CERT_DIR', 'cert-dir')}`],
+  },
+  config: {
+    pods: {
+      ...alone('etcd'),
+      'Deployment/pod-hup': { init: ['seed (job)', 'sync-hup (sidecar)'], containers: ['app-hup'], sharePid: true },
+      'Deployment/pod-once': { init: ['seed (job)', 'sync-once (sidecar)'], containers: ['app-once'], sharePid: true },
+    },
+    services: { etcd: [2379], 'pod-hup': [8080, 9902], 'pod-once': [8080, 9902] },
+    data: ['ConfigMap/schema', 'ConfigMap/seed'],
+    warnings: [
+      `services.app-poll.profiles: ${inactive}`,
+      `services.pod-poll.profiles: ${inactive}`,
+      `services.poll.profiles: ${inactive}`,
+      `services.seed.depends_on.etcd: ${separate('etcd')}`,
+      'volumes.config-hup.driver_opts.o: uid=10010,gid=10010,mode=0755: an emptyDir has no owner or mode options (it is world-writable); dropped',
+      'volumes.config-once.driver_opts.o: uid=10006,gid=10006,mode=0755: an emptyDir has no owner or mode options (it is world-writable); dropped',
+    ],
+  },
+  paas: {
+    pods: { ...alone('git-server'), 'Deployment/pod': { init: ['git-sync (sidecar)'], containers: ['app'], sharePid: true } },
+    services: { 'git-server': [9418], pod: [8080, 9002, 9903] },
+    data: ['ConfigMap/site'],
+    warnings: [
+      `services.git-server.volumes[2]: ${dir('SECRET_DIR', 'secret-dir')}`,
+      `services.git-sync.depends_on.git-server: ${separate('git-server')}`,
+      `services.git-sync.volumes[1]: ${dir('SECRET_DIR', 'secret-dir')}`,
+    ],
+  },
+  topz: {
+    pods: { 'Deployment/pod': { init: ['topz (sidecar)'], containers: ['app'], sharePid: true } },
+    services: { pod: [9700] },
+    data: [],
+    warnings: [
+      `services.app.command: ${value('APP_PASSWORD')}`,
+      `services.app.environment.APP_API_TOKEN: ${value('APP_API_TOKEN')}`,
+      `services.topz.volumes[0]: ${dir('TOPZ_TOKEN_DIR', 'topz-token-dir')}`,
+    ],
+  },
+  patterns: {
+    pods: {
+      'Deployment/pod': {
+        init: ['init (job)', 'adapter (sidecar)', 'ambassador (sidecar)', 'tls-proxy (sidecar)'],
+        containers: ['app'],
+        sharePid: true,
+      },
+      ...alone('shard-a'),
+      ...alone('shard-b'),
+    },
+    services: { pod: [8443, 9117], 'shard-a': [6379], 'shard-b': [6379] },
+    data: ['ConfigMap/ambassador'],
+    warnings: [
+      `services.ambassador.depends_on.shard-a: ${separate('shard-a')}`,
+      `services.ambassador.depends_on.shard-b: ${separate('shard-b')}`,
+      'services.tls-proxy.group_add: Kubernetes adds supplemental groups to every container of the pod (here also adapter, ambassador, app, init)',
+    ],
+  },
+};
