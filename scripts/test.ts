@@ -1,6 +1,6 @@
-// npm test: the linter and formatter check (Biome), the unit tests (uvu, no Docker) and then every
-// stack scenario, one after another. Ends with the line `N passed, N failed`, counting the lint check
-// as one, each unit test and each stack check.
+// npm test: the linter and formatter check (Biome), the unit tests (uvu; only the inject tests need
+// Docker) and then every stack scenario, one after another. Ends with the line `N passed, N failed`,
+// counting the lint check as one, each unit test and each stack check.
 //   node dist/scripts/test.js [stack ...]   only these stacks; --unit-only skips the stacks.
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
