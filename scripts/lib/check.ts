@@ -41,6 +41,9 @@ export const expect = {
   },
 };
 
+/** A detail line under the check being run: what it measured (times, counts). */
+export const note = (text: string) => console.log(`      · ${text}`);
+
 /** Retries fn until it returns without throwing, or the deadline passes (then rethrows the last error). */
 export async function eventually<T>(fn: () => Promise<T>, { within = 5000, every = 100 } = {}): Promise<T> {
   const end = Date.now() + within;

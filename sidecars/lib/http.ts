@@ -26,22 +26,34 @@ export interface GuardOptions {
 /** Wraps a handler so that nothing it does, and no request it gets, can escape as an exception. */
 export function guard(handler: Handler, o: GuardOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const refuse = (req: IncomingMessage, res: ServerResponse, e: unknown) => {
-    const known = e instanceof HttpError;
-    const status = known ? e.status : 500;
-    if (!known)
-      o.log.error('handler failed', { err: e instanceof Error ? e : new Error(String(e)), method: req.method, path: safePath(req.url) });
-    o.onRefused?.(status);
-    if (res.headersSent || res.destroyed) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    try {
+      // The client went away, or the request timer already answered: no one is left to answer, and
+      // nothing of ours failed (a body read rejects with "aborted" then). Closed, logged at debug, not counted.
+      if (res.destroyed || req.destroyed || res.writableEnded) {
+        o.log.debug('request ended before its answer', { err, method: req.method, path: safePath(req.url) });
+        res.destroy();
+        return;
+      }
+      const known = e instanceof HttpError;
+      const status = known ? e.status : 500;
+      if (!known) o.log.error('handler failed', { err, method: req.method, path: safePath(req.url) });
+      o.onRefused?.(status);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const text = `${known ? e.message : 'internal error'}\n`;
+      const headers = {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': String(Buffer.byteLength(text)),
+        ...(known ? e.headers : {}),
+      };
+      res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : text);
+    } catch {
+      // A logger, a metric or a header value that throws must not escape either.
       res.destroy();
-      return;
     }
-    const text = `${known ? e.message : 'internal error'}\n`;
-    const headers = {
-      'content-type': 'text/plain; charset=utf-8',
-      'content-length': String(Buffer.byteLength(text)),
-      ...(known ? e.headers : {}),
-    };
-    res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : text);
   };
   return (req, res) => {
     req.on('error', () => res.destroy());

@@ -149,6 +149,8 @@ export const readinessWithoutEtcd: C = {
       await withEtcdDown(ctx, async () => {
         const id = await ctx.project.id('sync-hup');
         const pid0 = (await docker.state(await ctx.project.id('app-hup'))).pid;
+        const e0 = await endpoints(ctx.project);
+        const view0 = await appView(e0.app.hup);
         const since = new Date(Date.now() - 500).toISOString();
         await $`docker restart -t 5 ${id}`.quiet();
         await healthy(id, 45_000);
@@ -159,7 +161,13 @@ export const readinessWithoutEtcd: C = {
           'log "using the config file on disk until etcd answers"',
           lines.map((l) => l.msg),
         );
-        expect.equal((await docker.state(await ctx.project.id('app-hup'))).pid, pid0, 'app-hup untouched');
+        // Left alone: the same process, never signalled (its own reload count), with the same config.
+        const view1 = await appView(e0.app.hup);
+        expect.equal(
+          { pid: (await docker.state(await ctx.project.id('app-hup'))).pid, reloads: view1.reloads, version: view1.version },
+          { pid: pid0, reloads: view0.reloads, version: view0.version },
+          'app-hup untouched',
+        );
 
         fresh = (
           await $`docker run -d --network ${network} -p 127.0.0.1::9902 --read-only --cap-drop ALL --tmpfs /config:uid=10001,gid=10001,mode=0755 ${IMAGE} --key ${KEY} --reload none --watch-retry-max 1s`.quiet()

@@ -109,8 +109,7 @@ export async function quiet(e: Endpoints, withinMs = 10_000): Promise<void> {
   }
 }
 
-/** A detail line under the check being run (measured times and counts). */
-export const note = (text: string) => console.log(`      · ${text}`);
+export { note } from '../../scripts/lib/check.js';
 
 /** The JSON log lines a container wrote since an ISO time. */
 export async function logLines(id: string, sinceIso: string): Promise<Record<string, unknown>[]> {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from 'zx';
-import { eventually, expect, type Check } from '../../scripts/lib/check.js';
+import { eventually, expect, note, type Check } from '../../scripts/lib/check.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { buildOf, endpoints, http, metrics, served, sum, waitServed, Work } from './support.js';
@@ -12,7 +12,7 @@ type C = Check<StackContext>;
 export const PERIOD_MS = 3000; // GIT_SYNC_PERIOD in compose.yaml
 /** How long a check waits for a push to be served: only a hang reaches it. How fast is bench:paas's. */
 export const SERVED_BOUND_MS = 30_000;
-export const note = (text: string) => console.log(`      · ${text}`);
+export { note } from '../../scripts/lib/check.js';
 
 let work: Work | undefined;
 /** The scenario's working copy, cloned on first use. */

@@ -15,6 +15,7 @@ export const adapterTranslates: C = {
     const before = await adapterMetrics(ctx);
     expect.equal(before.samples.get('legacy_notes_up'), 1, 'legacy_notes_up (the app’s status page answered the adapter)');
     expect.match(before.text, new RegExp(`^# TYPE ${REQUESTS} counter$`, 'm'), 'the counter’s TYPE line');
+    expect.match(before.text, new RegExp(`^# HELP ${REQUESTS} \\S`, 'm'), 'the counter’s HELP line');
     const r0 = before.samples.get(REQUESTS);
     expect.ok(typeof r0 === 'number', `${REQUESTS} is reported`, 'a number', r0);
 

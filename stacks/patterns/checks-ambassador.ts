@@ -47,11 +47,17 @@ for fd in os.listdir('/proc/%s/fd' % app):
     if link.startswith('socket:['): held.add(link[8:-1])
 def addr(h):
     ip, port = h.split(':')
-    return '%s:%d' % (socket.inet_ntoa(struct.pack('<I', int(ip, 16))), int(port, 16))
+    if len(ip) == 8:
+        return '%s:%d' % (socket.inet_ntoa(struct.pack('<I', int(ip, 16))), int(port, 16))
+    raw = b''.join(struct.pack('<I', int(ip[i:i + 8], 16)) for i in range(0, 32, 8))
+    return '[%s]:%d' % (socket.inet_ntop(socket.AF_INET6, raw), int(port, 16))
 out = []
-for line in open('/proc/net/tcp').read().splitlines()[1:]:
-    f = line.split()
-    out.append({'local': addr(f[1]), 'remote': addr(f[2]), 'state': {'01': 'established', '0A': 'listen'}.get(f[3], f[3]), 'app': f[9] in held})
+for table in ('/proc/net/tcp', '/proc/net/tcp6'):
+    try: rows = open(table).read().splitlines()[1:]
+    except OSError: continue
+    for line in rows:
+        f = line.split()
+        out.append({'local': addr(f[1]), 'remote': addr(f[2]), 'state': {'01': 'established', '0A': 'listen'}.get(f[3], f[3]), 'app': f[9] in held})
 print(json.dumps(out))
 `;
 
@@ -100,8 +106,9 @@ export const ambassadorShards: C = {
     >;
     expect.equal(env.STORE, '127.0.0.1:6379', 'the app’s only store setting');
     const socks = JSON.parse(await docker.exec(appId, ['python3', '-c', SOCKETS])) as Sock[];
-    const appConns = socks.filter((s) => s.app && s.state === 'established');
-    const stray = appConns.filter((s) => !s.local.endsWith(':8080') && s.remote !== '127.0.0.1:6379');
+    // Every socket the app holds, IPv4 and IPv6, in any state but listening.
+    const appConns = socks.filter((s) => s.app && s.state !== 'listen');
+    const stray = appConns.filter((s) => s.local !== '127.0.0.1:8080' && s.remote !== '127.0.0.1:6379');
     expect.equal(stray, [], 'connections of the app other than to 127.0.0.1:6379 (outbound) or to its own 127.0.0.1:8080 (inbound)');
     expect.ok(
       appConns.some((s) => s.remote === '127.0.0.1:6379'),

@@ -41,8 +41,10 @@ export const initRunsFirst: C = {
       'init die earlier than app start',
       timeline(evs, ctx.upAt),
     );
-    const logs = (await $`docker logs ${initId}`.quiet()).stdout;
-    expect.match(logs, /^cert-init: issued subject=CN ?= ?localhost serial=/m, 'the init container’s one line');
+    const out = await $`docker logs ${initId}`.quiet();
+    const logs = `${out.stdout}${out.stderr}`.trim();
+    expect.equal(logs.split('\n').length, 1, `lines the init container printed: ${logs}`);
+    expect.match(logs, /^cert-init: issued subject=CN ?= ?localhost serial=/, 'the init container’s one line');
 
     // The sidecar serves the certificate the init container wrote, and the client trusts only that one.
     const cert = new X509Certificate(await issuedCert(ctx));
@@ -70,7 +72,8 @@ export const failedInitBlocksPod: C = {
       const init = await timing(initId!);
       expect.equal({ status: init.status, failed: init.exitCode !== 0 }, { status: 'exited', failed: true }, 'the failed init container');
       const logs = await $`docker logs ${initId}`.quiet();
-      expect.match(logs.stderr, /^cert-init: openssl could not issue a certificate \(CERT_CURVE=no-such-curve/m, 'its one line');
+      expect.equal(logs.stderr.trim().split('\n').length, 1, `lines the failed init container printed: ${logs.stderr}`);
+      expect.match(logs.stderr, /^cert-init: openssl could not issue a certificate \(CERT_CURVE=no-such-curve/, 'its one line');
       // Compose created every member of the pod; none of them may ever have started.
       const seen: Record<string, string[]> = {};
       for (const s of MEMBERS) {

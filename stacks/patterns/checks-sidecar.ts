@@ -1,5 +1,5 @@
 // Check 3: the sidecar. It lives beside the app for the app's whole life, and restarts on its own.
-import { eventually, expect, type Check } from '../../scripts/lib/check.js';
+import { eventually, expect, note, type Check } from '../../scripts/lib/check.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { call, timing } from './support.js';
@@ -28,6 +28,7 @@ export const sidecarRestartsAlone: C = {
     );
     const r = await eventually(() => call(ctx, 'GET', '/'), { within: 30_000 });
     expect.equal(r.status, 200, `HTTPS after the sidecar crash (answered ${Date.now() - t0} ms after the kill)`);
+    note(`HTTPS answered again ${Date.now() - t0} ms after the kill`);
     const [side1, app1, init1] = [await docker.state(sideId!), await docker.state(appId!), await timing(initId!)];
     expect.ok(side1.pid !== side0.pid, 'the sidecar runs as a new process', `a PID other than ${side0.pid}`, side1.pid);
     expect.equal(

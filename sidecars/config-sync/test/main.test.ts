@@ -105,8 +105,14 @@ test('against etcd: not ready without a config, then the value is written, ready
   const r = run(['--key', '/cfg', '--dir', dir, '--reload', 'none', '--etcd-url', etcd.url, '--log-level', 'debug'], env);
   try {
     await until('the admin port', async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200);
-    const before = await fetch(`http://127.0.0.1:${port}/readyz`);
-    assert.equal([before.status, (await before.text()).trim()], [503, 'not ready: no config yet: key /cfg does not exist in etcd']);
+    // Before its first answer from etcd the reason is "etcd not reached yet"; wait for that answer (the event).
+    let before = { status: 0, text: '' };
+    await until('etcd’s first answer in /readyz', async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      before = { status: res.status, text: (await res.text()).trim() };
+      return before.text !== 'not ready: no config yet: etcd not reached yet';
+    });
+    assert.equal([before.status, before.text], [503, 'not ready: no config yet: key /cfg does not exist in etcd']);
     const probe = run(['healthcheck', '--ready'], env);
     assert.is((await exited(probe)).code, 1, 'healthcheck --ready fails while not ready');
     assert.is((await exited(run(['healthcheck'], env))).code, 0, 'plain healthcheck (alive) passes');

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
+import { until } from './fake-etcd.js';
 import { file, metric, put, track, world, worldSuite } from './world.js';
 
 const test = worldSuite('ConfigSync');
@@ -133,7 +134,8 @@ test('with a minimum apply interval, a burst of values is coalesced and ends at 
     w.sync.hooks.update({ revision: i + 1, version: i, value: Buffer.from(JSON.stringify({ version: `v${i}` })) });
     await new Promise((r) => setTimeout(r, 20));
   }
-  await new Promise((r) => setTimeout(r, 400));
+  // The event: the gate has written the newest value (no fixed wait); then nothing may still be pending.
+  await until('the newest value written', () => file(w) === '{"version":"v10"}');
   await w.sync.gate.settled();
   assert.is(file(w), '{"version":"v10"}');
   assert.ok(w.reloads >= 1 && w.reloads <= 2, `${w.reloads} reloads for 10 values in 200 ms`);

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { listing, makeWriter, renameWriter, symlinkWriter } from '../src/write.js';
+import { until } from './fake-etcd.js';
 
 interface Ctx {
   dir: string;
@@ -86,6 +87,7 @@ async function tornReads(dir: string, write: (content: Buffer) => void): Promise
       `
     const fs = require('fs'); let reads = 0, torn = 0; const end = Date.now() + 60000;
     process.stdin.on('data', () => { console.log(JSON.stringify({ reads, torn })); process.exit(0); });
+    console.log('reading');
     (function loop() { for (let i = 0; i < 200; i++) { try { const d = JSON.parse(fs.readFileSync(${JSON.stringify(file)}, 'utf8')); if (d.pad.length !== d.len) torn++; } catch { torn++; } reads++; } if (Date.now() < end) setImmediate(loop); })();
   `,
     ],
@@ -93,7 +95,8 @@ async function tornReads(dir: string, write: (content: Buffer) => void): Promise
   );
   let out = '';
   reader.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-  await new Promise((r) => setTimeout(r, 150));
+  // Writing starts once the reader says it is reading, not after a guess at its start-up time.
+  await until('the reader to start reading', () => out.includes('reading\n'));
   for (let n = 0; n < 150; n++) {
     const len = 1024 + Math.floor(Math.random() * 63 * 1024);
     write(Buffer.from(JSON.stringify({ n, len, pad: 'x'.repeat(len) })));
@@ -101,7 +104,7 @@ async function tornReads(dir: string, write: (content: Buffer) => void): Promise
   }
   reader.stdin.write('stop\n');
   await new Promise((r) => reader.on('exit', r));
-  return JSON.parse(out) as { reads: number; torn: number };
+  return JSON.parse(out.trim().split('\n').pop()!) as { reads: number; torn: number };
 }
 
 test('a reader in another process never sees a partial file, in either mode; an in-place writer is caught (control)', async ({ dir }) => {

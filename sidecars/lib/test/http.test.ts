@@ -152,13 +152,15 @@ test('a request head that never ends is closed once the headers timeout passes',
     { headersTimeoutMs: 500 },
     async (port) => {
       const t0 = Date.now();
-      const closed = await new Promise<number>((resolve) => {
+      const { closed, text } = await new Promise<{ closed: number; text: string }>((resolve) => {
+        let text = '';
         const s = connect(port, '127.0.0.1', () => s.write('GET / HTTP/1.1\r\nHost: x\r\n'));
-        s.on('data', () => {});
+        s.setEncoding('latin1').on('data', (d: string) => (text += d));
         s.on('error', () => {});
-        s.on('close', () => resolve(Date.now() - t0));
+        s.on('close', () => resolve({ closed: Date.now() - t0, text }));
       });
-      assert.ok(closed < 5000, `closed after ${closed} ms`);
+      assert.match(text, /^HTTP\/1\.1 408 /, 'answered 408, not just dropped');
+      assert.ok(closed >= 450 && closed < 5000, `closed after ${closed} ms (the timeout is 500 ms)`);
     },
   );
 });
@@ -187,6 +189,33 @@ test('after a 413 the rest of a body is drained only until the request timeout, 
       assert.match(outcome.text, /^HTTP\/1\.1 413 /);
       assert.ok(outcome.ms < 5000, `cut after ${outcome.ms} ms`);
     },
+  );
+});
+
+test('a client that hangs up mid-body is neither logged as a handler failure nor counted as a refusal', async () => {
+  const before = lines.length;
+  const refused: number[] = [];
+  let settled!: () => void;
+  const done = new Promise<void>((r) => (settled = r));
+  await withServer(
+    async (req, res) => {
+      try {
+        res.end(String((await readBody(req, 1024)).length));
+      } finally {
+        setImmediate(settled);
+      }
+    },
+    { onRefused: (status) => refused.push(status) },
+    async (port) => {
+      const s = connect(port, '127.0.0.1', () => s.end('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhalf'));
+      s.on('error', () => {});
+      await done; // the handler's body read has ended (rejected: the client is gone)
+    },
+  );
+  assert.equal(refused, []);
+  assert.equal(
+    logged(before).filter((l) => l.level === 'error'),
+    [],
   );
 });
 

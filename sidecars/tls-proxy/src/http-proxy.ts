@@ -24,6 +24,9 @@ export interface HttpProxyOptions {
   draining: () => boolean;
 }
 
+/** Methods a proxy may send again on its own (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
 const BAD_GATEWAY = 'bad gateway: the app behind this TLS proxy did not answer\n';
 
 export function createHttpHandler(o: HttpProxyOptions) {
@@ -90,8 +93,9 @@ export function createHttpHandler(o: HttpProxyOptions) {
           }
         },
         error(err, started) {
-          // A kept-alive connection the app closed just as it was reused: try once more on a new one.
-          if (retry && c.reused && !started && body === 'none') return attempt(false);
+          // A kept-alive connection the app closed just as it was reused: try once more on a new one, but
+          // only an idempotent request (RFC 9110 §9.2.2): a POST may already have been acted on.
+          if (retry && c.reused && !started && body === 'none' && IDEMPOTENT.has(req.method ?? '')) return attempt(false);
           badGateway(err);
         },
       });

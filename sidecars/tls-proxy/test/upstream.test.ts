@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:https';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import * as assert from 'uvu/assert';
-import { httpsGet, proxyParams, startTestProxy, type Proxy } from './fixtures.js';
+import { httpsGet, proxyParams, startTestProxy, until, type Proxy } from './fixtures.js';
 import { appSuite, type AppCtx } from './suites.js';
 
 interface Ctx extends AppCtx {
@@ -103,7 +103,8 @@ test('HEAD gets the headers and no body, and the next request on the connection 
 test('a kept-alive connection the app has since closed is replaced, not answered with a 502', async ({ pki, proxy, upstream }) => {
   assert.is((await httpsGet(proxy.port, pki.ca, '/first')).status, 200);
   upstream.server.closeIdleConnections(); // what an app's keep-alive timeout does
-  await new Promise((r) => setTimeout(r, 50));
+  const open = () => new Promise<number>((r) => upstream.server.getConnections((_e, n) => r(n)));
+  await until('the app to have closed its kept-alive connection', async () => (await open()) === 0, 5000, 10);
   const r = await httpsGet(proxy.port, pki.ca, '/second');
   assert.is(r.status, 200);
   assert.is(r.body, 'hello /second');
@@ -145,6 +146,33 @@ test('a reused connection the app drops unanswered is retried once on a new one,
     assert.is(second.status, 200);
     assert.is(second.body, 'conn 2\n');
     assert.is(app.connections(), 2);
+  } finally {
+    await proxy.drain();
+    app.close();
+  }
+});
+
+test('a POST without a body is not retried either (RFC 9110 §9.2.2: not idempotent): the dropped exchange is a 502', async ({
+  pki,
+  cert,
+}) => {
+  const app = await droppingApp();
+  const proxy = await startTestProxy(await proxyParams(cert, app.port));
+  try {
+    assert.is((await httpsGet(proxy.port, pki.ca, '/one')).status, 200);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: proxy.port, servername: 'localhost', ca: pki.ca, method: 'POST', path: '/two', agent: false },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    assert.is(status, 502);
+    assert.is(app.connections(), 1, 'the POST was not sent again on a new connection');
   } finally {
     await proxy.drain();
     app.close();

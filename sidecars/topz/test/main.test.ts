@@ -144,17 +144,20 @@ test('a running topz serves the fake proc root with a token from a file, warns l
 
     writeFileSync(tokenFile, 'second-token\n');
     r.child.kill('SIGHUP');
-    await until(
-      'the new token to be accepted',
-      async () => (await get(listen, '/metrics', { authorization: 'Bearer second-token' })).status === 200,
-    );
+    // Until the reload lands, the new token is refused: count those 401s, the metric must too.
+    let refusedBeforeReload = 0;
+    await until('the new token to be accepted', async () => {
+      const status = (await get(listen, '/metrics', { authorization: 'Bearer second-token' })).status;
+      if (status === 401) refusedBeforeReload++;
+      return status === 200;
+    });
     assert.is((await get(listen, '/metrics', { authorization: 'Bearer first-token' })).status, 401);
     // The admin /metrics serves what src/metrics.ts registers (the README's table), each series with declared labels only.
     const registered = new Registry('topz');
     commonMetrics(registered);
     registerMetrics(registered);
     const served = (await get(admin, '/metrics')).body;
-    assert.match(served, /^topz_requests_total\{route="\/metrics",status="401"\} 1$/m);
+    assert.match(served, new RegExp(`^topz_requests_total\\{route="/metrics",status="401"\\} ${refusedBeforeReload + 1}$`, 'm'));
     assert.equal(undeclaredSeries(served, registered.definitions()), []);
     r.child.kill('SIGTERM');
     assert.is((await exited(r)).code, 0);
