@@ -149,8 +149,9 @@ export const readinessWithoutEtcd: C = {
       await withEtcdDown(ctx, async () => {
         const id = await ctx.project.id('sync-hup');
         const pid0 = (await docker.state(await ctx.project.id('app-hup'))).pid;
-        const e0 = await endpoints(ctx.project);
-        const view0 = await appView(e0.app.hup);
+        // app-hup's own address (endpoints() would ask for etcd's too, which is down here).
+        const appHup = `http://${await ctx.project.port('pod-hup', 8080)}`;
+        const view0 = await appView(appHup);
         const since = new Date(Date.now() - 500).toISOString();
         await $`docker restart -t 5 ${id}`.quiet();
         await healthy(id, 45_000);
@@ -162,7 +163,7 @@ export const readinessWithoutEtcd: C = {
           lines.map((l) => l.msg),
         );
         // Left alone: the same process, never signalled (its own reload count), with the same config.
-        const view1 = await appView(e0.app.hup);
+        const view1 = await appView(appHup);
         expect.equal(
           { pid: (await docker.state(await ctx.project.id('app-hup'))).pid, reloads: view1.reloads, version: view1.version },
           { pid: pid0, reloads: view0.reloads, version: view0.version },

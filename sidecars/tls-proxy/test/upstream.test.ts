@@ -152,6 +152,22 @@ test('a reused connection the app drops unanswered is retried once on a new one,
   }
 });
 
+/** The status of one POST to the proxy over a fresh connection, with the body given (none: no body at all). */
+function post(proxy: Proxy, ca: Buffer, body?: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const headers = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
+    const req = request(
+      { host: '127.0.0.1', port: proxy.port, servername: 'localhost', ca, method: 'POST', path: '/two', agent: false, headers },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 test('a POST without a body is not retried either (RFC 9110 §9.2.2: not idempotent): the dropped exchange is a 502', async ({
   pki,
   cert,
@@ -160,18 +176,7 @@ test('a POST without a body is not retried either (RFC 9110 §9.2.2: not idempot
   const proxy = await startTestProxy(await proxyParams(cert, app.port));
   try {
     assert.is((await httpsGet(proxy.port, pki.ca, '/one')).status, 200);
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(
-        { host: '127.0.0.1', port: proxy.port, servername: 'localhost', ca: pki.ca, method: 'POST', path: '/two', agent: false },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode!);
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
-    assert.is(status, 502);
+    assert.is(await post(proxy, pki.ca), 502);
     assert.is(app.connections(), 1, 'the POST was not sent again on a new connection');
   } finally {
     await proxy.drain();
@@ -184,27 +189,7 @@ test('a request with a body is not retried: the dropped exchange is a 502', asyn
   const proxy = await startTestProxy(await proxyParams(cert, app.port));
   try {
     assert.is((await httpsGet(proxy.port, pki.ca, '/one')).status, 200);
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: proxy.port,
-          servername: 'localhost',
-          ca: pki.ca,
-          method: 'POST',
-          path: '/two',
-          agent: false,
-          headers: { 'content-length': '2' },
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode!);
-        },
-      );
-      req.on('error', reject);
-      req.end('hi');
-    });
-    assert.is(status, 502);
+    assert.is(await post(proxy, pki.ca, 'hi'), 502);
   } finally {
     await proxy.drain();
     app.close();
