@@ -1,8 +1,9 @@
-// npm test: the linter and formatter check (Biome), the unit tests (uvu; only the inject tests need
-// Docker) and then every stack scenario, one after another. Ends with the line `N passed, N failed`,
-// counting the lint check as one, each unit test and each stack check.
+// npm test: the linter and formatter check (Biome), the unit tests (uvu; the sidecars' on Bun, the
+// rest on Node; only the inject tests need Docker) and then every stack scenario, one after another.
+// Ends with the line `N passed, N failed`, counting the lint check as one, each unit test and each
+// stack check.
 //   node dist/scripts/test.js [stack ...]   only these stacks; --unit-only skips the stacks.
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
 import { DIST, ROOT } from './lib/config.js';
@@ -25,20 +26,36 @@ if (lint.exitCode === 0) {
   console.log('  ✘ biome check failed: npm run format fixes formatting; lint errors need a change');
 }
 
-console.log('▶ unit tests (uvu)');
-const unit = await $({ cwd: ROOT, nothrow: true, verbose: false })`npx uvu ${relative(ROOT, DIST)} ${'\\.test\\.js$'}`;
-const out = unit.stdout.replace(/\x1b\[[0-9;]*m/g, '');
-process.stdout.write(out);
-process.stderr.write(unit.stderr);
-const count = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(out)?.[1] ?? NaN);
-const [total, ok, skipped] = [count('Total'), count('Passed'), count('Skipped')];
-if (Number.isNaN(total) || Number.isNaN(ok)) {
-  console.log(`✘ could not read uvu's summary (exit ${unit.exitCode})`);
-  failed++;
-} else {
-  passed += ok;
-  failed += total - ok - (skipped || 0);
-  if (unit.exitCode !== 0 && total === ok) failed++; // uvu failed outside any test (e.g. a file threw on import)
+// Each group of unit tests runs on the runtime its code ships with: the sidecars (dist/sidecars) on
+// Bun, everything else (scripts, stacks, docs tests) on Node. Both uvu summaries add up to one count.
+const uvu = join(ROOT, 'node_modules', 'uvu', 'bin.js');
+const dist = relative(ROOT, DIST);
+const groups = [
+  { what: 'scripts, stacks and docs', runtime: 'Node', bin: process.execPath, dir: dist, ignore: ['-i', '^sidecars$'] },
+  { what: 'sidecars', runtime: 'Bun', bin: join(ROOT, 'node_modules', '.bin', 'bun'), dir: join(dist, 'sidecars'), ignore: [] },
+];
+for (const g of groups) {
+  console.log(`▶ unit tests of the ${g.what} (uvu on ${g.runtime})`);
+  // Bounded: a test that hangs fails the group (no summary) instead of holding CI until its own limit.
+  const unit = await $({
+    cwd: ROOT,
+    nothrow: true,
+    verbose: false,
+    timeout: '15m',
+  })`${g.bin} ${uvu} ${g.dir} ${'\\.test\\.js$'} ${g.ignore}`;
+  const out = unit.stdout.replace(/\x1b\[[0-9;]*m/g, '');
+  process.stdout.write(out);
+  process.stderr.write(unit.stderr);
+  const count = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(out)?.[1] ?? NaN);
+  const [total, ok, skipped] = [count('Total'), count('Passed'), count('Skipped')];
+  if (Number.isNaN(total) || Number.isNaN(ok)) {
+    console.log(`✘ could not read uvu's summary (${g.runtime}, exit ${unit.exitCode})`);
+    failed++;
+  } else {
+    passed += ok;
+    failed += total - ok - (skipped || 0);
+    if (unit.exitCode !== 0 && total === ok) failed++; // uvu failed outside any test (e.g. a file threw on import)
+  }
 }
 
 if (!values['unit-only']) {

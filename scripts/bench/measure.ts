@@ -1,5 +1,6 @@
-// One repetition of each test against one variant, with the CPU its containers used meanwhile
-// (cgroup deltas) and how much of the pod's core went to anything else (other work on the machine).
+// One round of each test against one variant, with the CPU its containers used meanwhile (cgroup
+// deltas), how much of the pod's core went to anything else (other work on the machine), and the
+// container's peak memory under keep-alive load and under connection churn.
 import type { HandshakeResult } from './handshakes.js';
 import type { OpenLoopResult } from './openloop.js';
 import type { BenchPod, Variant } from './pod.js';
@@ -35,35 +36,46 @@ async function accounted<T>(pod: BenchPod, v: Variant, upstream: string, fn: () 
   };
 }
 
-export interface ThroughputRun {
-  wrk: WrkResult;
-  acc: Accounting;
+/** Peak memory of the variant's container while a test ran: sampled from /proc every 250 ms, and from the sidecar's /metrics every second. */
+export interface MemoryPeak {
   rssPeakBytes: number;
   anonPeakBytes: number;
   metricsRssPeakBytes?: number;
 }
 
-export async function throughput(pod: BenchPod, v: Variant, upstream: string, s: Settings): Promise<ThroughputRun> {
-  const url = `${v.tls ? 'https' : 'http'}://127.0.0.1:${v.port}/1k`;
-  let rssPeak = 0,
-    anonPeak = 0,
-    metricsPeak = 0;
+async function peakMemory<T>(pod: BenchPod, v: Variant, fn: () => Promise<T>): Promise<{ result: T; mem: MemoryPeak }> {
+  let rss = 0,
+    anon = 0,
+    metrics = 0;
   const sample = () => {
     const m = pod.rss(v.service);
-    rssPeak = Math.max(rssPeak, m.rss);
-    anonPeak = Math.max(anonPeak, m.anon);
+    rss = Math.max(rss, m.rss);
+    anon = Math.max(anon, m.anon);
   };
   const scrape = async () => {
-    if (v.adminPort) metricsPeak = Math.max(metricsPeak, await pod.metricsRss(v.adminPort).catch(() => 0));
+    if (v.adminPort) metrics = Math.max(metrics, await pod.metricsRss(v.adminPort).catch(() => 0));
   };
   const timers = [setInterval(sample, 250), setInterval(() => void scrape(), 1000)];
   try {
-    const { result, acc } = await accounted(pod, v, upstream, () => wrk(pod.prefix, url, { conns: s.conns, seconds: s.seconds }));
+    const result = await fn();
     sample();
-    return { wrk: result, acc, rssPeakBytes: rssPeak, anonPeakBytes: anonPeak, metricsRssPeakBytes: v.adminPort ? metricsPeak : undefined };
+    return { result, mem: { rssPeakBytes: rss, anonPeakBytes: anon, metricsRssPeakBytes: v.adminPort ? metrics : undefined } };
   } finally {
     timers.forEach(clearInterval);
   }
+}
+
+export interface ThroughputRun extends MemoryPeak {
+  wrk: WrkResult;
+  acc: Accounting;
+}
+
+export async function throughput(pod: BenchPod, v: Variant, upstream: string, s: Settings): Promise<ThroughputRun> {
+  const url = `${v.tls ? 'https' : 'http'}://127.0.0.1:${v.port}/1k`;
+  const { result, mem } = await peakMemory(pod, v, () =>
+    accounted(pod, v, upstream, () => wrk(pod.prefix, url, { conns: s.conns, seconds: s.seconds })),
+  );
+  return { wrk: result.result, acc: result.acc, ...mem };
 }
 
 export interface LatencyRun {
@@ -84,14 +96,17 @@ export async function latency(pod: BenchPod, v: Variant, upstream: string, s: Se
   return { open: result, acc };
 }
 
-export interface HandshakeRun {
+/** New connections, with the container's peak memory under that churn (absent in runs saved before it was measured). */
+export interface HandshakeRun extends Partial<MemoryPeak> {
   hs: HandshakeResult;
   acc: Accounting;
 }
 
 export async function newConnections(pod: BenchPod, v: Variant, upstream: string, s: Settings): Promise<HandshakeRun> {
-  const { result, acc } = await accounted(pod, v, upstream, () =>
-    pod.loadgen<HandshakeResult>('handshakes', { target: pod.target(v), conns: s.hsConns, durationMs: s.hsSeconds * 1000 }),
+  const { result, mem } = await peakMemory(pod, v, () =>
+    accounted(pod, v, upstream, () =>
+      pod.loadgen<HandshakeResult>('handshakes', { target: pod.target(v), conns: s.hsConns, durationMs: s.hsSeconds * 1000 }),
+    ),
   );
-  return { hs: result, acc };
+  return { hs: result.result, acc: result.acc, ...mem };
 }

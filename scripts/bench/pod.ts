@@ -107,9 +107,14 @@ export class BenchPod {
     return parseMetrics(await res.text()).get('process_resident_memory_bytes') ?? NaN;
   }
 
-  /** One line of a container's program version (docker exec, before any measurement). */
+  /** A container's program version (docker exec, before any measurement): the first group of `pattern` that matched. */
   async version(service: string, cmd: string[], pattern: RegExp): Promise<string> {
     const r = await $`docker exec ${await this.project.id(service)} ${cmd}`.quiet().nothrow();
-    return pattern.exec(`${r.stdout}\n${r.stderr}`)?.[1] ?? 'unknown';
+    return (
+      pattern
+        .exec(`${r.stdout}\n${r.stderr}`)
+        ?.slice(1)
+        .find((g) => g !== undefined) ?? 'unknown'
+    );
   }
 }

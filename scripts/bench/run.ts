@@ -1,11 +1,12 @@
-// The measuring part of a pinned-pod benchmark (bench:https): idle memory, a warm-up, then every
-// repetition of every test against every variant, interleaved (one repetition of all variants after
-// another), so slow drifts of this shared machine spread over all variants instead of landing on one.
+// The measuring part of a pinned-pod benchmark (bench:https): idle memory, a warm-up, then rounds:
+// each round runs every test against every variant, back to back, so slow drifts of this shared
+// machine spread over all variants instead of landing on one, and a ratio of two variants can be taken
+// within one round (both measured minutes apart at most).
 import { latency, newConnections, throughput, type HandshakeRun, type LatencyRun, type Settings, type ThroughputRun } from './measure.js';
 import type { BenchPod, Variant } from './pod.js';
 import { step } from '../lib/progress.js';
 
-/** Every repetition of one variant, and its idle memory. */
+/** Every round of one variant (index i = round i + 1), and its idle memory. */
 export interface Runs {
   tp: ThroughputRun[];
   lat: LatencyRun[];
@@ -20,7 +21,7 @@ export async function measureAll(
   variants: Variant[],
   upstream: string,
   s: Settings,
-  reps: number,
+  rounds: number,
 ): Promise<Map<string, Runs>> {
   const runs = new Map<string, Runs>(variants.map((v) => [v.id, { tp: [], lat: [], hs: [] }]));
   for (const v of variants) {
@@ -33,8 +34,8 @@ export async function measureAll(
   await step('warm-up (2 s of wrk per variant)', async () => {
     for (const v of variants) await throughput(pod, v, upstream, { ...s, seconds: 2 });
   });
-  for (let rep = 1; rep <= reps; rep++) {
-    await step(`repetition ${rep}/${reps}`, async () => {
+  for (let round = 1; round <= rounds; round++) {
+    await step(`round ${round}/${rounds}`, async () => {
       for (const v of variants) {
         const r = runs.get(v.id)!;
         const tp = await throughput(pod, v, upstream, s);

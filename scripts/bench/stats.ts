@@ -39,3 +39,21 @@ export function showSpread(s: Spread | undefined, fmt: (v: number) => string): s
   if (!s || !Number.isFinite(s.median)) return 'n/a';
   return s.min === s.max ? fmt(s.median) : `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
 }
+
+/**
+ * Ratios taken within each round: a[i] / b[i], where a and b hold one figure per round of two variants
+ * measured in the same rounds (scripts/bench/run.ts). NaN for a round either of them lacks, or where b is
+ * 0, so that spread() leaves that round out instead of pairing figures from different rounds.
+ */
+export function perRoundRatios(a: readonly number[], b: readonly number[]): number[] {
+  return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => {
+    const x = a[i] ?? NaN,
+      y = b[i] ?? NaN;
+    return y === 0 ? NaN : x / y;
+  });
+}
+
+/** Differences taken within each round: a[i] − b[i], NaN for a round either of them lacks. */
+export function perRoundDiffs(a: readonly number[], b: readonly number[]): number[] {
+  return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => (a[i] ?? NaN) - (b[i] ?? NaN));
+}

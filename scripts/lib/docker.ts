@@ -27,7 +27,8 @@ export async function execDetached(id: string, cmd: string[]): Promise<void> {
   await $`docker exec -d ${id} ${cmd}`.quiet();
 }
 
-/** Node code that SIGKILLs a sidecar's main process (node /opt/sidecar/main.mjs), not its health probes. */
+/** Code (run by Bun, the sidecars' runtime) that SIGKILLs a sidecar's main process (bun /opt/sidecar/main.mjs),
+ * not its health probes. */
 const KILL_SIDECAR_MAIN = `const fs = require('fs');
 for (const p of fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d) && +d !== process.pid)) {
   try {
@@ -42,7 +43,7 @@ for (const p of fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d) && +d !==
  * because an attached exec can hang when the container's main process dies under it (Engine 20.10).
  */
 export async function crashSidecar(id: string): Promise<void> {
-  await execDetached(id, ['node', '-e', KILL_SIDECAR_MAIN]);
+  await execDetached(id, ['bun', '-e', KILL_SIDECAR_MAIN]);
 }
 
 /** The IP address of a container on its first network. */

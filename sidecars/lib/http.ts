@@ -90,12 +90,19 @@ export const safePath = (url: string | undefined) => escapeControls((url ?? '').
 
 /** Answers what Node's parser refuses, as Node would, but also logs it and never lets an error escape. */
 export function harden(server: Server | HttpsServer, o: { log: Logger; onRefused?: (status: number) => void }): void {
+  // The last exchange on each connection. Node also keeps it as socket._httpMessage, Bun does not: a body
+  // that turns out malformed after the answer began would get a second answer (a 400 after the 200).
+  const last = new WeakMap<Socket, { req: IncomingMessage; res: ServerResponse }>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => last.set(req.socket, { req, res }));
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     // Only a request Node's parser refused (HPE_*) or a request timeout gets an answer. A client that
     // went away, a TLS handshake that failed (an https server reports those here too: there is no
     // session to answer on), or a socket whose response has already begun is closed.
     const parserError = err.code?.startsWith('HPE_') || err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-    const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+    const x = last.get(socket);
+    const started =
+      (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent ||
+      (x?.res.headersSent && !(x.req.complete && x.res.writableFinished));
     if (!parserError || err.code === 'HPE_INVALID_EOF_STATE' || started || !socket.writable) {
       socket.destroy();
       return;

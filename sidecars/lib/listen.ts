@@ -1,7 +1,11 @@
 // Binding a listener at start. A failure names the parameter that caused it, in one line, instead of
 // a bare errno: a port in use or forbidden names the port parameter, an address that does not
 // resolve or is not on this host names the address parameter.
-import type { Server as NetServer } from 'node:net';
+// Bun does not say ENOTFOUND for a name that does not resolve: node:net fails with no code or EINVAL,
+// node:http (built on Bun.serve) with ENOENT or even EADDRINUSE. So a failed listen on a name asks DNS
+// itself, whatever the code, and blames the address when the name does not resolve.
+import { lookup } from 'node:dns/promises';
+import { isIP, type Server as NetServer } from 'node:net';
 import { ParamError } from './parse.js';
 
 export interface ListenKeys {
@@ -15,7 +19,7 @@ export function listen(server: NetServer, port: number, address: string, keys: L
   return new Promise((resolve, reject) => {
     const fail = (e: NodeJS.ErrnoException) => {
       server.off('listening', ok);
-      reject(explain(e, port, address, keys));
+      resolves(address).then((named) => reject(named ? explain(e, port, address, keys) : unresolved(address, keys)));
     };
     const ok = () => {
       server.off('error', fail);
@@ -26,6 +30,19 @@ export function listen(server: NetServer, port: number, address: string, keys: L
     server.listen(port, address);
   });
 }
+
+/** False only when the address is a name and DNS says it does not resolve (the code may be anything). */
+async function resolves(address: string): Promise<boolean> {
+  if (address === '' || isIP(address) !== 0) return true;
+  try {
+    return (await lookup(address, { all: true })).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+const unresolved = (address: string, keys: ListenKeys) =>
+  new ParamError(keys.address, `${JSON.stringify(address)} does not resolve to an address`);
 
 function explain(e: NodeJS.ErrnoException, port: number, address: string, keys: ListenKeys): Error {
   const where = `${address}:${port}`;
@@ -38,7 +55,7 @@ function explain(e: NodeJS.ErrnoException, port: number, address: string, keys: 
     case 'EAI_AGAIN':
     case 'EAI_FAIL':
     case 'EAI_NONAME':
-      return new ParamError(keys.address, `${JSON.stringify(address)} does not resolve to an address`);
+      return unresolved(address, keys);
     case 'EADDRNOTAVAIL':
       return new ParamError(keys.address, `${address} is not an address of this host`);
     case 'EINVAL':

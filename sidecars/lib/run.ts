@@ -1,5 +1,6 @@
 // The harness every sidecar's main.ts calls: --help, `healthcheck`, parameter parsing with
 // one-line errors, the admin server, JSON logs, SIGHUP reload and SIGTERM drain with a timeout.
+import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { probe, startAdmin, type Readiness } from './admin.js';
 import { helpText } from './help.js';
@@ -93,13 +94,25 @@ export async function preflight<T extends Table & Common>(
   }
 }
 
+/** Names the process. Node's process.title rewrites comm and argv; Bun's changes only the JS value, so
+ * the command name that ps and topz show (and config-sync matches) is also written to /proc/self/comm. */
+function setTitle(title: string) {
+  process.title = title;
+  if (process.platform !== 'linux') return;
+  try {
+    writeFileSync('/proc/self/comm', title.slice(0, 15));
+  } catch {
+    /* no writable /proc: the title stays the runtime's name */
+  }
+}
+
 export async function runSidecar<T extends Table & Common>(
   spec: Spec<T>,
   start: (ctx: Context<T>) => Promise<Running>,
   argv = process.argv.slice(2),
   env = process.env,
 ): Promise<void> {
-  if (spec.processTitle) process.title = spec.processTitle;
+  if (spec.processTitle) setTitle(spec.processTitle);
   const pre = await preflight(spec, argv, env);
   if ('exit' in pre) {
     if (pre.exit.stdout) process.stdout.write(pre.exit.stdout);

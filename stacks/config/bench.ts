@@ -115,7 +115,7 @@ try {
   });
   const goal = rows.find((r) => r.p === 'sighup')!.p99;
   const notes = [
-    `Stack: stacks/config as \`npm run stack:config\` runs it, plus the \`baseline\` profile; config-sync on Debian's nodejs with --min-apply-interval ${MIN_APPLY_INTERVAL_MS} ms and a JSON Schema.`,
+    `Stack: stacks/config as \`npm run stack:config\` runs it, plus the \`baseline\` profile; config-sync on Bun with --min-apply-interval ${MIN_APPLY_INTERVAL_MS} ms and a JSON Schema.`,
     `Latency: from just before the put request leaves the host to the first answer of the app's GET /version with the new value, read from the host every 5 ms through the pod's published port (so it includes the put's round trip and docker-proxy). An update counts as missed after ${GIVE_UP_MS / 1000} s.`,
     `Pacing: each update is alone: the next one is put ${MIN_APPLY_INTERVAL_MS + 50}–${MIN_APPLY_INTERVAL_MS + 450} ms after every app served the previous one, so the apply interval never holds one back and the baseline sees each at a random phase of its 1 s poll.`,
     'Baseline: a shell loop in the etcd image (stacks/config/poller/poll.sh) that runs `etcdctl get` every second and, when the value changed, writes it (temp file + rename) and sends SIGHUP: the same app image as app-hup.',

@@ -29,8 +29,9 @@ async function snapshot(ctx: StackContext, e: Endpoints) {
   const [hup, once, hupFile, onceFile] = await Promise.all([
     appView(e.app.hup),
     appView(e.app.once),
-    ctx.project.id('sync-hup').then((id) => docker.exec(id, ['cat', '/config/config.json'])),
-    ctx.project.id('sync-once').then((id) => docker.exec(id, ['cat', '/config/config.json'])),
+    // Read in each app's container, which mounts the shared directory too: the sidecar's image has no cat.
+    ctx.project.id('app-hup').then((id) => docker.exec(id, ['cat', '/config/config.json'])),
+    ctx.project.id('app-once').then((id) => docker.exec(id, ['cat', '/config/config.json'])),
   ]);
   return { hup, once, files: { hup: hupFile, once: onceFile } };
 }

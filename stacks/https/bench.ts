@@ -1,9 +1,12 @@
-// npm run bench:https [-- --reps 5 --seconds 5 --upstream fast|python --only ours-tcp,nginx --no-write]
+// npm run bench:https [-- --rounds 5 --seconds 5 --upstream fast|python --only ours-tcp,nginx-stream --no-write --out FILE]
+// npm run bench:https -- --rounds 1 --seconds 2 --out /tmp/bench-https.json   (a smoke run: about 2 minutes, docs untouched;
+//   add --no-build to run the images as they are)
 // npm run bench:https -- --profile tcp|http     (profile the sidecar instead: scripts/bench/profile.ts)
 // npm run bench:https -- --render docs/bench-https.json   (rewrite the report from a run's saved raw data)
-// The TLS sidecar (both modes) beside nginx and HAProxy terminating TLS, and the upstream reached
-// directly, all in one pod pinned to one core; the load generators on the other core. Writes
-// docs/bench-https.json and the bench:https section of docs/benchmarks.md.
+// The TLS sidecar (tcp and http mode) beside nginx (stream and http) and HAProxy (mode tcp and mode http)
+// terminating TLS, and the upstream reached directly, all in one pod pinned to one core; the load
+// generators on the other core. Writes docs/bench-https.json and the bench:https section of
+// docs/benchmarks.md; with --out FILE, the raw data to FILE and the report to stdout only.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,17 +24,20 @@ import { buildFor, imageEnv } from '../../scripts/lib/images.js';
 import { step } from '../../scripts/lib/progress.js';
 import { summarize } from './bench/aggregate.js';
 import { markdown, savedReport, SECTION, type HttpsConditions, type SavedRun } from './bench/report.js';
-import { makeCerts, notes, variantsFor, versions } from './bench/setup.js';
+import { makeCerts, notes, REFERENCES, variantsFor, versions } from './bench/setup.js';
 
 const { values: a } = parseArgs({
   options: {
-    reps: { type: 'string', default: '5' },
+    rounds: { type: 'string' },
+    reps: { type: 'string', default: '5' }, // the former name of --rounds
     seconds: { type: 'string', default: '5' },
     upstream: { type: 'string', default: 'fast' },
     only: { type: 'string' },
     'pod-cpu': { type: 'string', default: '0' },
     'load-cpu': { type: 'string', default: '1' },
     'no-write': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false }, // run the images as they are (e.g. while the Dockerfile is being edited)
+    out: { type: 'string' },
     profile: { type: 'string' },
     render: { type: 'string' },
   },
@@ -46,7 +52,7 @@ const settings: Settings = {
   hsConns: 16,
   hsSeconds: Math.min(4, Number(a.seconds)),
 };
-const reps = Number(a.reps);
+const reps = Number(a.rounds ?? a.reps);
 const upstream = fast ? 'origin' : 'greeter';
 
 const all = variantsFor(fast);
@@ -56,7 +62,11 @@ const variants = all.filter((v) => v.id === 'direct' || !only || only.includes(v
 const write = (rows: ReturnType<typeof summarize>, c: HttpsConditions, raw: unknown) => {
   const body = markdown(rows, c);
   console.log(`\n${body}\n`);
-  if (a['no-write']) return;
+  if (a.out) {
+    writeJson(a.out, { conditions: c, results: rows, raw });
+    console.log(`wrote ${a.out} (docs untouched)`);
+  }
+  if (a['no-write'] || a.out) return;
   writeJson(join(ROOT, 'docs', 'bench-https.json'), { conditions: c, results: rows, raw });
   writeSection(SECTION, body);
   console.log('wrote docs/bench-https.json and the bench:https section of docs/benchmarks.md');
@@ -101,7 +111,7 @@ process.once('SIGINT', () => void down().finally(() => process.exit(130)));
 
 try {
   const services = Object.keys(await project.serviceImages()).filter((s) => s !== 'pod');
-  await buildFor(project);
+  if (!a['no-build']) await buildFor(project);
   await step(`up ${name} (pinned to core ${cores.pod})`, () =>
     pod.start(
       services,
@@ -126,7 +136,7 @@ try {
   } else {
     const vers = await versions(pod, services);
     const runs = await measureAll(pod, variants, upstream, settings, reps);
-    const rows = summarize(variants, runs, 'direct');
+    const rows = summarize(variants, runs, 'direct', REFERENCES);
     const c = {
       ...(await clock.finish({ versions: vers, notes: notes({ cores, settings, fast, priority: pod.priority }) })),
       ...settings,

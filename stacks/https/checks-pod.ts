@@ -10,13 +10,19 @@ import { caPem, get } from './support.js';
 
 type C = Check<StackContext>;
 
+/** A container's network and PID namespaces (one line each), as a toolbox container that joins both reads
+ * them: the pause and sidecar images have no readlink. */
+async function namespacesOf(id: string): Promise<string> {
+  const args = ['--network', `container:${id}`, '--pid', `container:${id}`, `sidecar-lab/toolbox:${VERSION}`];
+  const r = await docker.runOnce([...args, 'readlink', '/proc/self/ns/net', '/proc/self/ns/pid']);
+  if (r.code !== 0) throw new Error(`readlink of ${id}'s namespaces failed (exit ${r.code}): ${r.stderr.trim()}`);
+  return r.stdout.trim();
+}
+
 export const sharedNamespaces: C = {
   name: 'the sidecar and the app share one network namespace and one PID namespace, the pod’s, whose PID 1 reaps orphaned zombies',
   async run(ctx) {
-    const ns = async (service: string) => {
-      const id = await ctx.project.id(service);
-      return docker.exec(id, ['readlink', '/proc/self/ns/net', '/proc/self/ns/pid']);
-    };
+    const ns = async (service: string) => namespacesOf(await ctx.project.id(service));
     const [pod, side, app] = await Promise.all([ns('pod'), ns('tls-proxy'), ns('app')]);
     expect.equal(side, pod, 'tls-proxy namespaces (net, pid) against the pod’s');
     expect.equal(app, pod, 'app namespaces (net, pid) against the pod’s');
@@ -158,10 +164,7 @@ export const appRestart: C = {
       (e: Error) => `error: ${e.message}`,
     );
     expect.match(after, /^error/, 'HTTPS through the naive layout once its restarted app is healthy again');
-    const [appNs, sideNs] = [
-      await docker.exec(nApp, ['readlink', '/proc/self/ns/net']),
-      await docker.exec(nSide, ['readlink', '/proc/self/ns/net']),
-    ];
+    const [appNs, sideNs] = [(await namespacesOf(nApp)).split('\n')[0]!, (await namespacesOf(nSide)).split('\n')[0]!];
     expect.ok(appNs !== sideNs, 'the naive sidecar is left in the old network namespace', `different from the app’s ${appNs}`, sideNs);
   },
 };

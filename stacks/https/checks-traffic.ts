@@ -83,7 +83,7 @@ export const plainPortIsPrivate: C = {
     // Inside the pod, over loopback, it answers: that is how the sidecar reaches it.
     const side = await ctx.project.id('tls-proxy');
     const inside = await docker.exec(side, [
-      'node',
+      'bun',
       '-e',
       "fetch('http://127.0.0.1:8080/inside').then(r => r.text()).then(t => process.stdout.write(t))",
     ]);

@@ -89,8 +89,8 @@ const steps = ['fetch', 'checkout', 'check', 'rename'].map((k) => `${k} ${med(ho
 const conditions = await clock.finish({
   versions: { 'git on the host': (await $`git --version`.quiet()).stdout.trim().replace(/^git version /, '') },
   notes: [
-    "Images: Debian's git and nodejs (v20).",
-    'Path of a push: host git → git daemon → post-receive hook → signed webhook → git-sync (fetch --depth 1, worktree add, `node --check app.js`, rename, symlink flip) → nodemon sees the flip → site-node restarts on the new tree (listening socket inherited: no request refused meanwhile).',
+    "Images: Debian's git; git-sync on Bun, the site on Debian's nodejs (v20).",
+    'Path of a push: host git → git daemon → post-receive hook → signed webhook → git-sync (fetch --depth 1, worktree add, `bun build --no-bundle app.js`, rename, symlink flip) → nodemon sees the flip → site-node restarts on the new tree (listening socket inherited: no request refused meanwhile).',
   ],
 });
 const p50 = percentile(hook.ms, 50);
@@ -102,7 +102,7 @@ const body = renderSection({
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    `Goal: p50 ≤ 1 s with the webhook: **${p50 <= 1000 ? 'met' : 'not met'}** (${p50} ms at a median load average of ${conditions.load.p50?.toFixed(1)}). Median steps of a webhook sync: ${steps}; the rest of a push is \`git push\` itself (with its hook) and the server's restart. The largest parts are process start-ups (\`node --check\`, the new server, git's own processes), which is why the figures follow the machine's load. Polling adds on average half a period. Percentiles are nearest-rank (scripts/bench/stats.ts).`,
+    `Goal: p50 ≤ 1 s with the webhook: **${p50 <= 1000 ? 'met' : 'not met'}** (${p50} ms at a median load average of ${conditions.load.p50?.toFixed(1)}). Median steps of a webhook sync: ${steps}; the rest of a push is \`git push\` itself (with its hook) and the server's restart. The largest parts are process start-ups (\`bun build\`, the new server, git's own processes), which is why the figures follow the machine's load. Polling adds on average half a period. Percentiles are nearest-rank (scripts/bench/stats.ts).`,
   ],
 });
 writeSection(SECTION, body);

@@ -141,7 +141,7 @@ export const killMidSync: C = {
       'git_sync_repairs_total >= 1',
       sum(m, 'git_sync_repairs_total'),
     );
-    const trees = await docker.exec(syncId, ['ls', '-a', '/srv/site/worktrees']);
+    const trees = await docker.exec(appId, ['ls', '-a', '/srv/site/worktrees']); // the sidecar's image has no ls
     expect.ok(!trees.includes('.staging'), 'no staging tree is left', 'no *.staging in worktrees/', trees);
     const list = await docker.exec(syncId, ['git', '--git-dir', '/srv/site/.repo', 'worktree', 'list', '--porcelain']);
     expect.ok(!/prunable|\.staging/.test(list), "git's own worktree records are consistent", 'no prunable or staging worktree', list);

@@ -138,11 +138,12 @@ export const noCredentialLeak: C = {
   async run(ctx) {
     const secret = secretOf(ctx.state);
     const w = await workOf(ctx);
-    const [syncId, serverId, appId] = [await ctx.project.id('git-sync'), await ctx.project.id('git-server'), await ctx.project.id('app')];
+    const [serverId, appId] = [await ctx.project.id('git-server'), await ctx.project.id('app')];
     // Positive control: the sampler sees another container's processes (a canary in the app's).
     const canary = `canary-${randomBytes(4).toString('hex')}`;
     await docker.execDetached(appId, ['node', '-e', 'setTimeout(() => {}, 10000)', canary]);
-    const sampling = Promise.all([sampleCmdlines(syncId, 10), sampleCmdlines(serverId, 10)]);
+    // The pod's processes are sampled from the app's container (same PID namespace): the sidecar's image has no shell tools.
+    const sampling = Promise.all([sampleCmdlines(appId, 10), sampleCmdlines(serverId, 10)]);
     const pushed: string[] = [];
     for (let i = 0; i < 3; i++) {
       const c = await w.commitBuild();
@@ -234,7 +235,7 @@ export const readyAfterFirstSync: C = {
     try {
       const probe = (path: string) =>
         docker.exec(name, [
-          'node',
+          'bun',
           '-e',
           `fetch('http://127.0.0.1:9903${path}').then(async (r) => console.log(r.status + ' ' + (await r.text()).trim()))`,
         ]);

@@ -132,13 +132,13 @@ export const consistentPairs: C = {
 const BROKEN_APP = `module.exports = {\n  '/api/info': (req, res) => {\n    res.end('oops'\n  },\n};\n`;
 
 export const brokenCommit: C = {
-  name: 'a commit that fails the pre-publish check (node --check app.js) is not published, and the last good revision keeps being served',
+  name: 'a commit that fails the pre-publish check (bun build --no-bundle app.js) is not published, and the last good revision keeps being served',
   async run(ctx) {
     const w = await workOf(ctx);
     const good = await served(ctx.project);
     const m0 = await metrics(ctx.project);
     const bad = await w.commitBuild({ 'app.js': BROKEN_APP });
-    // The commit really is broken (positive control): the same check fails on the host.
+    // The commit really is broken (positive control): node --check fails on it on the host too.
     writeFileSync(join(ctx.state, 'broken-app.js'), BROKEN_APP);
     const host = (() => {
       try {
@@ -172,7 +172,8 @@ export const brokenCommit: C = {
       [`${good.revision.slice(0, 12)} build ${good.build}`],
       'revisions served for a poll period after the broken push',
     );
-    const trees = await docker.exec(await ctx.project.id('git-sync'), ['ls', '/srv/site/worktrees']);
+    // Listed from the app's container, which mounts the same volume: the sidecar's image has no ls.
+    const trees = await docker.exec(await ctx.project.id('app'), ['ls', '/srv/site/worktrees']);
     expect.ok(!trees.includes(bad.sha), 'the rejected revision left no tree behind', `no ${bad.sha.slice(0, 12)}* in worktrees/`, trees);
     // Fixing it goes live again (positive control).
     const fixed = await w.commitBuild({

@@ -16,11 +16,12 @@ export async function endpoints(ctx: StackContext): Promise<{ https: string; met
 }
 const published = new Map<string, { https: string; metrics: string }>();
 
-/** The certificate the init container issued, read from the directory it shares with the sidecar. It is
- * self-signed, so it is also the one trust anchor a client needs. */
+/** The certificate the init container issued, read from the directory it shares with the sidecar (by Bun:
+ * the sidecar's image has no cat). It is self-signed, so it is also the one trust anchor a client needs. */
 export async function issuedCert(ctx: StackContext): Promise<string> {
   let pem = certs.get(ctx.project.name);
-  if (!pem) certs.set(ctx.project.name, (pem = await docker.exec(await ctx.project.id('tls-proxy'), ['cat', '/etc/tls/tls.crt'])));
+  const read = ['bun', '-e', "process.stdout.write(require('fs').readFileSync('/etc/tls/tls.crt'))"];
+  if (!pem) certs.set(ctx.project.name, (pem = await docker.exec(await ctx.project.id('tls-proxy'), read)));
   return pem;
 }
 /** Issued once per pod (the init container never runs again while the pod lives, check 3): read once per project. */

@@ -128,9 +128,9 @@ try {
   await sleep(3000); // a few sampler scans, so the CPU tracker holds every process
   const busy = await step(`${REQUESTS} requests, ${SLEEPERS} sleeping processes`, () => measure(url, token, hostPid));
   const image = (await $`docker image inspect --format ${'{{.Size}}'} sidecar-lab/topz:${VERSION}`.quiet()).stdout.trim();
-  const nodeV = (await $`docker run --rm --entrypoint node sidecar-lab/topz:${VERSION} --version`.quiet()).stdout.trim();
+  const bunV = (await $`docker run --rm --entrypoint bun sidecar-lab/topz:${VERSION} --version`.quiet()).stdout.trim();
   const conditions = await clock.finish({
-    versions: { topz: `${VERSION} on node ${nodeV} (Debian's nodejs), image ${(Number(image) / 1e6).toFixed(0)} MB` },
+    versions: { topz: `${VERSION} on Bun ${bunV}, image ${(Number(image) / 1e6).toFixed(0)} MB` },
     notes: [
       `Setup: topz non-root, cap_drop ALL, read-only. The ${SLEEPERS} processes are \`sleep 3600\` children of one shell in a container in topz's pod.`,
     ],

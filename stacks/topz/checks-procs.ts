@@ -181,9 +181,9 @@ export const attachedToHttps: C = {
       byService('app'),
     );
     expect.ok(
-      byService('tls-proxy').includes('node'),
-      'the TLS sidecar (tls-proxy, node) in the attached topz’s list',
-      'node',
+      byService('tls-proxy').includes('bun'),
+      'the TLS sidecar (tls-proxy, bun) in the attached topz’s list',
+      'bun',
       byService('tls-proxy'),
     );
     expect.equal(

@@ -36,10 +36,14 @@ images('the catalogue builds every image as a target of the one Dockerfile, imag
     );
   }
   assert.equal(
-    all.filter((s) => s.from !== '${BASE_IMAGE}' && !all.some((p) => p.name === s.from)),
+    all.filter((s) => !['${BASE_IMAGE}', 'scratch'].includes(s.from) && !all.some((p) => p.name === s.from)),
     [],
-    'every stage builds on BASE_IMAGE or on another stage',
+    'every stage builds on BASE_IMAGE, on scratch or on another stage',
   );
+});
+
+images('every image is FROM scratch: what it copies in, and no layer of BASE_IMAGE (where the package manager was)', () => {
+  for (const c of cat) assert.is(built(c).chain[0]!.from, 'scratch', `${c.service}: the first stage of target ${c.build.target}`);
 });
 
 images('every image runs as its own non-root user, with the id images/uids.yaml gives it', () => {
@@ -70,16 +74,16 @@ images('every image has an exec-form ENTRYPOINT', () => {
 });
 
 images(
-  'every sidecar image checks its health with its own healthcheck subcommand, runs node on its bundle and EXPOSEs the ports its table listens on',
+  'every sidecar image checks its health with its own healthcheck subcommand, runs Bun on its bundle and EXPOSEs the ports its table listens on',
   async () => {
     const sidecars = cat.filter((c) => c.build.args.SIDECAR !== undefined);
     assert.equal(sidecars.map((c) => c.build.args.SIDECAR).sort(), sidecarNames().sort(), 'one catalogue image per sidecar');
     for (const c of sidecars) {
       const r = built(c);
-      assert.equal(execForm(r.entrypoint), ['node', '/opt/sidecar/main.mjs'], `${c.service}: ENTRYPOINT`);
+      assert.equal(execForm(r.entrypoint), ['bun', '/opt/sidecar/main.mjs'], `${c.service}: ENTRYPOINT`);
       assert.equal(
         execForm(r.healthcheck?.replace(/^.*?CMD\s+/, ''))?.slice(0, 3),
-        ['node', '/opt/sidecar/main.mjs', 'healthcheck'],
+        ['bun', '/opt/sidecar/main.mjs', 'healthcheck'],
         `${c.service}: HEALTHCHECK`,
       );
       const spec = await loadSpec(c.service);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { percentile, quantile, showSpread, spread } from '../stats.js';
+import { percentile, perRoundDiffs, perRoundRatios, quantile, showSpread, spread } from '../stats.js';
 
 const test = suite('bench statistics');
 
@@ -58,6 +58,27 @@ test('showSpread prints the median with its range, or n/a', () => {
   assert.is(showSpread(spread([1, 2, 3]), String), '2 (1–3)');
   assert.is(showSpread(spread([2, 2]), String), '2');
   assert.is(showSpread(undefined, String), 'n/a');
+});
+
+test('per-round ratios pair the figures of the same round, and a round one side lacks (or a zero divisor) gives NaN', () => {
+  assert.equal(perRoundRatios([9, 11, 10], [10, 10, 20]), [0.9, 1.1, 0.5]);
+  const gaps = perRoundRatios([1, 2, 3], [2, 0]);
+  assert.is(gaps[0], 0.5);
+  assert.ok(Number.isNaN(gaps[1]!) && Number.isNaN(gaps[2]!), String(gaps));
+  assert.is(spread(gaps).median, 0.5, 'spread leaves the unpaired rounds out');
+});
+
+test('the median of per-round ratios is not the ratio of the medians: a round where the reference ran fast counts in its own round only', () => {
+  const ours = [900, 1100, 1000],
+    ref = [1000, 1000, 2000];
+  const r = spread(perRoundRatios(ours, ref));
+  assert.equal([r.median, r.min, r.max], [0.9, 0.5, 1.1]);
+  assert.is(spread(ours).median / spread(ref).median, 1);
+});
+
+test('per-round differences subtract within each round', () => {
+  assert.equal(perRoundDiffs([3, 5], [1, 1]), [2, 4]);
+  assert.ok(Number.isNaN(perRoundDiffs([3], [1, 1])[1]!));
 });
 
 test.run();

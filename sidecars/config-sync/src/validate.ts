@@ -65,8 +65,13 @@ export function runCommand(command: string, input: Buffer, timeoutMs: number): P
   });
 }
 
-/** An exception, as a reason: its class and message. */
-export const thrown = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+/** An exception, as a reason: its class and message. A stack overflow reads the same on every runtime
+ * (Bun's JavaScriptCore ends that message with a period, V8 does not), so its metric label does too. */
+export const thrown = (e: unknown) => {
+  if (!(e instanceof Error)) return String(e);
+  const message = e instanceof RangeError ? e.message.replace(/^(Maximum call stack size exceeded)\.$/, '$1') : e.message;
+  return `${e.name}: ${message}`;
+};
 const refuse = (reason: Reason, error: string): Verdict => ({ ok: false, reason, error });
 
 export function makeValidator(o: ValidatorOptions): Validator {

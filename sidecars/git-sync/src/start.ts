@@ -10,9 +10,11 @@ import { repair } from './repair.js';
 import { redactUrl } from './repo-url.js';
 import { Store } from './store.js';
 import { Syncer } from './syncer.js';
+import { checkTransport } from './transport.js';
 import { startWebhook } from './webhook.js';
 
 export async function start({ params: p, log, metrics }: Context<typeof params>): Promise<Running> {
+  checkTransport(p.repo);
   const m = registerMetrics(metrics);
   const store = new Store(p.root, p.link, p.syncTimeout);
   await store.init(p.repo);

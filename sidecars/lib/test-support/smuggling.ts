@@ -8,8 +8,9 @@
 //   forwarded-once:  the app got exactly one complete request (which `check` may inspect) and the client its answer.
 // After each case a sentinel request must still be served; being sent after, it also flushes anything
 // the proxy left queued on its connection to the app, where a smuggled request would surface.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { rawExchange, type Endpoint } from './hostile.js';
 
 export type Outcome = '4xx' | '501' | '505' | 'close' | 'cut' | 'forwarded-once';
@@ -208,50 +209,63 @@ export const SMUGGLING: readonly SmugglingCase[] = [
 
 export interface Recorder {
   port: number;
-  server: Server;
   /** Every request the app got, in order; complete once its body ended. */
   requests: Recorded[];
   /** Every byte the app received, on all connections, in arrival order. */
   bytes(): Buffer;
   /** Requests the app's own parser refused (a connection closed mid-request is not one: that is a cut). */
   parseErrors(): number;
+  /** Resolves once the app has reported everything that happened to it before this call. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** A strict Node HTTP app on 127.0.0.1 that records requests and raw bytes, and answers 200 `recorded`. */
+/**
+ * A strict HTTP app on 127.0.0.1 that records requests and raw bytes, and answers 200 `recorded`. It runs
+ * in a Node process of its own (recorder-app.ts), so that what it parses and refuses is llhttp's verdict
+ * whatever runtime the tests run on; call settle() before reading what it recorded.
+ */
 export async function startRecorder(): Promise<Recorder> {
   const requests: Recorded[] = [];
   const chunks: Buffer[] = [];
+  const pongs: (() => void)[] = [];
   let parseErrors = 0;
-  const server = createServer({ maxHeaderSize: 256 * 1024, requireHostHeader: false }, (req, res) => {
-    const rec: Recorded = { method: req.method!, url: req.url!, rawHeaders: req.rawHeaders, body: Buffer.alloc(0), complete: false };
-    requests.push(rec);
-    const body: Buffer[] = [];
-    req.on('data', (c: Buffer) => body.push(c));
-    req.on('end', () => {
-      rec.complete = true;
-      rec.body = Buffer.concat(body);
-      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '9' }).end('recorded\n');
+  const child = spawn('node', [fileURLToPath(new URL('./recorder-app.js', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the recording app exited with ${code} before it listened`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = JSON.parse(line) as {
+        port?: number;
+        data?: string;
+        req?: { i: number; method: string; url: string; rawHeaders: string[] };
+        end?: { i: number; body: string };
+        perr?: string;
+        pong?: true;
+      };
+      if (m.port) resolve(m.port);
+      else if (m.data) chunks.push(Buffer.from(m.data, 'base64'));
+      else if (m.req) requests[m.req.i] = { ...m.req, body: Buffer.alloc(0), complete: false };
+      else if (m.end) Object.assign(requests[m.end.i]!, { body: Buffer.from(m.end.body, 'base64'), complete: true });
+      else if (m.perr) parseErrors++;
+      else if (m.pong) pongs.shift()?.();
     });
   });
-  server.maxHeadersCount = 0; // no limit: see whatever a proxy forwards
-  server.on('connection', (s) => s.on('data', (c: Buffer) => chunks.push(c)));
-  server.on('clientError', (e: NodeJS.ErrnoException, s) => {
-    if (e.code?.startsWith('HPE_') && e.code !== 'HPE_INVALID_EOF_STATE') parseErrors++;
-    s.destroy();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    port: (server.address() as AddressInfo).port,
-    server,
+    port,
     requests,
     bytes: () => Buffer.concat(chunks),
     parseErrors: () => parseErrors,
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
+    settle: () =>
+      new Promise<void>((r) => {
+        pongs.push(r);
+        child.stdin!.write('\n');
       }),
+    close: async () => {
+      child.stdin!.end();
+      await exited;
+    },
   };
 }
 
@@ -287,6 +301,7 @@ export async function runSmuggling(e: Endpoint, app: Recorder, cases: readonly S
     const answer = await rawExchange(e, Buffer.from(c.bytes, 'latin1'));
     const sentinel = `/__sentinel/${i}`;
     const after = await rawExchange(e, `GET ${sentinel} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+    await app.settle();
     // What the app got for the case is everything before the sentinel's request line, late bytes included.
     const all = app.bytes(),
       at = all.indexOf(`GET ${sentinel} `, bytes0);

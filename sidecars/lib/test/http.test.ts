@@ -105,6 +105,43 @@ test('requests Node cannot parse get a 400, and too many header bytes a 431, ans
   );
 });
 
+/** Writes `first`, then each of `then` once the text read so far ends with 'ok'; reads until the server closes. */
+const conversation = (port: number, first: string, ...then: string[]) =>
+  new Promise<string>((resolve) => {
+    let text = '';
+    const s = connect(port, '127.0.0.1', () => s.write(first));
+    const timer = setTimeout(() => s.destroy(), 3000);
+    s.setEncoding('latin1').on('data', (d: string) => {
+      text += d;
+      if (text.endsWith('ok') && then.length) s.write(then.shift()!);
+    });
+    s.on('error', () => {});
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+  });
+
+test('a body found malformed after the answer began gets no second answer: the connection is closed', async () => {
+  const refused: number[] = [];
+  await withServer(
+    (_req, res) => {
+      res.end('ok');
+    },
+    { onRefused: (status) => refused.push(status) },
+    async (port) => {
+      const text = await conversation(port, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n');
+      assert.match(text, /^HTTP\/1\.1 200 OK\r\n.*\r\n\r\nok$/s);
+      assert.is(text.match(/HTTP\/1\.1 /g)?.length, 1, 'one answer, the 200');
+      assert.equal(refused, []);
+      // A malformed request after an exchange that is over, on the same connection, still gets its 400.
+      const next = await conversation(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', 'GET / HTTP/1.1\r\nBad Header: y\r\n\r\n');
+      assert.match(next, /^HTTP\/1\.1 200 OK\r\n.*\r\n\r\nokHTTP\/1\.1 400 Bad Request\r\n/s);
+      assert.equal(refused, [400]);
+    },
+  );
+});
+
 test('a body over the limit gets a 413 that a client still sending its body receives', async () => {
   await withServer(
     async (req, res) => {

@@ -69,12 +69,23 @@ export function requestHead(
       length = value;
     } else if (kind === CODING) {
       if (chunked || length !== undefined) throw refuse(400, 'bad request: invalid Transfer-Encoding');
-      if (value.trim().toLowerCase() !== 'chunked') throw refuse(501, 'not implemented: the only transfer coding accepted is chunked');
+      const codings = value
+        .toLowerCase()
+        .split(',')
+        .map((c) => c.trim());
+      if (codings.length !== 1 || codings[0] !== 'chunked') {
+        // chunked anywhere but alone cannot be framed (RFC 9112 §6.3); any other coding is one we do not know.
+        if (codings.indexOf('chunked') !== codings.length - 1)
+          throw refuse(400, 'bad request: chunked must be the final transfer coding, and only once');
+        throw refuse(501, 'not implemented: the only transfer coding accepted is chunked');
+      }
       chunked = true;
     }
   }
   if (chunked && (length !== undefined || req.httpVersionMinor === 0))
     throw refuse(400, 'bad request: Transfer-Encoding with Content-Length or in HTTP/1.0');
+  // RFC 9112 §3.2: an HTTP/1.1 request without Host gets a 400.
+  if (host === undefined && req.httpVersionMinor === 1) throw refuse(400, 'bad request: HTTP/1.1 without Host');
   if (target.authority !== undefined) {
     if (!HOST_VALUE.test(target.authority)) throw refuse(400, 'bad request target: its authority is not host[:port]');
     host = target.authority;

@@ -1,22 +1,16 @@
 // Builds tls-proxy from its parameters: front listener -> TLS server -> HTTP or TCP proxy, the
 // certificate store with its reloads, metrics, readiness and the SIGTERM drain.
-import { createServer as createHttpsServer } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { createServer as createTlsServer, DEFAULT_CIPHERS, type SecureVersion, type TLSSocket } from 'node:tls';
-import { guard, harden } from '../../lib/http.js';
 import { listen } from '../../lib/listen.js';
 import { Reloadable } from '../../lib/reloadable.js';
 import type { Context, Running } from '../../lib/run.js';
-import type { Values } from '../../lib/params.js';
 import { loadPair, rawFingerprint, watchFiles, type CertPair } from './certs.js';
 import { createFront } from './front.js';
-import { MAX_HEADERS } from './forwarded.js';
-import { createHttpHandler, type HttpProxyOptions } from './http-proxy.js';
+import { createHttpProxy } from './http-proxy.js';
 import { registerMetrics } from './metrics.js';
 import type { params as table } from './params.js';
 import { pipeToUpstream } from './tcp-proxy.js';
-
-type P = Values<typeof table>;
 
 // TLS 1.2 offers only forward-secret AEAD suites, as Mozilla's "intermediate" profile: ECDHE key exchange
 // with AES-GCM or CHACHA20-POLY1305. No CBC, no SHA-1 MAC, no CCM(8), no static RSA key exchange.
@@ -52,8 +46,22 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
     m.connections.inc({ result: 'tls' });
     s.setNoDelay(true);
   };
-  const http = p.mode === 'http' ? createHttp(p, serverOpts, () => draining, { log, ...m }) : undefined;
-  const tls = http ? http.server : createTlsServer(serverOpts, (s) => pipeToUpstream(s, p.upstreamHost, p.upstreamPort, m.upstreamErrors));
+  const http =
+    p.mode === 'http'
+      ? createHttpProxy({
+          ...m,
+          log,
+          upstreamHost: p.upstreamHost,
+          upstreamPort: p.upstreamPort,
+          listenPort: p.listenPort,
+          idleTimeoutMs: p.idleTimeout,
+          draining: () => draining,
+          hsts: p.hsts ? `max-age=${p.hstsMaxAge}` : undefined,
+        })
+      : undefined;
+  const tls = createTlsServer(serverOpts, (s) =>
+    http ? http.accept(s) : pipeToUpstream(s, p.upstreamHost, p.upstreamPort, m.upstreamErrors),
+  );
   tls.on('secureConnection', onSecure);
   tls.on('tlsClientError', (err, socket) => {
     m.connections.inc({ result: 'handshake_error' });
@@ -116,46 +124,15 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
       draining = true;
       unwatch();
       front.close();
-      http?.server.closeIdleConnections();
+      http?.closeIdle();
       while (sockets.size > 0) {
-        http?.server.closeIdleConnections();
+        http?.closeIdle();
         await new Promise((r) => setTimeout(r, 50));
       }
       // Only now: closing the app's connections earlier would cut requests still in flight.
       http?.pool.destroy();
     },
   };
-}
-
-function createHttp(
-  p: P,
-  opts: object,
-  draining: () => boolean,
-  deps: Pick<HttpProxyOptions, 'log' | 'requests' | 'upstreamErrors' | 'duration'>,
-) {
-  const { handler, pool, countStatus } = createHttpHandler({
-    ...deps,
-    upstreamHost: p.upstreamHost,
-    upstreamPort: p.upstreamPort,
-    listenPort: p.listenPort,
-    draining,
-    hsts: p.hsts ? `max-age=${p.hstsMaxAge}` : undefined,
-  });
-  // The guard answers a bad target, a refused request (HttpError) or a thrown handler; harden what
-  // Node's parser refuses. Both count what they answer in requests_total.
-  const server = createHttpsServer(opts, guard(handler, { log: deps.log, onRefused: countStatus }));
-  // Node's https server passes a failed handshake on as a clientError, where harden() would count it as a
-  // request and answer it in plain text on a socket with no TLS session. It is a handshake error, counted and
-  // closed by start's tlsClientError listener instead.
-  server.removeAllListeners('tlsClientError');
-  harden(server, { log: deps.log, onRefused: countStatus });
-  // One more than the limit: a request past it is then seen to be past it (forwarded.ts) and refused.
-  server.maxHeadersCount = MAX_HEADERS + 1;
-  // Node tracks a server's connections (for closeIdleConnections and the headers/request timeouts) from its
-  // 'listening' event; this server never listens itself (the front hands it sockets), so start that here.
-  server.emit('listening');
-  server.keepAliveTimeout = p.idleTimeout;
-  return { server, pool };
 }
 
 /** Ready means the app behind us answers a TCP connect within 500 ms. */

@@ -6,7 +6,7 @@ import { ResponseParser, type ResponseHead } from './response-parser.js';
 
 export interface Exchange {
   head(h: ResponseHead): void;
-  /** Body bytes of one read from the app; done when the response ended with them. */
+  /** Body bytes of one read from the app (none, when only the head came); done when the response ended with them. */
   data(chunks: Buffer[], done: boolean): void;
   /** The exchange failed; responseStarted says whether head() was already called. */
   error(err: Error, responseStarted: boolean): void;
@@ -22,6 +22,8 @@ export class UpstreamConnection {
   private done = false;
   private keepAlive = false;
   private headSeen = false;
+  /** The head came in the current read: data() is called even without body bytes, so it can be sent. */
+  private headNow = false;
   private dead = false;
 
   constructor(host: string, port: number) {
@@ -29,6 +31,7 @@ export class UpstreamConnection {
     this.parser = new ResponseParser({
       head: (h) => {
         this.headSeen = true;
+        this.headNow = true;
         this.ex?.head(h);
       },
       body: (c) => {
@@ -75,6 +78,7 @@ export class UpstreamConnection {
 
   private read(step: () => void): void {
     this.chunks = [];
+    this.headNow = false;
     try {
       step();
     } catch (e) {
@@ -88,7 +92,7 @@ export class UpstreamConnection {
       return;
     }
     if (this.done) this.ex = undefined;
-    if (this.chunks.length || this.done) ex.data(this.chunks, this.done);
+    if (this.chunks.length || this.done || this.headNow) ex.data(this.chunks, this.done);
   }
 
   private fail(err: Error): void {

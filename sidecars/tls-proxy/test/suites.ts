@@ -98,5 +98,15 @@ export function recordedProxySuite(name: string, serial: string) {
 }
 
 /** Raw bytes (latin1 when a string) over TLS to the suite's proxy; resolves with its answer. */
-export const sendRaw = ({ pki, proxy }: Pick<RecordedCtx, 'pki' | 'proxy'>, bytes: string | Buffer): Promise<RawAnswer> =>
-  rawExchange({ port: proxy.port, tls: { ca: pki.ca.toString() } }, typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+export async function sendRaw(
+  { pki, proxy, app }: Pick<RecordedCtx, 'pki' | 'proxy'> & { app?: Recorder },
+  bytes: string | Buffer,
+): Promise<RawAnswer> {
+  const answer = await rawExchange(
+    { port: proxy.port, tls: { ca: pki.ca.toString() } },
+    typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes,
+  );
+  // What the app recorded of it is read next: wait until it has reported all of it.
+  await app?.settle();
+  return answer;
+}

@@ -1,5 +1,5 @@
 // The process level: topz's entry point in a child process, against a fake proc root.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -125,6 +125,7 @@ test('a running topz serves the fake proc root with a token from a file, warns l
   );
   try {
     await until('/readyz', () => probe(admin, '/readyz', 200));
+    assert.is(readFileSync(`/proc/${r.child.pid}/comm`, 'utf8'), 'topz\n', 'ps and topz show it as topz, whatever the runtime');
     assert.is((await get(listen, '/api/processes')).status, 401);
     const res = await get(listen, '/api/processes', { authorization: 'Bearer first-token' });
     assert.is(res.status, 200);

@@ -1,4 +1,4 @@
-// The bench:https section of docs/benchmarks.md, from the summaries: goals, throughput, latency,
+// The bench:https section of docs/benchmarks.md, from the summaries: goals (goals.ts), throughput, latency,
 // new connections and memory, after the conditions block every bench states (scripts/bench/conditions.ts).
 import type { Conditions } from '../../../scripts/bench/conditions.js';
 import type { Settings } from '../../../scripts/bench/measure.js';
@@ -7,6 +7,8 @@ import { showSpread, type Spread } from '../../../scripts/bench/stats.js';
 import type { Variant } from '../../../scripts/bench/pod.js';
 import type { Runs } from '../../../scripts/bench/run.js';
 import { summarize, type Summary } from './aggregate.js';
+import { goalsOf, goalTable } from './goals.js';
+import { REFERENCES } from './setup.js';
 
 export const SECTION: Section = {
   id: 'https',
@@ -15,7 +17,7 @@ export const SECTION: Section = {
   intro: "Run it with `npm run bench:https` (as root: the load generator enters the bench pod's network namespace).",
 };
 
-/** What docs/bench-https.json keeps of the conditions: the common block and the settings the tables name. */
+/** What docs/bench-https.json keeps of the conditions: the common block and the settings the tables name (reps: the rounds). */
 export type HttpsConditions = Conditions & Settings & { reps: number };
 
 /** Conditions as bench:https saved them before the common block: the load inside the machine line, and wallMinutes. */
@@ -62,63 +64,28 @@ export interface SavedRun {
 export function savedReport(saved: SavedRun, all: Variant[]): { rows: Summary[]; conditions: HttpsConditions } {
   const byId = new Map(all.map((v) => [v.id, v]));
   const vs = saved.results.map((r) => ({ ...byId.get(r.id)!, label: r.label }));
-  return { rows: summarize(vs, new Map(Object.entries(saved.raw)), 'direct'), conditions: fromSaved(saved.conditions) };
+  return { rows: summarize(vs, new Map(Object.entries(saved.raw)), 'direct', REFERENCES), conditions: fromSaved(saved.conditions) };
 }
 
 const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
-const _f2 = (v: number) => v.toFixed(2);
 const f3 = (v: number) => v.toFixed(3);
 const x2 = (v: number) => `${v.toFixed(2)}×`;
+const mb = (v: number) => v.toFixed(1);
 const s = (sp: Spread | undefined, f: (v: number) => string) => showSpread(sp, f);
-
-function goals(rows: Summary[]): string[] {
-  const by = (id: string) => rows.find((r) => r.id === id);
-  const known = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
-  const line = (goal: string, got: number | undefined, ok: (v: number) => boolean, f: (v: number) => string, alt?: number) =>
-    `| ${goal} | ${known(got) ? f(got) : 'n/a'}${known(alt) ? `; from CPU per request ${f(alt)} (${ok(alt) ? 'met' : 'not met'})` : ''} | ${known(got) ? (ok(got) ? 'met' : '**not met**') : 'n/a'} |`;
-  const tcp = by('ours-tcp'),
-    http = by('ours-http');
-  return [
-    '| goal | measured (median) | |',
-    '| --- | --- | --- |',
-    line('L4 (tcp mode) throughput ≥ 0.9× nginx', tcp?.vsNginx?.median, (v) => v >= 0.9, x2, tcp?.capacityVsNginx?.median),
-    line('L7 (http mode) throughput ≥ 0.6× nginx', http?.vsNginx?.median, (v) => v >= 0.6, x2, http?.capacityVsNginx?.median),
-    line(
-      'added p99 at 1000 req/s ≤ 0.5 ms, tcp mode',
-      tcp?.addedP99Ms?.median,
-      (v) => v <= 0.5,
-      (v) => `${f3(v)} ms`,
-    ),
-    line(
-      'added p99 at 1000 req/s ≤ 0.5 ms, http mode',
-      http?.addedP99Ms?.median,
-      (v) => v <= 0.5,
-      (v) => `${f3(v)} ms`,
-    ),
-    line(
-      'RSS under load ≤ 60 MB, tcp mode',
-      tcp?.metricsRssLoadMB?.median,
-      (v) => v <= 60,
-      (v) => `${v.toFixed(1)} MB`,
-    ),
-    line(
-      'RSS under load ≤ 60 MB, http mode',
-      http?.metricsRssLoadMB?.median,
-      (v) => v <= 60,
-      (v) => `${v.toFixed(1)} MB`,
-    ),
-  ];
-}
+const opt = (v: number | undefined) => v?.toFixed(1) ?? 'n/a';
 
 export function markdown(rows: Summary[], c: HttpsConditions): string {
-  const out: string[] = [];
-  out.push('**Goals** (not tests):', '', ...goals(rows), '');
+  const tls = rows.filter((x) => x.tls);
+  const out: string[] = ['**Goals** (issue 10; measured, not tests; met or not by the median):', '', ...goalTable(goalsOf(rows)), ''];
   out.push(
+    `**Ratios.** Every round measures every variant back to back, and each ratio is taken within a round: the sidecar's figure over the reference's figure of the same round. The tables give the median of those per-round ratios with their min–max, all ${c.reps} rounds of this one run side by side. Each mode is compared with the references of its own layer: ${rows
+      .filter((r) => r.refs)
+      .map((r) => `${r.label} with ${r.refs?.nginx ?? 'n/a'} and ${r.refs?.haproxy ?? 'n/a'}`)
+      .join('; ')}.`,
+    '',
     `**Throughput with keep-alive** (wrk, ${c.conns} connections, ${c.seconds} s). CPU is the cgroup time of the variant's container (for direct: the upstream's). "Per core" is what one core carries at that CPU cost of proxy plus upstream: the same-core-budget comparison, less exposed than req/s to other work on the shared core.`,
     '',
-  );
-  out.push(
-    '| variant | req/s | ours / nginx | ours / HAProxy | CPU s per 1000 req | upstream CPU s per 1000 req | req/s per core | per core: ours / nginx | per core: ours / HAProxy |',
+    '| variant | req/s | ours / nginx (same layer) | ours / HAProxy (same layer) | CPU s per 1000 req | upstream CPU s per 1000 req | req/s per core | per core: ours / nginx | per core: ours / HAProxy |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   );
   for (const r of rows)
@@ -127,10 +94,8 @@ export function markdown(rows: Summary[], c: HttpsConditions): string {
     );
   out.push(
     '',
-    `**Latency at a fixed ${c.rate} req/s over ${c.rateConns} connections** (open loop, ${c.seconds} s after 1 s warm-up; ms from each request's scheduled send time). Added = this variant minus direct, per repetition.`,
+    `**Latency at a fixed ${c.rate} req/s over ${c.rateConns} connections** (open loop, ${c.seconds} s after 1 s warm-up; ms from each request's scheduled send time). Added = this variant minus direct, per round.`,
     '',
-  );
-  out.push(
     '| variant | p50 | p90 | p99 | p99.9 | added p50 | added p90 | added p99 | CPU s per 1000 req | generator lag p99 |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   );
@@ -140,29 +105,29 @@ export function markdown(rows: Summary[], c: HttpsConditions): string {
     );
   out.push(
     '',
-    `**New TLS connections without keep-alive** (${c.hsConns} clients in a closed loop, ${c.hsSeconds} s, one GET with Connection: close each; every handshake a full TLS 1.3 one). The measured rate is bounded by the one-core client as well; "per core" divides a core by the proxy's plus upstream's CPU per connection.`,
+    `**New TLS connections without keep-alive** (${c.hsConns} clients in a closed loop, ${c.hsSeconds} s, one GET with Connection: close each; every handshake a full TLS 1.3 one). The measured rate is bounded by the one-core client as well; "per core" divides a core by the proxy's plus upstream's CPU per connection. The ratios are of CPU per connection (below 1: cheaper than the reference).`,
     '',
+    '| variant | new connections/s | CPU ms per connection | CPU: ours / nginx (same layer) | CPU: ours / HAProxy (same layer) | → connections/s per core |',
+    '| --- | --- | --- | --- | --- | --- |',
   );
-  out.push('| variant | new connections/s | CPU ms per connection | → connections/s per core |', '| --- | --- | --- | --- |');
-  for (const r of rows.filter((x) => x.tls))
-    out.push(`| ${r.label} | ${s(r.handshakesPerS, n0)} | ${s(r.cpuMsPerHandshake, f3)} | ${s(r.handshakesPerCoreS, n0)} |`);
-  out.push(
-    '',
-    "**Memory** (resident set of the container's processes from /proc; for the sidecar also process_resident_memory_bytes from its /metrics; anonymous = the private part, the rest is mapped files, mostly shared libraries). Idle: after start and one request; load: peak during the throughput runs.",
-    '',
-  );
-  out.push(
-    '| variant | RSS idle MB | RSS under load MB | /metrics RSS idle MB | /metrics RSS under load MB | anonymous idle MB | anonymous under load MB |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
-  );
-  const mb = (v: number) => v.toFixed(1);
-  for (const r of rows.filter((x) => x.tls))
+  for (const r of tls)
     out.push(
-      `| ${r.label} | ${r.rssIdleMB?.toFixed(1) ?? 'n/a'} | ${s(r.rssLoadMB, mb)} | ${r.metricsRssIdleMB?.toFixed(1) ?? 'n/a'} | ${s(r.metricsRssLoadMB, mb)} | ${r.anonIdleMB?.toFixed(1) ?? 'n/a'} | ${s(r.anonLoadMB, mb)} |`,
+      `| ${r.label} | ${s(r.handshakesPerS, n0)} | ${s(r.cpuMsPerHandshake, f3)} | ${s(r.hsCpuVsNginx, x2)} | ${s(r.hsCpuVsHaproxy, x2)} | ${s(r.handshakesPerCoreS, n0)} |`,
+    );
+  out.push(
+    '',
+    "**Memory** (resident set of the container's processes from /proc; for the sidecar also process_resident_memory_bytes from its /metrics; anonymous = the private part, the rest is mapped files, mostly shared libraries). Idle: after start and one request; keep-alive: peak during the throughput runs; churn: peak during the new-connections runs.",
+    '',
+    '| variant | RSS idle MB | RSS keep-alive MB | RSS churn MB | /metrics RSS idle MB | /metrics keep-alive MB | /metrics churn MB | anonymous idle MB | anonymous keep-alive MB | anonymous churn MB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const r of tls)
+    out.push(
+      `| ${r.label} | ${opt(r.rssIdleMB)} | ${s(r.rssLoadMB, mb)} | ${s(r.rssChurnMB, mb)} | ${opt(r.metricsRssIdleMB)} | ${s(r.metricsRssLoadMB, mb)} | ${s(r.metricsRssChurnMB, mb)} | ${opt(r.anonIdleMB)} | ${s(r.anonLoadMB, mb)} | ${s(r.anonChurnMB, mb)} |`,
     );
   out.push(
     '',
     `Errors (non-2xx, socket errors, unanswered): ${rows.map((r) => `${r.id} ${r.errors}`).join(', ')}. Share of the pod's core busy outside the pod during the runs (other work on this shared machine, and kernel time not charged to a container): ${rows.map((r) => `${r.id} ${s(r.othersOnCore, (v) => `${Math.round(v * 100)}%`)}`).join(', ')}.`,
   );
-  return renderSection({ lead: `Each figure: median of ${c.reps} repetitions (min–max).`, conditions: c, results: out });
+  return renderSection({ lead: `Each figure: median of ${c.reps} rounds (min–max).`, conditions: c, results: out });
 }

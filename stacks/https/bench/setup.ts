@@ -23,10 +23,18 @@ export function variantsFor(fast: boolean): Variant[] {
       : []),
     { id: 'ours-tcp', label: 'tls-proxy --mode tcp (L4)', service: 'ours-tcp', port: 8443, tls: true, adminPort: 9901 },
     { id: 'ours-http', label: 'tls-proxy --mode http (L7)', service: 'ours-http', port: 8444, tls: true, adminPort: 9902 },
-    { id: 'nginx', label: 'nginx (L7)', service: 'nginx', port: 8445, tls: true },
-    { id: 'haproxy', label: 'HAProxy (L7)', service: 'haproxy', port: 8446, tls: true },
+    { id: 'nginx', label: 'nginx http (L7)', service: 'nginx', port: 8445, tls: true },
+    { id: 'nginx-stream', label: 'nginx stream (L4)', service: 'nginx-stream', port: 8447, tls: true },
+    { id: 'haproxy', label: 'HAProxy mode http (L7)', service: 'haproxy', port: 8446, tls: true },
+    { id: 'haproxy-tcp', label: 'HAProxy mode tcp (L4)', service: 'haproxy-tcp', port: 8448, tls: true },
   ];
 }
+
+/** Which reference each sidecar mode is compared with: the nginx and HAProxy variant of the same layer. */
+export const REFERENCES: Record<string, { nginx: string; haproxy: string }> = {
+  'ours-tcp': { nginx: 'nginx-stream', haproxy: 'haproxy-tcp' },
+  'ours-http': { nginx: 'nginx', haproxy: 'haproxy' },
+};
 
 /** One ECDSA P-256 certificate for localhost, signed by a fresh CA; combined.pem (chain then key) is for HAProxy. */
 export async function makeCerts(state: string): Promise<{ dir: string; ca: string }> {
@@ -44,13 +52,24 @@ export async function versions(pod: BenchPod, services: string[]): Promise<Recor
   const v: Record<string, string> = {};
   const has = (s: string) => services.includes(s);
   if (has('ours-tcp')) {
-    v['tls-proxy on Node.js'] = await pod.version('ours-tcp', ['node', '-p', 'process.version'], /(v[\d.]+)/);
-    v['its OpenSSL'] = await pod.version('ours-tcp', ['node', '-p', 'process.versions.openssl'], /([\d.]+\w*)/);
+    v['tls-proxy on Bun'] = await pod.version('ours-tcp', ['bun', '--version'], /([\d.]+)/);
+    v['its TLS library (BoringSSL commit)'] = await pod.version('ours-tcp', ['bun', '-p', 'process.versions.boringssl'], /([0-9a-f]{7,})/);
   }
   if (has('nginx')) v.nginx = await pod.version('nginx', ['nginx', '-v'], /nginx\/(\S+)/);
+  // Debian's package version where the image keeps dpkg; else nginx's own: a module loads only into the nginx it was built for.
+  if (has('nginx-stream'))
+    v['nginx stream module (libnginx-mod-stream)'] = await pod.version(
+      'nginx-stream',
+      ['sh', '-c', "dpkg-query -W -f '${Version}' libnginx-mod-stream 2>/dev/null || nginx -v 2>&1"],
+      /^(\d\S*)$|nginx\/(\S+)/m,
+    );
   if (has('haproxy')) v.HAProxy = await pod.version('haproxy', ['haproxy', '-v'], /HAProxy version (\S+)/);
   if (has('nginx'))
-    v['libssl (nginx, HAProxy)'] = await pod.version('nginx', ['dpkg-query', '-W', '-f', '${Version}', 'libssl3t64'], /(\S+)/);
+    v['libssl (nginx, HAProxy)'] = await pod.version(
+      'nginx',
+      ['sh', '-c', "dpkg-query -W -f '${Version}' libssl3t64 2>/dev/null || nginx -V 2>&1"],
+      /^(\d\S*)$|built with OpenSSL \S+[^\n]*running with OpenSSL (\S+)|built with OpenSSL (\S+)/m,
+    );
   v['legacy-greeter on Python'] = await pod.version('greeter', ['python3', '--version'], /Python (\S+)/);
   v.wrk = (await wrkVersion()) ?? 'unknown';
   return v;
@@ -66,6 +85,7 @@ export function notes(o: { cores: { pod: number; load: number }; settings: Setti
         ? 'nginx serving 1 KB (images/bench-nginx, origin.conf) on the pod loopback. legacy-greeter (Python, GET /1k) is measured directly as a reference: it is the bottleneck by an order of magnitude, so behind it every proxy would measure Python, not itself.'
         : 'legacy-greeter (Python, GET /1k) on the pod loopback.'
     }`,
+    'References: one container each, one worker or thread each, the same certificate and upstream. L7: nginx http (proxy_pass, keep-alive to the upstream, X-Forwarded-* set) and HAProxy mode http (ssl on the bind line, http-reuse always, X-Forwarded-* set); L4: nginx stream (ngx_stream_module from libnginx-mod-stream, ssl on the listen line, bytes relayed) and HAProxy mode tcp (ssl on the bind line, bytes relayed). tls-proxy --mode tcp is compared with the L4 pair, --mode http with the L7 pair.',
     `Load generators: throughput: wrk -t1 -c${s.conns} (closed loop, keep-alive); latency: Node open-loop generator (scripts/bench/openloop.ts; Debian has no wrk2) at ${s.rate} req/s over ${s.rateConns} connections, latency from each request's scheduled send time; new connections: Node closed-loop client (scripts/bench/handshakes.ts), full handshakes only. TLS 1.3 everywhere, one ECDSA P-256 certificate (scripts/lib/certs.ts), verified by the Node clients.`,
   ];
 }

@@ -13,7 +13,7 @@ test('the checked-in docs/bench-https.json renders again (--render), in the comm
   const { rows, conditions } = savedReport(saved, variantsFor(true));
   const text = markdown(rows, conditions);
   assert.ok(
-    text.startsWith(`Each figure: median of ${conditions.reps} repetitions (min–max).\n\n**Conditions.**\n\n- Date: ${conditions.date}; `),
+    text.startsWith(`Each figure: median of ${conditions.reps} rounds (min–max).\n\n**Conditions.**\n\n- Date: ${conditions.date}; `),
     text.slice(0, 300),
   );
   assert.match(text, /^- Load: 1-minute load average \d+\.\d at the start, \d+\.\d at the end\.$/m);
@@ -24,6 +24,22 @@ test('the checked-in docs/bench-https.json renders again (--render), in the comm
     text.includes(`| tls-proxy --mode tcp (L4) | ${Math.round(tcp.throughputRps.median).toLocaleString('en-US')} `),
     'the tcp row keeps its measured req/s',
   );
+});
+
+test('a run saved before the L4 references existed renders with its tcp-mode ratios n/a, never against nginx http', () => {
+  const l4 = ['nginx-stream', 'haproxy-tcp'];
+  const before: SavedRun = {
+    ...saved,
+    results: saved.results.filter((r) => !l4.includes(r.id)),
+    raw: Object.fromEntries(Object.entries(saved.raw).filter(([id]) => !l4.includes(id))),
+  };
+  const { rows, conditions } = savedReport(before, variantsFor(true));
+  const text = markdown(rows, conditions);
+  const tcpRow = text.split('\n').find((l) => l.startsWith('| tls-proxy --mode tcp (L4) | '))!;
+  assert.match(tcpRow, /^\| tls-proxy --mode tcp \(L4\) \| [\d,]+ \([\d,]+–[\d,]+\) \| n\/a \| n\/a \|/);
+  assert.match(text, /^\| tcp mode throughput ≥ 1\.0× nginx stream \| n\/a \| n\/a \|$/m);
+  assert.match(text, /^\| http mode throughput ≥ 0\.9× nginx http \| \d\.\d\d× \(/m);
+  assert.match(text, /Every round measures every variant back to back/);
 });
 
 test.run();

@@ -1,0 +1,36 @@
+// The built images, as Docker has them: every sidecar image within its size limit, pause too, and no image
+// with a package manager on its filesystem. Needs Docker and the images sidecar-lab/<name>:<package version>
+// (npm run images).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { sidecarNames } from '../bundle.js';
+import { catalogue } from '../compose.js';
+import { VERSION } from '../config.js';
+import { imageBytes, LIMITS, limitOf, packageManagerFiles } from '../image-sizes.js';
+
+const test = suite('the built images');
+const images = await catalogue({ SIDECAR_LAB_VERSION: VERSION }).serviceImages();
+const sidecars = sidecarNames();
+
+test(`every sidecar image is at most ${LIMITS.sidecar / 1e6} MB, and pause at most ${LIMITS.pause / 1e6} MB`, async () => {
+  const limited = Object.keys(images).filter((s) => limitOf(s, sidecars) !== undefined);
+  assert.equal(limited.sort(), [...sidecars, 'pause'].sort(), 'the images with a limit');
+  for (const service of limited) {
+    const bytes = await imageBytes(images[service]!);
+    assert.ok(bytes <= limitOf(service, sidecars)!, `${images[service]}: ${(bytes / 1e6).toFixed(1)} MB`);
+  }
+});
+
+test('no image has apt or dpkg on its filesystem (programs or state)', async () => {
+  const found: string[] = [];
+  const services = Object.keys(images);
+  // Four exports at a time: each streams one image's filesystem through tar.
+  for (let i = 0; i < services.length; i += 4) {
+    const batch = services.slice(i, i + 4);
+    const files = await Promise.all(batch.map((s) => packageManagerFiles(images[s]!)));
+    batch.forEach((s, j) => found.push(...files[j]!.map((f) => `${s}: /${f}`)));
+  }
+  assert.equal(found, []);
+});
+
+test.run();

@@ -1,0 +1,155 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Runs } from '../../../../scripts/bench/run.js';
+import { summarize } from '../aggregate.js';
+import { goalsOf, goalTable, verdict } from '../goals.js';
+import { REFERENCES, variantsFor } from '../setup.js';
+
+const test = suite('bench:https aggregation, per-round ratios and goals');
+const MB = 1024 * 1024;
+const acc = (proxyCpuS: number, upstreamCpuS = 0) => ({ wallS: 1, proxyCpuS, upstreamCpuS, othersOnCore: 0 });
+
+/** Runs of one variant: per round its req/s, p99 and CPU ms per handshake (100 handshakes a round), at fixed memory. */
+function runs(o: { rps: number[]; p99?: number[]; hsCpuMs?: number[]; rssMB?: number; churnMB?: number }): Runs {
+  return {
+    tp: o.rps.map((rps) => ({
+      wrk: { requests: rps, seconds: 1, perSecond: rps, errors: 0, p50Ms: 1, p99Ms: 2 },
+      acc: acc(rps / 20000),
+      rssPeakBytes: (o.rssMB ?? 20) * MB,
+      anonPeakBytes: 5 * MB,
+    })),
+    lat: o.rps.map((_, i) => ({
+      open: {
+        rate: 1000,
+        conns: 16,
+        sent: 1000,
+        measured: 1000,
+        errors: 0,
+        unanswered: 0,
+        p50Ms: 0.1,
+        p90Ms: 0.2,
+        p99Ms: o.p99?.[i] ?? 1,
+        p999Ms: 2,
+        maxMs: 3,
+        sendLagP99Ms: 0.1,
+      },
+      acc: acc(0.1),
+    })),
+    hs: (o.hsCpuMs ?? o.rps.map(() => 1)).map((ms) => ({
+      hs: { perSecond: 500, completed: 100, errors: 0, resumed: 0, seconds: 1, clientCpuS: 0.1 },
+      acc: acc((ms * 100) / 1000),
+      ...(o.churnMB === undefined ? {} : { rssPeakBytes: o.churnMB * MB, anonPeakBytes: 6 * MB }),
+    })),
+    idleRssBytes: (o.rssMB ?? 20) * MB * 0.6,
+    idleAnonBytes: 3 * MB,
+  };
+}
+
+const variants = variantsFor(true);
+const measured = () =>
+  new Map<string, Runs>([
+    ['direct', runs({ rps: [50000, 50000, 50000], p99: [1, 2, 1] })],
+    ['direct-python', runs({ rps: [900, 900, 900] })],
+    ['ours-tcp', runs({ rps: [900, 1100, 1000], p99: [1.2, 2.1, 1.3], hsCpuMs: [1.2, 1.5, 1.0], rssMB: 40, churnMB: 55 })],
+    ['ours-http', runs({ rps: [450, 500, 600], p99: [2, 3, 2], hsCpuMs: [1.1, 1.1, 1.1], rssMB: 60, churnMB: 45 })],
+    ['nginx', runs({ rps: [500, 500, 500], hsCpuMs: [1, 1, 1] })],
+    ['nginx-stream', runs({ rps: [1000, 1000, 2000], hsCpuMs: [1, 1, 2] })],
+    ['haproxy', runs({ rps: [600, 400, 500] })],
+    ['haproxy-tcp', runs({ rps: [800, 1000, 1000] })],
+  ]);
+const row = (rows: ReturnType<typeof summarize>, id: string) => rows.find((r) => r.id === id)!;
+
+test('the tcp mode is compared with nginx stream and HAProxy mode tcp, the http mode with nginx http and HAProxy mode http', () => {
+  const rows = summarize(variants, measured(), 'direct', REFERENCES);
+  assert.equal(row(rows, 'ours-tcp').refs, { nginx: 'nginx stream (L4)', haproxy: 'HAProxy mode tcp (L4)' });
+  assert.equal(row(rows, 'ours-http').refs, { nginx: 'nginx http (L7)', haproxy: 'HAProxy mode http (L7)' });
+  assert.is(row(rows, 'nginx').vsNginx, undefined, 'a reference has no ratio of its own');
+});
+
+test('a throughput ratio is taken within each round, and the median of the per-round ratios is reported with its min and max', () => {
+  const tcp = row(summarize(variants, measured(), 'direct', REFERENCES), 'ours-tcp');
+  // rounds: 900/1000, 1100/1000, 1000/2000; the ratio of the medians would be 1000/1000 = 1
+  assert.equal(tcp.vsNginx?.runs, [0.9, 1.1, 0.5]);
+  assert.equal([tcp.vsNginx?.median, tcp.vsNginx?.min, tcp.vsNginx?.max], [0.9, 0.5, 1.1]);
+  assert.equal(
+    tcp.vsHaproxy?.runs.map((v) => Number(v.toFixed(3))),
+    [1.125, 1.1, 1],
+  );
+  assert.is(tcp.vsHaproxy?.median, 1.1);
+});
+
+test('CPU per new connection is compared per round too, and added p99 is this variant minus direct in the same round', () => {
+  const rows = summarize(variants, measured(), 'direct', REFERENCES);
+  const tcp = row(rows, 'ours-tcp');
+  assert.equal(
+    tcp.hsCpuVsNginx?.runs.map((v) => Number(v.toFixed(3))),
+    [1.2, 1.5, 0.5],
+  );
+  assert.is(Number(tcp.hsCpuVsNginx?.median.toFixed(3)), 1.2);
+  assert.equal(
+    tcp.addedP99Ms?.runs.map((v) => Number(v.toFixed(3))),
+    [0.2, 0.1, 0.3],
+  );
+  assert.is(Number(tcp.addedP99Ms?.median.toFixed(3)), 0.2);
+  assert.is(row(rows, 'direct').addedP99Ms, undefined);
+});
+
+test('a round a reference lacks is left out of the ratio instead of being paired with another round', () => {
+  const m = measured();
+  m.get('nginx')!.tp.pop();
+  const http = row(summarize(variants, m, 'direct', REFERENCES), 'ours-http');
+  assert.is(http.vsNginx?.runs.length, 3);
+  assert.ok(Number.isNaN(http.vsNginx!.runs[2]!));
+  assert.equal([http.vsNginx?.min, http.vsNginx?.max], [0.9, 1]);
+  assert.is(http.vsNginx?.median, 0.95);
+});
+
+test('a reference that did not run (an old saved run, or --only) leaves the ratio and its goal n/a', () => {
+  const m = measured();
+  m.delete('nginx-stream');
+  const vs = variants.filter((v) => v.id !== 'nginx-stream');
+  const rows = summarize(vs, m, 'direct', REFERENCES);
+  assert.is(row(rows, 'ours-tcp').vsNginx, undefined);
+  const goal = goalsOf(rows).find((g) => g.text.startsWith('tcp mode throughput'))!;
+  assert.is(verdict(goal.got?.median, goal.op, goal.limit), 'n/a');
+});
+
+test('a goal is met by its median exactly at the limit, and not met just past it, in either direction', () => {
+  assert.is(verdict(0.9, '≥', 0.9), 'met');
+  assert.is(verdict(0.8999, '≥', 0.9), 'not met');
+  assert.is(verdict(50, '≤', 50), 'met');
+  assert.is(verdict(50.1, '≤', 50), 'not met');
+  assert.is(verdict(NaN, '≤', 50), 'n/a');
+  assert.is(verdict(undefined, '≥', 1), 'n/a');
+});
+
+test("issue 10's goals are judged on the measured medians: throughput, added p99, handshake CPU and memory under keep-alive and churn", () => {
+  const goals = goalsOf(summarize(variants, measured(), 'direct', REFERENCES));
+  const judged = Object.fromEntries(goals.map((g) => [g.text, verdict(g.got?.median, g.op, g.limit)]));
+  assert.equal(judged, {
+    'http mode throughput ≥ 0.9× nginx http': 'met', // 0.9, 1.0, 1.2
+    'http mode throughput ≥ 0.9× HAProxy http': 'met', // 0.75, 1.25, 1.2
+    'tcp mode throughput ≥ 1.0× nginx stream': 'not met', // 0.9
+    'added p99 at 1000 req/s ≤ 0.5 ms, tcp mode': 'met', // 0.2
+    'added p99 at 1000 req/s ≤ 0.5 ms, http mode': 'not met', // 1
+    "CPU per new full TLS handshake ≤ 1.1× nginx stream's, tcp mode": 'not met', // 1.2
+    "CPU per new full TLS handshake ≤ 1.1× nginx http's, http mode": 'met', // 1.1
+    'RSS idle ≤ 35 MB, tcp mode': 'met', // 24
+    'RSS idle ≤ 35 MB, http mode': 'not met', // 36
+    'RSS under keep-alive load ≤ 50 MB, tcp mode': 'met', // 40
+    'RSS under keep-alive load ≤ 50 MB, http mode': 'not met', // 60
+    'RSS under connection churn ≤ 50 MB, tcp mode': 'not met', // 55
+    'RSS under connection churn ≤ 50 MB, http mode': 'met', // 45
+  });
+});
+
+test('the goals table shows each median with its min–max over the rounds, and marks what is not met', () => {
+  const table = goalTable(goalsOf(summarize(variants, measured(), 'direct', REFERENCES)));
+  assert.ok(
+    table.includes('| tcp mode throughput ≥ 1.0× nginx stream | 0.90× (0.50×–1.10×); from CPU per request 1.00× | **not met** |'),
+    table.join('\n'),
+  );
+  assert.ok(table.includes('| RSS idle ≤ 35 MB, tcp mode | 24.0 MB | met |'), table.join('\n'));
+});
+
+test.run();
