@@ -4,7 +4,7 @@
 //   request-line = method SP request-target SP HTTP-version CRLF   (RFC 9112 §3)
 //   field-line   = field-name ":" OWS field-value OWS CRLF          (RFC 9112 §5; no obs-fold)
 // with CRLF line ends only (a bare LF or CR is refused), a known method, a visible-ASCII target, and field
-// values of visible ASCII, SP, HTAB and obs-text (0x80-0xFF). Empty lines before the request line are
+// values of visible ASCII, SP, HTAB and obs-text (0x80-0xFF), no tab after a framing header's value. Empty lines before the request line are
 // skipped (RFC 9112 §2.2). The head is read as latin1, one char per byte.
 import { HttpError } from '../../lib/http.js';
 import type { RequestLine } from './forwarded.js';
@@ -26,6 +26,8 @@ export interface ParsedRequest extends RequestLine {
 
 const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e]+) HTTP\/(\d)\.(\d)$/;
 const FIELD_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\x00-\x08\x0a-\x1f\x7f]*?)[ \t]*$/;
+
+const FRAMING = /^(?:content-length|transfer-encoding)$/i;
 
 const refuse = (status: number, message: string) => new HttpError(status, message, { connection: 'close' });
 
@@ -70,6 +72,8 @@ export function parseHead(buf: Buffer, end: number): ParsedRequest {
     if (line[0] === ' ' || line[0] === '\t') throw refuse(400, 'bad request: obsolete line folding in a header');
     const h = FIELD_LINE.exec(line);
     if (!h) throw refuse(400, 'bad request: a malformed header line');
+    // llhttp refuses a tab after a framing header's value; so does this reader, whatever else it trims.
+    if (line.endsWith('\t') && FRAMING.test(h[1]!)) throw refuse(400, `bad request: a tab after the ${h[1]!.toLowerCase()} value`);
     rawHeaders.push(h[1]!, h[2]!);
   }
   return { method, target, httpVersionMajor: Number(major), httpVersionMinor: Number(minor), rawHeaders };

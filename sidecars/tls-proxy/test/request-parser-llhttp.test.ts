@@ -120,7 +120,16 @@ const test = suite('request heads against llhttp');
 test('every head the proxy accepts, llhttp accepts and reads the same; the proxy refuses at least what llhttp refuses', async () => {
   const seed = Date.now();
   const inputs = [...fc.sample(head, { numRuns: 3000, seed }), ...fc.sample(good, { numRuns: 1000, seed: seed + 1 })];
-  const verdicts = await llhttp(inputs);
+  // Both judge the same bytes: the first head as the proxy delimits it (what follows would be the next request).
+  const firstHead = (b: Buffer) => {
+    try {
+      const end = headEnd(b);
+      return end < 0 ? b : b.subarray(0, end);
+    } catch {
+      return b;
+    }
+  };
+  const verdicts = await llhttp(inputs.map(firstHead));
   let accepted = 0,
     refusedByBoth = 0;
   for (const [i, input] of inputs.entries()) {
