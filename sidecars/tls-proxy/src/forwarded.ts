@@ -29,14 +29,14 @@ const kinds = new Uint8Array(MAX_HEADERS);
 /** A refused request also ends its connection: what follows it on the wire cannot be trusted. */
 const refuse = (status: number, message: string) => new HttpError(status, message, { connection: 'close' });
 
-/** The request head for the app, and how its body (if any) is framed on the way; throws HttpError for a request that must not be forwarded. */
+/** The request head for the app, how its body (if any) is framed on the way, and its Content-Length; throws HttpError for a request that must not be forwarded. */
 export function requestHead(
   req: RequestLine,
   target: Target,
   clientIp: string,
   listenPort: number,
   defaultHost: string,
-): { head: string; body: RequestBody } {
+): { head: string; body: RequestBody; length: number } {
   const raw = req.rawHeaders;
   const n = raw.length >> 1;
   // Node keeps at most maxHeadersCount lines and drops the rest without a word; a count past the limit
@@ -104,7 +104,8 @@ export function requestHead(
   // A chunked body is re-chunked here (Node's server hands over the decoded bytes).
   if (chunked) head += 'Transfer-Encoding: chunked\r\n';
   else if (length !== undefined) head += `Content-Length: ${length}\r\n`;
-  return { head: `${head}\r\n`, body: chunked ? 'chunked' : length !== undefined && !/^0+$/.test(length) ? 'length' : 'none' };
+  const bytes = chunked || length === undefined ? 0 : Number(length);
+  return { head: `${head}\r\n`, body: bytes > 0 ? 'length' : chunked ? 'chunked' : 'none', length: bytes };
 }
 
 const ROOT: Target = { form: 'origin', path: '/', url: new URL('http://localhost/') };

@@ -134,11 +134,11 @@ export class HttpSession {
       const req = parseHead(this.buf, end);
       this.buf = this.buf.subarray(end);
       const target = parseTarget(req.method, req.target);
-      const { head, body } = requestHead(req, target, this.socket.remoteAddress ?? '', this.c.listenPort, this.c.defaultHost);
+      const { head, body, length } = requestHead(req, target, this.socket.remoteAddress ?? '', this.c.listenPort, this.c.defaultHost);
       const raw = req.rawHeaders;
+      // Only what requestHead does not read itself: whether the connection stays open, and Expect.
       let close = req.httpVersionMinor === 0,
-        expect: string | undefined,
-        length = 0;
+        expect: string | undefined;
       for (let i = 0; i < raw.length; i += 2) {
         const name = raw[i]!.toLowerCase();
         if (name === 'connection') {
@@ -146,7 +146,6 @@ export class HttpSession {
           if (/(?:^|,)\s*close\s*(?:,|$)/.test(v)) close = true;
           else if (req.httpVersionMinor === 0 && /(?:^|,)\s*keep-alive\s*(?:,|$)/.test(v)) close = false;
         } else if (name === 'expect') expect = raw[i + 1]!.toLowerCase();
-        else if (name === 'content-length') length = Number(raw[i + 1]);
       }
       if (expect !== undefined && expect !== '100-continue')
         throw new HttpError(417, 'expectation failed: only 100-continue is known', { connection: 'close' });
