@@ -63,6 +63,18 @@ export class Project {
   down() {
     return wrap('down', dc.downAll(this.opts({ commandOptions: ['--volumes', '--remove-orphans', ['--timeout', '10']] })));
   }
+  /** Stops services as Compose stops a stack: dependents first (an app before the sidecar it depends on). */
+  stop(services: string[], timeoutS = 10) {
+    return wrap('stop', dc.stopMany(this.opts({ commandOptions: [['--timeout', String(timeoutS)]] }), ...services));
+  }
+  /** Stops and removes these services' containers; the rest of the project stays up. */
+  remove(services: string[]) {
+    return wrap('rm', dc.rm(this.opts({ commandOptions: ['--stop', '--force'] }), ...services));
+  }
+  /** Runs a one-shot container of a service (`run --rm`) with this command; resolves with its output. */
+  async run(service: string, command: string[]): Promise<string> {
+    return (await wrap('run', dc.run(service, command, this.opts({ commandOptions: ['--rm', '--no-deps'] })))).out;
+  }
   async ps(): Promise<string> {
     return (await wrap('ps', dc.ps(this.opts({ commandOptions: ['--all'] })))).out;
   }

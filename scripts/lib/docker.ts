@@ -27,25 +27,6 @@ export async function execDetached(id: string, cmd: string[]): Promise<void> {
   await $`docker exec -d ${id} ${cmd}`.quiet();
 }
 
-/** Code (run by Bun, the sidecars' runtime) that SIGKILLs a sidecar's main process (bun /opt/sidecar/main.mjs),
- * not its health probes. */
-const KILL_SIDECAR_MAIN = `const fs = require('fs');
-for (const p of fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d) && +d !== process.pid)) {
-  try {
-    const cmd = fs.readFileSync('/proc/' + p + '/cmdline', 'utf8').split('\\0');
-    if (cmd[1] === '/opt/sidecar/main.mjs' && cmd[2] !== 'healthcheck') process.kill(+p, 'SIGKILL');
-  } catch {}
-}`;
-
-/**
- * A chaos step: crashes one of our sidecars from inside its own container, so Docker sees a crash (its
- * restart policy applies), unlike `docker kill`, which counts as a manual stop. Detached (`exec -d`),
- * because an attached exec can hang when the container's main process dies under it (Engine 20.10).
- */
-export async function crashSidecar(id: string): Promise<void> {
-  await execDetached(id, ['bun', '-e', KILL_SIDECAR_MAIN]);
-}
-
 /** The IP address of a container on its first network. */
 export async function ip(id: string): Promise<string> {
   return (await $`docker inspect --format ${'{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}'} ${id}`.quiet()).stdout

@@ -3,6 +3,7 @@
 import { $, sleep } from 'zx';
 import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import { VERSION } from '../../scripts/lib/config.js';
+import * as chaos from '../../scripts/lib/chaos.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { appView, configValue, endpoints, etcdOf, KEY, logLines, metricsOf, note, PODS, quiet, service, servedWithin } from './support.js';
@@ -15,14 +16,7 @@ const healthy = (id: string, within: number) =>
 
 /** Stops etcd for the duration of fn, and always starts it again (waiting until it is healthy). */
 async function withEtcdDown<T>(ctx: StackContext, fn: () => Promise<T>): Promise<T> {
-  const id = await ctx.project.id('etcd');
-  await $`docker stop -t 5 ${id}`.quiet();
-  try {
-    return await fn();
-  } finally {
-    await $`docker start ${id}`.quiet();
-    await healthy(id, 45_000);
-  }
+  return chaos.withStopped(await ctx.project.id('etcd'), fn);
 }
 
 export const etcdDown: C = {

@@ -2,6 +2,7 @@
 import { readlinkSync } from 'node:fs';
 import { $ } from 'zx';
 import { eventually, expect, type Check } from '../../scripts/lib/check.js';
+import * as chaos from '../../scripts/lib/chaos.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { httpsGet } from '../../scripts/lib/tls-client.js';
@@ -102,7 +103,7 @@ export const sidecarCrash: C = {
     const [sideId, appId] = [await ctx.project.id('tls-proxy'), await ctx.project.id('app')];
     const [side0, app0] = [await docker.state(sideId), await docker.state(appId)];
     const t0 = Date.now();
-    await docker.crashSidecar(sideId);
+    await chaos.crashSidecar(sideId);
     // The kill lands asynchronously: wait until the restart policy has brought up a new process.
     await eventually(
       async () => {

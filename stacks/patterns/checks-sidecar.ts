@@ -1,5 +1,6 @@
 // Check 3: the sidecar. It lives beside the app for the app's whole life, and restarts on its own.
 import { eventually, expect, note, type Check } from '../../scripts/lib/check.js';
+import * as chaos from '../../scripts/lib/chaos.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { call, timing } from './support.js';
@@ -12,7 +13,7 @@ export const sidecarRestartsAlone: C = {
     const [sideId, appId, initId] = await Promise.all(['tls-proxy', 'app', 'init'].map((s) => ctx.project.id(s)));
     const [side0, app0, init0] = [await docker.state(sideId!), await docker.state(appId!), await timing(initId!)];
     const t0 = Date.now();
-    await docker.crashSidecar(sideId!);
+    await chaos.crashSidecar(sideId!);
     await eventually(
       async () => {
         const s = await docker.state(sideId!);
