@@ -1,0 +1,54 @@
+// A file's identity. Inodes are reused and copies get new ones, so a file is known by a fingerprint of
+// its content: a hash of its first line (at most FINGERPRINT_BYTES). The same fingerprint on another
+// inode is the same file moved or copied (copytruncate); the same inode with another fingerprint is a
+// new file (inode reuse, or a truncated file written again).
+import { createHash } from 'node:crypto';
+import { type FileHandle, open } from 'node:fs/promises';
+
+export const FINGERPRINT_BYTES = 1024;
+
+/** The fingerprint of a file's first bytes, or undefined while its first line is not complete (and
+ * shorter than FINGERPRINT_BYTES): such a file is not read yet. */
+export function fingerprintOf(head: Uint8Array): string | undefined {
+  const nl = head.indexOf(0x0a);
+  if (nl < 0 && head.length < FINGERPRINT_BYTES) return undefined;
+  const end = nl < 0 ? FINGERPRINT_BYTES : Math.min(nl + 1, FINGERPRINT_BYTES);
+  return createHash('sha256').update(head.subarray(0, end)).digest('hex').slice(0, 16);
+}
+
+/** Reads the first bytes of an open file and fingerprints them. */
+export async function fingerprintFd(fh: FileHandle): Promise<string | undefined> {
+  const buf = Buffer.alloc(FINGERPRINT_BYTES);
+  const { bytesRead } = await fh.read(buf, 0, FINGERPRINT_BYTES, 0);
+  return fingerprintOf(buf.subarray(0, bytesRead));
+}
+
+export interface Opened {
+  fh: FileHandle;
+  dev: number;
+  ino: number;
+  size: number;
+  fp: string | undefined;
+}
+
+/** Opens a file and says what it is; undefined when it vanished in between (rotation races are normal). */
+export async function openFile(path: string): Promise<Opened | undefined> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) {
+      await fh.close();
+      return undefined;
+    }
+    return { fh, dev: st.dev, ino: st.ino, size: st.size, fp: await fingerprintFd(fh) };
+  } catch (e) {
+    await fh.close().catch(() => {});
+    throw e;
+  }
+}

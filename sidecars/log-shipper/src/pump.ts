@@ -1,0 +1,99 @@
+// The read loop: list the directory every scan interval, read what is new within the shipper's memory
+// budget, hand the records to the shipper, and sleep a poll interval when a pass found nothing.
+import type { Logger } from '../../lib/log.js';
+import type { ShipperMetrics } from './metrics.js';
+import type { Shipper } from './shipper.js';
+import type { Tailer } from './tailer.js';
+import type { Shipped } from './tracked.js';
+
+export interface PumpOptions {
+  scanIntervalMs: number;
+  pollIntervalMs: number;
+  multilineTimeoutMs: number;
+  /** Runs after every pass: sets the gauges that describe the files (lag, count, registry age). */
+  report?: () => void;
+}
+
+export class Pump {
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private lastScan = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private wake: (() => void) | undefined;
+  scanned = false;
+
+  constructor(
+    private readonly o: PumpOptions,
+    private readonly tailer: Tailer,
+    private readonly shipper: Shipper,
+    private readonly m: ShipperMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  /** One pass: scan when due (or forced), read within the budget, flush timed-out multi-line records. */
+  async pass(force = false, multilineTimeoutMs = this.o.multilineTimeoutMs): Promise<number> {
+    const now = Date.now();
+    if (force || now - this.lastScan >= this.o.scanIntervalMs) {
+      await this.tailer.scan();
+      this.lastScan = now;
+      this.scanned = true;
+    }
+    const out: Shipped[] = [];
+    const lines0 = this.tailer.lines.n;
+    const n = await this.tailer.read(this.shipper.budget, out, now);
+    this.tailer.flush(out, multilineTimeoutMs);
+    this.m.readBytes.inc({}, n);
+    this.m.readLines.inc({}, this.tailer.lines.n - lines0);
+    this.shipper.enqueue(out);
+    this.o.report?.();
+    return n;
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let n = 0;
+      try {
+        n = await this.pass();
+      } catch (e) {
+        this.log.error('reading the log directory failed; trying again', { err: e });
+      }
+      if (!n && !this.stopped) await this.pause(this.o.pollIntervalMs);
+    }
+  }
+
+  /** Ends a pause early: the shipper freed budget, so reading can go on at once. */
+  nudge(): void {
+    if (this.shipper.budget <= 0) return;
+    clearTimeout(this.timer);
+    this.wake?.();
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+      this.timer = setTimeout(resolve, ms);
+    }).finally(() => {
+      this.wake = undefined;
+    });
+  }
+
+  /** Stops the loop, then reads everything still in the files (all of it, as the budget frees up) and
+   * completes open multi-line records: at drain, all the app wrote before it stopped is handed over. */
+  async finish(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.wake?.();
+    await this.loop;
+    await this.pass(true, 0);
+    for (;;) {
+      const n = await this.pass(false, 0);
+      if (n) continue;
+      if (this.shipper.budget > 0) break;
+      await this.shipper.idle(); // the budget is spent: wait for acknowledgements, then read on
+    }
+  }
+}

@@ -1,0 +1,157 @@
+// Delivery: records wait in a queue, go out in batches bounded in records, bytes and time, and a batch
+// counts only when the receiver has acknowledged every message of it. Then, and only then, and in the
+// order the batches were sent, the registry moves to the end of the batch's records in each file. Two
+// batches may be in flight, so the link does not idle while one waits for its last acknowledgements.
+// When a batch fails, the session is gone: every batch not yet acknowledged is sent again, the same
+// records with the same ids, in order, on a new session, after a capped, doubling backoff. The bytes read
+// and not yet acknowledged are bounded (maxBufferBytes): the reader stops at the bound, so the files are
+// the buffer.
+import type { Logger } from '../../lib/log.js';
+import type { Formatter } from './format.js';
+import type { ShipperMetrics } from './metrics.js';
+import { type Flight, Flights, type Transport } from './flights.js';
+import { RecordQueue } from './queue.js';
+import type { Registry } from './registry.js';
+import type { Shipped } from './tracked.js';
+
+export type { Transport } from './flights.js';
+
+export interface ShipperOptions {
+  batchMaxRecords: number;
+  batchMaxBytes: number;
+  batchMaxWaitMs: number;
+  maxBufferBytes: number;
+  retryMaxMs: number;
+  /** --unsafe-commit-on-read: the registry moves when records are read (what loses lines on a crash). */
+  commitOnRead?: boolean;
+}
+
+export class Shipper {
+  private readonly queue = new RecordQueue();
+  private inflightBytes = 0;
+  private readonly flights: Flights;
+  private wake: (() => void) | undefined;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  /** Resolves waiters of idle(): nothing queued and nothing in flight. */
+  private idleWaiters: (() => void)[] = [];
+  /** Bytes read and held outside the queue (partial lines, open multi-line records): they count too. */
+  held: () => number = () => 0;
+  /** Called when acknowledgements free budget (the reader may have stopped at the bound). */
+  onFreed: () => void = () => {};
+
+  constructor(
+    private readonly o: ShipperOptions,
+    private readonly transport: Transport,
+    private readonly format: Formatter,
+    private readonly registry: Registry,
+    private readonly m: ShipperMetrics,
+    private readonly log: Logger,
+  ) {
+    this.flights = new Flights(transport, o.retryMaxMs, m, log, () => this.wake?.());
+  }
+
+  /** Bytes read and not yet acknowledged: what counts against maxBufferBytes. */
+  get buffered(): number {
+    return this.queue.bytes + this.inflightBytes + this.held();
+  }
+
+  /** How many more bytes may be read now. */
+  get budget(): number {
+    return Math.max(0, this.o.maxBufferBytes - this.buffered);
+  }
+
+  enqueue(records: Shipped[]): void {
+    if (!records.length) return;
+    this.queue.push(records);
+    this.m.buffered.set(this.buffered);
+    if (this.o.commitOnRead) this.commit(records);
+    this.wake?.();
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  /** Resolves when everything enqueued so far has been acknowledged (and the registry saved). */
+  idle(): Promise<void> {
+    if (!this.queue.length && !this.flights.list.length) return this.registry.save();
+    return new Promise<void>((r) => this.idleWaiters.push(r)).then(() => this.registry.save());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    await this.transport.close();
+  }
+
+  /** A batch is due: full, waited long enough, or someone is waiting for everything to go. */
+  private due(): boolean {
+    const full = this.queue.full(this.o.batchMaxRecords, this.o.batchMaxBytes);
+    return full || this.stopped || this.idleWaiters.length > 0 || Date.now() >= this.queue.oldestAt + this.o.batchMaxWaitMs;
+  }
+
+  /** Waits ms, or less when records arrive, a batch settles, or the shipper stops. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    }).finally(() => {
+      this.wake = undefined;
+    });
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      for (let f = this.flights.shiftAcked(); f; f = this.flights.shiftAcked()) this.acknowledged(f);
+      if (this.flights.anyFailed()) {
+        await this.flights.recover();
+        continue;
+      }
+      if (!this.queue.length && !this.flights.list.length) {
+        for (const w of this.idleWaiters.splice(0)) w();
+        if (this.stopped) return;
+        await this.sleep(1000);
+        continue;
+      }
+      if (this.queue.length && this.due() && this.flights.canLaunch()) {
+        if (await this.flights.connected(this.queue.length)) this.flights.launch(this.take());
+        continue;
+      }
+      const wait = this.queue.length && !this.flights.list.length ? this.queue.oldestAt + this.o.batchMaxWaitMs - Date.now() : 1000;
+      await this.sleep(Math.max(1, wait));
+    }
+  }
+
+  /** Takes the next batch off the queue, as a flight. */
+  private take(): Flight {
+    const { batch, bytes } = this.queue.take(this.o.batchMaxRecords, this.o.batchMaxBytes);
+    this.inflightBytes += bytes;
+    const time = new Date().toISOString();
+    return { batch, bytes, messages: batch.map((r) => this.format.message(r, time)), state: 'flying', settled: Promise.resolve() };
+  }
+
+  private acknowledged(f: Flight): void {
+    this.inflightBytes -= f.bytes;
+    this.m.acked.inc({}, f.batch.length);
+    this.m.ackedBytes.inc({}, f.bytes);
+    this.m.buffered.set(this.buffered);
+    this.commit(f.batch);
+    this.onFreed();
+  }
+
+  /** Moves the registry to the end of these records in each file, and writes it. */
+  private commit(records: Shipped[]): void {
+    const ends = new Map<string, Shipped>();
+    for (const r of records) ends.set(r.fp, r);
+    for (const r of ends.values()) this.registry.ack(r.fp, r.end, r.from.where);
+    this.registry
+      .save()
+      .catch((e: Error) => this.log.error('cannot write the registry; it stays at the last acknowledged state written', { err: e }));
+  }
+}
