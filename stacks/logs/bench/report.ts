@@ -1,0 +1,70 @@
+// bench:logs's section: the results side by side per line size, the ratios to imfile, and the goals.
+import type { Conditions } from '../../../scripts/bench/conditions.js';
+import { percentile } from '../../../scripts/bench/stats.js';
+
+export interface Result {
+  sender: 'shipper' | 'shipper-json' | 'imfile';
+  bytes: number;
+  lines: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRss: number;
+  lost: number;
+  duplicated: number;
+}
+
+const LABEL = { shipper: 'log-shipper (text)', 'shipper-json': 'log-shipper (--parse-json)', imfile: 'rsyslog imfile → omrelp' };
+const mibps = (r: Result) => (r.lines * r.bytes) / 2 ** 20 / r.seconds;
+const cpuPerGib = (r: Result) => r.cpuSeconds / ((r.lines * r.bytes) / 2 ** 30);
+const median = (xs: number[]) => percentile(xs, 50);
+
+export function report(results: Result[], rounds: number, conditions: Conditions) {
+  const sizes = [...new Set(results.map((r) => r.bytes))];
+  const of = (s: Result['sender'], b: number) => results.filter((r) => r.sender === s && r.bytes === b);
+  const rows: string[] = [];
+  const goals: string[] = [];
+  for (const b of sizes) {
+    const ref = median(of('imfile', b).map(mibps));
+    for (const s of ['shipper', 'shipper-json', 'imfile'] as const) {
+      const rs = of(s, b);
+      if (!rs.length) continue;
+      const m = median(rs.map(mibps));
+      rows.push(
+        `| ${b} B | ${LABEL[s]} | ${m.toFixed(1)} | ${((m * 2 ** 20) / b / 1000).toFixed(0)}k | ${(m / ref).toFixed(2)}× | ${median(rs.map(cpuPerGib)).toFixed(1)} | ${(Math.max(...rs.map((r) => r.peakRss)) / 2 ** 20).toFixed(0)} MiB | ${rs.reduce((n, r) => n + r.lost, 0)} | ${rs.reduce((n, r) => n + r.duplicated, 0)} |`,
+      );
+    }
+    const shipper = median(of('shipper', b).map(mibps));
+    const rss = Math.max(...of('shipper', b).map((r) => r.peakRss)) / 2 ** 20;
+    const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
+    goals.push(
+      `| ${b} B | ${(shipper / ref).toFixed(2)}× ${verdict(shipper >= ref)} | ${shipper.toFixed(1)} MiB/s ${verdict(shipper >= 50)} | ${rss.toFixed(0)} MiB ${verdict(rss <= 60)} | ${median(of('shipper', b).map(cpuPerGib)).toFixed(1)} |`,
+    );
+  }
+  const perRound =
+    rounds > 1
+      ? [
+          '',
+          'Every run (MiB/s), in the order run:',
+          '',
+          ...results.map(
+            (r) => `- ${r.bytes} B, ${LABEL[r.sender]}: ${mibps(r).toFixed(1)} (${r.lines} lines in ${r.seconds.toFixed(2)} s)`,
+          ),
+        ]
+      : [];
+  return {
+    lead: `${results[0]?.lines ?? 0} lines of 100 bytes and ${results.find((r) => r.bytes === 1024)?.lines ?? 0} of 1 KiB, each shipped by each sender ${rounds === 1 ? 'once' : `${rounds} times`}, one sender at a time, file → RELP → rsyslog. Medians over the rounds (nearest rank: with 2 rounds, the lower one).`,
+    conditions,
+    results: [
+      '| line | sender | MiB/s | lines/s | × imfile | CPU s/GiB | peak RSS | lost | duplicated |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...rows,
+      '',
+      '**Goals** (not tests), for log-shipper (text): ≥ 1.0× imfile; ≥ 50 MiB/s (Vector publishes 77 MiB/s and Fluent Bit 35 MiB/s for file → TCP, 2019); RSS ≤ 60 MB; CPU seconds per GiB reported.',
+      '',
+      '| line | × imfile | throughput | peak RSS | CPU s/GiB |',
+      '| --- | --- | --- | --- | --- |',
+      ...goals,
+      ...perRound,
+    ],
+  };
+}
