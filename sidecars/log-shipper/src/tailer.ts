@@ -61,7 +61,7 @@ export class Tailer {
       t.gone = !name;
       const st = await t.fh!.stat();
       const rewritten = st.size >= t.position && st.size > 0 && (await fingerprintFd(t.fh!)) !== t.fp;
-      if (st.size < t.position || rewritten) await this.truncated(t, names);
+      if (st.size < t.position || rewritten) await this.truncated(t);
       else t.size = st.size;
     }
     // 2. Files not open: new ones, and known ones closed while idle that have grown (or shrunk) since.
@@ -101,8 +101,10 @@ export class Tailer {
 
   /** The file under t was truncated. A copy with its fingerprint is read on in its place; otherwise what
    * was past the reading position is gone, and the truncated file becomes a new file when it has a first line. */
-  private async truncated(t: Tracked, names: string[]): Promise<void> {
+  private async truncated(t: Tracked): Promise<void> {
     await t.close();
+    // The directory is listed again: the copy may have been made after this scan listed it.
+    const names = (await readdir(this.o.dir)).filter((n) => this.wanted(n)).sort();
     for (const n of names) {
       const f = await openFile(join(this.o.dir, n));
       if (!f) continue;
