@@ -65,8 +65,8 @@ export async function rotateByRename(id: string, file: string, suffix: string, r
  * copytruncate rotation: `cp FILE FILE.<suffix>`, then FILE truncated to 0, inside the container that owns
  * the file. Lines written between the copy and the truncation are in neither file; logrotate documents
  * that window. With `freeze`, the writer (the processes whose command line contains it) is stopped
- * (SIGSTOP) across the two steps and continued (SIGCONT) after, even on failure, so the window is closed
- * and what is measured is only the shipper's part.
+ * (SIGSTOP, and every thread seen in state T) across the two steps and continued (SIGCONT) after, even
+ * on failure, so the window is closed and what is measured is only the shipper's part.
  */
 export async function copyTruncate(id: string, file: string, suffix: string, { freeze }: { freeze?: string } = {}): Promise<void> {
   const script = [
@@ -77,6 +77,13 @@ export async function copyTruncate(id: string, file: string, suffix: string, { f
     'done; [ -n "$pids" ] || { echo "no process matches $FREEZE" >&2; exit 3; }; fi',
     'trap \'[ -z "$pids" ] || kill -CONT $pids\' EXIT',
     '[ -z "$pids" ] || kill -STOP $pids',
+    // kill returns before the signal has stopped every thread: wait until each one is in state T, so
+    // that no write lands between the copy and the truncation.
+    'for p in $pids; do for t in /proc/$p/task/*; do n=0',
+    '  until [ "$(sed "s/.*) //" "$t/stat" | cut -d" " -f1)" = T ] || [ ! -e "$t/stat" ]; do',
+    '    n=$((n + 1)); [ $n -lt 500 ] || { echo "$t did not stop" >&2; exit 4; }; sleep 0.01',
+    '  done',
+    'done; done',
     'cp -p "$FILE" "$FILE.$SUFFIX"',
     ': >"$FILE"',
   ].join('\n');
