@@ -124,4 +124,6 @@ try {
   console.log('wrote the bench:logs section of docs/benchmarks.md');
 } finally {
   await step(`removing ${name}`, () => projectWith({}, ['shipper', 'imfile', 'gen']).down());
+  // down removes the volumes its services use as interpolated now (DATA's default): the other input goes by name.
+  for (const size of SIZES) await $`docker volume rm -f ${`${name}_${size.volume}`}`.quiet().nothrow();
 }
