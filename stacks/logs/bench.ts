@@ -27,6 +27,9 @@ const { values } = parseArgs({
 });
 const MIB = Number(values.mib),
   ROUNDS = Number(values.rounds);
+if (!(Number.isInteger(MIB) && MIB >= 16 && MIB <= 4096))
+  throw new Error(`--mib ${values.mib}: give an integer 16-4096 (MiB of 100-byte lines; 1 KiB lines get 4 times that)`);
+if (!(Number.isInteger(ROUNDS) && ROUNDS >= 1 && ROUNDS <= 10)) throw new Error(`--rounds ${values.rounds}: give an integer 1-10`);
 const SECTION: Section = {
   id: 'logs',
   title: 'log shipping throughput, log-shipper against rsyslog imfile',
@@ -70,6 +73,10 @@ async function runOne(sender: (typeof SENDERS)[number], size: (typeof SIZES)[num
   }, 200);
   try {
     const t = await watch.until(lines, 600_000);
+    if (t.seconds < 2)
+      throw new Error(
+        `${sender.label} shipped ${size.mib} MiB in ${t.seconds.toFixed(2)} s, too fast to time against the receiver's 1 s flush: use a larger --mib (the default is 256)`,
+      );
     const cpu = cg.cpuSeconds() - cpu0;
     const v = await watch.verify(lines);
     return { sender: sender.id, bytes: size.bytes, lines, seconds: t.seconds, cpuSeconds: cpu, peakRss, ...v };
