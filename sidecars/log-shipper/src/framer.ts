@@ -60,14 +60,16 @@ export class Framer {
     return buf.toString('utf8', s, end);
   }
 
-  /** Feeds the bytes read at this.offset and appends the records they complete to out. */
-  push(chunk: Buffer, out: Record[], now = Date.now()): void {
+  /** Feeds the bytes read at this.offset and appends the records they complete to out; returns the
+   * number of lines the chunk completed. */
+  push(chunk: Buffer, out: Record[], now = Date.now()): number {
     const base = this.carryStart;
     const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     const max = this.o.maxRecordBytes;
     const pend = () => (this.pendingEnd < 0 ? -1 : this.pendingEnd - base);
     let pos = this.pendingEnd < 0 ? 0 : this.pendingEnd - base; // first byte not yet in a line
     let recStart = 0; // first byte not yet emitted
+    let lines = 0;
     const emit = (s: number, e: number) => {
       out.push({ start: base + s, end: base + e, text: this.text(buf, s, e) });
       recStart = e;
@@ -75,6 +77,7 @@ export class Framer {
     for (;;) {
       const nl = buf.indexOf(0x0a, pos);
       const lineEnd = nl < 0 ? -1 : nl + 1;
+      if (lineEnd >= 0) lines++;
       if (lineEnd < 0) {
         // A partial line: cut it when it is already too long for one record (the byte after the cut must
         // be there, to see whether the cut splits a character).
@@ -118,6 +121,7 @@ export class Framer {
     }
     this.carryStart = base + recStart;
     this.carry = Buffer.from(buf.subarray(recStart));
+    return lines;
   }
 
   /** Emits an open multi-line record that has not grown for timeoutMs (or at once with timeoutMs 0). */

@@ -3,6 +3,7 @@
 // fingerprint is known), the same file under a new name (rename rotation: read on), a copy of a file
 // that was then truncated (copytruncate: the copy is read on from where the original stopped), or a
 // truncated file (read from 0 once it has a first line again). A rotated file is read to its end first.
+import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../lib/log.js';
@@ -48,10 +49,13 @@ export class Tailer {
 
   async scan(): Promise<void> {
     const names = (await readdir(this.o.dir)).filter((n) => this.wanted(n)).sort();
+    const stats = new Map<string, Stats>();
     const byInode = new Map<string, string>();
     for (const n of names) {
       const st = await stat(join(this.o.dir, n)).catch(() => undefined);
-      if (st?.isFile()) byInode.set(`${st.dev}:${st.ino}`, n);
+      if (!st?.isFile()) continue;
+      stats.set(n, st);
+      byInode.set(`${st.dev}:${st.ino}`, n);
     }
     // 1. What happened to the files already open: renamed, gone, truncated.
     for (const t of [...this.files.values()].filter((f) => f.fh)) {
@@ -66,10 +70,8 @@ export class Tailer {
     }
     // 2. Files not open: new ones, and known ones closed while idle that have grown (or shrunk) since.
     const known = this.byInode();
-    for (const n of names) {
+    for (const [n, st] of stats) {
       const path = join(this.o.dir, n);
-      const st = await stat(path).catch(() => undefined);
-      if (!st?.isFile()) continue;
       const k = known.get(`${st.dev}:${st.ino}`);
       if (k && (k.fh || st.size === k.position)) continue;
       const f = await openFile(path);

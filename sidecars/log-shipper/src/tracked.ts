@@ -53,10 +53,8 @@ export class Tracked {
     if (!this.fh) return 0;
     const { bytesRead } = await this.fh.read(buf, 0, Math.min(max, buf.length), this.position);
     if (!bytesRead) return 0;
-    const chunk = buf.subarray(0, bytesRead);
-    for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines.n++;
     const recs: Record[] = [];
-    this.framer.push(chunk, recs);
+    lines.n += this.framer.push(buf.subarray(0, bytesRead), recs);
     for (const r of recs) out.push(Object.assign(r, { fp: this.fp, from: this }) as Shipped);
     return bytesRead;
   }

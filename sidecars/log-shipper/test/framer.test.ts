@@ -40,6 +40,22 @@ test('however the bytes are chunked, the records are the same, cover the text wi
   );
 });
 
+test('however the bytes are chunked, push counts each completed line once', () => {
+  fc.assert(
+    fc.property(lines, chunking, fc.boolean(), (ls, sizes, multi) => {
+      const f = new Framer({ maxRecordBytes: 64, start: multi ? /^\S/ : undefined });
+      const buf = Buffer.from(ls.map((l) => `${l}\n`).join(''));
+      let counted = 0;
+      for (let at = 0, i = 0; at < buf.length; i++) {
+        const n = sizes[i % sizes.length]!;
+        counted += f.push(buf.subarray(at, at + n), []);
+        at += n;
+      }
+      assert.is(counted, ls.length);
+    }),
+  );
+});
+
 test('without a start pattern every short line is one record, its text without the newline', () => {
   fc.assert(
     fc.property(lines, (ls) => {

@@ -131,9 +131,13 @@ test('the same inode with another first line is a new file (inode reuse), even w
   assert.is.not(second[0]!.fp, first[0]!.fp);
 });
 
-test('a file whose first line is not complete is not read yet; names outside the globs and dot files never are', async ({ tmp }) => {
+test('a file whose first line is not complete is not read yet; names outside the globs, dot files and subdirectories never are', async ({
+  tmp,
+}) => {
   const dir = join(tmp, `d${n++}`);
   mkdirSync(dir);
+  mkdirSync(join(dir, 'sub.log'));
+  writeFileSync(join(dir, 'sub.log', 'inner.log'), lines(1, 1));
   writeFileSync(join(dir, 'app.log'), '{"seq":1');
   writeFileSync(join(dir, 'other.txt'), lines(1, 1));
   writeFileSync(join(dir, '.hidden.log'), lines(1, 1));
