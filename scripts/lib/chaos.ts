@@ -42,6 +42,20 @@ export async function healthyAgain(id: string, within = 45_000): Promise<void> {
   );
 }
 
+/** Crashes a sidecar (crashSidecar) and waits until Docker has restarted it and it is healthy again. */
+export async function crashAndRecover(id: string, within = 45_000): Promise<void> {
+  const restarts = (await state(id)).restartCount;
+  await crashSidecar(id);
+  await eventually(
+    async () => {
+      const n = (await state(id)).restartCount;
+      expect.ok(n > restarts, 'Docker restarted the sidecar', `restart count > ${restarts}`, n);
+    },
+    { within: 15_000, every: 100 },
+  );
+  await healthyAgain(id, within);
+}
+
 /** Stops a container (SIGTERM, then SIGKILL after graceS) for the duration of fn, then always starts it
  * again and waits until it is healthy. */
 export async function withStopped<T>(id: string, fn: () => Promise<T>, { graceS = 5, within = 45_000 } = {}): Promise<T> {

@@ -72,19 +72,17 @@ export const stackTrace: C = {
     const e = await endpoints(ctx.project);
     const res = await fetch(`${e.app.stdout}/trace`, { method: 'POST' });
     const { seq, lines } = (await res.json()) as { seq: number; lines: number };
-    await eventually(
+    const body = await eventually(
       async () => {
-        const r = await sql(ctx.project, `SELECT n FROM logs WHERE pod = 'pod-stdout' AND body LIKE '% seq=${seq} request failed%'`);
+        const r = await sql(
+          ctx.project,
+          `SELECT replace(body, E'\\n', '|') FROM logs WHERE pod = 'pod-stdout' AND body LIKE '% seq=${seq} request failed%'`,
+        );
         expect.equal(r.length, 1, `records holding the trace of seq ${seq}`);
+        return r[0]![0]!;
       },
       { within: 15_000, every: 250 },
     );
-    const body = (
-      await sql(
-        ctx.project,
-        `SELECT replace(body, E'\\n', '|') FROM logs WHERE pod = 'pod-stdout' AND body LIKE '% seq=${seq} request failed%'`,
-      )
-    )[0]![0]!;
     note(`seq ${seq}: one record of ${body.split('|').length} lines: ${body.slice(0, 90)}…`);
     expect.equal(body.split('|').length, lines, 'lines in the stored record (the first line and the traceback under it)');
     expect.match(body, /\|Traceback \(most recent call last\):\|/, 'the traceback is inside the record');

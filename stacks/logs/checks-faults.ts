@@ -27,15 +27,7 @@ export const killedMidBatch: C = {
         },
         { within: 30_000, every: 50 },
       );
-      const restarts = (await docker.state(id)).restartCount;
-      await chaos.crashSidecar(id);
-      await eventually(
-        async () => expect.ok((await docker.state(id)).restartCount > restarts, 'Docker restarted the sidecar', restarts + 1, restarts),
-        {
-          within: 15_000,
-        },
-      );
-      await chaos.healthyAgain(id);
+      await chaos.crashAndRecover(id);
     }
     await written((await endpoints(ctx.project)).app.stdout);
     const v = await delivered(ctx.project, 'stdout', range.from, range.to);
@@ -64,16 +56,7 @@ export const receiverAway: C = {
         if (!crashed && Date.now() > end - 6000) {
           // Half way: the sidecar dies with what it read in memory. Only the registry says where to go on.
           crashed = true;
-          const restarts = (await docker.state(shipper)).restartCount;
-          await chaos.crashSidecar(shipper);
-          await eventually(
-            async () =>
-              expect.ok((await docker.state(shipper)).restartCount > restarts, 'Docker restarted the sidecar', restarts + 1, restarts),
-            {
-              within: 15_000,
-            },
-          );
-          await chaos.healthyAgain(shipper);
+          await chaos.crashAndRecover(shipper);
           continue;
         }
         const m = await metricsOf(e.shipper.file);
