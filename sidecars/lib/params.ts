@@ -174,6 +174,8 @@ export function url(
     required: o.required,
     rule: `${o.schemes.join('|')}://host[:port]${o.origin ? '' : '[/path]'}${o.credentials ? '' : ', no credentials'}`,
     parse(raw) {
+      // An empty default means "none": the same empty value given explicitly (an image's ENV line) is accepted.
+      if (raw === '' && o.default === '') return raw;
       const shown = JSON.stringify(hideCredentials(raw));
       let u: URL;
       try {

@@ -232,6 +232,14 @@ test('a url parameter checks scheme, host and port, and never echoes the credent
   assert.is(url({ description: 'd', schemes: ['http'] }).parse('http://app:8080/-/reload'), 'http://app:8080/-/reload');
 });
 
+test('a url parameter whose default is empty (none) accepts an empty value given explicitly, as an image ENV line gives it', () => {
+  assert.is(url({ description: 'd', schemes: ['http'], default: '' }).parse(''), '');
+  assert.is(
+    ruleError(() => url({ description: 'd', schemes: ['http'] }).parse('')),
+    '"" is not a URL',
+  );
+});
+
 test('a file parameter accepts a readable file and refuses a missing path or a directory', (ctx) => {
   const f = file({ description: 'd' });
   const path = join(ctx.tmp, 'present.txt');

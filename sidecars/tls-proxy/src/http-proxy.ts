@@ -1,4 +1,5 @@
-// L7 mode: an HTTP/1.1 reverse proxy to the app over the pod loopback, on the decrypted TLS stream.
+// L7 mode: an HTTP/1.1 reverse proxy to the app over the pod loopback, on the decrypted TLS stream, built on
+// the shared data plane in sidecars/lib/dataplane/ (mesh-proxy stands on the same modules).
 // It parses only request heads (request-parser.ts, strict) and rewrites them (forwarded.ts); bodies
 // are streamed, chunked ones re-framed (chunked.ts). Each client connection is an HttpSession; the
 // app's connections are kept alive in a pool (upstream.ts) and its responses framed by
@@ -6,10 +7,11 @@
 import type { Socket } from 'node:net';
 import type { Counter, Histogram } from '../../lib/metrics.js';
 import type { Logger } from '../../lib/log.js';
-import { HttpSession } from './http-session.js';
-import { UpstreamPool } from './upstream.js';
+import { HttpSession, type SessionContext } from '../../lib/dataplane/http-session.js';
+import { singlePool } from '../../lib/dataplane/route.js';
+import { UpstreamPool } from '../../lib/dataplane/upstream.js';
 
-export { forwardedHeaders } from './forwarded.js';
+export { forwardedHeaders } from '../../lib/dataplane/forwarded.js';
 
 export interface HttpProxyOptions {
   upstreamHost: string;
@@ -28,13 +30,6 @@ export interface HttpProxyOptions {
   draining: () => boolean;
 }
 
-/** What a session needs from the proxy it belongs to. */
-export interface SessionContext extends HttpProxyOptions {
-  pool: UpstreamPool;
-  defaultHost: string;
-  countStatus(status: number): void;
-}
-
 export function createHttpProxy(o: HttpProxyOptions) {
   const pool = new UpstreamPool(o.upstreamHost, o.upstreamPort);
   // requests_total by status class, each series made on its first request.
@@ -45,7 +40,13 @@ export function createHttpProxy(o: HttpProxyOptions) {
     if (!s) byClass.set(cls, (s = o.requests.series({ code: `${cls}xx` })));
     s.inc();
   };
-  const ctx: SessionContext = { headersTimeoutMs: 60_000, ...o, pool, defaultHost: `${o.upstreamHost}:${o.upstreamPort}`, countStatus };
+  const ctx: SessionContext = {
+    headersTimeoutMs: 60_000,
+    ...o,
+    router: singlePool(pool),
+    defaultHost: `${o.upstreamHost}:${o.upstreamPort}`,
+    countStatus,
+  };
   const sessions = new Set<HttpSession>();
   return {
     pool,

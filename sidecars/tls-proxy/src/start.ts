@@ -1,12 +1,13 @@
 // Builds tls-proxy from its parameters: front listener -> TLS server -> HTTP or TCP proxy, the
 // certificate store with its reloads, metrics, readiness and the SIGTERM drain.
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { createServer as createTlsServer, DEFAULT_CIPHERS, type SecureVersion, type TLSSocket } from 'node:tls';
 import { listen } from '../../lib/listen.js';
 import { Reloadable } from '../../lib/reloadable.js';
 import type { Context, Running } from '../../lib/run.js';
-import { loadPair, rawFingerprint, watchFiles, type CertPair } from './certs.js';
-import { createFront } from './front.js';
+import { follow, loadPair, type CertPair } from '../../lib/dataplane/certs.js';
+import { answers } from '../../lib/dataplane/upstream.js';
+import { createFront } from '../../lib/dataplane/front.js';
 import { createHttpProxy } from './http-proxy.js';
 import { registerMetrics } from './metrics.js';
 import type { params as table } from './params.js';
@@ -69,27 +70,12 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
     socket.destroy();
   });
 
-  const applied = () => {
-    const c = store.value;
+  const { check, unwatch } = follow({ files, intervalMs: p.reloadInterval, store, log, what: 'certificate' }, (c) => {
     tls.setSecureContext(secure(c));
     m.info.reset();
     m.info.set(1, { serial: c.serial, subject: c.subject });
     m.notAfter.set(c.notAfter.getTime() / 1000);
-  };
-  applied();
-  let seen = rawFingerprint(files);
-  const check = async (reason: string, force = false) => {
-    const now = rawFingerprint(files);
-    if (now === seen && !force) return;
-    seen = now;
-    const before = store.value.fingerprint;
-    const r = await store.reload(reason);
-    if (r.ok && store.value.fingerprint !== before) {
-      applied();
-      log.info('serving new certificate', { serial: store.value.serial, notAfter: store.value.notAfter.toISOString() });
-    }
-  };
-  const unwatch = watchFiles(files, p.reloadInterval, (reason) => void check(reason));
+  });
 
   const sockets = new Set<Socket>();
   const front = createFront({
@@ -118,7 +104,7 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
 
   return {
     port: p.listenPort,
-    ready: () => upstreamAnswers(p.upstreamHost, p.upstreamPort),
+    ready: () => answers(p.upstreamHost, p.upstreamPort, 'upstream'),
     reload: (reason) => check(reason, true),
     async drain() {
       draining = true;
@@ -133,20 +119,4 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
       http?.pool.destroy();
     },
   };
-}
-
-/** Ready means the app behind us answers a TCP connect within 500 ms. */
-function upstreamAnswers(host: string, port: number): Promise<{ ready: boolean; reason?: string }> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port, timeout: 500 });
-    s.once('connect', () => {
-      s.destroy();
-      resolve({ ready: true });
-    });
-    s.once('timeout', () => {
-      s.destroy();
-      resolve({ ready: false, reason: `upstream ${host}:${port} did not answer in 500ms` });
-    });
-    s.once('error', (e: NodeJS.ErrnoException) => resolve({ ready: false, reason: `upstream ${host}:${port}: ${e.code ?? e.message}` }));
-  });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { thrownMessage } from '../../lib/test-support/basics.js';
-import { loadPair, rawFingerprint, watchFiles } from '../src/certs.js';
+import { loadPair, rawFingerprint, watchFiles } from '../../lib/dataplane/certs.js';
 import { makePki, replaceFile, until, type Issued, type Pki } from './fixtures.js';
 
 interface Ctx {

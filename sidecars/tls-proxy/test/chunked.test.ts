@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HttpError } from '../../lib/http.js';
-import { ChunkedReader } from '../src/chunked.js';
+import { ChunkedReader } from '../../lib/dataplane/chunked.js';
 
 const test = suite('chunked request bodies');
 

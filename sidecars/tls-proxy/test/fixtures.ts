@@ -16,6 +16,10 @@ import type { Values } from '../../lib/params.js';
 import { spec, type params as table } from '../src/params.js';
 import { start as startProxy } from '../src/start.js';
 
+import { freePort } from '../../lib/test-support/wait.js';
+
+export { freePort, until, within } from '../../lib/test-support/wait.js';
+
 const openssl = (cwd: string, args: string[]) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
@@ -122,14 +126,6 @@ export function installPair(live: Issued, to: Issued): void {
 }
 
 /** A loopback port that was free a moment ago: listen on 0, read the port, close. */
-export async function freePort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 export interface Upstream {
   port: number;
   server: HttpServer;
@@ -288,23 +284,4 @@ export async function servedSerial(port: number, ca: Buffer): Promise<string> {
   const serial = s.getPeerCertificate().serialNumber;
   s.destroy();
   return serial;
-}
-
-/** Polls until check() returns true, or fails with what it was waiting for. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 3000, everyMs = 20): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/** Fails with what it was waiting for when the promise does not settle within ms, so a broken feature cannot hang the suite. */
-export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms}ms`)), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }

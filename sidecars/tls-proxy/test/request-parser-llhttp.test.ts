@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseTarget } from '../../lib/http.js';
-import { requestHead } from '../src/forwarded.js';
-import { headEnd, parseHead } from '../src/request-parser.js';
+import { requestHead } from '../../lib/dataplane/forwarded.js';
+import { headEnd, parseHead } from '../../lib/dataplane/request-parser.js';
 
 type Verdict = { ok: true; method: string; url: string; headers: string[] } | { ok: false; code: string };
 

@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HttpError } from '../../lib/http.js';
-import { headEnd, MAX_HEAD_BYTES, parseHead } from '../src/request-parser.js';
+import { headEnd, MAX_HEAD_BYTES, parseHead } from '../../lib/dataplane/request-parser.js';
 
 const test = suite('request heads');
 

@@ -1,43 +1,23 @@
 // One client connection of L7 mode: requests are read one after the other (pipelined ones wait in the
 // buffer), each head is parsed and rewritten, sent to the app with its body streamed behind it, and the
-// app's response streamed back. A refused request gets its status and ends the connection; a request
-// that fails upstream gets a 502 (or a cut, once its response has begun). Nothing here throws.
+// app's response streamed back. Where each try goes, and whether a failed one is tried again, is the
+// router's (route.ts). A refused request gets its status and ends the connection; a request that fails
+// upstream gets the route's failure answer (or a cut, once its response has begun). Nothing here throws.
 import type { Socket } from 'node:net';
-import { HttpError, parseTarget } from '../../lib/http.js';
-import { ChunkedReader } from './chunked.js';
-import { requestHead } from './forwarded.js';
-import type { SessionContext } from './http-proxy.js';
-import { clientHead, ownAnswer, type Framing } from './response-head.js';
-import { headEnd, parseHead } from './request-parser.js';
+import { HttpError } from '../http.js';
+import { type Exchange, openExchange, type SessionContext } from './exchange.js';
+import { clientHead, ownAnswer } from './response-head.js';
+import { headEnd } from './request-parser.js';
+import type { TryOutcome } from './route.js';
 import type { UpstreamConnection } from './upstream.js';
 
-/** Methods a proxy may send again on its own (RFC 9110 §9.2.2). */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
-const BAD_GATEWAY = 'bad gateway: the app behind this TLS proxy did not answer\n';
+export type { SessionContext } from './exchange.js';
+
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 const CRLF = Buffer.from('\r\n');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n');
 /** Bytes of pipelined requests held while one is in flight, before reading from the client pauses. */
 const MAX_BUFFERED = 64 * 1024;
-
-interface Exchange {
-  method: string;
-  path: string;
-  t0: bigint;
-  head: string;
-  /** Content-Length bytes still to send, or the chunked reader, or nothing (no body). */
-  left: number;
-  chunked?: ChunkedReader;
-  conn?: UpstreamConnection;
-  /** The client asked to close, is HTTP/1.0, or its request was not read to the end. */
-  close: boolean;
-  http10: boolean;
-  framing?: Framing;
-  answered: boolean;
-  status: number;
-  /** The response head, written with the first body bytes. */
-  pending?: Buffer;
-}
 
 export class HttpSession {
   private buf: Buffer = Buffer.alloc(0);
@@ -131,44 +111,19 @@ export class HttpSession {
         this.arm(this.c.headersTimeoutMs ?? 60_000);
         return false;
       }
-      const req = parseHead(this.buf, end);
+      const head = this.buf.subarray(0, end);
       this.buf = this.buf.subarray(end);
-      const target = parseTarget(req.method, req.target);
-      const { head, body, length } = requestHead(req, target, this.socket.remoteAddress ?? '', this.c.listenPort, this.c.defaultHost);
-      const raw = req.rawHeaders;
-      // Only what requestHead does not read itself: whether the connection stays open, and Expect.
-      let close = req.httpVersionMinor === 0,
-        expect: string | undefined;
-      for (let i = 0; i < raw.length; i += 2) {
-        const name = raw[i]!.toLowerCase();
-        if (name === 'connection') {
-          const v = raw[i + 1]!.toLowerCase();
-          if (/(?:^|,)\s*close\s*(?:,|$)/.test(v)) close = true;
-          else if (req.httpVersionMinor === 0 && /(?:^|,)\s*keep-alive\s*(?:,|$)/.test(v)) close = false;
-        } else if (name === 'expect') expect = raw[i + 1]!.toLowerCase();
-      }
-      if (expect !== undefined && expect !== '100-continue')
-        throw new HttpError(417, 'expectation failed: only 100-continue is known', { connection: 'close' });
-      ex = {
-        method: req.method,
-        path: target.path,
-        t0: process.hrtime.bigint(),
-        head,
-        left: body === 'length' ? length : 0,
-        chunked: body === 'chunked' ? new ChunkedReader() : undefined,
-        close,
-        http10: req.httpVersionMinor === 0,
-        answered: false,
-        status: 0,
-      };
-      if (expect !== undefined && body !== 'none') this.socket.write(CONTINUE);
+      const opened = openExchange(head, this.socket.remoteAddress ?? '', this.c);
+      ex = opened.ex;
+      if (opened.expectContinue) this.socket.write(CONTINUE);
     } catch (e) {
       this.refuse(e);
       return false;
     }
     this.ex = ex;
-    this.attempt(ex, true);
-    return true;
+    if (ex.route.timeoutMs) ex.deadline = setTimeout(() => this.timedOut(ex, false), ex.route.timeoutMs);
+    this.attempt(ex);
+    return ex.conn !== undefined;
   }
 
   /** Moves body bytes from the buffer to the app; false when it must wait (for the app, or for the end). */
@@ -201,11 +156,22 @@ export class HttpSession {
     return true;
   }
 
-  private attempt(ex: Exchange, retry: boolean): void {
-    const conn = (ex.conn = this.c.pool.acquire(!retry));
-    const noBody = ex.left === 0 && !ex.chunked;
+  /** Sends the request on the route's next connection; a route with none refuses it. */
+  private attempt(ex: Exchange): void {
+    let conn: UpstreamConnection;
+    try {
+      conn = ex.conn = ex.route.connect();
+    } catch (e) {
+      ex.conn = undefined;
+      this.refuse(e);
+      return;
+    }
+    if (ex.route.perTryTimeoutMs) ex.tryTimer = setTimeout(() => this.timedOut(ex, true), ex.route.perTryTimeoutMs);
     conn.start(ex.method, {
       head: (h) => {
+        // A try the route discards (a 503 it retries): this connection is dropped with its body.
+        if (ex.route.retry({ status: h.status, reused: conn.reused })) return this.again(ex, conn);
+        this.stopTimers(ex);
         // The response began before the whole request was read: the rest cannot follow on this connection.
         if (!this.requestRead()) ex.close = true;
         const r = clientHead(h, {
@@ -239,24 +205,72 @@ export class HttpSession {
         if (!ok) conn.socket.pause();
       },
       error: (err, started) => {
-        // A kept-alive connection the app closed just as it was reused: try once more on a new one, but
-        // only an idempotent request without a body (RFC 9110 §9.2.2): a POST may already have been acted on.
-        if (retry && conn.reused && !started && noBody && IDEMPOTENT.has(ex.method)) return this.attempt(ex, false);
+        if (!started && !ex.answered) return this.failed(ex, conn, { err, reused: conn.reused });
         this.c.upstreamErrors.inc();
         this.c.log.warn('upstream error', { err, upstream: this.c.defaultHost, path: ex.path });
-        if (ex.answered || this.closed) return this.end(true);
-        this.c.countStatus(502);
-        this.closed = true;
-        this.socket.end(ownAnswer(502, BAD_GATEWAY, ex.method));
+        this.over(ex, 0, conn);
+        this.end(true);
       },
     });
     conn.socket.write(ex.head, 'latin1');
   }
 
+  /** A try failed before its response head: tried again if the route says so, else answered. */
+  private failed(ex: Exchange, conn: UpstreamConnection, o: TryOutcome, final = false): void {
+    if (!final && ex.route.retry(o)) {
+      this.again(ex, conn);
+      return;
+    }
+    this.stopTimers(ex);
+    conn.destroy();
+    this.c.upstreamErrors.inc();
+    this.c.log.warn('upstream error', { err: o.err, timedOut: o.timedOut, upstream: this.c.defaultHost, path: ex.path });
+    if (this.closed) {
+      this.over(ex, 0, conn);
+      return;
+    }
+    const { status, text } = ex.route.failure(o);
+    this.c.countStatus(status);
+    this.over(ex, status, conn);
+    this.closed = true;
+    this.socket.end(ownAnswer(status, text, ex.method));
+  }
+
+  /** Drops this try's connection and sends the request again (only requests without a body are retried). */
+  private again(ex: Exchange, conn: UpstreamConnection): void {
+    clearTimeout(ex.tryTimer);
+    conn.destroy();
+    if (!this.closed) this.attempt(ex);
+  }
+
+  /** The per-try timer (tryOnly) or the overall one went off before the response head. */
+  private timedOut(ex: Exchange, tryOnly: boolean): void {
+    if (ex.answered || ex.over || !ex.conn) return;
+    const conn = ex.conn;
+    conn.destroy();
+    const o = { err: new Error(tryOnly ? 'per-try timeout' : 'request timeout'), timedOut: true, reused: conn.reused };
+    // The overall deadline is final: no try follows it.
+    this.failed(ex, conn, o, !tryOnly);
+  }
+
+  private stopTimers(ex: Exchange): void {
+    clearTimeout(ex.tryTimer);
+    clearTimeout(ex.deadline);
+  }
+
+  /** Tells the route once how the exchange ended. */
+  private over(ex: Exchange, status: number, conn: UpstreamConnection | undefined): void {
+    if (ex.over) return;
+    ex.over = true;
+    this.stopTimers(ex);
+    ex.route.done(status, conn);
+  }
+
   private finish(ex: Exchange, conn: UpstreamConnection): void {
     this.c.countStatus(ex.status);
+    this.over(ex, ex.status, conn);
     this.c.duration.observe(Number(process.hrtime.bigint() - ex.t0) / 1e9);
-    if (this.requestRead()) this.c.pool.release(conn);
+    if (this.requestRead()) conn.release();
     else conn.destroy();
     this.ex = undefined;
     if (ex.close) {
@@ -274,6 +288,7 @@ export class HttpSession {
     const status = known ? e.status : 500;
     this.c.countStatus(status);
     this.closed = true;
+    if (this.ex) this.over(this.ex, status, this.ex.conn);
     this.ex?.conn?.destroy();
     this.socket.end(ownAnswer(status, `${known ? e.message : 'internal error'}\n`, 'GET', known ? e.headers : {}));
   }
@@ -283,6 +298,7 @@ export class HttpSession {
     this.closed = true;
     clearTimeout(this.timer);
     const conn = this.ex?.conn;
+    if (this.ex) this.over(this.ex, 0, conn);
     this.ex = undefined;
     conn?.destroy();
     if (cut) this.socket.destroy();

@@ -16,6 +16,8 @@ export class UpstreamConnection {
   readonly socket: Socket;
   /** True when taken from the pool (it carried an earlier request). */
   reused = false;
+  /** The pool it goes back to when its exchange is over. */
+  home: UpstreamPool | undefined;
   private readonly parser: ResponseParser;
   private ex: Exchange | undefined;
   private chunks: Buffer[] = [];
@@ -26,8 +28,9 @@ export class UpstreamConnection {
   private headNow = false;
   private dead = false;
 
-  constructor(host: string, port: number) {
-    this.socket = connect({ host, port, noDelay: true });
+  /** dial opens the socket: a plain TCP connection, or TLS for a mesh hop. */
+  constructor(dial: () => Socket) {
+    this.socket = dial();
     this.parser = new ResponseParser({
       head: (h) => {
         this.headSeen = true;
@@ -70,6 +73,12 @@ export class UpstreamConnection {
     this.ex = undefined;
   }
 
+  /** Back to its pool if it can carry another request, else closed. */
+  release(): void {
+    if (this.home) this.home.release(this);
+    else this.destroy();
+  }
+
   destroy(): void {
     this.dead = true;
     this.ex = undefined;
@@ -110,7 +119,13 @@ export class UpstreamPool {
     readonly host: string,
     readonly port: number,
     readonly maxIdle = 256,
+    private readonly dial: () => Socket = () => connect({ host, port, noDelay: true }),
   ) {}
+
+  /** Connections waiting in the pool. */
+  get idleCount(): number {
+    return this.idle.length;
+  }
 
   /** The most recently used idle connection, or a new one (always a new one when fresh). */
   acquire(fresh = false): UpstreamConnection {
@@ -120,7 +135,9 @@ export class UpstreamPool {
         return c;
       }
     }
-    return new UpstreamConnection(this.host, this.port);
+    const c = new UpstreamConnection(this.dial);
+    c.home = this;
+    return c;
   }
 
   /** Back to the pool if it can carry another request, else closed. */
@@ -136,4 +153,20 @@ export class UpstreamPool {
     for (const c of this.idle) c.destroy();
     this.idle = [];
   }
+}
+
+/** Readiness of what a proxy sends to: whether host:port answers a TCP connect within 500 ms, and if not, why. */
+export function answers(host: string, port: number, what: string): Promise<{ ready: boolean; reason?: string }> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port, timeout: 500 });
+    s.once('connect', () => {
+      s.destroy();
+      resolve({ ready: true });
+    });
+    s.once('timeout', () => {
+      s.destroy();
+      resolve({ ready: false, reason: `${what} ${host}:${port} did not answer in 500ms` });
+    });
+    s.once('error', (e: NodeJS.ErrnoException) => resolve({ ready: false, reason: `${what} ${host}:${port}: ${e.code ?? e.message}` }));
+  });
 }

@@ -1,7 +1,7 @@
 // The chunked body of a client request (RFC 9112 §7.1), read strictly and sent on re-framed: each
 // chunk's data goes to the app in a chunk of its own size, chunk extensions and trailer fields are
 // dropped, and anything that is not exactly the grammar ends the request with a 400. CRLF only.
-import { HttpError } from '../../lib/http.js';
+import { HttpError } from '../http.js';
 
 const MAX_LINE = 4096;
 const SIZE_LINE = /^([0-9A-Fa-f]{1,15})(?:[ \t]*;[\x09\x20-\x7e\x80-\xff]*)?$/;

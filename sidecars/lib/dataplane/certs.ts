@@ -4,6 +4,8 @@ import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
 import { createSecureContext } from 'node:tls';
+import type { Logger } from '../log.js';
+import type { Reloadable } from '../reloadable.js';
 
 export interface CertPair {
   cert: Buffer;
@@ -87,4 +89,30 @@ export function rawFingerprint(paths: string[]): string {
     h.update('\0');
   }
   return h.digest('hex');
+}
+
+/**
+ * Keeps a loaded certificate store current: when its files change (watched, and polled every intervalMs)
+ * or on check(reason, true), it is reloaded; a new, good pair is handed to applied(). A bad one keeps the
+ * last good pair (Reloadable). applied() is called once at once, for the pair loaded already.
+ */
+export function follow<T extends CertPair>(
+  o: { files: string[]; intervalMs: number; store: Reloadable<T>; log: Logger; what: string },
+  applied: (value: T) => void,
+): { check(reason: string, force?: boolean): Promise<void>; unwatch(): void } {
+  applied(o.store.value);
+  let seen = rawFingerprint(o.files);
+  const check = async (reason: string, force = false) => {
+    const now = rawFingerprint(o.files);
+    if (now === seen && !force) return;
+    seen = now;
+    const before = o.store.value.fingerprint;
+    const r = await o.store.reload(reason);
+    if (r.ok && o.store.value.fingerprint !== before) {
+      applied(o.store.value);
+      o.log.info(`serving new ${o.what}`, { serial: o.store.value.serial, notAfter: o.store.value.notAfter.toISOString() });
+    }
+  };
+  const unwatch = watchFiles(o.files, o.intervalMs, (reason) => void check(reason));
+  return { check, unwatch };
 }

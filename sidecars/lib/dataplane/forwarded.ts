@@ -5,7 +5,7 @@
 // is told who the client is (X-Forwarded-For) and that the request came over TLS (X-Forwarded-Proto:
 // https). Headers travel as flat [name, value, ...] lists, as Node's rawHeaders are.
 import type { IncomingHttpHeaders } from 'node:http';
-import { HttpError, type Target } from '../../lib/http.js';
+import { HttpError, type Target } from '../http.js';
 import { CODING, CONNECTION, connectionTokens, HOST, LENGTH, MAX_HEADERS, PASS, requestKind } from './hop-by-hop.js';
 
 export { MAX_HEADERS, responseHeaders } from './hop-by-hop.js';
@@ -29,6 +29,13 @@ const kinds = new Uint8Array(MAX_HEADERS);
 /** A refused request also ends its connection: what follows it on the wire cannot be trusted. */
 const refuse = (status: number, message: string) => new HttpError(status, message, { connection: 'close' });
 
+export interface HeadOptions {
+  /** X-Forwarded-Proto: https when the client came over TLS (the default), http when not. */
+  proto?: 'https' | 'http';
+  /** Lower-case names of the client's header fields to leave out (the route states its own). */
+  drop?: ReadonlySet<string>;
+}
+
 /** The request head for the app, how its body (if any) is framed on the way, and its Content-Length; throws HttpError for a request that must not be forwarded. */
 export function requestHead(
   req: RequestLine,
@@ -36,6 +43,7 @@ export function requestHead(
   clientIp: string,
   listenPort: number,
   defaultHost: string,
+  o: HeadOptions = {},
 ): { head: string; body: RequestBody; length: number } {
   const raw = req.rawHeaders;
   const n = raw.length >> 1;
@@ -95,10 +103,10 @@ export function requestHead(
   for (let i = 0; i < n; i++) {
     if (kinds[i] !== PASS) continue;
     const name = raw[2 * i]!;
-    if (named?.includes(name.toLowerCase())) continue;
+    if (named?.includes(name.toLowerCase()) || o.drop?.has(name.toLowerCase())) continue;
     head += `${name}: ${raw[2 * i + 1]}\r\n`;
   }
-  head += `X-Forwarded-For: ${clientIp.startsWith('::ffff:') ? clientIp.slice(7) : clientIp}\r\nX-Forwarded-Proto: https\r\n`;
+  head += `X-Forwarded-For: ${clientIp.startsWith('::ffff:') ? clientIp.slice(7) : clientIp}\r\nX-Forwarded-Proto: ${o.proto ?? 'https'}\r\n`;
   if (host !== undefined) head += `X-Forwarded-Host: ${host}\r\n`;
   head += `X-Forwarded-Port: ${listenPort}\r\n`;
   // A chunked body is re-chunked here (Node's server hands over the decoded bytes).
