@@ -6,6 +6,7 @@
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
+import { BUN_PROGRAMS } from './lib/bundle.js';
 import { DIST, ROOT } from './lib/config.js';
 import { testStack } from './lib/lifecycle.js';
 import { stackNames } from './lib/scenarios.js';
@@ -26,13 +27,22 @@ if (lint.exitCode === 0) {
   console.log('  ✘ biome check failed: npm run format fixes formatting; lint errors need a change');
 }
 
-// Each group of unit tests runs on the runtime its code ships with: the sidecars (dist/sidecars) on
-// Bun, everything else (scripts, stacks, docs tests) on Node. Both uvu summaries add up to one count.
+// Each group of unit tests runs on the runtime its code ships with: the sidecars (dist/sidecars) and the
+// stacks' Bun programs (BUN_PROGRAMS) on Bun, everything else (scripts, stacks, docs tests) on Node. The
+// uvu summaries add up to one count.
 const uvu = join(ROOT, 'node_modules', 'uvu', 'bin.js');
 const dist = relative(ROOT, DIST);
+const bun = join(ROOT, 'node_modules', '.bin', 'bun');
 const groups = [
-  { what: 'scripts, stacks and docs', runtime: 'Node', bin: process.execPath, dir: dist, ignore: ['-i', '^sidecars$'] },
-  { what: 'sidecars', runtime: 'Bun', bin: join(ROOT, 'node_modules', '.bin', 'bun'), dir: join(dist, 'sidecars'), ignore: [] },
+  {
+    what: 'scripts, stacks and docs',
+    runtime: 'Node',
+    bin: process.execPath,
+    dir: dist,
+    ignore: ['-i', '^sidecars$', ...BUN_PROGRAMS.flatMap((p) => ['-i', `^${p.dir}$`])],
+  },
+  { what: 'sidecars', runtime: 'Bun', bin: bun, dir: join(dist, 'sidecars'), ignore: [] },
+  ...BUN_PROGRAMS.map((p) => ({ what: p.image, runtime: 'Bun', bin: bun, dir: join(dist, p.dir), ignore: [] })),
 ];
 for (const g of groups) {
   console.log(`▶ unit tests of the ${g.what} (uvu on ${g.runtime})`);

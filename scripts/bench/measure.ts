@@ -3,12 +3,12 @@
 // container's peak memory under keep-alive load and under connection churn.
 import type { HandshakeResult } from './handshakes.js';
 import type { OpenLoopResult } from './openloop.js';
-import type { BenchPod, Variant } from './pod.js';
+import { membersOf, type BenchPod, type Variant } from './pod.js';
 import { wrk, type WrkResult } from './wrk.js';
 
 export interface Accounting {
   wallS: number;
-  /** CPU seconds of the variant's own container (the proxy; for direct, the upstream). */
+  /** CPU seconds of the variant's own container (the proxy; for direct, the upstream; with members, all of them). */
   proxyCpuS: number;
   upstreamCpuS: number;
   /** Share of the pod's core that was busy with anything outside the pod's containers (0..1). */
@@ -25,9 +25,10 @@ export interface Settings {
 }
 
 async function accounted<T>(pod: BenchPod, v: Variant, upstream: string, fn: () => Promise<T>): Promise<{ result: T; acc: Accounting }> {
-  const [p0, u0, pod0, core0, t0] = [pod.cpu(v.service), pod.cpu(upstream), pod.podCpu(), pod.coreBusy(), performance.now()];
+  const own = () => membersOf(v).reduce((a, m) => a + pod.cpu(m.service), 0);
+  const [p0, u0, pod0, core0, t0] = [own(), pod.cpu(upstream), pod.podCpu(), pod.coreBusy(), performance.now()];
   const result = await fn();
-  const [p1, u1, pod1, core1, t1] = [pod.cpu(v.service), pod.cpu(upstream), pod.podCpu(), pod.coreBusy(), performance.now()];
+  const [p1, u1, pod1, core1, t1] = [own(), pod.cpu(upstream), pod.podCpu(), pod.coreBusy(), performance.now()];
   const wallS = (t1 - t0) / 1000;
   const others = Math.max(0, core1 - core0 - (pod1 - pod0)) / wallS;
   return {
@@ -36,30 +37,55 @@ async function accounted<T>(pod: BenchPod, v: Variant, upstream: string, fn: () 
   };
 }
 
-/** Peak memory of the variant's container while a test ran: sampled from /proc every 250 ms, and from the sidecar's /metrics every second. */
+/**
+ * Peak memory of the variant's container while a test ran: sampled from /proc every 250 ms, and from the sidecar's
+ * /metrics every second. With members (a sidecar pair), the top-level figures are the peaks of their sum, and
+ * `members` holds each one's own peaks.
+ */
 export interface MemoryPeak {
   rssPeakBytes: number;
   anonPeakBytes: number;
   metricsRssPeakBytes?: number;
+  members?: Record<string, MemoryPeak>;
 }
 
 async function peakMemory<T>(pod: BenchPod, v: Variant, fn: () => Promise<T>): Promise<{ result: T; mem: MemoryPeak }> {
-  let rss = 0,
-    anon = 0,
-    metrics = 0;
+  const ms = membersOf(v);
+  const peaks = new Map<string, MemoryPeak>(
+    ms.map((m) => [m.service, { rssPeakBytes: 0, anonPeakBytes: 0, metricsRssPeakBytes: m.adminPort ? 0 : undefined }]),
+  );
+  const total: MemoryPeak = { rssPeakBytes: 0, anonPeakBytes: 0, metricsRssPeakBytes: ms.some((m) => m.adminPort) ? 0 : undefined };
   const sample = () => {
-    const m = pod.rss(v.service);
-    rss = Math.max(rss, m.rss);
-    anon = Math.max(anon, m.anon);
+    let rss = 0,
+      anon = 0;
+    for (const m of ms) {
+      const now = pod.rss(m.service);
+      const p = peaks.get(m.service)!;
+      p.rssPeakBytes = Math.max(p.rssPeakBytes, now.rss);
+      p.anonPeakBytes = Math.max(p.anonPeakBytes, now.anon);
+      rss += now.rss;
+      anon += now.anon;
+    }
+    total.rssPeakBytes = Math.max(total.rssPeakBytes, rss);
+    total.anonPeakBytes = Math.max(total.anonPeakBytes, anon);
   };
   const scrape = async () => {
-    if (v.adminPort) metrics = Math.max(metrics, await pod.metricsRss(v.adminPort).catch(() => 0));
+    if (total.metricsRssPeakBytes === undefined) return;
+    const got = await Promise.all(ms.map((m) => (m.adminPort ? pod.metricsRss(m.adminPort).catch(() => 0) : 0)));
+    ms.forEach((m, i) => {
+      const p = peaks.get(m.service)!;
+      if (p.metricsRssPeakBytes !== undefined) p.metricsRssPeakBytes = Math.max(p.metricsRssPeakBytes, got[i]!);
+    });
+    total.metricsRssPeakBytes = Math.max(
+      total.metricsRssPeakBytes!,
+      got.reduce((a, b) => a + b, 0),
+    );
   };
   const timers = [setInterval(sample, 250), setInterval(() => void scrape(), 1000)];
   try {
     const result = await fn();
     sample();
-    return { result, mem: { rssPeakBytes: rss, anonPeakBytes: anon, metricsRssPeakBytes: v.adminPort ? metrics : undefined } };
+    return { result, mem: v.members ? { ...total, members: Object.fromEntries(peaks) } : total };
   } finally {
     timers.forEach(clearInterval);
   }

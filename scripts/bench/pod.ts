@@ -42,7 +42,18 @@ export interface Variant {
   port: number;
   tls: boolean;
   adminPort?: number;
+  /** When the path crosses several containers (a mesh hop pair): each of them, service first. CPU is their sum; memory is kept per member too. */
+  members?: Member[];
 }
+
+/** One container on a variant's path, and the admin port of its /metrics if it has one. */
+export interface Member {
+  service: string;
+  adminPort?: number;
+}
+
+/** The containers doing a variant's work: its members, or its one service. */
+export const membersOf = (v: Variant): Member[] => v.members ?? [{ service: v.service, adminPort: v.adminPort }];
 
 export class BenchPod {
   readonly cgroups = new Map<string, ContainerCgroup>();

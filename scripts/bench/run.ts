@@ -3,18 +3,26 @@
 // machine spread over all variants instead of landing on one, and a ratio of two variants can be taken
 // within one round (both measured minutes apart at most).
 import { latency, newConnections, throughput, type HandshakeRun, type LatencyRun, type Settings, type ThroughputRun } from './measure.js';
-import type { BenchPod, Variant } from './pod.js';
+import { membersOf, type BenchPod, type Variant } from './pod.js';
 import { step } from '../lib/progress.js';
 
-/** Every round of one variant (index i = round i + 1), and its idle memory. */
-export interface Runs {
-  tp: ThroughputRun[];
-  lat: LatencyRun[];
-  hs: HandshakeRun[];
+/** A container's memory after start and one request. */
+export interface Idle {
   idleRssBytes?: number;
   idleAnonBytes?: number;
   idleMetricsRssBytes?: number;
 }
+
+/** Every round of one variant (index i = round i + 1), and its idle memory (with members: their sum, and each one's). */
+export interface Runs extends Idle {
+  tp: ThroughputRun[];
+  lat: LatencyRun[];
+  hs: HandshakeRun[];
+  idleMembers?: Record<string, Idle>;
+}
+
+/** The sum of the members' figures; undefined when none has one. */
+const total = (xs: (number | undefined)[]) => (xs.some((x) => x !== undefined) ? xs.reduce<number>((a, x) => a + (x ?? 0), 0) : undefined);
 
 export async function measureAll(
   pod: BenchPod,
@@ -26,10 +34,17 @@ export async function measureAll(
   const runs = new Map<string, Runs>(variants.map((v) => [v.id, { tp: [], lat: [], hs: [] }]));
   for (const v of variants) {
     const r = runs.get(v.id)!;
-    const idle = pod.rss(v.service);
-    r.idleRssBytes = idle.rss;
-    r.idleAnonBytes = idle.anon;
-    if (v.adminPort) r.idleMetricsRssBytes = await pod.metricsRss(v.adminPort);
+    const each: Record<string, Idle> = {};
+    for (const m of membersOf(v)) {
+      const idle = pod.rss(m.service);
+      const metrics = m.adminPort ? await pod.metricsRss(m.adminPort) : undefined;
+      each[m.service] = { idleRssBytes: idle.rss, idleAnonBytes: idle.anon, idleMetricsRssBytes: metrics };
+    }
+    const all = Object.values(each);
+    r.idleRssBytes = total(all.map((i) => i.idleRssBytes));
+    r.idleAnonBytes = total(all.map((i) => i.idleAnonBytes));
+    r.idleMetricsRssBytes = total(all.map((i) => i.idleMetricsRssBytes));
+    if (v.members) r.idleMembers = each;
   }
   await step('warm-up (2 s of wrk per variant)', async () => {
     for (const v of variants) await throughput(pod, v, upstream, { ...s, seconds: 2 });

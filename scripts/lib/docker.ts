@@ -27,6 +27,11 @@ export async function execDetached(id: string, cmd: string[]): Promise<void> {
   await $`docker exec -d ${id} ${cmd}`.quiet();
 }
 
+/** Sends a signal to a container's main process (docker kill --signal). */
+export async function signal(id: string, sig: string): Promise<void> {
+  await $`docker kill --signal ${sig} ${id}`.quiet();
+}
+
 /** The IP address of a container on its first network. */
 export async function ip(id: string): Promise<string> {
   return (await $`docker inspect --format ${'{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}'} ${id}`.quiet()).stdout

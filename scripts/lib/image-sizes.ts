@@ -4,6 +4,7 @@
 // and the filesystems on the built images (scripts/lib/test/images-built.test.ts).
 import { $ } from 'zx';
 import type { Section } from '../bench/section.js';
+import { BUN_PROGRAMS } from './bundle.js';
 
 /** The bench:images section of docs/benchmarks.md. */
 export const SECTION: Section = {
@@ -37,9 +38,12 @@ export interface ImageSize {
 /** Size limits in bytes (MB = 10^6 bytes, as Docker shows them): a sidecar is Bun (107 MB) and little else. */
 export const LIMITS = { sidecar: 120e6, pause: 5e6 } as const;
 
+/** The images built as a sidecar's from a stack's Bun program (span-collector): no sidecar's limit. */
+const bunPrograms: readonly string[] = BUN_PROGRAMS.map((p) => p.image);
+
 /** What an image is built from, as the table says it. */
 export function kindOf(service: string, sidecars: string[]): string {
-  if (sidecars.includes(service)) return 'scratch: Bun + its bundle';
+  if (sidecars.includes(service) || bunPrograms.includes(service)) return 'scratch: Bun + its bundle';
   if (service === 'pause') return 'scratch: catatonit';
   return 'Debian, without apt/dpkg';
 }
@@ -54,7 +58,7 @@ const mb = (bytes: number) => (bytes >= 10e6 ? (bytes / 1e6).toFixed(0) : (bytes
 
 /** The markdown table of sizes, largest first within each kind (sidecars, then pause, then the Debian images). */
 export function sizeTable(rows: ImageSize[], sidecars: string[]): string {
-  const rank = (s: string) => (sidecars.includes(s) ? 0 : s === 'pause' ? 1 : 2);
+  const rank = (s: string) => (sidecars.includes(s) || bunPrograms.includes(s) ? 0 : s === 'pause' ? 1 : 2);
   const sorted = [...rows].sort((a, b) => rank(a.service) - rank(b.service) || b.bytes - a.bytes || a.service.localeCompare(b.service));
   return [
     '| image | built from | size (MB) | limit (MB) |',

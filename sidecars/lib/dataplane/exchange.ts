@@ -47,9 +47,10 @@ export interface Exchange {
   /** The response head, written with the first body bytes. */
   pending?: Buffer;
   route: Route;
-  /** The per-try and the overall timer, until the response head. */
+  /** The timer of the try in flight, until the response head: per try, or the overall deadline if sooner. */
   tryTimer?: NodeJS.Timeout;
-  deadline?: NodeJS.Timeout;
+  /** When the overall timeout ends (ms since the epoch), if the route has one. */
+  deadlineAt?: number;
   over: boolean;
 }
 

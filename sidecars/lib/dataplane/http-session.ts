@@ -121,7 +121,7 @@ export class HttpSession {
       return false;
     }
     this.ex = ex;
-    if (ex.route.timeoutMs) ex.deadline = setTimeout(() => this.timedOut(ex, false), ex.route.timeoutMs);
+    if (ex.route.timeoutMs) ex.deadlineAt = Date.now() + ex.route.timeoutMs;
     this.attempt(ex);
     return ex.conn !== undefined;
   }
@@ -166,7 +166,7 @@ export class HttpSession {
       this.refuse(e);
       return;
     }
-    if (ex.route.perTryTimeoutMs) ex.tryTimer = setTimeout(() => this.timedOut(ex, true), ex.route.perTryTimeoutMs);
+    this.armTry(ex);
     conn.start(ex.method, {
       head: (h) => {
         // A try the route discards (a 503 it retries): this connection is dropped with its body.
@@ -243,19 +243,27 @@ export class HttpSession {
     if (!this.closed) this.attempt(ex);
   }
 
-  /** The per-try timer (tryOnly) or the overall one went off before the response head. */
-  private timedOut(ex: Exchange, tryOnly: boolean): void {
+  /** One timer per try: the per-try timeout, or what is left of the overall one if that comes first. */
+  private armTry(ex: Exchange): void {
+    const perTry = ex.route.perTryTimeoutMs ?? Number.POSITIVE_INFINITY;
+    const left = ex.deadlineAt === undefined ? Number.POSITIVE_INFINITY : ex.deadlineAt - Date.now();
+    const ms = Math.min(perTry, left);
+    if (ms !== Number.POSITIVE_INFINITY) ex.tryTimer = setTimeout(() => this.timedOut(ex), Math.max(0, ms));
+  }
+
+  /** The try's timer went off before the response head: the per-try timeout, or the overall one. */
+  private timedOut(ex: Exchange): void {
     if (ex.answered || ex.over || !ex.conn) return;
     const conn = ex.conn;
     conn.destroy();
-    const o = { err: new Error(tryOnly ? 'per-try timeout' : 'request timeout'), timedOut: true, reused: conn.reused };
+    const overall = ex.deadlineAt !== undefined && Date.now() >= ex.deadlineAt;
+    const o = { err: new Error(overall ? 'request timeout' : 'per-try timeout'), timedOut: true, reused: conn.reused };
     // The overall deadline is final: no try follows it.
-    this.failed(ex, conn, o, !tryOnly);
+    this.failed(ex, conn, o, overall);
   }
 
   private stopTimers(ex: Exchange): void {
     clearTimeout(ex.tryTimer);
-    clearTimeout(ex.deadline);
   }
 
   /** Tells the route once how the exchange ended. */

@@ -1,0 +1,111 @@
+// The outbound half: for each destination, a plain-HTTP listener on the pod loopback that the app calls,
+// and the router behind it. A request is refused with an immediate 503 past --max-pending-requests
+// (the circuit breaker); each try goes to the next endpoint round robin, over mTLS; an idempotent
+// request without a body is tried again after a connect failure, a reset, a per-try timeout or a 503,
+// on another endpoint, while --retries and the retry budget allow. Every try's outcome feeds outlier
+// ejection; every request gets a client span and a traceparent that names it.
+import { HttpError } from '../../lib/http.js';
+import type { Logger } from '../../lib/log.js';
+import { IDEMPOTENT, type Route, type Router, type TryOutcome } from '../../lib/dataplane/route.js';
+import type { UpstreamConnection } from '../../lib/dataplane/upstream.js';
+import type { RetryBudget } from './budget.js';
+import type { Cluster, Endpoint } from './cluster.js';
+import type { Exporter } from './exporter.js';
+import { byClass, type Metrics } from './metrics.js';
+import { CLIENT, nowNs, spanTraceparent, startSpan, traceparentOf } from './trace.js';
+
+export interface OutboundOptions {
+  destination: string;
+  /** The SPIFFE ID the destination's sidecars must present. */
+  peerId: string;
+  cluster: Cluster;
+  budget: RetryBudget | undefined;
+  retries: number;
+  perTryTimeoutMs: number;
+  timeoutMs: number;
+  maxPending: number;
+  m: Metrics;
+  log: Logger;
+  exporter: Exporter | undefined;
+}
+
+const TRACE_HEADERS: ReadonlySet<string> = new Set(['traceparent']);
+
+function reason(o: TryOutcome): string {
+  if (o.timedOut) return 'timeout';
+  if (o.status !== undefined) return String(o.status);
+  const code = (o.err as NodeJS.ErrnoException | undefined)?.code ?? '';
+  return /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|CERT|SSL|TLS/.test(code) ? 'connect_failure' : 'reset';
+}
+
+export function outboundRouter(o: OutboundOptions): Router & { pending(): number } {
+  const d = o.destination;
+  let pending = 0;
+  const count = byClass(o.m.requests, { direction: 'outbound', destination: d, peer: o.peerId });
+  return {
+    drop: TRACE_HEADERS,
+    pending: () => pending,
+    route(req): Route {
+      if (pending >= o.maxPending) {
+        o.m.overflow.inc({ destination: d });
+        throw new HttpError(503, `upstream overflow: ${o.maxPending} requests to ${d} are already pending`, {
+          connection: 'close',
+          'x-mesh-overflow': 'max-pending-requests',
+        });
+      }
+      pending++;
+      o.budget?.request();
+      const span = startSpan(traceparentOf(req.rawHeaders), `${req.method} ${d}`, CLIENT);
+      const retryable = req.body === 'none' && IDEMPOTENT.has(req.method);
+      let tries = 0;
+      let current: Endpoint | undefined;
+      const t0 = process.hrtime.bigint();
+      return {
+        headers: `traceparent: ${spanTraceparent(span)}\r\n`,
+        perTryTimeoutMs: o.perTryTimeoutMs,
+        timeoutMs: o.timeoutMs,
+        connect(): UpstreamConnection {
+          const ep = o.cluster.pick(current);
+          if (!ep) throw new HttpError(503, `no healthy upstream: ${d} has no endpoints`, { connection: 'close' });
+          current = ep;
+          tries++;
+          return ep.pool.acquire(false);
+        },
+        retry(t) {
+          const ep = current!;
+          // A kept-alive connection the peer had just closed says nothing about the endpoint.
+          const stale = t.err !== undefined && t.reused && !t.timedOut;
+          if (t.status !== undefined && t.status < 500) o.cluster.succeeded(ep);
+          else if (!stale && o.cluster.failed(ep)) o.m.ejections.inc({ destination: d });
+          const again = t.status === undefined || t.status === 503;
+          if (!retryable || !again || tries > o.retries) return false;
+          if (o.budget && !o.budget.withdraw()) {
+            o.m.budgetExhausted.inc({ destination: d });
+            return false;
+          }
+          o.m.retries.inc({ destination: d, reason: reason(t) });
+          return true;
+        },
+        failure: (t) =>
+          t.timedOut
+            ? { status: 504, text: `upstream request timeout: ${d} did not answer in time\n` }
+            : { status: 503, text: `upstream connect error or disconnect/reset before headers: ${d}\n` },
+        done(status) {
+          pending--;
+          count(status);
+          o.m.outboundDuration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+          if (!o.exporter) return;
+          span.endNs = nowNs();
+          span.attributes['http.method'] = req.method;
+          span.attributes['url.path'] = req.path.split('?')[0]!;
+          span.attributes['peer.service'] = d;
+          span.attributes['http.status_code'] = status;
+          span.attributes.tries = tries;
+          if (current) span.attributes['net.peer.ip'] = current.address;
+          span.error = status === 0 || status >= 500;
+          o.exporter.add(span);
+        },
+      };
+    },
+  };
+}

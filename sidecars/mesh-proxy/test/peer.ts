@@ -1,0 +1,86 @@
+// A peer that talks to a mesh-proxy's inbound port directly: TLS with the identity of a directory (or
+// none), raw HTTP bytes, and what came back. A refused handshake is an answer too: no status, and the
+// TLS error's code, whichever side the refusal showed up on.
+import { readFileSync } from 'node:fs';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { connect as tlsConnect, type SecureVersion, type TLSSocket } from 'node:tls';
+
+export interface PeerAnswer {
+  /** The response's status, if a response head came. */
+  status: number | undefined;
+  text: string;
+  /** The code of the error that ended the connection, if one did. */
+  error: string | undefined;
+  /** The server's certificate serial, when the handshake got that far. */
+  serial: string | undefined;
+}
+
+export interface PeerOptions {
+  /** Identity directory whose tls.crt and tls.key the peer presents; none: no client certificate. */
+  identity?: string;
+  /** The CA the peer trusts the server by (the mesh CA). */
+  ca: Buffer;
+  /** Plain TCP instead of TLS. */
+  plain?: boolean;
+  maxVersion?: SecureVersion;
+  limitMs?: number;
+}
+
+export const request = (path = '/', headers: Record<string, string> = {}) =>
+  `GET ${path} HTTP/1.1\r\nHost: backend\r\n${Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}Connection: close\r\n\r\n`;
+
+/** Sends bytes on a new connection to host:port and reads until the server closes it. */
+export function exchange(host: string, port: number, bytes: string, o: PeerOptions): Promise<PeerAnswer> {
+  return new Promise((resolve) => {
+    const id = o.identity ? { cert: readFileSync(join(o.identity, 'tls.crt')), key: readFileSync(join(o.identity, 'tls.key')) } : {};
+    const s: Socket = o.plain
+      ? tcpConnect({ host, port })
+      : tlsConnect({ host, port, ca: o.ca, servername: 'backend', maxVersion: o.maxVersion, ...id });
+    let text = '';
+    let error: string | undefined;
+    let serial: string | undefined;
+    const done = () => {
+      clearTimeout(timer);
+      s.destroy();
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
+      resolve({ status: m ? Number(m[1]) : undefined, text, error, serial });
+    };
+    const timer = setTimeout(done, o.limitMs ?? 3000);
+    s.setEncoding('latin1');
+    s.on(o.plain ? 'connect' : 'secureConnect', () => {
+      if (!o.plain) serial = (s as TLSSocket).getPeerCertificate().serialNumber;
+      s.write(bytes);
+    });
+    s.on('data', (c: string) => (text += c));
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      error ??= e.code ?? e.message;
+      done();
+    });
+    s.on('close', done);
+  });
+}
+
+/** The serial a new TLS connection to host:port is served (handshake only, no request), presenting the given identity. */
+export function servedSerial(host: string, port: number, identity: string, ca: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({
+      host,
+      port,
+      ca,
+      servername: 'backend',
+      cert: readFileSync(join(identity, 'tls.crt')),
+      key: readFileSync(join(identity, 'tls.key')),
+    });
+    s.once('secureConnect', () => {
+      resolve(s.getPeerCertificate().serialNumber);
+      s.destroy();
+    });
+    s.once('error', (e) => {
+      s.destroy();
+      reject(e);
+    });
+  });
+}

@@ -1,0 +1,104 @@
+// The bench:mesh section of docs/benchmarks.md: goals (goals.ts), the two pairs side by side with their per-round
+// ratios, latency in detail and each sidecar's memory, after the conditions block every bench states.
+import type { Conditions } from '../../../scripts/bench/conditions.js';
+import { goalTable } from '../../../scripts/bench/goals.js';
+import type { Settings } from '../../../scripts/bench/measure.js';
+import type { Variant } from '../../../scripts/bench/pod.js';
+import type { Runs } from '../../../scripts/bench/run.js';
+import { renderSection, type Section } from '../../../scripts/bench/section.js';
+import { showSpread, type Spread } from '../../../scripts/bench/stats.js';
+import { compare, summarize, type Comparison, type Summary } from './aggregate.js';
+import { goalsOf } from './goals.js';
+import { ROLE, VARIANTS } from './setup.js';
+
+export const SECTION: Section = {
+  id: 'mesh',
+  title: 'a mesh hop pair through mesh-proxy beside HAProxy',
+  source: 'stacks/mesh/bench.ts',
+  intro:
+    "Run it with `npm run bench:mesh` (as root: the load generator enters the bench pod's network namespace; needs Debian's wrk; `-- --rounds 1 --seconds 2 --out /tmp/bench-mesh.json` is a smoke run that leaves this file alone). It measures the path app → outbound sidecar → mTLS → inbound sidecar → app through a pair of mesh-proxy sidecars and through a pair of HAProxy instances configured as mTLS proxies, and the app called directly, all in one pod on one core.",
+};
+
+/** What docs/bench-mesh.json keeps of the conditions: the common block and the settings the tables name. */
+export type MeshConditions = Conditions & Settings & { rounds: number };
+
+/** docs/bench-mesh.json: the conditions, the summaries and every round's raw figures. */
+export interface SavedRun {
+  conditions: MeshConditions;
+  results: { id: string; label: string }[];
+  raw: Record<string, Runs>;
+}
+
+export const DIRECT = 'direct';
+export const OURS = 'ours';
+export const REFERENCE = 'haproxy';
+
+/** The summaries and the comparison of one run's rounds. */
+export function report(variants: Variant[], runs: Map<string, Runs>): { rows: Summary[]; vs: Comparison | undefined } {
+  return { rows: summarize(variants, runs, DIRECT), vs: compare(runs, OURS, REFERENCE, DIRECT) };
+}
+
+/** A saved run summarized again (npm run bench:mesh -- --render FILE), with the labels it was saved with. */
+export function savedReport(saved: SavedRun): ReturnType<typeof report> {
+  const byId = new Map(VARIANTS.map((v) => [v.id, v]));
+  const vs = saved.results.flatMap((r) => (byId.has(r.id) ? [{ ...byId.get(r.id)!, label: r.label }] : []));
+  return report(vs, new Map(Object.entries(saved.raw)));
+}
+
+const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
+const f3 = (v: number) => v.toFixed(3);
+const x2 = (v: number) => `${v.toFixed(2)}×`;
+const mb = (v: number) => v.toFixed(1);
+const s = (sp: Spread | undefined, f: (v: number) => string) => showSpread(sp, f);
+const opt = (v: number | undefined) => v?.toFixed(1) ?? 'n/a';
+
+export function markdown(rows: Summary[], vs: Comparison | undefined, c: MeshConditions): string {
+  const by = (id: string) => rows.find((r) => r.id === id);
+  const [d, o, h] = [by(DIRECT), by(OURS), by(REFERENCE)];
+  const line = (what: string, f: (r: Summary) => Spread | undefined, fmt: (v: number) => string, ratio?: Spread, direct = true) =>
+    `| ${what} | ${direct && d ? s(f(d), fmt) : '—'} | ${o ? s(f(o), fmt) : 'n/a'} | ${h ? s(f(h), fmt) : 'n/a'} | ${ratio ? s(ratio, x2) : '—'} |`;
+  const out: string[] = [
+    '**Goals** (issue 11; measured, not tests; met or not by the median):',
+    '',
+    ...goalTable(goalsOf(rows, vs, OURS)),
+    '',
+    `**Side by side.** Every round measures every variant back to back; added latency (pair − direct) and each ratio (mesh-proxy pair / HAProxy pair) are taken within a round, and the table gives their median with min–max over the ${c.rounds} rounds of this one run. A round where the HAProxy pair added no measurable latency (≤ 0) has no added-latency ratio. Latency: open loop at a fixed ${c.rate} req/s over ${c.rateConns} connections, ms from each request's scheduled send time. Throughput: wrk, ${c.conns} connections, ${c.seconds} s. CPU: cgroup time of both sidecars of the pair (for direct: the app); "per core" is what one core carries at the CPU cost of the pair plus the app.`,
+    '',
+    `| | direct | ${o?.label ?? 'mesh-proxy pair'} | ${h?.label ?? 'HAProxy pair'} | mesh-proxy / HAProxy |`,
+    '| --- | --- | --- | --- | --- |',
+    line(`p50 at ${c.rate} req/s, ms`, (r) => r.p50Ms, f3),
+    line(`p99 at ${c.rate} req/s, ms`, (r) => r.p99Ms, f3),
+    line('added p50, ms', (r) => r.addedP50Ms, f3, vs?.addedP50, false),
+    line('added p99, ms', (r) => r.addedP99Ms, f3, vs?.addedP99, false),
+    line('maximum throughput, req/s', (r) => r.throughputRps, n0, vs?.throughput),
+    line('req/s per core (pair + app CPU)', (r) => r.capacityRps, n0, vs?.capacity),
+    line('CPU s per 1000 req at maximum throughput', (r) => r.cpuSPer1kAtMax, f3, vs?.cpuAtMax),
+    line(`CPU s per 1000 req at ${c.rate} req/s`, (r) => r.cpuSPer1kAtRate, f3),
+    line('app CPU s per 1000 req at maximum throughput', (r) => r.upstreamCpuSPer1kAtMax, f3, undefined, false),
+    '',
+    `**Latency in detail** (ms; open loop at ${c.rate} req/s, ${c.seconds} s after 1 s of warm-up; generator lag: how late the generator itself sent).`,
+    '',
+    '| variant | p50 | p90 | p99 | p99.9 | added p50 | added p99 | generator lag p99 |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) =>
+        `| ${r.label} | ${s(r.p50Ms, f3)} | ${s(r.p90Ms, f3)} | ${s(r.p99Ms, f3)} | ${s(r.p999Ms, f3)} | ${s(r.addedP50Ms, f3)} | ${s(r.addedP99Ms, f3)} | ${s(r.generatorLagP99Ms, f3)} |`,
+    ),
+    '',
+    "**Memory of each sidecar**, MB (resident set of the container's processes from /proc; for mesh-proxy also process_resident_memory_bytes from its /metrics; anonymous = the private part). Idle: after start and one request; under load: peak during the throughput runs.",
+    '',
+    '| container | role | RSS idle | RSS under load | anonymous under load | /metrics RSS idle | /metrics RSS under load |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows
+      .filter((r) => r.id !== DIRECT)
+      .flatMap((r) =>
+        r.members.map(
+          (m) =>
+            `| ${m.service} (${r.label}) | ${ROLE[m.service] ?? ''} | ${opt(m.rssIdleMB)} | ${s(m.rssLoadMB, mb)} | ${s(m.anonLoadMB, mb)} | ${opt(m.metricsRssIdleMB)} | ${s(m.metricsRssLoadMB, mb)} |`,
+        ),
+      ),
+    '',
+    `Errors (non-2xx, socket errors, unanswered): ${rows.map((r) => `${r.id} ${r.errors}`).join(', ')}. Share of the pod's core busy outside the pod during the runs (other work on this shared machine, and kernel time not charged to a container): ${rows.map((r) => `${r.id} ${s(r.othersOnCore, (v) => `${Math.round(v * 100)}%`)}`).join(', ')}.`,
+  ];
+  return renderSection({ lead: `Each figure: median of ${c.rounds} rounds (min–max).`, conditions: c, results: out });
+}

@@ -1,0 +1,49 @@
+// stacks/mesh: the scenario that asserts every claim in this folder's README.
+import type { Scenario } from '../../scripts/lib/lifecycle.js';
+import { badParameter, lifecycle } from './checks-lifecycle.js';
+import { discovery, prometheus, rotation, tracing } from './checks-platform.js';
+import { circuitBreaking, outlierEjection, retries, retryBudget, timeouts } from './checks-resilience.js';
+import { acrossTheMesh, loadBalancing, refusedAtTheDoor } from './checks-traffic.js';
+import { endpoints } from './support.js';
+
+const scenario: Scenario = {
+  title:
+    'service mesh: mesh-proxy sidecars giving three unchanged apps mTLS, load balancing, retries, timeouts, ejection, metrics and traces',
+  async describe(ctx) {
+    const e = await endpoints(ctx.project);
+    const p = ctx.project.name;
+    return {
+      urls: {
+        prometheus: `${e.prometheus}/graph`,
+        'frontend-sidecar': `${e.admin}/metrics`,
+        collector: `${e.collector}/api/traces?service=frontend`,
+      },
+      hints: [
+        `docker compose -p ${p} exec backend-1-app /opt/app/ctl fault error_rate=0.5`,
+        `docker compose -p ${p} exec frontend-app python3 -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:8080/call?n=100').read().decode())"`,
+        `curl -s ${e.admin}/metrics | grep ^mesh_proxy_retries`,
+        `docker compose -p ${p} logs backend-1-mesh`,
+      ],
+    };
+  },
+  // Order matters twice: the budget check comes before heavy traffic (its bound counts every request the
+  // sidecar has seen), and the lifecycle check stops the frontend pod, so it comes last but one.
+  checks: [
+    acrossTheMesh,
+    refusedAtTheDoor,
+    retryBudget,
+    loadBalancing,
+    retries,
+    timeouts,
+    outlierEjection,
+    circuitBreaking,
+    discovery,
+    rotation,
+    tracing,
+    prometheus,
+    lifecycle,
+    badParameter,
+  ],
+};
+
+export default scenario;
