@@ -113,7 +113,8 @@ issue() {
     { [ -z "$keygroup" ] || chgrp "$keygroup" "$new/tls.key" 2>"$run/err"; } ||
     fail "could not issue $id into $d: $(why)"
   # The swap: ..data points at the new directory in one rename; the visible names point through ..data.
-  ln -s "${new##*/}" "$d/..data_tmp" 2>"$run/err" && mv -T -f "$d/..data_tmp" "$d/..data" 2>"$run/err" ||
+  # A link left by an interrupted round would make ln put the new one inside the directory it points to.
+  rm -f "$d/..data_tmp" && ln -s "${new##*/}" "$d/..data_tmp" 2>"$run/err" && mv -T -f "$d/..data_tmp" "$d/..data" 2>"$run/err" ||
     fail "could not publish $d/..data: $(why)"
   for f in tls.crt tls.key ca.crt; do
     [ "$(readlink "$d/$f" 2>/dev/null)" = "..data/$f" ] && continue

@@ -49,8 +49,11 @@ export interface Exchange {
   route: Route;
   /** The timer of the try in flight, until the response head: per try, or the overall deadline if sooner. */
   tryTimer?: NodeJS.Timeout;
-  /** When the overall timeout ends (ms since the epoch), if the route has one. */
+  /** When the overall timeout ends (ms since the epoch), if the route has one; set once the request is read. */
   deadlineAt?: number;
+  /** The timeouts run (from the end of the request); the try's timer is the overall deadline's. */
+  clockStarted?: boolean;
+  tryIsDeadline?: boolean;
   over: boolean;
 }
 

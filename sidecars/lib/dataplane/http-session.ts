@@ -40,7 +40,8 @@ export class HttpSession {
     socket.on('error', () => this.end(true));
     socket.on('close', () => this.end(true));
     socket.on('end', () => {
-      // A half-close after a whole request still gets its response; in the middle of one, nothing can follow.
+      // A half-close after a whole request still gets its response, on a socket that allows half-open
+      // connections (the listeners here do not: a FIN is the client leaving); in the middle of one, nothing can follow.
       if (!this.ex || !this.requestRead()) this.end(true);
       else this.ex.close = true;
     });
@@ -121,8 +122,8 @@ export class HttpSession {
       return false;
     }
     this.ex = ex;
-    if (ex.route.timeoutMs) ex.deadlineAt = Date.now() + ex.route.timeoutMs;
     this.attempt(ex);
+    if (ex.conn !== undefined && this.requestRead()) this.startClock(ex);
     return ex.conn !== undefined;
   }
 
@@ -153,7 +154,16 @@ export class HttpSession {
       this.socket.pause();
       up.once('drain', () => this.socket.resume());
     }
+    if (this.requestRead()) this.startClock(ex);
     return true;
+  }
+
+  /** The request is read to its end: its timeouts start now (as Envoy's: a slow upload is not a slow app). */
+  private startClock(ex: Exchange): void {
+    if (ex.clockStarted || ex.answered || ex.over) return;
+    ex.clockStarted = true;
+    if (ex.route.timeoutMs) ex.deadlineAt = Date.now() + ex.route.timeoutMs;
+    this.armTry(ex);
   }
 
   /** Sends the request on the route's next connection; a route with none refuses it. */
@@ -166,7 +176,7 @@ export class HttpSession {
       this.refuse(e);
       return;
     }
-    this.armTry(ex);
+    if (ex.clockStarted) this.armTry(ex); // a retry: the clock runs already
     conn.start(ex.method, {
       head: (h) => {
         // A try the route discards (a 503 it retries): this connection is dropped with its body.
@@ -217,7 +227,9 @@ export class HttpSession {
 
   /** A try failed before its response head: tried again if the route says so, else answered. */
   private failed(ex: Exchange, conn: UpstreamConnection, o: TryOutcome, final = false): void {
-    if (!final && ex.route.retry(o)) {
+    // Past the overall deadline no try follows, whatever ended this one.
+    const expired = ex.deadlineAt !== undefined && Date.now() >= ex.deadlineAt;
+    if (!final && !expired && ex.route.retry(o)) {
       this.again(ex, conn);
       return;
     }
@@ -248,6 +260,7 @@ export class HttpSession {
     const perTry = ex.route.perTryTimeoutMs ?? Number.POSITIVE_INFINITY;
     const left = ex.deadlineAt === undefined ? Number.POSITIVE_INFINITY : ex.deadlineAt - Date.now();
     const ms = Math.min(perTry, left);
+    ex.tryIsDeadline = left <= perTry;
     if (ms !== Number.POSITIVE_INFINITY) ex.tryTimer = setTimeout(() => this.timedOut(ex), Math.max(0, ms));
   }
 
@@ -256,7 +269,7 @@ export class HttpSession {
     if (ex.answered || ex.over || !ex.conn) return;
     const conn = ex.conn;
     conn.destroy();
-    const overall = ex.deadlineAt !== undefined && Date.now() >= ex.deadlineAt;
+    const overall = ex.tryIsDeadline === true;
     const o = { err: new Error(overall ? 'request timeout' : 'per-try timeout'), timedOut: true, reused: conn.reused };
     // The overall deadline is final: no try follows it.
     this.failed(ex, conn, o, overall);

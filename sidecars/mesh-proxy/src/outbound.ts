@@ -59,6 +59,16 @@ export function outboundRouter(o: OutboundOptions): Router & { pending(): number
       const retryable = req.body === 'none' && IDEMPOTENT.has(req.method);
       let tries = 0;
       let current: Endpoint | undefined;
+      let counted = false;
+      /** How the try on `current` went, for outlier ejection: once per try. */
+      const record = (t: TryOutcome) => {
+        if (counted || !current) return;
+        counted = true;
+        // A kept-alive connection the peer had just closed says nothing about the endpoint.
+        const stale = t.err !== undefined && t.reused && !t.timedOut;
+        if (t.status !== undefined && t.status < 500) o.cluster.succeeded(current);
+        else if (!stale && o.cluster.failed(current)) o.m.ejections.inc({ destination: d });
+      };
       const t0 = process.hrtime.bigint();
       return {
         headers: `traceparent: ${spanTraceparent(span)}\r\n`,
@@ -67,16 +77,15 @@ export function outboundRouter(o: OutboundOptions): Router & { pending(): number
         connect(): UpstreamConnection {
           const ep = o.cluster.pick(current);
           if (!ep) throw new HttpError(503, `no healthy upstream: ${d} has no endpoints`, { connection: 'close' });
+          // The same endpoint again (it is the only one): a new connection, not one that may be stale too.
+          const fresh = ep === current;
           current = ep;
+          counted = false;
           tries++;
-          return ep.pool.acquire(false);
+          return ep.pool.acquire(fresh);
         },
         retry(t) {
-          const ep = current!;
-          // A kept-alive connection the peer had just closed says nothing about the endpoint.
-          const stale = t.err !== undefined && t.reused && !t.timedOut;
-          if (t.status !== undefined && t.status < 500) o.cluster.succeeded(ep);
-          else if (!stale && o.cluster.failed(ep)) o.m.ejections.inc({ destination: d });
+          record(t);
           const again = t.status === undefined || t.status === 503;
           if (!retryable || !again || tries > o.retries) return false;
           if (o.budget && !o.budget.withdraw()) {
@@ -86,10 +95,12 @@ export function outboundRouter(o: OutboundOptions): Router & { pending(): number
           o.m.retries.inc({ destination: d, reason: reason(t) });
           return true;
         },
-        failure: (t) =>
-          t.timedOut
+        failure: (t) => {
+          record(t); // a try the deadline ended was never offered for a retry: it counts here
+          return t.timedOut
             ? { status: 504, text: `upstream request timeout: ${d} did not answer in time\n` }
-            : { status: 503, text: `upstream connect error or disconnect/reset before headers: ${d}\n` },
+            : { status: 503, text: `upstream connect error or disconnect/reset before headers: ${d}\n` };
+        },
         done(status) {
           pending--;
           count(status);

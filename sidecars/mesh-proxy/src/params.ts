@@ -51,13 +51,14 @@ export const spec = defineSpec({
       default: '15s',
       min: '1ms',
       max: '1h',
-      description: "Time to the response head, all tries together; then 504 (Envoy's route timeout).",
+      description:
+        "From the end of the request to the response head, all tries together; then 504 (Envoy's route timeout, to the head only).",
     }),
     perTryTimeout: duration({
       default: '5s',
       min: '1ms',
       max: '1h',
-      description: 'Time to the response head of one try; then the try is retried if allowed.',
+      description: 'From the end of the request to the response head of one try; then the try is retried if allowed.',
     }),
     retries: int({
       default: 2,

@@ -130,6 +130,8 @@ export async function start({ params: p, log, metrics }: Context<typeof table>, 
     });
     routers.push([d.service, router]);
     const ctx: SessionContext = { ...base(d.localPort, 'http'), router, defaultHost: `${d.service}:${d.port}` };
+    // A client's FIN ends the connection (allowHalfOpen off): an app that goes away frees its pending place
+    // at once, rather than when the try times out. An app that half-closes after its request gets no answer.
     const server = createServer((s) => {
       s.setNoDelay(true);
       const session = new HttpSession(s, ctx);

@@ -50,8 +50,11 @@ export async function startApp(name: string): Promise<App> {
       if (fail) res.writeHead(503, { 'x-endpoint': name }).end('failing\n');
       else res.writeHead(200, { 'x-endpoint': name, 'content-type': 'text/plain' }).end(`${name} ${req.url}`);
     };
-    if (app.delayMs > 0) setTimeout(answer, app.delayMs);
-    else answer();
+    // Once the whole request is in, as most apps do (a slow upload is then the client's time, not the app's).
+    req.once('end', () => {
+      if (app.delayMs > 0) setTimeout(answer, app.delayMs);
+      else answer();
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   app.port = (server.address() as AddressInfo).port;
