@@ -40,6 +40,13 @@ export function showSpread(s: Spread | undefined, fmt: (v: number) => string): s
   return s.min === s.max ? fmt(s.median) : `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
 }
 
+/** How the reports write numbers: whole with separators, 3 decimals, a ratio, MB, or one decimal or n/a. */
+export const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
+export const f3 = (v: number) => v.toFixed(3);
+export const x2 = (v: number) => `${v.toFixed(2)}×`;
+export const mb = (v: number) => v.toFixed(1);
+export const opt = (v: number | undefined) => v?.toFixed(1) ?? 'n/a';
+
 /**
  * Ratios taken within each round: a[i] / b[i], where a and b hold one figure per round of two variants
  * measured in the same rounds (scripts/bench/run.ts). NaN for a round either of them lacks, or where b is

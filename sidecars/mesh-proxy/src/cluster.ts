@@ -76,12 +76,23 @@ export class Cluster {
   /** The endpoint for the next try: round robin over those not ejected, avoiding `not` when there is another. */
   pick(not?: Endpoint): Endpoint | undefined {
     const all = this.endpoints;
-    if (all.length === 0) return undefined;
-    let live = all.filter((e) => !this.o.outliers.isEjected(e.outlier));
-    if (live.length === 0) live = all; // panic: every endpoint is ejected, so none is
-    if (not && live.length > 1) live = live.filter((e) => e !== not);
-    this.next = (this.next + 1) % 1_000_000_007;
-    return live[this.next % live.length];
+    const n = all.length;
+    if (n === 0) return undefined;
+    // From the next turn on: the first endpoint neither ejected nor `not`; else `not`, if it alone is live;
+    // else (panic: every endpoint is ejected, so none is) any, `not` last. No array is made: this runs per try.
+    let onlyLive: Endpoint | undefined, panic: Endpoint | undefined;
+    for (let i = 0; i < n; i++) {
+      const e = all[(this.next + i) % n]!;
+      const ejected = this.o.outliers.isEjected(e.outlier);
+      if (!ejected && e !== not) {
+        this.next = (this.next + i + 1) % n;
+        return e;
+      }
+      if (!ejected) onlyLive = e;
+      else if (e !== not) panic ??= e;
+    }
+    this.next = (this.next + 1) % n;
+    return onlyLive ?? panic ?? not;
   }
 
   /** A try on this endpoint failed; true when that ejected it. */

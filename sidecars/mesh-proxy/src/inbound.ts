@@ -15,7 +15,7 @@ import type { UpstreamPool } from '../../lib/dataplane/upstream.js';
 import type { Exporter } from './exporter.js';
 import { byClass, type Metrics } from './metrics.js';
 import { certSpiffeId } from './spiffe.js';
-import { nowNs, SERVER, spanTraceparent, startSpan, traceparentOf } from './trace.js';
+import { endSpan, SERVER, spanTraceparent, startSpan, traceparentOf } from './trace.js';
 
 export interface InboundOptions {
   service: string;
@@ -59,14 +59,7 @@ export function inboundRouter(o: InboundOptions, peer: string): Router {
           base.done(status, conn);
           count(status);
           o.m.inboundDuration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
-          if (!o.exporter) return;
-          span.endNs = nowNs();
-          span.attributes['http.method'] = req.method;
-          span.attributes['url.path'] = req.path.split('?')[0]!;
-          span.attributes['http.status_code'] = status;
-          span.attributes['peer.spiffe_id'] = peer;
-          span.error = status === 0 || status >= 500;
-          o.exporter.add(span);
+          o.exporter?.add(endSpan(span, req, status, { 'peer.spiffe_id': peer }));
         },
       };
     },

@@ -12,7 +12,7 @@ import type { RetryBudget } from './budget.js';
 import type { Cluster, Endpoint } from './cluster.js';
 import type { Exporter } from './exporter.js';
 import { byClass, type Metrics } from './metrics.js';
-import { CLIENT, nowNs, spanTraceparent, startSpan, traceparentOf } from './trace.js';
+import { CLIENT, endSpan, spanTraceparent, startSpan, traceparentOf } from './trace.js';
 
 export interface OutboundOptions {
   destination: string;
@@ -105,16 +105,7 @@ export function outboundRouter(o: OutboundOptions): Router & { pending(): number
           pending--;
           count(status);
           o.m.outboundDuration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
-          if (!o.exporter) return;
-          span.endNs = nowNs();
-          span.attributes['http.method'] = req.method;
-          span.attributes['url.path'] = req.path.split('?')[0]!;
-          span.attributes['peer.service'] = d;
-          span.attributes['http.status_code'] = status;
-          span.attributes.tries = tries;
-          if (current) span.attributes['net.peer.ip'] = current.address;
-          span.error = status === 0 || status >= 500;
-          o.exporter.add(span);
+          o.exporter?.add(endSpan(span, req, status, { 'peer.service': d, tries, ...(current ? { 'net.peer.ip': current.address } : {}) }));
         },
       };
     },

@@ -99,3 +99,19 @@ export function startSpan(incoming: string | undefined, name: string, kind: Span
 
 /** The traceparent the next hop gets: our span as its parent. */
 export const spanTraceparent = (s: Span) => formatTraceparent(s.traceId, s.spanId, s.sampled);
+
+/** Ends a hop's span with what every span says (method, path, status; an error for a 5xx or a cut) and its own attributes. */
+export function endSpan(
+  span: Span,
+  req: { method: string; path: string },
+  status: number,
+  attributes: Record<string, string | number>,
+): Span {
+  span.endNs = nowNs();
+  span.attributes['http.method'] = req.method;
+  span.attributes['url.path'] = req.path.split('?')[0]!;
+  span.attributes['http.status_code'] = status;
+  Object.assign(span.attributes, attributes);
+  span.error = status === 0 || status >= 500;
+  return span;
+}

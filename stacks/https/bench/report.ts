@@ -3,7 +3,7 @@
 import type { Conditions } from '../../../scripts/bench/conditions.js';
 import type { Settings } from '../../../scripts/bench/measure.js';
 import { renderSection, type Section } from '../../../scripts/bench/section.js';
-import { showSpread, type Spread } from '../../../scripts/bench/stats.js';
+import { f3, mb, n0, opt, showSpread, type Spread, x2 } from '../../../scripts/bench/stats.js';
 import type { Variant } from '../../../scripts/bench/pod.js';
 import type { Runs } from '../../../scripts/bench/run.js';
 import { summarize, type Summary } from './aggregate.js';
@@ -67,12 +67,7 @@ export function savedReport(saved: SavedRun, all: Variant[]): { rows: Summary[];
   return { rows: summarize(vs, new Map(Object.entries(saved.raw)), 'direct', REFERENCES), conditions: fromSaved(saved.conditions) };
 }
 
-const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
-const f3 = (v: number) => v.toFixed(3);
-const x2 = (v: number) => `${v.toFixed(2)}×`;
-const mb = (v: number) => v.toFixed(1);
 const s = (sp: Spread | undefined, f: (v: number) => string) => showSpread(sp, f);
-const opt = (v: number | undefined) => v?.toFixed(1) ?? 'n/a';
 
 export function markdown(rows: Summary[], c: HttpsConditions): string {
   const tls = rows.filter((x) => x.tls);

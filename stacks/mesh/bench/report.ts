@@ -6,7 +6,7 @@ import type { Settings } from '../../../scripts/bench/measure.js';
 import type { Variant } from '../../../scripts/bench/pod.js';
 import type { Runs } from '../../../scripts/bench/run.js';
 import { renderSection, type Section } from '../../../scripts/bench/section.js';
-import { showSpread, type Spread } from '../../../scripts/bench/stats.js';
+import { f3, mb, n0, opt, showSpread, type Spread, x2 } from '../../../scripts/bench/stats.js';
 import { compare, summarize, type Comparison, type Summary } from './aggregate.js';
 import { goalsOf } from './goals.js';
 import { ROLE, VARIANTS } from './setup.js';
@@ -45,12 +45,7 @@ export function savedReport(saved: SavedRun): ReturnType<typeof report> {
   return report(vs, new Map(Object.entries(saved.raw)));
 }
 
-const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
-const f3 = (v: number) => v.toFixed(3);
-const x2 = (v: number) => `${v.toFixed(2)}×`;
-const mb = (v: number) => v.toFixed(1);
 const s = (sp: Spread | undefined, f: (v: number) => string) => showSpread(sp, f);
-const opt = (v: number | undefined) => v?.toFixed(1) ?? 'n/a';
 
 export function markdown(rows: Summary[], vs: Comparison | undefined, c: MeshConditions): string {
   const by = (id: string) => rows.find((r) => r.id === id);
