@@ -66,7 +66,7 @@ if (engine.ok) {
     : local.ok
       ? `${LOCAL_BASE_IMAGE} present (local debootstrap build)`
       : deboot.ok
-        ? `will be built with debootstrap on first use (unless ${BASE_IMAGE} can be pulled)`
+        ? `will be built with debootstrap on first use (${BASE_IMAGE} is not present; nothing is pulled)`
         : `${BASE_IMAGE} absent, no debootstrap`;
   findings.push({ ok, what: 'base image', detail, remedy: `docker pull ${BASE_IMAGE}, or ${BOOTSTRAP}` });
 }

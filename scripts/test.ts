@@ -1,80 +1,64 @@
-// npm test: the linter and formatter check (Biome), the unit tests (uvu; the sidecars' on Bun, the
-// rest on Node; only the inject tests need Docker) and then every stack scenario, one after another.
-// Ends with the line `N passed, N failed`, counting the lint check as one, each unit test and each
-// stack check.
+// npm test: every test, on a machine with nothing built yet. Builds what it needs itself: the images through
+// the one image builder, while the checks that need no Docker engine run alongside (lint, unused code, the
+// unit tests on Node and on Bun); then the unit tests that need Docker, then every stack scenario, one after
+// another. Prints how long each part took (docs/test-times.md keeps that table), then `N passed, N failed`,
+// counting the lint and unused-code checks and the image build as one each, each unit test and each stack check.
 //   node dist/scripts/test.js [stack ...]   only these stacks; --unit-only skips the stacks.
-import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
-import { BUN_PROGRAMS } from './lib/bundle.js';
-import { DIST, ROOT } from './lib/config.js';
+import { DIST } from './lib/config.js';
 import { testStack } from './lib/lifecycle.js';
 import { stackNames } from './lib/scenarios.js';
+import { commandCheck, PARTS, part, runGroup, type Timed, timesTable, unitGroups } from './lib/test-run.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'unit-only': { type: 'boolean', default: false } } });
+const groups = unitGroups();
 
-let passed = 0,
-  failed = 0;
+// The image build mostly waits on apt and disk; the checks beside it need no engine.
+const alongside = async (): Promise<Timed[]> => {
+  const done: Timed[] = [];
+  done.push(
+    await part(PARTS.lint, (log) =>
+      commandCheck(
+        log,
+        ['npx', 'biome', 'check', '--max-diagnostics=30', '.'],
+        'biome check: no lint error, every file formatted',
+        'biome check failed: npm run format fixes formatting; lint errors need a change',
+      ),
+    ),
+  );
+  done.push(await part(PARTS.node, (log) => runGroup(groups.node, log)));
+  for (const g of groups.bun) done.push(await part(g.name, (log) => runGroup(g, log)));
+  return done;
+};
+const buildImages = () =>
+  part(PARTS.images, async (log) => {
+    const r = await $({ nothrow: true, quiet: true, verbose: false })`node ${`${DIST}/scripts/images.js`}`;
+    log(r.stdout + r.stderr);
+    if (r.exitCode !== 0) throw new Error(`the image build failed (exit ${r.exitCode})`);
+    log('  ✔ every catalogue image is built\n');
+    return { passed: 1, failed: 0 };
+  });
 
-console.log('▶ lint and format (biome check)');
-const lint = await $({ cwd: ROOT, nothrow: true, verbose: false })`npx biome check --max-diagnostics=30 .`;
-if (lint.exitCode === 0) {
-  passed++;
-  console.log('  ✔ biome check: no lint error, every file formatted');
-} else {
-  failed++;
-  process.stdout.write(lint.stdout + lint.stderr);
-  console.log('  ✘ biome check failed: npm run format fixes formatting; lint errors need a change');
-}
-
-// Each group of unit tests runs on the runtime its code ships with: the sidecars (dist/sidecars) and the
-// stacks' Bun programs (BUN_PROGRAMS) on Bun, everything else (scripts, stacks, docs tests) on Node. The
-// uvu summaries add up to one count.
-const uvu = join(ROOT, 'node_modules', 'uvu', 'bin.js');
-const dist = relative(ROOT, DIST);
-const bun = join(ROOT, 'node_modules', '.bin', 'bun');
-const groups = [
-  {
-    what: 'scripts, stacks and docs',
-    runtime: 'Node',
-    bin: process.execPath,
-    dir: dist,
-    ignore: ['-i', '^sidecars$', ...BUN_PROGRAMS.flatMap((p) => ['-i', `^${p.dir}$`])],
-  },
-  { what: 'sidecars', runtime: 'Bun', bin: bun, dir: join(dist, 'sidecars'), ignore: [] },
-  ...BUN_PROGRAMS.map((p) => ({ what: p.image, runtime: 'Bun', bin: bun, dir: join(dist, p.dir), ignore: [] })),
-];
-for (const g of groups) {
-  console.log(`▶ unit tests of the ${g.what} (uvu on ${g.runtime})`);
-  // Bounded: a test that hangs fails the group (no summary) instead of holding CI until its own limit.
-  const unit = await $({
-    cwd: ROOT,
-    nothrow: true,
-    verbose: false,
-    timeout: '15m',
-  })`${g.bin} ${uvu} ${g.dir} ${'\\.test\\.js$'} ${g.ignore}`;
-  const out = unit.stdout.replace(/\x1b\[[0-9;]*m/g, '');
-  process.stdout.write(out);
-  process.stderr.write(unit.stderr);
-  const count = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(out)?.[1] ?? NaN);
-  const [total, ok, skipped] = [count('Total'), count('Passed'), count('Skipped')];
-  if (Number.isNaN(total) || Number.isNaN(ok)) {
-    console.log(`✘ could not read uvu's summary (${g.runtime}, exit ${unit.exitCode})`);
-    failed++;
-  } else {
-    passed += ok;
-    failed += total - ok - (skipped || 0);
-    if (unit.exitCode !== 0 && total === ok) failed++; // uvu failed outside any test (e.g. a file threw on import)
-  }
-}
+const [images, early] = await Promise.all([buildImages(), alongside()]);
+const rows: Timed[] = [images, ...early];
+rows.push(await part(PARTS.docker, (log) => runGroup(groups.docker, log)));
 
 if (!values['unit-only']) {
   for (const stack of positionals.length ? positionals : stackNames()) {
+    const t0 = Date.now();
     const results = await testStack(stack);
-    passed += results.filter((r) => r.ok).length;
-    failed += results.filter((r) => !r.ok).length;
+    const failed = results.filter((r) => !r.ok).length;
+    rows.push({ part: PARTS.stack(stack), seconds: Math.round((Date.now() - t0) / 1000), passed: results.length - failed, failed });
   }
 }
 
+const runsAlongside = Object.fromEntries([
+  [PARTS.images, 'the lint and unit parts before the Docker ones'],
+  ...early.map((r) => [r.part, PARTS.images]),
+]);
+console.log(`\nhow long each part took (docs/test-times.md):\n${timesTable(rows, runsAlongside)}`);
+const passed = rows.reduce((n, r) => n + r.passed, 0);
+const failed = rows.reduce((n, r) => n + r.failed, 0);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 && passed > 0 ? 0 : 1;

@@ -20,14 +20,14 @@ const rows: ImageSize[] = [];
 for (const [service, image] of Object.entries(images)) rows.push({ service, image, bytes: await imageBytes(image) });
 const table = sizeTable(rows, sidecarNames());
 const first = Object.values(images)[0]!;
-const bun = (await $`docker run --rm --entrypoint bun ${images[sidecarNames()[0]!]!} --version`.quiet()).stdout.trim();
+const bun = (await $`docker run --pull never --rm --entrypoint bun ${images[sidecarNames()[0]!]!} --version`.quiet()).stdout.trim();
 const conditions = await clock.finish({
   versions: {
     'images built from': `commit ${(await imageLabel(first, 'org.opencontainers.image.revision')).slice(0, 12) || 'unknown'}, BASE_IMAGE ${env.BASE_IMAGE}`,
     'Bun in the sidecar images': bun,
   },
   notes: [
-    `Limits: a sidecar image ≤ ${LIMITS.sidecar / 1e6} MB, pause ≤ ${LIMITS.pause / 1e6} MB; no image keeps apt or dpkg (scripts/lib/test/images-built.test.ts checks both on the built images).`,
+    `Limits: a sidecar image ≤ ${LIMITS.sidecar / 1e6} MB, pause ≤ ${LIMITS.pause / 1e6} MB; no image keeps apt or dpkg (scripts/lib/test/images-built.docker.test.ts checks both on the built images).`,
   ],
 });
 const lead =

@@ -69,7 +69,7 @@ export async function profileNode(pod: BenchPod, p: Profiled, seconds: number): 
   const [node, ...rest] = JSON.parse(
     (await $`docker image inspect -f ${'{{json .Config.Entrypoint}}'} ${p.image}`.quiet()).stdout,
   ) as string[];
-  await $`docker run -d --name ${name} --network ${`container:${podId}`} --cpuset-cpus ${String(pod.cores.pod)} --cpu-shares 10240 --cgroup-parent sidecar-lab-bench ${p.docker} -v ${`${dir}:/prof`} --entrypoint ${node!} ${p.image} --cpu-prof --cpu-prof-dir /prof ${rest} ${p.args}`.quiet();
+  await $`docker run --pull never -d --name ${name} --network ${`container:${podId}`} --cpuset-cpus ${String(pod.cores.pod)} --cpu-shares 10240 --cgroup-parent sidecar-lab-bench ${p.docker} -v ${`${dir}:/prof`} --entrypoint ${node!} ${p.image} --cpu-prof --cpu-prof-dir /prof ${rest} ${p.args}`.quiet();
   try {
     await pod.loadgen('probe', { targets: [pod.target({ id: 'p', label: 'p', service: 'p', port: p.port, tls: p.tls })] });
     const r = await wrk(pod.prefix, `${p.tls ? 'https' : 'http'}://127.0.0.1:${p.port}/1k`, { conns: 64, seconds });

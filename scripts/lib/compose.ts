@@ -1,6 +1,7 @@
 // The one place that calls Docker Compose, through the docker-compose package. Its rejections are
 // plain objects ({exitCode, out, err}); they become ComposeError, a real Error with a message.
 import * as dc from 'docker-compose';
+import { $ } from 'zx';
 import { ROOT } from './config.js';
 
 export class ComposeError extends Error {
@@ -14,6 +15,9 @@ export class ComposeError extends Error {
     this.name = 'ComposeError';
   }
 }
+
+/** Whether Docker has this image locally. */
+export const imagePresent = async (image: string) => (await $`docker image inspect ${image}`.quiet().nothrow()).exitCode === 0;
 
 const lastLines = (text: string, n: number) => text.trim().split('\n').slice(-n).join('\n');
 
@@ -55,10 +59,11 @@ export class Project {
     return this.o.project;
   }
 
-  /** wait: false starts the containers without waiting for health (for services whose health checks are off). */
+  /** wait: false starts the containers without waiting for health (for services whose health checks are off).
+   * Never pulls: an image that is not built here fails the call with its name. */
   up(timeoutS = 120, { wait = true } = {}) {
     const waiting = wait ? ['--wait', ['--wait-timeout', String(timeoutS)]] : [];
-    return wrap('up', dc.upAll(this.opts({ commandOptions: [...waiting, '--remove-orphans'] })));
+    return wrap('up', dc.upAll(this.opts({ commandOptions: [['--pull', 'never'], ...waiting, '--remove-orphans'] })));
   }
   down() {
     return wrap('down', dc.downAll(this.opts({ commandOptions: ['--volumes', '--remove-orphans', ['--timeout', '10']] })));
@@ -71,8 +76,11 @@ export class Project {
   remove(services: string[]) {
     return wrap('rm', dc.rm(this.opts({ commandOptions: ['--stop', '--force'] }), ...services));
   }
-  /** Runs a one-shot container of a service (`run --rm`) with this command; resolves with its output. */
+  /** Runs a one-shot container of a service (`run --rm`) with this command; resolves with its output.
+   * `compose run` has no `--pull` flag, so a missing image is refused here, by name, before Compose could pull it. */
   async run(service: string, command: string[]): Promise<string> {
+    const image = (await this.serviceImages())[service];
+    if (image && !(await imagePresent(image))) throw new Error(`no such image: ${image} (service ${service}); nothing is pulled`);
     return (await wrap('run', dc.run(service, command, this.opts({ commandOptions: ['--rm', '--no-deps'] })))).out;
   }
   async ps(): Promise<string> {

@@ -55,6 +55,6 @@ export interface DockerEvent {
 
 /** Runs a one-shot container and resolves with its exit code and output; never throws on a non-zero exit. */
 export async function runOnce(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const r = await $`docker run --rm ${args}`.quiet().nothrow();
+  const r = await $`docker run --pull never --rm ${args}`.quiet().nothrow();
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

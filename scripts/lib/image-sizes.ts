@@ -1,7 +1,7 @@
 // What the catalogue's images weigh and hold: their size as `docker image inspect` reports it, the limits
 // they are held to, and whether a package manager is left on their filesystem. `npm run bench:images`
 // (scripts/bench/images.ts) writes the table into docs/benchmarks.md and README.md; a test checks the limits
-// and the filesystems on the built images (scripts/lib/test/images-built.test.ts).
+// and the filesystems on the built images (scripts/lib/test/images-built.docker.test.ts).
 import { $ } from 'zx';
 import type { Section } from '../bench/section.js';
 import { BUN_PROGRAMS } from './bundle.js';
@@ -91,7 +91,7 @@ export const packageManagerEntries = (listing: string[]) => listing.filter((p) =
 /** The paths of an image's filesystem that belong to a package manager (from `docker export` of a container
  * created, never started, from it). */
 export async function packageManagerFiles(image: string): Promise<string[]> {
-  const id = (await $`docker create ${image}`.quiet()).stdout.trim();
+  const id = (await $`docker create --pull never ${image}`.quiet()).stdout.trim();
   try {
     return packageManagerEntries((await $`docker export ${id} | tar -t`.quiet()).stdout.split('\n'));
   } finally {

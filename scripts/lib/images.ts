@@ -1,13 +1,11 @@
-// Images: resolve the base image (present, pullable, or built locally with debootstrap), bundle
+// Images: resolve the base image (present, or built locally with debootstrap; never pulled), bundle
 // the sidecars, and build what a stack needs from the catalogue (the root compose.yaml, every image a
 // target of images/Dockerfile), labelled with the git commit it is built from.
 import { $ } from 'zx';
 import { BASE_IMAGE, LOCAL_BASE_IMAGE, ROOT, VERSION } from './config.js';
-import { catalogue, type Project } from './compose.js';
+import { catalogue, imagePresent, type Project } from './compose.js';
 import { step } from './progress.js';
 import { bundleSidecars } from './bundle.js';
-
-const exists = async (image: string) => (await $`docker image inspect ${image}`.quiet().nothrow()).exitCode === 0;
 
 let resolved: string | undefined;
 
@@ -21,24 +19,22 @@ export async function requireDocker(): Promise<void> {
   }
 }
 
-/** The base every image derives from: BASE_IMAGE if present or pullable, else the local build. */
+/** The base every image derives from: BASE_IMAGE if Docker has it, else LOCAL_BASE_IMAGE, built here with
+ * debootstrap. Nothing is pulled: to use a registry's image, pull BASE_IMAGE yourself first. */
 export async function resolveBase(): Promise<string> {
   if (resolved) return resolved;
   await requireDocker();
-  if (await exists(BASE_IMAGE)) return (resolved = BASE_IMAGE);
-  const pulled = await $`docker pull ${BASE_IMAGE}`.quiet().nothrow().timeout('60s');
-  if (pulled.exitCode === 0) return (resolved = BASE_IMAGE);
-  if (!(await exists(LOCAL_BASE_IMAGE))) {
-    await step(`building ${LOCAL_BASE_IMAGE} with debootstrap (no registry answered for ${BASE_IMAGE})`, async () => {
+  if (await imagePresent(BASE_IMAGE)) return (resolved = BASE_IMAGE);
+  if (!(await imagePresent(LOCAL_BASE_IMAGE))) {
+    await step(`building ${LOCAL_BASE_IMAGE} with debootstrap (${BASE_IMAGE} is not present; nothing is pulled)`, async () => {
       const r = await $`bash ${ROOT}/scripts/bootstrap/base-image.sh ${LOCAL_BASE_IMAGE}`.nothrow();
       if (r.exitCode !== 0) {
         throw new Error(
-          `BASE_IMAGE ${BASE_IMAGE} is not present and cannot be pulled, and building ${LOCAL_BASE_IMAGE} failed:\n${r.stdout}${r.stderr}\nRun 'npm run doctor' for the remedy.`,
+          `BASE_IMAGE ${BASE_IMAGE} is not present, and building ${LOCAL_BASE_IMAGE} failed:\n${r.stdout}${r.stderr}\nRun 'npm run doctor' for the remedy.`,
         );
       }
     });
   }
-  console.log(`note: BASE_IMAGE ${BASE_IMAGE} is neither present nor pullable; using ${LOCAL_BASE_IMAGE}, built locally with debootstrap.`);
   return (resolved = LOCAL_BASE_IMAGE);
 }
 

@@ -102,7 +102,7 @@ try {
   console.log(`measuring ${N} updates (about ${Math.round((N * (MIN_APPLY_INTERVAL_MS + 1300)) / 60000)} min)`);
   const { lat, missed, sizes, putMs } = await measure(urls, new EtcdClient(e.etcd));
   const inside = await sidecarShare(e.admin.hup);
-  const etcdVersion = (await $`docker run --rm --entrypoint etcd sidecar-lab/etcd:${VERSION} --version`.quiet()).stdout
+  const etcdVersion = (await $`docker run --pull never --rm --entrypoint etcd sidecar-lab/etcd:${VERSION} --version`.quiet()).stdout
     .split('\n')[0]!
     .trim();
   const rows = (Object.keys(lat) as Path[]).map((p) => {

@@ -165,7 +165,7 @@ export const readinessWithoutEtcd: C = {
         );
 
         fresh = (
-          await $`docker run -d --network ${network} -p 127.0.0.1::9902 --read-only --cap-drop ALL --tmpfs /config:uid=10001,gid=10001,mode=0755 ${IMAGE} --key ${KEY} --reload none --watch-retry-max 1s`.quiet()
+          await $`docker run --pull never -d --network ${network} -p 127.0.0.1::9902 --read-only --cap-drop ALL --tmpfs /config:uid=10001,gid=10001,mode=0755 ${IMAGE} --key ${KEY} --reload none --watch-retry-max 1s`.quiet()
         ).stdout.trim();
         const admin = `http://${(await $`docker port ${fresh} 9902/tcp`.quiet()).stdout.trim().split('\n')[0]}`;
         // Not ready *because etcd failed it*: wait for /readyz to give that reason, which it can only

@@ -1,11 +1,13 @@
 # Check 5's reader, run inside pod-hup (its network and PID namespaces, the shared config volume
-# read-only). For DURATION seconds it reads /config/config.json as fast as it can and counts the
-# reads that are not a whole JSON document. As a positive control it also reads a file that a
-# thread rewrites in place (truncate, then 4 KB at a time): that one must show partial reads, or
-# this reader could not see them at all. Prints one JSON line of counts.
+# read-only). It reads /config/config.json as fast as it can and counts the reads that are not a
+# whole JSON document. As a positive control it also reads a file that a thread rewrites in place
+# (truncate, then 4 KB at a time): that one must show partial reads, or this reader could not see
+# them at all. It stops once it has seen enough (MIN_READS reads of the shared file across
+# MIN_VERSIONS versions, and a partial read of the other), or at LIMIT seconds, a bound only a hang
+# reaches: a slow machine reads for longer, never less. Prints one JSON line of counts.
 import json, sys, threading, time
 
-DURATION = float(sys.argv[1])
+LIMIT, MIN_READS, MIN_VERSIONS = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 SHARED, NAIVE = "/config/config.json", "/tmp/naive.json"
 stop = False
 
@@ -40,8 +42,9 @@ naive = {"reads": 0, "partial": 0, "versions": set()}
 t = threading.Thread(target=naive_writer, daemon=True)
 t.start()
 print("reading", flush=True)  # the check starts writing once it sees this line
-end = time.time() + DURATION
-while time.time() < end:
+end = time.time() + LIMIT
+enough = lambda: shared["reads"] >= MIN_READS and len(shared["versions"]) >= MIN_VERSIONS and naive["partial"] > 0
+while time.time() < end and not enough():
     read(SHARED, shared)
     read(NAIVE, naive)
 stop = True

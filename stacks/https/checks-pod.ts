@@ -41,7 +41,7 @@ export const sharedNamespaces: C = {
     const toolbox = `sidecar-lab/toolbox:${VERSION}`;
     const inPod = await docker.runOnce(['--pid', `container:${await ctx.project.id('pod')}`, '--network', 'none', toolbox, ...orphan]);
     expect.equal(inPod.stdout.trim(), '0', 'zombies left in the pod 1.5 s after an orphan exits');
-    const sleeper = (await $`docker run -d --network none --entrypoint sleep ${toolbox} 60`.quiet()).stdout.trim();
+    const sleeper = (await $`docker run --pull never -d --network none --entrypoint sleep ${toolbox} 60`.quiet()).stdout.trim();
     try {
       const control = await docker.runOnce(['--pid', `container:${sleeper}`, '--network', 'none', toolbox, ...orphan]);
       expect.equal(control.stdout.trim(), '1', 'zombies left under a PID 1 that does not reap (control)');

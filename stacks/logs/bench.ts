@@ -111,7 +111,9 @@ try {
         );
         results.push(r);
       }
-  const rsyslogVersion = (await $`docker run --rm --entrypoint rsyslogd sidecar-lab/rsyslog:${VERSION} -v`.quiet().nothrow()).stdout
+  const rsyslogVersion = (
+    await $`docker run --pull never --rm --entrypoint rsyslogd sidecar-lab/rsyslog:${VERSION} -v`.quiet().nothrow()
+  ).stdout
     .split('\n')[0]!
     .trim();
   const conditions = await clock.finish({

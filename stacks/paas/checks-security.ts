@@ -231,7 +231,7 @@ export const readyAfterFirstSync: C = {
       '--max-failures',
       '1000',
     ]);
-    expect.equal(r.code, 0, `docker run -d of an unready git-sync: ${r.stderr.trim()}`);
+    expect.equal(r.code, 0, `exit code of an unready git-sync started detached: ${r.stderr.trim()}`);
     try {
       const probe = (path: string) =>
         docker.exec(name, [

@@ -80,7 +80,7 @@ const dir = mkdtempSync(join(STATE_DIR, 'bench-topz-'));
 const tokenFile = writeToken(join(dir, 'topz'));
 const ids: string[] = [];
 const run = async (args: string[]) => {
-  const id = (await $`docker run -d ${args}`.quiet()).stdout.trim();
+  const id = (await $`docker run --pull never -d ${args}`.quiet()).stdout.trim();
   ids.push(id);
   return id;
 };
@@ -128,7 +128,7 @@ try {
   await sleep(3000); // a few sampler scans, so the CPU tracker holds every process
   const busy = await step(`${REQUESTS} requests, ${SLEEPERS} sleeping processes`, () => measure(url, token, hostPid));
   const image = (await $`docker image inspect --format ${'{{.Size}}'} sidecar-lab/topz:${VERSION}`.quiet()).stdout.trim();
-  const bunV = (await $`docker run --rm --entrypoint bun sidecar-lab/topz:${VERSION} --version`.quiet()).stdout.trim();
+  const bunV = (await $`docker run --pull never --rm --entrypoint bun sidecar-lab/topz:${VERSION} --version`.quiet()).stdout.trim();
   const conditions = await clock.finish({
     versions: { topz: `${VERSION} on Bun ${bunV}, image ${(Number(image) / 1e6).toFixed(0)} MB` },
     notes: [

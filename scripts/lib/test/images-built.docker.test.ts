@@ -1,16 +1,28 @@
 // The built images, as Docker has them: every sidecar image within its size limit, pause too, and no image
-// with a package manager on its filesystem. Needs Docker and the images sidecar-lab/<name>:<package version>
-// (npm run images).
+// with a package manager on its filesystem. Needs Docker; it builds every catalogue image first, through the
+// one image builder (a missing image is built, never skipped), and asserts how many there are.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sidecarNames } from '../bundle.js';
-import { catalogue } from '../compose.js';
-import { VERSION } from '../config.js';
+import { catalogue, imagePresent } from '../compose.js';
+import { ROOT, VERSION } from '../config.js';
+import { buildFor } from '../images.js';
 import { imageBytes, LIMITS, limitOf, packageManagerFiles } from '../image-sizes.js';
 
 const test = suite('the built images');
 const images = await catalogue({ SIDECAR_LAB_VERSION: VERSION }).serviceImages();
 const sidecars = sidecarNames();
+
+test('every image of the catalogue is built, one for each catalogue service of compose.yaml', async () => {
+  await buildFor('all');
+  const declared = (readFileSync(join(ROOT, 'compose.yaml'), 'utf8').match(/^ {4}image: sidecar-lab\//gm) ?? []).length;
+  assert.is(Object.keys(images).length, declared, 'catalogue services with an image');
+  const missing: string[] = [];
+  for (const image of Object.values(images)) if (!(await imagePresent(image))) missing.push(image);
+  assert.equal(missing, [], 'images Docker does not have after the build');
+});
 
 test(`every sidecar image is at most ${LIMITS.sidecar / 1e6} MB, and pause at most ${LIMITS.pause / 1e6} MB`, async () => {
   const limited = Object.keys(images).filter((s) => limitOf(s, sidecars) !== undefined);

@@ -1,6 +1,6 @@
 // `npm run inject` end to end: tls-proxy injected in front of a plain-HTTP app (test/fixtures/inject/greeter.yaml),
-// started with Docker Compose, answers HTTPS on the pod's published 127.0.0.1 port. Needs Docker and the built
-// images sidecar-lab/{pause,tls-proxy,legacy-greeter}:<package version> (npm run images).
+// started with Docker Compose, answers HTTPS on the pod's published 127.0.0.1 port. Needs Docker; it builds the
+// images it starts (sidecar-lab/{pause,tls-proxy,legacy-greeter}) through the one image builder first.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { createCa, issueServerCert } from '../certs.js';
 import { Project } from '../compose.js';
 import { VERSION } from '../config.js';
+import { buildFor } from '../images.js';
 import { httpsGet } from '../tls-client.js';
 import { cli, FIXTURES, inTempAsync } from './inject-support.js';
 
@@ -29,6 +30,7 @@ test('tls-proxy injected in front of a plain-HTTP app answers HTTPS on the podâ€
       files: ['out.yaml'],
       env: { SIDECAR_LAB_VERSION: VERSION },
     });
+    await buildFor(project);
     try {
       await project.up(60);
       const address = await project.port('greeter-pod', 8443);

@@ -1,0 +1,113 @@
+// The parts `npm test` runs, each timed and counted: the lint and unused-code checks, the image build, the
+// uvu groups (each on the runtime its code ships with), and the stacks. A part's output is held until it
+// ends, so parts that run side by side print whole. docs/test-times.md has one row for each PART.
+import { join, relative } from 'node:path';
+import { $ } from 'zx';
+import { BUN_PROGRAMS } from './bundle.js';
+import { DIST, ROOT } from './config.js';
+
+export interface Count {
+  passed: number;
+  failed: number;
+}
+
+export interface Timed extends Count {
+  part: string;
+  seconds: number;
+}
+
+/** Unit test files that need a Docker engine end in `.docker.test.ts`; they run once the images are built. */
+export const DOCKER_TESTS = '\\.docker\\.test\\.js$';
+
+/** The parts, by the names docs/test-times.md gives them, in the order their results are printed. */
+export const PARTS = {
+  lint: 'lint and format (biome)',
+  knip: 'unused files, exports and dependencies (knip)',
+  images: 'build every catalogue image',
+  node: 'unit: scripts, stacks and docs (Node)',
+  sidecars: 'unit: sidecars (Bun)',
+  programs: (image: string) => `unit: ${image} (Bun)`,
+  docker: 'unit: with Docker (Node)',
+  stack: (name: string) => `stack: ${name}`,
+};
+
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+/** Runs one part, timed; its output is printed when it ends (with `▶ name` first). A throw is one failure. */
+export async function part(name: string, fn: (log: (text: string) => void) => Promise<Count>): Promise<Timed> {
+  const t0 = Date.now();
+  const out: string[] = [];
+  let count: Count;
+  try {
+    count = await fn((text) => out.push(text));
+  } catch (e) {
+    out.push(`✘ ${(e as Error).message}\n`);
+    count = { passed: 0, failed: 1 };
+  }
+  const seconds = Math.round((Date.now() - t0) / 1000);
+  process.stdout.write(`\n▶ ${name} (${seconds} s)\n${out.join('')}`);
+  return { part: name, seconds, ...count };
+}
+
+/** A command that is one check: it passes when it exits 0; its output is shown when it fails. */
+export async function commandCheck(log: (t: string) => void, cmd: string[], ok: string, hint: string): Promise<Count> {
+  const r = await $({ cwd: ROOT, nothrow: true, verbose: false, quiet: true })`${cmd}`;
+  if (r.exitCode === 0) {
+    log(`  ✔ ${ok}\n`);
+    return { passed: 1, failed: 0 };
+  }
+  log(plain(r.stdout + r.stderr));
+  log(`  ✘ ${hint}\n`);
+  return { passed: 0, failed: 1 };
+}
+
+const uvu = join(ROOT, 'node_modules', 'uvu', 'bin.js');
+const bun = join(ROOT, 'node_modules', '.bin', 'bun');
+const dist = relative(ROOT, DIST);
+
+export interface UnitGroup {
+  name: string;
+  bin: string;
+  dir: string;
+  pattern: string;
+  ignore: string[];
+}
+
+/** The uvu groups: the sidecars and the stacks' Bun programs on Bun; the rest on Node, split in two by whether
+ * a file needs Docker. */
+export function unitGroups(): { node: UnitGroup; docker: UnitGroup; bun: UnitGroup[] } {
+  const test = '\\.test\\.js$';
+  const notBun = ['-i', '^sidecars$', ...BUN_PROGRAMS.flatMap((p) => ['-i', `^${p.dir}$`])];
+  return {
+    node: { name: PARTS.node, bin: process.execPath, dir: dist, pattern: test, ignore: [...notBun, '-i', DOCKER_TESTS] },
+    docker: { name: PARTS.docker, bin: process.execPath, dir: dist, pattern: DOCKER_TESTS, ignore: notBun },
+    bun: [
+      { name: PARTS.sidecars, bin: bun, dir: join(dist, 'sidecars'), pattern: test, ignore: [] },
+      ...BUN_PROGRAMS.map((p) => ({ name: PARTS.programs(p.image), bin: bun, dir: join(dist, p.dir), pattern: test, ignore: [] })),
+    ],
+  };
+}
+
+/** Runs a uvu group and counts its tests from uvu's summary; a group whose summary is missing is a failure. */
+export async function runGroup(g: UnitGroup, log: (t: string) => void): Promise<Count> {
+  // Bounded: a test that hangs fails the group (no summary) instead of holding CI until its own limit.
+  const r = await $({ cwd: ROOT, nothrow: true, verbose: false, quiet: true, timeout: '15m' })`${g.bin} ${uvu} ${g.dir} ${g.pattern} ${g.ignore}`;
+  const out = plain(r.stdout);
+  log(out + r.stderr);
+  const count = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(out)?.[1] ?? NaN);
+  const [total, ok, skipped] = [count('Total'), count('Passed'), count('Skipped')];
+  if (Number.isNaN(total) || Number.isNaN(ok)) {
+    log(`✘ could not read uvu's summary (exit ${r.exitCode})\n`);
+    return { passed: 0, failed: 1 };
+  }
+  // uvu failed outside any test (a file threw on import): one more failure.
+  const outside = r.exitCode !== 0 && total === ok ? 1 : 0;
+  return { passed: ok, failed: total - ok - (skipped || 0) + outside };
+}
+
+/** The table of how long each part took, as docs/test-times.md keeps it. */
+export function timesTable(rows: Timed[], alongside: Record<string, string>): string {
+  const lines = ['| part | seconds | runs alongside | passed | failed |', '| --- | ---: | --- | ---: | ---: |'];
+  for (const r of rows) lines.push(`| ${r.part} | ${r.seconds} | ${alongside[r.part] ?? '—'} | ${r.passed} | ${r.failed} |`);
+  return lines.join('\n');
+}
