@@ -1,5 +1,5 @@
 // npm run k8s -- <stack> [--out DIR] [--profile NAME]... [--resolver docker|yaml] [--images]
-//   Converts stacks/<stack>/compose.yaml into Kubernetes manifests (README: Kubernetes): one multi-document
+//   Converts stacks/<stack>/compose.yaml into Kubernetes manifests (docs/kubernetes.md): one multi-document
 //   YAML stream on stdout, or with --out one file per object. Every object is validated offline first;
 //   what Kubernetes cannot express is a warning on stderr naming the compose key. --images: only the images
 //   the manifests use, one a line (for kind load docker-image, docker save).

@@ -1,14 +1,10 @@
 // npm run bench:images: the size of every image in the catalogue, as `docker image inspect` reports it, of the
-// images built now (`npm run images` first). Writes the bench:images section of docs/benchmarks.md and the
-// same table into README.md, each between its markers (test/unit/image-sizes.test.ts fails if they differ).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// images built now (`npm run images` first). Writes the bench:images section of docs/benchmarks.md, between
+// its markers.
 import { $ } from 'zx';
 import { sidecarNames } from '../lib/bundle.js';
 import { catalogue } from '../lib/compose.js';
-import { ROOT } from '../lib/config.js';
-import { replaceBetween } from '../lib/docs-gen.js';
-import { imageBytes, imageLabel, LIMITS, README_MARKERS, SECTION, sizeTable, type ImageSize } from '../lib/image-sizes.js';
+import { imageBytes, imageLabel, LIMITS, SECTION, sizeTable, type ImageSize } from '../lib/image-sizes.js';
 import { imageEnv } from '../lib/images.js';
 import { BenchClock } from './conditions.js';
 import { renderSection, writeSection } from './section.js';
@@ -33,6 +29,4 @@ const conditions = await clock.finish({
 const lead =
   "Each image's size as `docker image inspect` reports it (.Size: its layers uncompressed, MB = 10^6 bytes). The sidecars are FROM scratch: Bun (107 MB of it), the glibc files it links, the bundle, and only the programs a sidecar runs (git-sync: git and sh; config-sync: sh). pause is a static catatonit alone. The other images are Debian's packages with the package manager removed (images/Dockerfile).";
 writeSection(SECTION, renderSection({ lead, conditions, results: [table] }));
-const readme = join(ROOT, 'README.md');
-writeFileSync(readme, replaceBetween(readFileSync(readme, 'utf8'), README_MARKERS, table, readme));
 console.log(table);

@@ -4,7 +4,7 @@
 // directory, the app's port). `--with NAME` (scripts/lib/attach.ts) and `npm run inject`
 // (scripts/lib/inject/) read it. The runner imports no code from a sidecar.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import { ROOT } from './config.js';
 
@@ -126,10 +126,10 @@ export function resolveInputs(
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPort = (p: unknown) => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
 
-/** Checks a parsed declaration; the first problem is thrown as one line naming the field. */
-export function parseAttachment(name: string, doc: unknown): Attachment {
+/** Checks a parsed declaration; the first problem is thrown as one line naming its file and the field. */
+export function parseAttachment(name: string, doc: unknown, file = `sidecars/${name}/attach.json`): Attachment {
   const rule = (ok: boolean, what: string) => {
-    if (!ok) throw new Error(`sidecars/${name}/attach: ${what}`);
+    if (!ok) throw new Error(`${file}: ${what}`);
   };
   rule(isObject(doc), 'must be an object');
   const d = doc as Record<string, unknown>;
@@ -193,5 +193,5 @@ export function loadAttachment(name: string): Attachment {
     throw new Error(
       `--with ${name}: not an attachable sidecar (one with sidecars/<name>/attach.json): ${attachableNames().join(', ') || 'none'}`,
     );
-  return parseAttachment(name, YAML.parse(readFileSync(file, 'utf8')));
+  return parseAttachment(name, YAML.parse(readFileSync(file, 'utf8')), relative(ROOT, file));
 }

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { markers } from '../../scripts/bench/section.js';
 import { sidecarNames } from '../../scripts/lib/bundle.js';
 import { ROOT } from '../../scripts/lib/config.js';
-import { packageManagerEntries, README_MARKERS, SECTION, sizeTable, tableLines } from '../../scripts/lib/image-sizes.js';
+import { packageManagerEntries, SECTION, sizeTable, tableLines } from '../../scripts/lib/image-sizes.js';
 import { catalogue } from './catalogue.js';
 
 const sizes = suite('the image size table (npm run bench:images)');
@@ -17,12 +17,6 @@ const between = (file: string, [begin, end]: readonly [string, string]) => {
   assert.ok(a >= 0 && b > a, `${file}: markers ${begin} ... ${end}`);
   return text.slice(a + begin.length, b);
 };
-
-sizes('README.md has the table of docs/benchmarks.md, as bench:images wrote it', () => {
-  const docs = tableLines(between('docs/benchmarks.md', markers(SECTION)));
-  assert.ok(docs.length > 0, 'a table in the bench:images section');
-  assert.is(tableLines(between('README.md', README_MARKERS)), docs);
-});
 
 sizes('the table lists every image of the catalogue, once', () => {
   const rows = tableLines(between('docs/benchmarks.md', markers(SECTION)))

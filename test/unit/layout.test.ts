@@ -5,11 +5,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from '../../scripts/lib/config.js';
 
-const layout = suite('README project layout');
+const layout = suite('project layout (docs/contributing.md)');
 
-/** The paths in the first column of the README's "Project layout" block. */
+/** The paths in the first column of the "Project layout" block of docs/contributing.md. */
 function listed(): string[] {
-  const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const text = readFileSync(join(ROOT, 'docs', 'contributing.md'), 'utf8');
   const block = /## Project layout\n\n```\n([\s\S]*?)```/.exec(text)?.[1] ?? '';
   return block
     .split('\n')
@@ -17,16 +17,16 @@ function listed(): string[] {
     .filter(Boolean);
 }
 
-layout('every path the README lists exists (a <name> stands for each folder of its parent)', () => {
+layout('every path the layout lists exists (a <name> stands for each folder of its parent)', () => {
   const paths = listed();
   assert.ok(paths.length >= 10, `only ${paths.length} paths listed`);
   for (const p of paths) {
     const concrete = p.includes('<name>') ? p.slice(0, p.indexOf('<name>')) : p;
-    assert.ok(existsSync(join(ROOT, concrete)), `README lists ${p}, which is not in the tree`);
+    assert.ok(existsSync(join(ROOT, concrete)), `the layout lists ${p}, which is not in the tree`);
   }
 });
 
-layout('every top-level folder and tracked file of note in the tree is in the README layout', () => {
+layout('every top-level folder and tracked file of note in the tree is in the layout', () => {
   const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
   const top = new Set(tracked.map((f) => (f.includes('/') ? `${f.split('/')[0]}/` : f)));
   const skip = new Set(['README.md', 'package.json', 'package-lock.json', 'tsconfig.json', 'Makefile', '.gitignore', '.env']);
@@ -35,7 +35,7 @@ layout('every top-level folder and tracked file of note in the tree is in the RE
     if (skip.has(entry)) continue;
     assert.ok(
       paths.some((p) => p === entry || p.startsWith(entry)),
-      `${entry} is in the tree but not in the README's project layout`,
+      `${entry} is in the tree but not in the project layout of docs/contributing.md`,
     );
   }
 });

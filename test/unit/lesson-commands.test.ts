@@ -1,27 +1,18 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT } from '../../scripts/lib/config.js';
 import { classify, npmScript, scriptNames, shellCommands, splitArgs } from '../../scripts/lib/lesson.js';
+import { markdownFiles, read } from './markdown.js';
 
 const lessons = suite('lesson commands');
 
-const readmes = () =>
-  [
-    'README.md',
-    ...readdirSync(join(ROOT, 'stacks')).map((s) => join('stacks', s, 'README.md')),
-    ...readdirSync(join(ROOT, 'sidecars')).map((s) => join('sidecars', s, 'README.md')),
-  ].filter((f) => existsSync(join(ROOT, f)));
+const makeTargets = () => new Set([...read('Makefile').matchAll(/^([\w-]+):/gm)].map((m) => m[1]!));
 
-const makeTargets = () => new Set([...readFileSync(join(ROOT, 'Makefile'), 'utf8').matchAll(/^([\w-]+):/gm)].map((m) => m[1]!));
-
-lessons('every npm run and make command in a README names a script or target that exists', () => {
+lessons('every npm run and make command in a Markdown file names a script or target that exists', () => {
   const scripts = new Set(scriptNames());
   const targets = makeTargets();
   let seen = 0;
-  for (const file of readmes()) {
-    for (const { line } of shellCommands(readFileSync(join(ROOT, file), 'utf8'))) {
+  for (const file of markdownFiles()) {
+    for (const { line } of shellCommands(read(file))) {
       // `npm run stack:<name>` is a pattern for the reader: every stack:* script must then exist.
       for (const m of line.matchAll(/\bnpm run (?:-s )?([\w:-]+)(<name>)?/g)) {
         seen++;
@@ -40,7 +31,7 @@ lessons('every npm run and make command in a README names a script or target tha
       }
     }
   }
-  assert.ok(seen >= 20, `found only ${seen} npm/make commands in the READMEs`);
+  assert.ok(seen >= 20, `found only ${seen} npm/make commands in the Markdown files`);
 });
 
 lessons('commands are sorted into what the runner does, what needs a reader, and what a test can run', () => {

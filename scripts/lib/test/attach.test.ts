@@ -105,8 +105,9 @@ test('a shared directory becomes a named volume that the sidecar and every pod m
   assert.is(doc.services.pod, undefined, 'nothing published, so the pod is left as it is');
 });
 
-test('a declaration that breaks a rule is refused with the field it got wrong', () => {
+test('a declaration that breaks a rule is refused with its file and the field it got wrong', () => {
   const ok = { image: 'x', listens: { http: 9700 } };
+  assert.is(threw(() => parseAttachment('x', { ...ok, listens: {} })).split(':')[0], 'sidecars/x/attach.json');
   assert.match(
     threw(() => parseAttachment('x', { ...ok, imag: 'typo' })),
     /unknown field\(s\) imag/,

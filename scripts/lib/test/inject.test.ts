@@ -207,9 +207,9 @@ test('a service written as a {…} flow map is rewritten in the block style, wit
   assert.is(inject(r.text, { service: 'web', sidecars: [tls] }).text, r.text);
 });
 
-test('the README’s example diff is what inject prints for greeter.yaml', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const example = /```diff\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## Inject a sidecar')))?.[1];
+test('the example diff of docs/inject.md is what inject prints for greeter.yaml', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'inject.md'), 'utf8');
+  const example = /```diff\n([\s\S]*?)```/.exec(doc)?.[1];
   const diff = unifiedDiff(fixture('greeter.yaml'), run(CASES[3]!).text, { from: 'a', to: 'b' });
   assert.is(example, diff.slice(diff.indexOf('@@')));
 });
