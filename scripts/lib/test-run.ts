@@ -91,7 +91,13 @@ export function unitGroups(): { node: UnitGroup; docker: UnitGroup; bun: UnitGro
 /** Runs a uvu group and counts its tests from uvu's summary; a group whose summary is missing is a failure. */
 export async function runGroup(g: UnitGroup, log: (t: string) => void): Promise<Count> {
   // Bounded: a test that hangs fails the group (no summary) instead of holding CI until its own limit.
-  const r = await $({ cwd: ROOT, nothrow: true, verbose: false, quiet: true, timeout: '15m' })`${g.bin} ${uvu} ${g.dir} ${g.pattern} ${g.ignore}`;
+  const r = await $({
+    cwd: ROOT,
+    nothrow: true,
+    verbose: false,
+    quiet: true,
+    timeout: '15m',
+  })`${g.bin} ${uvu} ${g.dir} ${g.pattern} ${g.ignore}`;
   const out = plain(r.stdout);
   log(out + r.stderr);
   const count = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(out)?.[1] ?? NaN);

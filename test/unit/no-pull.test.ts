@@ -15,7 +15,10 @@ const test = suite('nothing pulls');
  * command at the start of a line or after `;`, `&&`, `|` or `$(`. Prose about the commands is not a call. */
 export function pullingCalls(file: string, text: string): string[] {
   const calls = file.endsWith('.ts')
-    ? [/`docker\s+(?:run|create)\b(?!\s+--pull never\b)/g, /['"]docker['"],\s*\[\s*['"](?:run|create)['"](?!,\s*['"]--pull['"],\s*['"]never['"])/g]
+    ? [
+        /`docker\s+(?:run|create)\b(?!\s+--pull never\b)/g,
+        /['"]docker['"],\s*\[\s*['"](?:run|create)['"](?!,\s*['"]--pull['"],\s*['"]never['"])/g,
+      ]
     : [/(?:^|[;&|]|\$\()[ \t]*docker\s+(?:run|create)\b(?!\s+--pull never\b)/gm];
   const lines = text.split('\n');
   return calls.flatMap((re) =>

@@ -38,7 +38,9 @@ test('a unit test file that starts containers or builds images is named .docker.
   const tests = tsFiles(['scripts', 'stacks', 'test']).filter(
     (f) => f.endsWith('.test.ts') && !f.endsWith('.docker.test.ts') && f !== 'test/unit/no-pull.test.ts',
   );
-  const docker = tests.filter((f) => /\bbuildFor\(|\.up\(|\brunOnce\(|`docker (?:run|create|exec|build)\b/.test(readFileSync(join(ROOT, f), 'utf8')));
+  const docker = tests.filter((f) =>
+    /\bbuildFor\(|\.up\(|\brunOnce\(|`docker (?:run|create|exec|build)\b/.test(readFileSync(join(ROOT, f), 'utf8')),
+  );
   assert.equal(docker, []);
 });
 
