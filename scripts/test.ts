@@ -1,17 +1,30 @@
 // npm test: every test, on a machine with nothing built yet. Builds what it needs itself: the images through
 // the one image builder, while the checks that need no Docker engine run alongside (lint, unused code, the
-// unit tests on Node and on Bun); then the unit tests that need Docker, then every stack scenario, one after
-// another. Prints how long each part took (docs/test-times.md keeps that table), then `N passed, N failed`,
-// counting the lint and unused-code checks and the image build as one each, each unit test and each stack check.
-//   node dist/scripts/test.js [stack ...]   only these stacks; --unit-only skips the stacks.
+// unit tests on Node and on Bun); then the unit tests that need Docker and every stack scenario, two at a
+// time on this 2-core machine. Prints how long each part took (docs/test-times.md keeps that table), then
+// `N passed, N failed`, counting the lint and unused-code checks and the image build as one each, each unit
+// test and each stack check.
+//   node dist/scripts/test.js [stack ...] [--jobs N] [--unit-only]
+//   only these stacks; N parts that need the engine at a time (default: 2, or 1 on one core); no stacks.
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import pLimit from 'p-limit';
 import { $ } from 'zx';
 import { DIST } from './lib/config.js';
-import { testStack } from './lib/lifecycle.js';
 import { stackNames } from './lib/scenarios.js';
-import { commandCheck, PARTS, part, runGroup, type Timed, timesTable, unitGroups } from './lib/test-run.js';
+import { commandCheck, lastTimes, PARTS, part, runGroup, runStack, type Timed, timesTable, unitGroups } from './lib/test-run.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'unit-only': { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'unit-only': { type: 'boolean', default: false },
+    jobs: { type: 'string', default: String(Math.min(2, availableParallelism())) },
+  },
+});
+if (!/^[1-4]$/.test(values.jobs)) {
+  console.error(`--jobs ${values.jobs}: give a whole number from 1 to 4 (how many stacks run side by side)`);
+  process.exit(2);
+}
 const groups = unitGroups();
 
 // The image build mostly waits on apt and disk; the checks beside it need no engine.
@@ -41,21 +54,24 @@ const buildImages = () =>
   });
 
 const [images, early] = await Promise.all([buildImages(), alongside()]);
-const rows: Timed[] = [images, ...early];
-rows.push(await part(PARTS.docker, (log) => runGroup(groups.docker, log)));
 
-if (!values['unit-only']) {
-  for (const stack of positionals.length ? positionals : stackNames()) {
-    const t0 = Date.now();
-    const results = await testStack(stack);
-    const failed = results.filter((r) => !r.ok).length;
-    rows.push({ part: PARTS.stack(stack), seconds: Math.round((Date.now() - t0) / 1000), passed: results.length - failed, failed });
-  }
-}
+// Then the parts that need the engine, JOBS at a time, the longest first (by docs/test-times.md): each stack
+// has its own project, network and ephemeral ports, so two never meet.
+const stacks = values['unit-only'] ? [] : positionals.length ? positionals : stackNames();
+const seconds = lastTimes();
+const engineParts = [
+  { name: PARTS.docker, run: (log: (t: string) => void) => runGroup(groups.docker, log) },
+  ...stacks.map((s) => ({ name: PARTS.stack(s), run: (log: (t: string) => void) => runStack(s, log) })),
+].sort((a, b) => (seconds[b.name] ?? 60) - (seconds[a.name] ?? 60));
+const limit = pLimit(Number(values.jobs));
+console.log(`\n▶ ${engineParts.length} parts that need the engine, ${values.jobs} at a time: ${engineParts.map((p) => p.name).join(', ')}`);
+const later = await Promise.all(engineParts.map((p) => limit(() => part(p.name, p.run))));
+const rows: Timed[] = [images, ...early, ...later];
 
 const runsAlongside = Object.fromEntries([
   [PARTS.images, 'the lint and unit parts before the Docker ones'],
   ...early.map((r) => [r.part, PARTS.images]),
+  ...later.map((r) => [r.part, Number(values.jobs) > 1 ? `${Number(values.jobs) - 1} other part(s) that need the engine` : '—']),
 ]);
 console.log(`\nhow long each part took (docs/test-times.md):\n${timesTable(rows, runsAlongside)}`);
 const passed = rows.reduce((n, r) => n + r.passed, 0);

@@ -1,6 +1,7 @@
 // The parts `npm test` runs, each timed and counted: the lint and unused-code checks, the image build, the
 // uvu groups (each on the runtime its code ships with), and the stacks. A part's output is held until it
 // ends, so parts that run side by side print whole. docs/test-times.md has one row for each PART.
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { $ } from 'zx';
 import { BUN_PROGRAMS } from './bundle.js';
@@ -116,4 +117,29 @@ export function timesTable(rows: Timed[], alongside: Record<string, string>): st
   const lines = ['| part | seconds | runs alongside | passed | failed |', '| --- | ---: | --- | ---: | ---: |'];
   for (const r of rows) lines.push(`| ${r.part} | ${r.seconds} | ${alongside[r.part] ?? '—'} | ${r.passed} | ${r.failed} |`);
   return lines.join('\n');
+}
+
+/** Runs one stack's scenario in its own process (`node dist/scripts/stack.js NAME`), so that two can run side
+ * by side and still print whole; counts its checks from the runner's last line, `NAME: N passed, N failed`. */
+export async function runStack(stack: string, log: (t: string) => void): Promise<Count> {
+  const r = await $({
+    cwd: ROOT,
+    nothrow: true,
+    verbose: false,
+    quiet: true,
+    timeout: '20m',
+  })`node ${join(DIST, 'scripts', 'stack.js')} ${stack}`;
+  log(r.stdout + r.stderr);
+  const m = new RegExp(`^${stack}: (\\d+) passed, (\\d+) failed$`, 'm').exec(r.stdout);
+  if (!m) {
+    log(`✘ ${stack}: the runner ended without its summary (exit ${r.exitCode})\n`);
+    return { passed: 0, failed: 1 };
+  }
+  return { passed: Number(m[1]), failed: Number(m[2]) };
+}
+
+/** The seconds docs/test-times.md gives each part (the longest start first, so that the last to end is short). */
+export function lastTimes(): Record<string, number> {
+  const doc = readFileSync(join(ROOT, 'docs', 'test-times.md'), 'utf8');
+  return Object.fromEntries([...doc.matchAll(/^\| ([^|]+?) \| *(\d+) *\|/gm)].map((m) => [m[1]!, Number(m[2])]));
 }
