@@ -1,7 +1,7 @@
-// npm test: the linter and formatter check (Biome), the unit tests (uvu; the sidecars' on Bun, the
-// rest on Node; only the inject tests need Docker) and then every stack scenario, one after another.
-// Ends with the line `N passed, N failed`, counting the lint check as one, each unit test and each
-// stack check.
+// npm test: the linter and formatter check (Biome), the unused-code check (knip), the unit tests (uvu;
+// the sidecars' on Bun, the rest on Node; only the inject tests need Docker) and then every stack
+// scenario, one after another. Ends with the line `N passed, N failed`, counting the lint check and
+// the knip check as one each, each unit test and each stack check.
 //   node dist/scripts/test.js [stack ...]   only these stacks; --unit-only skips the stacks.
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,16 +16,31 @@ const { values, positionals } = parseArgs({ allowPositionals: true, options: { '
 let passed = 0,
   failed = 0;
 
-console.log('▶ lint and format (biome check)');
-const lint = await $({ cwd: ROOT, nothrow: true, verbose: false })`npx biome check --max-diagnostics=30 .`;
-if (lint.exitCode === 0) {
-  passed++;
-  console.log('  ✔ biome check: no lint error, every file formatted');
-} else {
-  failed++;
-  process.stdout.write(lint.stdout + lint.stderr);
-  console.log('  ✘ biome check failed: npm run format fixes formatting; lint errors need a change');
+/** A check of the whole tree, counted as one test: its title, its command, and what a pass and a failure say. */
+async function wholeTree(title: string, command: string[], pass: string, fail: string) {
+  console.log(`▶ ${title}`);
+  const r = await $({ cwd: ROOT, nothrow: true, verbose: false })`${command}`;
+  if (r.exitCode === 0) {
+    passed++;
+    console.log(`  ✔ ${pass}`);
+  } else {
+    failed++;
+    process.stdout.write(r.stdout + r.stderr);
+    console.log(`  ✘ ${fail}`);
+  }
 }
+await wholeTree(
+  'lint and format (biome check)',
+  ['npx', 'biome', 'check', '--max-diagnostics=30', '.'],
+  'biome check: no lint error, every file formatted',
+  'biome check failed: npm run format fixes formatting; lint errors need a change',
+);
+await wholeTree(
+  'unused code (knip)',
+  [join(ROOT, 'node_modules', '.bin', 'knip'), '--no-progress'],
+  'knip: no unused file, export or dependency',
+  'knip found unused code: remove it, or say in knip.jsonc why it stays',
+);
 
 // Each group of unit tests runs on the runtime its code ships with: the sidecars (dist/sidecars) and the
 // stacks' Bun programs (BUN_PROGRAMS) on Bun, everything else (scripts, stacks, docs tests) on Node. The
