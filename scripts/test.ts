@@ -7,10 +7,11 @@
 //   node dist/scripts/test.js [stack ...] [--jobs N] [--unit-only]
 //   only these stacks; N parts that need the engine at a time (default: 2, or 1 on one core); no stacks.
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pLimit from 'p-limit';
 import { $ } from 'zx';
-import { DIST } from './lib/config.js';
+import { DIST, ROOT } from './lib/config.js';
 import { stackNames } from './lib/scenarios.js';
 import { commandCheck, lastTimes, PARTS, part, runGroup, runStack, type Timed, timesTable, unitGroups } from './lib/test-run.js';
 
@@ -37,6 +38,16 @@ const alongside = async (): Promise<Timed[]> => {
         ['npx', 'biome', 'check', '--max-diagnostics=30', '.'],
         'biome check: no lint error, every file formatted',
         'biome check failed: npm run format fixes formatting; lint errors need a change',
+      ),
+    ),
+  );
+  done.push(
+    await part(PARTS.knip, (log) =>
+      commandCheck(
+        log,
+        [join(ROOT, 'node_modules', '.bin', 'knip'), '--no-progress'],
+        'knip: no unused file, export or dependency',
+        'knip found unused code: remove it, or say in knip.jsonc why it stays',
       ),
     ),
   );

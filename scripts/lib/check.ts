@@ -57,6 +57,19 @@ export async function eventually<T>(fn: () => Promise<T>, { within = 5000, every
   }
 }
 
+/** The dual of eventually, for a time in which nothing may change: runs fn every `every` ms until
+ * `window` ms have passed, and rethrows its first error. Returns how many times it ran (at least once). */
+export async function throughout(fn: () => Promise<void>, { window, every = 100 }: { window: number; every?: number }): Promise<number> {
+  const end = Date.now() + window;
+  let runs = 0;
+  do {
+    await fn();
+    runs++;
+    if (Date.now() < end) await sleep(Math.min(every, end - Date.now()));
+  } while (Date.now() < end);
+  return runs;
+}
+
 export interface Check<C> {
   name: string;
   run(ctx: C): Promise<void>;

@@ -116,7 +116,3 @@ export class Project {
 export function catalogue(env: Record<string, string>) {
   return new Project({ project: 'sidecar-lab-images', cwd: ROOT, files: ['compose.yaml'], env, profiles: ['catalogue'] });
 }
-
-export async function composeVersion(): Promise<string> {
-  return (await wrap('version', dc.version())).data.version;
-}

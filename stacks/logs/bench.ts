@@ -72,7 +72,7 @@ async function runOne(sender: (typeof SENDERS)[number], size: (typeof SIZES)[num
     peakRss = Math.max(peakRss, cg.rss().rss);
   }, 200);
   try {
-    const t = await watch.until(lines, 600_000);
+    const t = await watch.untilHolds(lines, 600_000);
     if (t.seconds < 2)
       throw new Error(
         `${sender.label} shipped ${size.mib} MiB in ${t.seconds.toFixed(2)} s, too fast to time against the receiver's 1 s flush: use a larger --mib (the default is 256)`,

@@ -2,8 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sleep } from 'zx';
-import { eventually, expect, note, type Check } from '../../scripts/lib/check.js';
+import { eventually, expect, note, throughout, type Check } from '../../scripts/lib/check.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { buildOf, endpoints, http, metrics, served, sum, waitServed, Work } from './support.js';
@@ -179,16 +178,12 @@ export const brokenCommit: C = {
       },
       { within: 5000 },
     );
-    const seen = new Set<string>();
-    for (const end = Date.now() + PERIOD_MS + 500; Date.now() < end; ) {
-      const now = await served(ctx.project);
-      seen.add(`${now.revision.slice(0, 12)} build ${now.build}`);
-      await sleep(100);
-    }
-    expect.equal(
-      [...seen],
-      [`${good.revision.slice(0, 12)} build ${good.build}`],
-      'revisions served for a poll period after the broken push',
+    const shown = (v: { revision: string; build: unknown }) => `${v.revision.slice(0, 12)} build ${v.build}`;
+    await throughout(
+      async () => expect.equal(shown(await served(ctx.project)), shown(good), 'revision served for a poll period after the broken push'),
+      {
+        window: PERIOD_MS + 500,
+      },
     );
     // Listed from the app's container, which mounts the same volume: the sidecar's image has no ls.
     const trees = await docker.exec(await ctx.project.id('app'), ['ls', '/srv/site/worktrees']);

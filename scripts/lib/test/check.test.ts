@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CheckFailure, eventually, expect, runChecks } from '../check.js';
+import { CheckFailure, eventually, expect, runChecks, throughout } from '../check.js';
 
 const test = suite('scenario assertions');
 
@@ -55,6 +55,27 @@ test('eventually rethrows the last error once the deadline has passed', async ()
     assert.is((e as Error).message, `attempt ${calls}`);
     assert.ok(calls >= 2, `tried ${calls} times`);
   }
+});
+
+test('throughout runs the call for the whole window and resolves when it never failed', async () => {
+  const t0 = Date.now();
+  const runs = await throughout(async () => expect.equal(1, 1, 'one'), { window: 60, every: 10 });
+  assert.ok(Date.now() - t0 >= 60, `resolved after ${Date.now() - t0} ms`);
+  assert.ok(runs >= 3, `ran ${runs} times`);
+});
+
+test('throughout rethrows the first failure in the window at once', async () => {
+  let calls = 0;
+  const t0 = Date.now();
+  const f = await throughout(
+    async () => {
+      if (++calls === 2) throw new CheckFailure('changed', 'a', 'b');
+    },
+    { window: 5000, every: 5 },
+  ).catch((e: Error) => e);
+  assert.instance(f, CheckFailure);
+  assert.is(calls, 2);
+  assert.ok(Date.now() - t0 < 1000, `failed after ${Date.now() - t0} ms`);
 });
 
 test('runChecks runs every check after a failure and prints EXPECTED and RECEIVED for it', async () => {

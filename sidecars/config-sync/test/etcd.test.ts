@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EtcdClient, EtcdError, interpret, type WatchMessage } from '../src/etcd.js';
-import { FakeEtcd, until } from './fake-etcd.js';
+import { FakeEtcd } from './fake-etcd.js';
+import { until } from '../../lib/test-support/wait.js';
 
 const messages = suite('interpret (watch messages)');
 

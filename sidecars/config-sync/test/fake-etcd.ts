@@ -157,12 +157,3 @@ export class FakeEtcd {
     reply(404, { code: 5, message: 'Not Found' });
   }
 }
-
-/** Waits until cond() holds (polling every 10 ms), or throws after limitMs naming what it waited for. */
-export async function until(what: string, cond: () => boolean | Promise<boolean>, limitMs = 5000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { exited, freePort, runMain } from '../../lib/test-support/child.js';
+import { exited, runMain } from '../../lib/test-support/child.js';
 import { hostileRound } from '../../lib/test-support/hostile.js';
-import { FakeEtcd, until } from './fake-etcd.js';
+import { freePort, until } from '../../lib/test-support/wait.js';
+import { FakeEtcd } from './fake-etcd.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 

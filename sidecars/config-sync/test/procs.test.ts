@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fakeProc, type FakeProc } from '../../lib/test-support/proc.js';
 import { catches, findProc, namesOf, readProc, stillSame } from '../src/procs.js';
-import { until } from './fake-etcd.js';
+import { until } from '../../lib/test-support/wait.js';
 
 interface Ctx {
   proc: FakeProc;

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { catches, findProc } from '../src/procs.js';
 import { httpReloader, restartReloader, signalReloader } from '../src/reload.js';
-import { until } from './fake-etcd.js';
+import { until } from '../../lib/test-support/wait.js';
 
 interface App {
   child: ChildProcess;

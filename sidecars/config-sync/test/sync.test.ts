@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { until } from './fake-etcd.js';
+import { quietFor, until } from '../../lib/test-support/wait.js';
 import { file, metric, put, track, world, worldSuite } from './world.js';
 
 const test = worldSuite('ConfigSync');
@@ -132,7 +132,7 @@ test('with a minimum apply interval, a burst of values is coalesced and ends at 
   const w = await track(ctx, world(undefined, 300));
   for (let i = 1; i <= 10; i++) {
     w.sync.hooks.update({ revision: i + 1, version: i, value: Buffer.from(JSON.stringify({ version: `v${i}` })) });
-    await new Promise((r) => setTimeout(r, 20));
+    await quietFor(20, 'a 20 ms gap between two values of the burst');
   }
   // The event: the gate has written the newest value (no fixed wait); then nothing may still be pending.
   await until('the newest value written', () => file(w) === '{"version":"v10"}');

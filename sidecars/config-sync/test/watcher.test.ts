@@ -2,7 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EtcdClient } from '../src/etcd.js';
 import { backoff, KeyWatcher, type Update } from '../src/watcher.js';
-import { FakeEtcd, until } from './fake-etcd.js';
+import { FakeEtcd } from './fake-etcd.js';
+import { until } from '../../lib/test-support/wait.js';
 
 const wait = suite('backoff');
 

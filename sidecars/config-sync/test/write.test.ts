@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { listing, makeWriter, renameWriter, symlinkWriter } from '../src/write.js';
-import { until } from './fake-etcd.js';
+import { until } from '../../lib/test-support/wait.js';
 
 interface Ctx {
   dir: string;

@@ -6,11 +6,6 @@
 //   3. no process in the pod has its cwd or an open file inside it right now (inUse, read from
 //      /proc through the pod's shared PID namespace): a slow download keeps its tree alive.
 // A tree found at start-up (from before this process) counts as retired at start-up.
-export interface Candidate {
-  sha: string;
-  retiredAt: number;
-}
-
 export interface Plan {
   remove: string[];
   keep: { sha: string; why: 'current' | 'grace' | 'in use' }[];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { until } from '../../lib/test-support/wait.js';
 import { flipLink, readLink, removeStaleTempLinks } from '../src/link.js';
 
 const test = suite<{ root: string }>('link', { root: '' });
@@ -41,7 +42,7 @@ test('a reader in another process never finds the link missing or dangling while
   reader.stdout.on('data', (d) => (out += d));
   reader.stderr.on('data', (d) => (said += d));
   const deadline = Date.now() + 30_000; // a loaded machine may start the reader slowly
-  while (!said.includes('ready') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  await until('the reader to say ready', () => said.includes('ready'), deadline - Date.now(), 10);
   // Flip until the reader has seen both targets (the positive control) and at least 2000 flips are done.
   let flips = 0;
   while ((flips < 2000 || !said.includes('both')) && Date.now() < deadline) {

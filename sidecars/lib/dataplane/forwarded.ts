@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { HttpError, type Target } from '../http.js';
 import { CODING, CONNECTION, connectionTokens, HOST, LENGTH, MAX_HEADERS, PASS, requestKind } from './hop-by-hop.js';
 
-export { MAX_HEADERS, responseHeaders } from './hop-by-hop.js';
+export { responseHeaders } from './hop-by-hop.js';
 
 export type RequestBody = 'none' | 'length' | 'chunked';
 

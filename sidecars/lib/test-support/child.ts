@@ -2,7 +2,6 @@
 // with only the env given (no inherited PREFIX_* variables), and talk to it over loopback.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 
 export interface Run {
   child: ChildProcess;
@@ -33,15 +32,6 @@ export async function exited(r: Run, limitMs = 5000) {
     clearTimeout(timer);
   }
 }
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 /** One plain HTTP GET on a new connection. */
 export const get = (port: number, path: string, headers: Record<string, string> = {}) =>

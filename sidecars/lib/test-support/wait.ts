@@ -1,5 +1,9 @@
-// Waiting in tests without fixed sleeps: for a condition, for a promise with a limit; and a free port.
+// Waiting in tests: for a condition (until), for a promise with a limit (within), and through a
+// fixed time only where nothing may happen in it (quietFor); and a free port. The one home of each:
+// test/unit/one-kernel.test.ts fails on a copy, test/unit/fixed-waits.test.ts on a bare sleep.
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
+
+const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A loopback port that was free a moment ago. */
 export async function freePort(): Promise<number> {
@@ -11,12 +15,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls until check() returns true, or fails with what it was waiting for. */
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 3000, everyMs = 20): Promise<void> {
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000, everyMs = 20): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
+    await pause(everyMs);
   }
 }
 
@@ -27,4 +31,14 @@ export function within<T>(ms: number, what: string, promise: Promise<T>): Promis
     timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms}ms`)), ms);
   });
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Lets ms pass with the test doing nothing, the one fixed wait a test may make: to show that
+ * something does not happen in that time, or to leave a deliberate gap between inputs. `reason`
+ * says which (“no second reload”). Waiting for something to happen is until's job, never this.
+ */
+export async function quietFor(ms: number, reason: string): Promise<void> {
+  if (!reason.trim()) throw new Error('quietFor needs a reason: what must not happen in the wait');
+  await pause(ms);
 }

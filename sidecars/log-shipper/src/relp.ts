@@ -9,8 +9,7 @@ import { FrameParser } from './relp-parser.js';
 import { checkOpenAnswer } from './relp-rsp.js';
 import { SendWindow, strayAnswer } from './relp-window.js';
 
-export { encodeFrame, type Frame, RelpError } from './relp-frame.js';
-export { FrameParser } from './relp-parser.js';
+export { type Frame, RelpError } from './relp-frame.js';
 
 export interface RelpOptions {
   host: string;

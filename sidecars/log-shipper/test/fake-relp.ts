@@ -5,6 +5,7 @@
 // the client's frames with its own strict reader (not the client's parser) and notes every deviation.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { until } from '../../lib/test-support/wait.js';
 
 export type Trouble = { refuse: string } | { garbage: Buffer } | 'hang' | 'drop' | 'serverclose';
 
@@ -62,7 +63,7 @@ export class FakeRelp {
 
   /** Resolves once the server has received this many syslog frames. */
   async received(n: number): Promise<void> {
-    while (this.messages.length < n) await new Promise((r) => setTimeout(r, 1));
+    await until(`${n} syslog frames`, () => this.messages.length >= n, 5000, 1);
   }
 
   private accept(sock: Socket): void {

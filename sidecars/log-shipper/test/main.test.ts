@@ -6,11 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
-import { exited, freePort, runMain } from '../../lib/test-support/child.js';
+import { exited, runMain } from '../../lib/test-support/child.js';
 import { hostileRound } from '../../lib/test-support/hostile.js';
+import { freePort, until } from '../../lib/test-support/wait.js';
 import { FakeRelp } from './fake-relp.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+/** How long a wait on the child may take: a process on a loaded machine. */
+const LIMIT_MS = 10_000;
 
 interface Ctx {
   dir: string;
@@ -20,15 +23,6 @@ test.before.each((ctx) => {
   ctx.dir = mkdtempSync(join(tmpdir(), 'log-shipper-main-'));
 });
 test.after.each((ctx) => rmSync(ctx.dir, { recursive: true, force: true }));
-
-/** Polls cond every 20 ms until it holds; fails naming what after limitMs. */
-async function until(what: string, cond: () => Promise<boolean> | boolean, limitMs = 10_000) {
-  const end = Date.now() + limitMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const lines = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `{"seq":${from + i},"pad":"${'x'.repeat(40)}"}\n`).join('');
@@ -55,7 +49,11 @@ async function start(dir: string, relp: FakeRelp, extra: string[] = []) {
     '50ms',
     ...extra,
   ]);
-  await until('the admin port', async () => (await fetch(`http://127.0.0.1:${admin}/readyz`).catch(() => undefined))?.status === 200);
+  await until(
+    'the admin port',
+    async () => (await fetch(`http://127.0.0.1:${admin}/readyz`).catch(() => undefined))?.status === 200,
+    LIMIT_MS,
+  );
   return { r, admin };
 }
 
@@ -89,19 +87,23 @@ test('it ships every line once with its id, and the registry holds the acknowled
   writeFileSync(join(dir, 'app.log'), lines(1, 200));
   const { r, admin } = await start(dir, relp);
   try {
-    await until('200 lines', () => seqsOf(relp).length === 200);
+    await until('200 lines', () => seqsOf(relp).length === 200, LIMIT_MS);
     assert.equal(seqsOf(relp), range(1, 200));
     const size = readFileSync(join(dir, 'app.log')).length;
-    await until('the registry at the end of the file', () => {
-      try {
-        const reg = JSON.parse(readFileSync(join(dir, '.log-shipper-registry.json'), 'utf8'));
-        return (Object.values(reg.files) as { offset: number }[])[0]?.offset === size;
-      } catch {
-        return false;
-      }
-    });
+    await until(
+      'the registry at the end of the file',
+      () => {
+        try {
+          const reg = JSON.parse(readFileSync(join(dir, '.log-shipper-registry.json'), 'utf8'));
+          return (Object.values(reg.files) as { offset: number }[])[0]?.offset === size;
+        } catch {
+          return false;
+        }
+      },
+      LIMIT_MS,
+    );
     const metrics = async () => parseMetrics(await (await fetch(`http://127.0.0.1:${admin}/metrics`)).text());
-    await until('no lag', async () => (await metrics()).get('log_shipper_lag_bytes{file="app.log"}') === 0);
+    await until('no lag', async () => (await metrics()).get('log_shipper_lag_bytes{file="app.log"}') === 0, LIMIT_MS);
     const m = await metrics();
     assert.is(m.get('log_shipper_acked_records_total'), 200);
     assert.is(m.get('log_shipper_read_lines_total'), 200);
@@ -133,7 +135,7 @@ test('killed with SIGKILL and started again, it loses nothing, and what it sends
   relp.holdMs = 5;
   writeFileSync(join(dir, 'app.log'), lines(1, 20_000));
   const first = await start(dir, relp, ['--batch-max-records', '100']);
-  await until('some lines delivered', () => relp.messages.length > 1000);
+  await until('some lines delivered', () => relp.messages.length > 1000, LIMIT_MS);
   first.r.child.kill('SIGKILL');
   await exited(first.r);
   const before = relp.messages.length;

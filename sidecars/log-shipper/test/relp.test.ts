@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RelpClient, type RelpOptions, RelpError } from '../src/relp.js';
-import { freePort } from '../../lib/test-support/child.js';
+import { freePort, quietFor } from '../../lib/test-support/wait.js';
 import { FakeRelp } from './fake-relp.js';
 
 // Anything escaping an event handler or a promise is noted here, fails the run, and the last test.
@@ -79,7 +79,7 @@ test('the last ack is what resolves send: it stays pending while the server hold
   let done = false;
   const p = c.send(batch(3)).then(() => (done = true));
   await fake.received(3);
-  await new Promise((r) => setTimeout(r, 50));
+  await quietFor(50, 'send resolving while the server holds the last ack');
   assert.is(done, false);
   await p;
   assert.is(done, true);
@@ -270,7 +270,7 @@ test('a failure rejects every batch in flight', async ({ fake, open }) => {
 });
 
 test('no exception or rejection escaped from the client in any test above', async () => {
-  await new Promise((r) => setTimeout(r, 10));
+  await quietFor(10, 'a late stray rejection from the tests above');
   assert.equal(stray, []);
 });
 

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../lib/log.js';
 import { Registry as Metrics } from '../../lib/metrics.js';
+import { quietFor, until } from '../../lib/test-support/wait.js';
 import { Formatter } from '../src/format.js';
 import { registerMetrics } from '../src/metrics.js';
 import { Registry } from '../src/registry.js';
@@ -33,7 +34,7 @@ class Held implements Transport {
   }
   /** Settles the i-th send still pending (0: the oldest), once it has been made. */
   async next(err?: Error, i = 0) {
-    while (this.settle.length <= i) await new Promise((r) => setTimeout(r, 1));
+    await until(`send #${i + 1} to be pending`, () => this.settle.length > i, 5000, 1);
     this.settle.splice(i, 1)[0]!(err);
   }
 }
@@ -60,7 +61,7 @@ test('the registry moves only when the receiver has acknowledged the batch, and 
   const { s, registry, m } = shipperWith(t);
   s.start();
   s.enqueue(records(5));
-  while (!t.sent.length) await new Promise((r) => setTimeout(r, 1));
+  await until('the first send', () => t.sent.length > 0, 5000, 1);
   assert.is(registry.entries.get(FP), undefined, 'read and sent is not acknowledged');
   assert.is(s.buffered, 50);
   await t.next();
@@ -108,7 +109,7 @@ test('two batches fly at once, and the registry moves in the order they were sen
   s.start();
   s.enqueue(records(4));
   await t.next(undefined, 1); // the second batch (records 2 and 3) first
-  await new Promise((r) => setTimeout(r, 20));
+  await quietFor(20, 'the registry moving on the second batch’s ack alone');
   assert.is(t.sent.length, 2, 'both batches were sent before either was acknowledged');
   assert.is(registry.entries.get(FP), undefined, 'the registry waits for the first batch');
   await t.next();

@@ -79,9 +79,6 @@ export function registerMetrics(r: Registry, live: Live = { ejected: () => [], p
 }
 export type Metrics = ReturnType<typeof registerMetrics>;
 
-/** 2xx … 5xx, or 0xx for a request cut before its response ended. */
-export const codeClass = (status: number) => `${Math.floor(status / 100)}xx`;
-
 /** Counts requests of one label set by response class, through one series handle per class (a hot path). */
 export function byClass(requests: Metrics['requests'], labels: Record<string, string>): (status: number) => void {
   const handles: ({ inc(): void } | undefined)[] = [];

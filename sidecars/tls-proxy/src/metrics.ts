@@ -22,4 +22,3 @@ export function registerMetrics(r: Registry) {
     notAfter: r.gauge('certificate_not_after_seconds', 'Expiry of the certificate being served, in seconds since the Unix epoch.'),
   };
 }
-export type Metrics = ReturnType<typeof registerMetrics>;

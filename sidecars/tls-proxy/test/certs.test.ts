@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { thrownMessage } from '../../lib/test-support/basics.js';
 import { loadPair, rawFingerprint, watchFiles } from '../../lib/dataplane/certs.js';
-import { makePki, replaceFile, until, type Issued, type Pki } from './fixtures.js';
+import { makePki, quietFor, replaceFile, until, type Issued, type Pki } from './fixtures.js';
 
 interface Ctx {
   pki: Pki;
@@ -110,7 +110,7 @@ test('a rename into the watched directory calls back once, debounced, as a file 
     replaceFile(key, 'k2');
     await until('a file change callback', () => calls.length > 0);
     // Several events in a burst make one callback.
-    await new Promise((r) => setTimeout(r, 250));
+    await quietFor(250, 'a second callback for the same burst');
     assert.equal(calls, ['file change']);
   } finally {
     stop();
@@ -129,7 +129,7 @@ test('the poll calls back every interval, and stopping ends both the poll and th
     calls.join(),
   );
   replaceFile(file, 'c2');
-  await new Promise((r) => setTimeout(r, 200));
+  await quietFor(200, 'a callback after stop');
   assert.is(calls.length, seen, 'no callback after stop');
 });
 

@@ -1,6 +1,6 @@
 import { Agent } from 'node:https';
 import * as assert from 'uvu/assert';
-import { httpsGet, proxyParams, startTestProxy, startUpstream, tlsOpen, until, within, type Proxy } from './fixtures.js';
+import { httpsGet, proxyParams, quietFor, startTestProxy, startUpstream, tlsOpen, until, within, type Proxy } from './fixtures.js';
 import { appSuite, type AppCtx } from './suites.js';
 
 interface Ctx extends AppCtx {
@@ -74,7 +74,7 @@ test('an in-flight slow request completes in full before drain resolves', async 
   });
   await until('the upstream to get the slow request', () => ctx.release.length === 1);
   const drain = startDrain(ctx.proxy, events);
-  await new Promise((r) => setTimeout(r, 150));
+  await quietFor(150, 'drain resolving while the slow request is open');
   assert.is(drain.isDone(), false, 'drain must wait for the open request');
   ctx.release[0]!();
   const r = await within(2000, 'the slow request', slow);
@@ -132,7 +132,7 @@ test('in tcp mode drain waits until the open connection ends', async (ctx) => {
   const s = await tlsOpen(ctx.proxy.port, { ca: ctx.pki.ca, servername: 'localhost' });
   try {
     const drain = startDrain(ctx.proxy, []);
-    await new Promise((r) => setTimeout(r, 150));
+    await quietFor(150, 'drain resolving while the tcp connection is open');
     assert.is(drain.isDone(), false, 'an open tcp connection holds the drain');
     s.end();
     await until('drain to finish', drain.isDone, 2000);

@@ -18,7 +18,7 @@ import { start as startProxy } from '../src/start.js';
 
 import { freePort } from '../../lib/test-support/wait.js';
 
-export { freePort, until, within } from '../../lib/test-support/wait.js';
+export { freePort, quietFor, until, within } from '../../lib/test-support/wait.js';
 
 const openssl = (cwd: string, args: string[]) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];

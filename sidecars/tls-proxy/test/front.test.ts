@@ -2,7 +2,7 @@ import { connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
 import { createFront, plainAnswer } from '../../lib/dataplane/front.js';
-import { httpsGet, type Proxy } from './fixtures.js';
+import { httpsGet, until, type Proxy } from './fixtures.js';
 import { appSuite, type AppCtx } from './suites.js';
 
 interface Ctx extends AppCtx {
@@ -111,8 +111,7 @@ test('a connection whose first byte is a TLS record is handed over with that byt
   try {
     const hello = Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5]);
     client.write(hello);
-    const deadline = Date.now() + 2000;
-    while (!handed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await until('the hello handed to the TLS side', () => Boolean(handed), 2000, 10);
     assert.ok(handed, 'handed to the TLS side');
     const got = await new Promise<Buffer>((resolve) => {
       const chunks: Buffer[] = [];

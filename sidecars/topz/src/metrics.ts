@@ -13,4 +13,3 @@ export function registerMetrics(r: Registry) {
     tokenReloads: r.counter('token_reloads_total', 'Token file loads, by result.', ['result']),
   };
 }
-export type Metrics = ReturnType<typeof registerMetrics>;

@@ -11,19 +11,13 @@ import { Registry } from '../../lib/metrics.js';
 import { commonMetrics } from '../../lib/run.js';
 import { undeclaredSeries } from '../../lib/test-support/metrics.js';
 import { registerMetrics } from '../src/metrics.js';
-import { exited, freePort, get, runMain } from '../../lib/test-support/child.js';
+import { exited, get, runMain } from '../../lib/test-support/child.js';
 import { fakeProc, type FakeProc } from '../../lib/test-support/proc.js';
+import { freePort, until } from '../../lib/test-support/wait.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
 const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runMain(MAIN, argv, env);
-async function until(what: string, fn: () => Promise<boolean> | boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface Ctx {
   proc: FakeProc;

@@ -28,6 +28,7 @@ const MEANINGFUL =
   /^(sig$|mysql|mariadb|mongo|ldap|sql|zip|unzip|7z|openssl|identified|by|bearer|basic|isql|osql|bcp|redis|valkey|keydb|sshpass|htpasswd)|user/;
 export const word = fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/).filter((w) => !isSecret(w) && !MEANINGFUL.test(w));
 export const host = fc.tuple(word, pick('', '.internal', '.svc.cluster.local')).map(([w, d]) => w + d);
+/** A user name: any innocuous word. @alias of word, named for the part it plays in a credential. */
 export const user = word;
 
 /** Arguments that hold no secret and must come out as they went in. */

@@ -3,7 +3,7 @@
 import { single, type Goal } from '../../../scripts/bench/goals.js';
 import type { Summary } from './aggregate.js';
 
-export { goalTable, verdict, type Goal, type Verdict } from '../../../scripts/bench/goals.js';
+export { goalTable, verdict, type Goal } from '../../../scripts/bench/goals.js';
 
 const x2 = (v: number) => `${v.toFixed(2)}×`;
 const ms = (v: number) => `${v.toFixed(3)} ms`;

@@ -28,7 +28,7 @@ export class OutputWatch {
   }
 
   /** Waits until the file holds `lines` lines; the seconds from the first line seen to the last. */
-  async until(lines: number, limitMs: number): Promise<{ seconds: number }> {
+  async untilHolds(lines: number, limitMs: number): Promise<{ seconds: number }> {
     const buf = Buffer.alloc(CHUNK);
     const end = Date.now() + limitMs;
     let offset = 0,

@@ -6,21 +6,14 @@ import * as assert from 'uvu/assert';
 import { probe } from '../../../../sidecars/lib/admin.js';
 import { Registry } from '../../../../sidecars/lib/metrics.js';
 import { commonMetrics } from '../../../../sidecars/lib/run.js';
-import { exited, freePort, get, runMain } from '../../../../sidecars/lib/test-support/child.js';
+import { exited, get, runMain } from '../../../../sidecars/lib/test-support/child.js';
 import { undeclaredSeries } from '../../../../sidecars/lib/test-support/metrics.js';
+import { freePort, until } from '../../../../sidecars/lib/test-support/wait.js';
 import { registerMetrics } from '../src/metrics.js';
 import { SpanStore } from '../src/store.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const test = suite('span-collector process');
-
-async function until(what: string, fn: () => Promise<boolean>, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const post = (port: number, body: string) =>
   new Promise<number>((resolve, reject) => {
@@ -50,7 +43,7 @@ test('it serves traces and its admin port, passes its health check, counts what 
   };
   const r = runMain(MAIN, ['--listen-address', '127.0.0.1'], env);
   try {
-    await until('/readyz', () => probe(admin, '/readyz', 200));
+    await until('/readyz', () => probe(admin, '/readyz', 200), 10_000);
     const span = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'GET /', startTimeUnixNano: '1', endTimeUnixNano: '2' };
     assert.is(await post(listen, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] })), 200);
     assert.is((await get(listen, `/api/traces/${'a'.repeat(32)}`)).status, 200);
