@@ -46,7 +46,9 @@ test('rename: leftovers of an interrupted write are swept at start; other files 
   assert.equal(listing(dir), ['other.json']);
 });
 
-test('symlink: the Kubernetes layout, a timestamped directory behind ..data, swapped on each write', ({ dir }) => {
+test('symlink: the Kubernetes layout, a timestamped directory behind ..data, swapped on each write; the one a swap retires stays until the next', ({
+  dir,
+}) => {
   const w = symlinkWriter(dir, 'config.json');
   w.write(Buffer.from('one'));
   const first = listing(dir);
@@ -77,7 +79,7 @@ test('symlink: a plain file left by rename mode is replaced by the link; stale d
 
 /** A reader in another process reads the file in a tight loop while it is replaced 150 times with
  * 1-64 KB values; every read must be one whole value. The control writes in place and is caught. */
-async function tornReads(dir: string, write: (content: Buffer) => void): Promise<{ reads: number; torn: number }> {
+async function tornReads(dir: string, write: (content: Buffer) => void): Promise<{ reads: number; torn: number; missing: number }> {
   const file = join(dir, 'config.json');
   write(Buffer.from(JSON.stringify({ n: -1, len: 0, pad: '' })));
   const reader = spawn(
@@ -85,10 +87,10 @@ async function tornReads(dir: string, write: (content: Buffer) => void): Promise
     [
       '-e',
       `
-    const fs = require('fs'); let reads = 0, torn = 0; const end = Date.now() + 60000;
-    process.stdin.on('data', () => { console.log(JSON.stringify({ reads, torn })); process.exit(0); });
+    const fs = require('fs'); let reads = 0, torn = 0, missing = 0; const end = Date.now() + 60000;
+    process.stdin.on('data', () => { console.log(JSON.stringify({ reads, torn, missing })); process.exit(0); });
     console.log('reading');
-    (function loop() { for (let i = 0; i < 200; i++) { try { const d = JSON.parse(fs.readFileSync(${JSON.stringify(file)}, 'utf8')); if (d.pad.length !== d.len) torn++; } catch { torn++; } reads++; } if (Date.now() < end) setImmediate(loop); })();
+    (function loop() { for (let i = 0; i < 200; i++) { try { const d = JSON.parse(fs.readFileSync(${JSON.stringify(file)}, 'utf8')); if (d.pad.length !== d.len) torn++; } catch (e) { if (e.code === 'ENOENT') missing++; else torn++; } reads++; } if (Date.now() < end) setImmediate(loop); })();
   `,
     ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
@@ -104,16 +106,23 @@ async function tornReads(dir: string, write: (content: Buffer) => void): Promise
   }
   reader.stdin.write('stop\n');
   await new Promise((r) => reader.on('exit', r));
-  return JSON.parse(out.trim().split('\n').pop()!) as { reads: number; torn: number };
+  return JSON.parse(out.trim().split('\n').pop()!) as { reads: number; torn: number; missing: number };
 }
 
-test('a reader in another process never sees a partial file, in either mode; an in-place writer is caught (control)', async ({ dir }) => {
+test('a reader in another process never sees a partial file in either mode, nor a missing one in rename mode; an in-place writer is caught (control)', async ({
+  dir,
+}) => {
   for (const mode of ['rename', 'symlink'] as const) {
     const sub = mkdtempSync(join(dir, `${mode}-`));
     const w = makeWriter(mode, sub, 'config.json');
     const r = await tornReads(sub, (c) => w.write(c));
     assert.ok(r.reads > 500, `${mode}: the reader kept reading (${r.reads} reads)`);
     assert.is(r.torn, 0, `${mode}: partial reads`);
+    // A read racing the swap of ..data can, rarely, find no file on ext4 (about 1 run in 5 here, once in
+    // some 3000 reads; never on tmpfs): the Kubernetes layout has the same race, and the README says so.
+    // It is never a partial file, and rename mode never has it.
+    if (mode === 'rename') assert.is(r.missing, 0, 'rename: reads that found no file');
+    else assert.ok(r.missing * 1000 <= r.reads, `symlink: reads that found no file: ${r.missing} of ${r.reads}, at most 1 in 1000`);
   }
   const naive = mkdtempSync(join(dir, 'naive-'));
   const control = await tornReads(naive, (c) => {
