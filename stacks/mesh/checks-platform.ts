@@ -6,7 +6,7 @@ import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import { Project } from '../../scripts/lib/compose.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
-import { call, calls, endpoints, identity, metricsOf, note, total } from './support.js';
+import { call, calls, counters, endpoints, identity, metricsOf, note, total } from './support.js';
 
 type C = Check<StackContext>;
 
@@ -76,7 +76,10 @@ export const rotation: C = {
     const e = await endpoints(ctx.project);
     const me = await identity(ctx.project, 'checks');
     const before = await servedSerial(e.frontend, me);
-    const load = calls(ctx.project, '/load?seconds=10&rps=50', me);
+    const c0 = await counters(e.admin);
+    // 8 workers: on a stalled machine, late calls start together, and 8 stay below the circuit breaker's 16
+    // pending (check 8), so a refusal here could only come from the rotation.
+    const load = calls(ctx.project, '/load?seconds=10&rps=50&concurrency=8', me);
     const requestsNow = async () => total(await metricsOf(e.admin), 'mesh_proxy_requests_total', 'direction="outbound"');
     const r0 = await requestsNow();
     await eventually(async () => expect.ok((await requestsNow()) > r0 + 50, 'the load is running', '> 50 requests', 'fewer'), {
@@ -92,8 +95,9 @@ export const rotation: C = {
       { within: 8000, every: 200 },
     );
     const r = await load;
+    const c1 = await counters(e.admin);
     note(
-      `served serial ${before} → ${after} while under load; ${r.ok} of ${r.n} requests succeeded, ${r.errors} errors, ${JSON.stringify(r.statuses)}`,
+      `served serial ${before} → ${after} while under load; ${r.ok} of ${r.n} requests succeeded, ${r.errors} errors, ${JSON.stringify(r.statuses)}; the frontend's sidecar retried ${c1.retries - c0.retries}, refused ${c1.overflow - c0.overflow} (breaker) and ${c1.exhausted - c0.exhausted} (budget)`,
     );
     expect.equal(r.ok, r.n, 'requests answered 2xx during the rotation');
     expect.equal(r.errors, 0, 'requests that got no answer');

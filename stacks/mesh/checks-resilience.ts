@@ -2,24 +2,12 @@
 // a fault switched on in backend replicas (their apps' own control port) and off again at the end.
 import { expect, type Check } from '../../scripts/lib/check.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
-import { calls, clearFaults, endpoints, fault, metricsOf, noneEjected, note, REPLICAS, stats, total } from './support.js';
+import { counters, calls, clearFaults, endpoints, fault, metricsOf, noneEjected, note, REPLICAS, stats, total } from './support.js';
 
 type C = Check<StackContext>;
 
-const OUT = 'direction="outbound"';
 /** The stack's budget: 20% of requests plus 1 a second over a 10 s window (compose.yaml). */
 const budget = (requests: number) => Math.floor(0.2 * requests) + 10;
-
-async function counters(admin: string) {
-  const m = await metricsOf(admin);
-  return {
-    requests: total(m, 'mesh_proxy_requests_total', OUT),
-    retries: total(m, 'mesh_proxy_retries_total'),
-    exhausted: total(m, 'mesh_proxy_retry_budget_exhausted_total'),
-    ejections: total(m, 'mesh_proxy_outlier_ejections_total'),
-    overflow: total(m, 'mesh_proxy_circuit_breaker_overflow_total'),
-  };
-}
 
 /** Runs a check body with faults set, and clears every fault after it, pass or fail. */
 async function withFaults(ctx: StackContext, body: () => Promise<void>): Promise<void> {

@@ -154,3 +154,16 @@ export async function noneEjected(admin: string, within = 40_000): Promise<void>
     { within, every: 250 },
   );
 }
+
+/** The frontend sidecar's outbound counters a check compares before and after: requests, retries, retry
+ * budget refusals, ejections and circuit-breaker refusals. */
+export async function counters(admin: string) {
+  const m = await metricsOf(admin);
+  return {
+    requests: total(m, 'mesh_proxy_requests_total', 'direction="outbound"'),
+    retries: total(m, 'mesh_proxy_retries_total'),
+    exhausted: total(m, 'mesh_proxy_retry_budget_exhausted_total'),
+    ejections: total(m, 'mesh_proxy_outlier_ejections_total'),
+    overflow: total(m, 'mesh_proxy_circuit_breaker_overflow_total'),
+  };
+}
