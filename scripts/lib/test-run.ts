@@ -3,7 +3,7 @@
 // ends, so parts that run side by side print whole. docs/test-times.md has one row for each PART.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { $ } from 'zx';
+import { $, type Duration } from 'zx';
 import { BUN_PROGRAMS } from './bundle.js';
 import { DIST, ROOT } from './config.js';
 
@@ -32,6 +32,10 @@ export const PARTS = {
   stack: (name: string) => `stack: ${name}`,
 };
 
+/** A command in the repository whose output is held for the part's log, and whose exit code is read, not
+ * thrown; bounded when a limit is given (then a hang ends as a failure, not as CI's own time-out). */
+const held = (timeout?: Duration) => $({ cwd: ROOT, nothrow: true, verbose: false, quiet: true, ...(timeout ? { timeout } : {}) });
+
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 /** Runs one part, timed; its output is printed when it ends (with `▶ name` first). A throw is one failure. */
@@ -52,7 +56,7 @@ export async function part(name: string, fn: (log: (text: string) => void) => Pr
 
 /** A command that is one check: it passes when it exits 0; its output is shown when it fails. */
 export async function commandCheck(log: (t: string) => void, cmd: string[], ok: string, hint: string): Promise<Count> {
-  const r = await $({ cwd: ROOT, nothrow: true, verbose: false, quiet: true })`${cmd}`;
+  const r = await held()`${cmd}`;
   if (r.exitCode === 0) {
     log(`  ✔ ${ok}\n`);
     return { passed: 1, failed: 0 };
@@ -91,14 +95,7 @@ export function unitGroups(): { node: UnitGroup; docker: UnitGroup; bun: UnitGro
 
 /** Runs a uvu group and counts its tests from uvu's summary; a group whose summary is missing is a failure. */
 export async function runGroup(g: UnitGroup, log: (t: string) => void): Promise<Count> {
-  // Bounded: a test that hangs fails the group (no summary) instead of holding CI until its own limit.
-  const r = await $({
-    cwd: ROOT,
-    nothrow: true,
-    verbose: false,
-    quiet: true,
-    timeout: '15m',
-  })`${g.bin} ${uvu} ${g.dir} ${g.pattern} ${g.ignore}`;
+  const r = await held('15m')`${g.bin} ${uvu} ${g.dir} ${g.pattern} ${g.ignore}`;
   const out = plain(r.stdout);
   log(out + r.stderr);
   const count = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(out)?.[1] ?? NaN);
@@ -122,13 +119,7 @@ export function timesTable(rows: Timed[], alongside: Record<string, string>): st
 /** Runs one stack's scenario in its own process (`node dist/scripts/stack.js NAME`), so that two can run side
  * by side and still print whole; counts its checks from the runner's last line, `NAME: N passed, N failed`. */
 export async function runStack(stack: string, log: (t: string) => void): Promise<Count> {
-  const r = await $({
-    cwd: ROOT,
-    nothrow: true,
-    verbose: false,
-    quiet: true,
-    timeout: '20m',
-  })`node ${join(DIST, 'scripts', 'stack.js')} ${stack}`;
+  const r = await held('20m')`node ${join(DIST, 'scripts', 'stack.js')} ${stack}`;
   log(r.stdout + r.stderr);
   const m = new RegExp(`^${stack}: (\\d+) passed, (\\d+) failed$`, 'm').exec(r.stdout);
   if (!m) {
