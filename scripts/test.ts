@@ -1,7 +1,7 @@
 // npm test: every test, on a machine with nothing built yet. Builds what it needs itself: the images through
 // the one image builder, while the checks that need no Docker engine run alongside (lint, unused code, the
-// unit tests on Node and on Bun); then the unit tests that need Docker and every stack scenario, two at a
-// time on this 2-core machine. Prints how long each part took (docs/test-times.md keeps that table), then
+// unit tests on Node and on Bun); then the unit tests that need Docker and every stack scenario: those whose
+// scenario says `alone` by themselves, the rest two at a time on this 2-core machine. Prints how long each part took (docs/test-times.md keeps that table), then
 // `N passed, N failed`, counting the lint and unused-code checks and the image build as one each, each unit
 // test and each stack check.
 //   node dist/scripts/test.js [stack ...] [--jobs N] [--unit-only]
@@ -12,8 +12,19 @@ import { parseArgs } from 'node:util';
 import pLimit from 'p-limit';
 import { $ } from 'zx';
 import { DIST, ROOT } from './lib/config.js';
-import { stackNames } from './lib/scenarios.js';
-import { commandCheck, lastTimes, PARTS, part, runGroup, runStack, type Timed, timesTable, unitGroups } from './lib/test-run.js';
+import { loadScenario, stackNames } from './lib/scenarios.js';
+import {
+  type Count,
+  commandCheck,
+  lastTimes,
+  PARTS,
+  part,
+  runGroup,
+  runStack,
+  type Timed,
+  timesTable,
+  unitGroups,
+} from './lib/test-run.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -66,23 +77,39 @@ const buildImages = () =>
 
 const [images, early] = await Promise.all([buildImages(), alongside()]);
 
-// Then the parts that need the engine, JOBS at a time, the longest first (by docs/test-times.md): each stack
-// has its own project, network and ephemeral ports, so two never meet.
+// Then the parts that need the engine, the longest first (by docs/test-times.md): a stack whose scenario says
+// it must run `alone` has the machine to itself; the others run JOBS at a time, each with its own project,
+// network and ephemeral ports, so two never meet.
 const stacks = values['unit-only'] ? [] : positionals.length ? positionals : stackNames();
 const seconds = lastTimes();
-const engineParts = [
+type EnginePart = { name: string; alone?: string; run: (log: (t: string) => void) => Promise<Count> };
+const engineParts: EnginePart[] = [
   { name: PARTS.docker, run: (log: (t: string) => void) => runGroup(groups.docker, log) },
-  ...stacks.map((s) => ({ name: PARTS.stack(s), run: (log: (t: string) => void) => runStack(s, log) })),
+  ...(await Promise.all(
+    stacks.map(async (s) => ({
+      name: PARTS.stack(s),
+      alone: (await loadScenario(s)).alone,
+      run: (log: (t: string) => void) => runStack(s, log),
+    })),
+  )),
 ].sort((a, b) => (seconds[b.name] ?? 60) - (seconds[a.name] ?? 60));
+const [alone, shared] = [engineParts.filter((p) => p.alone), engineParts.filter((p) => !p.alone)];
+console.log(
+  `\n▶ alone: ${alone.map((p) => p.name).join(', ') || 'none'}; then ${values.jobs} at a time: ${shared.map((p) => p.name).join(', ')}`,
+);
+const later: Timed[] = [];
+for (const p of alone) later.push(await part(p.name, p.run));
 const limit = pLimit(Number(values.jobs));
-console.log(`\n▶ ${engineParts.length} parts that need the engine, ${values.jobs} at a time: ${engineParts.map((p) => p.name).join(', ')}`);
-const later = await Promise.all(engineParts.map((p) => limit(() => part(p.name, p.run))));
+later.push(...(await Promise.all(shared.map((p) => limit(() => part(p.name, p.run))))));
 const rows: Timed[] = [images, ...early, ...later];
 
 const runsAlongside = Object.fromEntries([
   [PARTS.images, 'the lint and unit parts before the Docker ones'],
   ...early.map((r) => [r.part, PARTS.images]),
-  ...later.map((r) => [r.part, Number(values.jobs) > 1 ? `${Number(values.jobs) - 1} other part(s) that need the engine` : '—']),
+  ...later.map((r) => [
+    r.part,
+    alone.some((p) => p.name === r.part) || Number(values.jobs) < 2 ? '—' : 'another part that needs the engine',
+  ]),
 ]);
 console.log(`\nhow long each part took (docs/test-times.md):\n${timesTable(rows, runsAlongside)}`);
 const passed = rows.reduce((n, r) => n + r.passed, 0);

@@ -36,6 +36,9 @@ export interface Scenario {
   /** After `up`: what a person (or --json) needs to use the running stack. */
   describe(ctx: StackContext): Promise<Description>;
   checks: Check<StackContext>[];
+  /** Why this stack must have the machine to itself in `npm test` (it never runs beside another part that
+   * needs the engine); unset: it may run beside one other. */
+  alone?: string;
 }
 
 /** Merges descriptions: later urls and files win on a name clash, hints add up. */

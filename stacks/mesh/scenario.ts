@@ -7,6 +7,8 @@ import { acrossTheMesh, loadBalancing, refusedAtTheDoor } from './checks-traffic
 import { endpoints } from './support.js';
 
 const scenario: Scenario = {
+  alone:
+    '18 containers under load whose checks time windows (a 10 s retry-budget window, a 3 s ejection): beside the logs stack the windows were overrun',
   title:
     'service mesh: mesh-proxy sidecars giving three unchanged apps mTLS, load balancing, retries, timeouts, ejection, metrics and traces',
   async describe(ctx) {
