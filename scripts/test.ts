@@ -1,9 +1,9 @@
 // npm test: every test, on a machine with nothing built yet. Builds what it needs itself: the images through
 // the one image builder, while the checks that need no Docker engine run alongside (lint, unused code, the
 // unit tests on Node and on Bun); then the unit tests that need Docker and every stack scenario: those whose
-// scenario says `alone` by themselves, the rest two at a time on this 2-core machine. Prints how long each part took (docs/test-times.md keeps that table), then
-// `N passed, N failed`, counting the lint and unused-code checks and the image build as one each, each unit
-// test and each stack check.
+// scenario says `alone` by themselves, the rest two at a time on this 2-core machine. Prints how long each
+// part took (docs/test-times.md keeps that table), then `N passed, N failed`, counting the lint and
+// unused-code checks and the image build as one each, each unit test and each stack check.
 //   node dist/scripts/test.js [stack ...] [--jobs N] [--unit-only]
 //   only these stacks; N parts that need the engine at a time (default: 2, or 1 on one core); no stacks.
 import { availableParallelism } from 'node:os';
