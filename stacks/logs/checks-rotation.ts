@@ -16,7 +16,11 @@ async function rotating(ctx: StackContext, kind: 'rename' | 'copytruncate', rota
   const e = await endpoints(ctx.project);
   const rotations = async () => (await metricsOf(e.shipper.file)).get(`log_shipper_rotations_total{kind="${kind}"}`) ?? 0;
   const before = await rotations();
-  const range = await write(e.app.file, (ROTATIONS + 1) * 400, 400);
+  // Two seconds of lines ahead of each rotation (the app writes its orders one after another), so the app is
+  // still writing when the rotation comes and the new file has lines for the sidecar to follow.
+  const ahead = () => write(e.app.file, 800, 400);
+  const first = await ahead();
+  let last = first;
   for (let i = 1; i <= ROTATIONS; i++) {
     await sleep(1000); // the rotation schedule: once a second, as the scenario says
     await rotate(i);
@@ -27,7 +31,9 @@ async function rotating(ctx: StackContext, kind: 'rename' | 'copytruncate', rota
       within: SEEN_BOUND_MS,
       every: 100,
     });
+    if (i < ROTATIONS) last = await ahead();
   }
+  const range = { from: first.from, to: last.to };
   await written(e.app.file);
   const v = await delivered(ctx.project, 'file', range.from, range.to);
   const seen = (await rotations()) - before;
