@@ -35,15 +35,28 @@ export const sharedNamespaces: C = {
       side.split('\n')[0],
     );
 
-    // An orphan exits inside the pod's PID namespace: the pod's PID 1 (catatonit) must reap it.
-    // Control: the same orphan under a PID 1 that does not reap (plain sleep) stays a zombie.
-    const orphan = ['sh', '-c', '(sleep 1 &); sleep 2.5; ps -eo stat=,comm= | grep -c "^Z" || true'];
+    // An orphan exits inside the pod's PID namespace: the pod's PID 1 (catatonit) must reap it. The probe
+    // watches until no zombie is left, for 10 s at most (a bound only a PID 1 that never reaps reaches): on a
+    // loaded machine reaping, or another process's own child, can take longer than any fixed wait.
+    // Control: the same orphan under a PID 1 that does not reap (plain sleep) is still a zombie 1.5 s on.
+    const zombies = 'ps -eo stat=,comm= | grep -c "^Z"';
+    const reaped = `(sleep 1 &); sleep 1.2; for i in $(seq 100); do n=$(${zombies}); [ "$n" = 0 ] && break; sleep 0.1; done; echo "$n"`;
+    const stays = `(sleep 1 &); sleep 2.5; ${zombies} || true`;
     const toolbox = `sidecar-lab/toolbox:${VERSION}`;
-    const inPod = await docker.runOnce(['--pid', `container:${await ctx.project.id('pod')}`, '--network', 'none', toolbox, ...orphan]);
-    expect.equal(inPod.stdout.trim(), '0', 'zombies left in the pod 1.5 s after an orphan exits');
+    const inPod = await docker.runOnce([
+      '--pid',
+      `container:${await ctx.project.id('pod')}`,
+      '--network',
+      'none',
+      toolbox,
+      'sh',
+      '-c',
+      reaped,
+    ]);
+    expect.equal(inPod.stdout.trim(), '0', 'zombies left in the pod once its PID 1 has reaped the orphan (within 10 s)');
     const sleeper = (await $`docker run --pull never -d --network none --entrypoint sleep ${toolbox} 60`.quiet()).stdout.trim();
     try {
-      const control = await docker.runOnce(['--pid', `container:${sleeper}`, '--network', 'none', toolbox, ...orphan]);
+      const control = await docker.runOnce(['--pid', `container:${sleeper}`, '--network', 'none', toolbox, 'sh', '-c', stays]);
       expect.equal(control.stdout.trim(), '1', 'zombies left under a PID 1 that does not reap (control)');
     } finally {
       await $`docker rm -f ${sleeper}`.quiet().nothrow();
