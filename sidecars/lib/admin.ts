@@ -18,6 +18,8 @@ export async function startAdmin(opts: {
   log: Logger;
   registry: Registry;
   readiness: () => Readiness | Promise<Readiness>;
+  /** A request head must be complete this long after its first byte (10 s), whatever trickles in. */
+  headerTimeoutMs?: number;
 }): Promise<Server> {
   const server = serve(
     async (req, res, target) => {
@@ -36,7 +38,7 @@ export async function startAdmin(opts: {
         throw new HttpError(404, 'not found: try /healthz, /readyz or /metrics');
       }
     },
-    { log: opts.log, requestTimeoutMs: 10_000 },
+    { log: opts.log, requestTimeoutMs: 10_000, headersTimeoutMs: opts.headerTimeoutMs ?? 10_000 },
   );
   await listen(server, opts.port, opts.address, { port: 'adminPort', address: 'adminAddress' });
   return server;

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import { lingerClose } from './linger.js';
 import type { Logger } from './log.js';
 import { MAX_TIMER_MS } from './params.js';
 import { escapeControls } from './parse.js';
@@ -62,13 +63,16 @@ export function guard(handler: Handler, o: GuardOptions): (req: IncomingMessage,
       const timer = setTimeout(() => {
         if (req.complete) return;
         o.onRefused?.(408);
+        // An answer that went out before the body ended (a 413) must still be read: the connection
+        // lingers (linger.ts) rather than reset, which would destroy the answer in the client's hands.
         if (res.headersSent) {
-          req.socket.destroy();
+          if (res.writableFinished) lingerClose(req.socket);
+          else req.socket.destroy();
           return;
         }
         res
           .writeHead(408, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' })
-          .end(`request timeout: the request was not complete within ${o.requestTimeoutMs} ms\n`, () => req.socket.destroy());
+          .end(`request timeout: the request was not complete within ${o.requestTimeoutMs} ms\n`, () => lingerClose(req.socket));
       }, o.requestTimeoutMs);
       timer.unref();
       // Kept until the request itself is over: a body still being drained after an early answer

@@ -64,10 +64,12 @@ export function int(o: Common & { default?: number; required?: boolean; min?: nu
     required: o.required,
     rule,
     parse(raw) {
-      if (!/^-?\d+$/.test(raw.trim())) throw new RuleError(`${JSON.stringify(raw)} is not an integer`);
-      const n = Number(raw);
-      if (n < min || n > max) throw new RuleError(`${n} is out of range (${rule})`);
-      return n;
+      const text = raw.trim();
+      if (!/^-?\d+$/.test(text)) throw new RuleError(`${JSON.stringify(raw)} is not an integer`);
+      // Compared exactly: past 2^53 a floating-point reading would round into the range.
+      const n = BigInt(text);
+      if (n < BigInt(min) || n > BigInt(max)) throw new RuleError(`${n} is out of range (${rule})`);
+      return Number(n);
     },
     show: str,
   };

@@ -95,12 +95,6 @@ export function rawClient(
       resolve({ status: m ? Number(m[1]) : undefined, ms: Date.now() - t0, sent, error });
     };
     const limit = setTimeout(() => done('client limit reached'), o.limitMs ?? 8000);
-    const write = (): boolean => {
-      const b = next();
-      if (!b) return false;
-      sent += b.length;
-      return s.write(b);
-    };
     const pump = () => {
       while (!ended) {
         const b = next();
@@ -117,7 +111,15 @@ export function rawClient(
       s.write(head);
       if (o.everyMs)
         ticker = setInterval(() => {
-          if (!ended) write();
+          if (ended) return;
+          const b = next();
+          if (b) {
+            sent += b.length;
+            s.write(b);
+            return;
+          }
+          clearInterval(ticker);
+          if (o.readAfterSend) s.write(Buffer.alloc(0), () => s.resume());
         }, o.everyMs);
       else pump();
     });

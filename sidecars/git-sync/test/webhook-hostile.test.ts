@@ -3,6 +3,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hostileRound, MALFORMED_TARGETS, rawExchange, requestFor } from '../../lib/test-support/hostile.js';
+import { connect } from 'node:net';
+import { sendAllThenRead } from '../../lib/test-support/slow-client.js';
 import { closeHook, head, pieces, post, rawClient, startHook, type Hook } from './fixtures.js';
 
 const test = suite<{ hook: Hook }>('webhook against hostile clients', {} as { hook: Hook });
@@ -89,6 +91,35 @@ test('a request head that never completes is closed within the timeout plus the 
   const before = hook.pushes;
   assert.is((await post(hook)).status, 202, 'and the listener still serves');
   assert.is(hook.pushes, before + 1);
+});
+
+test('a client that takes longer than the timeout to send its oversized body, reading nothing until it is sent, still reads the 413', async ({
+  hook,
+}) => {
+  // 30 pieces of 64 KiB, one every 50 ms: the sending outlasts the 500 ms request timeout.
+  const r = await rawClient(
+    hook.port,
+    head({ 'content-type': 'application/json', 'content-length': 30 * 65536 }),
+    pieces(30 * 65536, 65536),
+    {
+      everyMs: 50,
+      readAfterSend: true,
+    },
+  );
+  assert.is(r.status, 413, `client saw ${r.error ?? 'no error'} after sending ${r.sent} bytes`);
+});
+
+test('a client that writes its whole oversized body in one write before it reads gets the 413, 20 times in a row', async ({ hook }) => {
+  const body = Buffer.alloc(1024 * 1024, 'a');
+  const request = Buffer.concat([Buffer.from(head({ 'content-type': 'application/json', 'content-length': body.length })), body]);
+  const outcomes: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const s = connect(hook.port, '127.0.0.1');
+    await new Promise((r) => s.once('connect', r));
+    const r = await sendAllThenRead(s, request);
+    outcomes.push(`${r.status ?? 'none'}${r.error ? ` ${r.error}` : ''}`);
+  }
+  assert.equal(outcomes, Array(20).fill('413'));
 });
 
 test.run();

@@ -2,6 +2,7 @@
 // chunk's data goes to the app in a chunk of its own size, chunk extensions and trailer fields are
 // dropped, and anything that is not exactly the grammar ends the request with a 400. CRLF only.
 import { HttpError } from '../http.js';
+import { tooLarge } from './forwarded.js';
 
 const MAX_LINE = 4096;
 const SIZE_LINE = /^([0-9A-Fa-f]{1,15})(?:[ \t]*;[\x09\x20-\x7e\x80-\xff]*)?$/;
@@ -17,6 +18,11 @@ export class ChunkedReader {
   private state: State = 'size';
   private remaining = 0;
   private line: Buffer | undefined;
+  /** Data bytes of the chunks so far. */
+  private total = 0;
+
+  /** max: the most data bytes the body may have (a safe integer); a chunk that would pass it is refused with a 413 before any of its data is sent. */
+  constructor(private readonly max = Number.MAX_SAFE_INTEGER) {}
 
   /** True once the last chunk and the trailer section have been read. */
   get done(): boolean {
@@ -64,8 +70,10 @@ export class ChunkedReader {
     } else if (this.state === 'size') {
       const size = SIZE_LINE.exec(text)?.[1];
       if (size === undefined) throw bad('an invalid chunk size line');
+      // Compared exactly: up to 15 hex digits is past 2^53, where a floating-point count would round.
+      if (BigInt(`0x${size}`) > BigInt(this.max - this.total)) throw tooLarge(this.max);
       this.remaining = parseInt(size, 16);
-      if (!Number.isSafeInteger(this.remaining)) throw bad('a chunk size too large');
+      this.total += this.remaining;
       if (this.remaining === 0) this.state = 'trailers';
       else {
         out(Buffer.from(`${size}\r\n`, 'latin1'));

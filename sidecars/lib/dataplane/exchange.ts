@@ -16,7 +16,10 @@ export interface SessionContext {
   listenPort: number;
   hsts?: string;
   idleTimeoutMs: number;
-  headersTimeoutMs?: number;
+  /** A request head must be complete this long after its first byte (a deadline: more bytes do not extend it). */
+  headerTimeoutMs: number;
+  /** A request body longer than this is refused with a 413 (declared) or cut with one (chunked). */
+  maxBodyBytes: number;
   draining: () => boolean;
   upstreamErrors: { inc(): void };
   duration: { observe(v: number): void };
@@ -64,7 +67,11 @@ const KEEP_ALIVE = /(?:^|,)\s*keep-alive\s*(?:,|$)/;
 export function openExchange(bytes: Buffer, clientIp: string, c: SessionContext): { ex: Exchange; expectContinue: boolean } {
   const req = parseHead(bytes, bytes.length);
   const target = parseTarget(req.method, req.target);
-  const r = requestHead(req, target, clientIp, c.listenPort, c.defaultHost, { proto: c.proto, drop: c.router.drop });
+  const r = requestHead(req, target, clientIp, c.listenPort, c.defaultHost, {
+    proto: c.proto,
+    drop: c.router.drop,
+    maxBody: c.maxBodyBytes,
+  });
   const { body, length } = r;
   const raw = req.rawHeaders;
   // Only what requestHead does not read itself: whether the connection stays open, and Expect.
@@ -90,7 +97,7 @@ export function openExchange(bytes: Buffer, clientIp: string, c: SessionContext)
     t0: process.hrtime.bigint(),
     head: route.headers ? `${r.head.slice(0, -2)}${route.headers}\r\n` : r.head,
     left: body === 'length' ? length : 0,
-    chunked: body === 'chunked' ? new ChunkedReader() : undefined,
+    chunked: body === 'chunked' ? new ChunkedReader(c.maxBodyBytes) : undefined,
     close,
     http10: req.httpVersionMinor === 0,
     answered: false,

@@ -34,6 +34,8 @@ export interface HeadOptions {
   proto?: 'https' | 'http';
   /** Lower-case names of the client's header fields to leave out (the route states its own). */
   drop?: ReadonlySet<string>;
+  /** A body declared longer than this is refused with a 413 (at most Number.MAX_SAFE_INTEGER, the default). */
+  maxBody?: number;
 }
 
 /** The request head for the app, how its body (if any) is framed on the way, and its Content-Length; throws HttpError for a request that must not be forwarded. */
@@ -99,6 +101,9 @@ export function requestHead(
     host = target.authority;
   }
 
+  // Compared exactly, whatever its digits: a length the proxy and the app could read differently is never sent on.
+  const bytes = length === undefined ? 0 : exactLength(length, o.maxBody ?? Number.MAX_SAFE_INTEGER);
+
   let head = `${req.method} ${target.path} HTTP/1.1\r\nHost: ${host ?? defaultHost}\r\n`;
   for (let i = 0; i < n; i++) {
     if (kinds[i] !== PASS) continue;
@@ -111,10 +116,18 @@ export function requestHead(
   head += `X-Forwarded-Port: ${listenPort}\r\n`;
   // A chunked body is re-chunked here (Node's server hands over the decoded bytes).
   if (chunked) head += 'Transfer-Encoding: chunked\r\n';
-  else if (length !== undefined) head += `Content-Length: ${length}\r\n`;
-  const bytes = chunked || length === undefined ? 0 : Number(length);
+  else if (length !== undefined) head += `Content-Length: ${bytes}\r\n`;
   return { head: `${head}\r\n`, body: bytes > 0 ? 'length' : chunked ? 'chunked' : 'none', length: bytes };
 }
+
+/** The value of a Content-Length of decimal digits, refused with a 413 past max (a safe integer, so the number is exact). */
+function exactLength(digits: string, max: number): number {
+  if (BigInt(digits) > BigInt(max)) throw tooLarge(max);
+  return Number(digits);
+}
+
+/** The answer to a body longer than the limit; the connection closes, as the rest of the body cannot be trusted to follow. */
+export const tooLarge = (max: number) => refuse(413, `content too large: the body is over the limit of ${max} bytes`);
 
 const ROOT: Target = { form: 'origin', path: '/', url: new URL('http://localhost/') };
 

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { HttpError } from '../http.js';
 import { type Exchange, openExchange, type SessionContext } from './exchange.js';
 import { clientHead, ownAnswer } from './response-head.js';
+import { lingerClose, isLingering } from '../linger.js';
 import { headEnd } from './request-parser.js';
 import type { TryOutcome } from './route.js';
 import type { UpstreamConnection } from './upstream.js';
@@ -23,15 +24,18 @@ export class HttpSession {
   private buf: Buffer = Buffer.alloc(0);
   private ex: Exchange | undefined;
   private closed = false;
+  /** The one timer of the connection: idle between requests, or the deadline of a head that has begun. */
   private timer: NodeJS.Timeout | undefined;
-  private timerMs = 0;
+  private timerKind: 'idle' | 'head' | undefined;
 
   constructor(
     private readonly socket: Socket,
     private readonly c: SessionContext,
   ) {
-    this.arm(c.idleTimeoutMs);
+    this.armIdle();
     socket.on('data', (chunk: Buffer) => {
+      // After the last answer, what the client still sends is read and dropped (linger.ts).
+      if (this.closed) return;
       this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
       this.step();
     });
@@ -52,32 +56,40 @@ export class HttpSession {
     if (!this.ex) this.end(false);
   }
 
+  /** True while a request is read or answered, or the client may still send one: a drain waits for it. */
+  get open(): boolean {
+    return !this.socket.destroyed && !isLingering(this.socket);
+  }
+
   private requestRead(): boolean {
     return this.ex !== undefined && this.ex.left === 0 && (!this.ex.chunked || this.ex.chunked.done);
   }
 
-  /** (Re)starts the one timer of the connection: the idle timeout, or the time left to finish a head. */
-  private arm(ms: number): void {
-    if (this.timer && ms === this.timerMs) {
-      this.timer.refresh();
+  /** Between requests: the idle timeout, restarted by each request. */
+  private armIdle(): void {
+    if (this.timerKind === 'idle') {
+      this.timer!.refresh();
       return;
     }
+    this.setTimer('idle', this.c.idleTimeoutMs);
+  }
+
+  /** From the first byte of a head: the time to complete it, a deadline that more bytes do not extend. */
+  private armHead(): void {
+    if (this.timerKind !== 'head') this.setTimer('head', this.c.headerTimeoutMs);
+  }
+
+  private setTimer(kind: 'idle' | 'head' | undefined, ms = 0): void {
     clearTimeout(this.timer);
-    this.timerMs = ms;
-    this.timer = setTimeout(() => this.timeout(), ms);
+    this.timerKind = kind;
+    this.timer = kind ? setTimeout(() => this.timeout(), ms) : undefined;
   }
 
   private timeout(): void {
-    if (this.closed) return;
-    if (this.ex) {
-      // A request in flight: the app sets the pace, and the client its patience.
-      this.timer?.refresh();
-      return;
-    }
-    if (this.buf.length) {
+    if (this.closed || this.ex) return;
+    if (this.timerKind === 'head') {
       this.c.countStatus(408);
-      this.socket.end(ownAnswer(408, 'request timeout: the request head was not complete in time\n', 'GET'));
-      this.closed = true;
+      this.close(ownAnswer(408, 'request timeout: the request head was not complete in time\n', 'GET'));
       return;
     }
     this.end(false);
@@ -88,7 +100,7 @@ export class HttpSession {
     while (!this.closed) {
       if (!this.ex) {
         if (!this.buf.length) {
-          this.arm(this.c.idleTimeoutMs);
+          this.armIdle();
           return;
         }
         if (!this.startRequest()) return;
@@ -109,9 +121,11 @@ export class HttpSession {
     try {
       const end = headEnd(this.buf);
       if (end < 0) {
-        this.arm(this.c.headersTimeoutMs ?? 60_000);
+        this.armHead();
         return false;
       }
+      // A request in flight has no session timer: the route's timeouts bound the app, and the client sets its own pace.
+      this.setTimer(undefined);
       const head = this.buf.subarray(0, end);
       this.buf = this.buf.subarray(end);
       const opened = openExchange(head, this.socket.remoteAddress ?? '', this.c);
@@ -244,8 +258,7 @@ export class HttpSession {
     const { status, text } = ex.route.failure(o);
     this.c.countStatus(status);
     this.over(ex, status, conn);
-    this.closed = true;
-    this.socket.end(ownAnswer(status, text, ex.method));
+    this.close(ownAnswer(status, text, ex.method));
   }
 
   /** Drops this try's connection and sends the request again (only requests without a body are retried). */
@@ -295,8 +308,7 @@ export class HttpSession {
     else conn.destroy();
     this.ex = undefined;
     if (ex.close) {
-      this.closed = true;
-      this.socket.end();
+      this.close();
       return;
     }
     this.socket.resume();
@@ -308,21 +320,29 @@ export class HttpSession {
     if (!known) this.c.log.error('request failed', { err: e });
     const status = known ? e.status : 500;
     this.c.countStatus(status);
-    this.closed = true;
     if (this.ex) this.over(this.ex, status, this.ex.conn);
     this.ex?.conn?.destroy();
-    this.socket.end(ownAnswer(status, `${known ? e.message : 'internal error'}\n`, 'GET', known ? e.headers : {}));
+    this.close(ownAnswer(status, `${known ? e.message : 'internal error'}\n`, 'GET', known ? e.headers : {}));
+  }
+
+  /** Ends the connection after its last answer (if any): half-closed, then cut at the linger deadline. */
+  private close(answer?: string): void {
+    this.closed = true;
+    this.setTimer(undefined);
+    this.buf = Buffer.alloc(0);
+    lingerClose(this.socket, answer);
   }
 
   private end(cut: boolean): void {
     if (this.closed && !cut) return;
-    this.closed = true;
-    clearTimeout(this.timer);
     const conn = this.ex?.conn;
     if (this.ex) this.over(this.ex, 0, conn);
     this.ex = undefined;
     conn?.destroy();
-    if (cut) this.socket.destroy();
-    else this.socket.end();
+    if (cut) {
+      this.closed = true;
+      this.setTimer(undefined);
+      this.socket.destroy();
+    } else this.close();
   }
 }

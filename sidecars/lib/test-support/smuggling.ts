@@ -83,6 +83,27 @@ export const SMUGGLING: readonly SmugglingCase[] = [
   { name: 'Content-Length negative', bytes: post('Content-Length: -1\r\n', 'abc'), expect: '4xx' },
   { name: 'Content-Length with a space inside', bytes: post('Content-Length: 1 0\r\n', 'abcdefghij'), expect: '4xx' },
   { name: 'Content-Length in hex', bytes: post('Content-Length: 0x3\r\n', 'abc'), expect: '4xx' },
+  // Lengths past 2^53 and 2^64: a floating-point count reads them differently from the app's exact one.
+  { name: 'Content-Length of 2^64', bytes: post('Content-Length: 18446744073709551616\r\n', 'abc'), expect: '4xx' },
+  { name: 'Content-Length of 10^20', bytes: post('Content-Length: 100000000000000000000\r\n', 'abc'), expect: '4xx' },
+  { name: 'Content-Length of 2^53 + 1', bytes: post('Content-Length: 9007199254740993\r\n', 'abc'), expect: '4xx' },
+  {
+    name: 'Content-Length with leading zeros',
+    bytes: post('Content-Length: 00000000000000000000003\r\n', 'abc'),
+    expect: ['4xx', 'forwarded-once'],
+    check: (r) =>
+      bodyIs('abc')(r) ?? (valuesOf(r, 'content-length').join() === '3' ? undefined : `Content-Length ${valuesOf(r, 'content-length')}`),
+  },
+  {
+    name: 'a chunk size of 15 hex digits, past 2^53',
+    bytes: chunked('fffffffffffffff\r\nabc\r\n0\r\n\r\n'),
+    expect: ['4xx', 'cut'],
+  },
+  {
+    name: 'a chunk size past 2^64',
+    bytes: chunked('10000000000000001\r\nabc\r\n0\r\n\r\n'),
+    expect: ['4xx', 'cut'],
+  },
   {
     name: 'Transfer-Encoding with chunked not last',
     bytes: post('Transfer-Encoding: chunked, gzip\r\n', '3\r\nabc\r\n0\r\n\r\n'),

@@ -1,5 +1,5 @@
 import { request, type Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { probe, startAdmin, type Readiness } from '../admin.js';
@@ -7,6 +7,7 @@ import { createLogger } from '../log.js';
 import { parseMetrics, Registry } from '../metrics.js';
 import { ParamError } from '../parse.js';
 import { hostileRound, rawExchange } from '../test-support/hostile.js';
+import { trickle } from '../test-support/slow-client.js';
 
 const lines: string[] = [];
 const log = createLogger('demo', 'debug', (l) => lines.push(l));
@@ -173,6 +174,31 @@ test('a readiness check that throws gets a 500 and one error log line, and the s
       [['error', 'handler failed', 'boom']],
     );
     assert.is((await call(port, 'GET', '/healthz')).status, 200);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});
+
+test('a head trickled one line every 100 ms is answered 408 and closed at the header deadline: more bytes do not extend it', async () => {
+  const server = await startAdmin({
+    port: 0,
+    address: '127.0.0.1',
+    log,
+    registry: new Registry('demo'),
+    readiness: () => ({ ready: true }),
+    headerTimeoutMs: 1000,
+  });
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const s = await new Promise<Socket>((resolve) => {
+      const c = connect(port, '127.0.0.1', () => resolve(c));
+    });
+    const r = await trickle(s, { first: 'GET /healthz HTTP/1.1\r\nHost: x\r\n', piece: 'X-Slow: 1\r\n', everyMs: 100, limitMs: 8000 });
+    assert.is(r.status, 408);
+    // Enforced to within a second past the deadline (the server checks its connections once a second).
+    assert.ok(r.closedMs >= 950 && r.closedMs < 4000, `closed after ${r.closedMs} ms`);
+    assert.ok(r.pieces >= 8, `only ${r.pieces} pieces`);
   } finally {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));

@@ -88,6 +88,20 @@ test('an int outside min-max is refused naming the range, and a non-integer is r
   assert.is(int({ description: 'd' }).parse('-42'), -42);
 });
 
+test('an int is compared exactly past 2^53: one above the largest safe integer is refused with its own digits', () => {
+  const n = int({ description: 'd', min: 0, max: Number.MAX_SAFE_INTEGER });
+  assert.is(n.parse('9007199254740991'), Number.MAX_SAFE_INTEGER);
+  // As a float, 9007199254740993 reads as 9007199254740992, and 2^64 + 1 as 2^64.
+  assert.is(
+    ruleError(() => n.parse('9007199254740993')),
+    '9007199254740993 is out of range (integer 0-9007199254740991)',
+  );
+  assert.is(
+    ruleError(() => int({ description: 'd' }).parse('18446744073709551617')),
+    '18446744073709551617 is out of range (integer)',
+  );
+});
+
 test('a bool accepts true/1/yes/on and false/0/no/off in any case and refuses anything else', () => {
   const b = bool({ description: 'd', default: false });
   for (const v of ['true', '1', 'yes', 'on', 'TRUE', ' On ']) assert.is(b.parse(v), true, v);

@@ -9,6 +9,7 @@ import type { Logger } from '../../lib/log.js';
 import { createFront } from '../../lib/dataplane/front.js';
 import type { SessionContext } from '../../lib/dataplane/http-session.js';
 import { HttpSession } from '../../lib/dataplane/http-session.js';
+import { lingerClose } from '../../lib/linger.js';
 import { ownAnswer } from '../../lib/dataplane/response-head.js';
 import { type Router, singlePool } from '../../lib/dataplane/route.js';
 import type { UpstreamPool } from '../../lib/dataplane/upstream.js';
@@ -68,6 +69,7 @@ export function inboundRouter(o: InboundOptions, peer: string): Router {
 
 export function createInbound(o: InboundOptions) {
   const sessions = new Set<HttpSession>();
+  const denied = new Set<TLSSocket>();
   const tls = createTlsServer(
     {
       ...o.secure,
@@ -83,11 +85,13 @@ export function createInbound(o: InboundOptions) {
       if (peer === undefined || !o.allowed.has(peer)) {
         o.m.connections.inc({ result: 'denied', peer: peer ?? 'none' });
         o.log.warn('caller not allowed', { peer: peer ?? 'no SPIFFE ID' });
-        s.end(ownAnswer(403, `RBAC: access denied: ${peer ?? 'a certificate without a SPIFFE ID'} may not call ${o.selfId}\n`, 'GET'));
-        // Read (and discard) what the peer sends until it closes: a socket nobody reads never sees its end.
-        s.resume();
-        // A caller that never closes its side must not hold the connection (or a drain) open.
-        s.setTimeout(o.handshakeTimeoutMs, () => s.destroy());
+        // One answer, then the connection lingers until the caller closes or the deadline passes, whatever it still sends.
+        lingerClose(
+          s,
+          ownAnswer(403, `RBAC: access denied: ${peer ?? 'a certificate without a SPIFFE ID'} may not call ${o.selfId}\n`, 'GET'),
+        );
+        denied.add(s);
+        s.once('close', () => denied.delete(s));
         return;
       }
       o.m.connections.inc({ result: 'ok', peer });
@@ -119,6 +123,7 @@ export function createInbound(o: InboundOptions) {
     closeIdle: () => {
       for (const s of sessions) s.closeIfIdle();
     },
-    open: () => open.size,
+    /** Connections a drain waits for: all but those that linger after their last answer. */
+    active: () => open.size - denied.size - [...sessions].filter((s) => !s.open).length,
   };
 }

@@ -1,5 +1,6 @@
 // mesh-proxy's parameter table: its whole configuration API, in one place. Defaults follow Envoy and
 // Istio where they have one (the README's Contract says which).
+import { limitParams } from '../../lib/dataplane/params.js';
 import { defineSpec } from '../../lib/run.js';
 import { bool, dir, duration, int, port, string, url } from '../../lib/params.js';
 import { allowList, outboundList } from './spiffe.js';
@@ -119,6 +120,7 @@ export const spec = defineSpec({
       max: '596h',
       description: 'A connection that has not finished its TLS handshake by then is closed.',
     }),
+    ...limitParams,
     idleTimeout: duration({
       default: '60s',
       min: '1s',

@@ -51,6 +51,8 @@ export async function start({ params: p, log, metrics }: Context<typeof table>, 
     log,
     listenPort,
     idleTimeoutMs: p.idleTimeout,
+    headerTimeoutMs: p.headerTimeout,
+    maxBodyBytes: p.maxBodyBytes,
     draining: () => draining,
     upstreamErrors: m.upstreamErrors,
     duration: { observe() {} }, // the routes observe per direction
@@ -176,7 +178,8 @@ export async function start({ params: p, log, metrics }: Context<typeof table>, 
       draining = true;
       unwatch();
       for (const s of servers) s.close();
-      while (inbound.open() > 0 || sessions.size > 0) {
+      // Connections that linger after their last answer are not waited for: their own deadline ends them.
+      while (inbound.active() > 0 || [...sessions].some((s) => s.open)) {
         inbound.closeIdle();
         for (const s of sessions) s.closeIfIdle();
         await new Promise((r) => setTimeout(r, 50));

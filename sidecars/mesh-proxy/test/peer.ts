@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { connect as tlsConnect, type SecureVersion, type TLSSocket } from 'node:tls';
+import { type ConnectionOptions, connect as tlsConnect, type SecureVersion, type TLSSocket } from 'node:tls';
 
 export interface PeerAnswer {
   /** The response's status, if a response head came. */
@@ -63,8 +63,14 @@ export function exchange(host: string, port: number, bytes: string, o: PeerOptio
   });
 }
 
-/** The serial a new TLS connection to host:port is served (handshake only, no request), presenting the given identity. */
-export function servedSerial(host: string, port: number, identity: string, ca: Buffer): Promise<string> {
+/** An mTLS connection to host:port presenting the identity, once its handshake is done. */
+export function peerSocket(
+  host: string,
+  port: number,
+  identity: string,
+  ca: Buffer,
+  o: { allowHalfOpen?: boolean } = {},
+): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const s = tlsConnect({
       host,
@@ -73,14 +79,20 @@ export function servedSerial(host: string, port: number, identity: string, ca: B
       servername: 'backend',
       cert: readFileSync(join(identity, 'tls.crt')),
       key: readFileSync(join(identity, 'tls.key')),
-    });
-    s.once('secureConnect', () => {
-      resolve(s.getPeerCertificate().serialNumber);
-      s.destroy();
-    });
+      ...o,
+    } as ConnectionOptions);
+    s.once('secureConnect', () => resolve(s));
     s.once('error', (e) => {
       s.destroy();
       reject(e);
     });
   });
+}
+
+/** The serial a new TLS connection to host:port is served (handshake only, no request), presenting the given identity. */
+export async function servedSerial(host: string, port: number, identity: string, ca: Buffer): Promise<string> {
+  const s = await peerSocket(host, port, identity, ca);
+  const serial = s.getPeerCertificate().serialNumber;
+  s.destroy();
+  return serial;
 }

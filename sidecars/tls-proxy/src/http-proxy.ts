@@ -24,8 +24,10 @@ export interface HttpProxyOptions {
   duration: Histogram;
   /** An idle keep-alive client connection is closed after this. */
   idleTimeoutMs: number;
-  /** A request head must be complete this long after its first byte (Node's headersTimeout default). */
-  headersTimeoutMs?: number;
+  /** A request head must be complete this long after its first byte. */
+  headerTimeoutMs: number;
+  /** A longer request body is refused with a 413. */
+  maxBodyBytes: number;
   /** True while draining: responses ask the client to close. */
   draining: () => boolean;
 }
@@ -41,7 +43,6 @@ export function createHttpProxy(o: HttpProxyOptions) {
     s.inc();
   };
   const ctx: SessionContext = {
-    headersTimeoutMs: 60_000,
     ...o,
     router: singlePool(pool),
     defaultHost: `${o.upstreamHost}:${o.upstreamPort}`,
@@ -61,5 +62,7 @@ export function createHttpProxy(o: HttpProxyOptions) {
     closeIdle(): void {
       for (const s of sessions) s.closeIfIdle();
     },
+    /** Connections that linger after their last answer, until their deadline. */
+    lingering: (): number => [...sessions].filter((s) => !s.open).length,
   };
 }

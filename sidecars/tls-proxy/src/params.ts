@@ -1,4 +1,5 @@
 // The tls-proxy's parameter table: its whole configuration API, in one place.
+import { limitParams } from '../../lib/dataplane/params.js';
 import { defineSpec } from '../../lib/run.js';
 import { bool, duration, file, int, oneOf, port, string } from '../../lib/params.js';
 
@@ -44,6 +45,7 @@ export const spec = defineSpec({
       min: '100ms',
       description: 'A connection that has not finished its TLS handshake by then is closed.',
     }),
+    ...limitParams,
     // At most 596h: Node arms the idle timer 1 s past the value, and that must still fit a 32-bit timer.
     idleTimeout: duration({
       default: '60s',

@@ -56,6 +56,8 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
           upstreamPort: p.upstreamPort,
           listenPort: p.listenPort,
           idleTimeoutMs: p.idleTimeout,
+          headerTimeoutMs: p.headerTimeout,
+          maxBodyBytes: p.maxBodyBytes,
           draining: () => draining,
           hsts: p.hsts ? `max-age=${p.hstsMaxAge}` : undefined,
         })
@@ -111,7 +113,8 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
       unwatch();
       front.close();
       http?.closeIdle();
-      while (sockets.size > 0) {
+      // A connection that lingers after its last answer is not waited for: its own deadline ends it.
+      while (sockets.size > (http?.lingering() ?? 0)) {
         http?.closeIdle();
         await new Promise((r) => setTimeout(r, 50));
       }

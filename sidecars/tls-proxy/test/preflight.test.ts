@@ -35,7 +35,7 @@ test('--help prints the table-driven help with every flag and env var of the tls
   assert.is(r.exit.stderr, undefined);
   assert.is(r.exit.stdout, helpText(spec));
   const keys = Object.keys(spec.params);
-  assert.is(keys.length, 18);
+  assert.is(keys.length, 20);
   for (const key of keys) {
     assert.ok(r.exit.stdout!.includes(`  --${flagName(key)}`), `help lacks --${flagName(key)}`);
     assert.ok(r.exit.stdout!.includes(`env ${envName('TLS_PROXY', key)};`), `help lacks ${envName('TLS_PROXY', key)}`);
@@ -119,6 +119,16 @@ test('an --idle-timeout past 596h is refused: Node arms the idle timer 1 s later
   assert.is('params' in r && r.params.idleTimeout, 596 * 3_600_000);
 });
 
+test('a --max-body-bytes past 2^53 - 1 is refused, so every length the proxy counts is exact', async ({ files }) => {
+  await assertRefused(
+    [...files, '--max-body-bytes', '9007199254740993'],
+    {},
+    'tls-proxy: invalid --max-body-bytes (TLS_PROXY_MAX_BODY_BYTES): 9007199254740993 is out of range (integer 0-9007199254740991)',
+  );
+  const r = await preflight(spec, [...files, '--max-body-bytes', '9007199254740991'], {});
+  assert.is('params' in r && r.params.maxBodyBytes, Number.MAX_SAFE_INTEGER);
+});
+
 test('good input yields the documented defaults for everything not given', async ({ cert, files }) => {
   const r = await preflight(spec, files, { TLS_PROXY_UPSTREAM_PORT: '3000' });
   assert.equal(r, {
@@ -137,6 +147,8 @@ test('good input yields the documented defaults for everything not given', async
       reloadInterval: 1000,
       handshakeTimeout: 10_000,
       idleTimeout: 60_000,
+      headerTimeout: 10_000,
+      maxBodyBytes: 67_108_864,
       adminPort: 9901,
       adminAddress: '0.0.0.0',
       logLevel: 'info',

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseTarget } from '../../lib/http.js';
+import { HttpError } from '../../lib/http.js';
 import { requestHead } from '../../lib/dataplane/forwarded.js';
 import { headEnd, parseHead } from '../../lib/dataplane/request-parser.js';
 
@@ -152,6 +153,44 @@ test('every head the proxy accepts, llhttp accepts and reads the same; the proxy
   // The generators must exercise both sides, or the property says nothing.
   assert.ok(accepted > 300, `only ${accepted} of ${inputs.length} heads were accepted`);
   assert.ok(refusedByBoth > 1000, `only ${refusedByBoth} heads were refused by both`);
+});
+
+/** A Content-Length near a boundary: 2^53, 2^64, 10^20 or the limit, a few off, with leading zeros or not. */
+const lengthNear = (limit: bigint) =>
+  fc
+    .tuple(fc.constantFrom(2n ** 53n, 2n ** 64n, 10n ** 20n, limit, 0n), fc.integer({ min: -3, max: 3 }), fc.nat({ max: 3 }))
+    .filter(([base, off]) => base + BigInt(off) >= 0n)
+    .map(([base, off, zeros]) => `${'0'.repeat(zeros)}${base + BigInt(off)}`);
+
+test('lengths near and past 2^53 and 2^64 are read exactly as llhttp reads them; the one difference is a 413 above --max-body-bytes', async () => {
+  for (const limit of [BigInt(Number.MAX_SAFE_INTEGER), 1000n]) {
+    const values = fc.sample(lengthNear(limit), { numRuns: 400, seed: Date.now() });
+    const heads = values.map((v) => Buffer.from(`POST /up HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${v}\r\n\r\n`, 'latin1'));
+    const verdicts = await llhttp(heads);
+    let refusedAbove = 0;
+    for (const [i, v] of values.entries()) {
+      const exact = BigInt(v);
+      const theirs = verdicts[i]!;
+      const req = parseHead(heads[i]!, headEnd(heads[i]!));
+      let mine: { length: number; head: string } | HttpError;
+      try {
+        mine = requestHead(req, parseTarget(req.method, req.target), '127.0.0.1', 8443, 'app:8080', { maxBody: Number(limit) });
+      } catch (e) {
+        mine = e as HttpError;
+      }
+      // llhttp reads any length below 2^64 exactly, and refuses the rest.
+      assert.is(theirs.ok, exact < 2n ** 64n, `llhttp on ${v}`);
+      if (mine instanceof HttpError) {
+        assert.equal([v, mine.status, exact > limit], [v, 413, true], 'the only refusal is a 413 above the limit');
+        if (theirs.ok) refusedAbove++;
+        continue;
+      }
+      assert.ok(theirs.ok, `we accept ${v}, llhttp refuses it`);
+      assert.is(BigInt(mine.length), exact, `the length we count for ${v}`);
+      assert.match(mine.head, `\r\nContent-Length: ${exact}\r\n`, `the length the app reads for ${v}`);
+    }
+    assert.ok(refusedAbove > 0, `limit ${limit}: no length above the limit that llhttp reads was generated`);
+  }
 });
 
 test.run();
