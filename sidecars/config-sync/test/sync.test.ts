@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
@@ -139,6 +139,25 @@ test('with a minimum apply interval, a burst of values is coalesced and ends at 
   await w.sync.gate.settled();
   assert.is(file(w), '{"version":"v10"}');
   assert.ok(w.reloads >= 1 && w.reloads <= 2, `${w.reloads} reloads for 10 values in 200 ms`);
+});
+
+test('a config file that becomes a directory while running: the write fails with one log line naming --file, the last good config stays, and the next change after it is gone is applied', async (ctx) => {
+  const w = await track(ctx, world());
+  await put(w, 2, '{"version":"good"}');
+  rmSync(join(w.dir, 'config.json'));
+  mkdirSync(join(w.dir, 'config.json'));
+  await put(w, 3, '{"version":"next"}');
+  const failed = w.logs.filter((l) => l.msg === 'write failed; the old file stays');
+  assert.equal(
+    failed.map((l) => l.error),
+    [`invalid --file (CONFIG_SYNC_FILE): ${join(w.dir, 'config.json')} is a directory, not a file`],
+  );
+  assert.equal(w.sync.readiness(), { ready: true }, 'still ready on the last good config');
+  assert.is(w.reloads, 1, 'the app was not told of a file that was not written');
+  rmSync(join(w.dir, 'config.json'), { recursive: true });
+  await put(w, 4, '{"version":"last"}');
+  assert.is(file(w), '{"version":"last"}');
+  assert.is(w.reloads, 2);
 });
 
 test.run();
