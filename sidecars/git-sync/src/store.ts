@@ -3,7 +3,7 @@
 //   root/worktrees/<sha>.staging one being checked out and checked: half-made until renamed
 //   root/worktrees/<sha>         complete trees (renamed in only after checkout and check)
 //   root/<link> -> worktrees/<sha>
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParamError } from '../../lib/parse.js';
 import { Git } from './git.js';
@@ -30,7 +30,7 @@ export class Store {
     await this.git.init(url);
   }
 
-  /** Makes the directories git-sync writes in root (git init makes .repo): what stops it names --root and the rule, not a bare errno. */
+  /** Makes the directories git-sync writes in root (git init makes .repo) and checks the link's place: errors name the parameter, not a bare errno. */
   private prepare(): void {
     const writable = (dir: string) => {
       try {
@@ -43,6 +43,9 @@ export class Store {
     };
     writable(this.worktrees);
     if (existsSync(this.git.gitDir)) writable(this.git.gitDir);
+    const link = join(this.root, this.link);
+    if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink() === false)
+      throw new ParamError('link', `${link} exists and is not a symbolic link (git-sync publishes its link there)`);
   }
 
   path(sha: string): string {

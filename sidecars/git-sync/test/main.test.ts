@@ -116,6 +116,19 @@ test('a --root it cannot make its directories in stops the start with exit 2 and
   }
 });
 
+test('a --link that names a directory or a file in --root, not a symlink, stops the start with exit 2 and one line naming --link', async (ctx) => {
+  for (const make of [(p: string) => mkdirSync(p), (p: string) => writeFileSync(p, '')]) {
+    const root = mkdtempSync(join(ctx.tmp, 'link-taken-'));
+    make(join(root, 'current'));
+    const r = runMain(MAIN, [], env(ctx, { GIT_SYNC_ROOT: root, GIT_SYNC_ADMIN_PORT: String(await freePort()) }));
+    assert.equal(await exited(r), { code: 2, signal: null }, r.stderr);
+    assert.is(
+      r.stderr,
+      `git-sync: invalid --link (GIT_SYNC_LINK): ${join(root, 'current')} exists and is not a symbolic link (git-sync publishes its link there)\n`,
+    );
+  }
+});
+
 test('a webhook port equal to the admin port is refused before anything starts, in one line naming both', async (ctx) => {
   const r = runMain(MAIN, ['--webhook-port', '9100', '--admin-port', '9100'], env(ctx, {}));
   assert.equal(await exited(r), { code: 2, signal: null });
