@@ -40,7 +40,17 @@ export class ConfigSync {
 
   /** Adopts the file already on disk (left by an earlier run) if it is still valid. */
   async init(): Promise<void> {
-    const current = this.o.writer.read();
+    let current: Buffer | undefined;
+    try {
+      current = this.o.writer.read();
+    } catch (e) {
+      // A link loop or an unreadable file is replaced by the first write, like an invalid one.
+      if (!(e instanceof ParamError)) throw e;
+      this.o.log.warn('the config file on disk cannot be read; waiting for etcd', {
+        path: this.o.writer.path,
+        error: paramMessage(spec, e),
+      });
+    }
     if (!current) return;
     const verdict = await this.judge(current);
     if (verdict.ok) {

@@ -24,7 +24,7 @@ import { ParamError } from '../../lib/parse.js';
 export interface Writer {
   /** The path the app reads. */
   readonly path: string;
-  /** The file's content now, or undefined when there is none. */
+  /** The file's content now, or undefined when there is none; a ParamError naming --file when it cannot be read. */
   read(): Buffer | undefined;
   write(content: Buffer): void;
 }
@@ -58,8 +58,9 @@ function readIfThere(path: string): Buffer | undefined {
   try {
     return readFileSync(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new ParamError('file', `${path} cannot be read (${code})`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
@@ -158,6 +158,20 @@ test('a config file that becomes a directory while running: the write fails with
   await put(w, 4, '{"version":"last"}');
   assert.is(file(w), '{"version":"last"}');
   assert.is(w.reloads, 2);
+});
+
+test('a config file on disk that cannot be read at start (a link loop) is taken for no file: one warning naming --file, and the first value replaces it', async (ctx) => {
+  const dir = mkdtempSync(join(tmpdir(), 'config-sync-loop-'));
+  symlinkSync('config.json', join(dir, 'config.json'));
+  const w = await track(ctx, world(dir));
+  const warned = w.logs.filter((l) => l.msg === 'the config file on disk cannot be read; waiting for etcd');
+  assert.equal(
+    warned.map((l) => l.error),
+    [`invalid --file (CONFIG_SYNC_FILE): ${join(dir, 'config.json')} cannot be read (ELOOP)`],
+  );
+  await put(w, 2, '{"version":"first"}');
+  assert.is(file(w), '{"version":"first"}');
+  assert.equal(w.sync.readiness(), { ready: true });
 });
 
 test.run();
