@@ -249,15 +249,18 @@ export function dir(o: Common & { default?: string; required?: boolean; writable
   };
 }
 
-/** A secret: given as PREFIX_NAME or read from the file PREFIX_NAME_FILE names. Never a flag. */
-export function secret(o: Common & { required?: boolean }): Param<string | undefined> {
+/** A secret: given as PREFIX_NAME or read from the file PREFIX_NAME_FILE names. Never a flag. At least minLength characters. */
+export function secret(o: Common & { required?: boolean; minLength?: number }): Param<string | undefined> {
+  const min = o.minLength ?? 1;
   return {
     kind: 'secret',
     description: o.description,
     required: o.required,
-    rule: 'env or file only',
+    rule: min > 1 ? `env or file only, at least ${min} characters` : 'env or file only',
     parse(raw) {
       if (!raw) throw new RuleError('is empty');
+      if (raw.length < min)
+        throw new RuleError(`is ${raw.length} character${raw.length === 1 ? '' : 's'} long; at least ${min} characters are required`);
       return raw;
     },
     show: () => '',

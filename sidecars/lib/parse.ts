@@ -37,8 +37,12 @@ export function escapeControls(text: string): string {
 
 /** The one line a sidecar prints when bad input stops it. */
 export function errorLine<T extends Table>(spec: Spec<T>, e: ConfigError | ParamError): string {
-  const text = e instanceof ParamError && spec.params[e.key] ? `invalid ${label(spec, e.key)}: ${e.message}` : e.message;
-  return `${spec.name}: ${escapeControls(text)}\n`;
+  return `${spec.name}: ${paramMessage(spec, e)}\n`;
+}
+
+/** What bad input says, naming its parameter (invalid --file (CONFIG_SYNC_FILE): ...): at start, or in a log line at run time. */
+export function paramMessage<T extends Table>(spec: Spec<T>, e: ConfigError | ParamError): string {
+  return escapeControls(e instanceof ParamError && spec.params[e.key] ? `invalid ${label(spec, e.key)}: ${e.message}` : e.message);
 }
 
 /** How errors name a parameter: flag and env var, or for a secret (which has no flag) its two env vars. */

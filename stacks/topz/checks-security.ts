@@ -146,7 +146,7 @@ curl -s -o /dev/null --max-time 3 -w 'token-right %{http_code}' -H 'Authorizatio
 };
 
 export const badParameters: C = {
-  name: 'a bad parameter (port 70000, --max-processes 0, unknown TOPZ_ variable, a token as a flag, a public address without a token) stops topz at start with one line that names it',
+  name: 'a bad parameter (port 70000, --max-processes 0, unknown TOPZ_ variable, a token as a flag, a token under 32 characters, a public address without a token) stops topz at start with one line that names it',
   async run() {
     const image = `sidecar-lab/topz:${VERSION}`;
     const cases: [string[], number, RegExp][] = [
@@ -158,6 +158,11 @@ export const badParameters: C = {
       ],
       [['-e', 'TOPZ_SHOW_ENVIRONS=true', image], 2, /^topz: unknown environment variable: TOPZ_SHOW_ENVIRONS /],
       [[image, '--token', 'abc'], 2, /^topz: --token is a secret and cannot be a flag: set TOPZ_TOKEN or TOPZ_TOKEN_FILE$/],
+      [
+        ['-e', 'TOPZ_TOKEN=abc', image],
+        2,
+        /^topz: invalid TOPZ_TOKEN \(or TOPZ_TOKEN_FILE\): is 3 characters long; at least 32 characters are required$/,
+      ],
       [
         [image, '--listen-address', '0.0.0.0'],
         2,

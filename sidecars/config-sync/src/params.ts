@@ -30,8 +30,8 @@ export const spec = defineSpec({
     }),
     file: string({
       default: 'config.json',
-      pattern: /^(?!\.\.)[^/\0]+$/,
-      rule: 'a file name (no /, not starting with ..)',
+      pattern: /^(?!\.\.)(?!\.$)[^/\0]+$/,
+      rule: 'a file name (no /, not . and not starting with ..)',
       description: 'Name of the configuration file inside --dir.',
     }),
     writeMode: oneOf(['rename', 'symlink'] as const, {

@@ -3,10 +3,12 @@
 // announced again (a sidecar restart does not reload the app). The last good file always stays.
 import type { Readiness } from '../../lib/admin.js';
 import type { Logger } from '../../lib/log.js';
+import { ParamError, paramMessage } from '../../lib/parse.js';
 import type { Reloadable } from '../../lib/reloadable.js';
 import { ApplyGate, type Clock } from './gate.js';
 import type { Reloader } from './reload.js';
 import type { Metrics } from './metrics.js';
+import { spec } from './params.js';
 import { thrown, type Validator, type Verdict } from './validate.js';
 import type { Update, WatcherHooks } from './watcher.js';
 import type { Writer } from './write.js';
@@ -38,7 +40,17 @@ export class ConfigSync {
 
   /** Adopts the file already on disk (left by an earlier run) if it is still valid. */
   async init(): Promise<void> {
-    const current = this.o.writer.read();
+    let current: Buffer | undefined;
+    try {
+      current = this.o.writer.read();
+    } catch (e) {
+      // A link loop or an unreadable file is replaced by the first write, like an invalid one.
+      if (!(e instanceof ParamError)) throw e;
+      this.o.log.warn('the config file on disk cannot be read; waiting for etcd', {
+        path: this.o.writer.path,
+        error: paramMessage(spec, e),
+      });
+    }
     if (!current) return;
     const verdict = await this.judge(current);
     if (verdict.ok) {
@@ -142,7 +154,7 @@ export class ConfigSync {
         this.o.writer.write(u.value);
       } catch (e) {
         this.handled = 0; // try again with the next change or SIGHUP
-        const error = `cannot write ${this.o.writer.path}: ${(e as Error).message}`;
+        const error = e instanceof ParamError ? paramMessage(spec, e) : `cannot write ${this.o.writer.path}: ${(e as Error).message}`;
         m.error(error);
         this.o.log.error('write failed; the old file stays', { revision: u.revision, error });
         return true;

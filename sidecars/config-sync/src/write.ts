@@ -14,15 +14,17 @@ import {
   readlinkSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { ParamError } from '../../lib/parse.js';
 
 export interface Writer {
   /** The path the app reads. */
   readonly path: string;
-  /** The file's content now, or undefined when there is none. */
+  /** The file's content now, or undefined when there is none; a ParamError naming --file when it cannot be read. */
   read(): Buffer | undefined;
   write(content: Buffer): void;
 }
@@ -56,9 +58,24 @@ function readIfThere(path: string): Buffer | undefined {
   try {
     return readFileSync(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new ParamError('file', `${path} cannot be read (${code})`);
   }
+}
+
+/**
+ * The file's path must not be a directory (or a link to one): checked at start, and before each write,
+ * since anyone who shares the directory can make it one. The error names --file.
+ */
+function notADirectory(path: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    /* unreadable or a link loop: the read or write says so itself */
+  }
+  if (isDir) throw new ParamError('file', `${path} is a directory, not a file`);
 }
 
 /** Removes leftovers of a write that a crash interrupted (our own temp names only). */
@@ -69,11 +86,13 @@ function sweep(dir: string, isOurs: (name: string) => boolean): void {
 export function renameWriter(dir: string, file: string): Writer {
   const path = join(dir, file);
   const prefix = `.${file}.`;
+  notADirectory(path);
   sweep(dir, (n) => n.startsWith(prefix) && n.endsWith('.tmp'));
   return {
     path,
     read: () => readIfThere(path),
     write(content) {
+      notADirectory(path);
       const tmp = join(dir, `${prefix}${unique()}.tmp`);
       try {
         writeDurably(tmp, content);
@@ -99,12 +118,14 @@ export function symlinkWriter(dir: string, file: string): Writer {
   const path = join(dir, file);
   const data = join(dir, '..data');
   const current = () => (existsSync(data) ? readlinkSync(data) : undefined);
+  notADirectory(path);
   // Timestamped directories other than the live one are leftovers.
   sweep(dir, (n) => (/^\.\.\d/.test(n) && n !== current()) || n === '..data_tmp' || n === `${file}_tmp`);
   return {
     path,
     read: () => readIfThere(path),
     write(content) {
+      notADirectory(path);
       const old = current();
       const stamp = `..${new Date().toISOString().replace(/[-:]/g, '').replace('.', '_')}.${unique()}`;
       mkdirSync(join(dir, stamp), { mode: 0o755 });

@@ -1,5 +1,5 @@
 // The process level: the real entry point, as the image runs it, against a fake etcd.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,29 @@ test('a bad parameter stops it at start with exit 2 and one stderr line naming t
   ];
   for (const [argv, line] of cases) {
     const r = run(argv);
+    const { code } = await exited(r);
+    assert.equal({ code, lines: r.stderr.trim().split('\n').length }, { code: 2, lines: 1 }, `${argv.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr.trim(), line);
+  }
+});
+
+test('--file naming a directory stops it at start with exit 2 and one line naming --file and the rule, in both write modes', async ({
+  dir,
+}) => {
+  mkdirSync(join(dir, 'sub'));
+  const cases: [string[], RegExp][] = [
+    [
+      ['--file', '.'],
+      /^config-sync: invalid --file \(CONFIG_SYNC_FILE\): "\." is not a file name \(no \/, not \. and not starting with \.\.\)$/,
+    ],
+    [['--file', 'sub'], /^config-sync: invalid --file \(CONFIG_SYNC_FILE\): .*\/sub is a directory, not a file$/],
+    [
+      ['--file', 'sub', '--write-mode', 'symlink'],
+      /^config-sync: invalid --file \(CONFIG_SYNC_FILE\): .*\/sub is a directory, not a file$/,
+    ],
+  ];
+  for (const [argv, line] of cases) {
+    const r = run(['--key', '/cfg', '--dir', dir, '--reload', 'none', '--admin-port', String(await freePort()), ...argv]);
     const { code } = await exited(r);
     assert.equal({ code, lines: r.stderr.trim().split('\n').length }, { code: 2, lines: 1 }, `${argv.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr.trim(), line);

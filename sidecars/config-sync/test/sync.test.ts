@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
@@ -139,6 +139,39 @@ test('with a minimum apply interval, a burst of values is coalesced and ends at 
   await w.sync.gate.settled();
   assert.is(file(w), '{"version":"v10"}');
   assert.ok(w.reloads >= 1 && w.reloads <= 2, `${w.reloads} reloads for 10 values in 200 ms`);
+});
+
+test('a config file that becomes a directory while running: the write fails with one log line naming --file, the last good config stays, and the next change after it is gone is applied', async (ctx) => {
+  const w = await track(ctx, world());
+  await put(w, 2, '{"version":"good"}');
+  rmSync(join(w.dir, 'config.json'));
+  mkdirSync(join(w.dir, 'config.json'));
+  await put(w, 3, '{"version":"next"}');
+  const failed = w.logs.filter((l) => l.msg === 'write failed; the old file stays');
+  assert.equal(
+    failed.map((l) => l.error),
+    [`invalid --file (CONFIG_SYNC_FILE): ${join(w.dir, 'config.json')} is a directory, not a file`],
+  );
+  assert.equal(w.sync.readiness(), { ready: true }, 'still ready on the last good config');
+  assert.is(w.reloads, 1, 'the app was not told of a file that was not written');
+  rmSync(join(w.dir, 'config.json'), { recursive: true });
+  await put(w, 4, '{"version":"last"}');
+  assert.is(file(w), '{"version":"last"}');
+  assert.is(w.reloads, 2);
+});
+
+test('a config file on disk that cannot be read at start (a link loop) is taken for no file: one warning naming --file, and the first value replaces it', async (ctx) => {
+  const dir = mkdtempSync(join(tmpdir(), 'config-sync-loop-'));
+  symlinkSync('config.json', join(dir, 'config.json'));
+  const w = await track(ctx, world(dir));
+  const warned = w.logs.filter((l) => l.msg === 'the config file on disk cannot be read; waiting for etcd');
+  assert.equal(
+    warned.map((l) => l.error),
+    [`invalid --file (CONFIG_SYNC_FILE): ${join(dir, 'config.json')} cannot be read (ELOOP)`],
+  );
+  await put(w, 2, '{"version":"first"}');
+  assert.is(file(w), '{"version":"first"}');
+  assert.equal(w.sync.readiness(), { ready: true });
 });
 
 test.run();

@@ -3,8 +3,9 @@
 //   root/worktrees/<sha>.staging one being checked out and checked: half-made until renamed
 //   root/worktrees/<sha>         complete trees (renamed in only after checkout and check)
 //   root/<link> -> worktrees/<sha>
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ParamError } from '../../lib/parse.js';
 import { Git } from './git.js';
 import { readLink } from './link.js';
 
@@ -25,8 +26,26 @@ export class Store {
   }
 
   async init(url: string): Promise<void> {
-    mkdirSync(this.worktrees, { recursive: true });
+    this.prepare();
     await this.git.init(url);
+  }
+
+  /** Makes the directories git-sync writes in root (git init makes .repo) and checks the link's place: errors name the parameter, not a bare errno. */
+  private prepare(): void {
+    const writable = (dir: string) => {
+      try {
+        mkdirSync(dir, { recursive: true });
+        if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+        accessSync(dir, constants.W_OK);
+      } catch (e) {
+        throw new ParamError('root', `${this.root}: cannot create or write the directory ${dir} (${(e as NodeJS.ErrnoException).code})`);
+      }
+    };
+    writable(this.worktrees);
+    if (existsSync(this.git.gitDir)) writable(this.git.gitDir);
+    const link = join(this.root, this.link);
+    if (lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink() === false)
+      throw new ParamError('link', `${link} exists and is not a symbolic link (git-sync publishes its link there)`);
   }
 
   path(sha: string): string {

@@ -1,6 +1,6 @@
 // The process level: git-sync's compiled main.js in a child process, as the image runs it.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +93,40 @@ test('a webhook address that is not on this host stops the start with exit 2 and
   );
   assert.equal(await exited(r), { code: 2, signal: null });
   assert.is(r.stderr, 'git-sync: invalid --webhook-address (GIT_SYNC_WEBHOOK_ADDRESS): 192.0.2.1 is not an address of this host\n');
+});
+
+test('a --root it cannot make its directories in stops the start with exit 2 and one line naming --root and the rule', async (ctx) => {
+  // worktrees taken by a file, and (as root, who passes the writable check everywhere) /proc, where mkdir says ENOENT
+  const taken = join(ctx.tmp, 'taken');
+  mkdirSync(taken);
+  writeFileSync(join(taken, 'worktrees'), '');
+  const repoTaken = join(ctx.tmp, 'repo-taken');
+  mkdirSync(repoTaken);
+  writeFileSync(join(repoTaken, '.repo'), '');
+  const cases: [string, string][] = [
+    [taken, `${taken}: cannot create or write the directory ${join(taken, 'worktrees')} (EEXIST)`],
+    [repoTaken, `${repoTaken}: cannot create or write the directory ${join(repoTaken, '.repo')} (EEXIST)`],
+  ];
+  const proc = '/proc';
+  if (process.getuid?.() === 0) cases.push([proc, `${proc}: cannot create or write the directory ${join(proc, 'worktrees')} (ENOENT)`]);
+  for (const [root, why] of cases) {
+    const r = runMain(MAIN, [], env(ctx, { GIT_SYNC_ROOT: root, GIT_SYNC_ADMIN_PORT: String(await freePort()) }));
+    assert.equal(await exited(r), { code: 2, signal: null }, r.stderr);
+    assert.is(r.stderr, `git-sync: invalid --root (GIT_SYNC_ROOT): ${why}\n`);
+  }
+});
+
+test('a --link that names a directory or a file in --root, not a symlink, stops the start with exit 2 and one line naming --link', async (ctx) => {
+  for (const make of [(p: string) => mkdirSync(p), (p: string) => writeFileSync(p, '')]) {
+    const root = mkdtempSync(join(ctx.tmp, 'link-taken-'));
+    make(join(root, 'current'));
+    const r = runMain(MAIN, [], env(ctx, { GIT_SYNC_ROOT: root, GIT_SYNC_ADMIN_PORT: String(await freePort()) }));
+    assert.equal(await exited(r), { code: 2, signal: null }, r.stderr);
+    assert.is(
+      r.stderr,
+      `git-sync: invalid --link (GIT_SYNC_LINK): ${join(root, 'current')} exists and is not a symbolic link (git-sync publishes its link there)\n`,
+    );
+  }
 });
 
 test('a webhook port equal to the admin port is refused before anything starts, in one line naming both', async (ctx) => {

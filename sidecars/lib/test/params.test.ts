@@ -297,6 +297,20 @@ test('a secret is never shown and an empty one is refused', () => {
   );
 });
 
+test('a secret with a minimum length refuses a shorter value, saying its length and the minimum but never the value', () => {
+  const s = secret({ description: 'd', minLength: 16 });
+  assert.is(s.rule, 'env or file only, at least 16 characters');
+  assert.is(s.parse('0123456789abcdef'), '0123456789abcdef');
+  assert.is(
+    ruleError(() => s.parse('x')),
+    'is 1 character long; at least 16 characters are required',
+  );
+  assert.is(
+    ruleError(() => s.parse('hunter2hunter2x')),
+    'is 15 characters long; at least 16 characters are required',
+  );
+});
+
 test('a secret file loses one trailing newline (LF or CRLF) and nothing else', (ctx) => {
   const p = join(ctx.tmp, 'secret');
   writeFileSync(p, 's3cret\n');

@@ -17,6 +17,7 @@ export const spec = defineSpec({
         'Address that serves the process list. The default, the pod loopback, keeps it to the pod; any other address needs a token (or --unsafe-no-auth).',
     }),
     token: secret({
+      minLength: 32,
       description: 'Bearer token that /api/processes and /metrics require (Authorization: Bearer ...). Reloaded from its file on SIGHUP.',
     }),
     unsafeNoAuth: bool({

@@ -2,7 +2,7 @@
 // (--password x, -pX), a user:password option (-u u:x), a keyword (IDENTIFIED BY x, AUTH x) or
 // its position (htpasswd -b file user x). An argument holding whitespace (sh -c '...', an env value)
 // is split like a shell would and redacted as a command line of its own, a few levels deep.
-import { REDACTED, conceal, redactText, type IsSecret } from './redact-text.js';
+import { REDACTED, conceal, namesSecret, redactText, type IsSecret } from './redact-text.js';
 
 /**
  * Short options that take a password. `exact` ones are hidden whatever follows; `loose` ones (-p on
@@ -88,7 +88,10 @@ const KEYWORDS = new Map([
   ['api_key', 1],
   ['api-key', 1],
   ['auth', 2],
+  ['bearer', 1],
 ]);
+/** Authorization schemes: after a secret header name (Authorization: Bearer x) the credential is the word after them. */
+const SCHEME = /^(?:bearer|basic|digest|token|negotiate|bot)$/i;
 /** What may follow a secret option without being its value: a lower-case long option (--verbose). */
 const LONG_OPTION = /^--[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*(?:=[\s\S]*)?$/;
 const OPTION = /^--?[\w.-]+$/;
@@ -188,7 +191,7 @@ export function redactTokens(tokens: string[], isSecret: IsSecret, depth = 0): s
       return hidden();
     }
     const kv = /^(-{0,2}[\w.-]+)=([\s\S]*)$/.exec(t);
-    if (kv && isSecret(kv[1]!.replace(/^-+/, ''))) return `${kv[1]}=${conceal(kv[2]!) || REDACTED}`;
+    if (kv && isSecret(kv[1]!.replace(/^-+/, ''))) return (hide = kv[2] ? 0 : 1), `${kv[1]}=${conceal(kv[2]!) || REDACTED}`;
     if (kv && isUserOption(kv[1]!)) return `${kv[1]}=${redactUserPass(kv[2]!, isSecret)}`;
     if (OPTION.test(t) && isSecret(t.replace(/^-+/, ''))) return (hide = 1), t;
     if (isUserOption(t)) return (user = true), t;
@@ -199,18 +202,19 @@ export function redactTokens(tokens: string[], isSecret: IsSecret, depth = 0): s
     else if (word === 'by' && i - identified <= 3) hide = 1;
     else if (KEYWORDS.has(word)) hide = KEYWORDS.get(word)!;
     else if (/^[A-Za-z_][\w.-]*:$/.test(t) && isSecret(t.slice(0, -1))) hide = 1;
+    else if (namesSecret(t, isSecret) && !programOf(t)) hide = 1;
     return redactText(t, isSecret);
   };
   return tokens.map((t, i) => {
     if (htpasswd.has(i)) return t.endsWith(';') ? `${conceal(t.slice(0, -1))};` : conceal(t);
     if (hide > 0) {
-      if (t === '=' || t === ':') return t;
-      if (!LONG_OPTION.test(t)) {
+      if (t === '=' || t === ':' || SCHEME.test(t)) return t;
+      if (!LONG_OPTION.test(t) && !SHELL_SEPARATOR.test(t)) {
         hide--;
         const keep = portOk && PORT.test(t);
         portOk = false;
-        // A hidden -x may itself be an option that takes a secret (-importkeystore -srcstorepass x): let it act.
-        if (t.startsWith('-') && hide === 0) one(t, i);
+        // A hidden word may itself take a secret (-importkeystore -srcstorepass x, with mysql_native_password BY x): let it act.
+        if (hide === 0) one(t, i);
         return keep ? t : conceal(t);
       }
       (hide = 0), (portOk = false);

@@ -52,6 +52,39 @@ const NAMED = /(?<![\w.\\-])(\\?["']?)(-{0,2}[A-Za-z_][\w.-]*)\1([ \t]*)([=:])([
 /** Query parameters that hold a credential without a secret-looking name (Azure SAS signatures). */
 const QUERY_ONLY = new Set(['sig']);
 
+/** A bare word that can name a setting: letters and digits in parts joined by _ . or -, maybe quoted. */
+const NAME = /^(["']?)([A-Za-z][A-Za-z0-9]*(?:[_.-][A-Za-z0-9]+)*)\1$/;
+/** Whole secret words that end a name without ending in one of the secret words (password ends in "word"). */
+const SECRET_ENDINGS = /(?:password|passwd|passphrase|credential|authorization)$/;
+/** What may stand before "key" in one part and make it a secret's name (apikey, accesskey). */
+const KEY_OWNERS = /^(?:api|access|secret|private|master|encryption|signing|license|licence|client|app|auth)$/;
+
+/** Whether one part of a name ends in a secret word: secret, accesskey, dbpassword; not keyboard, bypass, monkey, tokenize. */
+function endsSecret(part: string, isSecret: IsSecret): boolean {
+  if (SECRET_ENDINGS.test(part)) return true;
+  if (!isSecret(part) || isSecret(part.slice(0, -1))) return false;
+  let k = part.length - 1;
+  while (k > 0 && !isSecret(part.slice(k))) k--;
+  const rest = part.slice(0, k);
+  return rest === '' || part.length - k >= 5 || isSecret(rest) || KEY_OWNERS.test(rest);
+}
+
+/**
+ * Whether a bare word names a secret, so that the word after it is its value (aws_secret_access_key x,
+ * client-secret x, db.password x, secretKey x, API_TOKEN x): its last part ends in a secret word, or in
+ * its plural. Erring towards hiding, as for options, but a word that merely contains one does not count.
+ */
+export function namesSecret(word: string, isSecret: IsSecret): boolean {
+  const name = NAME.exec(word)?.[2];
+  if (!name) return false;
+  const last = name
+    .replace(/([a-z0-9])(?=[A-Z])/g, '$1_')
+    .split(/[_.-]/)
+    .pop()!
+    .toLowerCase();
+  return endsSecret(last, isSecret) || (last.endsWith('s') && endsSecret(last.slice(0, -1), isSecret));
+}
+
 export function redactUrlCredentials(text: string): string {
   return text.replace(URL_CREDENTIALS, (_, head: string, pw: string) => `${head}:${conceal(pw)}@`);
 }

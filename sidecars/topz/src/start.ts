@@ -102,15 +102,18 @@ export async function start({ params: p, log, metrics }: Context<typeof table>, 
   }, p.sampleInterval);
   sampler.unref();
 
-  // The token's file is re-read on SIGHUP; a missing or empty file keeps the last good token.
+  // The token's file is re-read on SIGHUP; a missing, empty or too short file keeps the last good token.
   const tokenFile = env[`${envName(spec.prefix, 'token')}_FILE`];
   const token = tokenFile
     ? new Reloadable<string>(
         'token',
         () => {
           const value = readSecretFile(tokenFile);
-          if (!value) throw new Error(`${tokenFile} is empty`);
-          return value;
+          try {
+            return spec.params.token.parse(value)!;
+          } catch (e) {
+            throw new Error(`${tokenFile} ${(e as Error).message}`);
+          }
         },
         log,
         m.tokenReloads,

@@ -17,6 +17,10 @@ import { freePort, until } from '../../lib/test-support/wait.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
+/** Tokens of 32 characters, the least topz takes. */
+const FIRST = 'first-token-0123456789abcdefghij';
+const SECOND = 'second-token-0123456789abcdefghi';
+
 const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runMain(MAIN, argv, env);
 
 interface Ctx {
@@ -48,6 +52,27 @@ test('a bad parameter exits 2 with one stderr line that names it', async () => {
     const lines = r.stderr.trim().split('\n');
     assert.is(lines.length, 1, r.stderr);
     assert.match(lines[0]!, line);
+  }
+});
+
+test('a token shorter than 32 characters stops topz at start with one line naming it and the minimum, from TOPZ_TOKEN and from TOPZ_TOKEN_FILE', async ({
+  proc,
+  dir,
+}) => {
+  const short = 'x'.repeat(31);
+  const file = join(dir, 'short-token');
+  writeFileSync(file, `${short}\n`);
+  const one = join(dir, 'one-char-token');
+  writeFileSync(one, 'x');
+  const rule =
+    /^topz: invalid TOPZ_TOKEN \(or TOPZ_TOKEN_FILE\): is (31 characters|1 character) long; at least 32 characters are required$/;
+  for (const env of [{ TOPZ_TOKEN: 'x' }, { TOPZ_TOKEN: short }, { TOPZ_TOKEN_FILE: file }, { TOPZ_TOKEN_FILE: one }]) {
+    const r = run(['--proc-root', proc.root, '--admin-port', String(await freePort())], env);
+    assert.is((await exited(r)).code, 2, JSON.stringify(env));
+    const lines = r.stderr.trim().split('\n');
+    assert.is(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, rule);
+    assert.not.match(r.stderr + r.stdout, /x{31}/, 'the error never shows the token');
   }
 });
 
@@ -99,7 +124,7 @@ test('a running topz serves the fake proc root with a token from a file, warns l
 }) => {
   const [listen, admin] = [await freePort(), await freePort()];
   const tokenFile = join(dir, 'token');
-  writeFileSync(tokenFile, 'first-token\n');
+  writeFileSync(tokenFile, `${FIRST}\n`);
   const r = run(
     [
       '--listen-address',
@@ -121,7 +146,7 @@ test('a running topz serves the fake proc root with a token from a file, warns l
     await until('/readyz', () => probe(admin, '/readyz', 200));
     assert.is(readFileSync(`/proc/${r.child.pid}/comm`, 'utf8'), 'topz\n', 'ps and topz show it as topz, whatever the runtime');
     assert.is((await get(listen, '/api/processes')).status, 401);
-    const res = await get(listen, '/api/processes', { authorization: 'Bearer first-token' });
+    const res = await get(listen, '/api/processes', { authorization: `Bearer ${FIRST}` });
     assert.is(res.status, 200);
     const snap = JSON.parse(res.body) as { processes: { name: string; cmdline: string[] }[]; warnings: string[] };
     assert.equal(
@@ -135,24 +160,35 @@ test('a running topz serves the fake proc root with a token from a file, warns l
       snap.warnings.join('; '),
     );
     assert.ok(r.stdout.includes('SECURITY WARNING'), 'the warning is logged');
-    assert.not.match(r.stdout, /hunter2|first-token/);
+    assert.not.match(r.stdout, /hunter2/);
+    assert.not.ok(r.stdout.includes(FIRST), 'the token is never logged');
 
-    writeFileSync(tokenFile, 'second-token\n');
+    // A token too short to reload is refused, and the last good one stays.
+    writeFileSync(tokenFile, 'short\n');
+    r.child.kill('SIGHUP');
+    await until('the refused reload to be logged', () =>
+      /token reload failed; keeping the last good one.*at least 32 characters/.test(r.stdout),
+    );
+    assert.is((await get(listen, '/metrics', { authorization: `Bearer ${FIRST}` })).status, 200, 'the last good token still works');
+    assert.is((await get(listen, '/metrics', { authorization: 'Bearer short' })).status, 401);
+
+    writeFileSync(tokenFile, `${SECOND}\n`);
     r.child.kill('SIGHUP');
     // Until the reload lands, the new token is refused: count those 401s, the metric must too.
     let refusedBeforeReload = 0;
     await until('the new token to be accepted', async () => {
-      const status = (await get(listen, '/metrics', { authorization: 'Bearer second-token' })).status;
+      const status = (await get(listen, '/metrics', { authorization: `Bearer ${SECOND}` })).status;
       if (status === 401) refusedBeforeReload++;
       return status === 200;
     });
-    assert.is((await get(listen, '/metrics', { authorization: 'Bearer first-token' })).status, 401);
+    assert.is((await get(listen, '/metrics', { authorization: `Bearer ${FIRST}` })).status, 401);
     // The admin /metrics serves what src/metrics.ts registers (the README's table), each series with declared labels only.
     const registered = new Registry('topz');
     commonMetrics(registered);
     registerMetrics(registered);
     const served = (await get(admin, '/metrics')).body;
-    assert.match(served, new RegExp(`^topz_requests_total\\{route="/metrics",status="401"\\} ${refusedBeforeReload + 1}$`, 'm'));
+    assert.match(served, new RegExp(`^topz_requests_total\\{route="/metrics",status="401"\\} ${refusedBeforeReload + 2}$`, 'm'));
+    assert.match(served, /^topz_token_reloads_total\{result="error"\} 1$/m);
     assert.equal(undeclaredSeries(served, registered.definitions()), []);
     r.child.kill('SIGTERM');
     assert.is((await exited(r)).code, 0);

@@ -2,6 +2,7 @@
 // Each property puts the shape among other arguments, in a `sh -c` script, in an env value and after `--x=`.
 import fc from 'fast-check';
 import { suite } from 'uvu';
+import { SECRET_WORDS } from '../src/redact.js';
 import { anyCase, hiddenEverywhere, host, pick, secret, shape, user, word, type Shape } from './redact-gen.js';
 
 const test = suite('redaction of command-line shapes (generated)');
@@ -148,6 +149,62 @@ test('htpasswd -b never shows the password it takes from the command line, whate
       .tuple(flags, word, user, secret)
       .map(([{ n, opts }, file, u, s]) => shape(['htpasswd', ...opts, ...(n ? [] : [`/etc/nginx/${file}`]), u, s], s)),
   );
+});
+
+/** Every secret word the rules know (SECRET_WORDS), and the whole words people write with them. */
+const secretWord = pick(
+  ...SECRET_WORDS,
+  'password',
+  'passphrase',
+  'secrets',
+  'tokens',
+  'keys',
+  'apikey',
+  'credential',
+  'credentials',
+  'cookies',
+  'authorization',
+);
+/** A name ending in a secret word, in every style: aws_secret_access_key, client-secret, db.password, secretKey, API_TOKEN. */
+const secretName = fc
+  .tuple(pick([], ['aws', 'secret', 'access'], ['client'], ['db'], ['api'], ['access'], ['root'], ['app', 'private']), secretWord)
+  .chain(([parts, w]) =>
+    pick(
+      [...parts, w].join('_'),
+      [...parts, w].join('-'),
+      [...parts, w].join('.'),
+      [...parts, w].join('_').toUpperCase(),
+      [...parts, w].map((p, i) => (i === 0 ? p : p[0]!.toUpperCase() + p.slice(1))).join(''),
+    ),
+  );
+
+test('a secret after any secret-named keyword never shows: aws_secret_access_key S, client_secret = S, db.password: S, secretKey= S, for every secret word', () => {
+  const forms: ((n: string, s: string) => string[])[] = [
+    (n, s) => [n, s],
+    (n, s) => [n, '=', s],
+    (n, s) => [n, ':', s],
+    (n, s) => [`${n}=`, s],
+    (n, s) => [`${n}:`, s],
+    (n, s) => [`--${n}=`, s],
+  ];
+  hiddenEverywhere(
+    fc
+      .tuple(pick(...forms), secretName, secret, pick('aws configure set', 'app', 'vault write x', 'env'))
+      .map(([form, n, s, p]) => shape([...p.split(' '), ...form(n, s)], s)),
+  );
+});
+
+test('an authorization header split over arguments never shows its credential: -H Authorization: Bearer S, Proxy-Authorization: Basic S, Bearer S', () => {
+  const forms: fc.Arbitrary<Shape>[] = [
+    fc
+      .tuple(pick('Authorization', 'Proxy-Authorization', 'X-Auth-Token', 'authorization'), anyCase('bearer'), secret)
+      .map(([h, b, s]) => shape(['curl', '-H', `${h}:`, b, s], s)),
+    fc
+      .tuple(pick('Authorization', 'Proxy-Authorization'), pick('Basic', 'Token', 'Digest'), secret)
+      .map(([h, b, s]) => shape([`${h}:`, b, s], s)),
+    fc.tuple(anyCase('bearer'), secret).map(([b, s]) => shape(['grpcurl', '-rpc-header', b, s], s)),
+  ];
+  hiddenEverywhere(fc.oneof(...forms));
 });
 
 test.run();

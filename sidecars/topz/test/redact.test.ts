@@ -141,4 +141,45 @@ test(`an argument that would grow by more than ${MAX_GROWTH} characters is hidde
   assert.equal(redactArgs(['sh', '-c', many], isSecret), ['sh', '-c', REDACTED]);
 });
 
+test('a keyword then its value: aws_secret_access_key S, client_secret S and Authorization: Bearer S lose S; their names and the rest stay', () => {
+  assert.equal(redactArgs(['aws', 'configure', 'set', 'aws_secret_access_key', 'wJalrXUtnFEMI', '--profile', 'prod'], isSecret), [
+    'aws',
+    'configure',
+    'set',
+    'aws_secret_access_key',
+    REDACTED,
+    '--profile',
+    'prod',
+  ]);
+  assert.equal(redactArgs(['sh', '-c', 'oauth2 client_secret hunter2 && run'], isSecret), [
+    'sh',
+    '-c',
+    `oauth2 client_secret ${REDACTED} && run`,
+  ]);
+  assert.equal(redactArgs(['curl', '-H', 'Authorization:', 'Bearer', 'abc123', 'https://x.test/'], isSecret), [
+    'curl',
+    '-H',
+    'Authorization:',
+    'Bearer',
+    REDACTED,
+    'https://x.test/',
+  ]);
+  assert.equal(redactArgs(['app', '--password=', 'hunter2'], isSecret), ['app', `--password=${REDACTED}`, REDACTED]);
+  assert.equal(redactArgs(['app', 'licence', 'L1C3NC3'], secretMatcher(['licence'])), ['app', 'licence', REDACTED], '--redact-words too');
+});
+
+test('words that merely contain a secret word spare what follows them: ssh-keygen, tokenize.py, monkey, bypass, author, keyboard, passenger', () => {
+  const args = [
+    ['ssh-keygen', '-t', 'ed25519', '-f', '/tmp/id'],
+    ['python3', 'tokenize.py', 'input.txt'],
+    ['monkey', 'patch'],
+    ['bypass', 'cache'],
+    ['author', 'alice'],
+    ['keyboard', 'us'],
+    ['passenger', 'start'],
+    ['sh', '-c', 'cd /srv && pwd && ls'],
+  ];
+  for (const a of args) assert.equal(redactArgs(a, isSecret), a);
+});
+
 test.run();
