@@ -130,6 +130,24 @@ export async function testStack(stack: string, { keep = false, with: withSidecar
   return results;
 }
 
+/** Brings a stack up as a run of its own, gives it to body, and tears it down after, whatever happens (Ctrl-C too). */
+export async function withStack<T>(stack: string, body: (ctx: StackContext) => Promise<T>): Promise<T> {
+  const sc = await loadScenario(stack);
+  const run = await newRun(stack, sc);
+  const finish = guard(run, false);
+  try {
+    await buildFor(run.ctx.project, sc.tools);
+    run.ctx.upAt = Date.now();
+    await step(`up --wait ${run.ctx.project.name}`, () => run.ctx.project.up());
+    return await body(run.ctx);
+  } catch (e) {
+    await dump(run.projects);
+    throw e;
+  } finally {
+    await finish();
+  }
+}
+
 export async function upStack(stack: string, { with: withSidecars = [] as string[] } = {}): Promise<{ project: string } & Description> {
   const sc = await loadScenario(stack);
   const run = await newRun(stack, sc, withSidecars);

@@ -1,5 +1,6 @@
 // Finding what the stacks provide, by convention and from the build this code runs in (DIST):
 //   stacks/<name>/scenario.ts   default-exports the stack's Scenario;
+//   stacks/<name>/soak.ts       (optional) default-exports the stack's Soak (npm run soak);
 //   stacks/<name>/attached.ts   (optional) default-exports AttachedChecks: the checks a stack adds
 //                               to ANY stack a sidecar is attached to with `--with SIDECAR`.
 // The runner imports stacks only here, and only by these file names (never a static import).
@@ -9,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Placed, Placement } from './attach.js';
 import type { Check } from './check.js';
 import { DIST, ROOT } from './config.js';
-import type { Scenario, StackContext } from './stack-types.js';
+import type { Scenario, Soak, StackContext } from './stack-types.js';
 
 /** Per sidecar name: the checks to run when it is attached, given where it was placed. */
 export type AttachedChecks = Record<string, (at: Placement) => Check<StackContext>[]>;
@@ -27,6 +28,14 @@ export function stackNames(): string[] {
 export async function loadScenario(stack: string): Promise<Scenario> {
   if (!stackNames().includes(stack)) throw new Error(`unknown stack "${stack}": choose one of ${stackNames().join(', ')}`);
   return (await load(stack, 'scenario.js')) as Scenario;
+}
+
+/** The stacks with a soak (stacks/<name>/soak.ts). */
+export const soakNames = (): string[] => stackNames().filter((n) => has(n, 'soak.ts'));
+
+export async function loadSoak(stack: string): Promise<Soak> {
+  if (!soakNames().includes(stack)) throw new Error(`no soak for "${stack}": choose one of ${soakNames().join(', ')}`);
+  return (await load(stack, 'soak.js')) as Soak;
 }
 
 /** The checks every stack's attached.ts provides for the sidecars placed in a run. */

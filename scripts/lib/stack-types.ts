@@ -41,6 +41,25 @@ export interface Scenario {
   alone?: string;
 }
 
+/** What one minute of a soak did: requests (or lines) sent through the stack, how many failed, and rotations done. */
+export interface MinuteCounts {
+  requests: number;
+  failed: number;
+  rotations: number;
+}
+
+/** A long run of a stack (npm run soak): steady load while it rotates what it rotates, one minute at a time. */
+export interface Soak {
+  /** The compose services whose sidecar processes are sampled: resident memory, open descriptors, error lines. */
+  sidecars: string[];
+  /** The load and the rotations, in one line for the report. */
+  load: string;
+  /** One minute of load, with the minute's rotation; resolves with its counts when the minute is over. */
+  minute(ctx: StackContext, i: number): Promise<MinuteCounts>;
+  /** After the last minute: what the stack's receiver lacks of what was sent (lines), when it can tell. */
+  finish?(ctx: StackContext): Promise<{ lost: number; duplicated: number }>;
+}
+
 /** Merges descriptions: later urls and files win on a name clash, hints add up. */
 export function mergeDescriptions(parts: Description[]): Description {
   return {

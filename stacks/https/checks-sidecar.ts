@@ -2,15 +2,14 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
-import { issueServerCert, type Ca } from '../../scripts/lib/certs.js';
+import { issueServerCert } from '../../scripts/lib/certs.js';
 import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import { VERSION } from '../../scripts/lib/config.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
-import { caDir, certDir, get, metrics } from './support.js';
+import { caFiles, certDir, get, metrics } from './support.js';
 
 type C = Check<StackContext>;
-const ca = (ctx: StackContext): Ca => ({ dir: caDir(ctx), cert: join(caDir(ctx), 'ca.crt'), key: join(caDir(ctx), 'ca.key') });
 const RELOAD_ERRORS = 'tls_proxy_certificate_reloads_total{result="error"}';
 
 export const certRotation: C = {
@@ -21,7 +20,7 @@ export const certRotation: C = {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const before = await get(ctx, '/before-rotation', agent);
-      const serial = await issueServerCert(ca(ctx), certDir(ctx));
+      const serial = await issueServerCert(caFiles(ctx), certDir(ctx));
       const fresh = await eventually(
         async () => {
           const r = await get(ctx, '/after-rotation');
@@ -56,7 +55,7 @@ export const certRotation: C = {
       expect.equal((await docker.state(sideId)).pid, pid0, 'the sidecar was never restarted');
 
       // Leave a good pair behind.
-      const last = await issueServerCert(ca(ctx), certDir(ctx));
+      const last = await issueServerCert(caFiles(ctx), certDir(ctx));
       await eventually(async () => expect.equal((await get(ctx, '/restored')).serial, last, 'serial after a good pair is put back'), {
         within: 5000,
       });

@@ -2,12 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMetrics } from '../../sidecars/lib/metrics.js';
+import type { Ca } from '../../scripts/lib/certs.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { httpsGet } from '../../scripts/lib/tls-client.js';
 
 export const caDir = (ctx: StackContext) => join(ctx.state, 'ca');
 export const certDir = (ctx: StackContext) => join(ctx.state, 'certs');
 export const caPem = (ctx: StackContext) => readFileSync(join(caDir(ctx), 'ca.crt'));
+/** The stack's CA, to issue a new server certificate with (certificate rotation). */
+export const caFiles = (ctx: StackContext): Ca => ({ dir: caDir(ctx), cert: join(caDir(ctx), 'ca.crt'), key: join(caDir(ctx), 'ca.key') });
 
 /** Published addresses, asked of Compose each time (a re-created stack gets new ephemeral ports). */
 export async function endpoints(ctx: StackContext) {

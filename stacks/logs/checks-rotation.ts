@@ -3,10 +3,9 @@ import { sleep } from 'zx';
 import * as chaos from '../../scripts/lib/chaos.js';
 import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
-import { delivered, endpoints, expectComplete, metricsOf, note, write, written } from './support.js';
+import { delivered, endpoints, expectComplete, LOG, metricsOf, note, write, written } from './support.js';
 
 type C = Check<StackContext>;
-const LOG = '/var/log/app/app.log';
 /** Five rotations, one a second, while the app writes 400 lines a second. */
 const ROTATIONS = 5;
 /** How long the sidecar may take to see a rotation: only a hang reaches it. */

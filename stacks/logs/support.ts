@@ -7,6 +7,8 @@ import { exec } from '../../scripts/lib/docker.js';
 import { parseMetrics } from '../../sidecars/lib/metrics.js';
 
 export type PodName = 'file' | 'stdout';
+/** The file the file pod's app writes, and its sidecar follows. */
+export const LOG = '/var/log/app/app.log';
 export const PODS: PodName[] = ['file', 'stdout'];
 export { note } from '../../scripts/lib/check.js';
 
