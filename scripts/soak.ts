@@ -5,6 +5,7 @@
 // failed requests and lost lines, against the goals (scripts/lib/soak/report.ts). A run of 15 minutes or
 // more writes the soak:<stack> section of docs/benchmarks.md. Exit 1 when a goal is missed.
 import { parseArgs } from 'node:util';
+import { sleep } from 'zx';
 import { BenchClock } from './bench/conditions.js';
 import { renderSection, writeSection } from './bench/section.js';
 import { withStack } from './lib/lifecycle.js';
@@ -43,7 +44,7 @@ const v = await withStack(stack, async (ctx) => {
     while (!over) {
       samples.push(await sample(ctx.project, soak.sidecars));
       clock.sample();
-      await Promise.race([load.catch(() => {}), new Promise((r) => setTimeout(r, SAMPLE_MS))]);
+      await Promise.race([load.catch(() => {}), sleep(SAMPLE_MS)]);
     }
     const c = await load;
     counts.push(c);
