@@ -1,12 +1,18 @@
 // The layering rules: stacks → scripts → compose → containers, and sidecars depend on nothing of
-// ours but sidecars/lib. Pure functions over { file: text }, so a test can feed them a made-up tree.
+// ours but sidecars/lib, and the data plane (sidecars/lib/dataplane/) is used through its one entry point.
+// Pure functions over { file: text }, so a test can feed them a made-up tree.
 import { importsOf, resolveImport } from './sources.js';
 
 export type Tree = Record<string, string>;
 
+/** The data plane's folder: only its own files import anything in it but index.ts. */
+const DATAPLANE = 'sidecars/lib/dataplane/';
+
 /** Why `file` may not import `target` (both repo-relative), or undefined when it may. */
 export function forbidden(file: string, target: string): string | undefined {
   const [top, second] = file.split('/');
+  if (target.startsWith(DATAPLANE) && !file.startsWith(DATAPLANE) && target !== `${DATAPLANE}index.ts`)
+    return 'the data plane is used through its entry point, sidecars/lib/dataplane/index.ts';
   if (top === 'sidecars' && second === 'lib')
     return target.startsWith('sidecars/lib/') ? undefined : 'sidecars/lib imports nothing outside sidecars/lib';
   if (top === 'sidecars') {

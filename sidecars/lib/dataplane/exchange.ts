@@ -21,21 +21,19 @@ export interface SessionContext {
   /** A request body longer than this is refused with a 413 (declared) or cut with one (chunked). */
   maxBodyBytes: number;
   draining: () => boolean;
+  /** Requests whose last try failed before a response head, or whose response the app cut. */
   upstreamErrors: { inc(): void };
-  duration: { observe(v: number): void };
-  /** Where each request goes, and what a failed try leads to. */
+  /** Where each request goes, what a failed try leads to, and who counts how each ended. */
   router: Router;
   /** The Host sent when the client gave none (HTTP/1.0). */
   defaultHost: string;
   /** X-Forwarded-Proto for the app: https behind TLS. */
   proto?: 'https' | 'http';
-  countStatus(status: number): void;
 }
 
 export interface Exchange {
   method: string;
   path: string;
-  t0: bigint;
   head: string;
   /** Content-Length bytes still to send, or the chunked reader, or nothing (no body). */
   left: number;
@@ -94,7 +92,6 @@ export function openExchange(bytes: Buffer, clientIp: string, c: SessionContext)
     over: false,
     method: req.method,
     path: target.path,
-    t0: process.hrtime.bigint(),
     head: route.headers ? `${r.head.slice(0, -2)}${route.headers}\r\n` : r.head,
     left: body === 'length' ? length : 0,
     chunked: body === 'chunked' ? new ChunkedReader(c.maxBodyBytes) : undefined,

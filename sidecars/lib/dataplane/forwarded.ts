@@ -1,9 +1,9 @@
-// The request head L7 mode sends the app, built from what Node's server parsed, or the refusal the client
+// The request head L7 mode sends the app, built from what request-parser.ts read, or the refusal the client
 // gets instead. Only what RFC 9112 allows is forwarded: one valid Host (or the authority of an
 // absolute-form target, which wins over it, §3.2.2), an origin-form target, a body framed one way, and
 // the client's header lines byte for byte (obs-text included) minus those hop-by-hop.ts drops. The app
 // is told who the client is (X-Forwarded-For) and that the request came over TLS (X-Forwarded-Proto:
-// https). Headers travel as flat [name, value, ...] lists, as Node's rawHeaders are.
+// https). Headers travel as flat [name, value, ...] lists, in the order the client sent them.
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpError, type Target } from '../http.js';
 import { CODING, CONNECTION, connectionTokens, HOST, LENGTH, MAX_HEADERS, PASS, requestKind } from './hop-by-hop.js';
@@ -49,8 +49,8 @@ export function requestHead(
 ): { head: string; body: RequestBody; length: number } {
   const raw = req.rawHeaders;
   const n = raw.length >> 1;
-  // Node keeps at most maxHeadersCount lines and drops the rest without a word; a count past the limit
-  // is refused, so no Content-Length or Transfer-Encoding is ever lost that way.
+  // A count past the limit is refused rather than cut short (as Node's maxHeadersCount would), so no
+  // Content-Length or Transfer-Encoding is ever lost that way.
   if (n > MAX_HEADERS) throw refuse(431, `request header fields too large: more than ${MAX_HEADERS} header lines`);
   if (req.httpVersionMajor !== 1 || req.httpVersionMinor > 1) {
     throw req.httpVersionMajor === 0
@@ -74,7 +74,7 @@ export function requestHead(
     } else if (kind === CONNECTION) {
       named = connectionTokens(value, named);
     } else if (kind === LENGTH) {
-      // Node has checked these already; checked again, as the framing of what the app reads hangs on them.
+      // Digits only, and one value: the framing of what the app reads hangs on it.
       if (length !== undefined || !DIGITS.test(value)) throw refuse(400, 'bad request: invalid Content-Length');
       length = value;
     } else if (kind === CODING) {
@@ -114,7 +114,7 @@ export function requestHead(
   head += `X-Forwarded-For: ${clientIp.startsWith('::ffff:') ? clientIp.slice(7) : clientIp}\r\nX-Forwarded-Proto: ${o.proto ?? 'https'}\r\n`;
   if (host !== undefined) head += `X-Forwarded-Host: ${host}\r\n`;
   head += `X-Forwarded-Port: ${listenPort}\r\n`;
-  // A chunked body is re-chunked here (Node's server hands over the decoded bytes).
+  // A chunked body is re-framed chunk by chunk on its way (chunked.ts).
   if (chunked) head += 'Transfer-Encoding: chunked\r\n';
   else if (length !== undefined) head += `Content-Length: ${bytes}\r\n`;
   return { head: `${head}\r\n`, body: bytes > 0 ? 'length' : chunked ? 'chunked' : 'none', length: bytes };

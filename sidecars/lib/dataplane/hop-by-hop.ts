@@ -20,7 +20,7 @@ const REQUEST = new Map<string, number>([
   ['connection', CONNECTION],
   ['content-length', LENGTH],
   ['transfer-encoding', CODING],
-  // Hop-by-hop. TE: trailers are not forwarded, so no TE is needed. Expect: Node's server has already
+  // Hop-by-hop. TE: trailers are not forwarded, so no TE is needed. Expect: the session has already
   // answered 100-continue, so the app gets the body without waiting.
   ...['keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'expect'].map((n) => [n, DROP] as const),
   // The client's identity: only the proxy may state it.
@@ -84,7 +84,7 @@ export function responseHeaders(raw: string[], o: { hsts?: string; close: boolea
     if (RESPONSE_DROPPED.has(lower)) continue;
     // Named in Connection or not, Content-Length stays: it tells a HEAD client the size.
     if (named !== undefined && lower !== 'content-length' && named.includes(lower)) continue;
-    // The body is decoded from chunks; Node frames it again for the client, so the app's length no longer applies.
+    // The body is decoded from chunks and framed again for the client, so the app's length no longer applies.
     if (chunked && lower === 'content-length') continue;
     if (o.hsts && lower === 'strict-transport-security') continue;
     out.push(raw[i]!, raw[i + 1]!);

@@ -12,8 +12,6 @@ import { headEnd } from './request-parser.js';
 import type { TryOutcome } from './route.js';
 import type { UpstreamConnection } from './upstream.js';
 
-export type { SessionContext } from './exchange.js';
-
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 const CRLF = Buffer.from('\r\n');
 const LAST_CHUNK = Buffer.from('0\r\n\r\n');
@@ -88,7 +86,7 @@ export class HttpSession {
   private timeout(): void {
     if (this.closed || this.ex) return;
     if (this.timerKind === 'head') {
-      this.c.countStatus(408);
+      this.c.router.refused?.(408);
       this.close(ownAnswer(408, 'request timeout: the request head was not complete in time\n', 'GET'));
       return;
     }
@@ -256,7 +254,6 @@ export class HttpSession {
       return;
     }
     const { status, text } = ex.route.failure(o);
-    this.c.countStatus(status);
     this.over(ex, status, conn);
     this.close(ownAnswer(status, text, ex.method));
   }
@@ -301,9 +298,7 @@ export class HttpSession {
   }
 
   private finish(ex: Exchange, conn: UpstreamConnection): void {
-    this.c.countStatus(ex.status);
     this.over(ex, ex.status, conn);
-    this.c.duration.observe(Number(process.hrtime.bigint() - ex.t0) / 1e9);
     if (this.requestRead()) conn.release();
     else conn.destroy();
     this.ex = undefined;
@@ -319,8 +314,9 @@ export class HttpSession {
     const known = e instanceof HttpError;
     if (!known) this.c.log.error('request failed', { err: e });
     const status = known ? e.status : 500;
-    this.c.countStatus(status);
+    // The route hears how its request ended; a request refused before it had one, the router.
     if (this.ex) this.over(this.ex, status, this.ex.conn);
+    else this.c.router.refused?.(status);
     this.ex?.conn?.destroy();
     this.close(ownAnswer(status, `${known ? e.message : 'internal error'}\n`, 'GET', known ? e.headers : {}));
   }

@@ -1,5 +1,5 @@
 // L7 mode's reader of client request heads: the client is untrusted, so this is strict. It accepts a
-// subset of what llhttp (Node's parser) accepts, and test/request-parser-llhttp.test.ts proves that on
+// subset of what llhttp (Node's parser) accepts, and test/request-parser-llhttp.test.ts beside it proves that on
 // generated and mutated heads: a head llhttp refuses is refused here too. What it accepts:
 //   request-line = method SP request-target SP HTTP-version CRLF   (RFC 9112 §3)
 //   field-line   = field-name ":" OWS field-value OWS CRLF          (RFC 9112 §5; no obs-fold)

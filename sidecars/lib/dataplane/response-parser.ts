@@ -1,5 +1,5 @@
 // L7 mode's reader of the app's HTTP/1.1 responses. The app is the trusted process in the same pod
-// (client requests are parsed by Node's own server, never here); this parser is still strict: a
+// (client requests are read by request-parser.ts, never here); this parser is still strict: a
 // response it cannot frame exactly is an error, so a connection is only reused when the previous
 // response is known to have ended where it ended.
 export interface ResponseHead {

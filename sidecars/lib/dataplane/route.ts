@@ -49,6 +49,8 @@ export interface Router {
   readonly drop?: ReadonlySet<string>;
   /** The route of one request; throws HttpError to refuse it (the client gets that status). */
   route(req: RequestInfo): Route;
+  /** A request refused before it had a route (malformed, too large, a head too slow): the status it got. */
+  refused?(status: number): void;
 }
 
 const BAD_GATEWAY = 'bad gateway: the app behind this TLS proxy did not answer\n';

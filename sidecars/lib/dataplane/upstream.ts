@@ -1,10 +1,11 @@
-// L7 mode's connections to the app: kept alive in a LIFO pool, one request at a time each. It does
-// the job Node's http.Agent and ClientRequest did, for a fraction of the CPU (see docs/benchmarks.md):
-// the request head is written as one string, the response is framed by ResponseParser.
+// L7 mode's connections to the app (or, for mesh-proxy, to a peer over mTLS): kept alive in a LIFO pool,
+// one request at a time each. The request head is written as one string, and the response is framed by
+// ResponseParser and reported to the exchange's ResponseSink.
 import { connect, type Socket } from 'node:net';
 import { ResponseParser, type ResponseHead } from './response-parser.js';
 
-export interface Exchange {
+/** What a connection reports one response to: its head, its body as it comes, or the failure. */
+export interface ResponseSink {
   head(h: ResponseHead): void;
   /** Body bytes of one read from the app (none, when only the head came); done when the response ended with them. */
   data(chunks: Buffer[], done: boolean): void;
@@ -19,7 +20,7 @@ export class UpstreamConnection {
   /** The pool it goes back to when its exchange is over. */
   home: UpstreamPool | undefined;
   private readonly parser: ResponseParser;
-  private ex: Exchange | undefined;
+  private ex: ResponseSink | undefined;
   private chunks: Buffer[] = [];
   private done = false;
   private keepAlive = false;
@@ -61,7 +62,7 @@ export class UpstreamConnection {
   }
 
   /** Starts a request: the response will be reported to ex. */
-  start(method: string, ex: Exchange): void {
+  start(method: string, ex: ResponseSink): void {
     this.ex = ex;
     this.done = false;
     this.headSeen = false;

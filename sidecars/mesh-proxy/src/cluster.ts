@@ -5,7 +5,7 @@
 // connections, and picks go round robin over the endpoints not ejected (all of them, if all are).
 import { lookup } from 'node:dns/promises';
 import type { Socket } from 'node:net';
-import { UpstreamPool } from '../../lib/dataplane/upstream.js';
+import { UpstreamPool } from '../../lib/dataplane/index.js';
 import { fresh, type OutlierDetector, type OutlierState } from './outlier.js';
 
 export interface Endpoint {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { type CertPair, loadPair } from '../../lib/dataplane/certs.js';
+import { type CertPair, loadPair } from '../../lib/dataplane/index.js';
 import { certSpiffeId } from './spiffe.js';
 
 export interface Identity extends CertPair {

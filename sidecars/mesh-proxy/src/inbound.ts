@@ -6,15 +6,19 @@
 import type { Socket } from 'node:net';
 import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket } from 'node:tls';
 import type { Logger } from '../../lib/log.js';
-import { createFront } from '../../lib/dataplane/front.js';
-import type { SessionContext } from '../../lib/dataplane/http-session.js';
-import { HttpSession } from '../../lib/dataplane/http-session.js';
+import {
+  byClass,
+  createFront,
+  HttpSession,
+  ownAnswer,
+  type Router,
+  type SessionContext,
+  singlePool,
+  type UpstreamPool,
+} from '../../lib/dataplane/index.js';
 import { lingerClose } from '../../lib/linger.js';
-import { ownAnswer } from '../../lib/dataplane/response-head.js';
-import { type Router, singlePool } from '../../lib/dataplane/route.js';
-import type { UpstreamPool } from '../../lib/dataplane/upstream.js';
 import type { Exporter } from './exporter.js';
-import { byClass, type Metrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
 import { certSpiffeId } from './spiffe.js';
 import { endSpan, SERVER, spanTraceparent, startSpan, traceparentOf } from './trace.js';
 

@@ -1,4 +1,5 @@
 // mesh-proxy's metrics, all in one place (names get the mesh_proxy_ prefix from the registry).
+import { certificateMetrics } from '../../lib/dataplane/index.js';
 import type { Registry } from '../../lib/metrics.js';
 
 const LATENCY = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -73,19 +74,7 @@ export function registerMetrics(r: Registry, live: Live = { ejected: () => [], p
       'result',
     ]),
     lastReload: r.gauge('identity_last_reload_success_timestamp_seconds', 'When the identity was last loaded.'),
-    info: r.gauge('certificate_info', 'Always 1; labels describe the certificate being served.', { labels: ['serial', 'spiffe_id'] }),
-    notAfter: r.gauge('certificate_not_after_seconds', 'Expiry of the certificate being served, in seconds since the Unix epoch.'),
+    ...certificateMetrics(r, 'spiffe_id'),
   };
 }
 export type Metrics = ReturnType<typeof registerMetrics>;
-
-/** Counts requests of one label set by response class, through one series handle per class (a hot path). */
-export function byClass(requests: Metrics['requests'], labels: Record<string, string>): (status: number) => void {
-  const handles: ({ inc(): void } | undefined)[] = [];
-  return (status) => {
-    const cls = Math.floor(status / 100);
-    let h = handles[cls];
-    if (!h) h = handles[cls] = requests.series({ ...labels, code: `${cls}xx` });
-    h.inc();
-  };
-}

@@ -6,12 +6,11 @@
 // ejection; every request gets a client span and a traceparent that names it.
 import { HttpError } from '../../lib/http.js';
 import type { Logger } from '../../lib/log.js';
-import { IDEMPOTENT, type Route, type Router, type TryOutcome } from '../../lib/dataplane/route.js';
-import type { UpstreamConnection } from '../../lib/dataplane/upstream.js';
+import { byClass, IDEMPOTENT, type Route, type Router, type TryOutcome, type UpstreamConnection } from '../../lib/dataplane/index.js';
 import type { RetryBudget } from './budget.js';
 import type { Cluster, Endpoint } from './cluster.js';
 import type { Exporter } from './exporter.js';
-import { byClass, type Metrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
 import { CLIENT, endSpan, spanTraceparent, startSpan, traceparentOf } from './trace.js';
 
 export interface OutboundOptions {

@@ -1,6 +1,6 @@
 // mesh-proxy's parameter table: its whole configuration API, in one place. Defaults follow Envoy and
 // Istio where they have one (the README's Contract says which).
-import { limitParams } from '../../lib/dataplane/params.js';
+import { limitParams } from '../../lib/dataplane/index.js';
 import { defineSpec } from '../../lib/run.js';
 import { bool, dir, duration, int, port, string, url } from '../../lib/params.js';
 import { allowList, outboundList } from './spiffe.js';

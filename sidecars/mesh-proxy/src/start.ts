@@ -6,10 +6,15 @@ import { connect as tlsConnect, createSecureContext, type SecureContext, type Se
 import { listen } from '../../lib/listen.js';
 import { Reloadable } from '../../lib/reloadable.js';
 import type { Context, Running } from '../../lib/run.js';
-import { follow } from '../../lib/dataplane/certs.js';
-import type { SessionContext } from '../../lib/dataplane/http-session.js';
-import { HttpSession } from '../../lib/dataplane/http-session.js';
-import { answers, UpstreamPool } from '../../lib/dataplane/upstream.js';
+import {
+  answers,
+  drainConnections,
+  follow,
+  HttpSession,
+  type SessionContext,
+  showCertificate,
+  UpstreamPool,
+} from '../../lib/dataplane/index.js';
 import { RetryBudget } from './budget.js';
 import { Cluster, type Resolve } from './cluster.js';
 import { createExporter } from './exporter.js';
@@ -55,10 +60,8 @@ export async function start({ params: p, log, metrics }: Context<typeof table>, 
     maxBodyBytes: p.maxBodyBytes,
     draining: () => draining,
     upstreamErrors: m.upstreamErrors,
-    duration: { observe() {} }, // the routes observe per direction
     defaultHost: `${LOOPBACK}:${p.appPort}`,
     proto,
-    countStatus() {}, // the routes count, with their labels
   });
 
   const app = new UpstreamPool(LOOPBACK, p.appPort);
@@ -149,9 +152,7 @@ export async function start({ params: p, log, metrics }: Context<typeof table>, 
   const { check, unwatch } = follow({ files, intervalMs: p.reloadInterval, store, log, what: 'identity' }, (id) => {
     inbound.rotate(secure());
     clientContext = createSecureContext({ ...secure(), minVersion: 'TLSv1.3' });
-    m.info.reset();
-    m.info.set(1, { serial: id.serial, spiffe_id: id.spiffeId });
-    m.notAfter.set(id.notAfter.getTime() / 1000);
+    showCertificate(m, { serial: id.serial, spiffe_id: id.spiffeId }, id.notAfter);
   });
 
   try {
@@ -178,12 +179,13 @@ export async function start({ params: p, log, metrics }: Context<typeof table>, 
       draining = true;
       unwatch();
       for (const s of servers) s.close();
-      // Connections that linger after their last answer are not waited for: their own deadline ends them.
-      while (inbound.active() > 0 || [...sessions].some((s) => s.open)) {
-        inbound.closeIdle();
-        for (const s of sessions) s.closeIfIdle();
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await drainConnections({
+        closeIdle() {
+          inbound.closeIdle();
+          for (const s of sessions) s.closeIfIdle();
+        },
+        open: () => inbound.active() + [...sessions].filter((s) => s.open).length,
+      });
       app.destroy();
       for (const c of clusters) c.stop();
       await exporter?.close();

@@ -1,17 +1,13 @@
 // L7 mode: an HTTP/1.1 reverse proxy to the app over the pod loopback, on the decrypted TLS stream, built on
-// the shared data plane in sidecars/lib/dataplane/ (mesh-proxy stands on the same modules).
-// It parses only request heads (request-parser.ts, strict) and rewrites them (forwarded.ts); bodies
-// are streamed, chunked ones re-framed (chunked.ts). Each client connection is an HttpSession; the
-// app's connections are kept alive in a pool (upstream.ts) and its responses framed by
-// ResponseParser (response-head.ts writes what the client gets). This module makes the sessions.
+// the shared data plane (sidecars/lib/dataplane/, whose README is its contract; mesh-proxy stands on it too).
+// Each client connection is an HttpSession; its one route goes to the app over a keep-alive pool, and
+// counts each request's status class and duration as it ends. This module makes the sessions.
 import type { Socket } from 'node:net';
 import type { Counter, Histogram } from '../../lib/metrics.js';
 import type { Logger } from '../../lib/log.js';
-import { HttpSession, type SessionContext } from '../../lib/dataplane/http-session.js';
-import { singlePool } from '../../lib/dataplane/route.js';
-import { UpstreamPool } from '../../lib/dataplane/upstream.js';
+import { byClass, HttpSession, type Router, type SessionContext, singlePool, UpstreamPool } from '../../lib/dataplane/index.js';
 
-export { forwardedHeaders } from '../../lib/dataplane/forwarded.js';
+export { forwardedHeaders } from '../../lib/dataplane/index.js';
 
 export interface HttpProxyOptions {
   upstreamHost: string;
@@ -19,6 +15,7 @@ export interface HttpProxyOptions {
   listenPort: number;
   hsts: string | undefined;
   log: Logger;
+  /** requests_total, by status class, and request_duration_seconds: counted by the route as each request ends. */
   requests: Counter;
   upstreamErrors: Counter;
   duration: Histogram;
@@ -32,26 +29,39 @@ export interface HttpProxyOptions {
   draining: () => boolean;
 }
 
+/** tls-proxy's one route, to the app, counting each request's status class and duration as it ends. */
+function countedRoute(pool: UpstreamPool, o: HttpProxyOptions): Router {
+  const count = byClass(o.requests);
+  const app = singlePool(pool);
+  return {
+    refused: count,
+    route(req) {
+      const base = app.route(req);
+      const t0 = process.hrtime.bigint();
+      return {
+        ...base,
+        done(status, conn) {
+          base.done(status, conn);
+          // 0: the connection was cut, with no status for the client.
+          if (status === 0) return;
+          count(status);
+          o.duration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+        },
+      };
+    },
+  };
+}
+
 export function createHttpProxy(o: HttpProxyOptions) {
   const pool = new UpstreamPool(o.upstreamHost, o.upstreamPort);
-  // requests_total by status class, each series made on its first request.
-  const byClass = new Map<number, { inc(): void }>();
-  const countStatus = (status: number) => {
-    const cls = Math.floor(status / 100);
-    let s = byClass.get(cls);
-    if (!s) byClass.set(cls, (s = o.requests.series({ code: `${cls}xx` })));
-    s.inc();
-  };
   const ctx: SessionContext = {
     ...o,
-    router: singlePool(pool),
+    router: countedRoute(pool, o),
     defaultHost: `${o.upstreamHost}:${o.upstreamPort}`,
-    countStatus,
   };
   const sessions = new Set<HttpSession>();
   return {
     pool,
-    countStatus,
     /** Serves HTTP/1.1 on a socket whose TLS handshake is done. */
     accept(socket: Socket): void {
       const s = new HttpSession(socket, ctx);

@@ -1,4 +1,5 @@
 // tls-proxy's metrics, all in one place (names get the tls_proxy_ prefix from the registry).
+import { certificateMetrics } from '../../lib/dataplane/index.js';
 import type { Registry } from '../../lib/metrics.js';
 
 export function registerMetrics(r: Registry) {
@@ -18,7 +19,6 @@ export function registerMetrics(r: Registry) {
       'result',
     ]),
     lastReload: r.gauge('certificate_last_reload_success_timestamp_seconds', 'When the certificate was last loaded.'),
-    info: r.gauge('certificate_info', 'Always 1; labels describe the certificate being served.', { labels: ['serial', 'subject'] }),
-    notAfter: r.gauge('certificate_not_after_seconds', 'Expiry of the certificate being served, in seconds since the Unix epoch.'),
+    ...certificateMetrics(r, 'subject'),
   };
 }

@@ -1,5 +1,5 @@
 // The tls-proxy's parameter table: its whole configuration API, in one place.
-import { limitParams } from '../../lib/dataplane/params.js';
+import { limitParams } from '../../lib/dataplane/index.js';
 import { defineSpec } from '../../lib/run.js';
 import { bool, duration, file, int, oneOf, port, string } from '../../lib/params.js';
 

@@ -5,9 +5,7 @@ import { createServer as createTlsServer, DEFAULT_CIPHERS, type SecureVersion, t
 import { listen } from '../../lib/listen.js';
 import { Reloadable } from '../../lib/reloadable.js';
 import type { Context, Running } from '../../lib/run.js';
-import { follow, loadPair, type CertPair } from '../../lib/dataplane/certs.js';
-import { answers } from '../../lib/dataplane/upstream.js';
-import { createFront } from '../../lib/dataplane/front.js';
+import { answers, type CertPair, createFront, drainConnections, follow, loadPair, showCertificate } from '../../lib/dataplane/index.js';
 import { createHttpProxy } from './http-proxy.js';
 import { registerMetrics } from './metrics.js';
 import type { params as table } from './params.js';
@@ -74,9 +72,7 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
 
   const { check, unwatch } = follow({ files, intervalMs: p.reloadInterval, store, log, what: 'certificate' }, (c) => {
     tls.setSecureContext(secure(c));
-    m.info.reset();
-    m.info.set(1, { serial: c.serial, subject: c.subject });
-    m.notAfter.set(c.notAfter.getTime() / 1000);
+    showCertificate(m, { serial: c.serial, subject: c.subject }, c.notAfter);
   });
 
   const sockets = new Set<Socket>();
@@ -112,12 +108,7 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
       draining = true;
       unwatch();
       front.close();
-      http?.closeIdle();
-      // A connection that lingers after its last answer is not waited for: its own deadline ends it.
-      while (sockets.size > (http?.lingering() ?? 0)) {
-        http?.closeIdle();
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await drainConnections({ closeIdle: () => http?.closeIdle(), open: () => sockets.size - (http?.lingering() ?? 0) });
       // Only now: closing the app's connections earlier would cut requests still in flight.
       http?.pool.destroy();
     },

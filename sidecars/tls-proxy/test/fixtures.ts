@@ -1,13 +1,6 @@
-// Test fixtures for the tls-proxy: a throwaway PKI made with the openssl CLI, free loopback ports,
-// a plain HTTP upstream, a started proxy and small HTTPS/TLS client helpers. The suites built on
-// them are in suites.ts.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { type Agent, request as httpsRequest } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { createLogger } from '../../lib/log.js';
 import { Registry } from '../../lib/metrics.js';
@@ -19,113 +12,9 @@ import { start as startProxy } from '../src/start.js';
 import { freePort } from '../../lib/test-support/wait.js';
 
 export { freePort, quietFor, until, within } from '../../lib/test-support/wait.js';
+export { installPair, type Issued, makePki, type Pki, replaceFile } from '../../lib/test-support/pki.js';
+import type { Issued } from '../../lib/test-support/pki.js';
 
-const openssl = (cwd: string, args: string[]) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-
-export interface Issued {
-  cert: string;
-  key: string;
-  serial: string;
-}
-
-export interface Pki {
-  dir: string;
-  caFile: string;
-  ca: Buffer;
-  /** Issues a server certificate for localhost and 127.0.0.1, signed by the CA, with the given hex serial (EC P-256 key unless rsa). */
-  issue(name: string, serial: string, key?: 'ec' | 'rsa'): Issued;
-  cleanup(): void;
-}
-
-/** A fresh CA (EC P-256) in a new temp dir. */
-export function makePki(): Pki {
-  const dir = mkdtempSync(join(tmpdir(), 'tls-proxy-test-'));
-  openssl(dir, [
-    'req',
-    '-x509',
-    ...EC,
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=sidecar-lab test CA',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
-  writeFileSync(
-    join(dir, 'server.ext'),
-    [
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      'basicConstraints=critical,CA:FALSE',
-      'keyUsage=critical,digitalSignature',
-      'extendedKeyUsage=serverAuth',
-      '',
-    ].join('\n'),
-  );
-  const caFile = join(dir, 'ca.crt');
-  return {
-    dir,
-    caFile,
-    ca: readFileSync(caFile),
-    issue(name, serial, kind = 'ec') {
-      const key = join(dir, `${name}.key`),
-        csr = join(dir, `${name}.csr`),
-        cert = join(dir, `${name}.crt`);
-      openssl(dir, [
-        'req',
-        '-new',
-        ...(kind === 'rsa' ? ['-newkey', 'rsa:2048', '-nodes'] : EC),
-        '-keyout',
-        key,
-        '-out',
-        csr,
-        '-subj',
-        '/CN=localhost',
-      ]);
-      openssl(dir, [
-        'x509',
-        '-req',
-        '-in',
-        csr,
-        '-CA',
-        'ca.crt',
-        '-CAkey',
-        'ca.key',
-        '-set_serial',
-        `0x${serial}`,
-        '-days',
-        '1',
-        '-out',
-        cert,
-        '-extfile',
-        'server.ext',
-      ]);
-      return { cert, key, serial: serial.toUpperCase() };
-    },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-/** Replaces a file the way a cert manager does: write a temp file in the same directory, then rename over. */
-export function replaceFile(target: string, content: Buffer | string): void {
-  const tmp = `${target}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, target);
-}
-
-/** Installs pair `to` where pair `live` is read from, cert then key, each the way a cert manager does (replaceFile). */
-export function installPair(live: Issued, to: Issued): void {
-  replaceFile(live.cert, readFileSync(to.cert));
-  replaceFile(live.key, readFileSync(to.key));
-}
-
-/** A loopback port that was free a moment ago: listen on 0, read the port, close. */
 export interface Upstream {
   port: number;
   server: HttpServer;

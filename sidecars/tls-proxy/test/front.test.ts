@@ -1,7 +1,7 @@
 import { connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
-import { createFront, plainAnswer } from '../../lib/dataplane/front.js';
+import { createFront, plainAnswer } from '../../lib/dataplane/index.js';
 import { httpsGet, until, type Proxy } from './fixtures.js';
 import { appSuite, type AppCtx } from './suites.js';
 

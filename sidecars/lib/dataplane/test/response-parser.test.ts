@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ResponseError, ResponseParser, type ResponseHead } from '../../lib/dataplane/response-parser.js';
+import { ResponseError, ResponseParser, type ResponseHead } from '../response-parser.js';
 
 const test = suite('response parser');
 

@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseTarget } from '../../lib/http.js';
-import { HttpError } from '../../lib/http.js';
-import { requestHead } from '../../lib/dataplane/forwarded.js';
-import { headEnd, parseHead } from '../../lib/dataplane/request-parser.js';
+import { parseTarget } from '../../http.js';
+import { HttpError } from '../../http.js';
+import { requestHead } from '../forwarded.js';
+import { headEnd, parseHead } from '../request-parser.js';
 
 type Verdict = { ok: true; method: string; url: string; headers: string[] } | { ok: false; code: string };
 

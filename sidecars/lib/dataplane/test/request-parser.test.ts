@@ -1,8 +1,8 @@
 // The reader of client request heads, case by case: what it refuses, with which status, and what it keeps.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HttpError } from '../../lib/http.js';
-import { headEnd, MAX_HEAD_BYTES, parseHead } from '../../lib/dataplane/request-parser.js';
+import { HttpError } from '../../http.js';
+import { headEnd, MAX_HEAD_BYTES, parseHead } from '../request-parser.js';
 
 const test = suite('request heads');
 

@@ -2,9 +2,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { thrownMessage } from '../../lib/test-support/basics.js';
-import { loadPair, rawFingerprint, watchFiles } from '../../lib/dataplane/certs.js';
-import { makePki, quietFor, replaceFile, until, type Issued, type Pki } from './fixtures.js';
+import { thrownMessage } from '../../test-support/basics.js';
+import { loadPair, rawFingerprint, watchFiles } from '../certs.js';
+import { type Issued, makePki, type Pki, replaceFile } from '../../test-support/pki.js';
+import { quietFor, until } from '../../test-support/wait.js';
 
 interface Ctx {
   pki: Pki;

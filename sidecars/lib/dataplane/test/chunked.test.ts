@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HttpError } from '../../lib/http.js';
-import { ChunkedReader } from '../../lib/dataplane/chunked.js';
+import { HttpError } from '../../http.js';
+import { ChunkedReader } from '../chunked.js';
 
 const test = suite('chunked request bodies');
 

@@ -1,0 +1,13 @@
+// The data plane's one entry point: what tls-proxy and mesh-proxy build on. README.md beside it is the
+// contract. Nothing outside this folder imports its other files (test/unit/layers.test.ts fails on one).
+export { type CertPair, follow, loadPair } from './certs.js';
+export { byClass, certificateMetrics, showCertificate } from './counters.js';
+export { drainConnections } from './drain.js';
+export type { SessionContext } from './exchange.js';
+export { forwardedHeaders } from './forwarded.js';
+export { createFront, plainAnswer } from './front.js';
+export { HttpSession } from './http-session.js';
+export { limitParams } from './params.js';
+export { ownAnswer } from './response-head.js';
+export { IDEMPOTENT, type Route, type Router, singlePool, type TryOutcome } from './route.js';
+export { answers, type UpstreamConnection, UpstreamPool } from './upstream.js';
