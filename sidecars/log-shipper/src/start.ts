@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { ConfigError } from '../../lib/parse.js';
 import type { Context, Running } from '../../lib/run.js';
 import { Formatter } from './format.js';
-import { matchers } from './glob.js';
+import { selector } from './glob.js';
 import { registerMetrics } from './metrics.js';
 import type { params } from './params.js';
 import { Pump } from './pump.js';
@@ -39,8 +39,7 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
   const tailer = new Tailer(
     {
       dir: p.dir,
-      include: matchers(p.include),
-      exclude: [p.registryFile, `${p.registryFile}.tmp`, `${p.registryFile}.corrupt`],
+      wanted: selector(p.include, '', [p.registryFile, `${p.registryFile}.tmp`, `${p.registryFile}.corrupt`]),
       framing: { maxRecordBytes: p.maxRecordBytes, start: p.multilineStart ? new RegExp(p.multilineStart) : undefined },
       closeIdleMs: p.closeIdle,
       log,

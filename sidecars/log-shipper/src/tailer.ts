@@ -4,7 +4,7 @@
 // that was then truncated (copytruncate: the copy is read on from where the original stopped), or a
 // truncated file (read from 0 once it has a first line again). A rotated file is read to its end first.
 import type { Stats } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../lib/log.js';
 import type { FramerOptions } from './framer.js';
@@ -14,10 +14,8 @@ import { type Shipped, Tracked } from './tracked.js';
 
 export interface TailerOptions {
   dir: string;
-  /** Matchers of the file names to follow. */
-  include: ((name: string) => boolean)[];
-  /** Names never followed (the registry file and its temp file). */
-  exclude: string[];
+  /** Whether a name of the directory is followed (--include, --exclude, never the registry's own files). */
+  wanted: (name: string) => boolean;
   framing: FramerOptions;
   closeIdleMs: number;
   log: Logger;
@@ -38,21 +36,18 @@ export class Tailer {
     private readonly registry: Registry,
   ) {}
 
-  private wanted(name: string) {
-    return !this.o.exclude.includes(name) && this.o.include.some((m) => m(name));
-  }
-
   /** The followed files by dev:ino. */
   private byInode(): Map<string, Tracked> {
     return new Map([...this.files.values()].map((t) => [`${t.dev}:${t.ino}`, t]));
   }
 
   async scan(): Promise<void> {
-    const names = (await readdir(this.o.dir)).filter((n) => this.wanted(n)).sort();
+    const names = (await readdir(this.o.dir)).filter(this.o.wanted).sort();
     const stats = new Map<string, Stats>();
     const byInode = new Map<string, string>();
     for (const n of names) {
-      const st = await stat(join(this.o.dir, n)).catch(() => undefined);
+      // lstat: a link is not a file of the directory, wherever it points (openFile refuses it too).
+      const st = await lstat(join(this.o.dir, n)).catch(() => undefined);
       if (!st?.isFile()) continue;
       stats.set(n, st);
       byInode.set(`${st.dev}:${st.ino}`, n);
@@ -106,7 +101,7 @@ export class Tailer {
   private async truncated(t: Tracked): Promise<void> {
     await t.close();
     // The directory is listed again: the copy may have been made after this scan listed it.
-    const names = (await readdir(this.o.dir)).filter((n) => this.wanted(n)).sort();
+    const names = (await readdir(this.o.dir)).filter(this.o.wanted).sort();
     for (const n of names) {
       const f = await openFile(join(this.o.dir, n));
       if (!f) continue;
