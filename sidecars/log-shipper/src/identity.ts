@@ -33,10 +33,12 @@ export interface Opened {
 }
 
 /** How a name of the directory is opened: never through a link (O_NOFOLLOW: a name that is a link fails
- * with ELOOP, however the link was made or swapped in after the listing). */
-const FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
-/** Open errors that mean "not a file to read": it vanished (rotation races are normal), or it is a link. */
-const NOT_A_FILE = new Set(['ENOENT', 'ELOOP']);
+ * with ELOOP, however the link was made or swapped in after the listing), and never blocking
+ * (O_NONBLOCK: a FIFO opens at once, and fstat then refuses it; reads of a regular file ignore the flag). */
+const FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+/** Open errors that mean "not a file to read": it vanished (rotation races are normal), it is a link,
+ * or a socket (ENXIO). */
+const NOT_A_FILE = new Set(['ENOENT', 'ELOOP', 'ENXIO']);
 
 /** Opens a regular file and says what it is; undefined when it is not one (a link, a directory, a FIFO)
  * or vanished in between. */

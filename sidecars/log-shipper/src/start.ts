@@ -5,7 +5,7 @@ import { ConfigError } from '../../lib/parse.js';
 import type { Context, Running } from '../../lib/run.js';
 import { Formatter } from './format.js';
 import { selector } from './glob.js';
-import { registerMetrics } from './metrics.js';
+import { registerMetrics, STALL_MS } from './metrics.js';
 import type { params } from './params.js';
 import { Pump } from './pump.js';
 import { Registry } from './registry.js';
@@ -75,7 +75,13 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
     m.registryAge.set(registry.savedAt ? (Date.now() - registry.savedAt) / 1000 : -1);
   };
   const pump = new Pump(
-    { scanIntervalMs: p.scanInterval, pollIntervalMs: p.pollInterval, multilineTimeoutMs: p.multilineTimeout, report },
+    {
+      scanIntervalMs: p.scanInterval,
+      pollIntervalMs: p.pollInterval,
+      multilineTimeoutMs: p.multilineTimeout,
+      report,
+      stallAfterMs: STALL_MS,
+    },
     tailer,
     shipper,
     m,
@@ -89,7 +95,7 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
   shipper.start();
   pump.start();
   return {
-    ready: () => ({ ready: true }),
+    ready: () => pump.readiness(),
     async drain() {
       await pump.finish();
       await shipper.idle();

@@ -1,9 +1,12 @@
 // The shared directory is the app's: whatever it puts there (links out of it, FIFOs) is never followed
 // or opened in a way that reads outside --dir or blocks.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { tmpSuite } from '../../lib/test-support/basics.js';
+import { within } from '../../lib/test-support/wait.js';
 import { openFile } from '../src/identity.js';
 import { drain, lines, seqs, tailerIn, texts } from './tailer-support.js';
 
@@ -44,6 +47,18 @@ test('opening a name refuses a link even where the listing saw a regular file (a
   const f = await openFile(join(dir, 'app.log'));
   assert.ok(f?.fp, 'a regular file is opened and fingerprinted');
   await f!.fh.close();
+});
+
+test('a FIFO, a socket or a directory named like a log is not opened for reading, and opening it never blocks', async ({ tmp }) => {
+  const { dir } = layout(tmp);
+  execFileSync('mkfifo', [join(dir, 'pipe.log')]);
+  assert.is(await within(5000, 'opening a FIFO', openFile(join(dir, 'pipe.log'))), undefined);
+  const server = createServer().listen(join(dir, 'socket.log'));
+  await new Promise((r) => server.once('listening', r));
+  assert.is(await within(5000, 'opening a socket', openFile(join(dir, 'socket.log'))), undefined);
+  server.close();
+  mkdirSync(join(dir, 'directory.log'));
+  assert.is(await within(5000, 'opening a directory', openFile(join(dir, 'directory.log'))), undefined);
 });
 
 test.run();

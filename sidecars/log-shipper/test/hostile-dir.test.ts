@@ -1,0 +1,49 @@
+// The process against what an app may leave in the shared directory: a FIFO named like a log.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { until } from '../../lib/test-support/wait.js';
+import { FakeRelp } from './fake-relp.js';
+import { LIMIT_MS, lines, range, seqsOf, startShipper } from './process.js';
+
+interface Ctx {
+  dir: string;
+  relp: FakeRelp;
+}
+const test = suite<Ctx>('log-shipper process, hostile directory', {} as Ctx);
+test.before.each(async (ctx) => {
+  ctx.dir = mkdtempSync(join(tmpdir(), 'log-shipper-hostile-'));
+  ctx.relp = await new FakeRelp().start();
+});
+test.after.each(async (ctx) => {
+  await ctx.relp.stop();
+  rmSync(ctx.dir, { recursive: true, force: true });
+});
+
+test('a FIFO named like a rotated copy stalls nothing: after a truncation every file ships on, and it stays ready', async ({
+  dir,
+  relp,
+}) => {
+  writeFileSync(join(dir, 'app.log'), lines(1, 50));
+  writeFileSync(join(dir, 'other.log'), lines(1001, 1050));
+  const { r, metrics, status } = await startShipper(dir, relp, ['--include', 'app.log*,other.log']);
+  try {
+    await until('the first 100 lines', () => seqsOf(relp).length === 100, LIMIT_MS);
+    execFileSync('mkfifo', [join(dir, 'app.log.1')]);
+    truncateSync(join(dir, 'app.log'), 0); // the look for a copy lists app.log.1
+    writeFileSync(join(dir, 'app.log'), lines(51, 60));
+    appendFileSync(join(dir, 'other.log'), lines(1051, 1060));
+    await until('the lines written after the truncation, in both files', () => seqsOf(relp).length === 120, LIMIT_MS);
+    assert.equal(seqsOf(relp), [...range(1, 60), ...range(1001, 1060)]);
+    assert.is(await status('/readyz'), 200);
+    assert.is(await status('/healthz'), 200);
+    assert.ok((await metrics()).get('log_shipper_read_pass_seconds')! < 5, 'no pass of the read loop is under way for long');
+  } finally {
+    r.child.kill('SIGKILL');
+  }
+});
+
+test.run();
