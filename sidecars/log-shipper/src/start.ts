@@ -15,11 +15,20 @@ import { Tailer } from './tailer.js';
 
 type P = Context<typeof params>['params'];
 
+/** The names the sidecar writes in --dir: the registry, its temp file, and a corrupt one kept aside. */
+const ownFiles = (registry: string) => [registry, `${registry}.tmp`, `${registry}.corrupt`];
+
 /** Combinations that no single parameter's rule can catch; each error names the parameters. */
 export function checkCombinations(p: P): void {
   if (p.closeIdle <= p.multilineTimeout)
     throw new ConfigError(
       'invalid --close-idle (LOG_SHIPPER_CLOSE_IDLE): it must be longer than --multiline-timeout, or a rotated file could close with its last record still open',
+    );
+  const included = selector(p.include, '', []);
+  const clash = ownFiles(p.registryFile).find(included);
+  if (clash)
+    throw new ConfigError(
+      `invalid --registry-file (LOG_SHIPPER_REGISTRY_FILE): ${JSON.stringify(clash)} is matched by --include ${JSON.stringify(p.include)}, so the registry would be written over a log of the app; give it a name the globs do not match (like the default .log-shipper-registry.json)`,
     );
   if (p.batchMaxBytes > p.maxBufferBytes)
     throw new ConfigError('invalid --batch-max-bytes (LOG_SHIPPER_BATCH_MAX_BYTES): it must not be more than --max-buffer-bytes');
@@ -39,7 +48,7 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
   const tailer = new Tailer(
     {
       dir: p.dir,
-      wanted: selector(p.include, '', [p.registryFile, `${p.registryFile}.tmp`, `${p.registryFile}.corrupt`]),
+      wanted: selector(p.include, '', ownFiles(p.registryFile)),
       framing: { maxRecordBytes: p.maxRecordBytes, start: p.multilineStart ? new RegExp(p.multilineStart) : undefined },
       closeIdleMs: p.closeIdle,
       log,

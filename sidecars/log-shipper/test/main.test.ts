@@ -1,5 +1,5 @@
 // The process level: the real entry point, as the image runs it, against a fake RELP receiver.
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -42,6 +42,25 @@ test('a bad parameter stops it at start with exit 2 and one stderr line naming t
   const r = runMain(MAIN, ['--dir', dir, '--relp-host', 'r'], { LOG_SHIPPER_RELP_PROT: '1' });
   assert.is((await exited(r)).code, 2);
   assert.match(r.stderr, /LOG_SHIPPER_RELP_PROT/);
+});
+
+test('a --registry-file that --include matches is refused at start with one line naming both, and the log is left as it was', async ({
+  dir,
+}) => {
+  writeFileSync(join(dir, 'app.log'), lines(1, 50));
+  for (const [registry, include] of [
+    ['app.log', '*.log'],
+    ['app.log', 'app.log*'],
+    ['reg.json', '*'],
+    ['.reg', '.*'],
+  ] as const) {
+    const r = runMain(MAIN, ['--dir', dir, '--relp-host', 'r', '--registry-file', registry, '--include', include]);
+    assert.is((await exited(r)).code, 2, `${registry} ${include}: ${r.stderr}`);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^log-shipper: invalid --registry-file \(LOG_SHIPPER_REGISTRY_FILE\): .*--include/);
+  }
+  assert.is(readFileSync(join(dir, 'app.log'), 'utf8'), lines(1, 50));
+  assert.equal(readdirSync(dir), ['app.log']);
 });
 
 test('it ships every line once with its id, and the registry holds the acknowledged offset', async ({ dir }) => {
