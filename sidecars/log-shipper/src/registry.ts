@@ -73,7 +73,8 @@ export class Registry {
     }
     let text: string;
     try {
-      if (!(await fh.stat()).isFile()) throw new Error(`${this.path} is not a regular file`);
+      const st = await fh.stat();
+      if (!st.isFile()) throw new Error(`${this.path} is not a regular file${st.isDirectory() ? ' (a directory)' : ''}`);
       text = await fh.readFile('utf8');
     } finally {
       await fh.close();

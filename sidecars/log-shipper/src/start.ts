@@ -39,7 +39,9 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
   const m = registerMetrics(metrics);
   m.bufferLimit.set(p.maxBufferBytes);
   const registry = new Registry(p.dir, p.registryFile);
-  const loaded = await registry.load();
+  const loaded = await registry.load().catch((e: Error) => {
+    throw new ConfigError(`invalid --registry-file (LOG_SHIPPER_REGISTRY_FILE): ${e.message}`);
+  });
   if (loaded.corrupt)
     log.error('registry was corrupt: kept as .corrupt, starting over (records already delivered are sent again, with the same ids)', {
       file: registry.path,

@@ -1,5 +1,5 @@
 // The process level: the real entry point, as the image runs it, against a fake RELP receiver.
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -61,6 +61,26 @@ test('a --registry-file that --include matches is refused at start with one line
   }
   assert.is(readFileSync(join(dir, 'app.log'), 'utf8'), lines(1, 50));
   assert.equal(readdirSync(dir), ['app.log']);
+});
+
+test('a registry path that is a directory and an --include with an empty pattern exit 2 with one line naming the parameter', async ({
+  dir,
+}) => {
+  mkdirSync(join(dir, 'reg.d'));
+  const cases: [string[], RegExp][] = [
+    [['--registry-file', '.'], /^log-shipper: invalid --registry-file \(LOG_SHIPPER_REGISTRY_FILE\)/],
+    [['--registry-file', 'reg.d'], /^log-shipper: invalid --registry-file \(LOG_SHIPPER_REGISTRY_FILE\): .*directory/],
+    [['--include', ','], /^log-shipper: invalid --include \(LOG_SHIPPER_INCLUDE\): .*empty/],
+    [['--include', ',,,'], /^log-shipper: invalid --include \(LOG_SHIPPER_INCLUDE\): .*empty/],
+    [['--include', '*.log,'], /^log-shipper: invalid --include \(LOG_SHIPPER_INCLUDE\): .*empty/],
+    [['--include', ' , '], /^log-shipper: invalid --include \(LOG_SHIPPER_INCLUDE\): .*empty/],
+  ];
+  for (const [argv, want] of cases) {
+    const r = runMain(MAIN, ['--dir', dir, '--relp-host', 'r', ...argv]);
+    assert.is((await exited(r)).code, 2, `${argv.join(' ')}: ${r.stderr}`);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr.trim(), want);
+  }
 });
 
 test('it ships every line once with its id, and the registry holds the acknowledged offset', async ({ dir }) => {
