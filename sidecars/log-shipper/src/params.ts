@@ -63,6 +63,12 @@ export const spec = defineSpec({
       description:
         'Which files of --dir to tail: file-name globs (*, ?, [..], {a,b}), comma-separated. With copytruncate rotation, include the copies too (app.log*): a copy is recognised by its fingerprint and read on from where the original stopped.',
     }),
+    exclude: globs({
+      default: '*.gz,*.zst,*.xz,*.bz2,*.lz4,*.zip',
+      empty: true,
+      description:
+        'Files of --dir never tailed although --include matches them: file-name globs, comma-separated (empty: none). The default leaves out compressed rotations (logrotate compress: app.log.2.gz), whose bytes are not lines.',
+    }),
     registryFile: string({
       default: '.log-shipper-registry.json',
       pattern: /^(?!\.\.)(?!\.$)[^/\0]+$/,

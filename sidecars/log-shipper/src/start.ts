@@ -50,7 +50,7 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
   const tailer = new Tailer(
     {
       dir: p.dir,
-      wanted: selector(p.include, '', ownFiles(p.registryFile)),
+      wanted: selector(p.include, p.exclude, ownFiles(p.registryFile)),
       framing: { maxRecordBytes: p.maxRecordBytes, start: p.multilineStart ? new RegExp(p.multilineStart) : undefined },
       closeIdleMs: p.closeIdle,
       log,

@@ -1,13 +1,16 @@
-// The process against what an app may leave in the shared directory: a FIFO named like a log.
+// The process against what an app may leave in the shared directory: a FIFO named like a log, and
+// compressed rotations the README's include advice (app.log*) matches.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { until } from '../../lib/test-support/wait.js';
 import { FakeRelp } from './fake-relp.js';
-import { LIMIT_MS, lines, range, seqsOf, startShipper } from './process.js';
+import { bodies, LIMIT_MS, lines, range, seqsOf, startShipper } from './process.js';
 
 interface Ctx {
   dir: string;
@@ -41,6 +44,23 @@ test('a FIFO named like a rotated copy stalls nothing: after a truncation every 
     assert.is(await status('/readyz'), 200);
     assert.is(await status('/healthz'), 200);
     assert.ok((await metrics()).get('log_shipper_read_pass_seconds')! < 5, 'no pass of the read loop is under way for long');
+  } finally {
+    r.child.kill('SIGKILL');
+  }
+});
+
+test('compressed rotations that --include matches are not shipped by default: only the text log is read', async ({ dir, relp }) => {
+  writeFileSync(join(dir, 'app.log'), lines(1, 100));
+  writeFileSync(join(dir, 'app.log.2.gz'), gzipSync(lines(1000, 3000)));
+  for (const ext of ['zst', 'xz', 'bz2', 'zip']) writeFileSync(join(dir, `app.log.3.${ext}`), randomBytes(4096));
+  const { r, metrics } = await startShipper(dir, relp, ['--include', 'app.log*']);
+  try {
+    await until('the 100 lines of app.log', () => seqsOf(relp).length === 100, LIMIT_MS);
+    // Every file was adopted in the first scan and read in the same pass: anything else read is counted by now.
+    const m = await metrics();
+    assert.is(m.get('log_shipper_read_bytes_total'), readFileSync(join(dir, 'app.log')).length);
+    assert.is(m.get('log_shipper_files'), 1);
+    assert.equal([...new Set(bodies(relp).map((b) => b.file))], ['app.log']);
   } finally {
     r.child.kill('SIGKILL');
   }

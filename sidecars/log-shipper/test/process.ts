@@ -17,7 +17,8 @@ export const bodies = (relp: FakeRelp) =>
   relp.messages.map(
     (m) => JSON.parse(m.toString().slice(m.indexOf('{'))) as { id: string; file: string; message: string; fields?: { seq: number } },
   );
-export const seqsOf = (relp: FakeRelp) => [...new Set(bodies(relp).map((b) => b.fields!.seq))].sort((a, b) => a - b);
+/** The sequence numbers of the lines the receiver got, each once (a body without fields is not one of them). */
+export const seqsOf = (relp: FakeRelp) => [...new Set(bodies(relp).flatMap((b) => (b.fields ? [b.fields.seq] : [])))].sort((a, b) => a - b);
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** Starts the sidecar on dir against relp, scanning often, and resolves once /readyz answers 200. */
