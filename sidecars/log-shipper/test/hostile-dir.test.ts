@@ -2,29 +2,14 @@
 // compressed rotations the README's include advice (app.log*) matches.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { until } from '../../lib/test-support/wait.js';
-import { FakeRelp } from './fake-relp.js';
-import { bodies, LIMIT_MS, lines, range, seqsOf, startShipper } from './process.js';
+import { bodies, LIMIT_MS, lines, processSuite, range, seqsOf, startShipper } from './process.js';
 
-interface Ctx {
-  dir: string;
-  relp: FakeRelp;
-}
-const test = suite<Ctx>('log-shipper process, hostile directory', {} as Ctx);
-test.before.each(async (ctx) => {
-  ctx.dir = mkdtempSync(join(tmpdir(), 'log-shipper-hostile-'));
-  ctx.relp = await new FakeRelp().start();
-});
-test.after.each(async (ctx) => {
-  await ctx.relp.stop();
-  rmSync(ctx.dir, { recursive: true, force: true });
-});
+const test = processSuite('hostile directory');
 
 test('a FIFO named like a rotated copy stalls nothing: after a truncation every file ships on, and it stays ready', async ({
   dir,

@@ -1,10 +1,14 @@
 // What the process-level tests share: the real entry point started against a fake RELP receiver, the
 // lines they write (JSON with a sequence number) and what the receiver got.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
 import { parseMetrics } from '../../lib/metrics.js';
 import { runMain } from '../../lib/test-support/child.js';
 import { freePort, until } from '../../lib/test-support/wait.js';
-import type { FakeRelp } from './fake-relp.js';
+import { FakeRelp } from './fake-relp.js';
 
 export const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 /** How long a wait on the child may take: a process on a loaded machine. */
@@ -47,4 +51,18 @@ export async function startShipper(dir: string, relp: FakeRelp, extra: string[] 
   const metrics = async () => parseMetrics(await (await fetch(`http://127.0.0.1:${admin}/metrics`)).text());
   const status = async (path: string) => (await fetch(`http://127.0.0.1:${admin}${path}`)).status;
   return { r, admin, metrics, status };
+}
+
+/** A suite whose tests each get a fresh directory and a fake receiver, removed and stopped after it. */
+export function processSuite(name: string) {
+  const test = suite<{ dir: string; relp: FakeRelp }>(`log-shipper process, ${name}`, { dir: '', relp: new FakeRelp() });
+  test.before.each(async (ctx) => {
+    ctx.dir = mkdtempSync(join(tmpdir(), `log-shipper-${name.replace(/[^\w-]+/g, '-')}-`));
+    ctx.relp = await new FakeRelp().start();
+  });
+  test.after.each(async (ctx) => {
+    await ctx.relp.stop();
+    rmSync(ctx.dir, { recursive: true, force: true });
+  });
+  return test;
 }

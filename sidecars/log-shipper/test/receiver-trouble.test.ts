@@ -3,31 +3,17 @@
 // receiver that keeps ids unique stores it once), memory stays within --max-buffer-bytes, and the
 // process stays up and says what it is doing: /healthz and /readyz 200 (readiness does not wait for the
 // receiver), the failures counted, and no lag once the receiver is back.
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { until } from '../../lib/test-support/wait.js';
-import { FakeRelp, type Trouble } from './fake-relp.js';
-import { bodies, LIMIT_MS, lines, range, seqsOf, startShipper } from './process.js';
+import type { Trouble } from './fake-relp.js';
+import { bodies, LIMIT_MS, lines, processSuite, range, seqsOf, startShipper } from './process.js';
 
 const BOUND = 65_536;
 const TOTAL = 5000;
 
-interface Ctx {
-  dir: string;
-  relp: FakeRelp;
-}
-const test = suite<Ctx>('log-shipper process, receiver trouble', {} as Ctx);
-test.before.each(async (ctx) => {
-  ctx.dir = mkdtempSync(join(tmpdir(), 'log-shipper-trouble-'));
-  ctx.relp = await new FakeRelp().start();
-});
-test.after.each(async (ctx) => {
-  await ctx.relp.stop();
-  rmSync(ctx.dir, { recursive: true, force: true });
-});
+const test = processSuite('receiver trouble');
 
 const troubles: [string, Trouble][] = [
   ['stalls (stops reading and answering)', 'stall'],
