@@ -7,6 +7,13 @@ import { Tailer } from '../src/tailer.js';
 import type { Shipped } from '../src/tracked.js';
 
 const quiet = createLogger('log-shipper', 'error', () => {});
+/** Every tailer made here, until closeTailers: an open file handle left to the garbage collector is an
+ * error in Bun, thrown wherever the collection happens to run. */
+const made: Tailer[] = [];
+
+export async function closeTailers(): Promise<void> {
+  for (const t of made.splice(0)) await t.closeAll();
+}
 
 export function tailerIn(dir: string, include = '*.log', registry = new Registry(dir, '.reg.json')) {
   const rotations: string[] = [];
@@ -21,6 +28,7 @@ export function tailerIn(dir: string, include = '*.log', registry = new Registry
     },
     registry,
   );
+  made.push(t);
   return { t, registry, rotations };
 }
 

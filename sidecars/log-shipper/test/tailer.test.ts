@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { tmpSuite } from '../../lib/test-support/basics.js';
 import type { Shipped } from '../src/tracked.js';
-import { drain, lines, seqs, tailerIn, texts } from './tailer-support.js';
+import { closeTailers, drain, lines, seqs, tailerIn, texts } from './tailer-support.js';
 
 const test = tmpSuite('tailer');
 let n = 0;
+test.after.each(closeTailers);
 
 test('a new file is read from its first byte, and each record carries the file fingerprint and offset', async ({ tmp }) => {
   const dir = join(tmp, `d${n++}`);
