@@ -108,7 +108,7 @@ test('it ships every line once with its id, and the registry holds the acknowled
     assert.is(m.get('log_shipper_acked_records_total'), 200);
     assert.is(m.get('log_shipper_read_lines_total'), 200);
     assert.is(m.get('log_shipper_lag_bytes{file="app.log"}'), 0);
-    assert.ok(bodies(relp).every((b) => /^[0-9a-f]{16}:\d+$/.test(b.id)));
+    assert.ok(bodies(relp).every((b) => /^[0-9a-f]{16}:\d+-\d+$/.test(b.id)));
   } finally {
     r.child.kill('SIGKILL');
     await relp.stop();
