@@ -30,6 +30,8 @@ export class Tailer {
   readonly files = new Map<string, Tracked>();
   private readonly buf = Buffer.alloc(CHUNK);
   readonly lines = { n: 0 };
+  /** Names that could not be opened (no permission, an I/O error): each warned about once, while it lasts. */
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly o: TailerOptions,
@@ -43,6 +45,7 @@ export class Tailer {
 
   async scan(): Promise<void> {
     const names = (await readdir(this.o.dir)).filter(this.o.wanted).sort();
+    for (const n of this.refused) if (!names.includes(n)) this.refused.delete(n);
     const stats = new Map<string, Stats>();
     const byInode = new Map<string, string>();
     for (const n of names) {
@@ -66,14 +69,27 @@ export class Tailer {
     // 2. Files not open: new ones, and known ones closed while idle that have grown (or shrunk) since.
     const known = this.byInode();
     for (const [n, st] of stats) {
-      const path = join(this.o.dir, n);
       const k = known.get(`${st.dev}:${st.ino}`);
       if (k && (k.fh || st.size === k.position)) continue;
-      const f = await openFile(path);
+      const f = await this.open(n);
       if (!f) continue;
       if (!(await this.adopt(f, n))) await f.fh.close();
     }
     for (const t of this.files.values()) if (!t.gone) this.registry.touch(t.fp, t.where);
+  }
+
+  /** Opens a name of the directory; undefined when it is no regular file, or cannot be opened: one file
+   * the sidecar may not read must not stop the others (a warning says which, once). */
+  private async open(name: string): Promise<Opened | undefined> {
+    try {
+      const f = await openFile(join(this.o.dir, name));
+      this.refused.delete(name);
+      return f;
+    } catch (e) {
+      if (!this.refused.has(name)) this.o.log.warn('cannot open a file of the directory; skipping it', { file: name, err: e });
+      this.refused.add(name);
+      return undefined;
+    }
   }
 
   /** Takes an opened file on, as a new or known file; false when it is not to be read (yet). */
@@ -103,7 +119,7 @@ export class Tailer {
     // The directory is listed again: the copy may have been made after this scan listed it.
     const names = (await readdir(this.o.dir)).filter(this.o.wanted).sort();
     for (const n of names) {
-      const f = await openFile(join(this.o.dir, n));
+      const f = await this.open(n);
       if (!f) continue;
       if (f.fp === t.fp && !(f.dev === t.dev && f.ino === t.ino)) {
         this.o.log.info('file truncated; reading on from its copy', { file: t.name, copy: n, offset: t.position });

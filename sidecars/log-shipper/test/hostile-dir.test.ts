@@ -2,7 +2,7 @@
 // compressed rotations the README's include advice (app.log*) matches.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as assert from 'uvu/assert';
@@ -46,6 +46,29 @@ test('compressed rotations that --include matches are not shipped by default: on
     assert.is(m.get('log_shipper_read_bytes_total'), readFileSync(join(dir, 'app.log')).length);
     assert.is(m.get('log_shipper_files'), 1);
     assert.equal([...new Set(bodies(relp).map((b) => b.file))], ['app.log']);
+  } finally {
+    r.child.kill('SIGKILL');
+  }
+});
+
+test('a file named like a log that the sidecar may not open is skipped with a warning, and every other file ships', async ({
+  dir,
+  relp,
+}) => {
+  chmodSync(dir, 0o777); // the registry is written as the user below
+  writeFileSync(join(dir, 'app.log'), lines(1, 50));
+  writeFileSync(join(dir, 'locked.log'), lines(900, 901));
+  chmodSync(join(dir, 'locked.log'), 0);
+  // Root reads any file: as root, run the sidecar as nobody, as the README says to run it as the app's user.
+  const { r } = await startShipper(dir, relp, [], process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {});
+  try {
+    await until('the 50 lines of app.log', () => seqsOf(relp).length === 50, LIMIT_MS);
+    appendFileSync(join(dir, 'app.log'), lines(51, 60));
+    await until('the lines written later', () => seqsOf(relp).length === 60, LIMIT_MS);
+    assert.equal(seqsOf(relp), range(1, 60));
+    const warnings = r.stdout.split('\n').filter((l) => l.includes('cannot open a file'));
+    assert.is(warnings.length, 1, 'one warning, not one per scan');
+    assert.match(warnings[0]!, /locked\.log/);
   } finally {
     r.child.kill('SIGKILL');
   }

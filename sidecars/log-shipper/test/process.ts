@@ -26,23 +26,28 @@ export const seqsOf = (relp: FakeRelp) => [...new Set(bodies(relp).flatMap((b) =
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** Starts the sidecar on dir against relp, scanning often, and resolves once /readyz answers 200. */
-export async function startShipper(dir: string, relp: FakeRelp, extra: string[] = []) {
+export async function startShipper(dir: string, relp: FakeRelp, extra: string[] = [], as: { uid?: number; gid?: number } = {}) {
   const admin = await freePort();
-  const r = runMain(MAIN, [
-    '--dir',
-    dir,
-    '--relp-host',
-    '127.0.0.1',
-    '--relp-port',
-    String(relp.port),
-    '--admin-port',
-    String(admin),
-    '--poll-interval',
-    '20ms',
-    '--scan-interval',
-    '50ms',
-    ...extra,
-  ]);
+  const r = runMain(
+    MAIN,
+    [
+      '--dir',
+      dir,
+      '--relp-host',
+      '127.0.0.1',
+      '--relp-port',
+      String(relp.port),
+      '--admin-port',
+      String(admin),
+      '--poll-interval',
+      '20ms',
+      '--scan-interval',
+      '50ms',
+      ...extra,
+    ],
+    {},
+    as,
+  );
   await until(
     'the admin port',
     async () => (await fetch(`http://127.0.0.1:${admin}/readyz`).catch(() => undefined))?.status === 200,
