@@ -17,7 +17,7 @@ test('a FIFO named like a rotated copy stalls nothing: after a truncation every 
 }) => {
   writeFileSync(join(dir, 'app.log'), lines(1, 50));
   writeFileSync(join(dir, 'other.log'), lines(1001, 1050));
-  const { r, metrics, status } = await startShipper(dir, relp, ['--include', 'app.log*,other.log']);
+  const { r, metrics, status, kill } = await startShipper(dir, relp, ['--include', 'app.log*,other.log']);
   try {
     await until('the first 100 lines', () => seqsOf(relp).length === 100, LIMIT_MS);
     execFileSync('mkfifo', [join(dir, 'app.log.1')]);
@@ -28,9 +28,10 @@ test('a FIFO named like a rotated copy stalls nothing: after a truncation every 
     assert.equal(seqsOf(relp), [...range(1, 60), ...range(1001, 1060)]);
     assert.is(await status('/readyz'), 200);
     assert.is(await status('/healthz'), 200);
+    assert.is(r.child.exitCode, null, 'still running');
     assert.ok((await metrics()).get('log_shipper_read_pass_seconds')! < 5, 'no pass of the read loop is under way for long');
   } finally {
-    r.child.kill('SIGKILL');
+    await kill();
   }
 });
 
@@ -38,16 +39,17 @@ test('compressed rotations that --include matches are not shipped by default: on
   writeFileSync(join(dir, 'app.log'), lines(1, 100));
   writeFileSync(join(dir, 'app.log.2.gz'), gzipSync(lines(1000, 3000)));
   for (const ext of ['zst', 'xz', 'bz2', 'zip']) writeFileSync(join(dir, `app.log.3.${ext}`), randomBytes(4096));
-  const { r, metrics } = await startShipper(dir, relp, ['--include', 'app.log*']);
+  const { r, metrics, kill } = await startShipper(dir, relp, ['--include', 'app.log*']);
   try {
     await until('the 100 lines of app.log', () => seqsOf(relp).length === 100, LIMIT_MS);
     // Every file was adopted in the first scan and read in the same pass: anything else read is counted by now.
     const m = await metrics();
-    assert.is(m.get('log_shipper_read_bytes_total'), readFileSync(join(dir, 'app.log')).length);
-    assert.is(m.get('log_shipper_files'), 1);
+    const why = `; its log: ${r.stdout.slice(-2000)}`;
+    assert.is(m.get('log_shipper_read_bytes_total'), readFileSync(join(dir, 'app.log')).length, `bytes read${why}`);
+    assert.is(m.get('log_shipper_files'), 1, `files followed${why}`);
     assert.equal([...new Set(bodies(relp).map((b) => b.file))], ['app.log']);
   } finally {
-    r.child.kill('SIGKILL');
+    await kill();
   }
 });
 
@@ -60,7 +62,7 @@ test('a file named like a log that the sidecar may not open is skipped with a wa
   writeFileSync(join(dir, 'locked.log'), lines(900, 901));
   chmodSync(join(dir, 'locked.log'), 0);
   // Root reads any file: as root, run the sidecar as nobody, as the README says to run it as the app's user.
-  const { r } = await startShipper(dir, relp, [], process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {});
+  const { r, kill } = await startShipper(dir, relp, [], process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {});
   try {
     await until('the 50 lines of app.log', () => seqsOf(relp).length === 50, LIMIT_MS);
     appendFileSync(join(dir, 'app.log'), lines(51, 60));
@@ -70,7 +72,7 @@ test('a file named like a log that the sidecar may not open is skipped with a wa
     assert.is(warnings.length, 1, 'one warning, not one per scan');
     assert.match(warnings[0]!, /locked\.log/);
   } finally {
-    r.child.kill('SIGKILL');
+    await kill();
   }
 });
 

@@ -53,9 +53,14 @@ export async function startShipper(dir: string, relp: FakeRelp, extra: string[] 
     async () => (await fetch(`http://127.0.0.1:${admin}/readyz`).catch(() => undefined))?.status === 200,
     LIMIT_MS,
   );
+  /** Kills the process and waits until it is gone, so nothing of it reaches the next test's receiver. */
+  const kill = async () => {
+    r.child.kill('SIGKILL');
+    await r.exit;
+  };
   const metrics = async () => parseMetrics(await (await fetch(`http://127.0.0.1:${admin}/metrics`)).text());
   const status = async (path: string) => (await fetch(`http://127.0.0.1:${admin}${path}`)).status;
-  return { r, admin, metrics, status };
+  return { r, admin, metrics, status, kill };
 }
 
 /** A suite whose tests each get a fresh directory and a fake receiver, removed and stopped after it. */

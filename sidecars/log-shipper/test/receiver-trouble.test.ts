@@ -31,7 +31,7 @@ for (const [name, what] of troubles)
     writeFileSync(join(dir, 'app.log'), lines(1, TOTAL));
     const bound = ['--max-buffer-bytes', String(BOUND), '--batch-max-bytes', '16384', '--relp-window', '64'];
     const timing = ['--relp-timeout', '1s', '--retry-max', '200ms'];
-    const { r, metrics, status } = await startShipper(dir, relp, [...bound, ...timing]);
+    const { r, metrics, status, kill } = await startShipper(dir, relp, [...bound, ...timing]);
     const seen = { buffered: 0, statuses: new Set<string>() };
     let done = false;
     // Samples what the process says about itself every 25 ms while the stream runs.
@@ -78,7 +78,7 @@ for (const [name, what] of troubles)
     } finally {
       done = true;
       await sampler.catch(() => {});
-      r.child.kill('SIGKILL');
+      await kill();
     }
   });
 
