@@ -10,8 +10,13 @@ export interface Run {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function runMain(main: string, argv: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, [main, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs main.js; `as` runs it as another user (the test must be root for that). */
+export function runMain(main: string, argv: string[], env: NodeJS.ProcessEnv = {}, as: { uid?: number; gid?: number } = {}): Run {
+  const child = spawn(process.execPath, [main, ...argv], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
+  });
   const r: Run = {
     child,
     stdout: '',

@@ -26,7 +26,11 @@ export function jsonFields(text: string): string | undefined {
   }
 }
 
-export const recordId = (r: Pick<Shipped, 'fp' | 'start'>) => `${r.fp}:${r.start}`;
+/** A record's id names its exact bytes: the file's fingerprint, and where the record starts and ends. The
+ * end is part of it because a multi-line record can be cut (by --multiline-timeout or a drain) and, if
+ * that cut was never acknowledged, be read again later as a longer record from the same start: under
+ * the same id, a receiver that keeps ids unique would keep the shorter text and drop the added lines. */
+export const recordId = (r: Pick<Shipped, 'fp' | 'start' | 'end'>) => `${r.fp}:${r.start}-${r.end}`;
 
 /** The longest message sent. rsyslog refuses a larger one (imrelp's maxDataSize and maxMessageSize, 64k
  * in stacks/logs) by ending the session, which would fail the batch for ever: a record whose message

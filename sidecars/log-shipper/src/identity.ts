@@ -3,6 +3,7 @@
 // inode is the same file moved or copied (copytruncate); the same inode with another fingerprint is a
 // new file (inode reuse, or a truncated file written again).
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 
 export const FINGERPRINT_BYTES = 1024;
@@ -31,13 +32,22 @@ export interface Opened {
   fp: string | undefined;
 }
 
-/** Opens a file and says what it is; undefined when it vanished in between (rotation races are normal). */
+/** How a name of the directory is opened: never through a link (O_NOFOLLOW: a name that is a link fails
+ * with ELOOP, however the link was made or swapped in after the listing), and never blocking
+ * (O_NONBLOCK: a FIFO opens at once, and fstat then refuses it; reads of a regular file ignore the flag). */
+const FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+/** Open errors that mean "not a file to read": it vanished (rotation races are normal), it is a link,
+ * or a socket (ENXIO). */
+const NOT_A_FILE = new Set(['ENOENT', 'ELOOP', 'ENXIO']);
+
+/** Opens a regular file and says what it is; undefined when it is not one (a link, a directory, a FIFO)
+ * or vanished in between. */
 export async function openFile(path: string): Promise<Opened | undefined> {
   let fh: FileHandle;
   try {
-    fh = await open(path, 'r');
+    fh = await open(path, FLAGS);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (NOT_A_FILE.has((e as NodeJS.ErrnoException).code ?? '')) return undefined;
     throw e;
   }
   try {

@@ -1,8 +1,14 @@
 // log-shipper's metrics, all in one place (names get the log_shipper_ prefix from the registry).
 import type { Registry } from '../../lib/metrics.js';
 
+/** Past this, a pass of the read loop that has not ended is a stalled reader: /readyz says so. */
+export const STALL_MS = 30_000;
+
 export function registerMetrics(r: Registry) {
+  /** When the read loop's current pass began (0: between passes); the pump sets it, a scrape reads it. */
+  const pass = { startedAt: 0 };
   const m = {
+    pass,
     readBytes: r.counter('read_bytes_total', 'Bytes read from the followed files.'),
     readLines: r.counter('read_lines_total', 'Complete lines read from the followed files.'),
     shipped: r.counter('shipped_records_total', 'Records sent to the receiver, each attempt counted (a resent batch counts again).'),
@@ -23,6 +29,15 @@ export function registerMetrics(r: Registry) {
     files: r.gauge('files', 'Files followed (open or closed while idle).'),
     lag: r.gauge('lag_bytes', 'Per followed file: its size minus the offset the receiver has acknowledged.', { labels: ['file'] }),
     registryAge: r.gauge('registry_age_seconds', 'Seconds since the registry was last written (-1: not yet in this process).'),
+    readPass: r.gauge(
+      'read_pass_seconds',
+      `Seconds the read loop's current pass (list --dir, read the files) has been running; 0 between passes. Past ${STALL_MS / 1000} s the reader is stalled and /readyz says so.`,
+      {
+        collect() {
+          this.set(pass.startedAt ? (Date.now() - pass.startedAt) / 1000 : 0);
+        },
+      },
+    ),
     batchSeconds: r.histogram(
       'batch_duration_seconds',
       'From sending a batch to its last acknowledgement, in seconds.',

@@ -1,6 +1,7 @@
 // The log-shipper sidecar's parameter table: its whole configuration API, in one place.
 import { defineSpec } from '../../lib/run.js';
 import { bool, dir, duration, int, type Param, port, RuleError, string } from '../../lib/params.js';
+import { globList } from './glob.js';
 
 /** A regular expression (JavaScript syntax), checked when the sidecar starts. Empty: none. */
 function regex(o: { description: string }): Param<string> {
@@ -14,6 +15,26 @@ function regex(o: { description: string }): Param<string> {
         new RegExp(raw);
       } catch (e) {
         throw new RuleError(`${JSON.stringify(raw)} is not a regular expression (${(e as Error).message})`);
+      }
+      return raw;
+    },
+    show: String,
+  };
+}
+
+/** Comma-separated file-name globs: none of them empty (",", "a,,b" and "a," name nothing) and none
+ * with a slash. With `empty: true` the whole list may be empty: no globs at all. */
+function globs(o: { default: string; empty?: boolean; description: string }): Param<string> {
+  return {
+    kind: 'string',
+    description: o.description,
+    default: o.default,
+    rule: `comma-separated file-name globs (no /, none empty)${o.empty ? ', or empty' : ''}`,
+    parse(raw) {
+      if (o.empty && raw.trim() === '') return '';
+      for (const g of globList(raw)) {
+        if (!g) throw new RuleError(`${JSON.stringify(raw)} has an empty pattern`);
+        if (/[/\0]/.test(g)) throw new RuleError(`${JSON.stringify(g)} is not a file-name glob (it has a / or a NUL)`);
       }
       return raw;
     },
@@ -37,17 +58,21 @@ export const spec = defineSpec({
       description:
         'Shared directory the app writes its logs into (mounted by the app too). The registry lives here as well, so it outlives the sidecar.',
     }),
-    include: string({
+    include: globs({
       default: '*.log',
-      pattern: /^[^/\0]+(,[^/\0]+)*$/,
-      rule: 'comma-separated file-name globs (no /)',
       description:
         'Which files of --dir to tail: file-name globs (*, ?, [..], {a,b}), comma-separated. With copytruncate rotation, include the copies too (app.log*): a copy is recognised by its fingerprint and read on from where the original stopped.',
     }),
+    exclude: globs({
+      default: '*.gz,*.zst,*.xz,*.bz2,*.lz4,*.zip',
+      empty: true,
+      description:
+        'Files of --dir never tailed although --include matches them: file-name globs, comma-separated (empty: none). The default leaves out compressed rotations (logrotate compress: app.log.2.gz), whose bytes are not lines.',
+    }),
     registryFile: string({
       default: '.log-shipper-registry.json',
-      pattern: /^(?!\.\.)[^/\0]+$/,
-      rule: 'a file name (no /, not starting with ..)',
+      pattern: /^(?!\.\.)(?!\.$)[^/\0]+$/,
+      rule: 'a file name (no /, not ., not starting with ..)',
       description: 'Name of the registry file inside --dir: per file, the offset the receiver has acknowledged.',
     }),
     relpHost: string({

@@ -1,5 +1,6 @@
 // The read loop: list the directory every scan interval, read what is new within the shipper's memory
 // budget, hand the records to the shipper, and sleep a poll interval when a pass found nothing.
+import type { Readiness } from '../../lib/admin.js';
 import type { Logger } from '../../lib/log.js';
 import type { ShipperMetrics } from './metrics.js';
 import type { Shipper } from './shipper.js';
@@ -12,6 +13,8 @@ export interface PumpOptions {
   multilineTimeoutMs: number;
   /** Runs after every pass: sets the gauges that describe the files (lag, count, registry age). */
   report?: () => void;
+  /** A pass running longer than this is a stalled reader (not ready). */
+  stallAfterMs: number;
 }
 
 export class Pump {
@@ -33,6 +36,23 @@ export class Pump {
   /** One pass: scan when due (or forced), read within the budget, flush timed-out multi-line records. */
   async pass(force = false, multilineTimeoutMs = this.o.multilineTimeoutMs): Promise<number> {
     const now = Date.now();
+    this.m.pass.startedAt = now;
+    try {
+      return await this.passAt(now, force, multilineTimeoutMs);
+    } finally {
+      this.m.pass.startedAt = 0;
+    }
+  }
+
+  /** Not ready while a pass has run longer than stallAfterMs: a listing or a read that hangs stops
+   * shipping for every file, and the process is alive, so /healthz alone would hide it. */
+  readiness(now = Date.now()): Readiness {
+    const since = this.m.pass.startedAt;
+    if (!since || now - since < this.o.stallAfterMs) return { ready: true };
+    return { ready: false, reason: `read loop stalled: one pass over --dir has run ${Math.round((now - since) / 1000)} s` };
+  }
+
+  private async passAt(now: number, force: boolean, multilineTimeoutMs: number): Promise<number> {
     if (force || now - this.lastScan >= this.o.scanIntervalMs) {
       await this.tailer.scan();
       this.lastScan = now;

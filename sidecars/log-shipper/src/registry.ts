@@ -3,7 +3,7 @@
 // sidecar, and it is only ever replaced whole: written to a temp file, fsynced, renamed over the old one.
 // It moves only after an acknowledgement (see shipper.ts), never when a line is merely read.
 import { constants } from 'node:fs';
-import { open, readFile, rename } from 'node:fs/promises';
+import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Entry {
@@ -61,12 +61,23 @@ export class Registry {
   /** Loads the registry. A missing file is an empty registry. A corrupt one is kept aside (as .corrupt)
    * and the shipper starts over from offset 0: records are sent again, which their ids make harmless. */
   async load(): Promise<{ loaded: number; corrupt?: string }> {
+    let fh: FileHandle;
+    try {
+      // Never through a link: the directory is the app's, and so is whatever it plants under this name.
+      fh = await open(this.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { loaded: 0 };
+      if (code === 'ELOOP') throw new Error(`${this.path} is not a regular file (a link)`);
+      throw e;
+    }
     let text: string;
     try {
-      text = await readFile(this.path, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { loaded: 0 };
-      throw e;
+      const st = await fh.stat();
+      if (!st.isFile()) throw new Error(`${this.path} is not a regular file${st.isDirectory() ? ' (a directory)' : ''}`);
+      text = await fh.readFile('utf8');
+    } finally {
+      await fh.close();
     }
     try {
       for (const [fp, e] of parseRegistry(text)) this.entries.set(fp, e);
@@ -124,7 +135,9 @@ export class Registry {
   private async write(): Promise<void> {
     const data: Stored = { version: 1, files: Object.fromEntries(this.entries) };
     const tmp = `${this.path}.tmp`;
-    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+    // A fresh file, never an existing one: whatever is at the temp name (a link the app planted) goes first.
+    await unlink(tmp).catch(() => {});
+    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
     try {
       await fh.writeFile(JSON.stringify(data));
       await fh.sync();

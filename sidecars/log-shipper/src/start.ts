@@ -4,8 +4,8 @@ import { hostname } from 'node:os';
 import { ConfigError } from '../../lib/parse.js';
 import type { Context, Running } from '../../lib/run.js';
 import { Formatter } from './format.js';
-import { matchers } from './glob.js';
-import { registerMetrics } from './metrics.js';
+import { selector } from './glob.js';
+import { registerMetrics, STALL_MS } from './metrics.js';
 import type { params } from './params.js';
 import { Pump } from './pump.js';
 import { Registry } from './registry.js';
@@ -15,11 +15,20 @@ import { Tailer } from './tailer.js';
 
 type P = Context<typeof params>['params'];
 
+/** The names the sidecar writes in --dir: the registry, its temp file, and a corrupt one kept aside. */
+const ownFiles = (registry: string) => [registry, `${registry}.tmp`, `${registry}.corrupt`];
+
 /** Combinations that no single parameter's rule can catch; each error names the parameters. */
 export function checkCombinations(p: P): void {
   if (p.closeIdle <= p.multilineTimeout)
     throw new ConfigError(
       'invalid --close-idle (LOG_SHIPPER_CLOSE_IDLE): it must be longer than --multiline-timeout, or a rotated file could close with its last record still open',
+    );
+  const included = selector(p.include, '', []);
+  const clash = ownFiles(p.registryFile).find(included);
+  if (clash)
+    throw new ConfigError(
+      `invalid --registry-file (LOG_SHIPPER_REGISTRY_FILE): ${JSON.stringify(clash)} is matched by --include ${JSON.stringify(p.include)}, so the registry would be written over a log of the app; give it a name the globs do not match (like the default .log-shipper-registry.json)`,
     );
   if (p.batchMaxBytes > p.maxBufferBytes)
     throw new ConfigError('invalid --batch-max-bytes (LOG_SHIPPER_BATCH_MAX_BYTES): it must not be more than --max-buffer-bytes');
@@ -30,7 +39,9 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
   const m = registerMetrics(metrics);
   m.bufferLimit.set(p.maxBufferBytes);
   const registry = new Registry(p.dir, p.registryFile);
-  const loaded = await registry.load();
+  const loaded = await registry.load().catch((e: Error) => {
+    throw new ConfigError(`invalid --registry-file (LOG_SHIPPER_REGISTRY_FILE): ${e.message}`);
+  });
   if (loaded.corrupt)
     log.error('registry was corrupt: kept as .corrupt, starting over (records already delivered are sent again, with the same ids)', {
       file: registry.path,
@@ -39,8 +50,7 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
   const tailer = new Tailer(
     {
       dir: p.dir,
-      include: matchers(p.include),
-      exclude: [p.registryFile, `${p.registryFile}.tmp`, `${p.registryFile}.corrupt`],
+      wanted: selector(p.include, p.exclude, ownFiles(p.registryFile)),
       framing: { maxRecordBytes: p.maxRecordBytes, start: p.multilineStart ? new RegExp(p.multilineStart) : undefined },
       closeIdleMs: p.closeIdle,
       log,
@@ -76,7 +86,13 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
     m.registryAge.set(registry.savedAt ? (Date.now() - registry.savedAt) / 1000 : -1);
   };
   const pump = new Pump(
-    { scanIntervalMs: p.scanInterval, pollIntervalMs: p.pollInterval, multilineTimeoutMs: p.multilineTimeout, report },
+    {
+      scanIntervalMs: p.scanInterval,
+      pollIntervalMs: p.pollInterval,
+      multilineTimeoutMs: p.multilineTimeout,
+      report,
+      stallAfterMs: STALL_MS,
+    },
     tailer,
     shipper,
     m,
@@ -90,7 +106,7 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
   shipper.start();
   pump.start();
   return {
-    ready: () => ({ ready: true }),
+    ready: () => pump.readiness(),
     async drain() {
       await pump.finish();
       await shipper.idle();

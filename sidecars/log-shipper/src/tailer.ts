@@ -4,7 +4,7 @@
 // that was then truncated (copytruncate: the copy is read on from where the original stopped), or a
 // truncated file (read from 0 once it has a first line again). A rotated file is read to its end first.
 import type { Stats } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../lib/log.js';
 import type { FramerOptions } from './framer.js';
@@ -14,10 +14,8 @@ import { type Shipped, Tracked } from './tracked.js';
 
 export interface TailerOptions {
   dir: string;
-  /** Matchers of the file names to follow. */
-  include: ((name: string) => boolean)[];
-  /** Names never followed (the registry file and its temp file). */
-  exclude: string[];
+  /** Whether a name of the directory is followed (--include, --exclude, never the registry's own files). */
+  wanted: (name: string) => boolean;
   framing: FramerOptions;
   closeIdleMs: number;
   log: Logger;
@@ -32,15 +30,13 @@ export class Tailer {
   readonly files = new Map<string, Tracked>();
   private readonly buf = Buffer.alloc(CHUNK);
   readonly lines = { n: 0 };
+  /** Names that could not be opened (no permission, an I/O error): each warned about once, while it lasts. */
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly o: TailerOptions,
     private readonly registry: Registry,
   ) {}
-
-  private wanted(name: string) {
-    return !this.o.exclude.includes(name) && this.o.include.some((m) => m(name));
-  }
 
   /** The followed files by dev:ino. */
   private byInode(): Map<string, Tracked> {
@@ -48,11 +44,13 @@ export class Tailer {
   }
 
   async scan(): Promise<void> {
-    const names = (await readdir(this.o.dir)).filter((n) => this.wanted(n)).sort();
+    const names = (await readdir(this.o.dir)).filter(this.o.wanted).sort();
+    for (const n of this.refused) if (!names.includes(n)) this.refused.delete(n);
     const stats = new Map<string, Stats>();
     const byInode = new Map<string, string>();
     for (const n of names) {
-      const st = await stat(join(this.o.dir, n)).catch(() => undefined);
+      // lstat: a link is not a file of the directory, wherever it points (openFile refuses it too).
+      const st = await lstat(join(this.o.dir, n)).catch(() => undefined);
       if (!st?.isFile()) continue;
       stats.set(n, st);
       byInode.set(`${st.dev}:${st.ino}`, n);
@@ -71,14 +69,27 @@ export class Tailer {
     // 2. Files not open: new ones, and known ones closed while idle that have grown (or shrunk) since.
     const known = this.byInode();
     for (const [n, st] of stats) {
-      const path = join(this.o.dir, n);
       const k = known.get(`${st.dev}:${st.ino}`);
       if (k && (k.fh || st.size === k.position)) continue;
-      const f = await openFile(path);
+      const f = await this.open(n);
       if (!f) continue;
       if (!(await this.adopt(f, n))) await f.fh.close();
     }
     for (const t of this.files.values()) if (!t.gone) this.registry.touch(t.fp, t.where);
+  }
+
+  /** Opens a name of the directory; undefined when it is no regular file, or cannot be opened: one file
+   * the sidecar may not read must not stop the others (a warning says which, once). */
+  private async open(name: string): Promise<Opened | undefined> {
+    try {
+      const f = await openFile(join(this.o.dir, name));
+      this.refused.delete(name);
+      return f;
+    } catch (e) {
+      if (!this.refused.has(name)) this.o.log.warn('cannot open a file of the directory; skipping it', { file: name, err: e });
+      this.refused.add(name);
+      return undefined;
+    }
   }
 
   /** Takes an opened file on, as a new or known file; false when it is not to be read (yet). */
@@ -106,9 +117,9 @@ export class Tailer {
   private async truncated(t: Tracked): Promise<void> {
     await t.close();
     // The directory is listed again: the copy may have been made after this scan listed it.
-    const names = (await readdir(this.o.dir)).filter((n) => this.wanted(n)).sort();
+    const names = (await readdir(this.o.dir)).filter(this.o.wanted).sort();
     for (const n of names) {
-      const f = await openFile(join(this.o.dir, n));
+      const f = await this.open(n);
       if (!f) continue;
       if (f.fp === t.fp && !(f.dev === t.dev && f.ino === t.ino)) {
         this.o.log.info('file truncated; reading on from its copy', { file: t.name, copy: n, offset: t.position });

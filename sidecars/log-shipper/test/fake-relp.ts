@@ -1,13 +1,17 @@
 // A fake of rsyslog's imrelp for tests: answers open with 200 and its offers, acks every syslog with
 // "200 OK" and records it, answers close and hangs up. Acks are held for a moment and written together,
 // so a client that keeps sending without reading acks shows up in maxInFlight. At the k-th message it
-// can instead refuse it, stop answering, hang up, send garbage, or send the serverclose hint. It reads
-// the client's frames with its own strict reader (not the client's parser) and notes every deviation.
+// can instead refuse it, stop answering or reading, hang up (also mid-frame), send garbage, or send the
+// serverclose hint (see Trouble). It reads the client's frames with its own strict reader (not the
+// client's parser) and notes every deviation.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { until } from '../../lib/test-support/wait.js';
 
-export type Trouble = { refuse: string } | { garbage: Buffer } | 'hang' | 'drop' | 'serverclose';
+/** What the receiver does instead of acknowledging: refuse (an rsp code other than 200), write garbage,
+ * hang (read on, answer nothing), stall (stop reading too, so TCP backs up), drop (hang up), cut (hang
+ * up in the middle of the ack frame), or send the serverclose hint. */
+export type Trouble = { refuse: string } | { garbage: Buffer } | 'hang' | 'stall' | 'drop' | 'cut' | 'serverclose';
 
 interface Conn {
   sock: Socket;
@@ -126,8 +130,15 @@ export class FakeRelp {
   private misbehave(c: Conn, txnr: number, what: Trouble): void {
     this.flush(c);
     if (what === 'hang') c.silent = true;
-    else if (what === 'drop') this.hangUp(c, false);
-    else if (what === 'serverclose') {
+    else if (what === 'stall') {
+      c.silent = true;
+      c.sock.pause();
+    } else if (what === 'drop') this.hangUp(c, false);
+    else if (what === 'cut') {
+      const ack = frame(txnr, '200 OK');
+      c.sock.write(ack.slice(0, ack.length >> 1));
+      this.hangUp(c, false);
+    } else if (what === 'serverclose') {
       c.sock.write('0 serverclose 0\n');
       c.silent = true;
     } else if ('refuse' in what) c.sock.write(frame(txnr, what.refuse));

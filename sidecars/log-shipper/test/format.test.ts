@@ -14,7 +14,7 @@ test('each message is RFC 5424 syslog whose MSG is JSON with the id, the labels,
   assert.ok(json.startsWith('<14>1 2026-11-22T15:00:00.000Z pod1 log-shipper - - - {'), json);
   const body = JSON.parse(json.slice(json.indexOf('{')));
   assert.equal(body, {
-    id: `${FP}:7`,
+    id: `${FP}:7-30`,
     pod: 'pod 1',
     container: 'app',
     file: 'app.log',
@@ -48,7 +48,7 @@ test('any record text becomes one message within the limit, with no control char
       assert.ok(msg.length <= MAX_MESSAGE_BYTES);
       assert.not.match(msg.toString(), /[\x00-\x1f]/);
       const b = body(msg);
-      assert.is(b.id, `${FP}:3`);
+      assert.is(b.id, `${FP}:3-9`);
       if (b.truncated) assert.ok(text.startsWith(b.message));
       else assert.is(b.message, text);
     }),

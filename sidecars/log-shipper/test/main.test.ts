@@ -1,19 +1,14 @@
 // The process level: the real entry point, as the image runs it, against a fake RELP receiver.
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseMetrics } from '../../lib/metrics.js';
 import { exited, runMain } from '../../lib/test-support/child.js';
 import { hostileRound } from '../../lib/test-support/hostile.js';
-import { freePort, until } from '../../lib/test-support/wait.js';
+import { until } from '../../lib/test-support/wait.js';
 import { FakeRelp } from './fake-relp.js';
-
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
-/** How long a wait on the child may take: a process on a loaded machine. */
-const LIMIT_MS = 10_000;
+import { bodies, LIMIT_MS, lines, MAIN, range, seqsOf, startShipper } from './process.js';
 
 interface Ctx {
   dir: string;
@@ -23,39 +18,6 @@ test.before.each((ctx) => {
   ctx.dir = mkdtempSync(join(tmpdir(), 'log-shipper-main-'));
 });
 test.after.each((ctx) => rmSync(ctx.dir, { recursive: true, force: true }));
-
-const lines = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => `{"seq":${from + i},"pad":"${'x'.repeat(40)}"}\n`).join('');
-/** The JSON bodies the receiver got. */
-const bodies = (relp: FakeRelp) =>
-  relp.messages.map((m) => JSON.parse(m.toString().slice(m.indexOf('{'))) as { id: string; fields?: { seq: number } });
-const seqsOf = (relp: FakeRelp) => [...new Set(bodies(relp).map((b) => b.fields!.seq))].sort((a, b) => a - b);
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-async function start(dir: string, relp: FakeRelp, extra: string[] = []) {
-  const admin = await freePort();
-  const r = runMain(MAIN, [
-    '--dir',
-    dir,
-    '--relp-host',
-    '127.0.0.1',
-    '--relp-port',
-    String(relp.port),
-    '--admin-port',
-    String(admin),
-    '--poll-interval',
-    '20ms',
-    '--scan-interval',
-    '50ms',
-    ...extra,
-  ]);
-  await until(
-    'the admin port',
-    async () => (await fetch(`http://127.0.0.1:${admin}/readyz`).catch(() => undefined))?.status === 200,
-    LIMIT_MS,
-  );
-  return { r, admin };
-}
 
 test('a bad parameter stops it at start with exit 2 and one stderr line naming the parameter', async ({ dir }) => {
   const cases: [string[], RegExp][] = [
@@ -82,10 +44,49 @@ test('a bad parameter stops it at start with exit 2 and one stderr line naming t
   assert.match(r.stderr, /LOG_SHIPPER_RELP_PROT/);
 });
 
+test('a --registry-file that --include matches is refused at start with one line naming both, and the log is left as it was', async ({
+  dir,
+}) => {
+  writeFileSync(join(dir, 'app.log'), lines(1, 50));
+  for (const [registry, include] of [
+    ['app.log', '*.log'],
+    ['app.log', 'app.log*'],
+    ['reg.json', '*'],
+    ['.reg', '.*'],
+  ] as const) {
+    const r = runMain(MAIN, ['--dir', dir, '--relp-host', 'r', '--registry-file', registry, '--include', include]);
+    assert.is((await exited(r)).code, 2, `${registry} ${include}: ${r.stderr}`);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^log-shipper: invalid --registry-file \(LOG_SHIPPER_REGISTRY_FILE\): .*--include/);
+  }
+  assert.is(readFileSync(join(dir, 'app.log'), 'utf8'), lines(1, 50));
+  assert.equal(readdirSync(dir), ['app.log']);
+});
+
+test('a registry path that is a directory and an --include with an empty pattern exit 2 with one line naming the parameter', async ({
+  dir,
+}) => {
+  mkdirSync(join(dir, 'reg.d'));
+  const cases: [string[], RegExp][] = [
+    [['--registry-file', '.'], /^log-shipper: invalid --registry-file \(LOG_SHIPPER_REGISTRY_FILE\)/],
+    [['--registry-file', 'reg.d'], /^log-shipper: invalid --registry-file \(LOG_SHIPPER_REGISTRY_FILE\): .*directory/],
+    [['--include', ','], /^log-shipper: invalid --include \(LOG_SHIPPER_INCLUDE\): .*empty/],
+    [['--include', ',,,'], /^log-shipper: invalid --include \(LOG_SHIPPER_INCLUDE\): .*empty/],
+    [['--include', '*.log,'], /^log-shipper: invalid --include \(LOG_SHIPPER_INCLUDE\): .*empty/],
+    [['--include', ' , '], /^log-shipper: invalid --include \(LOG_SHIPPER_INCLUDE\): .*empty/],
+  ];
+  for (const [argv, want] of cases) {
+    const r = runMain(MAIN, ['--dir', dir, '--relp-host', 'r', ...argv]);
+    assert.is((await exited(r)).code, 2, `${argv.join(' ')}: ${r.stderr}`);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr.trim(), want);
+  }
+});
+
 test('it ships every line once with its id, and the registry holds the acknowledged offset', async ({ dir }) => {
   const relp = await new FakeRelp().start();
   writeFileSync(join(dir, 'app.log'), lines(1, 200));
-  const { r, admin } = await start(dir, relp);
+  const { r, metrics } = await startShipper(dir, relp);
   try {
     await until('200 lines', () => seqsOf(relp).length === 200, LIMIT_MS);
     assert.equal(seqsOf(relp), range(1, 200));
@@ -102,13 +103,12 @@ test('it ships every line once with its id, and the registry holds the acknowled
       },
       LIMIT_MS,
     );
-    const metrics = async () => parseMetrics(await (await fetch(`http://127.0.0.1:${admin}/metrics`)).text());
     await until('no lag', async () => (await metrics()).get('log_shipper_lag_bytes{file="app.log"}') === 0, LIMIT_MS);
     const m = await metrics();
     assert.is(m.get('log_shipper_acked_records_total'), 200);
     assert.is(m.get('log_shipper_read_lines_total'), 200);
     assert.is(m.get('log_shipper_lag_bytes{file="app.log"}'), 0);
-    assert.ok(bodies(relp).every((b) => /^[0-9a-f]{16}:\d+$/.test(b.id)));
+    assert.ok(bodies(relp).every((b) => /^[0-9a-f]{16}:\d+-\d+$/.test(b.id)));
   } finally {
     r.child.kill('SIGKILL');
     await relp.stop();
@@ -119,7 +119,7 @@ test('SIGTERM ships everything already written, more than its memory bound holds
   const relp = await new FakeRelp().start();
   writeFileSync(join(dir, 'app.log'), lines(1, 10));
   const bound = ['--max-buffer-bytes', '262144', '--batch-max-bytes', '65536'];
-  const { r } = await start(dir, relp, ['--poll-interval', '1m', '--scan-interval', '1m', ...bound]);
+  const { r } = await startShipper(dir, relp, ['--poll-interval', '1m', '--scan-interval', '1m', ...bound]);
   try {
     appendFileSync(join(dir, 'app.log'), lines(11, 40_000)); // not read yet: the loop sleeps a minute
     r.child.kill('SIGTERM');
@@ -134,13 +134,13 @@ test('killed with SIGKILL and started again, it loses nothing, and what it sends
   const relp = await new FakeRelp().start();
   relp.holdMs = 5;
   writeFileSync(join(dir, 'app.log'), lines(1, 20_000));
-  const first = await start(dir, relp, ['--batch-max-records', '100']);
+  const first = await startShipper(dir, relp, ['--batch-max-records', '100']);
   await until('some lines delivered', () => relp.messages.length > 1000, LIMIT_MS);
   first.r.child.kill('SIGKILL');
   await exited(first.r);
   const before = relp.messages.length;
   appendFileSync(join(dir, 'app.log'), lines(20_001, 20_100));
-  const second = await start(dir, relp);
+  const second = await startShipper(dir, relp);
   try {
     await until('every line', () => seqsOf(relp).length === 20_100, 20_000);
     assert.equal(seqsOf(relp), range(1, 20_100));
@@ -160,7 +160,7 @@ test('killed with SIGKILL and started again, it loses nothing, and what it sends
 
 test('every malformed request target to the admin port gets a 4xx, and the sidecar keeps running', async ({ dir }) => {
   const relp = await new FakeRelp().start();
-  const { r, admin } = await start(dir, relp);
+  const { r, admin } = await startShipper(dir, relp);
   try {
     const statuses = await hostileRound({ port: admin });
     for (const [target, status] of statuses) assert.ok(status !== undefined && status >= 400 && status < 500, `${target} -> ${status}`);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import * as assert from 'uvu/assert';
@@ -40,6 +40,23 @@ test('a corrupt registry is kept aside and the shipper starts over from 0, losin
   assert.ok(out.corrupt, 'says why');
   assert.ok(existsSync(join(tmp, 'bad.json.corrupt')));
   assert.is(r.entries.size, 0);
+});
+
+test('a link the app plants at the registry names is never written or read through', async ({ tmp }) => {
+  writeFileSync(join(tmp, 'target.txt'), "the app's file\n");
+  symlinkSync(join(tmp, 'target.txt'), join(tmp, 'linked.json.tmp'));
+  const r = new Registry(tmp, 'linked.json');
+  r.ack(FP, 7, where);
+  await r.save();
+  assert.is(readFileSync(join(tmp, 'target.txt'), 'utf8'), "the app's file\n");
+  assert.is(JSON.parse(readFileSync(join(tmp, 'linked.json'), 'utf8')).files[FP].offset, 7);
+  symlinkSync(join(tmp, 'target.txt'), join(tmp, 'link2.json'));
+  try {
+    await new Registry(tmp, 'link2.json').load();
+    assert.unreachable('a registry that is a link is refused');
+  } catch (e) {
+    assert.match((e as Error).message, /not a regular file/);
+  }
 });
 
 test('saves while another is running coalesce, and the newest state is what is on disk', async ({ tmp }) => {

@@ -82,7 +82,7 @@ test('a batch that fails is sent again with the same records and the same ids, a
   await s.idle();
   assert.is(t.sent.length, 2);
   assert.equal(t.sent[1]!.map(idOf), t.sent[0]!.map(idOf));
-  assert.equal(t.sent[0]!.map(idOf), [`${FP}:0`, `${FP}:10`, `${FP}:20`]);
+  assert.equal(t.sent[0]!.map(idOf), [`${FP}:0-10`, `${FP}:10-20`, `${FP}:20-30`]);
   assert.is(m.retries.get(), 1);
   assert.is(m.failures.get(), 1);
   assert.is(registry.entries.get(FP)!.offset, 30);
@@ -130,7 +130,7 @@ test('when a batch fails, every batch not yet acknowledged is sent again, in ord
   await s.idle();
   assert.equal(
     t.sent.map((b) => b.map(idOf).join(' ')),
-    [`${FP}:0 ${FP}:10`, `${FP}:20 ${FP}:30`, `${FP}:0 ${FP}:10`, `${FP}:20 ${FP}:30`],
+    [`${FP}:0-10 ${FP}:10-20`, `${FP}:20-30 ${FP}:30-40`, `${FP}:0-10 ${FP}:10-20`, `${FP}:20-30 ${FP}:30-40`],
   );
   assert.is(m.retries.get(), 2);
   assert.is(registry.entries.get(FP)!.offset, 40);

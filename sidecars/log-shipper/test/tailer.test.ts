@@ -1,45 +1,13 @@
 import { appendFileSync, copyFileSync, mkdirSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { createLogger } from '../../lib/log.js';
 import { tmpSuite } from '../../lib/test-support/basics.js';
-import { matchers } from '../src/glob.js';
-import { Registry } from '../src/registry.js';
-import { Tailer } from '../src/tailer.js';
 import type { Shipped } from '../src/tracked.js';
+import { closeTailers, drain, lines, seqs, tailerIn, texts } from './tailer-support.js';
 
 const test = tmpSuite('tailer');
-const quiet = createLogger('log-shipper', 'error', () => {});
 let n = 0;
-
-function tailerIn(dir: string, include = '*.log', registry = new Registry(dir, '.reg.json')) {
-  const rotations: string[] = [];
-  const t = new Tailer(
-    {
-      dir,
-      include: matchers(include),
-      exclude: ['.reg.json'],
-      framing: { maxRecordBytes: 4096 },
-      closeIdleMs: 60_000,
-      log: quiet,
-      onRotation: (kind) => rotations.push(kind),
-    },
-    registry,
-  );
-  return { t, registry, rotations };
-}
-
-/** Scans and reads until a pass finds nothing; the records' texts. */
-async function drain(t: Tailer, budget = 1 << 30): Promise<Shipped[]> {
-  const out: Shipped[] = [];
-  await t.scan();
-  while (await t.read(budget, out)) {}
-  return out;
-}
-
-const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `{"seq":${from + i}}\n`).join('');
-const texts = (rs: Shipped[]) => rs.map((r) => r.text);
-const seqs = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `{"seq":${from + i}}`);
+test.after.each(closeTailers);
 
 test('a new file is read from its first byte, and each record carries the file fingerprint and offset', async ({ tmp }) => {
   const dir = join(tmp, `d${n++}`);
