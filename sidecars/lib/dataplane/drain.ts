@@ -1,6 +1,6 @@
 // The drain both proxies run on SIGTERM, written once: close every connection that waits for its next
 // request, again and again as more finish their response, until none is left that a drain waits for
-// (a connection that lingers after its last answer is not one: its own deadline ends it).
+// (HttpSession.open says which: a connection that lingers after a refusal is not one).
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const EVERY_MS = 50;

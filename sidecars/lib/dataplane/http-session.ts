@@ -22,6 +22,8 @@ export class HttpSession {
   private buf: Buffer = Buffer.alloc(0);
   private ex: Exchange | undefined;
   private closed = false;
+  /** The connection closed after a complete response (not a refusal or a cut). */
+  private answeredInFull = false;
   /** The one timer of the connection: idle between requests, or the deadline of a head that has begun. */
   private timer: NodeJS.Timeout | undefined;
   private timerKind: 'idle' | 'head' | undefined;
@@ -54,9 +56,13 @@ export class HttpSession {
     if (!this.ex) this.end(false);
   }
 
-  /** True while a request is read or answered, or the client may still send one: a drain waits for it. */
+  /**
+   * Whether a drain waits for this connection: while a request is read or answered, or the client may
+   * still send one; and after a complete response that closed it, until the client closes its side (the
+   * linger deadline bounds that). Not after a refusal: a client that keeps sending then is not waited for.
+   */
   get open(): boolean {
-    return !this.socket.destroyed && !isLingering(this.socket);
+    return !this.socket.destroyed && (!isLingering(this.socket) || this.answeredInFull);
   }
 
   private requestRead(): boolean {
@@ -303,6 +309,7 @@ export class HttpSession {
     else conn.destroy();
     this.ex = undefined;
     if (ex.close) {
+      this.answeredInFull = true;
       this.close();
       return;
     }
