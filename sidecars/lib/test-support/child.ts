@@ -11,7 +11,12 @@ export interface Run {
 }
 
 export function runMain(main: string, argv: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn(process.execPath, [main, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return runCommand(process.execPath, [main, ...argv], env);
+}
+
+/** Any command, as runMain runs a main.js: only the env given, its output kept. */
+export function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const child = spawn(command, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const r: Run = {
     child,
     stdout: '',
