@@ -133,3 +133,11 @@ export async function frontendProcess(mesh: Mesh, hosts: Hosts, flags: string[] 
   argv.push('--app-port', String(mesh.apps[0]!.port), '--dns-refresh', '200ms', '--drain-timeout', `${DRAIN_MS}ms`, ...flags);
   return Object.assign(await spawnProxy(argv, hosts), { port });
 }
+
+/** A backend mesh-proxy process in front of the app, taking mTLS from `frontend` on 127.0.0.1:inbound. */
+export async function backendProcess(identityDir: string, appPort: number, flags: string[] = []): Promise<Proxy & { inbound: number }> {
+  const inbound = await freePort();
+  const argv = ['--service', 'backend', '--identity-dir', identityDir, '--app-port', String(appPort), '--allow', 'frontend'];
+  argv.push('--inbound-address', '127.0.0.1', '--inbound-port', String(inbound), '--drain-timeout', `${DRAIN_MS}ms`, ...flags);
+  return Object.assign(await spawnProxy(argv), { inbound });
+}
