@@ -6,26 +6,12 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type App, freePort, type MeshProxy, startApp, startMeshProxy, until, within } from './mesh.js';
-import { servedSerial, steadyLoad } from './peer.js';
-import { makeMeshPki, type MeshPki } from './pki.js';
-import { backendProcess, DRAIN_MS, stopsCleanly } from './process.js';
+import { until } from './mesh.js';
+import type { MeshPki } from './pki.js';
+import { backendSuite, backendUnderLoad, DRAIN_MS, stopsCleanly } from './process.js';
 
-interface Ctx {
-  pki: MeshPki;
-  app: App;
-}
-const test = suite<Ctx>('mesh-proxy process: ..data swaps of the identity directory', {} as Ctx);
-test.before(async (ctx) => {
-  ctx.pki = makeMeshPki();
-  ctx.app = await startApp('b1');
-});
-test.after(async ({ pki, app }) => {
-  await app?.close();
-  pki?.cleanup();
-});
+const test = backendSuite('mesh-proxy process: ..data swaps of the identity directory');
 
 /** A projected-volume identity directory; swap() publishes a new identity (or a given set) and returns its serial. */
 function projected(pki: MeshPki, root: string) {
@@ -50,34 +36,12 @@ function projected(pki: MeshPki, root: string) {
   return { first, swap };
 }
 
-/** The backend process on a projected identity dir, an in-process frontend to it, steady load through both, and what stops them. */
-async function underLoad(pki: MeshPki, app: App, name: string) {
-  const id = projected(pki, join(pki.dir, name));
-  const be = await backendProcess(join(pki.dir, name), app.port);
-  const port = await freePort();
-  const frontendDir = pki.identity('frontend');
-  const argv = ['--service', 'frontend', '--identity-dir', frontendDir, '--inbound-address', '127.0.0.1', '--inbound-port'];
-  argv.push(String(await freePort()), '--app-port', String(app.port), '--outbound', `backend:${be.inbound}=${port}`);
-  let fe: MeshProxy;
-  try {
-    fe = await startMeshProxy('frontend', argv, { resolve: async () => ['127.0.0.1'] });
-  } catch (e) {
-    be.kill();
-    throw e;
-  }
-  const ca = readFileSync(pki.caFile);
-  const load = steadyLoad(port, { addresses: ['127.0.0.1'], port: be.inbound, identity: frontendDir, ca });
-  let stopped: Promise<void> | undefined;
-  const stop = () => (stopped ??= load.stop().then(() => within(5000, 'the frontend to drain', fe.drain())));
-  const serial = async () => (await servedSerial('127.0.0.1', be.inbound, frontendDir, ca)).toUpperCase();
-  return { id, be, load, stop, serial };
-}
-
 test('under steady load, 5 ..data swaps: 0 failed requests, each new serial served to new connections and reported', async ({
   pki,
   app,
 }) => {
-  const { id, be, load, stop, serial } = await underLoad(pki, app, 'projected');
+  const id = projected(pki, join(pki.dir, 'projected'));
+  const { be, load, stop, serial } = await backendUnderLoad(pki, join(pki.dir, 'projected'), app);
   try {
     assert.is(await serial(), id.first);
     for (let i = 0; i < 5; i++) {
@@ -106,7 +70,8 @@ test('a swap to a set whose key is of another certificate is refused under load:
   pki,
   app,
 }) => {
-  const { id, be, load, stop, serial } = await underLoad(pki, app, 'projected-bad');
+  const id = projected(pki, join(pki.dir, 'projected-bad'));
+  const { be, load, stop, serial } = await backendUnderLoad(pki, join(pki.dir, 'projected-bad'), app);
   try {
     id.swap('foreign key');
     await until('the bad set to be refused', async () => (await be.metric('identity_reloads_total', { result: 'error' })) === 1);
@@ -134,7 +99,8 @@ test('10 swaps back to back, each old directory removed at once: the last identi
   pki,
   app,
 }) => {
-  const { id, be, load, stop, serial } = await underLoad(pki, app, 'projected-burst');
+  const id = projected(pki, join(pki.dir, 'projected-burst'));
+  const { be, load, stop, serial } = await backendUnderLoad(pki, join(pki.dir, 'projected-burst'), app);
   try {
     await until('some load', () => load.sent > 10 && load.fresh > 3);
     let last = id.first;

@@ -5,14 +5,17 @@
 // a bind-mounted file pins its inode) and an nsswitch.conf of `hosts: files`, so that an unknown
 // name fails at once instead of asking the network. The machine's /etc/hosts is never touched.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
 import { probe } from '../../lib/admin.js';
 import { exited, get, type Run, runCommand } from '../../lib/test-support/child.js';
-import { freePort, until } from '../../lib/test-support/wait.js';
-import { type Mesh, meshSuite, metricSum } from './mesh.js';
+import { freePort, until, within } from '../../lib/test-support/wait.js';
+import { type App, type Mesh, type MeshProxy, meshSuite, metricSum, startApp, startMeshProxy } from './mesh.js';
+import { servedSerial, steadyLoad } from './peer.js';
+import { makeMeshPki, type MeshPki } from './pki.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BUN = join(ROOT, 'node_modules/.bin/bun');
@@ -140,4 +143,44 @@ export async function backendProcess(identityDir: string, appPort: number, flags
   const argv = ['--service', 'backend', '--identity-dir', identityDir, '--app-port', String(appPort), '--allow', 'frontend'];
   argv.push('--inbound-address', '127.0.0.1', '--inbound-port', String(inbound), '--drain-timeout', `${DRAIN_MS}ms`, ...flags);
   return Object.assign(await spawnProxy(argv), { inbound });
+}
+
+/** The backend process on this identity dir, an in-process frontend to it, steady load through both, and what stops them. */
+export async function backendUnderLoad(pki: MeshPki, identityDir: string, app: App, flags: string[] = []) {
+  const be = await backendProcess(identityDir, app.port, flags);
+  const port = await freePort();
+  const frontendDir = pki.identity('frontend');
+  const argv = ['--service', 'frontend', '--identity-dir', frontendDir, '--inbound-address', '127.0.0.1', '--inbound-port'];
+  argv.push(String(await freePort()), '--app-port', String(app.port), '--outbound', `backend:${be.inbound}=${port}`);
+  let fe: MeshProxy;
+  try {
+    fe = await startMeshProxy('frontend', argv, { resolve: async () => ['127.0.0.1'] });
+  } catch (e) {
+    be.kill();
+    throw e;
+  }
+  const ca = readFileSync(pki.caFile);
+  const load = steadyLoad(port, { addresses: ['127.0.0.1'], port: be.inbound, identity: frontendDir, ca });
+  let stopped: Promise<void> | undefined;
+  /** Stops the load and the frontend, once however often called. */
+  const stop = () => (stopped ??= load.stop().then(() => within(5000, 'the frontend to drain', fe.drain())));
+  const serial = async () => (await servedSerial('127.0.0.1', be.inbound, frontendDir, ca)).toUpperCase();
+  return { be, load, stop, serial };
+}
+
+/** A suite with a PKI and an app (b1) for a backend process to front, made once; the app answers at once at each test's start. */
+export function backendSuite(name: string) {
+  const test = suite<{ pki: MeshPki; app: App }>(name, {} as { pki: MeshPki; app: App });
+  test.before(async (ctx) => {
+    ctx.pki = makeMeshPki();
+    ctx.app = await startApp('b1');
+  });
+  test.before.each(({ app }) => {
+    app.delayMs = 0;
+  });
+  test.after(async ({ pki, app }) => {
+    await app?.close();
+    pki?.cleanup();
+  });
+  return test;
 }

@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } fr
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { call, meshSuite, until } from './mesh.js';
-import { exchange, request, servedSerial, steadyLoad } from './peer.js';
+import { servedSerial, steadyLoad } from './peer.js';
 
 const test = meshSuite('identity rotation');
 
