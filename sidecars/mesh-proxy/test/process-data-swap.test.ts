@@ -13,27 +13,35 @@ import { backendSuite, backendUnderLoad, DRAIN_MS, stopsCleanly } from './proces
 
 const test = backendSuite('mesh-proxy process: ..data swaps of the identity directory');
 
-/** A projected-volume identity directory; swap() publishes a new identity (or a given set) and returns its serial. */
+/**
+ * A projected-volume identity directory. prepare() writes a new identity (or a bad set) into a new
+ * timestamped directory, not yet seen; swap() publishes one (a new one if none is given) and returns its
+ * serial. Sets are prepared before the load starts: openssl, run synchronously, would stall the test's
+ * own clients for as long as it takes.
+ */
 function projected(pki: MeshPki, root: string) {
   mkdirSync(root);
   let n = 0;
   let current: string | undefined;
-  const swap = (bad?: 'foreign key') => {
-    const stamp = `..2026_11_23_00_00_0${n++}.${process.pid}`;
+  const prepare = (bad?: 'foreign key') => {
+    const stamp = `..2026_11_23_00_00_${String(n++).padStart(2, '0')}.${process.pid}`;
     const dir = pki.identity('backend', { into: join(root, stamp) });
     if (bad) {
       const other = pki.identity('backend', { into: join(pki.dir, `other-${n}`) });
       writeFileSync(join(dir, 'tls.key'), readFileSync(join(other, 'tls.key')));
     }
+    return stamp;
+  };
+  const swap = (stamp = prepare()) => {
     symlinkSync(stamp, join(root, '..data_tmp'));
     renameSync(join(root, '..data_tmp'), join(root, '..data'));
     if (current) rmSync(join(root, current), { recursive: true });
     current = stamp;
-    return new X509Certificate(readFileSync(join(dir, 'tls.crt'))).serialNumber.toUpperCase();
+    return new X509Certificate(readFileSync(join(root, stamp, 'tls.crt'))).serialNumber.toUpperCase();
   };
   const first = swap();
   for (const f of ['tls.crt', 'tls.key', 'ca.crt']) symlinkSync(join('..data', f), join(root, f));
-  return { first, swap };
+  return { first, prepare, swap };
 }
 
 test('under steady load, 5 ..data swaps: 0 failed requests, each new serial served to new connections and reported', async ({
@@ -41,13 +49,14 @@ test('under steady load, 5 ..data swaps: 0 failed requests, each new serial serv
   app,
 }) => {
   const id = projected(pki, join(pki.dir, 'projected'));
+  const sets = Array.from({ length: 5 }, () => id.prepare());
   const { be, load, stop, serial } = await backendUnderLoad(pki, join(pki.dir, 'projected'), app);
   try {
     assert.is(await serial(), id.first);
     for (let i = 0; i < 5; i++) {
       const [sent, fresh] = [load.sent, load.fresh];
       await until('load between swaps', () => load.sent > sent + 10 && load.fresh > fresh + 3);
-      const next = id.swap();
+      const next = id.swap(sets[i]);
       await until(`swap ${i + 1} to be served`, async () => (await serial()) === next, 5000);
       assert.is(await be.metric('certificate_info', { serial: next }), 1);
       assert.is(await be.metric('certificate_info'), 1, 'one serial reported: the one served');
@@ -71,9 +80,10 @@ test('a swap to a set whose key is of another certificate is refused under load:
   app,
 }) => {
   const id = projected(pki, join(pki.dir, 'projected-bad'));
+  const [bad, good] = [id.prepare('foreign key'), id.prepare()];
   const { be, load, stop, serial } = await backendUnderLoad(pki, join(pki.dir, 'projected-bad'), app);
   try {
-    id.swap('foreign key');
+    id.swap(bad);
     await until('the bad set to be refused', async () => (await be.metric('identity_reloads_total', { result: 'error' })) === 1);
     assert.is(await serial(), id.first);
     assert.is(await be.metric('certificate_info', { serial: id.first }), 1);
@@ -81,7 +91,7 @@ test('a swap to a set whose key is of another certificate is refused under load:
       be.stdout.includes('identity reload failed; keeping the last good one') && be.stdout.includes('does not match the certificate'),
     );
     assert.equal(await be.health(), [200, 200]);
-    const next = id.swap();
+    const next = id.swap(good);
     await until('the good swap to be served', async () => (await serial()) === next, 5000);
     await stop();
     assert.equal(load.failures, []);
@@ -100,11 +110,12 @@ test('10 swaps back to back, each old directory removed at once: the last identi
   app,
 }) => {
   const id = projected(pki, join(pki.dir, 'projected-burst'));
+  const sets = Array.from({ length: 10 }, () => id.prepare());
   const { be, load, stop, serial } = await backendUnderLoad(pki, join(pki.dir, 'projected-burst'), app);
   try {
     await until('some load', () => load.sent > 10 && load.fresh > 3);
     let last = id.first;
-    for (let i = 0; i < 10; i++) last = id.swap();
+    for (const set of sets) last = id.swap(set);
     await until('the last swap to be served', async () => (await serial()) === last, 5000);
     await until('its serial to be reported', async () => (await be.metric('certificate_info', { serial: last })) === 1);
     const [sent, fresh] = [load.sent, load.fresh];

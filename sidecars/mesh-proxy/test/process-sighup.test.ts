@@ -4,7 +4,7 @@
 // is served; every reload is counted and logged; a burst of signals under load fails no request; and
 // SIGHUP during a drain is ignored, not fatal.
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { exited } from '../../lib/test-support/child.js';
@@ -37,10 +37,12 @@ test('SIGHUP alone picks up a change: a bad set is refused and counted, the last
 }) => {
   const id = linked(pki, 'linked');
   const first = id.serial();
+  // Made before the load starts: openssl, run synchronously, would stall the test's own clients.
+  const other = pki.identity('backend', { into: join(pki.dir, 'other') });
+  const next = pki.identity('backend', { into: join(pki.dir, 'next') });
   const { be, load, stop, serial } = await backendUnderLoad(pki, id.dir, app, ONLY_SIGHUP);
   const metric = (result: string) => be.metric('identity_reloads_total', { result });
   try {
-    const other = pki.identity('backend', { into: join(pki.dir, 'other') });
     writeFileSync(join(id.store, 'tls.key'), readFileSync(join(other, 'tls.key')));
     await quietFor(1000, 'no reload without SIGHUP: the change is outside the watched directory, the interval 1h');
     assert.is(await metric('error'), 0);
@@ -50,7 +52,7 @@ test('SIGHUP alone picks up a change: a bad set is refused and counted, the last
     assert.is(await serial(), first);
     assert.is(await be.metric('certificate_info', { serial: first }), 1);
     assert.equal(await be.health(), [200, 200]);
-    pki.identity('backend', { into: id.store });
+    for (const f of ['tls.key', 'tls.crt']) renameSync(join(next, f), join(id.store, f)); // key first, as the CA publishes
     be.child.kill('SIGHUP');
     await until('the good set to be served', async () => (await serial()) === id.serial());
     assert.is(await metric('ok'), 2);
