@@ -12,11 +12,12 @@ export interface Run {
 
 /** Runs main.js; `as` runs it as another user (the test must be root for that). */
 export function runMain(main: string, argv: string[], env: NodeJS.ProcessEnv = {}, as: { uid?: number; gid?: number } = {}): Run {
-  const child = spawn(process.execPath, [main, ...argv], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...as,
-  });
+  return runCommand(process.execPath, [main, ...argv], env, as);
+}
+
+/** Any command, as runMain runs a main.js: only the env given, its output kept. */
+export function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}, as: { uid?: number; gid?: number } = {}): Run {
+  const child = spawn(command, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...as });
   const r: Run = {
     child,
     stdout: '',

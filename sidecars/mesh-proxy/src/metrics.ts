@@ -68,7 +68,10 @@ export function registerMetrics(r: Registry, live: Live = { ejected: () => [], p
       },
     }),
     dns: r.counter('dns_resolutions_total', 'DNS resolutions of a destination, by result (ok, error).', ['destination', 'result']),
-    upstreamErrors: r.counter('upstream_errors_total', 'Tries that failed before a response head (connect, TLS, reset, timeout).'),
+    upstreamErrors: r.counter(
+      'upstream_errors_total',
+      'Requests whose last try failed before a response head (connect, TLS, reset, timeout), or cut after it; retried tries are in retries_total.',
+    ),
     spans: r.counter('spans_total', 'Spans, by result: exported, dropped.', ['result']),
     reloads: r.counter('identity_reloads_total', 'Identity loads, by result (ok, error). An error keeps the last good identity.', [
       'result',

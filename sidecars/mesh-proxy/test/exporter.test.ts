@@ -41,7 +41,7 @@ test.after.each(async (ctx) => {
 });
 test.after((ctx) => ctx.collector.close());
 
-const spans = (r: Registry, result: string) => metricSum(r, 'spans_total', { result });
+const spans = (r: Registry, result: string) => metricSum(r.render(), 'spans_total', { result });
 const finished = (name: string, o: Partial<Span> = {}): Span => ({ ...startSpan(undefined, name, SERVER), endNs: 1n, ...o });
 
 test('spans are posted as one OTLP/HTTP JSON request, under the service.name of the pod', async ({ collector, registry, make }) => {

@@ -48,13 +48,14 @@ export async function startMeshProxy(name: string, flags: string[], deps: Deps =
     name,
     metrics,
     logs,
-    metric: (n: string, labels?: Record<string, string>) => metricSum(metrics, n, labels),
+    metric: (n: string, labels?: Record<string, string>) => metricSum(metrics.render(), n, labels),
   });
 }
 
-export function metricSum(metrics: Registry, name: string, labels: Record<string, string> = {}): number {
+/** The sum of a metric's samples in a /metrics text whose labels include these. */
+export function metricSum(text: string, name: string, labels: Record<string, string> = {}): number {
   let sum = 0;
-  for (const [sample, v] of parseMetrics(metrics.render())) {
+  for (const [sample, v] of parseMetrics(text)) {
     const m = /^([^{]+)(?:\{(.*)\})?$/.exec(sample)!;
     if (m[1] !== `mesh_proxy_${name}`) continue;
     const has = Object.entries(labels).every(([k, val]) => (m[2] ?? '').includes(`${k}="${val}"`));

@@ -1,10 +1,12 @@
 // A peer that talks to a mesh-proxy's inbound port directly: TLS with the identity of a directory (or
 // none), raw HTTP bytes, and what came back. A refused handshake is an answer too: no status, and the
-// TLS error's code, whichever side the refusal showed up on.
+// TLS error's code, whichever side the refusal showed up on. And steady load, through a frontend and so.
 import { readFileSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { type ConnectionOptions, connect as tlsConnect, type SecureVersion, type TLSSocket } from 'node:tls';
+import { call } from './app.js';
 
 export interface PeerAnswer {
   /** The response's status, if a response head came. */
@@ -95,4 +97,36 @@ export async function servedSerial(host: string, port: number, identity: string,
   const serial = s.getPeerCertificate().serialNumber;
   s.destroy();
   return serial;
+}
+
+/**
+ * Load until stopped, from two clients one after the other: the app through a frontend's outbound port
+ * (whose connections to the backends are kept alive), and a peer that opens a new mTLS connection to the
+ * next backend address for each request. What was sent, and what did not come back 200.
+ */
+export function steadyLoad(port: number, to: { addresses: string[]; port: number; identity: string; ca: Buffer }) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const out = { sent: 0, fresh: 0, failures: [] as string[], stop: async () => {} };
+  let running = true;
+  const viaFrontend = async () => {
+    while (running) {
+      out.sent++;
+      const r = await call(port, `/load/${out.sent}`, { agent }).catch((e: Error) => ({ status: 0, body: e.message }));
+      if (r.status !== 200) out.failures.push(`via the frontend: ${r.status} ${r.body}`);
+    }
+  };
+  const newConnections = async () => {
+    while (running) {
+      const address = to.addresses[out.fresh++ % to.addresses.length]!;
+      const r = await exchange(address, to.port, request(`/fresh/${out.fresh}`), { identity: to.identity, ca: to.ca });
+      if (r.status !== 200) out.failures.push(`new connection to ${address}: ${r.status ?? r.error}`);
+    }
+  };
+  const loops = Promise.all([viaFrontend(), newConnections()]);
+  out.stop = async () => {
+    running = false;
+    await loops;
+    agent.destroy();
+  };
+  return out;
 }

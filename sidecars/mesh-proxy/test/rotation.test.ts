@@ -2,47 +2,14 @@
 // certificate is served to new connections with no restart and no failed request; a set that does not
 // hold together is refused and the last good identity stays.
 import { copyFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { Agent } from 'node:http';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { call, type Mesh, meshSuite, until } from './mesh.js';
-import { exchange, request, servedSerial } from './peer.js';
+import { call, meshSuite, until } from './mesh.js';
+import { servedSerial, steadyLoad } from './peer.js';
 
 const test = meshSuite('identity rotation');
 
 const BACKEND = 'spiffe://sidecar-lab/test/backend';
-
-/**
- * Load until stopped, from two clients one after the other: the app through the frontend (whose
- * connections to the backends are kept alive), and a peer that opens a new mTLS connection to the next
- * backend for each request. What was sent, and what did not come back 200.
- */
-function steadyLoad(mesh: Mesh, port: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const out = { sent: 0, fresh: 0, failures: [] as string[], stop: async () => {} };
-  let running = true;
-  const viaFrontend = async () => {
-    while (running) {
-      out.sent++;
-      const r = await call(port, `/load/${out.sent}`, { agent }).catch((e: Error) => ({ status: 0, body: e.message }));
-      if (r.status !== 200) out.failures.push(`via the frontend: ${r.status} ${r.body}`);
-    }
-  };
-  const newConnections = async () => {
-    while (running) {
-      const address = mesh.addresses[out.fresh++ % mesh.addresses.length]!;
-      const r = await exchange(address, mesh.inboundPort, request(`/fresh/${out.fresh}`), { identity: mesh.frontendDir, ca: mesh.ca });
-      if (r.status !== 200) out.failures.push(`new connection to ${address}: ${r.status ?? r.error}`);
-    }
-  };
-  const loops = Promise.all([viaFrontend(), newConnections()]);
-  out.stop = async () => {
-    running = false;
-    await loops;
-    agent.destroy();
-  };
-  return out;
-}
 
 /** Replaces a file the way the CA publishes one: a temp file renamed over it. */
 const publish = (target: string, content: Buffer) => {
@@ -54,7 +21,7 @@ test('under steady load, a new identity in every backend dir is served to new co
   const fe = await mesh.frontend();
   const serial = (i: number) => servedSerial(mesh.addresses[i]!, mesh.inboundPort, mesh.frontendDir, mesh.ca);
   const before = await Promise.all(mesh.addresses.map((_, i) => serial(i)));
-  const load = steadyLoad(mesh, fe.port);
+  const load = steadyLoad(fe.port, { addresses: mesh.addresses, port: mesh.inboundPort, identity: mesh.frontendDir, ca: mesh.ca });
   try {
     await until('some load', () => load.sent > 20 && load.fresh > 6);
     for (const dir of mesh.backendDirs) mesh.pki.identity('backend', { into: dir });
