@@ -69,6 +69,24 @@ export function classifyPod(members: Member[], preset: Map<string, Decision> = n
       if (!helpers.has(writer.name)) apps.add(writer.name);
     }
   }
+  // 2b. a member that writes a volume another member only reads provides it (content, config, certificates)
+  for (const w of members) {
+    if (helpers.has(w.name) || apps.has(w.name) || preset.has(w.name)) continue;
+    for (const mt of w.mounts.filter((x) => !x.readOnly && x.kind !== 'configMap' && x.kind !== 'secret')) {
+      const reader = members.find(
+        (r) => r !== w && r.mounts.some((x) => x.source === mt.source && x.readOnly) && known.get(r.name)?.weight !== 'helper',
+      );
+      if (!reader) continue;
+      note(w.name, `writes volume ${mt.source} (${mt.target}), which ${reader.name} only reads`);
+      helpers.set(w.name, {
+        pattern: 'sidecar',
+        role: known.get(w.name)?.role ?? (/conf/i.test(mt.target) ? 'config-reloader' : 'other'),
+        low: !known.get(w.name),
+      });
+      apps.add(reader.name);
+      break;
+    }
+  }
   // 3. knowledge: a helper image is a helper; a may-be-app image only beside a member that is not one
   const undecided = () => free.filter((m) => !apps.has(m.name) && !helpers.has(m.name));
   for (const m of undecided()) {
