@@ -4,7 +4,7 @@
 //   an adapter, a pause container or a standalone service; how it can tell; and what is wrong with the
 //   set-up (docs/identify.md). Exit 0; 2 for a usage error; 1 with --strict when a finding is an error.
 import { parseArgs } from 'node:util';
-import { renderText } from './lib/identify/render.js';
+import { renderText, toJson } from './lib/identify/render.js';
 import { identify, missingPaths } from './lib/identify/run.js';
 
 const USAGE = 'usage: npm run identify -- PATH... [--json] [--strict]';

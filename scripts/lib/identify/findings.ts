@@ -76,7 +76,7 @@ export function podRules(f: Findings, file: string, g: Group, p: PodDraft) {
         f.add(
           'job-sidecar',
           file,
-          `a ${c.pattern} in containers of a ${p.kind}: the Job never completes; make it an init container with restartPolicy: Always`,
+          `${c.pattern} kept in containers of a ${p.kind}: the Job never completes; make it an init container with restartPolicy: Always`,
           g.name,
           c.name,
         );
@@ -90,7 +90,10 @@ export function composeRules(f: Findings, file: string, g: Group, d: ComposeDraf
   const apps = d.members.filter((m) => verdict.get(m.name)?.pattern === 'app');
   const published = new Set(d.members.flatMap((m) => m.published));
   for (const p of helpers.filter((m) => ['tls-proxy', 'auth-proxy'].includes(verdict.get(m.name)?.role ?? ''))) {
-    const appPorts = new Set([...apps.flatMap((a) => [...listenPorts(a)]), ...localTargets(p).flatMap((t) => (t.port ? [t.port] : []))]);
+    const appPorts = new Set([
+      ...apps.flatMap((a) => [...listenPorts({ ...a, ports: [] })]),
+      ...localTargets(p).flatMap((t) => (t.port ? [t.port] : [])),
+    ]);
     for (const port of published)
       if (appPorts.has(port) && !listenPorts(p).has(port))
         f.add(

@@ -52,3 +52,9 @@ export function renderText(r: Report): string {
   );
   return `${out.join('\n')}\n`;
 }
+
+/** The --json object (docs/identify.schema.json): ignored files and kinds as counts. */
+export function toJson(r: Report): object {
+  const { ignored, ignoredKinds, ...rest } = r;
+  return { ...rest, ignored: { files: ignored.length, kinds: ignoredKinds } };
+}
