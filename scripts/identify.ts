@@ -44,12 +44,7 @@ function main(argv: string[]): number {
     return 2;
   }
   const report = identify(positionals, cwd);
-  const { ignored: _i, ignoredKinds: _k, ...shown } = report;
-  process.stdout.write(
-    values.json
-      ? `${JSON.stringify({ ...shown, ignored: { files: report.ignored.length, kinds: report.ignoredKinds } }, null, 2)}\n`
-      : renderText(report),
-  );
+  process.stdout.write(values.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderText(report));
   return values.strict && report.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
