@@ -25,6 +25,8 @@ export interface ResolveOptions {
   interpolation?: InterpolateOptions;
   /** Reads a file the resolution needs (identify: bounded to the paths it was given). */
   read?: (file: string) => string;
+  /** Files already parsed (path -> first document), so the caller's parse is not repeated. */
+  parsed?: Map<string, Dict>;
 }
 
 export interface Resolution {
@@ -34,10 +36,12 @@ export interface Resolution {
 }
 
 class Resolver {
-  private readonly yaml = new Map<string, Dict>();
+  private readonly yaml: Map<string, Dict>;
   private readonly envs = new Map<string, Env>();
   readonly notes: string[] = [];
-  constructor(private readonly o: ResolveOptions) {}
+  constructor(private readonly o: ResolveOptions) {
+    this.yaml = new Map(o.parsed);
+  }
 
   read = (file: string) => (this.o.read ?? ((f: string) => readFileSync(f, 'utf8')))(file);
 

@@ -79,10 +79,17 @@ export const KNOWN_IMAGES: KnownImage[] = [
 ];
 
 /** The table entry an image reference matches, if any (first match wins: the table is ordered). */
+const seen = new Map<string, KnownImage | undefined>();
 export function knownImage(ref: string): KnownImage | undefined {
-  const r = ref.toLowerCase();
-  if (!r) return undefined;
-  return KNOWN_IMAGES.find((k) => k.match.test(r));
+  if (!ref) return undefined;
+  if (!seen.has(ref)) {
+    const r = ref.toLowerCase();
+    seen.set(
+      ref,
+      KNOWN_IMAGES.find((k) => k.match.test(r)),
+    );
+  }
+  return seen.get(ref);
 }
 
 export const IMAGES_MARKERS = [

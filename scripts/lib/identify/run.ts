@@ -92,7 +92,8 @@ function readOne(f: Found, report: Report, findings: Findings, roots: string[], 
   }
   const first = docs.find((d) => d !== null && d !== undefined);
   const k8s = docs.some(isK8sObject);
-  if (!k8s && (composeNamed || (isObj(first) && isObj(first.services)))) return readCompose(f, report, findings, bounded, skip);
+  if (!k8s && (composeNamed || (isObj(first) && isObj(first.services))))
+    return readCompose(f, isObj(first) ? first : {}, report, findings, bounded, skip);
   if (!k8s) return report.ignored.push({ path: f.shown, reason: 'neither Compose nor Kubernetes (no services, no kind)' });
   report.files.push({ path: f.shown, kind: 'kubernetes' });
   for (const p of podsOf(docs, report.ignoredKinds)) {
@@ -102,11 +103,24 @@ function readOne(f: Found, report: Report, findings: Findings, roots: string[], 
   }
 }
 
-function readCompose(f: Found, report: Report, findings: Findings, bounded: (file: string) => string, skip: (reason: string) => void) {
+function readCompose(
+  f: Found,
+  doc: Record<string, unknown>,
+  report: Report,
+  findings: Findings,
+  bounded: (file: string) => string,
+  skip: (reason: string) => void,
+) {
   let model: Record<string, unknown>;
   let notes: string[];
   try {
-    ({ model, notes } = resolveCompose(f.abs, { dotenv: true, profiles: 'all', interpolation: IDENTIFY_INTERPOLATION, read: bounded }));
+    ({ model, notes } = resolveCompose(f.abs, {
+      dotenv: true,
+      profiles: 'all',
+      interpolation: IDENTIFY_INTERPOLATION,
+      read: bounded,
+      parsed: new Map([[f.abs, doc]]),
+    }));
   } catch (e) {
     if (e instanceof ComposeError || e instanceof Unreadable) return skip(e.message);
     if (e instanceof RangeError) return skip('nested too deep to resolve');
