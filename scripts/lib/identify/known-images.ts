@@ -26,7 +26,7 @@ export const KNOWN_IMAGES: KnownImage[] = [
   { name: 'pause (Kubernetes, ours)', match: image('pause'), role: 'other', pattern: 'pause', weight: 'helper' },
   { name: 'istio-proxy (proxyv2)', match: image('proxyv2|istio-proxy'), role: 'mesh-proxy', pattern: 'sidecar', weight: 'helper' },
   { name: 'Envoy', match: image('envoy|envoy-[\\w.-]+'), role: 'mesh-proxy', pattern: 'sidecar', weight: 'may-be-app' },
-  { name: 'linkerd-proxy', match: image('proxy|linkerd2-proxy'), role: 'mesh-proxy', pattern: 'sidecar', weight: 'helper' },
+  { name: 'linkerd-proxy', match: image('linkerd2?/proxy|linkerd2-proxy'), role: 'mesh-proxy', pattern: 'sidecar', weight: 'helper' },
   { name: 'Dapr sidecar (daprd)', match: image('daprd'), role: 'other', pattern: 'sidecar', weight: 'helper' },
   { name: 'Fluent Bit', match: image('fluent-bit|fluentbit'), role: 'log-shipper', pattern: 'sidecar', weight: 'helper' },
   { name: 'Fluentd', match: image('fluentd[\\w.-]*'), role: 'log-shipper', pattern: 'sidecar', weight: 'helper' },

@@ -120,10 +120,13 @@ export function composeGroup(file: string, g: ComposeDraft, all: Member[]): Grou
       evidence: [`image ${owner.image}: an infra container that only holds the namespaces`],
     });
   else if (owner && ownsNetwork && g.members.length > 1) {
-    const why = ok?.network
-      ? `image ${owner.image}: ${ok.name} in the well-known images table (vpn)`
-      : 'NET_ADMIN or /dev/net/tun: it makes the network its members use';
-    preset.set(owner.name, { pattern: 'sidecar', role: 'vpn', confidence: 'high', evidence: [why] });
+    const why = [
+      ...(ok?.network ? [`image ${owner.image}: ${ok.name} in the well-known images table (vpn)`] : []),
+      ...(owner.capAdd.includes('NET_ADMIN') || owner.devices.some((d) => d.includes('/dev/net/tun'))
+        ? ['NET_ADMIN or /dev/net/tun: it makes the network its members use']
+        : []),
+    ];
+    preset.set(owner.name, { pattern: 'sidecar', role: 'vpn', confidence: 'high', evidence: why });
   }
   const longRunning = g.members.filter((m) => !preset.has(m.name) || preset.get(m.name)!.pattern !== 'init');
   const decisions = classifyPod(longRunning, new Map([...preset].filter(([, d]) => d.pattern !== 'init')));
