@@ -10,6 +10,7 @@ import { type InterpolateOptions, interpolate } from '../compose-file/interpolat
 import { resolveCompose } from '../compose-file/resolve.js';
 import { ComposeError, parseYamlDocuments } from '../compose-file/yaml.js';
 import { identify } from '../identify/run.js';
+import { standIns } from '../inject/compose-check.js';
 
 const test = suite('compose-file: the one resolver');
 const root = mkdtempSync(join(tmpdir(), 'compose-file-'));
@@ -106,6 +107,13 @@ test('identify reports a join to a missing service and a cycle of joins, and sti
   const r = identify(['joins'], root);
   assert.equal(r.findings.map((f) => `${f.severity} ${f.rule} ${f.container}`).sort(), ['error join-cycle a', 'warning join-missing c']);
   assert.is(r.groups.flatMap((g) => g.containers).length, 3);
+});
+
+test('inject finds the required variables through the same interpolation, nested ones too, with a path where a path goes', () => {
+  assert.equal(standIns('a: ${A:-${NEED:?x}}/sub\nb: ${P:?p}\nc: $${SKIP:?no}\nd: ${COUNT:?n} ${SEEN:?s}', new Set(['P', 'SEEN'])), {
+    NEED: '/',
+    COUNT: '1',
+  });
 });
 
 test('property: interpolation never throws on text without ${…:?} and keeps text with no $ unchanged', () => {
