@@ -3,12 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
+import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from '../config.js';
 import type { Report } from '../identify/model.js';
 import { toJson } from '../identify/render.js';
 import { identify } from '../identify/run.js';
+import { classifyPod } from '../identify/pod.js';
+import type { Member } from '../identify/model.js';
+import { followsFiles, listenPorts, localTargets, remoteTarget, secretFlags } from '../identify/signals.js';
 
 const test = suite('identify: verdicts and findings');
 const FIX = join('test', 'fixtures', 'identify');
@@ -98,6 +102,63 @@ test('the JSON output of every fixture validates against docs/identify.schema.js
   assert.ok(validate(out), JSON.stringify(validate.errors));
   assert.ok(r.groups.length >= 10 && r.findings.length >= 5);
   assert.not.ok(validate({ ...out, version: 2 }), 'a wrong version is refused');
+});
+
+test('property: the signals read from any command line and environment never throw, and a pod of any members gets one verdict each', () => {
+  const word = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.constantFrom(
+      '--port=8080',
+      '--upstream=http://127.0.0.1:8080/',
+      'localhost:5432',
+      'tail',
+      '-F',
+      '/var/log/a.log',
+      '--password',
+      'x',
+      'tcp-listen:9000',
+      'db.example.com:5432',
+    ),
+  );
+  const member = fc.record({
+    name: fc.string({ minLength: 1, maxLength: 8 }),
+    image: fc.constantFrom(
+      '',
+      'busybox',
+      'nginx:1',
+      'oliver006/redis_exporter',
+      'gcr.io/cloud-sql-connectors/cloud-sql-proxy:2',
+      'k8s.gcr.io/pause:3',
+    ),
+    argv: fc.array(word, { maxLength: 8 }),
+    env: fc.dictionary(fc.string({ maxLength: 10 }), word, { maxKeys: 4 }),
+    ports: fc.array(fc.constantFrom('8080', '5432', '9000'), { maxLength: 2 }),
+    place: fc.constantFrom('container', 'native'),
+  });
+  fc.assert(
+    fc.property(fc.uniqueArray(member, { selector: (m) => m.name, minLength: 1, maxLength: 5 }), (raw) => {
+      const ms: Member[] = raw.map((m) => ({
+        ...m,
+        published: [],
+        mounts: [],
+        capAdd: [],
+        devices: [],
+        healthcheck: false,
+        profiles: [],
+        dependsOn: {},
+      }));
+      for (const m of ms) {
+        listenPorts(m);
+        localTargets(m);
+        remoteTarget(m);
+        secretFlags(m);
+        followsFiles(m);
+      }
+      const d = classifyPod(ms);
+      assert.is(d.size, ms.length);
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test.run();
