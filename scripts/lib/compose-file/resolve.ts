@@ -31,14 +31,14 @@ export interface ResolveOptions {
 
 export interface Resolution {
   model: Dict;
-  /** What could not be resolved and was left out (a missing env_file), one line each. */
-  notes: string[];
+  /** What could not be resolved and was left out (a missing env_file), one line each, by service. */
+  notes: { service: string; note: string }[];
 }
 
 class Resolver {
   private readonly yaml: Map<string, Dict>;
   private readonly envs = new Map<string, Env>();
-  readonly notes: string[] = [];
+  readonly notes: { service: string; note: string }[] = [];
   constructor(private readonly o: ResolveOptions) {
     this.yaml = new Map(o.parsed);
   }
@@ -76,7 +76,7 @@ class Resolver {
   deep = (v: unknown, file: string) => interpolateDeep(v, this.env(file), this.o.interpolation ?? RUN_MARKERS);
 
   /** env_file entries merged under the service's own environment. */
-  envFile(service: Dict, file: string): Dict {
+  envFile(service: Dict, file: string, name: string): Dict {
     if (service.env_file === undefined) return service;
     const { env_file, ...rest } = service;
     const entries = ([] as unknown[]).concat(env_file).map((e) => (isObj(e) ? e : { path: e }));
@@ -86,7 +86,8 @@ class Resolver {
       try {
         Object.assign(vars, parseEnv(this.read(path)));
       } catch {
-        if (e.required !== false) this.notes.push(`env_file ${String(e.path)} not read: its variables are left out`);
+        if (e.required !== false)
+          this.notes.push({ service: name, note: `env_file ${String(e.path)} not read: its variables are left out` });
       }
     }
     const own = normalizeService({ environment: rest.environment }).environment ?? {};
@@ -100,7 +101,7 @@ class Resolver {
     const raw = services[name];
     if (!isObj(raw)) throw new ComposeError(`${file}: no service "${name}" to extend`);
     const { extends: ext, ...own } = this.deep(raw, file) as Dict;
-    const self = anchored(this.envFile(own, file), dirname(file));
+    const self = anchored(this.envFile(own, file, name), dirname(file));
     if (!ext) return self;
     const e = (typeof ext === 'string' ? { service: ext } : ext) as { file?: string; service: string };
     const baseFile = e.file ? resolve(dirname(file), e.file) : file;

@@ -57,13 +57,17 @@ export function composeGroups(services: Dict<Dict>, members: Member[]): { drafts
   );
   const problems: ComposeProblem[] = [];
   const edges: Join[] = [];
+  const dangling: Join[] = [];
   for (const n of names) {
     const { joins, host } = joinsOf(n, services[n]!, byContainer);
     for (const h of host)
       problems.push({ rule: 'host-namespace', service: n, message: `${h}: it shares the host's namespace, not a pod's` });
     for (const j of joins) {
       if (byName.has(j.to) && j.to !== n) edges.push(j);
-      else problems.push({ rule: 'join-missing', service: n, message: `${j.how}: no service "${j.to}" in this file` });
+      else {
+        dangling.push(j);
+        problems.push({ rule: 'join-missing', service: n, message: `${j.how}: no service "${j.to}" in this file` });
+      }
     }
   }
   // cycles among the joins (each reported once, by its members in order)
@@ -102,16 +106,16 @@ export function composeGroups(services: Dict<Dict>, members: Member[]): { drafts
     if (grouped.has(r)) continue;
     const inGroup = names.filter((x) => find(x) === r);
     const joins = edges.filter((e) => inGroup.includes(e.from));
-    const missing = problems.some((p) => p.rule === 'join-missing' && inGroup.includes(p.service));
+    const missing = dangling.find((j) => inGroup.includes(j.from));
     if (inGroup.length === 1 && !missing) continue;
     grouped.add(r);
     const owners = inGroup.filter((x) => !joins.some((e) => e.from === x));
     const owner = owners.find((x) => joins.some((e) => e.to === x)) ?? owners[0];
-    const ns = joins.find((e) => e.to === owner)?.how.split(':')[0] ?? 'namespace';
+    const how = (joins.find((e) => e.to === owner) ?? missing)?.how.split(':')[0];
+    const ns = how === 'volumes_from' ? 'volumes' : how === 'network_mode' ? 'network' : how;
+    const name = joins.length || !missing ? `${ns} namespace of ${owner}` : `${ns} namespace of ${missing.to} (not in this file)`;
     drafts.push({
-      name: owner
-        ? `${ns === 'volumes_from' ? 'volumes' : ns === 'network_mode' ? 'network' : ns} namespace of ${owner}`
-        : `joins of ${inGroup.join(', ')}`,
+      name: owner ? name : `joins of ${inGroup.join(', ')}`,
       kind: 'compose-pod',
       members: inGroup.map((x) => byName.get(x)!),
       owner,

@@ -112,7 +112,7 @@ function readCompose(
   skip: (reason: string) => void,
 ) {
   let model: Record<string, unknown>;
-  let notes: string[];
+  let notes: { service: string; note: string }[];
   try {
     ({ model, notes } = resolveCompose(f.abs, {
       dotenv: true,
@@ -134,7 +134,7 @@ function readCompose(
   const groupOf = new Map<string, string>();
   for (const d of drafts) {
     const g = composeGroup(f.shown, d, members);
-    if (notes.length) for (const c of g.containers) c.evidence.push(...notes.map((n) => `note: ${n}`));
+    for (const c of g.containers) c.evidence.push(...new Set(notes.filter((n) => n.service === c.name).map((n) => `note: ${n.note}`)));
     report.groups.push(g);
     for (const m of d.members) groupOf.set(m.name, g.name);
     composeRules(findings, f.shown, g, d);
