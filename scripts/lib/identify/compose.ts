@@ -129,10 +129,14 @@ export function composeGroups(services: Dict<Dict>, members: Member[]): { drafts
   return { drafts, problems };
 }
 
-/** Pairs coupled only through volumes exactly two services mount, one of them a well-known helper image that writes it. */
+/** Host resources many services mount for their own sake: sharing one couples nothing. */
+const HOST_RESOURCE = /^\/(etc|var\/run|run|sys|proc|dev)(\/|$)/;
+
+/** Pairs coupled only through volumes exactly two services mount, one of them a well-known helper image. */
 function sharedVolumeGroups(free: Member[]): ComposeDraft[] {
   const users = new Map<string, Member[]>();
-  for (const m of free) for (const mt of m.mounts) if (mt.source) users.set(mt.source, [...(users.get(mt.source) ?? []), m]);
+  for (const m of free)
+    for (const mt of m.mounts) if (mt.source && !HOST_RESOURCE.test(mt.source)) users.set(mt.source, [...(users.get(mt.source) ?? []), m]);
   const out: ComposeDraft[] = [];
   const taken = new Set<string>();
   for (const [source, ms] of users) {
@@ -140,7 +144,7 @@ function sharedVolumeGroups(free: Member[]): ComposeDraft[] {
     if (pair.length !== 2 || pair.some((m) => taken.has(m.name))) continue;
     const helper = pair.find((m) => {
       const k = knownImage(m.image);
-      return k?.weight === 'helper' && !k.network && m.mounts.some((mt) => mt.source === source && !mt.readOnly);
+      return k?.weight === 'helper' && !k.network && k.pattern !== 'pause';
     });
     if (!helper) continue;
     const vols = [...users].filter(([, u]) => new Set(u).size === 2 && pair.every((p) => u.includes(p))).map(([s]) => s);

@@ -40,12 +40,18 @@ export function classifyPod(members: Member[], preset: Map<string, Decision> = n
       const tk = known.get(target.name);
       const remote = remoteTarget(target);
       const sHelper = known.get(s.name)?.weight === 'helper';
-      if (tk?.pattern === 'ambassador' || (remote && !sHelper && !tk) || (target.place === 'native' && s.place === 'container')) {
+      // the app calls a helper on localhost: a known image, a forwarder to a remote host, or a native sidecar
+      const called =
+        (tk && tk.pattern !== 'pause' && !known.get(s.name)) ||
+        (remote && !sHelper && !tk) ||
+        (target.place === 'native' && s.place === 'container');
+      if (called) {
         note(
           target.name,
           `${s.name} calls it on localhost:${t.port} (${show(t.text)})${remote ? `; it forwards to ${remote.host}:${remote.port}` : ''}`,
         );
-        helpers.set(target.name, { pattern: 'ambassador', role: tk?.role ?? forwardRole(remote?.port), low: false });
+        note(s.name, `calls localhost:${t.port}, where ${target.name} listens (${show(t.text)})`);
+        helpers.set(target.name, { pattern: tk?.pattern ?? 'ambassador', role: tk?.role ?? forwardRole(remote?.port), low: false });
         apps.add(s.name);
       } else {
         note(s.name, `calls localhost:${t.port}, where ${target.name} listens (${show(t.text)})`);

@@ -53,6 +53,9 @@ export function podGroup(file: string, p: PodDraft): Group {
   return { file, name: p.name, kind: p.kind, containers };
 }
 
+/** A command that does nothing but wait: an infra container made of a general image. */
+const holdsOnly = (m: Member) => /^((\/bin\/)?sh -c )?(sleep (infinity|inf)|tail -f \/dev\/null)$/.test(m.argv.join(' '));
+
 /** Services the others wait for with service_completed_successfully: init. */
 const initsOf = (all: Member[]) =>
   new Set(
@@ -113,11 +116,15 @@ export function composeGroup(file: string, g: ComposeDraft, all: Member[]): Grou
   const owner = g.members.find((m) => m.name === g.owner);
   const ok = owner && knownImage(owner.image);
   const ownsNetwork = owner && (ok?.network || owner.capAdd.includes('NET_ADMIN') || owner.devices.some((d) => d.includes('/dev/net/tun')));
-  if (owner && ok?.pattern === 'pause')
+  if (owner && (ok?.pattern === 'pause' || holdsOnly(owner)))
     preset.set(owner.name, {
       pattern: 'pause',
       confidence: 'high',
-      evidence: [`image ${owner.image}: an infra container that only holds the namespaces`],
+      evidence: [
+        ok
+          ? `image ${owner.image}: an infra container that only holds the namespaces`
+          : `its command only waits (${owner.argv.join(' ')}): it holds the namespaces`,
+      ],
     });
   else if (owner && ownsNetwork && g.members.length > 1) {
     const why = [

@@ -85,6 +85,20 @@ test('negatives: a proxy or an exporter alone in its pod is the app, and a resou
   assert.equal(r.ignoredKinds, { Widget: 1 });
 });
 
+test('a container that only sleeps holds a pod’s namespaces; the app calls its egress proxy on localhost; a log volume couples a shipper to its server', () => {
+  const r = run('pod-of-general-images.compose.yaml');
+  assert.equal(verdicts(r), {
+    'network namespace of holder:holder': 'pause',
+    'network namespace of holder:egress': 'sidecar/mesh-proxy',
+    'network namespace of holder:app': 'app',
+    'volumes shared by web and shipper:web': 'app',
+    'volumes shared by web and shipper:shipper': 'sidecar/log-shipper',
+  });
+  const app = r.groups[0]!.containers.find((c) => c.name === 'app')!;
+  assert.ok(app.evidence.some((e) => e.startsWith('calls localhost:15001, where egress listens')));
+  assert.is(r.groups[1]!.containers.find((c) => c.name === 'shipper')!.confidence, 'low');
+});
+
 test('services that share nothing are standalone whatever their images, and one others wait to complete is init', () => {
   assert.equal(verdicts(run('standalone.compose.yaml')), {
     'proxy:proxy': 'standalone',
