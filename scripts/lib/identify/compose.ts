@@ -139,7 +139,7 @@ function sharedVolumeGroups(free: Member[]): ComposeDraft[] {
     for (const mt of m.mounts) if (mt.source && !HOST_RESOURCE.test(mt.source)) users.set(mt.source, [...(users.get(mt.source) ?? []), m]);
   const out: ComposeDraft[] = [];
   const taken = new Set<string>();
-  for (const [source, ms] of users) {
+  for (const ms of users.values()) {
     const pair = [...new Set(ms)];
     if (pair.length !== 2 || pair.some((m) => taken.has(m.name))) continue;
     const helper = pair.find((m) => {
