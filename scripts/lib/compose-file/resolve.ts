@@ -4,7 +4,7 @@
 // k8s converter (a stack's file, per-run markers for unset variables), identify (anyone's file: only the
 // .env beside it, unset stays visible, Compose's refusals refused) and inject.
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseEnv } from 'dotenv';
 import { type Env, type InterpolateOptions, interpolateDeep } from './interpolate.js';
 import { type Dict, mount, normalizeService, RUN_VAR_RE, runVarMarker } from './model.js';
@@ -96,10 +96,13 @@ class Resolver {
 
   service(file: string, name: string, chain: string[] = []): Dict {
     const id = `${file}#${name}`;
-    if (chain.includes(id)) throw new ComposeError(`extends cycle: ${[...chain, id].join(' -> ')}`);
+    const shown = (x: string) => x.replace(/^(.*)#/, (_m, f: string) => `${basename(f)}#`);
+    if (chain.includes(id)) throw new ComposeError(`extends cycle: ${[...chain, id].map(shown).join(' -> ')}`);
     const services = (this.doc(file).services ?? {}) as Dict;
     const raw = services[name];
-    if (!isObj(raw)) throw new ComposeError(`${file}: no service "${name}" to extend`);
+    if (!(name in services)) throw new ComposeError(`${basename(file)}: no service "${name}" to extend`);
+    if (!isObj(raw)) throw new ComposeError(`services.${name} must be a mapping`);
+    checkShape(name, raw);
     const { extends: ext, ...own } = this.deep(raw, file) as Dict;
     const self = anchored(this.envFile(own, file, name), dirname(file));
     if (!ext) return self;
@@ -136,6 +139,24 @@ class Resolver {
     }
     return { services, top };
   }
+}
+
+const LISTS = ['ports', 'volumes', 'expose', 'cap_add', 'cap_drop', 'devices', 'volumes_from', 'profiles', 'tmpfs', 'dns'];
+const LIST_OR_MAP = ['environment', 'depends_on', 'labels', 'networks'];
+const STRING_OR_LIST = ['command', 'entrypoint', 'env_file'];
+
+/** The types Compose's schema requires of the keys the resolver and identify read; anything else is refused as Compose refuses it. */
+function checkShape(name: string, s: Dict) {
+  const bad = (k: string, what: string) => new ComposeError(`services.${name}.${k} must be ${what}`);
+  for (const k of LISTS)
+    if (s[k] !== undefined && s[k] !== null && !Array.isArray(s[k]) && !(k === 'tmpfs' && typeof s[k] === 'string')) throw bad(k, 'a list');
+  for (const k of LIST_OR_MAP) if (s[k] !== undefined && s[k] !== null && typeof s[k] !== 'object') throw bad(k, 'a list or a mapping');
+  for (const k of STRING_OR_LIST)
+    if (s[k] !== undefined && s[k] !== null && typeof s[k] !== 'string' && !Array.isArray(s[k])) throw bad(k, 'a string or a list');
+  for (const k of ['healthcheck', 'build'] as const)
+    if (s[k] !== undefined && s[k] !== null && typeof s[k] !== 'object' && !(k === 'build' && typeof s[k] === 'string'))
+      throw bad(k, 'a mapping');
+  if (s.extends !== undefined && typeof s.extends !== 'string' && !isObj(s.extends)) throw bad('extends', 'a string or a mapping');
 }
 
 const REPLACE = new Set(['command', 'entrypoint', 'test']);

@@ -59,7 +59,7 @@ export function composeMember(name: string, raw: Dict, dir: string): Member {
   }));
   return {
     name,
-    image: s.image ?? build,
+    image: typeof raw.image === 'string' ? raw.image : raw.image === undefined || raw.image === null ? build : String(raw.image),
     place: 'container',
     argv: [...(s.entrypoint ?? []), ...(s.command ?? [])],
     env: Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, v ?? ''])),

@@ -67,7 +67,18 @@ export function identify(args: string[], cwd: string): Report {
   for (const f of walked.files) {
     if (seen.has(f.abs)) continue;
     seen.add(f.abs);
-    readOne(f, report, findings, roots, bounded);
+    // a shape no rule expected (a number where a list goes) skips the file, whole: nothing of it is kept
+    const mark = [report.files.length, report.groups.length, findings.list.length, report.skipped.length] as const;
+    try {
+      readOne(f, report, findings, roots, bounded);
+    } catch (e) {
+      report.files.length = mark[0];
+      report.groups.length = mark[1];
+      findings.list.length = mark[2];
+      report.skipped.length = mark[3];
+      const why = String((e as Error)?.message ?? e).split('\n')[0];
+      report.skipped.push({ path: f.shown, reason: `not a valid Compose file or manifest: ${why}` });
+    }
   }
   report.findings = findings.list;
   return report;

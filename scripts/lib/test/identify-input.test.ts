@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DIST } from '../config.js';
@@ -111,6 +112,52 @@ test('exit codes: 2 for no argument, a missing path or an unknown flag; 0 otherw
   assert.is(json.status, 0);
   assert.is(JSON.parse(json.stdout).version, 1);
   for (const r of [ok, json]) assert.not.match(r.stderr, /\n\s+at /);
+});
+
+test('property: a Compose file or a pod of any shape is read or refused with a reason that names no path of this machine', () => {
+  const dir = tree('shapes', { 'compose.yaml': '' });
+  const key = fc.constantFrom(
+    'image',
+    'network_mode',
+    'pid',
+    'volumes_from',
+    'volumes',
+    'ports',
+    'environment',
+    'command',
+    'depends_on',
+    'extends',
+    'env_file',
+    'profiles',
+    'healthcheck',
+    'cap_add',
+    'build',
+    'x',
+  );
+  const value = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.constantFrom('service:a', 'container:b', 'host', 'none', './x:/y:ro', '${X:-${Y}}', '8080:80'),
+    fc.array(fc.constantFrom('a', 'b', './v:/w', 'n:/m:ro', 'service:a'), { maxLength: 3 }),
+  );
+  const services = fc.dictionary(
+    fc.constantFrom('a', 'b', 'c'),
+    fc.oneof(fc.dictionary(key, value, { maxKeys: 5 }), fc.jsonValue({ maxDepth: 1 })),
+    { maxKeys: 3 },
+  );
+  fc.assert(
+    fc.property(services, fc.boolean(), (svc, asPod) => {
+      const containers = Object.entries(svc).map(([name, s]) => ({ name, ...(s && typeof s === 'object' && !Array.isArray(s) ? s : {}) }));
+      const doc = asPod ? { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers } } : { services: svc };
+      writeFileSync(join(dir, 'compose.yaml'), JSON.stringify(doc));
+      const r = identify(['.'], dir);
+      assert.is(r.files.length + r.skipped.length, 1);
+      for (const s of r.skipped) {
+        assert.not.match(s.reason, /^not a valid Compose file or manifest/, s.reason);
+        assert.not.ok(s.reason.includes(root), s.reason);
+      }
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));
