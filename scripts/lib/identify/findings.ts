@@ -38,9 +38,10 @@ export class Findings {
   }
 }
 
-const looksLikeFile = (source: string) => /\/[^/]+\.[A-Za-z0-9]{1,8}$/.test(source) && !/\.d$/.test(source);
+/** A bind source that names one file (an extension on its last segment), not a directory or a socket. */
+const looksLikeFile = (source: string) => /\/[^/]+\.[A-Za-z0-9]{1,8}$/.test(source) && !/\.(d|sock)$/.test(source);
 
-/** Rules every group has: secrets on the command line, single files shared, process inspection. */
+/** Rules every group has: secrets on the command line, single files mounted into a helper, process inspection. */
 export function memberRules(f: Findings, file: string, g: Group, members: Member[], sharedPid: boolean) {
   const verdict = new Map(g.containers.map((c) => [c.name, c]));
   for (const m of members) {
@@ -56,12 +57,13 @@ export function memberRules(f: Findings, file: string, g: Group, members: Member
     for (const mt of m.mounts) {
       if (mt.kind !== 'bind' || !looksLikeFile(mt.source)) continue;
       const sharers = members.filter((o) => o.mounts.some((x) => x.source === mt.source));
-      if (sharers.length > 1 && sharers[0] === m && sharers.some((o) => HELPER.has(verdict.get(o.name)?.pattern ?? '')))
+      if (sharers[0] === m && sharers.some((o) => HELPER.has(verdict.get(o.name)?.pattern ?? '')))
         f.add(
           'single-file-mount',
           file,
           `${mt.source} is a single file bind-mounted into ${sharers.map((o) => o.name).join(', ')}: a replaced file keeps the old inode inside`,
           g.name,
+          m.name,
         );
     }
   }

@@ -35,20 +35,23 @@ test('a tunnel that owns the namespace is the sidecar and the services joining i
   assert.ok(r.groups[0]!.containers[0]!.evidence.some((e) => e.includes('NET_ADMIN')));
 });
 
-test('a sidecar joined to the app’s own namespace: the bypass port, the namespace, the ordering, a single-file mount and a secret flag are found', () => {
+test('a sidecar joined to the app’s own namespace: the bypass port, the namespace, the ordering, a single-file mount, signals without shared PIDs and a secret flag are found', () => {
   const r = run('app-namespace.compose.yaml');
   assert.equal(verdicts(r), {
     'network namespace of api:api': 'app',
     'network namespace of api:tls': 'sidecar/tls-proxy',
     'network namespace of api:exporter': 'adapter/metrics',
+    'network namespace of api:reloader': 'sidecar/other',
   });
   assert.equal(rules(r), [
     'app-namespace:api',
     'bypass-port:tls',
     'no-healthcheck:exporter',
     'no-healthcheck:tls',
+    'no-shared-pid:reloader',
     'not-healthy-first:api',
     'secret-flag:exporter',
+    'single-file-mount:tls',
   ]);
   assert.ok(r.findings.every((f) => f.see && f.message && !f.message.includes('\n')));
 });
