@@ -105,10 +105,10 @@ export function classifyPod(members: Member[], preset: Map<string, Decision> = n
     if (k && k.pattern !== 'pause' && (plain.length || apps.size))
       helpers.set(m.name, { pattern: k.pattern, role: k.role, low: !apps.size });
   }
-  // 4. a member that calls localhost with no port named, beside others: it works on the pod's app
+  // 4. where nothing else found a helper: a member that calls localhost with no port named works on the pod's app
   for (const m of undecided()) {
     const t = localTargets(m)[0];
-    if (t && free.some((o) => o !== m && !localTargets(o).length)) {
+    if (t && helpers.size === 0 && free.some((o) => o !== m && !localTargets(o).length)) {
       note(m.name, `calls localhost (${show(t.text)}) beside the pod's app`);
       helpers.set(m.name, { pattern: 'sidecar', role: 'other', low: true });
     }

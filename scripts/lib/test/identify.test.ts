@@ -82,6 +82,15 @@ test('a container that follows a file the app writes into a shared emptyDir is a
   assert.equal(verdicts(run('logging-pod.k8s.yaml')), { 'Pod/logs:writer': 'app', 'Pod/logs:streamer': 'sidecar/log-shipper' });
 });
 
+test('an app that reports to a tracing agent or collector on localhost stays the app, whichever is listed first', () => {
+  assert.equal(verdicts(run('tracing-agent.k8s.yaml')), {
+    'Deployment/orders:orders': 'app',
+    'Deployment/orders:jaeger-agent': 'sidecar/other',
+    'Deployment/billing:otel': 'sidecar/other',
+    'Deployment/billing:billing': 'app',
+  });
+});
+
 test('negatives: a proxy or an exporter alone in its pod is the app, and a resource with a spec-level image makes no group', () => {
   const r = run('negatives.k8s.yaml');
   assert.equal(verdicts(r), { 'Deployment/gateway:istio-proxy': 'app', 'Deployment/exporter:mysqld-exporter': 'app' });
