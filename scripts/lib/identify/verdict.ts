@@ -70,9 +70,19 @@ const initsOf = (all: Member[]) =>
 export function composeGroup(file: string, g: ComposeDraft, all: Member[]): Group {
   const inits = initsOf(all);
   const initLine = 'others wait for it to complete (depends_on: service_completed_successfully)';
+  // one line per pair of services, with every key that joins them
+  const pairs = (side: 'from' | 'to', m: Member) => {
+    const by = new Map<string, string[]>();
+    for (const j of g.joins.filter((x) => x[side] === m.name)) {
+      const other = side === 'from' ? j.to : j.from;
+      by.set(other, [...(by.get(other) ?? []), j.how]);
+    }
+    return [...by];
+  };
+  const plural = (hows: string[]) => (hows.length > 1 ? 'namespaces' : 'namespace');
   const joinLines = (m: Member) => [
-    ...g.joins.filter((j) => j.from === m.name).map((j) => `joins ${j.to}'s namespace (${j.how})`),
-    ...g.joins.filter((j) => j.to === m.name).map((j) => `${j.from} joins its namespace (${j.how})`),
+    ...pairs('from', m).map(([to, hows]) => `joins ${to}'s ${plural(hows)} (${hows.join(', ')})`),
+    ...pairs('to', m).map(([from, hows]) => `${from} joins its ${plural(hows)} (${hows.join(', ')})`),
   ];
   const published = (m: Member) => (m.published.length ? [`publishes port ${m.published.join(', ')}`] : []);
   const extra = (m: Member) => [...joinLines(m), ...volumeLine(m, g.members), ...published(m)];
