@@ -26,6 +26,7 @@ export function classifyPod(members: Member[], preset: Map<string, Decision> = n
   const helpers = new Map<string, { pattern: Pattern; role: Role; low: boolean }>();
   const free = members.filter((m) => !preset.has(m.name));
   const ports = new Map(members.map((m) => [m.name, listenPorts(m)]));
+  const calls = new Map(members.map((m) => [m.name, localTargets(m)]));
   const known = new Map(members.map((m) => [m.name, knownImage(m.image)]));
   for (const m of members) {
     const k = known.get(m.name);
@@ -33,7 +34,7 @@ export function classifyPod(members: Member[], preset: Map<string, Decision> = n
   }
   // 1. localhost calls between members
   for (const s of members) {
-    for (const t of localTargets(s)) {
+    for (const t of calls.get(s.name)!) {
       if (!t.port) continue;
       const target = members.find((o) => o !== s && ports.get(o.name)!.has(t.port!));
       if (!target) continue;
@@ -107,8 +108,8 @@ export function classifyPod(members: Member[], preset: Map<string, Decision> = n
   }
   // 4. where nothing else found a helper: a member that calls localhost with no port named works on the pod's app
   for (const m of undecided()) {
-    const t = localTargets(m)[0];
-    if (t && helpers.size === 0 && free.some((o) => o !== m && !localTargets(o).length)) {
+    const t = calls.get(m.name)![0];
+    if (t && helpers.size === 0 && free.some((o) => o !== m && !calls.get(o.name)!.length)) {
       note(m.name, `calls localhost (${show(t.text)}) beside the pod's app`);
       helpers.set(m.name, { pattern: 'sidecar', role: 'other', low: true });
     }
