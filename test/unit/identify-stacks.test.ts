@@ -57,6 +57,16 @@ for (const stack of stackNames()) {
   });
 }
 
+test('without compose/ among the paths, a stack file is skipped, naming the file outside the paths it would have read', () => {
+  const alone = identify(['stacks'], ROOT);
+  const file = join('stacks', 'patterns', 'compose.yaml');
+  assert.match(
+    alone.skipped.find((s) => s.path === file)?.reason ?? '',
+    /^compose\/(hardened|pod)\.yaml is outside the paths given: not read$/,
+  );
+  assert.is(alone.groups.filter((g) => g.file === file).length, 0);
+});
+
 test('the files identify refuses in stacks/ are exactly those that need a per-run value, each with its variable', () => {
   assert.ok(report.skipped.length > 0);
   for (const s of report.skipped)
