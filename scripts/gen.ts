@@ -1,11 +1,13 @@
-// `npm run gen`: rewrite each sidecar's README parameter and metrics tables, and its image.yaml fragment.
+// `npm run gen`: rewrite each sidecar's README parameter and metrics tables, and its image.yaml fragment,
+// and the well-known images table of docs/identify.md.
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { ROOT } from './lib/config.js';
+import { identifyDoc } from './lib/identify/docs.js';
 import { generatedFiles } from './lib/sidecar-docs.js';
 
 let changed = 0;
-for (const f of await generatedFiles()) {
+for (const f of [...(await generatedFiles()), identifyDoc()]) {
   if (f.current === f.wanted) continue;
   writeFileSync(f.path, f.wanted);
   changed++;

@@ -36,6 +36,9 @@ export interface Scenario {
   /** After `up`: what a person (or --json) needs to use the running stack. */
   describe(ctx: StackContext): Promise<Description>;
   checks: Check<StackContext>[];
+  /** What each service of compose.yaml is, as the lesson teaches it: 'pattern' or 'pattern/role' (the verdicts
+   * `npm run identify` must give; test/unit/identify-stacks.test.ts compares them, and the k8s output's). */
+  identify?: Record<string, string>;
   /** Why this stack must have the machine to itself in `npm test` (it never runs beside another part that
    * needs the engine); unset: it may run beside one other. */
   alone?: string;

@@ -7,6 +7,19 @@ import { burstCoalesced, invalidNeverApplied, rollbackReachesApps, valueServed }
 import { endpoints, KEY } from './support.js';
 
 const scenario: Scenario = {
+  identify: {
+    'pod-hup': 'pause',
+    'sync-hup': 'sidecar/config-reloader',
+    'app-hup': 'app',
+    'pod-once': 'pause',
+    'sync-once': 'sidecar/config-reloader',
+    'app-once': 'app',
+    'pod-poll': 'pause',
+    poll: 'sidecar/config-reloader',
+    'app-poll': 'app',
+    etcd: 'standalone',
+    seed: 'init',
+  },
   title: 'dynamic configuration: a config-sync sidecar between etcd and two legacy apps',
   async describe(ctx) {
     const e = await endpoints(ctx.project);

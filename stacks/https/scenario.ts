@@ -8,6 +8,7 @@ import { httpsReachesApp, oldTlsAndPlainHttpRefused, plainPortIsPrivate } from '
 import { caDir, certDir, endpoints } from './support.js';
 
 const scenario: Scenario = {
+  identify: { pod: 'pause', 'tls-proxy': 'sidecar/tls-proxy', app: 'app' },
   title: 'adding HTTPS to a legacy HTTP service with a TLS sidecar',
   tools: ['toolbox'],
   async prepare(state) {

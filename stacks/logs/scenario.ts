@@ -6,6 +6,16 @@ import { copyTruncateRotation, renameRotation } from './checks-rotation.js';
 import { endpoints } from './support.js';
 
 const scenario: Scenario = {
+  identify: {
+    'pod-file': 'pause',
+    'shipper-file': 'sidecar/log-shipper',
+    'app-file': 'app',
+    'pod-stdout': 'pause',
+    'shipper-stdout': 'sidecar/log-shipper',
+    'app-stdout': 'app',
+    postgres: 'standalone',
+    rsyslog: 'standalone',
+  },
   alone:
     'two pods writing 30,000 lines through rotations every second: beside the mesh stack its shipper fell seconds behind, missed rotations and its checks’ delivery bounds ran out',
   title: 'log shipping: a log-shipper sidecar delivering two apps’ logs to rsyslog (RELP) and PostgreSQL, losing nothing',

@@ -7,6 +7,18 @@ import { acrossTheMesh, loadBalancing, refusedAtTheDoor } from './checks-traffic
 import { endpoints } from './support.js';
 
 const scenario: Scenario = {
+  identify: {
+    ...Object.fromEntries(
+      ['frontend', 'backend-1', 'backend-2', 'backend-3', 'backend-4', 'backend-5', 'ledger'].flatMap((p) => [
+        [p, 'pause'],
+        [`${p}-mesh`, 'sidecar/mesh-proxy'],
+        [`${p}-app`, 'app'],
+      ]),
+    ),
+    ca: 'standalone',
+    collector: 'standalone',
+    prometheus: 'standalone',
+  },
   alone:
     '18 containers under load whose checks time windows (a 10 s retry-budget window, a 3 s ejection): beside the logs stack the windows were overrun',
   title:

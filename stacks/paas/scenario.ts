@@ -6,6 +6,7 @@ import { brokenCommit, consistentPairs, pushServed } from './checks-sync.js';
 import { endpoints, gitUrl, makeSecret } from './support.js';
 
 const scenario: Scenario = {
+  identify: { 'git-server': 'standalone', pod: 'pause', 'git-sync': 'sidecar/git-sync', app: 'app' },
   title: 'a simple PaaS: git push, a git-sync sidecar publishes, nodemon restarts the Node server',
   async prepare(state) {
     return { SECRET_DIR: makeSecret(state) };

@@ -8,6 +8,16 @@ import { sidecarRestartsAlone } from './checks-sidecar.js';
 import { endpoints } from './support.js';
 
 const scenario: Scenario = {
+  identify: {
+    pod: 'pause',
+    init: 'init',
+    'tls-proxy': 'sidecar/tls-proxy',
+    ambassador: 'ambassador/db-proxy',
+    adapter: 'adapter/metrics',
+    app: 'app',
+    'shard-a': 'standalone',
+    'shard-b': 'standalone',
+  },
   title: 'init container, sidecar, ambassador and adapter around one legacy app',
   async describe(ctx) {
     const e = await endpoints(ctx);

@@ -8,6 +8,7 @@ import { badParameters, reachAndMethods, secretsNeverServed } from './checks-sec
 import { tokenDir, topzUrl, writeToken } from './support.js';
 
 const scenario: Scenario = {
+  identify: { pod: 'pause', topz: 'sidecar/other', app: 'app' },
   title: 'inspecting a pod’s processes through its shared PID namespace with a topz sidecar',
   // toolbox for probes; tls-proxy and legacy-greeter for the https stack that check 6 attaches topz to.
   tools: ['toolbox', 'tls-proxy', 'legacy-greeter'],

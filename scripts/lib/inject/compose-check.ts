@@ -2,17 +2,21 @@
 // run in the file's directory (so its .env applies). A file Compose rejects is refused; otherwise inject gets
 // each service as Compose sees it (extends resolved). A required variable (${VAR:?…}) that nobody set gets a
 // stand-in value for this check only: inject's own output asks for some, and running inject on its own output
-// must work before they are filled.
+// must work before they are filled. Those are found with the shared compose interpolation (scripts/lib/compose-file).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseEnv } from 'dotenv';
+import { interpolate } from '../compose-file/interpolate.js';
 import { Refusal } from './refusal.js';
 
-/** Stand-in values for the required variables a file uses and `known` lacks: a path where a path goes, else 1. */
+/** Stand-in values for the required variables a file uses and `known` lacks: a path where a path goes, else 1.
+ * Found by the shared interpolation (scripts/lib/compose-file), so nested ones (${A:-${B:?…}}) count too. */
 export function standIns(text: string, known: Set<string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [, name, after] of text.matchAll(/(?<!\$)\$\{([A-Za-z_]\w*):?\?[^}]*\}(\S{0,2})/g))
+  const mark = (name: string, whole: string) => (/^\$\{\w+:?\?/.test(whole) ? `\u0000${name}\u0000` : whole);
+  const marked = interpolate(text, {}, { unset: mark, refuseRequired: false });
+  for (const [, name, after] of marked.matchAll(/\u0000(\w+)\u0000([^\s\u0000]{0,2})/g))
     if (!known.has(name!) && !(name! in out)) out[name!] = /^:?\//.test(after!) ? '/' : '1';
   return out;
 }

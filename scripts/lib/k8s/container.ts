@@ -1,7 +1,7 @@
 // One compose service as one Kubernetes container: image, command, env, securityContext, resources and
 // probes. A per-run variable (marker from resolve.ts) in env or the command is read from Secret run-vars.
 import type { Container, EnvVar, SecurityContext } from 'kubernetes-types/core/v1.js';
-import { RUN_VAR_RE, type Service } from './model.js';
+import { RUN_VAR_RE, type Service } from '../compose-file/model.js';
 import { literal, probes } from './probes.js';
 import { dnsName } from './volumes.js';
 import type { Warnings } from './warnings.js';

@@ -6,7 +6,7 @@ import type { ConfigMap, Container, Pod, PodSpec, Secret, Service, ServicePort }
 import { container } from './container.js';
 import { imageInfo } from './images.js';
 import { checkModelKeys, checkServiceKeys } from './keys.js';
-import type { Model } from './model.js';
+import type { Model } from '../compose-file/model.js';
 import { always, crossPodWaits, type PodPlan, plan } from './pods.js';
 import type { Resolved } from './resolve.js';
 import { dnsName, PodVolumes, Sources } from './volumes.js';

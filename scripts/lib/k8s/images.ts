@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from '../config.js';
-import { type Dict, type Healthcheck, seconds } from './model.js';
+import { type Dict, type Healthcheck, seconds } from '../compose-file/model.js';
 
 export interface ImageInfo {
   healthcheck?: Healthcheck;

@@ -1,7 +1,7 @@
 // The compose keys the conversion handles, and a warning for every other key present: nothing is
 // dropped silently. Each handled key says where it goes; the mapping itself warns when a handled key
 // holds a value it cannot express (a security_opt other than no-new-privileges, a user name, ...).
-import type { Dict, Model, Service } from './model.js';
+import type { Dict, Model, Service } from '../compose-file/model.js';
 import type { Warnings } from './warnings.js';
 
 const SERVICE: Dict<string> = {

@@ -7,7 +7,7 @@
 //              (an init container with restartPolicy: Always), started before the members that wait for it.
 //   app        every other member: `containers`. A pod should have exactly one; more is ambiguous (warned).
 // A service in no pod, and no job, is a pod of its own (its own Deployment, or Pod when it runs once).
-import type { Model, Service } from './model.js';
+import type { Model, Service } from '../compose-file/model.js';
 import type { Warnings } from './warnings.js';
 
 export interface PodPlan {

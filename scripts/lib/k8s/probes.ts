@@ -8,7 +8,7 @@
 // The test becomes an exec probe: CMD a b -> [a, b]; CMD-SHELL s -> [/bin/sh, -c, s].
 import type { Probe } from 'kubernetes-types/core/v1.js';
 import { imageInfo } from './images.js';
-import type { Healthcheck, Service } from './model.js';
+import type { Healthcheck, Service } from '../compose-file/model.js';
 import type { Warnings } from './warnings.js';
 
 export interface Probes {

@@ -1,12 +1,12 @@
 // A stack's compose file as one resolved model. Preferred: `docker compose config --format json` (Compose
 // itself resolves extends, interpolation and profiles; it needs no engine). Without Docker: the YAML
-// resolver (resolve-yaml.ts). Either way the per-run variables (required, unset) become markers first.
+// resolver (scripts/lib/compose-file/resolve.ts). Either way the per-run variables (required, unset) become markers first.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { ROOT } from '../config.js';
-import { type Dict, type Model, normalize, runVarMarker } from './model.js';
-import { inactiveServices, requiredVariables, resolveYaml } from './resolve-yaml.js';
+import { type Dict, type Model, normalize, runVarMarker } from '../compose-file/model.js';
+import { inactiveServices, requiredVariables, resolveYaml } from '../compose-file/resolve.js';
 
 export type Resolver = 'docker' | 'yaml';
 

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { ConfigMap, KeyToPath, Secret, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
 import { ROOT } from '../config.js';
-import { type Dict, type Model, type Mount, RUN_VAR } from './model.js';
+import { type Dict, type Model, type Mount, RUN_VAR } from '../compose-file/model.js';
 import type { Warnings } from './warnings.js';
 
 /** What a ConfigMap or Secret holds at most (the API server's limit on one object). */

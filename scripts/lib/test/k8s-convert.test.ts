@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convert } from '../k8s/convert.js';
-import type { Dict } from '../k8s/model.js';
+import type { Dict } from '../compose-file/model.js';
 import { validateObject } from '../k8s/validate.js';
 import { made, spec } from './k8s-fixtures.js';
 

@@ -2,7 +2,7 @@
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { Pod, PodSpec } from 'kubernetes-types/core/v1.js';
 import type { K8sObject } from '../k8s/convert.js';
-import { type Dict, normalize } from '../k8s/model.js';
+import { type Dict, normalize } from '../compose-file/model.js';
 import type { Resolved } from '../k8s/resolve.js';
 
 /** Services (and top-level keys) as a resolver would hand them over, for stack "demo". */

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dockerHealthcheck, imageInfo } from '../k8s/images.js';
-import { normalize, normalizeService, runVarMarker, seconds } from '../k8s/model.js';
-import { inactiveServices, interpolate, requiredVariables, resolveYaml } from '../k8s/resolve-yaml.js';
+import { normalize, normalizeService, runVarMarker, seconds } from '../compose-file/model.js';
+import { interpolate } from '../compose-file/interpolate.js';
+import { inactiveServices, RUN_MARKERS, requiredVariables, resolveYaml } from '../compose-file/resolve.js';
 
 const test = suite('k8s: resolving a compose file');
 const root = mkdtempSync(join(tmpdir(), 'k8s-resolve-'));
@@ -26,7 +27,7 @@ test('interpolation follows Compose: defaults, alternates, $$, and a required un
     ['${NEED:?set NEED} $NEED2', `${runVarMarker('NEED')} ${runVarMarker('NEED2')}`],
     ['${EMPTY:?must not be empty}', runVarMarker('EMPTY')],
   ];
-  for (const [text, want] of cases) assert.is(interpolate(text, env), want, text);
+  for (const [text, want] of cases) assert.is(interpolate(text, env, RUN_MARKERS), want, text);
 });
 
 test('the required variables of a file and what it extends are those with no default', () => {

@@ -6,7 +6,7 @@ import type { ConfigMap, Secret } from 'kubernetes-types/core/v1.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convert } from '../k8s/convert.js';
-import { runVarMarker } from '../k8s/model.js';
+import { runVarMarker } from '../compose-file/model.js';
 import { validateObject } from '../k8s/validate.js';
 import { made, spec } from './k8s-fixtures.js';
 

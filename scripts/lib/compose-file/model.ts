@@ -1,7 +1,7 @@
 // The canonical compose model the converter reads: the long forms of every key (volumes, ports,
 // depends_on, environment, healthcheck), with what Compose fills in by default (nulls, required: true,
 // mode: ingress, create_host_path) removed. Both resolvers (docker compose config, and the YAML one in
-// resolve-yaml.ts) feed their output through normalize(), so the converter sees the same model from either.
+// scripts/lib/compose-file/resolve.ts) feed their output through normalize(), so the converter sees the same model from either.
 import { splitArgs } from '../lesson.js';
 
 export type Dict<T = unknown> = Record<string, T>;
