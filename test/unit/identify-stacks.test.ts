@@ -1,4 +1,4 @@
-// `npm run identify -- stacks compose` and identify over our `npm run k8s` output give every pod of every
+// `npm run identify -- stacks` and identify over our `npm run k8s` output give every pod of every
 // stack the verdicts the stack declares (its scenario's `identify`). A stack whose compose file needs a
 // per-run value (${VAR:?…}) is refused as Compose refuses it, so its pods are checked through the k8s output.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { loadScenario, stackNames } from '../../scripts/lib/scenarios.js';
 
 const test = suite('identify on our own stacks');
 const said = (c: Container) => (c.role ? `${c.pattern}/${c.role}` : c.pattern);
-const report = identify(['stacks', 'compose'], ROOT);
+const report = identify(['stacks'], ROOT);
 
 test('every stack declares what each service of its compose file is', async () => {
   for (const stack of stackNames()) assert.ok((await loadScenario(stack)).identify, `stacks/${stack}/scenario.ts declares no identify`);
@@ -57,14 +57,11 @@ for (const stack of stackNames()) {
   });
 }
 
-test('without compose/ among the paths, a stack file is skipped, naming the file outside the paths it would have read', () => {
+test('stacks alone is read: the fragments a stack extends (compose/) are in the same repository', () => {
   const alone = identify(['stacks'], ROOT);
   const file = join('stacks', 'patterns', 'compose.yaml');
-  assert.match(
-    alone.skipped.find((s) => s.path === file)?.reason ?? '',
-    /^compose\/(hardened|pod)\.yaml is outside the paths given: not read$/,
-  );
-  assert.is(alone.groups.filter((g) => g.file === file).length, 0);
+  assert.is(alone.skipped.find((s) => s.path === file)?.reason, undefined);
+  assert.ok(alone.groups.filter((g) => g.file === file).length > 0, `no group read from ${file}`);
 });
 
 test('the files identify refuses in stacks/ are exactly those that need a per-run value, each with its variable', () => {

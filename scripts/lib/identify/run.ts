@@ -1,7 +1,7 @@
 // identify over a list of paths: walk, read what may be read, resolve Compose files and Kubernetes
 // streams, group, give verdicts, lint. Pure of process state: the caller gives the working directory.
 import { lstatSync, realpathSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { resolveCompose } from '../compose-file/resolve.js';
 import { ComposeError, parseYamlDocuments } from '../compose-file/yaml.js';
 import { composeGroups } from './compose.js';
@@ -32,6 +32,23 @@ export function missingPaths(args: string[], cwd: string): string[] {
   });
 }
 
+/**
+ * The repository a path is in: the nearest directory at or above it that holds a .git. A Compose file's
+ * extends, include and env_file may point anywhere in it (each stack's compose.yaml extends compose/pod.yaml),
+ * and nowhere outside it.
+ */
+function repositoryOf(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      lstatSync(join(d, '.git'));
+      return d;
+    } catch {
+      // not here: one level up
+    }
+    if (dirname(d) === d) return undefined;
+  }
+}
+
 function collect(args: string[], cwd: string): { walked: Walked; roots: string[] } {
   const walked: Walked = { files: [], skipped: [] };
   const roots: string[] = [];
@@ -44,13 +61,10 @@ function collect(args: string[], cwd: string): { walked: Walked; roots: string[]
     } catch {
       // a dangling or looping symlink given as an argument: the reader says why
     }
-    if (st.isDirectory()) {
-      roots.push(real);
-      walk(abs, arg, walked);
-    } else {
-      roots.push(dirname(real));
-      walked.files.push({ shown: arg, abs });
-    }
+    const root = st.isDirectory() ? real : dirname(real);
+    roots.push(repositoryOf(root) ?? root);
+    if (st.isDirectory()) walk(abs, arg, walked);
+    else walked.files.push({ shown: arg, abs });
   }
   return { walked, roots };
 }
@@ -60,7 +74,8 @@ export function identify(args: string[], cwd: string): Report {
   const report: Report = { version: 1, files: [], skipped: [...walked.skipped], ignored: [], ignoredKinds: {}, groups: [], findings: [] };
   const findings = new Findings();
   const bounded = (file: string) => {
-    if (!roots.some((r) => inside(r, file))) throw new Unreadable(`${relative(cwd, file)} is outside the paths given: not read`);
+    if (!roots.some((r) => inside(r, file)))
+      throw new Unreadable(`${relative(cwd, file)} is outside the paths given and their repository: not read`);
     return readText(file, roots);
   };
   const seen = new Set<string>();

@@ -83,8 +83,24 @@ test('extends and include never read outside the paths given; the file is skippe
     'inc/compose.yaml': 'include: [../../base.yaml]\nservices:\n  c: { image: c }\n',
   });
   const r = reasons(dir);
-  assert.match(r['compose.yaml']!, /outside the paths given: not read$/);
-  assert.match(r[join('inc', 'compose.yaml')]!, /outside the paths given: not read$/);
+  assert.match(r['compose.yaml']!, /outside the paths given and their repository: not read$/);
+  assert.match(r[join('inc', 'compose.yaml')]!, /outside the paths given and their repository: not read$/);
+});
+
+test('inside a repository (a directory with .git above the path), extends may reach the rest of it, and still nothing outside', () => {
+  tree('repo/.git', { HEAD: 'ref: refs/heads/main\n' });
+  tree('repo/compose', { 'pod.yaml': 'services:\n  pod: { image: pause }\n' });
+  tree('outside', { 'base.yaml': 'services:\n  b: { image: base }\n' });
+  const dir = tree('repo/stacks/one', {
+    'compose.yaml': 'services:\n  pod:\n    extends: { file: ../../compose/pod.yaml, service: pod }\n',
+    'far/compose.yaml': 'services:\n  a:\n    extends: { file: ../../../../outside/base.yaml, service: b }\n',
+  });
+  const r = identify(['.'], dir);
+  assert.equal(
+    r.groups.map((g) => g.containers.map((c) => c.image)),
+    [['pause']],
+  );
+  assert.match(reasons(dir)[join('far', 'compose.yaml')]!, /outside the paths given and their repository: not read$/);
 });
 
 test('CRLF line ends are read, and names from the file are printed with control characters escaped', () => {
