@@ -39,6 +39,7 @@ const v = await withStack(stack, async (ctx) => {
   for (let i = 1; i <= minutes; i++) {
     // The minute's load and, beside it, a sample every 10 s until the load is over.
     const samples: Sample[][] = [];
+    const t0 = Date.now();
     let over = false;
     const load = soak.minute(ctx, i).finally(() => (over = true));
     while (!over) {
@@ -49,7 +50,7 @@ const v = await withStack(stack, async (ctx) => {
     const c = await load;
     counts.push(c);
     for (const s of samples) timed.push({ minute: i, samples: s });
-    console.log(minuteLine(i, c, samples.at(-1)!));
+    console.log(minuteLine(i, c, samples.at(-1)!, (Date.now() - t0) / 1000));
   }
   return verdict(timed, counts, minutes, await soak.finish?.(ctx));
 });

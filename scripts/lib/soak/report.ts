@@ -106,9 +106,9 @@ export function verdict(
 const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
 
 /** The minute's line: counts, then each sidecar's memory, descriptors and errors. */
-export function minuteLine(minute: number, c: MinuteCounts, samples: Sample[]): string {
+export function minuteLine(minute: number, c: MinuteCounts, samples: Sample[], seconds: number): string {
   const side = samples.map((s) => `${s.service} ${s.rss.toFixed(1)} MiB ${s.fds} fds ${s.errors} errors`).join(' | ');
-  return `minute ${minute}: ${c.requests} sent, ${c.failed} failed, ${c.rotations} rotations | ${side}`;
+  return `minute ${minute} (${Math.round(seconds)} s): ${c.requests} sent, ${c.failed} failed, ${c.rotations} rotations | ${side}`;
 }
 
 /** The verdict as Markdown: one row per sidecar, then the totals and the goals. */
