@@ -4,11 +4,8 @@ import type { Conditions } from '../../../scripts/bench/conditions.js';
 import type { Settings } from '../../../scripts/bench/measure.js';
 import { renderSection, type Section } from '../../../scripts/bench/section.js';
 import { f3, mb, n0, opt, showSpread, type Spread, x2 } from '../../../scripts/bench/stats.js';
-import type { Variant } from '../../../scripts/bench/pod.js';
-import type { Runs } from '../../../scripts/bench/run.js';
-import { summarize, type Summary } from './aggregate.js';
+import type { Summary } from './aggregate.js';
 import { goalsOf, goalTable } from './goals.js';
-import { REFERENCES } from './setup.js';
 
 export const SECTION: Section = {
   id: 'https',
@@ -33,7 +30,8 @@ interface SavedBefore extends Settings {
 }
 
 /** Saved conditions (of any version of docs/bench-https.json) in today's shape, for --render. */
-export function fromSaved(c: HttpsConditions | SavedBefore): HttpsConditions {
+export function fromSaved(saved: unknown): HttpsConditions {
+  const c = saved as HttpsConditions | SavedBefore;
   if (!('wallMinutes' in c)) return c;
   const m = /^(.*); 1-minute load average ([\d.]+) at the start, ([\d.]+) at the end/.exec(c.machine);
   return {
@@ -51,20 +49,6 @@ export function fromSaved(c: HttpsConditions | SavedBefore): HttpsConditions {
     hsConns: c.hsConns,
     hsSeconds: c.hsSeconds,
   };
-}
-
-/** docs/bench-https.json: the conditions, the summaries and every repetition's raw figures. */
-export interface SavedRun {
-  conditions: HttpsConditions | SavedBefore;
-  results: { id: string; label: string }[];
-  raw: Record<string, Runs>;
-}
-
-/** A saved run summarized again (npm run bench:https -- --render FILE), with the labels it was saved with. */
-export function savedReport(saved: SavedRun, all: Variant[]): { rows: Summary[]; conditions: HttpsConditions } {
-  const byId = new Map(all.map((v) => [v.id, v]));
-  const vs = saved.results.map((r) => ({ ...byId.get(r.id)!, label: r.label }));
-  return { rows: summarize(vs, new Map(Object.entries(saved.raw)), 'direct', REFERENCES), conditions: fromSaved(saved.conditions) };
 }
 
 const s = (sp: Spread | undefined, f: (v: number) => string) => showSpread(sp, f);

@@ -1,7 +1,8 @@
 // Issue 11's goals for the mesh-proxy pair, evaluated on a run's summaries (measured, never tests: met or
 // not by the median over the rounds, scripts/bench/goals.ts).
 import type { Goal } from '../../../scripts/bench/goals.js';
-import type { Comparison, Summary } from './aggregate.js';
+import type { Comparison } from '../../../scripts/bench/aggregate.js';
+import type { Summary } from './aggregate.js';
 import { ROLE } from './setup.js';
 
 const SIDECARS = ['mesh-out', 'mesh-in'];
