@@ -4,7 +4,7 @@
 // and min–max. Each stack's bench adds the figures only it reports (stacks/<stack>/bench/aggregate.ts).
 import type { Variant } from './pod.js';
 import type { Runs } from './run.js';
-import { perRoundDiffs, perRoundRatios, spread, type Spread } from './stats.js';
+import { perRoundDiffs, perRoundRatios, showSpread, spread, type Spread } from './stats.js';
 
 /** The figures every pinned-pod bench reports for a variant. */
 export interface CommonSummary {
@@ -56,7 +56,7 @@ export type Percentile = 'p50Ms' | 'p90Ms' | 'p99Ms';
 
 export const MB = 1024 * 1024;
 /** Bytes as MB; NaN (left out of a spread) when not measured. */
-export const mb = (b: number | undefined) => (b ?? NaN) / MB;
+export const toMB = (b: number | undefined) => (b ?? NaN) / MB;
 /** Bytes as MB; undefined when not measured. */
 export const optMB = (b: number | undefined) => (b === undefined ? undefined : b / MB);
 
@@ -116,10 +116,10 @@ export function memberMemory(v: Variant, r: Runs): MemberMemory[] {
     return {
       service: m.service,
       rssIdleMB: optMB(idle?.idleRssBytes),
-      rssLoadMB: spread(r.tp.map((t) => mb(peak(t)?.rssPeakBytes))),
-      anonLoadMB: spread(r.tp.map((t) => mb(peak(t)?.anonPeakBytes))),
+      rssLoadMB: spread(r.tp.map((t) => toMB(peak(t)?.rssPeakBytes))),
+      anonLoadMB: spread(r.tp.map((t) => toMB(peak(t)?.anonPeakBytes))),
       metricsRssIdleMB: optMB(idle?.idleMetricsRssBytes),
-      metricsRssLoadMB: m.adminPort ? spread(r.tp.map((t) => mb(peak(t)?.metricsRssPeakBytes))) : undefined,
+      metricsRssLoadMB: m.adminPort ? spread(r.tp.map((t) => toMB(peak(t)?.metricsRssPeakBytes))) : undefined,
     };
   });
 }
@@ -147,4 +147,10 @@ export function compare(runs: Map<string, Runs>, ours: string, reference: string
     addedP50: addedRatio('p50Ms'),
     addedP99: addedRatio('p99Ms'),
   };
+}
+
+/** The line every pinned-pod report ends with: each variant's errors, and how busy its core was outside the pod. */
+export function errorsLine(rows: CommonSummary[]): string {
+  const busy = (r: CommonSummary) => showSpread(r.othersOnCore, (v) => `${Math.round(v * 100)}%`);
+  return `Errors (non-2xx, socket errors, unanswered): ${rows.map((r) => `${r.id} ${r.errors}`).join(', ')}. Share of the pod's core busy outside the pod during the runs (other work on this shared machine, and kernel time not charged to a container): ${rows.map((r) => `${r.id} ${busy(r)}`).join(', ')}.`;
 }

@@ -1,7 +1,7 @@
 // What bench:https reports beyond the common figures (scripts/bench/aggregate.ts): new TLS connections, the
 // container's memory under keep-alive and under connection churn, and the ratios of each sidecar mode to the
 // nginx and HAProxy of its own layer, each taken within a round (ours / reference in the same round).
-import { common, mb, optMB, ratioSpread, series, type CommonSummary } from '../../../scripts/bench/aggregate.js';
+import { common, optMB, ratioSpread, series, toMB, type CommonSummary } from '../../../scripts/bench/aggregate.js';
 import type { Variant } from '../../../scripts/bench/pod.js';
 import type { Runs } from '../../../scripts/bench/run.js';
 import { spread, type Spread } from '../../../scripts/bench/stats.js';
@@ -57,14 +57,14 @@ export function summarize(variants: Variant[], runs: Map<string, Runs>, direct: 
       cpuMsPerHandshake: v.tls ? spread(hsCpu) : undefined,
       handshakesPerCoreS: v.tls ? spread(hsCpu.map((ms) => 1000 / ms)) : undefined,
       rssIdleMB: optMB(r.idleRssBytes),
-      rssLoadMB: spread(r.tp.map((t) => mb(t.rssPeakBytes))),
-      rssChurnMB: v.tls ? spread(r.hs.map((h) => mb(h.rssPeakBytes))) : undefined,
+      rssLoadMB: spread(r.tp.map((t) => toMB(t.rssPeakBytes))),
+      rssChurnMB: v.tls ? spread(r.hs.map((h) => toMB(h.rssPeakBytes))) : undefined,
       anonIdleMB: optMB(r.idleAnonBytes),
-      anonLoadMB: spread(r.tp.map((t) => mb(t.anonPeakBytes))),
-      anonChurnMB: v.tls ? spread(r.hs.map((h) => mb(h.anonPeakBytes))) : undefined,
+      anonLoadMB: spread(r.tp.map((t) => toMB(t.anonPeakBytes))),
+      anonChurnMB: v.tls ? spread(r.hs.map((h) => toMB(h.anonPeakBytes))) : undefined,
       metricsRssIdleMB: optMB(r.idleMetricsRssBytes),
-      metricsRssLoadMB: v.adminPort ? spread(r.tp.map((t) => mb(t.metricsRssPeakBytes))) : undefined,
-      metricsRssChurnMB: v.adminPort ? spread(r.hs.map((h) => mb(h.metricsRssPeakBytes))) : undefined,
+      metricsRssLoadMB: v.adminPort ? spread(r.tp.map((t) => toMB(t.metricsRssPeakBytes))) : undefined,
+      metricsRssChurnMB: v.adminPort ? spread(r.hs.map((h) => toMB(h.metricsRssPeakBytes))) : undefined,
       refs: ref ? { nginx: label(ref.nginx), haproxy: label(ref.haproxy) } : undefined,
       vsNginx: ratioSpread(runs, s.tp, v.id, ref?.nginx),
       vsHaproxy: ratioSpread(runs, s.tp, v.id, ref?.haproxy),

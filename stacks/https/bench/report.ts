@@ -1,5 +1,6 @@
 // The bench:https section of docs/benchmarks.md, from the summaries: goals (goals.ts), throughput, latency,
 // new connections and memory, after the conditions block every bench states (scripts/bench/conditions.ts).
+import { errorsLine } from '../../../scripts/bench/aggregate.js';
 import type { Conditions } from '../../../scripts/bench/conditions.js';
 import type { Settings } from '../../../scripts/bench/measure.js';
 import { renderSection, type Section } from '../../../scripts/bench/section.js';
@@ -104,9 +105,6 @@ export function markdown(rows: Summary[], c: HttpsConditions): string {
     out.push(
       `| ${r.label} | ${opt(r.rssIdleMB)} | ${s(r.rssLoadMB, mb)} | ${s(r.rssChurnMB, mb)} | ${opt(r.metricsRssIdleMB)} | ${s(r.metricsRssLoadMB, mb)} | ${s(r.metricsRssChurnMB, mb)} | ${opt(r.anonIdleMB)} | ${s(r.anonLoadMB, mb)} | ${s(r.anonChurnMB, mb)} |`,
     );
-  out.push(
-    '',
-    `Errors (non-2xx, socket errors, unanswered): ${rows.map((r) => `${r.id} ${r.errors}`).join(', ')}. Share of the pod's core busy outside the pod during the runs (other work on this shared machine, and kernel time not charged to a container): ${rows.map((r) => `${r.id} ${s(r.othersOnCore, (v) => `${Math.round(v * 100)}%`)}`).join(', ')}.`,
-  );
+  out.push('', errorsLine(rows));
   return renderSection({ lead: `Each figure: median of ${c.reps} rounds (min–max).`, conditions: c, results: out });
 }

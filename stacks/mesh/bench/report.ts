@@ -1,6 +1,6 @@
 // The bench:mesh section of docs/benchmarks.md: goals (goals.ts), the two pairs side by side with their per-round
 // ratios, latency in detail and each sidecar's memory, after the conditions block every bench states.
-import { compare, type Comparison } from '../../../scripts/bench/aggregate.js';
+import { compare, errorsLine, type Comparison } from '../../../scripts/bench/aggregate.js';
 import type { Conditions } from '../../../scripts/bench/conditions.js';
 import { goalTable } from '../../../scripts/bench/goals.js';
 import type { Settings } from '../../../scripts/bench/measure.js';
@@ -80,7 +80,7 @@ export function markdown(rows: Summary[], vs: Comparison | undefined, c: MeshCon
         ),
       ),
     '',
-    `Errors (non-2xx, socket errors, unanswered): ${rows.map((r) => `${r.id} ${r.errors}`).join(', ')}. Share of the pod's core busy outside the pod during the runs (other work on this shared machine, and kernel time not charged to a container): ${rows.map((r) => `${r.id} ${s(r.othersOnCore, (v) => `${Math.round(v * 100)}%`)}`).join(', ')}.`,
+    errorsLine(rows),
   ];
   return renderSection({ lead: `Each figure: median of ${c.rounds} rounds (min–max).`, conditions: c, results: out });
 }
