@@ -27,13 +27,21 @@ test('a run under 15 minutes compares its first and last thirds', () => {
 });
 
 test('memory that warms up and then holds steady meets the goal, whatever the first minutes did', () => {
-  const v = verdict(run(30, (m) => (m < 5 ? 40 + m * 5 : 60)), quiet(30), 30);
+  const v = verdict(
+    run(30, (m) => (m < 5 ? 40 + m * 5 : 60)),
+    quiet(30),
+    30,
+  );
   assert.is(v.sidecars[0]!.growth, 0);
   assert.equal(v.missed, []);
 });
 
 test('memory that climbs 1 MiB a minute after warm-up misses the goal, and the line says by how much', () => {
-  const v = verdict(run(30, (m) => 50 + m), quiet(30), 30);
+  const v = verdict(
+    run(30, (m) => 50 + m),
+    quiet(30),
+    30,
+  );
   // Medians, nearest rank: minutes 5-10 (55-60 MiB, six samples each) -> 57; minutes 26-30 -> 78.
   assert.is(v.sidecars[0]!.early, 57);
   assert.is(v.sidecars[0]!.late, 78);
@@ -41,14 +49,38 @@ test('memory that climbs 1 MiB a minute after warm-up misses the goal, and the l
 });
 
 test('descriptors that climb are a missed goal; a handful of difference is not', () => {
-  assert.equal(verdict(run(30, () => 50, (m) => 20 + (m % 3)), quiet(30), 30).missed, []);
+  assert.equal(
+    verdict(
+      run(
+        30,
+        () => 50,
+        (m) => 20 + (m % 3),
+      ),
+      quiet(30),
+      30,
+    ).missed,
+    [],
+  );
   // Medians: 27 in minutes 5-10, 48 in minutes 26-30.
-  const climbing = verdict(run(30, () => 50, (m) => 20 + m), quiet(30), 30);
+  const climbing = verdict(
+    run(
+      30,
+      () => 50,
+      (m) => 20 + m,
+    ),
+    quiet(30),
+    30,
+  );
   assert.equal(climbing.missed, ['proxy: open descriptors climbed by 21 (goal: flat, at most 5)']);
 });
 
 test('a failed request and a lost line are each a missed goal, and the totals add every minute', () => {
-  const v = verdict(run(30, () => 50), quiet(30, 2), 30, { lost: 3, duplicated: 1 });
+  const v = verdict(
+    run(30, () => 50),
+    quiet(30, 2),
+    30,
+    { lost: 3, duplicated: 1 },
+  );
   assert.equal([v.requests, v.failed, v.rotations, v.lost, v.duplicated], [3000, 2, 30, 3, 1]);
   assert.equal(v.missed, ['2 of 3000 requests failed (goal: 0)', '3 lines lost (goal: 0)']);
   assert.match(markdown(v).join('\n'), '30 minutes: 3000 sent, 2 failed, 30 rotations, 3 lines lost, 1 duplicated.');
