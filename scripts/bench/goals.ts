@@ -26,6 +26,13 @@ export function verdict(median: number | undefined, op: Goal['op'], limit: numbe
 export const single = (v: number | undefined): Spread | undefined =>
   v === undefined ? undefined : { median: v, min: v, max: v, runs: [v] };
 
+/** How a goal states its figures: a ratio, milliseconds, megabytes. */
+export const goalUnits = {
+  x2: (v: number) => `${v.toFixed(2)}×`,
+  ms: (v: number) => `${v.toFixed(3)} ms`,
+  mb: (v: number) => `${v.toFixed(1)} MB`,
+};
+
 /** The goals as a Markdown table: the goal, the median with its min–max, the verdict on the median. */
 export function goalTable(goals: Goal[]): string[] {
   return [

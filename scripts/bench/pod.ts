@@ -118,6 +118,14 @@ export class BenchPod {
     return parseMetrics(await res.text()).get('process_resident_memory_bytes') ?? NaN;
   }
 
+  /** A Bun sidecar's versions: Bun's, as "<name> on Bun", and its TLS library's (the BoringSSL commit Bun is built with). */
+  async bunVersions(service: string, name: string): Promise<Record<string, string>> {
+    return {
+      [`${name} on Bun`]: await this.version(service, ['bun', '--version'], /([\d.]+)/),
+      'its TLS library (BoringSSL commit)': await this.version(service, ['bun', '-p', 'process.versions.boringssl'], /([0-9a-f]{7,})/),
+    };
+  }
+
   /** A container's program version (docker exec, before any measurement): the first group of `pattern` that matched. */
   async version(service: string, cmd: string[], pattern: RegExp): Promise<string> {
     const r = await $`docker exec ${await this.project.id(service)} ${cmd}`.quiet().nothrow();

@@ -1,6 +1,7 @@
-// Profiling a Node sidecar in a bench pod (npm run bench:https -- --profile tcp|http): where its time
-// goes, as self time per function. The .cpuprofile is kept under artifacts/ (open it in Chrome
-// DevTools or speedscope).
+// Profiling one sidecar process in a container of the bench pod (npm run bench:https -- --profile tcp|http,
+// npm run bench:mesh -- --profile): where its time goes, as self time per function, under its runtime's CPU
+// profiler (Bun's --cpu-prof, which writes the same .cpuprofile as Node's). The .cpuprofile is kept under
+// artifacts/ (open it in Chrome DevTools or speedscope).
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
@@ -8,12 +9,12 @@ import { ARTIFACTS_DIR } from '../lib/config.js';
 import type { BenchPod } from './pod.js';
 import { wrk } from './wrk.js';
 
-interface Node {
+interface CallNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 interface Profile {
-  nodes: Node[];
+  nodes: CallNode[];
   samples: number[];
   timeDeltas: number[];
 }
@@ -37,9 +38,9 @@ export function selfTimes(p: Profile, top = 30): string[] {
     .map(([k, t]) => `${((t / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
 }
 
-/** One more container of a Node image in the bench pod, profiled: what it runs and where it listens. */
+/** One more container of a sidecar image in the bench pod, profiled: what it runs and where it listens. */
 export interface Profiled {
-  /** The image; its entrypoint must be node, its flags, then the script. */
+  /** The image; its entrypoint must be the runtime (bun or node), its flags, then the script. */
   image: string;
   /** Arguments after the image's own (the script's flags). */
   args: string[];
@@ -54,22 +55,23 @@ export interface Profiled {
 }
 
 /**
- * Where a Node sidecar's time goes: starts it in the bench pod (same core, same weight) under
- * node --cpu-prof, drives it with wrk, stops it with SIGTERM (the profile is written on exit),
- * prints the functions with the most self time and keeps the .cpuprofile under artifacts/.
+ * Where a sidecar process's time goes: starts its image as one more container of the bench pod (same
+ * core, same weight) under its runtime's --cpu-prof, drives it with wrk, stops it with SIGTERM (the
+ * profile is written on exit), prints the functions with the most self time and keeps the .cpuprofile
+ * under artifacts/.
  */
-export async function profileNode(pod: BenchPod, p: Profiled, seconds: number): Promise<string> {
+export async function profileSidecar(pod: BenchPod, p: Profiled, seconds: number): Promise<string> {
   const dir = join(ARTIFACTS_DIR, p.dir);
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o777); // the sidecar writes it as its own non-root user
   const before = new Set(readdirSync(dir));
   const podId = await pod.project.id('pod');
   const name = `${pod.project.name}-profile`;
-  // The image's own entrypoint (node, its flags, the script), with the profiler's flags added after node.
-  const [node, ...rest] = JSON.parse(
+  // The image's own entrypoint (the runtime, its flags, the script), with the profiler's flags added after the runtime.
+  const [runtime, ...rest] = JSON.parse(
     (await $`docker image inspect -f ${'{{json .Config.Entrypoint}}'} ${p.image}`.quiet()).stdout,
   ) as string[];
-  await $`docker run --pull never -d --name ${name} --network ${`container:${podId}`} --cpuset-cpus ${String(pod.cores.pod)} --cpu-shares 10240 --cgroup-parent sidecar-lab-bench ${p.docker} -v ${`${dir}:/prof`} --entrypoint ${node!} ${p.image} --cpu-prof --cpu-prof-dir /prof ${rest} ${p.args}`.quiet();
+  await $`docker run --pull never -d --name ${name} --network ${`container:${podId}`} --cpuset-cpus ${String(pod.cores.pod)} --cpu-shares 10240 --cgroup-parent sidecar-lab-bench ${p.docker} -v ${`${dir}:/prof`} --entrypoint ${runtime!} ${p.image} --cpu-prof --cpu-prof-dir /prof ${rest} ${p.args}`.quiet();
   try {
     await pod.loadgen('probe', { targets: [pod.target({ id: 'p', label: 'p', service: 'p', port: p.port, tls: p.tls })] });
     const r = await wrk(pod.prefix, `${p.tls ? 'https' : 'http'}://127.0.0.1:${p.port}/1k`, { conns: 64, seconds });

@@ -1,4 +1,4 @@
-// The measuring part of a pinned-pod benchmark (bench:https): idle memory, a warm-up, then rounds:
+// The measuring part of a pinned-pod benchmark (bench:https, bench:mesh; driver.ts runs it): idle memory, a warm-up, then rounds:
 // each round runs every test against every variant, back to back, so slow drifts of this shared
 // machine spread over all variants instead of landing on one, and a ratio of two variants can be taken
 // within one round (both measured minutes apart at most).

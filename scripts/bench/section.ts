@@ -46,6 +46,13 @@ export function withSection(text: string | undefined, s: Section, body: string):
   return `${doc.trimEnd()}\n\n## bench:${s.id}: ${s.title}\n\n${s.intro ? `${s.intro}\n\n` : ''}${block}\n`;
 }
 
+/** The generated block of a section in the file's text (between its markers), or undefined when it has none. */
+export function generatedBody(text: string, s: Section): string | undefined {
+  const a = new RegExp(`<!-- BEGIN bench:${escape(s.id)}\\b[^\\n]*-->\\n`).exec(text);
+  const b = a ? text.indexOf(`\n${markers(s)[1]}`, a.index) : -1;
+  return a && b >= 0 ? text.slice(a.index + a[0].length, b) : undefined;
+}
+
 export function writeSection(s: Section, body: string, file = BENCHMARKS_MD): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, withSection(existsSync(file) ? readFileSync(file, 'utf8') : undefined, s, body));

@@ -33,13 +33,15 @@ kernel(
       ).filter((c) => !c.startsWith('scripts/bench/conditions.ts: **Conditions.**')),
       [],
     );
-    for (const bench of ['stacks/https/bench.ts', 'stacks/config/bench.ts', 'stacks/paas/bench.ts', 'stacks/topz/bench.ts']) {
+    for (const bench of ['scripts/bench/driver.ts', 'stacks/config/bench.ts', 'stacks/paas/bench.ts', 'stacks/topz/bench.ts']) {
       const src = read(bench);
       assert.ok(
-        /\bBenchClock\b/.test(src) && /scripts\/bench\/section\.js/.test(src),
+        /\bBenchClock\b/.test(src) && /(?:scripts\/bench|\.)\/section\.js/.test(src),
         `${bench} states its conditions with BenchClock and writes through section.ts`,
       );
     }
+    for (const bench of ['stacks/https/bench.ts', 'stacks/mesh/bench.ts'])
+      assert.match(read(bench), /\brunPodBench\(/, `${bench} runs through the one pinned-pod driver, scripts/bench/driver.ts`);
   },
 );
 

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { conditionsBlock, type Conditions } from '../conditions.js';
-import { markers, renderSection, withSection, type Section } from '../section.js';
+import { generatedBody, markers, renderSection, withSection, type Section } from '../section.js';
 
 const test = suite('bench report');
 const TOPZ: Section = { id: 'topz', title: 'memory and scan time', source: 'stacks/topz/bench.ts' };
@@ -82,6 +82,14 @@ test('every section reads: what was measured, the conditions, then the results',
   const text = renderSection({ lead: '40 requests per phase.', conditions: CONDITIONS, results: ['| a |', '| --- |'] });
   assert.ok(text.startsWith('40 requests per phase.\n\n**Conditions.**\n'), text);
   assert.ok(text.endsWith('- Pinning: cpuset 0.\n\n| a |\n| --- |'), text);
+});
+
+test('a section’s generated block reads back exactly as written, and a file without it has none', () => {
+  const body = 'line one\n\n| a |\n| --- |';
+  const doc = withSection(withSection(undefined, TOPZ, body), { ...TOPZ, id: 'top', title: 'other' }, 'other body');
+  assert.is(generatedBody(doc, TOPZ), body);
+  assert.is(generatedBody(doc, { ...TOPZ, id: 'top' }), 'other body');
+  assert.is(generatedBody(doc, { ...TOPZ, id: 'paas' }), undefined);
 });
 
 test.run();

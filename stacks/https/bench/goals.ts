@@ -1,13 +1,11 @@
 // Issue 10's goals for the TLS sidecar, evaluated on a run's summaries. They are measured, never tests:
 // the report states each one's median (and min–max over the rounds) and whether the median meets it.
-import { single, type Goal } from '../../../scripts/bench/goals.js';
+import { goalUnits, single, type Goal } from '../../../scripts/bench/goals.js';
 import type { Summary } from './aggregate.js';
 
 export { goalTable, verdict, type Goal } from '../../../scripts/bench/goals.js';
 
-const x2 = (v: number) => `${v.toFixed(2)}×`;
-const ms = (v: number) => `${v.toFixed(3)} ms`;
-const mb = (v: number) => `${v.toFixed(1)} MB`;
+const { x2, ms, mb } = goalUnits;
 
 /** Issue 10's goals: both modes where a goal names both; each ratio against the reference of the sidecar's own layer. */
 export function goalsOf(rows: Summary[]): Goal[] {

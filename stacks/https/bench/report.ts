@@ -1,14 +1,12 @@
 // The bench:https section of docs/benchmarks.md, from the summaries: goals (goals.ts), throughput, latency,
 // new connections and memory, after the conditions block every bench states (scripts/bench/conditions.ts).
+import { errorsLine } from '../../../scripts/bench/aggregate.js';
 import type { Conditions } from '../../../scripts/bench/conditions.js';
 import type { Settings } from '../../../scripts/bench/measure.js';
 import { renderSection, type Section } from '../../../scripts/bench/section.js';
 import { f3, mb, n0, opt, showSpread, type Spread, x2 } from '../../../scripts/bench/stats.js';
-import type { Variant } from '../../../scripts/bench/pod.js';
-import type { Runs } from '../../../scripts/bench/run.js';
-import { summarize, type Summary } from './aggregate.js';
+import type { Summary } from './aggregate.js';
 import { goalsOf, goalTable } from './goals.js';
-import { REFERENCES } from './setup.js';
 
 export const SECTION: Section = {
   id: 'https',
@@ -33,7 +31,8 @@ interface SavedBefore extends Settings {
 }
 
 /** Saved conditions (of any version of docs/bench-https.json) in today's shape, for --render. */
-export function fromSaved(c: HttpsConditions | SavedBefore): HttpsConditions {
+export function fromSaved(saved: unknown): HttpsConditions {
+  const c = saved as HttpsConditions | SavedBefore;
   if (!('wallMinutes' in c)) return c;
   const m = /^(.*); 1-minute load average ([\d.]+) at the start, ([\d.]+) at the end/.exec(c.machine);
   return {
@@ -51,20 +50,6 @@ export function fromSaved(c: HttpsConditions | SavedBefore): HttpsConditions {
     hsConns: c.hsConns,
     hsSeconds: c.hsSeconds,
   };
-}
-
-/** docs/bench-https.json: the conditions, the summaries and every repetition's raw figures. */
-export interface SavedRun {
-  conditions: HttpsConditions | SavedBefore;
-  results: { id: string; label: string }[];
-  raw: Record<string, Runs>;
-}
-
-/** A saved run summarized again (npm run bench:https -- --render FILE), with the labels it was saved with. */
-export function savedReport(saved: SavedRun, all: Variant[]): { rows: Summary[]; conditions: HttpsConditions } {
-  const byId = new Map(all.map((v) => [v.id, v]));
-  const vs = saved.results.map((r) => ({ ...byId.get(r.id)!, label: r.label }));
-  return { rows: summarize(vs, new Map(Object.entries(saved.raw)), 'direct', REFERENCES), conditions: fromSaved(saved.conditions) };
 }
 
 const s = (sp: Spread | undefined, f: (v: number) => string) => showSpread(sp, f);
@@ -120,9 +105,6 @@ export function markdown(rows: Summary[], c: HttpsConditions): string {
     out.push(
       `| ${r.label} | ${opt(r.rssIdleMB)} | ${s(r.rssLoadMB, mb)} | ${s(r.rssChurnMB, mb)} | ${opt(r.metricsRssIdleMB)} | ${s(r.metricsRssLoadMB, mb)} | ${s(r.metricsRssChurnMB, mb)} | ${opt(r.anonIdleMB)} | ${s(r.anonLoadMB, mb)} | ${s(r.anonChurnMB, mb)} |`,
     );
-  out.push(
-    '',
-    `Errors (non-2xx, socket errors, unanswered): ${rows.map((r) => `${r.id} ${r.errors}`).join(', ')}. Share of the pod's core busy outside the pod during the runs (other work on this shared machine, and kernel time not charged to a container): ${rows.map((r) => `${r.id} ${s(r.othersOnCore, (v) => `${Math.round(v * 100)}%`)}`).join(', ')}.`,
-  );
+  out.push('', errorsLine(rows));
   return renderSection({ lead: `Each figure: median of ${c.reps} rounds (min–max).`, conditions: c, results: out });
 }

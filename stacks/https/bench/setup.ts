@@ -49,12 +49,8 @@ export async function makeCerts(state: string): Promise<{ dir: string; ca: strin
 
 /** The versions of what runs in the pod, and of wrk (the conditions block adds sidecar-lab, the host's Node.js and Docker). */
 export async function versions(pod: BenchPod, services: string[]): Promise<Record<string, string>> {
-  const v: Record<string, string> = {};
   const has = (s: string) => services.includes(s);
-  if (has('ours-tcp')) {
-    v['tls-proxy on Bun'] = await pod.version('ours-tcp', ['bun', '--version'], /([\d.]+)/);
-    v['its TLS library (BoringSSL commit)'] = await pod.version('ours-tcp', ['bun', '-p', 'process.versions.boringssl'], /([0-9a-f]{7,})/);
-  }
+  const v: Record<string, string> = has('ours-tcp') ? await pod.bunVersions('ours-tcp', 'tls-proxy') : {};
   if (has('nginx')) v.nginx = await pod.version('nginx', ['nginx', '-v'], /nginx\/(\S+)/);
   // Debian's package version where the image keeps dpkg; else nginx's own: a module loads only into the nginx it was built for.
   if (has('nginx-stream'))

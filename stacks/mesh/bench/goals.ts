@@ -1,14 +1,13 @@
 // Issue 11's goals for the mesh-proxy pair, evaluated on a run's summaries (measured, never tests: met or
 // not by the median over the rounds, scripts/bench/goals.ts).
-import type { Goal } from '../../../scripts/bench/goals.js';
-import type { Comparison, Summary } from './aggregate.js';
+import { goalUnits, type Goal } from '../../../scripts/bench/goals.js';
+import type { Comparison } from '../../../scripts/bench/aggregate.js';
+import type { Summary } from './aggregate.js';
 import { ROLE } from './setup.js';
 
 const SIDECARS = ['mesh-out', 'mesh-in'];
 
-const x2 = (v: number) => `${v.toFixed(2)}×`;
-const ms = (v: number) => `${v.toFixed(3)} ms`;
-const mb = (v: number) => `${v.toFixed(1)} MB`;
+const { x2, ms, mb } = goalUnits;
 
 /** Issue 11: added p99 ≤ 1.2× HAProxy's and ≤ 1 ms; throughput ≥ 0.8× HAProxy; each sidecar's RSS ≤ 60 MB under load. */
 export function goalsOf(rows: Summary[], vs: Comparison | undefined, ours = 'ours'): Goal[] {

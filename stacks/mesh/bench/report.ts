@@ -1,5 +1,6 @@
 // The bench:mesh section of docs/benchmarks.md: goals (goals.ts), the two pairs side by side with their per-round
 // ratios, latency in detail and each sidecar's memory, after the conditions block every bench states.
+import { compare, errorsLine, type Comparison } from '../../../scripts/bench/aggregate.js';
 import type { Conditions } from '../../../scripts/bench/conditions.js';
 import { goalTable } from '../../../scripts/bench/goals.js';
 import type { Settings } from '../../../scripts/bench/measure.js';
@@ -7,9 +8,9 @@ import type { Variant } from '../../../scripts/bench/pod.js';
 import type { Runs } from '../../../scripts/bench/run.js';
 import { renderSection, type Section } from '../../../scripts/bench/section.js';
 import { f3, mb, n0, opt, showSpread, type Spread, x2 } from '../../../scripts/bench/stats.js';
-import { compare, summarize, type Comparison, type Summary } from './aggregate.js';
+import { summarize, type Summary } from './aggregate.js';
 import { goalsOf } from './goals.js';
-import { ROLE, VARIANTS } from './setup.js';
+import { ROLE } from './setup.js';
 
 export const SECTION: Section = {
   id: 'mesh',
@@ -22,13 +23,6 @@ export const SECTION: Section = {
 /** What docs/bench-mesh.json keeps of the conditions: the common block and the settings the tables name. */
 export type MeshConditions = Conditions & Settings & { rounds: number };
 
-/** docs/bench-mesh.json: the conditions, the summaries and every round's raw figures. */
-export interface SavedRun {
-  conditions: MeshConditions;
-  results: { id: string; label: string }[];
-  raw: Record<string, Runs>;
-}
-
 export const DIRECT = 'direct';
 export const OURS = 'ours';
 export const REFERENCE = 'haproxy';
@@ -36,13 +30,6 @@ export const REFERENCE = 'haproxy';
 /** The summaries and the comparison of one run's rounds. */
 export function report(variants: Variant[], runs: Map<string, Runs>): { rows: Summary[]; vs: Comparison | undefined } {
   return { rows: summarize(variants, runs, DIRECT), vs: compare(runs, OURS, REFERENCE, DIRECT) };
-}
-
-/** A saved run summarized again (npm run bench:mesh -- --render FILE), with the labels it was saved with. */
-export function savedReport(saved: SavedRun): ReturnType<typeof report> {
-  const byId = new Map(VARIANTS.map((v) => [v.id, v]));
-  const vs = saved.results.flatMap((r) => (byId.has(r.id) ? [{ ...byId.get(r.id)!, label: r.label }] : []));
-  return report(vs, new Map(Object.entries(saved.raw)));
 }
 
 const s = (sp: Spread | undefined, f: (v: number) => string) => showSpread(sp, f);
@@ -93,7 +80,7 @@ export function markdown(rows: Summary[], vs: Comparison | undefined, c: MeshCon
         ),
       ),
     '',
-    `Errors (non-2xx, socket errors, unanswered): ${rows.map((r) => `${r.id} ${r.errors}`).join(', ')}. Share of the pod's core busy outside the pod during the runs (other work on this shared machine, and kernel time not charged to a container): ${rows.map((r) => `${r.id} ${s(r.othersOnCore, (v) => `${Math.round(v * 100)}%`)}`).join(', ')}.`,
+    errorsLine(rows),
   ];
   return renderSection({ lead: `Each figure: median of ${c.rounds} rounds (min–max).`, conditions: c, results: out });
 }

@@ -91,8 +91,7 @@ export async function makePki(state: string): Promise<MeshPki> {
 /** The versions of what runs in the pod, and of wrk (the conditions block adds sidecar-lab, the host's Node.js and Docker). */
 export async function versions(pod: BenchPod): Promise<Record<string, string>> {
   return {
-    'mesh-proxy on Bun': await pod.version('mesh-out', ['bun', '--version'], /([\d.]+)/),
-    'its TLS library (BoringSSL commit)': await pod.version('mesh-out', ['bun', '-p', 'process.versions.boringssl'], /([0-9a-f]{7,})/),
+    ...(await pod.bunVersions('mesh-out', 'mesh-proxy')),
     HAProxy: await pod.version('haproxy-in', ['haproxy', '-v'], /HAProxy version (\S+)/),
     "HAProxy's OpenSSL": await pod.version('haproxy-in', ['haproxy', '-vv'], /Running on OpenSSL version : OpenSSL (\S+)/),
     'nginx (the app)': await pod.version('origin', ['nginx', '-v'], /nginx\/(\S+)/),

@@ -1,40 +1,17 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Runs } from '../../../../scripts/bench/run.js';
+import { acc, latRound, MB, tpRound } from '../../../../scripts/bench/test/rounds.js';
 import { summarize } from '../aggregate.js';
 import { goalsOf, goalTable, verdict } from '../goals.js';
 import { REFERENCES, variantsFor } from '../setup.js';
 
 const test = suite('bench:https aggregation, per-round ratios and goals');
-const MB = 1024 * 1024;
-const acc = (proxyCpuS: number, upstreamCpuS = 0) => ({ wallS: 1, proxyCpuS, upstreamCpuS, othersOnCore: 0 });
-
 /** Runs of one variant: per round its req/s, p99 and CPU ms per handshake (100 handshakes a round), at fixed memory. */
 function runs(o: { rps: number[]; p99?: number[]; hsCpuMs?: number[]; rssMB?: number; churnMB?: number }): Runs {
   return {
-    tp: o.rps.map((rps) => ({
-      wrk: { requests: rps, seconds: 1, perSecond: rps, errors: 0, p50Ms: 1, p99Ms: 2 },
-      acc: acc(rps / 20000),
-      rssPeakBytes: (o.rssMB ?? 20) * MB,
-      anonPeakBytes: 5 * MB,
-    })),
-    lat: o.rps.map((_, i) => ({
-      open: {
-        rate: 1000,
-        conns: 16,
-        sent: 1000,
-        measured: 1000,
-        errors: 0,
-        unanswered: 0,
-        p50Ms: 0.1,
-        p90Ms: 0.2,
-        p99Ms: o.p99?.[i] ?? 1,
-        p999Ms: 2,
-        maxMs: 3,
-        sendLagP99Ms: 0.1,
-      },
-      acc: acc(0.1),
-    })),
+    tp: o.rps.map((rps) => tpRound(rps, acc(rps / 20000), { rssPeakBytes: (o.rssMB ?? 20) * MB, anonPeakBytes: 5 * MB })),
+    lat: o.rps.map((_, i) => latRound({ p99Ms: o.p99?.[i] ?? 1 }, acc(0.1))),
     hs: (o.hsCpuMs ?? o.rps.map(() => 1)).map((ms) => ({
       hs: { perSecond: 500, completed: 100, errors: 0, resumed: 0, seconds: 1, clientCpuS: 0.1 },
       acc: acc((ms * 100) / 1000),

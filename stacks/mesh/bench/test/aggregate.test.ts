@@ -2,13 +2,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { goalTable, verdict } from '../../../../scripts/bench/goals.js';
 import type { Runs } from '../../../../scripts/bench/run.js';
-import { compare, summarize } from '../aggregate.js';
+import { acc, latRound, MB, tpRound } from '../../../../scripts/bench/test/rounds.js';
+import { compare } from '../../../../scripts/bench/aggregate.js';
+import { summarize } from '../aggregate.js';
 import { goalsOf } from '../goals.js';
 import { VARIANTS } from '../setup.js';
 
 const test = suite('bench:mesh aggregation, per-round ratios and goals');
-const MB = 1024 * 1024;
-const acc = (proxyCpuS: number, upstreamCpuS = 0) => ({ wallS: 1, proxyCpuS, upstreamCpuS, othersOnCore: 0 });
 const r3 = (v: number) => Number(v.toFixed(3));
 
 /** Runs of one variant: per round its req/s (CPU 1/20000 s per request) and p50/p99; members' memory peaks in MB. */
@@ -18,20 +18,14 @@ function runs(o: { rps: number[]; p50?: number[]; p99: number[]; members?: Recor
     Object.fromEntries(Object.entries(o.members).map(([s, mb]) => [s, { rssPeakBytes: mb * scale * MB, anonPeakBytes: 8 * MB }]));
   const total = o.members ? Object.values(o.members).reduce((a, b) => a + b, 0) : 10;
   return {
-    tp: o.rps.map((rps, i) => ({
-      wrk: { requests: rps, seconds: 1, perSecond: rps, errors: 0, p50Ms: 1, p99Ms: 2 },
-      acc: acc(rps / 20000, rps / 100000),
-      rssPeakBytes: total * MB,
-      anonPeakBytes: 16 * MB,
-      ...(o.members ? { members: peaks(1 + i / 10) } : {}),
-    })),
-    lat: o.p99.map((p99, i) => ({
-      open: {
-        ...{ rate: 1000, conns: 16, sent: 1000, measured: 1000, errors: 0, unanswered: 0 },
-        ...{ p50Ms: o.p50?.[i] ?? 0.1, p90Ms: 0.2, p99Ms: p99, p999Ms: 2, maxMs: 3, sendLagP99Ms: 0.1 },
-      },
-      acc: acc(0.2),
-    })),
+    tp: o.rps.map((rps, i) =>
+      tpRound(rps, acc(rps / 20000, rps / 100000), {
+        rssPeakBytes: total * MB,
+        anonPeakBytes: 16 * MB,
+        ...(o.members ? { members: peaks(1 + i / 10) } : {}),
+      }),
+    ),
+    lat: o.p99.map((p99, i) => latRound({ p50Ms: o.p50?.[i] ?? 0.1, p99Ms: p99 }, acc(0.2))),
     hs: [],
     idleRssBytes: total * MB * 0.5,
     ...(o.members

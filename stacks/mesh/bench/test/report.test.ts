@@ -2,44 +2,21 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Conditions } from '../../../../scripts/bench/conditions.js';
 import type { Runs } from '../../../../scripts/bench/run.js';
-import { markdown, report, savedReport, type MeshConditions } from '../report.js';
+import { acc, latRound, MB, tpRound } from '../../../../scripts/bench/test/rounds.js';
+import { renderSaved } from '../../../../scripts/bench/driver.js';
+import { MESH_BENCH } from '../configure.js';
+import { markdown, report, type MeshConditions } from '../report.js';
 import { VARIANTS } from '../setup.js';
 
 const test = suite('bench:mesh report');
-const MB = 1024 * 1024;
 
 /** One round of one variant: req/s, p99, and each member's memory peak. */
 function run(rps: number, p99: number, members?: Record<string, number>): Runs {
-  const acc = { wallS: 1, proxyCpuS: rps / 20000, upstreamCpuS: 0, othersOnCore: 0.05 };
+  const a = acc(rps / 20000, 0, 0.05);
   const peak = (mb: number) => ({ rssPeakBytes: mb * MB, anonPeakBytes: MB, metricsRssPeakBytes: mb * MB });
   return {
-    tp: [
-      {
-        wrk: { requests: rps, seconds: 1, perSecond: rps, errors: 0, p50Ms: 1, p99Ms: 2 },
-        acc,
-        ...peak(1),
-        members: members && Object.fromEntries(Object.entries(members).map(([s, mb]) => [s, peak(mb)])),
-      },
-    ],
-    lat: [
-      {
-        open: {
-          rate: 1000,
-          conns: 16,
-          sent: 1000,
-          measured: 1000,
-          errors: 0,
-          unanswered: 0,
-          p50Ms: p99 / 4,
-          p90Ms: p99 / 2,
-          p99Ms: p99,
-          p999Ms: p99 * 2,
-          maxMs: p99 * 3,
-          sendLagP99Ms: 0.05,
-        },
-        acc,
-      },
-    ],
+    tp: [tpRound(rps, a, { ...peak(1), members: members && Object.fromEntries(Object.entries(members).map(([s, mb]) => [s, peak(mb)])) })],
+    lat: [latRound({ p50Ms: p99 / 4, p90Ms: p99 / 2, p99Ms: p99, p999Ms: p99 * 2, maxMs: p99 * 3, sendLagP99Ms: 0.05 }, a)],
     hs: [],
   };
 }
@@ -82,8 +59,7 @@ test('a saved run renders again (--render) with the labels it was saved with', (
     results: VARIANTS.map((v) => ({ id: v.id, label: v.id === 'ours' ? 'mesh-proxy 0.0.9 pair' : v.label })),
     raw,
   };
-  const { rows, vs } = savedReport(JSON.parse(JSON.stringify(saved)));
-  const text = markdown(rows, vs, c);
+  const { body: text } = renderSaved(MESH_BENCH, JSON.parse(JSON.stringify(saved)));
   assert.match(text, /^\| \| direct \| mesh-proxy 0\.0\.9 pair \| HAProxy pair \| mesh-proxy \/ HAProxy \|$/m);
   assert.match(text, /^\| mesh-out \(mesh-proxy 0\.0\.9 pair\) \| outbound \(caller side\) \| n\/a \| 58\.0 \|/m);
 });
