@@ -25,6 +25,9 @@ export const bodies = (relp: FakeRelp) =>
 export const seqsOf = (relp: FakeRelp) => [...new Set(bodies(relp).flatMap((b) => (b.fields ? [b.fields.seq] : [])))].sort((a, b) => a - b);
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** Every sidecar a test started that has not exited: a test that fails half-way leaves none behind (after.each). */
+const running = new Set<ReturnType<typeof runMain>>();
+
 /** Starts the sidecar on dir against relp, scanning often, and resolves once /readyz answers 200. */
 export async function startShipper(dir: string, relp: FakeRelp, extra: string[] = [], as: { uid?: number; gid?: number } = {}) {
   const admin = await freePort();
@@ -53,6 +56,8 @@ export async function startShipper(dir: string, relp: FakeRelp, extra: string[] 
     async () => (await fetch(`http://127.0.0.1:${admin}/readyz`).catch(() => undefined))?.status === 200,
     LIMIT_MS,
   );
+  running.add(r);
+  r.exit.then(() => running.delete(r));
   /** Kills the process and waits until it is gone, so nothing of it reaches the next test's receiver. */
   const kill = async () => {
     r.child.kill('SIGKILL');
@@ -71,6 +76,8 @@ export function processSuite(name: string) {
     ctx.relp = await new FakeRelp().start();
   });
   test.after.each(async (ctx) => {
+    for (const r of running) r.child.kill('SIGKILL');
+    await Promise.all([...running].map((r) => r.exit));
     await ctx.relp.stop();
     rmSync(ctx.dir, { recursive: true, force: true });
   });
