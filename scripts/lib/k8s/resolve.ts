@@ -13,7 +13,9 @@ export type Resolver = 'docker' | 'yaml';
 
 export interface Resolved {
   stack: string;
-  /** The compose file, repo-relative (it prefixes every warning). */
+  /** What the user named: the stack, or the path of their compose file (default: stack). */
+  arg?: string;
+  /** The compose file, repo-relative, or as the user gave it (it prefixes every warning). */
   file: string;
   model: Model;
   /** Services of a profile that is not active: service -> its profiles. */
@@ -83,7 +85,7 @@ export function resolveFile(path: string, shown: string, o: ResolveOptions = {})
       .toLowerCase()
       .replace(/[^a-z0-9-]+/g, '-')
       .replace(/^-+|-+$/g, '') || 'app';
-  return resolveAt(file, name, shown, { ...o, env });
+  return { ...resolveAt(file, name, shown, { ...o, env }), arg: shown };
 }
 
 function resolveAt(file: string, stack: string, shown: string, o: ResolveOptions): Resolved {
