@@ -1,4 +1,4 @@
-// npm run identify -- PATH... [--json] [--strict]
+// npm run identify -- PATH... (or sidecar-lab identify PATH...) [--json] [--strict]
 //   Reads Compose files and Kubernetes manifests under PATH (never runs or fetches anything) and says, for
 //   every container, whether it is an app, a sidecar, a native sidecar, an init container, an ambassador,
 //   an adapter, a pause container or a standalone service; how it can tell; and what is wrong with the
@@ -6,8 +6,9 @@
 import { parseArgs } from 'node:util';
 import { renderText, toJson } from './lib/identify/render.js';
 import { identify, missingPaths } from './lib/identify/run.js';
+import { commandName, userCwd } from './lib/cli/invocation.js';
 
-const USAGE = 'usage: npm run identify -- PATH... [--json] [--strict]';
+const USAGE = `usage: ${commandName('identify')} PATH... [--json] [--strict]`;
 
 function main(argv: string[]): number {
   let parsed: ReturnType<typeof parse>;
@@ -36,8 +37,7 @@ function main(argv: string[]): number {
     process.stderr.write(`identify: give at least one PATH\n${USAGE}\n`);
     return 2;
   }
-  // Under `npm run identify` the cwd is the repo root: paths are the user's, relative to where they ran npm.
-  const cwd = process.env.npm_lifecycle_event === 'identify' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+  const cwd = userCwd('identify');
   const missing = missingPaths(positionals, cwd);
   if (missing.length) {
     process.stderr.write(`identify: no such file or directory: ${JSON.stringify(missing[0])}\n${USAGE}\n`);

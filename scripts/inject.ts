@@ -1,4 +1,5 @@
 // npm run inject -- --service NAME --with SIDECAR [--with …] [--set [SIDECAR.]INPUT=VALUE …] FILE [-o OUT]
+// (or sidecar-lab inject …)
 // Turns service NAME of any compose file into a pod and adds the sidecars to it, from each sidecar's
 // sidecars/<name>/attach.json (scripts/lib/inject/). The new file goes to stdout (or OUT); notes and a
 // unified diff go to stderr. Anything it will not do is one line on stderr and exit code 2.
@@ -10,9 +11,10 @@ import { composeServices } from './lib/inject/compose-check.js';
 import { unifiedDiff } from './lib/inject/diff.js';
 import { inject } from './lib/inject/pod.js';
 import { Refusal } from './lib/inject/refusal.js';
+import { commandName, userCwd } from './lib/cli/invocation.js';
 import { givenInputs } from './lib/inject/sidecar.js';
 
-const USAGE = 'npm run inject -- --service NAME --with SIDECAR [--with SIDECAR …] [--set [SIDECAR.]INPUT=VALUE …] FILE [-o OUT]';
+const USAGE = `${commandName('inject')} --service NAME --with SIDECAR [--with SIDECAR …] [--set [SIDECAR.]INPUT=VALUE …] FILE [-o OUT]`;
 const HELP = `usage: ${USAGE}
 
 Turns service NAME of FILE into a pod (a pause service NAME-pod that owns the network and PID namespaces,
@@ -53,8 +55,7 @@ async function main(args: string[]): Promise<void> {
     }
   });
   const file = positionals[0]!;
-  // Under `npm run inject` the cwd is the repo root: paths are the user's, relative to where they ran npm.
-  const base = process.env.npm_lifecycle_event === 'inject' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+  const base = userCwd('inject');
   const path = resolve(base, file);
   let text: string;
   try {

@@ -1,13 +1,16 @@
-// npm run k8s -- <stack> [--out DIR] [--profile NAME]... [--resolver docker|yaml] [--images]
-//   Converts stacks/<stack>/compose.yaml into Kubernetes manifests (docs/kubernetes.md): one multi-document
+// npm run k8s -- <stack>|FILE [--out DIR] [--profile NAME]... [--resolver docker|yaml] [--images]
+//   Converts stacks/<stack>/compose.yaml (or a user's compose FILE) into Kubernetes manifests (docs/kubernetes.md): one multi-document
 //   YAML stream on stdout, or with --out one file per object. Every object is validated offline first;
 //   what Kubernetes cannot express is a warning on stderr naming the compose key. --images: only the images
 //   the manifests use, one a line (for kind load docker-image, docker save).
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VERSION } from './lib/config.js';
 import { convert } from './lib/k8s/convert.js';
 import { imagesOf, toStream, writeObjects } from './lib/k8s/emit.js';
-import { type Resolver, resolveStack, stacksWithCompose } from './lib/k8s/resolve.js';
+import { type Resolver, resolveFile, resolveStack, stacksWithCompose } from './lib/k8s/resolve.js';
+import { commandName, userCwd } from './lib/cli/invocation.js';
 import { validateObject } from './lib/k8s/validate.js';
 
 const { values, positionals } = parseArgs({
@@ -22,13 +25,15 @@ const { values, positionals } = parseArgs({
 });
 const stacks = stacksWithCompose();
 const [stack] = positionals;
-const usage = `usage: npm run k8s -- <stack> [--out DIR] [--profile NAME] [--resolver docker|yaml] [--images]\nstacks: ${stacks.join(', ')}`;
+const usage = `usage: ${commandName('k8s')} <stack>|FILE [--out DIR] [--profile NAME] [--resolver docker|yaml] [--images]\nstacks: ${stacks.join(', ')}`;
 if (values.help || !stack) {
   console.log(usage);
   process.exit(stack || values.help ? 0 : 2);
 }
-if (!stacks.includes(stack)) {
-  console.error(`unknown stack "${stack}"\n${usage}`);
+// a name of ours is a stack; anything else is the path of a compose file, relative to where the user is
+const path = stacks.includes(stack) ? undefined : resolve(userCwd('k8s'), stack);
+if (path !== undefined && !statSync(path, { throwIfNoEntry: false })?.isFile()) {
+  console.error(`no stack or compose file "${stack}"\n${usage}`);
   process.exit(2);
 }
 if (values.resolver && !['docker', 'yaml'].includes(values.resolver)) {
@@ -39,7 +44,8 @@ if (values.resolver && !['docker', 'yaml'].includes(values.resolver)) {
 try {
   // the images `npm run images` builds are tagged with the package version, as the stack runner's are
   const env = { SIDECAR_LAB_VERSION: VERSION, ...process.env };
-  const resolved = resolveStack(stack, { env, profiles: values.profile, resolver: values.resolver as Resolver | undefined });
+  const o = { env, profiles: values.profile, resolver: values.resolver as Resolver | undefined };
+  const resolved = path === undefined ? resolveStack(stack, o) : resolveFile(path, stack, { ...o, env: { ...process.env } });
   if (resolved.resolver === 'yaml' && !values.resolver)
     console.error(`note: no docker compose here: ${resolved.file} resolved by the built-in YAML resolver`);
   const result = convert(resolved);

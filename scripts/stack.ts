@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { attachableNames } from './lib/attach-spec.js';
 import { downStack, testStack, upStack } from './lib/lifecycle.js';
 import { stackNames } from './lib/scenarios.js';
+import { startedAsCli } from './lib/cli/invocation.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -19,7 +20,7 @@ const { values, positionals } = parseArgs({
   },
 });
 const [stack, action = 'test'] = positionals;
-const usage = `usage: npm run stack:<name> -- [test|up|down] [--keep] [--json] [--project NAME] [--with SIDECAR]\nstacks: ${stackNames().join(', ')}; attachable sidecars: ${attachableNames().join(', ')}`;
+const usage = `usage: ${startedAsCli() ? 'sidecar-lab stack <name>' : 'npm run stack:<name> --'} [test|up|down] [--keep] [--json] [--project NAME] [--with SIDECAR]\nstacks: ${stackNames().join(', ')}; attachable sidecars: ${attachableNames().join(', ')}`;
 if (values.help || !stack) {
   console.log(usage);
   process.exit(stack || values.help ? 0 : 2);

@@ -16,6 +16,18 @@ export interface Dir {
   readOnly?: boolean;
   /** A host directory the user gives, as the value of this input (bind-mounted; neither private nor shared). */
   input?: string;
+  /** When the input is not given, `inject` has this one-shot image fill the dir first instead (see Issuer). */
+  issuedBy?: Issuer;
+}
+
+/** An image we build that fills an input's dir and exits (cert-init: a self-signed certificate), so that inject's
+ * output runs as it is. inject adds it as <app>-<image name>, mounting a named volume at the dir's mount. */
+export interface Issuer {
+  image: string;
+  /** What it writes, as a noun phrase: "a self-signed certificate for localhost". */
+  about: string;
+  /** The group the files are readable by, which the sidecar joins (group_add). */
+  group?: number;
 }
 
 /** Something only the sidecar's user knows. Its value: given (`inject --set NAME=VALUE`), else its default
@@ -156,6 +168,12 @@ export function parseAttachment(name: string, doc: unknown, file = `sidecars/${n
     rule(isObject(dir) && typeof dir.mount === 'string' && dir.mount.startsWith('/'), `dirs.${k}.mount must be an absolute container path`);
     if (dir.input !== undefined)
       rule(dir.input in a.inputs && !dir.shared, `dirs.${k}.input must name an input (and the dir not be shared)`);
+    if (dir.issuedBy !== undefined) {
+      const i = dir.issuedBy;
+      rule(dir.input !== undefined && isObject(i), `dirs.${k}.issuedBy needs dirs.${k}.input (it stands in for that input)`);
+      rule(typeof i.image === 'string' && i.image !== '' && typeof i.about === 'string', `dirs.${k}.issuedBy needs an image and an about`);
+      rule(i.group === undefined || (Number.isInteger(i.group) && i.group >= 0), `dirs.${k}.issuedBy.group must be a group id`);
+    }
   }
   if (a.secret !== undefined) {
     rule(

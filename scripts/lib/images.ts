@@ -73,3 +73,15 @@ export async function buildFor(stack: Project | 'all', tools: string[] = []): Pr
   await bundleSidecars();
   await step(`building ${services.length} image(s): ${services.join(', ')}`, () => cat.build(services));
 }
+
+/** Builds every catalogue image (cached), then writes them all to one tar file with `docker save`, for
+ * `docker load -i FILE` on a machine without a clone. Returns the images written. */
+export async function saveImages(file: string): Promise<string[]> {
+  await buildFor('all');
+  const images = [...new Set(Object.values(await catalogue(await imageEnv()).serviceImages()))].sort();
+  await step(`writing ${images.length} image(s) to ${file}`, async () => {
+    const r = await $`docker save -o ${file} ${images}`.quiet().nothrow();
+    if (r.exitCode !== 0) throw new Error(`docker save -o ${file} failed: ${r.stderr.trim().split('\n').at(-1)}`);
+  });
+  return images;
+}

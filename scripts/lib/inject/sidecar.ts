@@ -5,6 +5,7 @@
 import { type Document, isMap, isScalar, isSeq, Scalar, visit, type YAMLMap } from 'yaml';
 import { resolveInputs, type Attachment } from '../attach-spec.js';
 import { freePorts, serviceFor, type Placement } from '../attach.js';
+import { addIssuer, type Issued } from './issuer.js';
 import { Refusal } from './refusal.js';
 
 /** What a sidecar is added to: the document, its services, the app's name and the pod's. */
@@ -86,8 +87,17 @@ export function addSidecar(p: Pod, a: Attachment, given: Record<string, string>,
     throw new Refusal(`inject: ${(e as Error).message}`);
   }
   const mounts: Record<string, string> = {};
+  const issued: Issued[] = [];
   for (const [k, d] of Object.entries(a.dirs)) {
-    if (d.input) mounts[k] = inputs[d.input]!;
+    const input = d.input ? a.inputs[d.input] : undefined;
+    if (d.input && d.issuedBy && given[d.input] === undefined && input?.env) {
+      const env = `${prefix}${input.env}`;
+      const dir = { ...d, issuedBy: d.issuedBy };
+      const at = addIssuer(p, { name, dirKey: k, dir, input, env, at: after, spaced: spaced(p.services) });
+      if (at.added) after++;
+      issued.push(at);
+      mounts[k] = inputs[d.input] = at.source;
+    } else if (d.input) mounts[k] = inputs[d.input]!;
     else if (a.secret?.dir === k) {
       const env = `${prefix}${a.name.toUpperCase().replace(/-/g, '_')}_${k.toUpperCase()}_DIR`;
       mounts[k] =
@@ -114,16 +124,24 @@ export function addSidecar(p: Pod, a: Attachment, given: Record<string, string>,
   const { image, ...rest } = serviceFor(a, at);
   if (!(rest.volumes as string[]).length) delete rest.volumes;
   const join = { network_mode: `service:${p.pod}`, pid: `service:${p.pod}` };
-  const node = p.doc.createNode({ image, ...join, ...rest, depends_on: { [p.pod]: { condition: 'service_started' } } }) as YAMLMap;
-  for (const key of ['cap_drop', 'security_opt', 'healthcheck']) {
+  const groups = issued.flatMap((i) => (i.group === undefined ? [] : [String(i.group)]));
+  const waits = Object.fromEntries([
+    [p.pod, { condition: 'service_started' }],
+    ...issued.map((i) => [i.service, { condition: 'service_completed_successfully' }]),
+  ]);
+  const node = p.doc.createNode({ image, ...join, ...rest, ...(groups.length ? { group_add: groups } : {}), depends_on: waits }) as YAMLMap;
+  for (const key of ['cap_drop', 'security_opt', 'healthcheck', 'group_add']) {
     const v = node.get(key);
     if (isSeq(v) || isMap(v)) v.flow = true;
   }
-  ((node.get('depends_on') as YAMLMap).items[0]!.value as YAMLMap).flow = true;
+  for (const d of (node.get('depends_on') as YAMLMap).items) (d.value as YAMLMap).flow = true;
   quote(node.get('environment'));
   quote(node.get('volumes'));
   const pair = p.doc.createPair(name, node);
-  (pair.key as Scalar).commentBefore = ` ${a.name}, a sidecar of ${p.app} in ${p.pod} (added by sidecar-lab inject from its attach.json)`;
+  (pair.key as Scalar).commentBefore = [
+    ` ${a.name}, a sidecar of ${p.app} in ${p.pod} (added by sidecar-lab inject from its attach.json)`,
+    ...issued.map((i) => ` ${i.comment}`),
+  ].join('\n');
   (pair.key as Scalar).spaceBefore = spaced(p.services);
   p.services.items.splice(after, 0, pair);
   if (a.publish) {

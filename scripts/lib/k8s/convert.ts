@@ -1,6 +1,7 @@
 // A resolved stack as Kubernetes objects: per pod (pods.ts) a Deployment (or a Pod when it runs once)
 // and a Service for its published ports, plus the ConfigMaps and Secrets its mounts embed. Labels:
 // app.kubernetes.io/name = the workload's compose service, app.kubernetes.io/part-of = sidecar-lab-<stack>.
+import { commandName } from '../cli/invocation.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { ConfigMap, Container, Pod, PodSpec, Secret, Service, ServicePort } from 'kubernetes-types/core/v1.js';
 import { container } from './container.js';
@@ -111,7 +112,10 @@ export function convert(r: Resolved): Conversion {
   const { model, stack } = r;
   const w = new Warnings(r.file);
   for (const [n, profiles] of Object.entries(r.inactive))
-    w.add(`services.${n}.profiles`, `${profiles.join(', ')}: not active (npm run k8s -- ${stack} --profile ${profiles[0]}): not converted`);
+    w.add(
+      `services.${n}.profiles`,
+      `${profiles.join(', ')}: not active (${commandName('k8s')} ${r.arg ?? stack} --profile ${profiles[0]}): not converted`,
+    );
   const plans = plan(model, w);
   const pauses = plans.flatMap((p) => p.pause ?? []);
   checkModelKeys(w, model, pauses);

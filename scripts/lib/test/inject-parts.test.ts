@@ -142,10 +142,21 @@ test('tls-proxy declares what inject needs: its ports, a certs dir and an upstre
   assert.equal(tls.listens, { https: 8443, admin: 9901 });
   assert.equal(Object.keys(tls.inputs), ['upstream-port', 'certs']);
   assert.is(tls.dirs.certs!.input, 'certs');
+  assert.equal(tls.dirs.certs!.issuedBy, {
+    image: 'sidecar-lab/cert-init:${SIDECAR_LAB_VERSION:-dev}',
+    about: 'a self-signed certificate for localhost',
+    group: 10015,
+  });
+  const uids = parseDocument(readFileSync(join(ROOT, 'images', 'uids.yaml'), 'utf8')).toJS() as { images: Record<string, number> };
+  assert.is(tls.dirs.certs!.issuedBy!.group, uids.images['cert-init'], 'the group cert-init’s image makes (images/uids.yaml)');
   const at = place(tls, { state: '/state', used: new Set(), members: ['app'] });
   assert.equal(at.dirs, {}, 'the runner makes no directory for an input');
   const svc = serviceFor(tls, at) as { volumes: string[]; environment: Record<string, string> };
-  assert.equal(svc.volumes, ['${CERT_DIR:?set CERT_DIR to a host directory holding tls.crt and tls.key}:/etc/tls:ro']);
+  assert.equal(
+    svc.volumes,
+    ['${CERT_DIR:?set CERT_DIR to a host directory holding tls.crt and tls.key}:/etc/tls:ro'],
+    '--with (the stacks) gives no values and issues nothing: the stack sets CERT_DIR',
+  );
   assert.is(svc.environment.TLS_PROXY_UPSTREAM_PORT, '${UPSTREAM_PORT:?set UPSTREAM_PORT to the port the app serves plain HTTP on}');
   const topz = loadAttachment('topz');
   assert.equal(
@@ -180,6 +191,7 @@ test('an input’s value: --set, else its default (with the app’s port), else 
 
 test('an input that breaks a rule is refused with the field it got wrong', () => {
   const ok = { image: 'x', listens: { http: 1 } };
+  const c = { c: { about: 'a dir', env: 'C' } };
   const rules: [object, RegExp][] = [
     [{ inputs: { certs: { about: 'a dir' } } }, /inputs\.certs needs a default or an env var/],
     [{ inputs: { certs: { about: 'a ${dir}', env: 'D' } } }, /inputs\.certs\.about must be text without/],
@@ -187,6 +199,12 @@ test('an input that breaks a rule is refused with the field it got wrong', () =>
     [{ inputs: { p: { about: 'p', default: '{{nope}}' } } }, /inputs\.p\.default: unknown placeholder \{\{nope\}\}/],
     [{ dirs: { d: { mount: '/d', input: 'missing' } } }, /dirs\.d\.input must name an input/],
     [{ env: { A: '{{input.missing}}' } }, /env\.A: unknown placeholder \{\{input\.missing\}\}/],
+    [{ dirs: { d: { mount: '/d', issuedBy: { image: 'i', about: 'a' } } } }, /dirs\.d\.issuedBy needs dirs\.d\.input/],
+    [{ inputs: c, dirs: { d: { mount: '/d', input: 'c', issuedBy: { about: 'a' } } } }, /dirs\.d\.issuedBy needs an image and an about/],
+    [
+      { inputs: c, dirs: { d: { mount: '/d', input: 'c', issuedBy: { image: 'i', about: 'a', group: -1 } } } },
+      /issuedBy\.group must be a group id/,
+    ],
   ];
   for (const [extra, message] of rules) assert.throws(() => parseAttachment('x', { ...ok, ...extra }), message);
 });

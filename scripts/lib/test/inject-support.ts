@@ -54,13 +54,16 @@ export type Service = Record<string, unknown> & {
   depends_on?: Record<string, { condition: string }>;
   environment?: Record<string, string>;
   volumes?: { type: string; source: string; target: string; read_only?: boolean }[];
+  image?: string;
+  read_only?: boolean;
+  group_add?: string[];
 };
 
-/** `docker compose config --format json` of a text (written to a temp dir, its required variables given stand-ins); throws with Compose's words. */
-export function composeConfig(text: string): Record<string, Service> {
+/** `docker compose config --format json` of a text (written to a temp dir, its required variables given stand-ins, then `vars`); throws with Compose's words. */
+export function composeConfig(text: string, vars: Record<string, string> = {}): Record<string, Service> {
   return inTemp((dir) => {
     writeFileSync(join(dir, 'compose.yaml'), text);
-    const env = { ...process.env, ...standIns(text, new Set()) };
+    const env = { ...process.env, ...standIns(text, new Set()), ...vars };
     const r = spawnSync('docker', ['compose', '-f', 'compose.yaml', 'config', '--format', 'json'], { cwd: dir, env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`docker compose config rejects the result (exit ${r.status}): ${r.stderr}${r.error ?? ''}`);
     return (JSON.parse(r.stdout) as { services: Record<string, Service> }).services;

@@ -41,7 +41,7 @@ test('wordpress + mysql + a Flask app: exporter-pod takes exporter’s ports, ex
   assert.match(String(pod.image), /^sidecar-lab\/pause:/);
   assert.equal(pod.healthcheck, { test: ['CMD', 'catatonit', '--version'], interval: '1s', timeout: '2s', retries: 3 });
   assert.match(r.stderr, /^inject: moved ports, expose, networks, hostname from exporter to exporter-pod: the pod owns the network now$/m);
-  assert.match(r.stderr, /^--- wordpress\.yaml\n\+\+\+ wordpress\.yaml \(injected\)\n@@ -39,20 \+39,\d+ @@\n/m);
+  assert.match(r.stderr, /^--- wordpress\.yaml\n\+\+\+ wordpress\.yaml \(injected\)\n@@ -39,24 \+39,\d+ @@\n/m);
 });
 
 test('in every fixture the app and its sidecars join the pod; sidecars wait for the pod, the app for every sidecar to be healthy', () => {
@@ -105,19 +105,41 @@ test('a second --with adds only the new sidecar, after the first, and the app wa
   const twice = inject(once, { service: 'greeter', sidecars: [tls, topz] }).text;
   assert.ok(twice.startsWith(once.slice(0, once.indexOf('    depends_on:\n      greeter-tls-proxy'))));
   const s = composeConfig(twice);
-  assert.equal(Object.keys(s).sort(), ['greeter', 'greeter-pod', 'greeter-tls-proxy', 'greeter-topz']);
+  assert.equal(Object.keys(s).sort(), ['greeter', 'greeter-cert-init', 'greeter-pod', 'greeter-tls-proxy', 'greeter-topz']);
   assert.equal(Object.keys(s.greeter!.depends_on!).sort(), ['greeter-pod', 'greeter-tls-proxy', 'greeter-topz']);
   assert.ok(twice.indexOf('  greeter-tls-proxy:') < twice.indexOf('  greeter-topz:'));
 });
 
-test('tls-proxy’s inputs: the upstream port is the app’s first port, certs a ${APP_CERT_DIR:?…} placeholder; --set gives both', () => {
+test('tls-proxy’s inputs: the upstream port is the app’s first port; without certs, cert-init issues them into a volume first, and ${APP_CERT_DIR} still brings your own; --set gives both', () => {
   const plain = inject(fixture('wordpress.yaml'), { service: 'exporter', sidecars: [tls] });
+  assert.ok(plain.text.includes('      - "${EXPORTER_CERT_DIR:-exporter-tls-proxy-certs}:/etc/tls:ro"\n'), plain.text);
   assert.ok(
-    plain.text.includes('"${EXPORTER_CERT_DIR:?set EXPORTER_CERT_DIR to a host directory holding tls.crt and tls.key}:/etc/tls:ro"'),
+    plain.notes.includes(
+      'exporter-tls-proxy: its certs: a self-signed certificate for localhost, issued by exporter-cert-init into volume exporter-tls-proxy-certs; to bring your own, set EXPORTER_CERT_DIR to a host directory holding tls.crt and tls.key (or rerun with --set certs=DIR)',
+    ),
+    plain.notes.join('\n'),
   );
-  assert.ok(
-    plain.notes.some((n) => n.startsWith('exporter-tls-proxy: set EXPORTER_CERT_DIR to a host directory holding tls.crt and tls.key')),
+  assert.match(
+    plain.text,
+    /^ {2}# its certs: a self-signed certificate for localhost, issued by exporter-cert-init .* set EXPORTER_CERT_DIR to /m,
   );
+  assert.not.ok(plain.notes.some((n) => n.includes('EXPORTER_CERT_DIR:?')));
+  const s = composeConfig(plain.text);
+  const [init, proxy] = [s['exporter-cert-init']!, s['exporter-tls-proxy']!];
+  assert.match(String(init.image), /^sidecar-lab\/cert-init:/);
+  assert.equal(
+    [init.network_mode, init.read_only, init.volumes![0]!.source, init.volumes![0]!.target],
+    ['service:exporter-pod', true, 'exporter-tls-proxy-certs', '/etc/tls'],
+  );
+  assert.equal(
+    [proxy.volumes![0]!.type, proxy.volumes![0]!.source, proxy.volumes![0]!.read_only],
+    ['volume', 'exporter-tls-proxy-certs', true],
+  );
+  assert.is(proxy.depends_on?.['exporter-cert-init']?.condition, 'service_completed_successfully');
+  assert.equal(proxy.group_add, ['10015'], 'cert-init’s group, which may read the key (images/uids.yaml)');
+  const own = composeConfig(plain.text, { EXPORTER_CERT_DIR: '/srv/tls' })['exporter-tls-proxy']!.volumes![0]!;
+  assert.equal([own.type, own.source], ['bind', '/srv/tls'], 'the variable still brings your own certificate');
+  assert.is(inject(plain.text, { service: 'exporter', sidecars: [tls] }).text, plain.text, 'a second run changes nothing');
   const r = cli([
     '--service',
     'exporter',
@@ -129,11 +151,13 @@ test('tls-proxy’s inputs: the upstream port is the app’s first port, certs a
     'tls-proxy.upstream-port=5001',
     'wordpress.yaml',
   ]);
-  const proxy = composeConfig(r.stdout)['exporter-tls-proxy']!;
-  assert.is(proxy.environment!.TLS_PROXY_UPSTREAM_PORT, '5001');
-  const certs = proxy.volumes![0]!;
+  const given = composeConfig(r.stdout);
+  const set = given['exporter-tls-proxy']!;
+  assert.is(set.environment!.TLS_PROXY_UPSTREAM_PORT, '5001');
+  const certs = set.volumes![0]!;
   assert.equal([certs.type, certs.source.endsWith('/tls'), certs.target, certs.read_only], ['bind', true, '/etc/tls', true]);
   assert.ok(r.stdout.includes('      - ./tls:/etc/tls:ro\n'));
+  assert.not.ok('exporter-cert-init' in given, 'certificates given: nothing is issued');
   const none = cli(['--service', 'exporter', '--with', 'tls-proxy', '--set', 'nope=1', 'wordpress.yaml']);
   assert.equal(
     [none.code, none.stderr],
@@ -193,7 +217,7 @@ test('another style (--- marker, 4-space indent, sequences not indented, a block
     r.notes.some((n) => n.startsWith('could not keep')),
     r.notes.join('\n'),
   );
-  assert.ok(r.text.endsWith('    other:\n        image: busybox   \n'));
+  assert.ok(r.text.endsWith('    other:\n        image: busybox   \nvolumes:\n    web-tls-proxy-certs: {}\n'), r.text);
   assert.ok(r.text.includes('        ports:\n        - "8080:80"    # the site\n        - "127.0.0.1:${WEB_HTTPS_PORT:-}:8443"\n'));
   assert.ok(r.text.includes("        command: |\n            sh -c 'exec nginx"));
   assert.equal(composeConfig(r.text).web!.network_mode, 'service:web-pod');

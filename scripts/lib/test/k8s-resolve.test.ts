@@ -1,11 +1,13 @@
 // The YAML resolver (Compose semantics without Docker), the canonical model both resolvers feed, and
 // what the catalogue's images bring (HEALTHCHECK, EXPOSE).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dockerHealthcheck, imageInfo } from '../k8s/images.js';
+import { convert } from '../k8s/convert.js';
+import { resolveFile } from '../k8s/resolve.js';
 import { normalize, normalizeService, runVarMarker, seconds } from '../compose-file/model.js';
 import { interpolate } from '../compose-file/interpolate.js';
 import { inactiveServices, RUN_MARKERS, requiredVariables, resolveYaml } from '../compose-file/resolve.js';
@@ -134,6 +136,28 @@ test("a catalogue image's HEALTHCHECK and EXPOSE come from its Dockerfile stage 
   assert.equal(imageInfo('sidecar-lab/tls-proxy:0.1.0')?.expose, [8443, 9901], 'PORTS from its image.yaml');
   assert.equal(imageInfo('sidecar-lab/etcd:dev')?.expose, [2379]);
   assert.is(imageInfo('docker.io/library/nginx:1'), undefined);
+});
+
+test('k8s FILE: a user’s compose file is named after its directory and read with the .env beside it, the caller’s environment winning', () => {
+  const dir = join(root, 'My App');
+  mkdirSync(dir);
+  writeFileSync(join(dir, '.env'), 'TAG=from-dotenv\nPORT=1\n');
+  writeFileSync(
+    join(dir, 'compose.yaml'),
+    'services:\n  web: { image: "web:${TAG}", environment: { P: "${PORT}", K: "${KEY:?set KEY}" } }\n  extra: { image: x, profiles: [debug] }\n',
+  );
+  const r = resolveFile(join(dir, 'compose.yaml'), 'My App/compose.yaml', { env: { PORT: '2' }, resolver: 'yaml' });
+  assert.equal([r.stack, r.arg, r.file], ['my-app', 'My App/compose.yaml', 'My App/compose.yaml']);
+  const web = r.model.services.web!;
+  assert.is(web.image, 'web:from-dotenv');
+  assert.equal(web.environment, { P: '2', K: runVarMarker('KEY') });
+  const lines = convert(r).lines;
+  assert.ok(
+    lines.includes(
+      `warning: My App/compose.yaml services.extra.profiles: debug: not active (npm run k8s -- My App/compose.yaml --profile debug): not converted`,
+    ),
+    lines.join('\n'),
+  );
 });
 
 test.after(() => rmSync(root, { recursive: true, force: true }));
