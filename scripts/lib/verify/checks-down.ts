@@ -12,7 +12,7 @@ export const appStopsFirst = (keep: boolean): Check<VerifyContext> => ({
     await ctx.release();
     const running = new Set<string>();
     for (const p of declared)
-      for (const s of [p.app, p.sidecar]) if ((await inspectContainer(await ctx.project.id(s))).running) running.add(s);
+      for (const s of [p.app, p.sidecar]) if ((await inspectContainer(await ctx.id(s))).running) running.add(s);
     const t0 = Date.now();
     await ctx.project.down();
     if (!declared.length) throw new Skipped('no app depends on one of its sidecars, so nothing orders the stop (see the warnings)');

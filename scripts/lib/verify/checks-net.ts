@@ -27,7 +27,7 @@ function declared(ctx: VerifyContext, g: PodGroup): Set<number> {
 async function owners(ctx: VerifyContext, g: PodGroup): Promise<Map<string, string>> {
   const byInode = new Map<string, string>();
   for (const m of g.members) {
-    const c = await inspectContainer(await ctx.project.id(m));
+    const c = await inspectContainer(await ctx.id(m));
     if (!c.running) continue; // an init container that has done its work
     for (const pid of await processesOf(c.id)) for (const inode of socketsOf(pid)) byInode.set(inode, m);
   }
@@ -40,7 +40,7 @@ export const onlyPublishedPorts: Check<VerifyContext> = {
     const problems: string[] = [];
     let tried = 0;
     for (const g of ctx.groups.filter((x) => x.owner)) {
-      const pod = await inspectContainer(await ctx.project.id(g.owner!));
+      const pod = await inspectContainer(await ctx.id(g.owner!));
       const denied = namespaceAccess(pod.pid);
       if (denied) throw new Skipped(denied);
       const [network, address] = Object.entries(pod.networks)[0] ?? [];

@@ -19,7 +19,7 @@ export const sharedNamespaces: Check<VerifyContext> = {
         for (const [key, ns] of Object.entries(NS) as [keyof typeof NS, (typeof NS)[keyof typeof NS]][]) {
           const v = ctx.config.services[m]?.[key];
           if (typeof v !== 'string' || !v.startsWith('service:')) continue;
-          const [a, b] = [await inspectContainer(await ctx.project.id(m)), await inspectContainer(await ctx.project.id(v.slice(8)))];
+          const [a, b] = [await inspectContainer(await ctx.id(m)), await inspectContainer(await ctx.id(v.slice(8)))];
           if (!a.running) continue; // an init container that has done its work holds no namespace
           const denied = namespaceAccess(a.pid);
           if (denied) throw new Skipped(denied);
@@ -43,7 +43,7 @@ export const healthyFirst: Check<VerifyContext> = {
         continue;
       }
       checked++;
-      const s = await inspectContainer(await ctx.project.id(sidecar));
+      const s = await inspectContainer(await ctx.id(sidecar));
       if (!s.health)
         throw new CheckFailure(`${sidecar} has no health check: nothing tells ${app} when it is ready`, 'a HEALTHCHECK in its image or a healthcheck: in the file', 'none');
       const evs = ctx.events();
@@ -62,7 +62,7 @@ export const healthyFirst: Check<VerifyContext> = {
 };
 
 const processOf = async (ctx: VerifyContext, service: string) => {
-  const c = await inspectContainer(await ctx.project.id(service));
+  const c = await inspectContainer(await ctx.id(service));
   return { pid: c.pid, startedAt: c.startedAt, running: c.running, ticks: namespaceAccess(c.pid) ? 'unread' : startTicks(c.pid) };
 };
 
@@ -72,8 +72,9 @@ export const sidecarCrash: Check<VerifyContext> = {
     let killed = 0;
     for (const g of ctx.groups)
       for (const sidecar of g.sidecars.filter((s) => s !== g.owner)) {
-        const id = await ctx.project.id(sidecar);
+        const id = await ctx.id(sidecar);
         const before = await inspectContainer(id);
+        if (!before.running) throw new CheckFailure(`${sidecar} is not running`, 'running', before);
         // From outside, as a crash comes: `docker kill` would count as a manual stop, and no restart policy applies to that.
         const denied = namespaceAccess(before.pid);
         if (denied) throw new Skipped(`${denied}: a SIGKILL through the engine counts as a manual stop, not a crash`);

@@ -10,6 +10,8 @@ export interface VerifyContext {
   project: Project;
   config: ComposeConfig;
   groups: PodGroup[];
+  /** A service's container id (asked once: a restart keeps it). */
+  id(service: string): Promise<string>;
   events(): DockerEvent[];
   /** A finding: shown as a warning, in the text report and in JUnit. */
   warn(text: string): void;
@@ -32,3 +34,13 @@ export const pairs = (groups: PodGroup[]) => groups.flatMap((g) => g.apps.flatMa
 
 /** Whether the file makes app wait for sidecar (depends_on), and with which condition. */
 export const dependency = (ctx: VerifyContext, app: string, sidecar: string) => ctx.config.services[app]?.depends_on?.[sidecar]?.condition;
+
+/** Container ids by service, each asked of Compose once. */
+export function idsOf(project: Project): (service: string) => Promise<string> {
+  const known = new Map<string, Promise<string>>();
+  return (service) => {
+    let id = known.get(service);
+    if (!id) known.set(service, (id = project.id(service)));
+    return id;
+  };
+}

@@ -6,7 +6,7 @@ import type { StackContext } from '../stack-types.js';
 import { appStopsFirst } from './checks-down.js';
 import { onlyPublishedPorts } from './checks-net.js';
 import { healthyFirst, sharedNamespaces, sidecarCrash } from './checks-pod.js';
-import type { VerifyContext } from './context.js';
+import { idsOf, type VerifyContext } from './context.js';
 import { readGroups } from './groups.js';
 import type { ComposeConfig } from './plan.js';
 import { type Probe, startProbe, stopProbe } from './probe.js';
@@ -22,6 +22,7 @@ async function contextOf(ctx: StackContext): Promise<VerifyContext> {
     project: ctx.project,
     config,
     groups,
+    id: idsOf(ctx.project),
     events: ctx.events,
     warn: (text) => note(`⚠ ${text}`),
     probe: async (network) => (probe ??= await startProbe(network, ctx.project.name)),

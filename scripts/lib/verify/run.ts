@@ -16,7 +16,7 @@ import type { Options } from './args.js';
 import { appStopsFirst } from './checks-down.js';
 import { onlyPublishedPorts } from './checks-net.js';
 import { healthyFirst, sharedNamespaces, sidecarCrash } from './checks-pod.js';
-import type { VerifyContext } from './context.js';
+import { idsOf, type VerifyContext } from './context.js';
 import { readGroups } from './groups.js';
 import { plan, writeRunFile } from './plan.js';
 import { type Probe, startProbe, stopProbe } from './probe.js';
@@ -81,17 +81,24 @@ export async function runVerify(o: Options, cwd: string, log: (line: string) => 
       try {
         await step(`up --wait ${name}`, () => project.up(180));
       } catch (e) {
-        out.results.push({ name: 'the services come up healthy (up --wait)', ok: false, ms: 0, error: Object.assign(e as Error, { detail: await diagnostics(project) }) });
+        const name = 'the services come up healthy (up --wait)';
+        report(`  ✘ ${name}\n      ${(e as Error).message.replace(/\n/g, '\n      ')}`);
+        const detail = await diagnostics(project);
+        report(detail);
+        out.results.push({ name, ok: false, ms: 0, error: Object.assign(e as Error, { detail }) });
         return out;
       }
       if (!groups.length) {
-        out.results.push({ name: 'the file has a group with a sidecar', ok: false, ms: 0, error: new Error(`identify finds no app with a sidecar among ${p.services.join(', ')}: nothing to verify`) });
+        const error = new Error(`identify finds no app with a sidecar among ${p.services.join(', ')}: nothing to verify`);
+        report(`  ✘ the file has a group with a sidecar\n      ${error.message}`);
+        out.results.push({ name: 'the file has a group with a sidecar', ok: false, ms: 0, error });
         return out;
       }
       const ctx: VerifyContext = {
         project,
         config: p.config,
         groups,
+        id: idsOf(project),
         events: () => recorder.events(),
         warn: (text) => out.warnings.push(text),
         probe: async (network) => (probe ??= await startProbe(network, name)),
