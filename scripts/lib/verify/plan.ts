@@ -127,7 +127,7 @@ export function isolate(config: ComposeConfig, services: string[]): string[] {
       delete s.container_name;
     }
     for (const p of s.ports ?? []) {
-      const was = `${p.host_ip ?? ''}${p.host_ip ? ':' : ''}${p.published ?? ''}`;
+      const was = [p.host_ip, p.published].filter(Boolean).join(':');
       if (p.published || (p.host_ip && p.host_ip !== '127.0.0.1'))
         changes.push(`${n}: port ${p.target} published on ${was || 'every address'} → an ephemeral port on 127.0.0.1`);
       delete p.published;
