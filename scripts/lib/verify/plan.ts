@@ -153,13 +153,15 @@ export async function missingImages(config: ComposeConfig): Promise<string[]> {
   return missing;
 }
 
-export async function plan(i: Inputs): Promise<Plan> {
+/** `log` hears of each privileged service that --allow-privileged lets through, before anything else can fail. */
+export async function plan(i: Inputs, log: (line: string) => void = () => undefined): Promise<Plan> {
   refuseManifest(i.file);
   const config = await composeConfig(i);
   const services = selectServices(config, i.services, i.file);
   const privileged = privilegedServices(config, services);
   if (privileged.length && !i.allowPrivileged)
     throw new BadInput(`${privileged.join('; ')}: verify starts such services only with --allow-privileged`);
+  for (const p of privileged) log(`verify: --allow-privileged: starting it although ${p}`);
   const resolved = structuredClone(config);
   const changes = isolate(config, services);
   const missing = await missingImages(config);

@@ -2,7 +2,7 @@
 // safe to run beside everything else, `up --wait`, the checks, and a teardown that always runs (Ctrl-C
 // too) unless --keep. Resolves with what the reporters need; never exits the process itself.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { type CheckResult, runChecks } from '../check.js';
@@ -18,7 +18,7 @@ import { onlyPublishedPorts } from './checks-net.js';
 import { healthyFirst, sharedNamespaces, sidecarCrash } from './checks-pod.js';
 import { idsOf, type VerifyContext } from './context.js';
 import { readGroups } from './groups.js';
-import { plan, writeRunFile } from './plan.js';
+import { BadInput, plan, writeRunFile } from './plan.js';
 import { type Probe, startProbe, stopProbe } from './probe.js';
 
 /** Every verify run's Compose project is named with this prefix (docs/verify.md: finding what is left over). */
@@ -48,12 +48,12 @@ export async function runVerify(o: Options, cwd: string, log: (line: string) => 
   const name = `${PROJECT_PREFIX}${randomBytes(3).toString('hex')}`;
   const out: Outcome = { project: name, started: new Date(), results: [], warnings: [], changes: [] };
   const file = resolve(cwd, o.file);
+  if (!existsSync(file)) throw new BadInput(`cannot read ${o.file}: no such file or directory`);
   const state = mkdtempSync(join(tmpdir(), `${name}-`));
   log(`verify: ${o.file} runs as compose project ${name} (every verify project starts with ${PROJECT_PREFIX})`);
   try {
     const env = { ...(await stackInputs(file, state)), ...o.set };
-    const p = await plan({ file, project: name, env, envFile: o.envFile && resolve(cwd, o.envFile), services: o.services, allowPrivileged: o.allowPrivileged });
-    for (const s of p.privileged) log(`verify: --allow-privileged: starting it although ${s}`);
+    const p = await plan({ file, project: name, env, envFile: o.envFile && resolve(cwd, o.envFile), services: o.services, allowPrivileged: o.allowPrivileged }, log);
     out.changes = p.changes;
     for (const c of p.changes) log(`verify: ${c}`);
     const { groups, findings } = readGroups(p.resolved, state);
