@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (!(e instanceof BadInput)) throw e;
     say(`verify: ${e.message}`);
-    if (junit) emit(junitReport(refused(o.file, e.message), o.file));
+    if (junit) emit(junitReport(refused(e.message), o.file));
     return 2;
   }
 }

@@ -28,7 +28,8 @@ test('listeners reads this process’s listening sockets with their addresses, a
     assert.equal(at(any4), ['0.0.0.0']);
     assert.equal(at(any6), ['::']);
     const held = socketsOf(process.pid);
-    for (const s of [loop, any4, any6]) assert.ok(held.has(mine.find((l) => l.port === portOf(s))!.inode), 'the inode is one of our descriptors');
+    for (const s of [loop, any4, any6])
+      assert.ok(held.has(mine.find((l) => l.port === portOf(s))!.inode), 'the inode is one of our descriptors');
   } finally {
     for (const s of [loop, any4, any6]) s.close();
   }

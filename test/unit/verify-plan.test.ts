@@ -6,18 +6,38 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseVerifyArgs } from '../../scripts/lib/verify/args.js';
-import { BadInput, type ComposeConfig, isolate, privilegedServices, refuseManifest, selectServices } from '../../scripts/lib/verify/plan.js';
+import {
+  BadInput,
+  type ComposeConfig,
+  isolate,
+  privilegedServices,
+  refuseManifest,
+  selectServices,
+} from '../../scripts/lib/verify/plan.js';
 
 const test = suite('verify: the plan');
 
 const config = (): ComposeConfig => ({
   name: 'theirs',
   services: {
-    pod: { image: 'pause', container_name: 'shop-pod', ports: [{ target: 443, published: '443', protocol: 'tcp' }, { target: 9000, host_ip: '0.0.0.0', protocol: 'tcp' }, { target: 9100, host_ip: '127.0.0.1', protocol: 'tcp' }] },
+    pod: {
+      image: 'pause',
+      container_name: 'shop-pod',
+      ports: [
+        { target: 443, published: '443', protocol: 'tcp' },
+        { target: 9000, host_ip: '0.0.0.0', protocol: 'tcp' },
+        { target: 9100, host_ip: '127.0.0.1', protocol: 'tcp' },
+      ],
+    },
     app: { image: 'shop', network_mode: 'container:shop-pod', depends_on: { proxy: { condition: 'service_healthy' } } },
     proxy: { image: 'envoy', network_mode: 'service:pod' },
     db: { image: 'postgres', container_name: 'db' },
-    admin: { image: 'tool', privileged: true, volumes: [{ type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock' }], pid: 'host' },
+    admin: {
+      image: 'tool',
+      privileged: true,
+      volumes: [{ type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock' }],
+      pid: 'host',
+    },
   },
 });
 
@@ -62,7 +82,10 @@ test('the services asked for bring what they depend on and the namespaces they j
 });
 
 test('an unknown --service is refused with the names the file has', () => {
-  assert.is(refusal(() => selectServices(config(), ['web'], 'compose.yaml')), '--service web: no such service in compose.yaml (it has pod, app, proxy, db, admin)');
+  assert.is(
+    refusal(() => selectServices(config(), ['web'], 'compose.yaml')),
+    '--service web: no such service in compose.yaml (it has pod, app, proxy, db, admin)',
+  );
 });
 
 test('privileged, the Docker socket and host namespaces are each named; other services are not', () => {
@@ -79,7 +102,10 @@ test('a Kubernetes manifest is refused with the tool that reads it; a compose fi
   try {
     writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: { name: x }\nspec: { containers: [] }\n');
     writeFileSync(join(dir, 'compose.yaml'), 'services:\n  a: { image: x }\n');
-    assert.is(refusal(() => refuseManifest(join(dir, 'pod.yaml'))), 'pod.yaml is a Kubernetes manifest: verify runs Compose files; `identify --strict` lints manifests');
+    assert.is(
+      refusal(() => refuseManifest(join(dir, 'pod.yaml'))),
+      'pod.yaml is a Kubernetes manifest: verify runs Compose files; `identify --strict` lints manifests',
+    );
     refuseManifest(join(dir, 'compose.yaml'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -101,11 +127,26 @@ test('the command line: one FILE, repeatable --service and --set, text or junit'
 });
 
 test('usage errors are one line each, naming the option and the rule', () => {
-  assert.is(refusal(() => parseVerifyArgs([])), 'give exactly one compose FILE (got 0)');
-  assert.is(refusal(() => parseVerifyArgs(['a.yaml', 'b.yaml'])), 'give exactly one compose FILE (got 2)');
-  assert.is(refusal(() => parseVerifyArgs(['a.yaml', '--reporter', 'tap'])), '--reporter tap: must be text or junit');
-  assert.is(refusal(() => parseVerifyArgs(['a.yaml', '--set', '1X=2'])), '--set "1X=2": must be VAR=VALUE, with VAR a variable name');
-  assert.match(refusal(() => parseVerifyArgs(['a.yaml', '--frobnicate'])), /^Unknown option '--frobnicate'/);
+  assert.is(
+    refusal(() => parseVerifyArgs([])),
+    'give exactly one compose FILE (got 0)',
+  );
+  assert.is(
+    refusal(() => parseVerifyArgs(['a.yaml', 'b.yaml'])),
+    'give exactly one compose FILE (got 2)',
+  );
+  assert.is(
+    refusal(() => parseVerifyArgs(['a.yaml', '--reporter', 'tap'])),
+    '--reporter tap: must be text or junit',
+  );
+  assert.is(
+    refusal(() => parseVerifyArgs(['a.yaml', '--set', '1X=2'])),
+    '--set "1X=2": must be VAR=VALUE, with VAR a variable name',
+  );
+  assert.match(
+    refusal(() => parseVerifyArgs(['a.yaml', '--frobnicate'])),
+    /^Unknown option '--frobnicate'/,
+  );
 });
 
 test.run();

@@ -28,9 +28,23 @@ interface Verified {
 /** node <build>/scripts/verify.js FILE --reporter junit --output F ARGS, with our images' version. */
 async function verify(file: string, ...args: string[]): Promise<Verified> {
   const output = join(tmp, `report-${Math.random().toString(36).slice(2)}.xml`);
-  const child = spawn(process.execPath, [join(DIST, 'scripts', 'verify.js'), file, '--set', `SIDECAR_LAB_VERSION=${VERSION}`, '--reporter', 'junit', '--output', output, ...args], {
-    cwd: tmp,
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(DIST, 'scripts', 'verify.js'),
+      file,
+      '--set',
+      `SIDECAR_LAB_VERSION=${VERSION}`,
+      '--reporter',
+      'junit',
+      '--output',
+      output,
+      ...args,
+    ],
+    {
+      cwd: tmp,
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -49,7 +63,10 @@ async function verify(file: string, ...args: string[]): Promise<Verified> {
 /** What a project left behind: containers, networks, volumes. */
 async function leftovers(project: string): Promise<string[]> {
   const label = `label=com.docker.compose.project=${project}`;
-  const ls = async (kind: string) => (await $`docker ${kind} ls ${kind === 'container' ? ['--all'] : []} --quiet --filter ${label}`.quiet()).stdout.split('\n').filter(Boolean);
+  const ls = async (kind: string) =>
+    (await $`docker ${kind} ls ${kind === 'container' ? ['--all'] : []} --quiet --filter ${label}`.quiet()).stdout
+      .split('\n')
+      .filter(Boolean);
   return [...(await ls('container')), ...(await ls('network')), ...(await ls('volume'))];
 }
 
@@ -71,7 +88,11 @@ test('the pod inject writes passes all five checks, and its project is gone afte
   assert.is(r0.code, 0, r0.stderr);
   const r = await verify(join(tmp, 'greeter.compose.yaml'));
   assert.is(r.code, 0, r.stderr);
-  assert.equal(cases(r.junit).map((c) => c.outcome), ['passed', 'passed', 'passed', 'passed', 'passed'], r.junit);
+  assert.equal(
+    cases(r.junit).map((c) => c.outcome),
+    ['passed', 'passed', 'passed', 'passed', 'passed'],
+    r.junit,
+  );
   assert.equal(await leftovers(r.project), []);
 });
 
@@ -110,8 +131,15 @@ test('an app listening on every address behind tls-proxy fails the port check, w
 test('findings are warnings: no depends_on, no restart policy and a single-file mount pass with three warnings', async () => {
   const r = await verify(join(FIXTURES, 'unordered.compose.yaml'));
   assert.is(r.code, 0, r.stderr);
-  assert.equal(cases(r.junit).map((c) => c.outcome), ['passed', 'skipped', 'passed', 'passed', 'skipped'], r.junit);
-  assert.match(r.junit, /warning: greeter does not depend on tls-proxy: nothing makes it start after the sidecar is ready, or stop before it/);
+  assert.equal(
+    cases(r.junit).map((c) => c.outcome),
+    ['passed', 'skipped', 'passed', 'passed', 'skipped'],
+    r.junit,
+  );
+  assert.match(
+    r.junit,
+    /warning: greeter does not depend on tls-proxy: nothing makes it start after the sidecar is ready, or stop before it/,
+  );
   assert.match(r.junit, /warning: a crashed sidecar stays down: tls-proxy has no restart policy/);
   assert.match(r.junit, /warning: single-file-mount \(tls-proxy\): \S+sidecar\.env is a single file bind-mounted into tls-proxy/);
   assert.equal(await leftovers(r.project), []);

@@ -17,24 +17,27 @@ export interface Options {
 export const usage = (command: string) =>
   `usage: ${command} FILE [--service NAME...] [--env-file F] [--set VAR=VALUE...] [--reporter text|junit] [--output F] [--keep] [--allow-privileged]`;
 
+const spec = (argv: string[]) =>
+  parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      service: { type: 'string', multiple: true, default: [] },
+      'env-file': { type: 'string' },
+      set: { type: 'string', multiple: true, default: [] },
+      reporter: { type: 'string', default: 'text' },
+      output: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      'allow-privileged': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+
 /** The options, or undefined for --help; throws BadInput on a usage error. */
 export function parseVerifyArgs(argv: string[]): Options | undefined {
-  let parsed;
+  let parsed: ReturnType<typeof spec>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        service: { type: 'string', multiple: true, default: [] },
-        'env-file': { type: 'string' },
-        set: { type: 'string', multiple: true, default: [] },
-        reporter: { type: 'string', default: 'text' },
-        output: { type: 'string' },
-        keep: { type: 'boolean', default: false },
-        'allow-privileged': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = spec(argv);
   } catch (e) {
     throw new BadInput((e as Error).message.split('\n')[0]!);
   }

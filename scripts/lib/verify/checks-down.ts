@@ -11,8 +11,7 @@ export const appStopsFirst = (keep: boolean): Check<VerifyContext> => ({
     const declared = pairs(ctx.groups).filter(({ app, sidecar }) => dependency(ctx, app, sidecar));
     await ctx.release();
     const running = new Set<string>();
-    for (const p of declared)
-      for (const s of [p.app, p.sidecar]) if ((await inspectContainer(await ctx.id(s))).running) running.add(s);
+    for (const p of declared) for (const s of [p.app, p.sidecar]) if ((await inspectContainer(await ctx.id(s))).running) running.add(s);
     const t0 = Date.now();
     await ctx.project.down();
     if (!declared.length) throw new Skipped('no app depends on one of its sidecars, so nothing orders the stop (see the warnings)');
@@ -28,13 +27,16 @@ export const appStopsFirst = (keep: boolean): Check<VerifyContext> => ({
       { within: 5000 },
     );
     const watched = declared.filter((p) => running.has(p.app) && running.has(p.sidecar));
-    const wrong = watched.filter(({ app, sidecar }) => !(first(evs, app, /^die$/)!.time < (first(evs, sidecar, /^kill$/) ?? first(evs, sidecar, /^die$/))!.time));
+    const wrong = watched.filter(
+      ({ app, sidecar }) => !(first(evs, app, /^die$/)!.time < (first(evs, sidecar, /^kill$/) ?? first(evs, sidecar, /^die$/))!.time),
+    );
     if (wrong.length)
       throw new CheckFailure(
         wrong.map(({ app, sidecar }) => `${sidecar} was stopped before ${app} had stopped`).join('; '),
         watched.map(({ app, sidecar }) => `${app} "die" earlier than ${sidecar} "kill"`).join('\n'),
         timeline(evs, t0),
       );
-    for (const { app, sidecar } of watched) note(`${app} stopped ${Math.round(first(evs, sidecar, /^die$/)!.time - first(evs, app, /^die$/)!.time)} ms before ${sidecar}`);
+    for (const { app, sidecar } of watched)
+      note(`${app} stopped ${Math.round(first(evs, sidecar, /^die$/)!.time - first(evs, app, /^die$/)!.time)} ms before ${sidecar}`);
   },
 });

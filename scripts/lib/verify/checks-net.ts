@@ -66,10 +66,14 @@ export const onlyPublishedPorts: Check<VerifyContext> = {
         );
       }
       for (const port of allowed)
-        if (ports.includes(port) && !answered[`${address}:${port}`]) problems.push(`${g.owner} publishes ${port}, but it does not answer from another container`);
-      note(`${g.owner} (${address} on ${network}): ${ports.length} ports listen beyond loopback, ${ports.filter((p) => answered[`${address}:${p}`]).length} answer; declared: ${[...allowed].sort((a, b) => a - b).join(', ') || 'none'}`);
+        if (ports.includes(port) && !answered[`${address}:${port}`])
+          problems.push(`${g.owner} publishes ${port}, but it does not answer from another container`);
+      note(
+        `${g.owner} (${address} on ${network}): ${ports.length} ports listen beyond loopback, ${ports.filter((p) => answered[`${address}:${p}`]).length} answer; declared: ${[...allowed].sort((a, b) => a - b).join(', ') || 'none'}`,
+      );
     }
     if (!ctx.groups.some((x) => x.owner)) throw new Skipped('no group shares a network namespace');
-    if (problems.length) throw new CheckFailure(problems[0]!, `answers only on the declared ports (${tried} listening ports tried)`, problems.join('\n'));
+    if (problems.length)
+      throw new CheckFailure(problems[0]!, `answers only on the declared ports (${tried} listening ports tried)`, problems.join('\n'));
   },
 };

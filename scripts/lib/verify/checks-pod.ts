@@ -39,13 +39,19 @@ export const healthyFirst: Check<VerifyContext> = {
     let checked = 0;
     for (const { app, sidecar } of pairs(ctx.groups)) {
       if (!dependency(ctx, app, sidecar)) {
-        ctx.warn(`${app} does not depend on ${sidecar}: nothing makes it start after the sidecar is ready, or stop before it (add depends_on: { ${sidecar}: { condition: service_healthy } })`);
+        ctx.warn(
+          `${app} does not depend on ${sidecar}: nothing makes it start after the sidecar is ready, or stop before it (add depends_on: { ${sidecar}: { condition: service_healthy } })`,
+        );
         continue;
       }
       checked++;
       const s = await inspectContainer(await ctx.id(sidecar));
       if (!s.health)
-        throw new CheckFailure(`${sidecar} has no health check: nothing tells ${app} when it is ready`, 'a HEALTHCHECK in its image or a healthcheck: in the file', 'none');
+        throw new CheckFailure(
+          `${sidecar} has no health check: nothing tells ${app} when it is ready`,
+          'a HEALTHCHECK in its image or a healthcheck: in the file',
+          'none',
+        );
       const evs = ctx.events();
       const healthy = first(evs, sidecar, /^health_status: healthy$/),
         start = first(evs, app, /^start$/);

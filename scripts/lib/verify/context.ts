@@ -21,7 +21,8 @@ export interface VerifyContext {
   release(): Promise<void>;
 }
 
-export const first = (evs: DockerEvent[], service: string, status: RegExp) => evs.find((e) => e.service === service && status.test(e.status));
+export const first = (evs: DockerEvent[], service: string, status: RegExp) =>
+  evs.find((e) => e.service === service && status.test(e.status));
 
 export const timeline = (evs: DockerEvent[], t0: number) =>
   evs
@@ -30,7 +31,8 @@ export const timeline = (evs: DockerEvent[], t0: number) =>
     .join('\n');
 
 /** Each app of a group with each of its sidecars: the pairs the ordering checks look at. */
-export const pairs = (groups: PodGroup[]) => groups.flatMap((g) => g.apps.flatMap((app) => g.sidecars.map((sidecar) => ({ g, app, sidecar }))));
+export const pairs = (groups: PodGroup[]) =>
+  groups.flatMap((g) => g.apps.flatMap((app) => g.sidecars.map((sidecar) => ({ g, app, sidecar }))));
 
 /** Whether the file makes app wait for sidecar (depends_on), and with which condition. */
 export const dependency = (ctx: VerifyContext, app: string, sidecar: string) => ctx.config.services[app]?.depends_on?.[sidecar]?.condition;

@@ -68,7 +68,11 @@ function hexV6(h: string): string {
   if (h === '00000000000000000000000001000000') return '::1';
   if (h.startsWith('0000000000000000FFFF0000')) return hexV4(h.slice(24));
   // four little-endian 32-bit words
-  const words = [0, 8, 16, 24].map((i) => hexV4(h.slice(i, i + 8)).split('.').map(Number));
+  const words = [0, 8, 16, 24].map((i) =>
+    hexV4(h.slice(i, i + 8))
+      .split('.')
+      .map(Number),
+  );
   return words
     .flatMap((w) => [(w[0]! << 8) | w[1]!, (w[2]! << 8) | w[3]!])
     .map((n) => n.toString(16))

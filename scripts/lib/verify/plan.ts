@@ -62,13 +62,19 @@ export function refuseManifest(file: string): void {
     return; // Compose's own reading says what is wrong with it
   }
   const k8s = docs.some((d) => typeof d === 'object' && d !== null && 'apiVersion' in d && 'kind' in d);
-  if (k8s) throw new BadInput(`${basename(file)} is a Kubernetes manifest: verify runs Compose files; \`identify --strict\` lints manifests`);
+  if (k8s)
+    throw new BadInput(`${basename(file)} is a Kubernetes manifest: verify runs Compose files; \`identify --strict\` lints manifests`);
 }
 
 /** Compose's reading of the file, fully interpolated, under the run's project name. */
 export async function composeConfig(i: Inputs): Promise<ComposeConfig> {
   const envFile = i.envFile ? ['--env-file', i.envFile] : [];
-  const r = await $({ cwd: dirname(i.file), env: { ...process.env, ...i.env }, quiet: true, nothrow: true })`docker compose --project-name ${i.project} --file ${i.file} ${envFile} config --format json`;
+  const r = await $({
+    cwd: dirname(i.file),
+    env: { ...process.env, ...i.env },
+    quiet: true,
+    nothrow: true,
+  })`docker compose --project-name ${i.project} --file ${i.file} ${envFile} config --format json`;
   if (r.exitCode !== 0) {
     const why = r.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${r.exitCode}`;
     throw new BadInput(`docker compose config rejects ${basename(i.file)}: ${why}`);
@@ -147,7 +153,10 @@ export function isolate(config: ComposeConfig, services: string[]): string[] {
 export async function missingImages(config: ComposeConfig): Promise<string[]> {
   const missing: string[] = [];
   for (const [n, s] of Object.entries(config.services)) {
-    if (!s.image) throw new BadInput(`service ${n} has no image name: verify never builds; give it an image: and build it first (docker compose build)`);
+    if (!s.image)
+      throw new BadInput(
+        `service ${n} has no image name: verify never builds; give it an image: and build it first (docker compose build)`,
+      );
     if ((await $`docker image inspect ${s.image}`.quiet().nothrow()).exitCode !== 0) missing.push(`${s.image} (service ${n})`);
   }
   return missing;

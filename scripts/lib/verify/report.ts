@@ -50,7 +50,7 @@ export function junitReport(o: Outcome, file: string): string {
 }
 
 /** The outcome of a run that could not start (bad input): one failed testcase with the reason. */
-export const refused = (file: string, reason: string, project = '(none)'): Outcome => ({
+export const refused = (reason: string, project = '(none)'): Outcome => ({
   project,
   started: new Date(),
   results: [{ name: 'verify starts', ok: false, ms: 0, error: new Error(reason) }],

@@ -53,7 +53,10 @@ export async function runVerify(o: Options, cwd: string, log: (line: string) => 
   log(`verify: ${o.file} runs as compose project ${name} (every verify project starts with ${PROJECT_PREFIX})`);
   try {
     const env = { ...(await stackInputs(file, state)), ...o.set };
-    const p = await plan({ file, project: name, env, envFile: o.envFile && resolve(cwd, o.envFile), services: o.services, allowPrivileged: o.allowPrivileged }, log);
+    const p = await plan(
+      { file, project: name, env, envFile: o.envFile && resolve(cwd, o.envFile), services: o.services, allowPrivileged: o.allowPrivileged },
+      log,
+    );
     out.changes = p.changes;
     for (const c of p.changes) log(`verify: ${c}`);
     const { groups, findings } = readGroups(p.resolved, state);
