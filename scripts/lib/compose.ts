@@ -40,6 +40,8 @@ export interface ProjectOptions {
   files: string[];
   env: Record<string, string>;
   profiles?: string[];
+  /** Compose's --env-file: variables for interpolation instead of the .env beside the files. */
+  envFile?: string;
 }
 
 export class Project {
@@ -49,7 +51,11 @@ export class Project {
     return {
       cwd: this.o.cwd,
       config: this.o.files,
-      composeOptions: [['--project-name', this.o.project], ...(this.o.profiles ?? []).map((p) => ['--profile', p])],
+      composeOptions: [
+        ['--project-name', this.o.project],
+        ...(this.o.profiles ?? []).map((p) => ['--profile', p]),
+        ...(this.o.envFile ? [['--env-file', this.o.envFile]] : []),
+      ],
       env: { ...process.env, ...this.o.env },
       ...extra,
     };

@@ -14,6 +14,8 @@ import { type Probe, startProbe, stopProbe } from './probe.js';
 const contexts = new WeakMap<StackContext, Promise<VerifyContext>>();
 
 async function contextOf(ctx: StackContext): Promise<VerifyContext> {
+  // A stack's own checks may have stopped a service for good (a drain): start what is stopped, as it was.
+  await ctx.project.up();
   const config = await ctx.project.config<ComposeConfig>();
   const { groups, findings } = readGroups(config, ctx.state);
   for (const f of findings) note(`⚠ ${f.rule}${f.container ? ` (${f.container})` : ''}: ${f.message}`);

@@ -4,7 +4,7 @@
 // Every refusal is a BadInput: one line, exit 2, and nothing has been started.
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { $ } from 'zx';
+import { ComposeError, imagePresent, Project } from '../compose.js';
 import { parseYamlDocuments } from '../compose-file/yaml.js';
 import { readText } from '../identify/read.js';
 
@@ -68,18 +68,19 @@ export function refuseManifest(file: string): void {
 
 /** Compose's reading of the file, fully interpolated, under the run's project name. */
 export async function composeConfig(i: Inputs): Promise<ComposeConfig> {
-  const envFile = i.envFile ? ['--env-file', i.envFile] : [];
-  const r = await $({
-    cwd: dirname(i.file),
-    env: { ...process.env, ...i.env },
-    quiet: true,
-    nothrow: true,
-  })`docker compose --project-name ${i.project} --file ${i.file} ${envFile} config --format json`;
-  if (r.exitCode !== 0) {
-    const why = r.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${r.exitCode}`;
+  try {
+    return await new Project({
+      project: i.project,
+      cwd: dirname(i.file),
+      files: [i.file],
+      env: i.env,
+      envFile: i.envFile,
+    }).config<ComposeConfig>();
+  } catch (e) {
+    if (!(e instanceof ComposeError)) throw e;
+    const why = (e.stderr || e.stdout).trim().split('\n').filter(Boolean).pop() ?? `exit ${e.exitCode}`;
     throw new BadInput(`docker compose config rejects ${basename(i.file)}: ${why}`);
   }
-  return JSON.parse(r.stdout) as ComposeConfig;
 }
 
 const joinsOf = (s: ComposeService) =>
@@ -157,7 +158,7 @@ export async function missingImages(config: ComposeConfig): Promise<string[]> {
       throw new BadInput(
         `service ${n} has no image name: verify never builds; give it an image: and build it first (docker compose build)`,
       );
-    if ((await $`docker image inspect ${s.image}`.quiet().nothrow()).exitCode !== 0) missing.push(`${s.image} (service ${n})`);
+    if (!(await imagePresent(s.image))) missing.push(`${s.image} (service ${n})`);
   }
   return missing;
 }

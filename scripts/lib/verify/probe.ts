@@ -66,7 +66,7 @@ export interface Probe {
 export async function startProbe(network: string, project: string): Promise<Probe> {
   const image = await probeImage();
   const id = (
-    await $`docker run --detach --pull never --network ${network} --label ${`com.docker.compose.project=${project}`} --label sidecar-lab.verify=probe ${image}`.quiet()
+    await $`docker run --pull never --detach --network ${network} --label ${`com.docker.compose.project=${project}`} --label sidecar-lab.verify=probe ${image}`.quiet()
   ).stdout.trim();
   const pid = Number((await $`docker inspect --format ${'{{.State.Pid}}'} ${id}`.quiet()).stdout.trim());
   const reachScript = fileURLToPath(new URL('./reach.js', import.meta.url));
