@@ -80,6 +80,15 @@ findings.push({
   remedy: 'as root: apt-get install -y chromium   (Debian’s package; .ci/run installs it when missing)',
   optional: true,
 });
+// Optional: the verify JUnit report's test validates against docs/junit-4.xsd with xmllint.
+const xmllint = await run(['/usr/bin/xmllint', '--version']);
+findings.push({
+  ok: xmllint.ok,
+  what: 'xmllint (validates the verify JUnit report in its test)',
+  detail: xmllint.ok ? (xmllint.out.split('\n')[0] ?? '') : 'missing: only the JUnit report test needs it',
+  remedy: 'as root: make bootstrap   (installs Debian’s libxml2-utils with Chromium; scripts/bootstrap/tools.sh)',
+  optional: true,
+});
 
 for (const f of findings) {
   console.log(`${f.ok ? '✔' : f.optional ? '!' : '✘'} ${f.what}: ${f.detail}`);

@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
-# Host tools the stack checks use, from Debian's packages: Chromium (driven headless by
-# playwright-core for the topz page check). Idempotent: a second run only checks.
+# Host tools the checks and tests use, from Debian's packages: Chromium (driven headless by
+# playwright-core for the topz page check) and xmllint from libxml2-utils (the verify JUnit report's
+# test validates against docs/junit-4.xsd). Idempotent: a second run only checks; what is missing
+# is installed by one apt-get.
 set -euo pipefail
 . "$(dirname "$0")/apt-source.sh"
 say() { printf 'bootstrap-tools: %s\n' "$*"; }
 
-if [ -x /usr/bin/chromium ]; then
-  say "chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}') is ready"
+ready() {
+  [ -x /usr/bin/chromium ] && say "chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}') is ready"
+  [ -x /usr/bin/xmllint ] && say "xmllint $(/usr/bin/xmllint --version 2>&1 | awk 'NR==1{print $NF}') is ready"
+  return 0
+}
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-dejavu-core)
+[ -x /usr/bin/xmllint ] || missing+=(libxml2-utils)
+if [ ${#missing[@]} -eq 0 ]; then
+  ready
   exit 0
 fi
-require_root_apt "install Debian's chromium package yourself (the topz page check needs /usr/bin/chromium)" \
-  "install Chromium at /usr/bin/chromium yourself"
-say "installing chromium"
+require_root_apt "install Debian's packages ${missing[*]} yourself (the topz page check needs /usr/bin/chromium, the JUnit report test /usr/bin/xmllint)" \
+  "install Chromium at /usr/bin/chromium and xmllint at /usr/bin/xmllint yourself"
+say "installing ${missing[*]}"
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
-say "chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}') is ready"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+ready

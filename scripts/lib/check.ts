@@ -16,6 +16,14 @@ export class CheckFailure extends Error {
 
 const show = (v: unknown) => (typeof v === 'string' ? v : inspect(v, { depth: 4, breakLength: 100 }));
 
+/** Thrown by a check that cannot run here: reported as skipped, with the reason, never as a pass. */
+export class Skipped extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'Skipped';
+  }
+}
+
 export const expect = {
   /** Deep strict equality: NaN is not null, undefined is not a missing key, and key order does not matter. */
   equal<T>(received: T, expected: T, what: string): void {
@@ -80,6 +88,8 @@ export interface CheckResult {
   ok: boolean;
   ms: number;
   error?: Error;
+  /** Why the check did not run (ok stays true: a skip fails nothing, and says so). */
+  skipped?: string;
 }
 
 export async function runChecks<C>(checks: Check<C>[], ctx: C, log = console.log): Promise<CheckResult[]> {
@@ -93,6 +103,11 @@ export async function runChecks<C>(checks: Check<C>[], ctx: C, log = console.log
       log(`  ✔ ${i + 1}. ${c.name} (${ms} ms)`);
     } catch (e) {
       const ms = Date.now() - t0;
+      if (e instanceof Skipped) {
+        results.push({ name: c.name, ok: true, ms, skipped: e.message });
+        log(`  - ${i + 1}. ${c.name}: skipped: ${e.message}`);
+        continue;
+      }
       const error = e instanceof Error ? e : new Error(String(e));
       results.push({ name: c.name, ok: false, ms, error });
       log(`  ✘ ${i + 1}. ${c.name} (${ms} ms)`);

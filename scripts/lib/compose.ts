@@ -40,6 +40,8 @@ export interface ProjectOptions {
   files: string[];
   env: Record<string, string>;
   profiles?: string[];
+  /** Compose's --env-file: variables for interpolation instead of the .env beside the files. */
+  envFile?: string;
 }
 
 export class Project {
@@ -49,7 +51,11 @@ export class Project {
     return {
       cwd: this.o.cwd,
       config: this.o.files,
-      composeOptions: [['--project-name', this.o.project], ...(this.o.profiles ?? []).map((p) => ['--profile', p])],
+      composeOptions: [
+        ['--project-name', this.o.project],
+        ...(this.o.profiles ?? []).map((p) => ['--profile', p]),
+        ...(this.o.envFile ? [['--env-file', this.o.envFile]] : []),
+      ],
       env: { ...process.env, ...this.o.env },
       ...extra,
     };
@@ -97,10 +103,13 @@ export class Project {
   build(services: string[]) {
     return wrap('build', dc.buildMany(services, this.opts()));
   }
+  /** The project as Compose reads it (`config --format json`): interpolated, paths absolute. */
+  async config<T = { services: Record<string, { image?: string }> }>(): Promise<T> {
+    return JSON.parse((await wrap('config', dc.execCompose('config', ['--format', 'json'], this.opts()))).out) as T;
+  }
   /** Service name -> image, as the compose file says after interpolation. */
   async serviceImages(): Promise<Record<string, string>> {
-    const r = await wrap('config', dc.execCompose('config', ['--format', 'json'], this.opts()));
-    const cfg = JSON.parse(r.out) as { services: Record<string, { image?: string }> };
+    const cfg = await this.config();
     return Object.fromEntries(Object.entries(cfg.services).flatMap(([k, v]) => (v.image ? [[k, v.image]] : [])));
   }
   /** Container id of a service's container. */
@@ -110,6 +119,16 @@ export class Project {
     if (!id) throw new Error(`no container for service ${service} in project ${this.o.project}`);
     return id;
   }
+}
+
+const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+
+/** A project's `ps` and logs, as text: what a failure report shows. */
+export async function diagnostics(p: Project): Promise<string> {
+  return [
+    `--- docker compose ps (${p.name}) ---\n${plain(await p.ps().catch((e: Error) => e.message))}`,
+    `--- docker compose logs (${p.name}) ---\n${plain(await p.logs().catch((e: Error) => e.message))}`,
+  ].join('\n');
 }
 
 /** The image catalogue: the root compose.yaml, whose services build every image we ship. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { attach, type Attached } from './attach.js';
 import { runChecks, type CheckResult } from './check.js';
 import { recordEvents, type EventRecorder } from './events.js';
-import { Project } from './compose.js';
+import { diagnostics, Project } from './compose.js';
 import { ROOT } from './config.js';
 import { buildFor, imageEnv } from './images.js';
 import { step } from './progress.js';
@@ -14,6 +14,7 @@ import { teardownOnce } from './teardown.js';
 import { listRuns, projectOf, runDir, writeRun } from './run-state.js';
 import { mergeDescriptions, type Description, type Scenario, type StackContext } from './stack-types.js';
 import { attachedChecks, loadScenario } from './scenarios.js';
+import { verifyChecks } from './verify/in-stack.js';
 
 export type { Description, Scenario, StackContext } from './stack-types.js';
 
@@ -75,13 +76,8 @@ async function newRun(stack: string, sc: Scenario, withSidecars: string[] = []):
   return Object.assign(run, { ctx, attached });
 }
 
-const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
-
 async function dump(projects: Project[]): Promise<void> {
-  for (const p of projects) {
-    console.log(`\n--- docker compose ps (${p.name}) ---\n${plain(await p.ps().catch((e: Error) => e.message))}`);
-    console.log(`--- docker compose logs (${p.name}) ---\n${plain(await p.logs().catch((e: Error) => e.message))}`);
-  }
+  for (const p of projects) console.log(`\n${await diagnostics(p)}`);
 }
 
 async function teardown(run: Run): Promise<void> {
@@ -116,7 +112,8 @@ export async function testStack(stack: string, { keep = false, with: withSidecar
     run.ctx.upAt = Date.now();
     run.recorder = recordEvents(project.name);
     await step(`up --wait ${project.name}`, () => project.up());
-    results = await runChecks([...sc.checks, ...(await attachedChecks(run.attached?.placed ?? []))], run.ctx);
+    // verify's checks of every pod come last: the last of them takes the project down.
+    results = await runChecks([...sc.checks, ...(await attachedChecks(run.attached?.placed ?? [])), ...verifyChecks()], run.ctx);
     if (results.some((r) => !r.ok)) await dump(run.projects);
   } catch (e) {
     console.log(`✘ ${stack}: ${(e as Error).message}`);

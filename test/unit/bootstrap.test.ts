@@ -33,14 +33,17 @@ bootstrap('CI runs the README’s make setup test and no other command that coul
 });
 
 bootstrap(
-  'the bootstrap installs every host tool a stack check drives: the engine, Compose and the Chromium the topz page check opens',
+  'the bootstrap installs every host tool a check drives: the engine, Compose, the Chromium the topz page check opens and xmllint',
   () => {
     const setup = read('scripts/bootstrap/setup.sh');
     assert.match(setup, /docker\.sh/);
     assert.match(setup, /tools\.sh/);
     const tools = read('scripts/bootstrap/tools.sh');
     assert.ok(tools.includes(CHROMIUM), `tools.sh checks ${CHROMIUM}`);
-    assert.match(tools, /apt-get install[^\n]* chromium\b/);
+    assert.ok(tools.includes('/usr/bin/xmllint'), 'tools.sh checks /usr/bin/xmllint');
+    assert.match(tools, /missing\+=\(chromium\b/);
+    assert.match(tools, /missing\+=\(libxml2-utils\)/);
+    assert.match(tools, /apt-get install[^\n]* "\$\{missing\[@\]\}"/);
   },
 );
 

@@ -23,6 +23,10 @@ for (const stack of stackNames()) {
     const checks = (await loadScenario(stack)).checks.map((c) => c.name);
     assert.ok(checks.length > 0, `${stack} has no checks`);
     assert.equal(expectedLines(stack), checks);
+    const section = readFileSync(join(ROOT, 'stacks', stack, 'README.md'), 'utf8')
+      .split(/^## /m)
+      .find((s) => s.startsWith('Expected result'));
+    assert.match(section ?? '', '(../../docs/verify.md)', 'it says that verify’s checks of the pod follow');
   });
 }
 

@@ -14,6 +14,7 @@ export interface Command {
 
 export const COMMANDS: Command[] = [
   { name: 'identify', summary: 'the sidecars in Compose files and Kubernetes manifests, with findings', entry: './identify.js' },
+  { name: 'verify', summary: 'bring up a compose file and check that its pods behave like pods', entry: './verify.js' },
   { name: 'inject', summary: 'make a service of a compose file a pod and add our sidecars to it', entry: './inject.js' },
   { name: 'k8s', summary: 'a stack (or a compose FILE) as Kubernetes manifests, validated offline', entry: './k8s.js' },
   { name: 'stack', summary: 'run, bring up or remove one of our stacks (needs a clone)', entry: './stack.js', needsClone: true },

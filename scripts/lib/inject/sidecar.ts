@@ -152,6 +152,19 @@ export function addSidecar(p: Pod, a: Attachment, given: Record<string, string>,
     if (isSeq(list)) list.items.push(entry);
     else podMap.set('ports', p.doc.createNode([entry]));
   }
+  // Every other port it listens on is declared for the containers on the pod's network (its admin port: scrapers).
+  const exposed = Object.keys(a.listens).filter((k) => k !== a.publish?.port);
+  if (exposed.length) {
+    const list = podMap.get('expose');
+    const entries = exposed.map((k) => {
+      const e = new Scalar(String(at.ports[k]));
+      e.type = Scalar.QUOTE_DOUBLE;
+      e.comment = ` ${a.name} ${k}, for containers on this network (added by sidecar-lab inject)`;
+      return e;
+    });
+    if (isSeq(list)) list.items.push(...entries);
+    else podMap.set('expose', p.doc.createNode(entries));
+  }
   for (const [k, v] of Object.entries(inputs))
     if (given[k] === undefined && /^\$\{\w+:\?/.test(v))
       p.notes.push(

@@ -22,13 +22,26 @@ const SERVICE: Dict<string> = {
   volumes: 'volumes: ConfigMap, Secret or emptyDir',
   tmpfs: 'emptyDir (medium: Memory)',
   ports: 'Service',
+  expose: 'nothing: in a cluster every port of a pod is reachable at its address, as expose declares on the Compose network',
   group_add: 'pod securityContext.supplementalGroups',
   cpus: 'resources.limits.cpu',
   working_dir: 'workingDir',
   profiles: 'which services are converted',
 };
 /** The pause service is not emitted: its own settings go with it; its ports become the pod's Service. */
-const PAUSE = ['image', 'ports', 'restart', 'read_only', 'cap_drop', 'cap_add', 'security_opt', 'healthcheck', 'profiles', 'user'];
+const PAUSE = [
+  'image',
+  'ports',
+  'expose',
+  'restart',
+  'read_only',
+  'cap_drop',
+  'cap_add',
+  'security_opt',
+  'healthcheck',
+  'profiles',
+  'user',
+];
 const HEALTHCHECK = ['test', 'interval', 'timeout', 'retries', 'start_period', 'start_interval', 'disable'];
 const DEPENDENCY = ['condition', 'restart'];
 const MOUNT = ['type', 'source', 'target', 'read_only'];

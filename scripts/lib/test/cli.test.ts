@@ -32,7 +32,7 @@ test('--help lists the commands on stdout with exit 0; nothing or an unknown com
       .split('\n')
       .filter((l) => l.startsWith('  '))
       .map((l) => l.trim().split(' ')[0]),
-    ['identify', 'inject', 'k8s', 'stack', 'images'],
+    ['identify', 'verify', 'inject', 'k8s', 'stack', 'images'],
   );
   for (const argv of [[], ['verify-me'], ['--stack']]) {
     const d = dispatch(argv, inClone);

@@ -35,7 +35,7 @@ test('wordpress + mysql + a Flask app: exporter-pod takes exporter’s ports, ex
   for (const key of ['ports', 'expose', 'hostname']) assert.not.ok(key in app, `exporter still has ${key}`);
   assert.equal(Object.keys(app.networks ?? {}), [], 'exporter has no networks of its own');
   assert.equal(targets(pod), [5000, 8443]);
-  assert.equal(pod.expose, ['5000']);
+  assert.equal(pod.expose, ['5000', '9901'], 'the app’s expose, then the sidecar’s admin port');
   assert.is(pod.hostname, 'exporter');
   assert.equal(pod.networks, { backend: { aliases: ['exporter'] }, frontend: { aliases: ['api', 'exporter'] } });
   assert.match(String(pod.image), /^sidecar-lab\/pause:/);
@@ -180,7 +180,7 @@ test('topz declares a secret: its dir is a host directory the user fills, asked 
   );
   const s = composeConfig(r.text);
   assert.equal(targets(s['catalog-pod']), [9700], 'topz published on the pod; expose is not published');
-  assert.equal(s['catalog-pod']!.expose, ['7000']);
+  assert.equal(s['catalog-pod']!.expose, ['7000', '9701'], 'the app’s expose, then topz’s admin port');
 });
 
 test('services that shared the app’s network or PID namespace now join its pod', () => {

@@ -2,7 +2,6 @@
 // repository, runs `sidecar-lab` identify, inject and k8s as the clone's build does; stack and images say they
 // need a clone. Packs the current build with --ignore-scripts (prepack would rebuild the dist other tests run).
 // Needs npm and the Docker CLI (inject checks with `docker compose config`), no engine.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { COMMANDS } from '../cli/commands.js';
 import { DIST, ROOT, VERSION } from '../config.js';
+import { env, packInstall, run } from './pack-support.js';
 import { convert } from '../k8s/convert.js';
 import { toStream } from '../k8s/emit.js';
 import { resolveStack, stacksWithCompose } from '../k8s/resolve.js';
@@ -19,13 +19,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'sl-pack-'));
 const app = join(tmp, 'app');
 const work = join(tmp, 'work');
 const mine = join(tmp, 'mine');
-// the child npm must not take this run's npm settings (npm test sets npm_* and INIT_CWD)
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_|^INIT_CWD$/i.test(k)));
 
-const run = (cmd: string, args: string[], cwd: string, timeout = 60_000) => {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout });
-  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-};
 /** npx sidecar-lab ARGS in the directory the tarball was installed into. */
 const npx = (...args: string[]) => run('npx', ['--no', '--', 'sidecar-lab', ...args], app);
 /** The installed bin without npx's second or so per call, for the loops. */
@@ -39,15 +33,9 @@ test.before(() => {
     (t) => statSync(join(DIST, 'scripts', `${t}.js`)).mtimeMs < statSync(join(ROOT, 'scripts', `${t}.ts`)).mtimeMs,
   );
   assert.equal(stale, [], 'dist/ is older than its sources: npm run build first');
-  const pack = run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', tmp], ROOT);
-  assert.is(pack.code, 0, pack.stderr);
-  const tarball = readdirSync(tmp).find((f) => f.endsWith('.tgz'));
-  assert.ok(tarball, `no tarball in ${tmp}: ${pack.stdout}`);
-  mkdirSync(app);
+  packInstall(tmp, app);
   mkdirSync(work);
   mkdirSync(mine);
-  const install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(tmp, tarball!)], app, 120_000);
-  assert.is(install.code, 0, install.stderr);
   copyFileSync(join(ROOT, 'test', 'fixtures', 'identify', 'pod-of-general-images.compose.yaml'), join(work, 'compose.yaml'));
   copyFileSync(join(ROOT, 'test', 'fixtures', 'inject', 'greeter.yaml'), join(mine, 'greeter.yaml'));
 });

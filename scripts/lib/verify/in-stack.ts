@@ -1,0 +1,56 @@
+// verify's checks inside a stack's own scenario run, on the project its `up` started: each stack's compose
+// file is verified with no second `up`. The down-order check comes last, because it takes the project down.
+import type { Check } from '../check.js';
+import { note } from '../check.js';
+import type { StackContext } from '../stack-types.js';
+import { appStopsFirst } from './checks-down.js';
+import { onlyPublishedPorts } from './checks-net.js';
+import { healthyFirst, sharedNamespaces, sidecarCrash } from './checks-pod.js';
+import { idsOf, type VerifyContext } from './context.js';
+import { readGroups } from './groups.js';
+import type { ComposeConfig } from './plan.js';
+import { type Probe, startProbe, stopProbe } from './probe.js';
+
+const contexts = new WeakMap<StackContext, Promise<VerifyContext>>();
+
+async function contextOf(ctx: StackContext): Promise<VerifyContext> {
+  // A stack's own checks may have stopped a service for good (a drain): start what is stopped, as it was.
+  await ctx.project.up();
+  const config = await ctx.project.config<ComposeConfig>();
+  const { groups, findings } = readGroups(config, ctx.state);
+  for (const f of findings) note(`⚠ ${f.rule}${f.container ? ` (${f.container})` : ''}: ${f.message}`);
+  let probe: Probe | undefined;
+  return {
+    project: ctx.project,
+    config,
+    groups,
+    id: idsOf(ctx.project),
+    events: ctx.events,
+    warn: (text) => note(`⚠ ${text}`),
+    probe: async (network) => (probe ??= await startProbe(network, ctx.project.name)),
+    release: () => stopProbe(probe),
+  };
+}
+
+const viaStack = (c: Check<VerifyContext>, last = false): Check<StackContext> => ({
+  name: `verify: ${c.name}`,
+  async run(ctx) {
+    let p = contexts.get(ctx);
+    if (!p) contexts.set(ctx, (p = contextOf(ctx)));
+    const v = await p;
+    try {
+      await c.run(v);
+    } finally {
+      if (last) await v.release();
+    }
+  },
+});
+
+/** The checks `npm run verify` runs, for a stack's scenario run to append to its own. */
+export const verifyChecks = (): Check<StackContext>[] => [
+  viaStack(sharedNamespaces),
+  viaStack(healthyFirst),
+  viaStack(sidecarCrash),
+  viaStack(onlyPublishedPorts),
+  viaStack(appStopsFirst(false), true),
+];
