@@ -72,6 +72,9 @@ async function newRun(stack: string, sc: Scenario, withSidecars: string[] = []):
       await p.up();
       return p;
     },
+    async endSideProjects() {
+      for (const p of projects.splice(1).reverse()) await p.down();
+    },
   };
   return Object.assign(run, { ctx, attached });
 }

@@ -18,6 +18,8 @@ export interface StackContext {
   /** Brings up another compose file of this stack as its own project, torn down with the run.
    * `where` points it at another directory's files (e.g. another stack with an attach override) and adds env. */
   sideProject(file: string | string[], label: string, where?: { dir?: string; env?: Record<string, string> }): Promise<Project>;
+  /** Takes down every side project now (they would otherwise go with the run), leaving the stack's own. */
+  endSideProjects(): Promise<void>;
 }
 
 export interface Description {

@@ -145,4 +145,48 @@ test('findings are warnings: no depends_on, no restart policy and a single-file 
   assert.equal(await leftovers(r.project), []);
 });
 
+test('Ctrl-C once the project is up tears it down and exits 130', async () => {
+  const child = spawn(
+    process.execPath,
+    [join(DIST, 'scripts', 'verify.js'), join(FIXTURES, 'open-app.compose.yaml'), '--set', `SIDECAR_LAB_VERSION=${VERSION}`],
+    { cwd: tmp },
+  );
+  let stderr = '';
+  const up = new Promise<void>((done) =>
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/• up --wait sl-verify-/.test(stderr)) done();
+    }),
+  );
+  const code = new Promise<number | null>((done) => child.on('close', done));
+  await Promise.race([up, code]);
+  child.kill('SIGINT');
+  assert.is(await code, 130, stderr);
+  assert.match(stderr, /SIGINT: tearing down before exit/);
+  const project = /runs as compose project (sl-verify-[0-9a-f]+)/.exec(stderr)![1]!;
+  assert.equal(await leftovers(project), []);
+});
+
+test('--keep leaves the project up and says how to remove it; that command removes it', async () => {
+  const r = await verify(join(FIXTURES, 'open-app.compose.yaml'), '--keep');
+  assert.is(r.code, 1, 'the port check still fails');
+  assert.is(cases(r.junit)[4]!.outcome, 'skipped');
+  const how = /remove it with: (docker compose -p (sl-verify-[0-9a-f]+) down --volumes)/.exec(r.stderr);
+  assert.ok(how, r.stderr);
+  assert.ok((await leftovers(how![2]!)).length > 0, 'the containers are still there');
+  await $`docker compose -p ${how![2]!} down --volumes`.quiet();
+  assert.equal(await leftovers(how![2]!), []);
+});
+
+test('a file of one of our stacks needs no input: verify prepares what its scenario prepares (https: certificates)', async () => {
+  const r = await verify(join(ROOT, 'stacks', 'https', 'compose.yaml'));
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(
+    cases(r.junit).map((c) => c.outcome),
+    ['passed', 'passed', 'passed', 'passed', 'passed'],
+    r.junit,
+  );
+  assert.equal(await leftovers(r.project), []);
+});
+
 test.run();

@@ -57,7 +57,13 @@ export const onlyPublishedPorts: Check<VerifyContext> = {
       tried += ports.length;
       for (const port of ports) {
         if (!answered[`${address}:${port}`] || allowed.has(port)) continue;
-        const member = open.filter((l) => l.port === port).map((l) => who.get(l.inode))[0] ?? 'a process of the pod';
+        const member = open.filter((l) => l.port === port).map((l) => who.get(l.inode))[0];
+        if (!member) {
+          problems.push(
+            `other containers reach port ${port} of ${g.owner}, held by no member of ${g.name}: a container outside the file's group shares its network namespace`,
+          );
+          continue;
+        }
         const front = g.sidecars.find((s) => FRONTS.has(g.roles[s]!));
         problems.push(
           g.apps.includes(member) && front

@@ -14,7 +14,9 @@ import { type Probe, startProbe, stopProbe } from './probe.js';
 const contexts = new WeakMap<StackContext, Promise<VerifyContext>>();
 
 async function contextOf(ctx: StackContext): Promise<VerifyContext> {
-  // A stack's own checks may have stopped a service for good (a drain): start what is stopped, as it was.
+  // The stack's own checks are done: the projects they added (a container in the pod's namespaces, another
+  // stack) go, and what they stopped for good (a drain) is started again, so verify sees the stack as it is.
+  await ctx.endSideProjects();
   await ctx.project.up();
   const config = await ctx.project.config<ComposeConfig>();
   const { groups, findings } = readGroups(config, ctx.state);
