@@ -1,16 +1,31 @@
-// npm run bench:identify: a cold `identify --json` (a new Node process, so start-up counts) over 1,000
-// generated Compose files and Kubernetes streams of 2–20 services each (identify-corpus.ts), five times.
-// Goal: ≤ 2 s. Writes the bench:identify section of docs/benchmarks.md.
+// npm run bench:identify [-- --no-write]: a cold `identify --json` (a new Node process, so start-up counts)
+// over 1,000 generated Compose files and Kubernetes streams of 2–20 services each (identify-corpus.ts), five
+// times. Goal: ≤ 2 s. Writes the bench:identify section of docs/benchmarks.md, unless --no-write.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { DIST } from '../lib/config.js';
 import { BenchClock } from './conditions.js';
 import { goalTable } from './goals.js';
 import { writeTree } from './identify-corpus.js';
 import { renderSection, writeSection } from './section.js';
 import { spread } from './stats.js';
+
+const USAGE = 'usage: npm run bench:identify [-- --no-write]';
+let noWrite = false;
+try {
+  const { values } = parseArgs({ options: { 'no-write': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  noWrite = values['no-write'];
+} catch (e) {
+  console.error(`bench:identify: ${(e as Error).message.split('\n')[0]}\n${USAGE}`);
+  process.exit(2);
+}
 
 const FILES = 1000;
 const ROUNDS = 5;
@@ -35,10 +50,11 @@ try {
   });
   const lead = `A cold \`node dist/scripts/identify.js --json DIR\` (Node start-up included) over ${FILES} generated Compose files (each with a .env beside it) and Kubernetes streams of 2–20 services each, ${ROUNDS} runs, wall time.`;
   const table = goalTable([{ text: `${FILES} files, cold, ≤ 2 s`, got, op: '≤', limit: 2, fmt: (v) => `${v.toFixed(2)} s` }]);
-  writeSection(
-    { id: 'identify', title: 'identify over 1,000 files, cold', source: 'scripts/bench/identify.ts' },
-    renderSection({ lead, conditions, results: table }),
-  );
+  if (!noWrite)
+    writeSection(
+      { id: 'identify', title: 'identify over 1,000 files, cold', source: 'scripts/bench/identify.ts' },
+      renderSection({ lead, conditions, results: table }),
+    );
   console.log(table.join('\n'));
 } finally {
   rmSync(dir, { recursive: true, force: true });
