@@ -1,0 +1,136 @@
+// The lab's HTTP server: one page and a small JSON API, on 127.0.0.1 only, behind the token, the Host
+// check and the headers of guard.ts. It serves through sidecars/lib/http.ts, so a request head must be
+// complete within headMs whatever trickles in, and no request can take it down.
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, type Logger } from '../../../sidecars/lib/log.js';
+import { HttpError, readBody, serve } from '../../../sidecars/lib/http.js';
+import { VERSION } from '../config.js';
+import type { Engine } from './engine.js';
+import { admit, securityHeaders } from './guard.js';
+import { Hub } from './hub.js';
+import { serveLive } from './live.js';
+import { PROJECT_LABEL } from './ours.js';
+import type { Page } from './page.js';
+import type { Roles } from './roles.js';
+import { readStacks, type StacksAnswer } from './stacks.js';
+
+export const MAX_BODY = 64 * 1024;
+const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);
+const CONTAINER = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+
+export interface LabOptions {
+  engine: Engine;
+  ours: (project: string | undefined) => boolean;
+  roles: Roles;
+  page: Page;
+  token: string;
+  /** Live viewers of /api/events at once; the next gets 503. */
+  maxClients?: number;
+  /** A request head must be complete within this (ms). */
+  headMs?: number;
+  pingMs?: number;
+  procRoot?: string;
+  log?: Logger;
+  retryMs?: number;
+}
+
+export interface Lab {
+  server: Server;
+  hub: Hub;
+  /** Set once the server listens: the port the Host check accepts. */
+  port: number;
+  close(): Promise<void>;
+}
+
+export function createLab(o: LabOptions): Lab {
+  const log = o.log ?? createLogger('lab', 'info', (l) => process.stderr.write(l));
+  const hub = new Hub(() => o.engine.events(), o.ours, { retryMs: o.retryMs });
+  const headers = securityHeaders(o.page.scriptHash, o.page.styleHash);
+  const json = (body: unknown, status = 200) => ({
+    status,
+    body: JSON.stringify(body),
+    type: 'application/json; charset=utf-8',
+  });
+  const lab: Lab = { server: undefined as unknown as Server, hub, port: 0, close: async () => undefined };
+  const maxClients = o.maxClients ?? 16;
+
+  async function stacks(): Promise<StacksAnswer> {
+    try {
+      return { engine: 'up', stacks: await readStacks(o.engine, o.ours, o.roles, o.procRoot) };
+    } catch (e) {
+      return { engine: 'unreachable', reason: String((e as Error).message).split('\n')[0], stacks: [] };
+    }
+  }
+
+  async function kill(req: IncomingMessage) {
+    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'the body must be application/json');
+    const text = (await readBody(req, MAX_BODY)).toString('utf8');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, 'malformed JSON');
+    }
+    const { container, signal = 'SIGKILL' } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    if (typeof container !== 'string' || !CONTAINER.test(container))
+      throw new HttpError(400, 'container: a container name or id is required');
+    if (typeof signal !== 'string' || !SIGNALS.has(signal)) throw new HttpError(400, `signal: one of ${[...SIGNALS].join(', ')}`);
+    // Never 404: a container that does not exist is refused like one that is not ours.
+    const target = await o.engine.inspect(container).catch(() => undefined);
+    if (!target || !o.ours(target.Config.Labels?.[PROJECT_LABEL]))
+      throw new HttpError(403, 'forbidden: the lab acts only on containers of its own projects');
+    await o.engine.kill(target.Id, signal);
+    return json({ killed: target.Name.replace(/^\//, ''), signal }, 202);
+  }
+
+  lab.server = serve(
+    async (req, res, target) => {
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      if (target.form !== 'origin') throw new HttpError(403, 'forbidden: origin-form request targets only');
+      const url = target.url;
+      // The token never reaches a log line: the URL the guard may log loses its query.
+      req.url = url.pathname;
+      admit(req, url, lab.port, o.token);
+      const route = `${req.method} ${url.pathname}`;
+      let answer: { status: number; body: string; type: string };
+      if (route === 'GET /') answer = { status: 200, body: o.page.html, type: 'text/html; charset=utf-8' };
+      else if (route === 'GET /api/stacks') answer = json(await stacks());
+      else if (route === 'GET /api/timeline') answer = json({ engine: hub.state, events: hub.history() });
+      else if (route === 'GET /api/events') {
+        if (hub.clients >= maxClients)
+          throw new HttpError(503, `too many live viewers (the limit is ${maxClients})`, { 'retry-after': '5' });
+        serveLive(hub, req, res, { pingMs: o.pingMs ?? 15_000, headers, hello: { version: VERSION } });
+        return;
+      } else if (route === 'POST /api/kill') answer = await kill(req);
+      else if (['/', '/api/stacks', '/api/timeline', '/api/events', '/api/kill'].includes(url.pathname))
+        throw new HttpError(405, 'method not allowed');
+      else throw new HttpError(404, 'not found: see docs/lab.md for the endpoints');
+      res.writeHead(answer.status, { 'content-type': answer.type }).end(answer.body);
+    },
+    { log, requestTimeoutMs: 10_000, headersTimeoutMs: o.headMs ?? 10_000 },
+  );
+  lab.close = async () => {
+    hub.stop();
+    await new Promise<void>((resolve) => {
+      lab.server.close(() => resolve());
+      lab.server.closeAllConnections();
+    });
+  };
+  return lab;
+}
+
+/** Listens on 127.0.0.1 (never anything else), then opens the engine's event stream. Rejects on a port in use. */
+export async function listenLab(lab: Lab, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    const failed = (e: Error) => reject(e);
+    lab.server.once('error', failed);
+    lab.server.listen(port, '127.0.0.1', () => {
+      lab.server.off('error', failed);
+      resolve();
+    });
+  });
+  lab.port = (lab.server.address() as AddressInfo).port;
+  lab.hub.start();
+  return lab.port;
+}
