@@ -49,7 +49,8 @@ export function parseEvent(line: string, ours: (project: string | undefined) => 
   } catch {
     return undefined;
   }
-  const a = raw.Actor?.Attributes ?? {};
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const a = typeof raw.Actor?.Attributes === 'object' && raw.Actor.Attributes !== null ? raw.Actor.Attributes : {};
   const project = a[PROJECT_LABEL];
   if (!ours(project) || typeof raw.Action !== 'string') return undefined;
   const [action, ...rest] = raw.Action.split(':');
@@ -129,10 +130,11 @@ export class Hub {
   }
 
   private setState(state: EngineState, reason?: string): void {
-    if (this.state === state && this.reason === reason) return;
+    const changed = this.state !== state;
     this.state = state;
     this.reason = reason;
-    this.broadcast(this.stateMessage());
+    // Retries that fail again change only the reason: viewers hear of a change of state, once.
+    if (changed) this.broadcast(this.stateMessage());
   }
 
   private async connect(): Promise<void> {

@@ -15,7 +15,7 @@ export function oursBy(extra: readonly string[]): (project: string | undefined) 
   return (project) => project !== undefined && (RUNNER.test(project) || named.has(project));
 }
 
-/** The stack a runner project belongs to (sl-https-1a2b3c → https), or the project's own name. */
+/** The stack a runner project belongs to (sl-https-1a2b3c and its side projects → https), or the project's own name. */
 export function stackOf(project: string): string {
-  return /^sl-([a-z0-9]+)-[0-9a-f]{6}$/.exec(project)?.[1] ?? project;
+  return /^sl-([a-z0-9]+)-[0-9a-f]{6}(?:-|$)/.exec(project)?.[1] ?? project;
 }

@@ -4,7 +4,7 @@
 import type { Engine, Inspect } from './engine.js';
 import { declaredMode, type Namespace, readNamespace } from './namespaces.js';
 import { PROJECT_LABEL, SERVICE_LABEL, stackOf } from './ours.js';
-import type { Roles } from './roles.js';
+import type { RoleOf, Roles } from './roles.js';
 
 export interface LabContainer {
   name: string;
@@ -45,7 +45,12 @@ export interface StacksAnswer {
 
 const joined = (mode: string | undefined) => (mode?.startsWith('container:') ? mode.slice('container:'.length) : undefined);
 
-function toContainer(c: Inspect, roles: Roles, serviceOfId: (id: string) => string | undefined, procRoot?: string): LabContainer {
+function toContainer(
+  c: Inspect,
+  roles: (service: string) => RoleOf,
+  serviceOfId: (id: string) => string | undefined,
+  procRoot?: string,
+): LabContainer {
   const labels = c.Config.Labels ?? {};
   const service = labels[SERVICE_LABEL] ?? c.Name.replace(/^\//, '');
   const pid = c.State.Running ? c.State.Pid : 0;
@@ -56,7 +61,7 @@ function toContainer(c: Inspect, roles: Roles, serviceOfId: (id: string) => stri
     name: c.Name.replace(/^\//, ''),
     id: c.Id.slice(0, 12),
     service,
-    role: roles(labels, service).role,
+    role: roles(service).role,
     state: c.State.Status,
     health: c.State.Health?.Status ?? null,
     image: c.Config.Image,
@@ -71,15 +76,18 @@ function toContainer(c: Inspect, roles: Roles, serviceOfId: (id: string) => stri
 }
 
 /** Groups one project's inspected containers into pods, owners first, members by service name. */
-export function podsOf(all: Inspect[], roles: Roles, procRoot?: string): Pod[] {
-  const byId = new Map(all.map((c) => [c.Id, c]));
+export function podsOf(all: Inspect[], roles: (service: string) => RoleOf, procRoot?: string): Pod[] {
+  // Docker names the joined container by its full id; a prefix is accepted only when it is unambiguous.
+  const find = (id: string) =>
+    all.find((x) => x.Id === id) ??
+    (all.filter((x) => x.Id.startsWith(id)).length === 1 ? all.find((x) => x.Id.startsWith(id)) : undefined);
   const serviceOfId = (id: string) => {
-    const c = byId.get(id) ?? all.find((x) => x.Id.startsWith(id));
+    const c = find(id);
     return c && (c.Config.Labels?.[SERVICE_LABEL] ?? c.Name.replace(/^\//, ''));
   };
   const ownerOf = (c: Inspect) => {
     const to = joined(c.HostConfig.NetworkMode) ?? joined(c.HostConfig.PidMode);
-    return to ? (all.find((x) => x.Id === to || x.Id.startsWith(to)) ?? undefined) : undefined;
+    return to ? find(to) : undefined;
   };
   const pods = new Map<string, { owner: Inspect; members: Inspect[] }>();
   for (const c of all) {
@@ -114,7 +122,13 @@ export async function readStacks(
     const p = c.Config.Labels[PROJECT_LABEL]!;
     projects.set(p, [...(projects.get(p) ?? []), c]);
   }
-  return [...projects.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([project, cs]) => ({ project, stack: stackOf(project), pods: podsOf(cs, roles, procRoot) }));
+  return Promise.all(
+    [...projects.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(async ([project, cs]) => ({
+        project,
+        stack: stackOf(project),
+        pods: podsOf(cs, await roles(project, cs[0]!.Config.Labels), procRoot),
+      })),
+  );
 }
