@@ -35,6 +35,12 @@ export interface LabOptions {
   retryMs?: number;
 }
 
+interface Answer {
+  status: number;
+  body: string;
+  type: string;
+}
+
 export interface Lab {
   server: Server;
   hub: Hub;
@@ -47,11 +53,8 @@ export function createLab(o: LabOptions): Lab {
   const log = o.log ?? createLogger('lab', 'info', (l) => process.stderr.write(l));
   const hub = new Hub(() => o.engine.events(), o.ours, { retryMs: o.retryMs });
   const headers = securityHeaders(o.page.scriptHash, o.page.styleHash);
-  const json = (body: unknown, status = 200) => ({
-    status,
-    body: JSON.stringify(body),
-    type: 'application/json; charset=utf-8',
-  });
+  const json = (body: unknown, status = 200): Answer => ({ status, body: JSON.stringify(body), type: 'application/json; charset=utf-8' });
+  const plain = (status: number, text: string): Answer => ({ status, body: `${text}\n`, type: 'text/plain; charset=utf-8' });
   const lab: Lab = { server: undefined as unknown as Server, hub, port: 0, close: async () => undefined };
   const maxClients = o.maxClients ?? 16;
 
@@ -63,9 +66,20 @@ export function createLab(o: LabOptions): Lab {
     }
   }
 
-  async function kill(req: IncomingMessage) {
+  /** POST /api/kill. Past the body's last byte every refusal is answered here, not thrown: the shared guard
+   * takes a request whose body was read (Node then marks it destroyed) for a client that went away. */
+  async function kill(req: IncomingMessage): Promise<Answer> {
     if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'the body must be application/json');
     const text = (await readBody(req, MAX_BODY)).toString('utf8');
+    try {
+      return await killParsed(text);
+    } catch (e) {
+      if (!(e instanceof HttpError)) log.error('kill failed', { err: e });
+      return e instanceof HttpError ? plain(e.status, e.message) : plain(500, 'internal error');
+    }
+  }
+
+  async function killParsed(text: string): Promise<Answer> {
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -93,7 +107,7 @@ export function createLab(o: LabOptions): Lab {
       req.url = url.pathname;
       admit(req, url, lab.port, o.token);
       const route = `${req.method} ${url.pathname}`;
-      let answer: { status: number; body: string; type: string };
+      let answer: Answer;
       if (route === 'GET /') answer = { status: 200, body: o.page.html, type: 'text/html; charset=utf-8' };
       else if (route === 'GET /api/stacks') answer = json(await stacks());
       else if (route === 'GET /api/timeline') answer = json({ engine: hub.state, events: hub.history() });
@@ -122,14 +136,20 @@ export function createLab(o: LabOptions): Lab {
 
 /** Listens on 127.0.0.1 (never anything else), then opens the engine's event stream. Rejects on a port in use. */
 export async function listenLab(lab: Lab, port: number): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    const failed = (e: Error) => reject(e);
-    lab.server.once('error', failed);
-    lab.server.listen(port, '127.0.0.1', () => {
-      lab.server.off('error', failed);
-      resolve();
+  // A listen failure is the caller's to say, in one line: the server's error logger waits until it listens.
+  const loggers = lab.server.listeners('error') as ((e: Error) => void)[];
+  lab.server.removeAllListeners('error');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      lab.server.once('error', reject);
+      lab.server.listen(port, '127.0.0.1', () => {
+        lab.server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } finally {
+    for (const l of loggers) lab.server.on('error', l);
+  }
   lab.port = (lab.server.address() as AddressInfo).port;
   lab.hub.start();
   return lab.port;

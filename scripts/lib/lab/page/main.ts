@@ -99,31 +99,39 @@ function refreshSoon(api: Client) {
   }, 250);
 }
 
-async function follow(api: Client) {
-  for (let pause = 500; !st.refused; pause = Math.min(pause * 2, 5000)) {
-    try {
-      await api.live((m) => {
-        if (m.type === 'hello') {
-          st.live = 'up';
-          pause = 500;
-        } else if (m.type === 'engine') {
-          st.engine = m.state;
-          refreshSoon(api);
-        } else if (m.type === 'event') {
-          st.events.push(m.event);
-          if (st.events.length > 5000) st.events.shift();
-          refreshSoon(api);
-        } else return;
-        render();
-      }, new AbortController().signal);
-      st.live = 'ended, reconnecting';
-    } catch (e) {
-      if (e instanceof Refused) st.refused = e.message;
-      else st.live = 'lab server unreachable, reconnecting';
-    }
-    render();
-    await new Promise((r) => setTimeout(r, pause));
-  }
+/** Follows the live stream; when it ends or fails, follows it again after a pause that grows to 5 s. */
+let retry = 500;
+function follow(api: Client) {
+  api
+    .live((m) => {
+      if (m.type === 'hello') {
+        st.live = 'up';
+        retry = 500;
+      } else if (m.type === 'engine') {
+        st.engine = m.state;
+        refreshSoon(api);
+      } else if (m.type === 'event') {
+        st.events.push(m.event);
+        if (st.events.length > 5000) st.events.shift();
+        refreshSoon(api);
+      } else return;
+      render();
+    }, new AbortController().signal)
+    .then(
+      () => {
+        st.live = 'ended, reconnecting';
+      },
+      (e) => {
+        if (e instanceof Refused) st.refused = e.message;
+        else st.live = 'lab server unreachable, reconnecting';
+      },
+    )
+    .finally(() => {
+      render();
+      if (st.refused) return;
+      setTimeout(() => follow(api), retry);
+      retry = Math.min(retry * 2, 5000);
+    });
 }
 
 async function start() {
@@ -143,7 +151,7 @@ async function start() {
     if (e instanceof Refused) st.refused = e.message;
   }
   refreshSoon(api);
-  void follow(api);
+  follow(api);
 }
 
 void start();
