@@ -21,7 +21,8 @@ export function pageOf(script: string, style: string): Page {
     '<!doctype html>',
     '<html lang="en">',
     '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="referrer" content="no-referrer"><title>sidecar-lab: the lab</title>',
+    // An empty icon: the browser asks for no /favicon.ico (which, without the token, would be a 403).
+    '<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,"><title>sidecar-lab: the lab</title>',
     `<style>${style}</style></head>`,
     '<body><main id="app" aria-live="polite"><p>Loading the lab…</p></main>',
     `<script>${script}</script></body></html>`,

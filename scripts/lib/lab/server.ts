@@ -58,13 +58,15 @@ export function createLab(o: LabOptions): Lab {
   const lab: Lab = { server: undefined as unknown as Server, hub, port: 0, close: async () => undefined };
   const maxClients = o.maxClients ?? 16;
 
-  async function stacks(): Promise<StacksAnswer> {
-    try {
-      return { engine: 'up', stacks: await readStacks(o.engine, o.ours, o.roles, o.procRoot) };
-    } catch (e) {
-      return { engine: 'unreachable', reason: String((e as Error).message).split('\n')[0], stacks: [] };
-    }
-  }
+  // One read of the engine at a time, whatever the number of viewers asking: they share its answer.
+  let reading: Promise<StacksAnswer> | undefined;
+  const stacks = () =>
+    (reading ??= readStacks(o.engine, o.ours, o.roles, o.procRoot)
+      .then(
+        (s): StacksAnswer => ({ engine: 'up', stacks: s }),
+        (e): StacksAnswer => ({ engine: 'unreachable', reason: String((e as Error).message).split('\n')[0], stacks: [] }),
+      )
+      .finally(() => (reading = undefined)));
 
   /** POST /api/kill. Past the body's last byte every refusal is answered here, not thrown: the shared guard
    * takes a request whose body was read (Node then marks it destroyed) for a client that went away. */

@@ -96,7 +96,7 @@ test('events sit on one axis per container, first at 0 and last at 1, with at le
     ],
   );
   assert.equal(layout([ev('app', 'start', 1000)]).t1, 11_000);
-  assert.equal(describe(events[2]!, 0), '+20.000 s  sl-https-0a0b0c/tls-proxy  health_status: healthy');
+  assert.equal(describe(events[2]!, 0), '+20.000 s  sl-https-0a0b0c/tls-proxy  health healthy');
   assert.equal(
     [markOf(events[2]!), markOf(events[3]!), markOf(ev('x', 'kill', 1, 'SIGKILL'))].map((m) => m.word),
     ['health healthy', 'die (exit 137)', 'kill SIGKILL'],

@@ -189,6 +189,37 @@ test('an engine that cannot be read gives engine "unreachable" with the reason, 
   }
 });
 
+test('viewers asking for the stacks at the same time share one read of the engine', async () => {
+  const engine = fakeEngine([container('sl-https-0a0b0c', 'pod', {})]);
+  const list = engine.list.bind(engine);
+  let lists = 0;
+  let release = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  engine.list = async () => {
+    lists++;
+    await gate;
+    return list();
+  };
+  const lab = await start({ engine });
+  try {
+    let arrived = 0;
+    lab.server.on('request', () => arrived++);
+    const asked = Promise.all([ask(lab.port, {}), ask(lab.port, {}), ask(lab.port, {})]);
+    await until('the three requests have arrived while the engine is being read', () => arrived === 3 && lists === 1);
+    release();
+    const answers = await asked;
+    assert.equal(
+      answers.map((a) => JSON.parse(a.text).stacks.length),
+      [1, 1, 1],
+    );
+    assert.equal(lists, 1);
+    await ask(lab.port, {});
+    assert.equal(lists, 2, 'a later request reads again');
+  } finally {
+    await lab.close();
+  }
+});
+
 test('a POST body over 64 KiB gets 413, malformed JSON 400, another content type 415, a bad container or signal 400', async () => {
   const lab = await start();
   try {

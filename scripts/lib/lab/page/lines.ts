@@ -26,7 +26,7 @@ export function sharing(pod: Pod, c: LabContainer, kind: 'net' | 'pid'): 'owner'
 /** One line of text for an event, as the timeline's list shows it. */
 export function describe(e: LabEvent, t0: number): string {
   const at = `+${((e.time - t0) / 1000).toFixed(3)} s`;
-  return `${at}  ${e.project}/${e.service}  ${e.action}${e.detail ? `: ${e.detail}` : ''}`;
+  return `${at}  ${e.project}/${e.service}  ${markOf(e).word}`;
 }
 
 export interface Row {

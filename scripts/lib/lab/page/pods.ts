@@ -75,7 +75,7 @@ export function podsView(answer: StacksAnswer | undefined): HTMLElement {
             h(
               'article',
               { class: 'pod', tabindex: '0', 'aria-label': `pod ${p.name}, ${p.containers.length} container(s)` },
-              h('h3', {}, p.owner ? `pod ${p.name}` : `${p.name} (alone)`),
+              h('h3', {}, p.owner ? `pod: ${p.name}` : `${p.name} (a container alone)`),
               h(
                 'div',
                 { class: 'members' },
