@@ -12,6 +12,8 @@ export interface Engine {
   kill(id: string, signal: string): Promise<void>;
   /** The container event stream, one JSON object a line; ends or errors when the engine goes away. */
   events(): Promise<Readable>;
+  /** A container's log, its last `tail` lines then as it comes (framed unless the container has a TTY). */
+  logs(id: string, tail: number): Promise<Readable>;
 }
 
 export interface Summary {
@@ -24,7 +26,7 @@ export interface Summary {
 export interface Inspect {
   Id: string;
   Name: string;
-  Config: { Image: string; Labels: Record<string, string> };
+  Config: { Image: string; Labels: Record<string, string>; Tty?: boolean };
   State: { Status: string; Running: boolean; Pid: number; StartedAt: string; Health?: { Status: string } };
   HostConfig: { NetworkMode?: string; PidMode?: string };
   NetworkSettings: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
@@ -75,6 +77,8 @@ export function socketEngine(path = socketPath(), timeoutMs = 5000): Engine {
     async kill(id, signal) {
       (await call('POST', `/containers/${encodeURIComponent(id)}/kill?signal=${encodeURIComponent(signal)}`)).resume();
     },
+    logs: (id, tail) =>
+      call('GET', `/containers/${encodeURIComponent(id)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&tail=${tail}`, true),
     events: () => {
       const filters = { type: ['container'], event: EVENTS, label: ['com.docker.compose.project'] };
       return call('GET', `/events?filters=${encodeURIComponent(JSON.stringify(filters))}`, true);

@@ -1,7 +1,7 @@
 // The lab's HTTP server: one page and a small JSON API, on 127.0.0.1 only, behind the token, the Host
 // check and the headers of guard.ts. It serves through sidecars/lib/http.ts, so a request head must be
 // complete within headMs whatever trickles in, and no request can take it down.
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../../sidecars/lib/log.js';
 import { HttpError, readBody, serve } from '../../../sidecars/lib/http.js';
@@ -9,7 +9,7 @@ import { VERSION } from '../config.js';
 import type { Engine } from './engine.js';
 import { admit, securityHeaders } from './guard.js';
 import { Hub } from './hub.js';
-import { serveLive } from './live.js';
+import { serveLive, serveLogs } from './live.js';
 import { PROJECT_LABEL } from './ours.js';
 import type { Page } from './page.js';
 import type { Roles } from './roles.js';
@@ -68,6 +68,30 @@ export function createLab(o: LabOptions): Lab {
       )
       .finally(() => (reading = undefined)));
 
+  /** The container, when it is one of ours. Never 404: one that does not exist is refused like a foreign one. */
+  async function ourContainer(nameOrId: string) {
+    const target = CONTAINER.test(nameOrId) ? await o.engine.inspect(nameOrId).catch(() => undefined) : undefined;
+    if (!target || !o.ours(target.Config.Labels?.[PROJECT_LABEL]))
+      throw new HttpError(403, 'forbidden: the lab acts only on containers of its own projects');
+    return target;
+  }
+
+  let logViewers = 0;
+  function admitLive() {
+    if (hub.clients + logViewers >= maxClients)
+      throw new HttpError(503, `too many live viewers (the limit is ${maxClients})`, { 'retry-after': '5' });
+  }
+
+  async function logs(req: IncomingMessage, res: ServerResponse, url: URL) {
+    admitLive();
+    const target = await ourContainer(url.searchParams.get('container') ?? '');
+    const tail = Math.min(Math.max(Number(url.searchParams.get('tail') ?? 200) || 0, 0), 1000);
+    const source = await o.engine.logs(target.Id, tail);
+    logViewers++;
+    res.once('close', () => logViewers--);
+    serveLogs(source, Boolean(target.Config.Tty), req, res, headers);
+  }
+
   /** POST /api/kill. Past the body's last byte every refusal is answered here, not thrown: the shared guard
    * takes a request whose body was read (Node then marks it destroyed) for a client that went away. */
   async function kill(req: IncomingMessage): Promise<Answer> {
@@ -92,10 +116,7 @@ export function createLab(o: LabOptions): Lab {
     if (typeof container !== 'string' || !CONTAINER.test(container))
       throw new HttpError(400, 'container: a container name or id is required');
     if (typeof signal !== 'string' || !SIGNALS.has(signal)) throw new HttpError(400, `signal: one of ${[...SIGNALS].join(', ')}`);
-    // Never 404: a container that does not exist is refused like one that is not ours.
-    const target = await o.engine.inspect(container).catch(() => undefined);
-    if (!target || !o.ours(target.Config.Labels?.[PROJECT_LABEL]))
-      throw new HttpError(403, 'forbidden: the lab acts only on containers of its own projects');
+    const target = await ourContainer(container);
     await o.engine.kill(target.Id, signal);
     return json({ killed: target.Name.replace(/^\//, ''), signal }, 202);
   }
@@ -114,12 +135,14 @@ export function createLab(o: LabOptions): Lab {
       else if (route === 'GET /api/stacks') answer = json(await stacks());
       else if (route === 'GET /api/timeline') answer = json({ engine: hub.state, events: hub.history() });
       else if (route === 'GET /api/events') {
-        if (hub.clients >= maxClients)
-          throw new HttpError(503, `too many live viewers (the limit is ${maxClients})`, { 'retry-after': '5' });
+        admitLive();
         serveLive(hub, req, res, { pingMs: o.pingMs ?? 15_000, headers, hello: { version: VERSION } });
         return;
+      } else if (route === 'GET /api/logs') {
+        await logs(req, res, url);
+        return;
       } else if (route === 'POST /api/kill') answer = await kill(req);
-      else if (['/', '/api/stacks', '/api/timeline', '/api/events', '/api/kill'].includes(url.pathname))
+      else if (['/', '/api/stacks', '/api/timeline', '/api/events', '/api/logs', '/api/kill'].includes(url.pathname))
         throw new HttpError(405, 'method not allowed');
       else throw new HttpError(404, 'not found: see docs/lab.md for the endpoints');
       res.writeHead(answer.status, { 'content-type': answer.type }).end(answer.body);

@@ -11,7 +11,7 @@ import { createLogger } from '../../../sidecars/lib/log.js';
 import { oursBy } from '../lab/ours.js';
 import { pageOf } from '../lab/page.js';
 import { createLab, type Lab, listenLab } from '../lab/server.js';
-import { container, type FakeEngine, fakeEngine, line } from './lab-support.js';
+import { container, type FakeEngine, fakeEngine, frame, line } from './lab-support.js';
 
 const test = suite('lab: server');
 const TOKEN = 'a'.repeat(64);
@@ -343,6 +343,55 @@ test('live viewers are capped: the one past the cap gets 503, and a freed place 
     assert.equal(again.status, 200);
     again.close();
     first[1]!.close();
+  } finally {
+    await lab.close();
+  }
+});
+
+test("GET /api/logs streams one of our containers' lines as NDJSON, ends when its log ends, and refuses a foreign one with 403", async () => {
+  const lab = await start();
+  try {
+    const foreign = await ask(lab.port, { path: '/api/logs?container=someone-elses-db-1' });
+    const missing = await ask(lab.port, { path: '/api/logs?container=no-such' });
+    assert.equal([foreign.status, missing.status, lab.engine.logged.length], [403, 403, 0]);
+    const asked = ask(lab.port, { path: '/api/logs?container=sl-https-0a0b0c-pod-1&tail=50' });
+    await until('the engine is asked for the log', () => lab.engine.logged.length === 1);
+    const { id, tail, stream } = lab.engine.logged[0]!;
+    assert.equal([id, tail], [lab.engine.containers[0]!.Id, 50]);
+    stream.write(frame(1, '2026-01-01T00:00:00Z {"level":"info","msg":"ready"}\n'));
+    stream.end(frame(2, '2026-01-01T00:00:01Z oops\n'));
+    const a = await asked;
+    const lines = a.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.equal(a.headers['content-type'], 'application/x-ndjson; charset=utf-8');
+    assert.equal(
+      lines.map((l) => [l.type, l.stream, l.level, l.fields?.msg ?? l.text]),
+      [
+        ['hello', undefined, undefined, undefined],
+        ['log', 'stdout', 'info', 'ready'],
+        ['log', 'stderr', undefined, 'oops'],
+        ['end', undefined, undefined, undefined],
+      ],
+    );
+  } finally {
+    await lab.close();
+  }
+});
+
+test('log viewers count against the live cap with event viewers, and a freed place is taken again', async () => {
+  const lab = await start({ maxClients: 1 });
+  try {
+    const asked = ask(lab.port, { path: '/api/logs?container=sl-https-0a0b0c-pod-1' });
+    await until('the log is being read', () => lab.engine.logged.length === 1);
+    const refused = await ask(lab.port, { path: '/api/events' });
+    assert.equal(refused.status, 503);
+    lab.engine.logged[0]!.stream.end();
+    assert.equal((await asked).status, 200);
+    const again = await live(lab.port);
+    assert.equal(again.status, 200);
+    again.close();
   } finally {
     await lab.close();
   }

@@ -55,6 +55,8 @@ export interface FakeEngine extends Engine {
   containers: Inspect[];
   streams: PassThrough[];
   killed: { id: string; signal: string }[];
+  /** Each logs() call: the container id, the tail asked for, and the stream the test writes the log to. */
+  logged: { id: string; tail: number; stream: PassThrough }[];
   /** Containers that list() shows but inspect() no longer finds (gone in between). */
   vanished: Set<string>;
   refuseNext(n: number): void;
@@ -66,6 +68,7 @@ export function fakeEngine(containers: Inspect[] = []): FakeEngine {
     containers,
     streams: [],
     killed: [],
+    logged: [],
     vanished: new Set(),
     refuseNext(n) {
       refuse = n;
@@ -81,6 +84,11 @@ export function fakeEngine(containers: Inspect[] = []): FakeEngine {
     async kill(id, signal) {
       e.killed.push({ id, signal });
     },
+    async logs(id, tail) {
+      const stream = new PassThrough();
+      e.logged.push({ id, tail, stream });
+      return stream;
+    },
     async events() {
       if (refuse > 0) {
         refuse--;
@@ -92,4 +100,13 @@ export function fakeEngine(containers: Inspect[] = []): FakeEngine {
     },
   };
   return e;
+}
+
+/** One frame of the engine's multiplexed log stream (1: stdout, 2: stderr). */
+export function frame(stream: 1 | 2, text: string | Buffer): Buffer {
+  const body = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8');
+  const head = Buffer.alloc(8);
+  head[0] = stream;
+  head.writeUInt32BE(body.length, 4);
+  return Buffer.concat([head, body]);
 }
