@@ -5,6 +5,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LabEvent } from '../lab/hub.js';
 import { describe, layout, lineSplitter, markOf, sharing } from '../lab/page/lines.js';
+import { parseLine } from '../lab/logs.js';
+import { shown } from '../lab/page/logs.js';
 import { pageOf } from '../lab/page.js';
 import type { LabContainer, Pod } from '../lab/stacks.js';
 
@@ -101,6 +103,15 @@ test('events sit on one axis per container, first at 0 and last at 1, with at le
     [markOf(events[2]!), markOf(events[3]!), markOf(ev('x', 'kill', 1, 'SIGKILL'))].map((m) => m.word),
     ['health healthy', 'die (exit 137)', 'kill SIGKILL'],
   );
+});
+
+test('a JSON log line shows as its message and then its other fields; a plain one as its text', () => {
+  const json = parseLine(
+    '2026-01-01T00:00:00Z {"ts":"t","level":"info","sidecar":"tls-proxy","msg":"listening","port":8443,"tls":{"v":"1.3"}}',
+    'stdout',
+  );
+  assert.equal(shown(json), 'listening  sidecar=tls-proxy  port=8443  tls={"v":"1.3"}');
+  assert.equal(shown(parseLine('GET / 200', 'stdout')), 'GET / 200');
 });
 
 test('the page inlines its script and style, and refuses a bundle that would close its own tag', () => {

@@ -1,6 +1,5 @@
 // The page's calls to the lab: every one with the token in an Authorization header. The live stream is
 // read with fetch and a ReadableStream, so the token never travels in a URL after the first load.
-import type { Message } from '../hub.js';
 import { lineSplitter } from './lines.js';
 
 export class Refused extends Error {}
@@ -24,15 +23,15 @@ export function client(token: string) {
       });
       return (await check(res).json()) as T;
     },
-    /** Reads the live stream until it ends or fails; each message goes to onMessage. */
-    async live(onMessage: (m: Message | { type: 'hello' | 'ping' }) => void, signal: AbortSignal): Promise<void> {
-      const res = check(await fetch('/api/events', { headers, cache: 'no-store', signal }));
+    /** Reads an NDJSON stream (the live events, a log) until it ends or fails; each message goes to onMessage. */
+    async stream<T>(path: string, onMessage: (m: T) => void, signal: AbortSignal): Promise<void> {
+      const res = check(await fetch(path, { headers, cache: 'no-store', signal }));
       const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
       const split = lineSplitter();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        for (const line of split(value)) onMessage(JSON.parse(line));
+        for (const line of split(value)) onMessage(JSON.parse(line) as T);
       }
     },
   };

@@ -1,17 +1,18 @@
 // The lab's page. It takes the token from ?token= once, removes it from the address bar and history,
 // keeps it in memory only, and from then on sends it in a header. It never reloads itself: the live
 // stream brings engine states and events, and the pod picture is read again after each event.
-import type { LabEvent } from '../hub.js';
+import type { LabEvent, Message } from '../hub.js';
 import type { StacksAnswer } from '../stacks.js';
 import { type Client, client, Refused } from './api.js';
 import { h } from './dom.js';
+import { LogsView } from './logs.js';
 import { podsView } from './pods.js';
 import { placeMarks, timelineView } from './timeline.js';
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
 history.replaceState(null, '', location.pathname);
 
-const VIEWS = ['Pods', 'Timeline'] as const;
+const VIEWS = ['Pods', 'Timeline', 'Logs'] as const;
 type View = (typeof VIEWS)[number];
 
 const st = {
@@ -70,20 +71,33 @@ filter.addEventListener('change', () => {
   render();
 });
 
+let logs: LogsView | undefined;
+const timelineControls = h('div', { class: 'filters' }, h('label', {}, 'Project ', filter));
+const timelineBox = h('div');
+
+/** Redraws what changed, keeping the focus where it was (an element with the same data-key). */
 function render() {
   const tone = st.refused || st.engine === 'unreachable' || st.live !== 'up' ? 'bad' : 'good';
   status.className = `status ${tone}`;
   status.textContent =
     st.refused ||
     `engine: ${st.engine === 'unreachable' ? 'unreachable (the lab connects when it comes back)' : st.engine} · live updates: ${st.live}`;
-  const projects = [...new Set([...(st.stacks?.stacks ?? []).map((s) => s.project), ...st.events.map((e) => e.project)])].sort();
-  filter.replaceChildren(h('option', { value: '' }, 'all projects'), ...projects.map((p) => h('option', { value: p }, p)));
-  filter.value = st.project;
-  const body =
-    st.view === 'Pods' ? podsView(st.stacks) : h('div', {}, h('label', {}, 'Project ', filter), timelineView(st.events, st.project));
   panel.setAttribute('aria-labelledby', `tab-${st.view}`);
-  panel.replaceChildren(body);
-  if (st.view === 'Timeline') placeMarks(panel);
+  const key = (document.activeElement as HTMLElement | null)?.dataset?.key;
+  if (st.view === 'Logs' && logs) {
+    logs.containers(st.stacks);
+    if (panel.firstChild !== logs.el) panel.replaceChildren(logs.el);
+  } else if (st.view === 'Timeline') {
+    const projects = [...new Set([...(st.stacks?.stacks ?? []).map((s) => s.project), ...st.events.map((e) => e.project)])].sort();
+    if ([...filter.options].map((o) => o.value).join() !== ['', ...projects].join()) {
+      filter.replaceChildren(h('option', { value: '' }, 'all projects'), ...projects.map((p) => h('option', { value: p }, p)));
+      filter.value = st.project;
+    }
+    timelineBox.replaceChildren(timelineView(st.events, st.project));
+    if (panel.firstChild !== timelineControls) panel.replaceChildren(timelineControls, timelineBox);
+    placeMarks(timelineBox);
+  } else panel.replaceChildren(podsView(st.stacks));
+  if (key) panel.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`)?.focus();
 }
 
 let refreshing: ReturnType<typeof setTimeout> | undefined;
@@ -103,20 +117,24 @@ function refreshSoon(api: Client) {
 let retry = 500;
 function follow(api: Client) {
   api
-    .live((m) => {
-      if (m.type === 'hello') {
-        st.live = 'up';
-        retry = 500;
-      } else if (m.type === 'engine') {
-        st.engine = m.state;
-        refreshSoon(api);
-      } else if (m.type === 'event') {
-        st.events.push(m.event);
-        if (st.events.length > 5000) st.events.shift();
-        refreshSoon(api);
-      } else return;
-      render();
-    }, new AbortController().signal)
+    .stream<Message | { type: 'hello' | 'ping' }>(
+      '/api/events',
+      (m) => {
+        if (m.type === 'hello') {
+          st.live = 'up';
+          retry = 500;
+        } else if (m.type === 'engine') {
+          st.engine = m.state;
+          refreshSoon(api);
+        } else if (m.type === 'event') {
+          st.events.push(m.event);
+          if (st.events.length > 5000) st.events.shift();
+          refreshSoon(api);
+        } else return;
+        render();
+      },
+      new AbortController().signal,
+    )
     .then(
       () => {
         st.live = 'ended, reconnecting';
@@ -144,6 +162,7 @@ async function start() {
     return;
   }
   const api = client(token);
+  logs = new LogsView(api);
   try {
     const t = await api.get<{ events: LabEvent[] }>('/api/timeline');
     st.events = t.events;

@@ -74,7 +74,12 @@ export function podsView(answer: StacksAnswer | undefined): HTMLElement {
           s.pods.map((p) =>
             h(
               'article',
-              { class: 'pod', tabindex: '0', 'aria-label': `pod ${p.name}, ${p.containers.length} container(s)` },
+              {
+                class: 'pod',
+                tabindex: '0',
+                'data-key': `${s.project}/${p.name}`,
+                'aria-label': `pod ${p.name}, ${p.containers.length} container(s)`,
+              },
               h('h3', {}, p.owner ? `pod: ${p.name}` : `${p.name} (a container alone)`),
               h(
                 'div',
