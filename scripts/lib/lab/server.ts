@@ -11,6 +11,7 @@ import { admit, securityHeaders } from './guard.js';
 import { Hub } from './hub.js';
 import { serveLive, serveLogs } from './live.js';
 import { PROJECT_LABEL } from './ours.js';
+import { podProcesses } from './processes.js';
 import type { Page } from './page.js';
 import type { Roles } from './roles.js';
 import { readStacks, type StacksAnswer } from './stacks.js';
@@ -141,8 +142,12 @@ export function createLab(o: LabOptions): Lab {
       } else if (route === 'GET /api/logs') {
         await logs(req, res, url);
         return;
+      } else if (route === 'GET /api/processes') {
+        const target = await ourContainer(url.searchParams.get('container') ?? '');
+        const pid = target.State.Running ? target.State.Pid : 0;
+        answer = json({ container: target.Name.replace(/^\//, ''), pid, ...podProcesses(pid, o.procRoot) });
       } else if (route === 'POST /api/kill') answer = await kill(req);
-      else if (['/', '/api/stacks', '/api/timeline', '/api/events', '/api/logs', '/api/kill'].includes(url.pathname))
+      else if (['/', '/api/stacks', '/api/timeline', '/api/events', '/api/logs', '/api/processes', '/api/kill'].includes(url.pathname))
         throw new HttpError(405, 'method not allowed');
       else throw new HttpError(404, 'not found: see docs/lab.md for the endpoints');
       res.writeHead(answer.status, { 'content-type': answer.type }).end(answer.body);

@@ -397,6 +397,21 @@ test('log viewers count against the live cap with event viewers, and a freed pla
   }
 });
 
+test('GET /api/processes answers for a container of ours and refuses any other with 403', async () => {
+  const lab = await start();
+  try {
+    const foreign = await ask(lab.port, { path: '/api/processes?container=someone-elses-db-1' });
+    assert.equal(foreign.status, 403);
+    const a = await ask(lab.port, { path: '/api/processes?container=sl-https-0a0b0c-pod-1' });
+    assert.equal(
+      [a.status, JSON.parse(a.text)],
+      [200, { container: 'sl-https-0a0b0c-pod-1', pid: 0, processes: [], skipped: 0, truncated: false }],
+    );
+  } finally {
+    await lab.close();
+  }
+});
+
 test('no log line holds the token, even when a handler fails on a request that carried it', async () => {
   const engine = fakeEngine([container('sl-https-0a0b0c', 'pod', {})]);
   engine.kill = async () => {

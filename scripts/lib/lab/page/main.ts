@@ -7,12 +7,13 @@ import { type Client, client, Refused } from './api.js';
 import { h } from './dom.js';
 import { LogsView } from './logs.js';
 import { podsView } from './pods.js';
+import { ProcessesView } from './processes.js';
 import { placeMarks, timelineView } from './timeline.js';
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
 history.replaceState(null, '', location.pathname);
 
-const VIEWS = ['Pods', 'Timeline', 'Logs'] as const;
+const VIEWS = ['Pods', 'Timeline', 'Logs', 'Processes'] as const;
 type View = (typeof VIEWS)[number];
 
 const st = {
@@ -56,6 +57,7 @@ function show(v: View, focus = false) {
   renderTabs();
   if (focus) document.getElementById(`tab-${v}`)?.focus();
   render();
+  procs?.shown(v === 'Processes');
 }
 
 tabs.addEventListener('keydown', (e) => {
@@ -72,6 +74,7 @@ filter.addEventListener('change', () => {
 });
 
 let logs: LogsView | undefined;
+let procs: ProcessesView | undefined;
 const timelineControls = h('div', { class: 'filters' }, h('label', {}, 'Project ', filter));
 const timelineBox = h('div');
 
@@ -84,7 +87,10 @@ function render() {
     `engine: ${st.engine === 'unreachable' ? 'unreachable (the lab connects when it comes back)' : st.engine} · live updates: ${st.live}`;
   panel.setAttribute('aria-labelledby', `tab-${st.view}`);
   const key = (document.activeElement as HTMLElement | null)?.dataset?.key;
-  if (st.view === 'Logs' && logs) {
+  procs?.pods(st.stacks);
+  if (st.view === 'Processes' && procs) {
+    if (panel.firstChild !== procs.el) panel.replaceChildren(procs.el);
+  } else if (st.view === 'Logs' && logs) {
     logs.containers(st.stacks);
     if (panel.firstChild !== logs.el) panel.replaceChildren(logs.el);
   } else if (st.view === 'Timeline') {
@@ -163,6 +169,7 @@ async function start() {
   }
   const api = client(token);
   logs = new LogsView(api);
+  procs = new ProcessesView(api);
   try {
     const t = await api.get<{ events: LabEvent[] }>('/api/timeline');
     st.events = t.events;
