@@ -12,8 +12,9 @@ export interface Engine {
   kill(id: string, signal: string): Promise<void>;
   /** The container event stream, one JSON object a line; ends or errors when the engine goes away. */
   events(): Promise<Readable>;
-  /** A container's log, its last `tail` lines then as it comes (framed unless the container has a TTY). */
-  logs(id: string, tail: number): Promise<Readable>;
+  /** A container's log, its last `tail` lines (since `since`, in seconds, when given) then as it comes
+   * (framed unless the container has a TTY). */
+  logs(id: string, tail: number, since?: number): Promise<Readable>;
 }
 
 export interface Summary {
@@ -77,8 +78,12 @@ export function socketEngine(path = socketPath(), timeoutMs = 5000): Engine {
     async kill(id, signal) {
       (await call('POST', `/containers/${encodeURIComponent(id)}/kill?signal=${encodeURIComponent(signal)}`)).resume();
     },
-    logs: (id, tail) =>
-      call('GET', `/containers/${encodeURIComponent(id)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&tail=${tail}`, true),
+    logs: (id, tail, since) =>
+      call(
+        'GET',
+        `/containers/${encodeURIComponent(id)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&tail=${tail}${since ? `&since=${since}` : ''}`,
+        true,
+      ),
     events: () => {
       const filters = { type: ['container'], event: EVENTS, label: ['com.docker.compose.project'] };
       return call('GET', `/events?filters=${encodeURIComponent(JSON.stringify(filters))}`, true);

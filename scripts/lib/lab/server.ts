@@ -87,7 +87,8 @@ export function createLab(o: LabOptions): Lab {
     admitLive();
     const target = await ourContainer(url.searchParams.get('container') ?? '');
     const tail = Math.min(Math.max(Number(url.searchParams.get('tail') ?? 200) || 0, 0), 1000);
-    const source = await o.engine.logs(target.Id, tail);
+    const since = Number(url.searchParams.get('since') ?? 0);
+    const source = await o.engine.logs(target.Id, tail, Number.isSafeInteger(since) && since > 0 ? since : undefined);
     logViewers++;
     res.once('close', () => logViewers--);
     serveLogs(source, Boolean(target.Config.Tty), req, res, headers);

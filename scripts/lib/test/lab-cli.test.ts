@@ -1,10 +1,11 @@
 // npm run lab's command line: bad input and a --port in use end in one line and exit 2, before anything
 // is served; there is no option to bind another address. Runs the built entry file.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { until, within } from '../../../sidecars/lib/test-support/wait.js';
 import { DIST } from '../config.js';
 import { parseLabArgs } from '../lab/args.js';
 
@@ -41,6 +42,33 @@ test('bad flags end in one line that names the flag and the rule, then the usage
     assert.match(r.stderr, want);
     assert.equal(r.stderr.trim().split('\n').length, 2, `one line and the usage: ${r.stderr}`);
   }
+});
+
+test('with no engine the lab starts anyway, prints its address with a fresh token, says "unreachable", and Ctrl-C ends it with exit 0', async () => {
+  const env = { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+  const tokens: string[] = [];
+  for (let run = 0; run < 2; run++) {
+    const child = spawn(process.execPath, [join(DIST, 'scripts', 'lab.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c));
+    child.stderr.on('data', (c: Buffer) => (err += c));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      await until('the lab prints its address', () => out.includes('\n'), 20_000);
+      const m = /^http:\/\/127\.0\.0\.1:(\d+)\/\?token=([0-9a-f]{64})\n$/.exec(out);
+      assert.ok(m, `printed ${JSON.stringify(out)}`);
+      tokens.push(m![2]!);
+      const res = await fetch(`http://127.0.0.1:${m![1]}/api/stacks`, { headers: { authorization: `Bearer ${m![2]}` } });
+      assert.equal(await res.json(), { engine: 'unreachable', reason: 'connect ENOENT /nonexistent/docker.sock', stacks: [] });
+      child.kill('SIGINT');
+      assert.equal(await within(10_000, 'the lab exits on Ctrl-C', exited), 0);
+      assert.not.match(err, m![2]!, 'the token is in no log line');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }
+  assert.is.not(tokens[0], tokens[1], 'a new token at each start');
 });
 
 test('--project takes one or more names, and --port 0 or none asks for a free port', () => {

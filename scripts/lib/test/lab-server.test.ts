@@ -354,10 +354,10 @@ test("GET /api/logs streams one of our containers' lines as NDJSON, ends when it
     const foreign = await ask(lab.port, { path: '/api/logs?container=someone-elses-db-1' });
     const missing = await ask(lab.port, { path: '/api/logs?container=no-such' });
     assert.equal([foreign.status, missing.status, lab.engine.logged.length], [403, 403, 0]);
-    const asked = ask(lab.port, { path: '/api/logs?container=sl-https-0a0b0c-pod-1&tail=50' });
+    const asked = ask(lab.port, { path: '/api/logs?container=sl-https-0a0b0c-pod-1&tail=50&since=1767225600' });
     await until('the engine is asked for the log', () => lab.engine.logged.length === 1);
-    const { id, tail, stream } = lab.engine.logged[0]!;
-    assert.equal([id, tail], [lab.engine.containers[0]!.Id, 50]);
+    const { id, tail, since, stream } = lab.engine.logged[0]!;
+    assert.equal([id, tail, since], [lab.engine.containers[0]!.Id, 50, 1767225600]);
     stream.write(frame(1, '2026-01-01T00:00:00Z {"level":"info","msg":"ready"}\n'));
     stream.end(frame(2, '2026-01-01T00:00:01Z oops\n'));
     const a = await asked;

@@ -56,7 +56,7 @@ export interface FakeEngine extends Engine {
   streams: PassThrough[];
   killed: { id: string; signal: string }[];
   /** Each logs() call: the container id, the tail asked for, and the stream the test writes the log to. */
-  logged: { id: string; tail: number; stream: PassThrough }[];
+  logged: { id: string; tail: number; since?: number; stream: PassThrough }[];
   /** Containers that list() shows but inspect() no longer finds (gone in between). */
   vanished: Set<string>;
   refuseNext(n: number): void;
@@ -84,9 +84,9 @@ export function fakeEngine(containers: Inspect[] = []): FakeEngine {
     async kill(id, signal) {
       e.killed.push({ id, signal });
     },
-    async logs(id, tail) {
+    async logs(id, tail, since) {
       const stream = new PassThrough();
-      e.logged.push({ id, tail, stream });
+      e.logged.push({ id, tail, since, stream });
       return stream;
     },
     async events() {

@@ -1,5 +1,6 @@
 // The Logs view: a live tail of the containers ticked in the list, each in its own colour and always with
 // its name, filtered by text and by level. Our sidecars' JSON lines show as their message and fields.
+import type { LabEvent } from '../hub.js';
 import type { LogLine } from '../logs.js';
 import type { StacksAnswer } from '../stacks.js';
 import type { Client } from './api.js';
@@ -29,6 +30,7 @@ export class LogsView {
   private readonly level = h('select', { 'aria-label': 'Filter lines by level' }) as HTMLSelectElement;
   private readonly open = new Map<string, AbortController>();
   private readonly colour = new Map<string, number>();
+  private readonly ended = new Set<string>();
   private lines: { c: string; l: LogLine }[] = [];
   private pending?: ReturnType<typeof setTimeout>;
 
@@ -56,16 +58,27 @@ export class LogsView {
     return this.colour.get(name)!;
   }
 
-  private follow(name: string): void {
+  /** A container that starts again while it is ticked is followed again, from the second it started. */
+  event(e: LabEvent): void {
+    if (e.action === 'start' && this.ended.has(e.container) && this.open.has(e.container))
+      this.follow(e.container, Math.floor(e.time / 1000));
+  }
+
+  private follow(name: string, since?: number): void {
     const stop = new AbortController();
     this.open.set(name, stop);
+    this.ended.delete(name);
     const note = (text: string) => this.add(name, { time: Date.now(), stream: 'stderr', text: `— ${text} —` });
+    const from = since ? `&tail=1000&since=${since}` : '&tail=100';
     this.api
       .stream<{ type: string } & Partial<LogLine>>(
-        `/api/logs?container=${encodeURIComponent(name)}&tail=100`,
+        `/api/logs?container=${encodeURIComponent(name)}${from}`,
         (m) => {
           if (m.type === 'log') this.add(name, m as LogLine);
-          else if (m.type === 'end') note('the log ended (the container stopped or went away)');
+          else if (m.type === 'end') {
+            this.ended.add(name);
+            note('the log ended (the container stopped or went away); it is followed again when the container starts');
+          }
         },
         stop.signal,
       )

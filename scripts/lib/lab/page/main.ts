@@ -134,6 +134,7 @@ function follow(api: Client) {
           refreshSoon(api);
         } else if (m.type === 'event') {
           st.events.push(m.event);
+          logs?.event(m.event);
           if (st.events.length > 5000) st.events.shift();
           refreshSoon(api);
         } else return;
