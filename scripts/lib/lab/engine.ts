@@ -31,6 +31,7 @@ export interface Inspect {
   State: { Status: string; Running: boolean; Pid: number; StartedAt: string; Health?: { Status: string } };
   HostConfig: { NetworkMode?: string; PidMode?: string };
   NetworkSettings: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
+  Mounts?: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
 }
 
 export class EngineError extends Error {

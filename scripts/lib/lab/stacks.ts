@@ -21,6 +21,8 @@ export interface LabContainer {
   namespaces: { net: Namespace; pid: Namespace };
   /** Published ports: container port → host address. */
   ports: { container: string; host: string }[];
+  /** Volumes and bind mounts: a volume by its name, a bind mount by its host path. */
+  mounts: { source: string; target: string; readOnly: boolean; kind: string }[];
 }
 
 export interface Pod {
@@ -29,6 +31,8 @@ export interface Pod {
   /** The container whose namespaces the others join, or null for a pod of one. */
   owner: string | null;
   containers: LabContainer[];
+  /** Each volume or directory that more than one member mounts, with where each mounts it. */
+  shared: { source: string; members: { service: string; target: string; readOnly: boolean }[] }[];
 }
 
 export interface Stack {
@@ -72,7 +76,20 @@ function toContainer(
       pid: readNamespace(pid, 'pid', declaredMode(c.HostConfig.PidMode, serviceOfId), procRoot),
     },
     ports,
+    mounts: (c.Mounts ?? []).map((m) => ({ source: m.Name || m.Source, target: m.Destination, readOnly: !m.RW, kind: m.Type })),
   };
+}
+
+/** The mounts of a pod that more than one member shares. */
+function sharedOf(containers: LabContainer[]): Pod['shared'] {
+  const by = new Map<string, Pod['shared'][number]['members']>();
+  for (const c of containers)
+    for (const m of c.mounts)
+      by.set(m.source, [...(by.get(m.source) ?? []), { service: c.service, target: m.target, readOnly: m.readOnly }]);
+  return [...by.entries()]
+    .filter(([, members]) => new Set(members.map((x) => x.service)).size > 1)
+    .map(([source, members]) => ({ source, members }))
+    .sort((a, b) => a.source.localeCompare(b.source));
 }
 
 /** Groups one project's inspected containers into pods, owners first, members by service name. */
@@ -98,11 +115,15 @@ export function podsOf(all: Inspect[], roles: (service: string) => RoleOf, procR
   }
   const bySvc = (a: Inspect, b: Inspect) => (serviceOfId(a.Id) ?? '').localeCompare(serviceOfId(b.Id) ?? '');
   return [...pods.values()]
-    .map(({ owner, members }) => ({
-      name: serviceOfId(owner.Id) ?? owner.Name,
-      owner: members.length ? owner.Name.replace(/^\//, '') : null,
-      containers: [owner, ...members.sort(bySvc)].map((c) => toContainer(c, roles, serviceOfId, procRoot)),
-    }))
+    .map(({ owner, members }) => {
+      const containers = [owner, ...members.sort(bySvc)].map((c) => toContainer(c, roles, serviceOfId, procRoot));
+      return {
+        name: serviceOfId(owner.Id) ?? owner.Name,
+        owner: members.length ? owner.Name.replace(/^\//, '') : null,
+        containers,
+        shared: sharedOf(containers),
+      };
+    })
     .sort((a, b) => b.containers.length - a.containers.length || a.name.localeCompare(b.name));
 }
 

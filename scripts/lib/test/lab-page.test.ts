@@ -49,6 +49,7 @@ const member = (service: string, net: string | null, pid: string | null): LabCon
   startedAt: '',
   namespaces: { net: { inode: net, declared: 'service:pod' }, pid: { inode: pid, declared: 'service:pod' } },
   ports: [],
+  mounts: [],
 });
 
 test("a member's namespace is shared when its inode is the owner's, its own when not, unknown when unreadable", () => {
@@ -56,6 +57,7 @@ test("a member's namespace is shared when its inode is the owner's, its own when
   const pod: Pod = {
     name: 'pod',
     owner: owner.name,
+    shared: [],
     containers: [owner, member('app', '1', '2'), member('odd', '9', '2'), member('gone', null, null)],
   };
   assert.equal(
@@ -67,7 +69,7 @@ test("a member's namespace is shared when its inode is the owner's, its own when
       ['unknown', 'unknown'],
     ],
   );
-  const lone: Pod = { name: 'db', owner: null, containers: [member('db', '5', '6')] };
+  const lone: Pod = { name: 'db', owner: null, shared: [], containers: [member('db', '5', '6')] };
   assert.equal(sharing(lone, lone.containers[0]!, 'net'), 'own');
 });
 

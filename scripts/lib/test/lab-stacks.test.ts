@@ -68,6 +68,7 @@ test('every container has exactly the fields the API documents', () => {
     'health',
     'id',
     'image',
+    'mounts',
     'name',
     'namespaces',
     'pid',
@@ -78,6 +79,35 @@ test('every container has exactly the fields the API documents', () => {
     'state',
   ]);
   assert.equal(Object.keys(c!.namespaces).sort(), ['net', 'pid']);
+});
+
+test('a pod lists each volume or directory that more than one member mounts, with where and how each mounts it', () => {
+  const p = 'sl-logs-0a0b0c';
+  const vol = (name: string, target: string, rw: boolean) => ({
+    Type: 'volume',
+    Name: name,
+    Source: `/var/lib/docker/volumes/${name}/_data`,
+    Destination: target,
+    RW: rw,
+  });
+  const bind = (src: string, target: string) => ({ Type: 'bind', Source: src, Destination: target, RW: false });
+  const pod = container(p, 'pod', {});
+  const app = container(p, 'app', { joins: pod.Id, mounts: [vol(`${p}_logs`, '/var/log/app', true), bind('/etc/certs', '/etc/tls')] });
+  const shipper = container(p, 'log-shipper', {
+    joins: pod.Id,
+    mounts: [vol(`${p}_logs`, '/logs', false), vol(`${p}_cursor`, '/state', true)],
+  });
+  const [only] = podsOf([pod, app, shipper], unknown, proc);
+  assert.equal(only!.shared, [
+    {
+      source: `${p}_logs`,
+      members: [
+        { service: 'app', target: '/var/log/app', readOnly: false },
+        { service: 'log-shipper', target: '/logs', readOnly: true },
+      ],
+    },
+  ]);
+  assert.equal(only!.containers[1]!.mounts[1], { source: '/etc/certs', target: '/etc/tls', readOnly: true, kind: 'bind' });
 });
 
 test('a namespace that cannot be read says why instead of failing the page', () => {

@@ -28,7 +28,14 @@ export const line = (project: string, service: string, action: string, t: number
 export function container(
   project: string,
   service: string,
-  o: { pid?: number; joins?: string; health?: string; ports?: Inspect['NetworkSettings']['Ports']; labels?: Record<string, string> } = {},
+  o: {
+    pid?: number;
+    joins?: string;
+    health?: string;
+    ports?: Inspect['NetworkSettings']['Ports'];
+    labels?: Record<string, string>;
+    mounts?: Inspect['Mounts'];
+  } = {},
 ): Inspect {
   return {
     Id: createHash('sha256').update(`${project}/${service}`).digest('hex'),
@@ -48,6 +55,7 @@ export function container(
       ? { NetworkMode: `container:${o.joins}`, PidMode: `container:${o.joins}` }
       : { NetworkMode: `${project}_default`, PidMode: '' },
     NetworkSettings: { Ports: o.ports ?? {} },
+    Mounts: o.mounts ?? [],
   };
 }
 

@@ -54,6 +54,21 @@ function member(pod: Pod, c: LabContainer) {
   );
 }
 
+function sharedDirs(p: Pod) {
+  if (!p.shared.length) return null;
+  const how = (m: Pod['shared'][number]['members'][number]) => `${m.service} at ${m.target} (${m.readOnly ? 'read-only' : 'read-write'})`;
+  return h(
+    'div',
+    { class: 'shared' },
+    h('span', { class: 'label' }, 'shared directories'),
+    h(
+      'ul',
+      {},
+      p.shared.map((d) => h('li', {}, h('code', {}, d.source), `: ${d.members.map(how).join(', ')}`)),
+    ),
+  );
+}
+
 export function podsView(answer: StacksAnswer | undefined): HTMLElement {
   if (!answer) return h('p', {}, 'Reading the engine…');
   if (answer.engine === 'unreachable')
@@ -86,6 +101,7 @@ export function podsView(answer: StacksAnswer | undefined): HTMLElement {
                 { class: 'members' },
                 p.containers.map((c) => member(p, c)),
               ),
+              sharedDirs(p),
             ),
           ),
         ),
