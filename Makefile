@@ -47,3 +47,9 @@ demo-paas: node_modules
 
 demo-paas-down: node_modules
 	npm run stack:paas -- down
+
+# The lab (docs/lab.md): a live picture of every sidecar-lab stack that is up, on 127.0.0.1; prints its address.
+#   make lab ARGS="--port 8080 --project NAME"
+.PHONY: lab
+lab: node_modules
+	npm run lab -- $(ARGS)

@@ -1,5 +1,6 @@
-// `npm run build` step: bundle every sidecar for its image.
+// `npm run build` step: bundle every sidecar for its image, and the lab's page.
 import { bundleSidecars, sidecarNames } from './lib/bundle.js';
+import { bundleLabPage } from './lib/lab/build.js';
 
-await bundleSidecars();
+await Promise.all([bundleSidecars(), bundleLabPage()]);
 console.error(`bundled ${sidecarNames().length} sidecar(s): ${sidecarNames().join(', ')}`);

@@ -1,0 +1,30 @@
+// The lab's command line: --port N (0, the default, for a free one) and --project NAME (repeatable).
+// There is no option to bind anything but 127.0.0.1. Bad input is one line naming the flag and the rule.
+import { parseArgs } from 'node:util';
+import { PROJECT_NAME } from './ours.js';
+
+export interface LabArgs {
+  port: number;
+  projects: string[];
+}
+
+export const usage = (name: string) => `usage: ${name} [--port N] [--project NAME...]`;
+
+/** The options, or undefined for --help; throws an Error whose message is the one line to print. */
+export function parseLabArgs(argv: string[]): LabArgs | undefined {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { port: { type: 'string' }, project: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return undefined;
+  // `--project a b` reads as two projects, as the usage line shows.
+  const projects = [...(values.project ?? []), ...(values.project ? positionals : [])];
+  if (positionals.length && !values.project) throw new Error(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!/^\d{1,5}$/.test(values.port ?? '0') || port > 65535) throw new Error('--port must be an integer from 0 to 65535 (0: a free port)');
+  const bad = projects.find((p) => !PROJECT_NAME.test(p));
+  if (bad !== undefined)
+    throw new Error(`--project ${JSON.stringify(bad)} is not a Compose project name (lower-case letters, digits, - and _)`);
+  return { port, projects };
+}

@@ -1,0 +1,93 @@
+// The Docker engine, read over its Unix socket with node:http: one long-lived request for the event
+// stream and short ones for the container list, inspect and kill. No child process per refresh (the lab
+// runs for hours beside the stacks it shows), and an engine that stops ends the stream cleanly.
+import { request } from 'node:http';
+import type { Readable } from 'node:stream';
+
+/** What the lab asks of the engine. Tests give the server a fake one. */
+export interface Engine {
+  /** Containers (running or not) that carry a Compose project label. */
+  list(): Promise<Summary[]>;
+  inspect(id: string): Promise<Inspect>;
+  kill(id: string, signal: string): Promise<void>;
+  /** The container event stream, one JSON object a line; ends or errors when the engine goes away. */
+  events(): Promise<Readable>;
+  /** A container's log, its last `tail` lines (since `since`, in seconds, when given) then as it comes
+   * (framed unless the container has a TTY). */
+  logs(id: string, tail: number, since?: number): Promise<Readable>;
+}
+
+export interface Summary {
+  Id: string;
+  Names: string[];
+  Labels: Record<string, string>;
+}
+
+/** The part of `docker inspect` the lab reads. */
+export interface Inspect {
+  Id: string;
+  Name: string;
+  Config: { Image: string; Labels: Record<string, string>; Tty?: boolean };
+  State: { Status: string; Running: boolean; Pid: number; StartedAt: string; Health?: { Status: string } };
+  HostConfig: { NetworkMode?: string; PidMode?: string };
+  NetworkSettings: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
+  Mounts?: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
+}
+
+export class EngineError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The socket DOCKER_HOST names (unix:// only), else the default one. */
+export function socketPath(env = process.env): string {
+  const host = env.DOCKER_HOST;
+  return host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock';
+}
+
+const EVENTS = ['create', 'start', 'restart', 'health_status', 'kill', 'die', 'stop', 'destroy', 'oom', 'pause', 'unpause'];
+
+export function socketEngine(path = socketPath(), timeoutMs = 5000): Engine {
+  const call = (method: string, url: string, stream = false) =>
+    new Promise<Readable>((resolve, reject) => {
+      const req = request({ socketPath: path, method, path: url, headers: { host: 'docker' }, timeout: stream ? 0 : timeoutMs }, (res) => {
+        if ((res.statusCode ?? 500) < 300) return resolve(res);
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text = (text + c).slice(0, 500)));
+        res.on('end', () => reject(new EngineError(res.statusCode ?? 500, text.trim() || `engine answered ${res.statusCode}`)));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`engine did not answer ${method} ${url.split('?')[0]} within ${timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end();
+    });
+  const json = async <T>(url: string): Promise<T> => {
+    const res = await call('GET', url);
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+  };
+  return {
+    list: () =>
+      json<Summary[]>(`/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ label: ['com.docker.compose.project'] }))}`),
+    inspect: (id) => json<Inspect>(`/containers/${encodeURIComponent(id)}/json`),
+    async kill(id, signal) {
+      (await call('POST', `/containers/${encodeURIComponent(id)}/kill?signal=${encodeURIComponent(signal)}`)).resume();
+    },
+    logs: (id, tail, since) =>
+      call(
+        'GET',
+        `/containers/${encodeURIComponent(id)}/logs?follow=1&stdout=1&stderr=1&timestamps=1&tail=${tail}${since ? `&since=${since}` : ''}`,
+        true,
+      ),
+    events: () => {
+      const filters = { type: ['container'], event: EVENTS, label: ['com.docker.compose.project'] };
+      return call('GET', `/events?filters=${encodeURIComponent(JSON.stringify(filters))}`, true);
+    },
+  };
+}

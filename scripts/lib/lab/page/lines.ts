@@ -1,0 +1,76 @@
+// What the page computes without the DOM (tested on Node): splitting the live stream into lines,
+// naming what a namespace inode means inside its pod, and placing events on one time axis.
+import type { LabEvent } from '../hub.js';
+import type { LabContainer, Pod } from '../stacks.js';
+
+/** Feeds chunks of text; returns the complete lines, keeping the unfinished tail for the next chunk. */
+export function lineSplitter(): (chunk: string) => string[] {
+  let rest = '';
+  return (chunk) => {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop() ?? '';
+    return parts.filter((l) => l.trim() !== '');
+  };
+}
+
+/** How a member's namespace relates to its pod owner's: shared (same inode), its own, or unknown. */
+export function sharing(pod: Pod, c: LabContainer, kind: 'net' | 'pid'): 'owner' | 'shared' | 'own' | 'unknown' {
+  const owner = pod.containers[0];
+  if (!pod.owner || !owner || owner === c) return pod.owner ? 'owner' : 'own';
+  const mine = c.namespaces[kind].inode;
+  const theirs = owner.namespaces[kind].inode;
+  if (mine === null || theirs === null) return 'unknown';
+  return mine === theirs ? 'shared' : 'own';
+}
+
+/** One line of text for an event, as the timeline's list shows it. */
+export function describe(e: LabEvent, t0: number): string {
+  const at = `+${((e.time - t0) / 1000).toFixed(3)} s`;
+  return `${at}  ${e.project}/${e.service}  ${markOf(e).word}`;
+}
+
+export interface Row {
+  key: string;
+  project: string;
+  service: string;
+  /** Each event with its place on the axis, from 0 (the first event shown) to 1 (the last). */
+  marks: { e: LabEvent; at: number }[];
+}
+
+/** Events as rows per container (project/service), on one axis spanning at least minSpanMs. */
+export function layout(events: LabEvent[], minSpanMs = 10_000): { t0: number; t1: number; rows: Row[] } {
+  const sorted = [...events].sort((a, b) => a.time - b.time);
+  const t0 = sorted[0]?.time ?? 0;
+  const t1 = Math.max(sorted.at(-1)?.time ?? 0, t0 + minSpanMs);
+  const rows = new Map<string, Row>();
+  for (const e of sorted) {
+    const key = `${e.project}/${e.service}`;
+    const row = rows.get(key) ?? { key, project: e.project, service: e.service, marks: [] };
+    row.marks.push({ e, at: (e.time - t0) / (t1 - t0) });
+    rows.set(key, row);
+  }
+  return { t0, t1, rows: [...rows.values()].sort((a, b) => a.key.localeCompare(b.key)) };
+}
+
+/** The glyph and the word each event shows with (colour is never the only sign). */
+export function markOf(e: LabEvent): { glyph: string; word: string; tone: string } {
+  if (e.action === 'health_status') {
+    const d = e.detail ?? '';
+    return { glyph: d === 'healthy' ? '♥' : d === 'unhealthy' ? '!' : '?', word: `health ${d}`, tone: d === 'healthy' ? 'good' : 'bad' };
+  }
+  const table: Record<string, [string, string]> = {
+    create: ['+', 'info'],
+    start: ['▶', 'good'],
+    restart: ['↻', 'warn'],
+    kill: ['⚡', 'warn'],
+    die: ['✖', 'bad'],
+    oom: ['✖', 'bad'],
+    stop: ['■', 'warn'],
+    destroy: ['∅', 'info'],
+    pause: ['⏸', 'warn'],
+    unpause: ['▶', 'good'],
+  };
+  const [glyph, tone] = table[e.action] ?? ['•', 'info'];
+  const word = e.action === 'die' && e.detail ? `die (exit ${e.detail})` : e.action === 'kill' && e.detail ? `kill ${e.detail}` : e.action;
+  return { glyph, word, tone };
+}

@@ -1,0 +1,187 @@
+// The lab's HTTP server: one page and a small JSON API, on 127.0.0.1 only, behind the token, the Host
+// check and the headers of guard.ts. It serves through sidecars/lib/http.ts, so a request head must be
+// complete within headMs whatever trickles in, and no request can take it down.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, type Logger } from '../../../sidecars/lib/log.js';
+import { HttpError, readBody, serve } from '../../../sidecars/lib/http.js';
+import { VERSION } from '../config.js';
+import type { Engine } from './engine.js';
+import { admit, securityHeaders } from './guard.js';
+import { Hub } from './hub.js';
+import { serveLive, serveLogs } from './live.js';
+import { PROJECT_LABEL } from './ours.js';
+import { podProcesses } from './processes.js';
+import type { Page } from './page.js';
+import type { Roles } from './roles.js';
+import { readStacks, type StacksAnswer } from './stacks.js';
+
+export const MAX_BODY = 64 * 1024;
+const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);
+const CONTAINER = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+
+export interface LabOptions {
+  engine: Engine;
+  ours: (project: string | undefined) => boolean;
+  roles: Roles;
+  page: Page;
+  token: string;
+  /** Live viewers of /api/events at once; the next gets 503. */
+  maxClients?: number;
+  /** A request head must be complete within this (ms). */
+  headMs?: number;
+  pingMs?: number;
+  procRoot?: string;
+  log?: Logger;
+  retryMs?: number;
+}
+
+interface Answer {
+  status: number;
+  body: string;
+  type: string;
+}
+
+export interface Lab {
+  server: Server;
+  hub: Hub;
+  /** Set once the server listens: the port the Host check accepts. */
+  port: number;
+  close(): Promise<void>;
+}
+
+export function createLab(o: LabOptions): Lab {
+  const log = o.log ?? createLogger('lab', 'info', (l) => process.stderr.write(l));
+  const hub = new Hub(() => o.engine.events(), o.ours, { retryMs: o.retryMs });
+  const headers = securityHeaders(o.page.scriptHash, o.page.styleHash);
+  const json = (body: unknown, status = 200): Answer => ({ status, body: JSON.stringify(body), type: 'application/json; charset=utf-8' });
+  const plain = (status: number, text: string): Answer => ({ status, body: `${text}\n`, type: 'text/plain; charset=utf-8' });
+  const lab: Lab = { server: undefined as unknown as Server, hub, port: 0, close: async () => undefined };
+  const maxClients = o.maxClients ?? 16;
+
+  // One read of the engine at a time, whatever the number of viewers asking: they share its answer.
+  let reading: Promise<StacksAnswer> | undefined;
+  const stacks = () =>
+    (reading ??= readStacks(o.engine, o.ours, o.roles, o.procRoot)
+      .then(
+        (s): StacksAnswer => ({ engine: 'up', stacks: s }),
+        (e): StacksAnswer => ({ engine: 'unreachable', reason: String((e as Error).message).split('\n')[0], stacks: [] }),
+      )
+      .finally(() => (reading = undefined)));
+
+  /** The container, when it is one of ours. Never 404: one that does not exist is refused like a foreign one. */
+  async function ourContainer(nameOrId: string) {
+    const target = CONTAINER.test(nameOrId) ? await o.engine.inspect(nameOrId).catch(() => undefined) : undefined;
+    if (!target || !o.ours(target.Config.Labels?.[PROJECT_LABEL]))
+      throw new HttpError(403, 'forbidden: the lab acts only on containers of its own projects');
+    return target;
+  }
+
+  let logViewers = 0;
+  function admitLive() {
+    if (hub.clients + logViewers >= maxClients)
+      throw new HttpError(503, `too many live viewers (the limit is ${maxClients})`, { 'retry-after': '5' });
+  }
+
+  async function logs(req: IncomingMessage, res: ServerResponse, url: URL) {
+    admitLive();
+    const target = await ourContainer(url.searchParams.get('container') ?? '');
+    const tail = Math.min(Math.max(Number(url.searchParams.get('tail') ?? 200) || 0, 0), 1000);
+    const since = Number(url.searchParams.get('since') ?? 0);
+    const source = await o.engine.logs(target.Id, tail, Number.isSafeInteger(since) && since > 0 ? since : undefined);
+    logViewers++;
+    res.once('close', () => logViewers--);
+    serveLogs(source, Boolean(target.Config.Tty), req, res, headers);
+  }
+
+  /** POST /api/kill. Past the body's last byte every refusal is answered here, not thrown: the shared guard
+   * takes a request whose body was read (Node then marks it destroyed) for a client that went away. */
+  async function kill(req: IncomingMessage): Promise<Answer> {
+    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'the body must be application/json');
+    const text = (await readBody(req, MAX_BODY)).toString('utf8');
+    try {
+      return await killParsed(text);
+    } catch (e) {
+      if (!(e instanceof HttpError)) log.error('kill failed', { err: e });
+      return e instanceof HttpError ? plain(e.status, e.message) : plain(500, 'internal error');
+    }
+  }
+
+  async function killParsed(text: string): Promise<Answer> {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, 'malformed JSON');
+    }
+    const { container, signal = 'SIGKILL' } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    if (typeof container !== 'string' || !CONTAINER.test(container))
+      throw new HttpError(400, 'container: a container name or id is required');
+    if (typeof signal !== 'string' || !SIGNALS.has(signal)) throw new HttpError(400, `signal: one of ${[...SIGNALS].join(', ')}`);
+    const target = await ourContainer(container);
+    await o.engine.kill(target.Id, signal);
+    return json({ killed: target.Name.replace(/^\//, ''), signal }, 202);
+  }
+
+  lab.server = serve(
+    async (req, res, target) => {
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      if (target.form !== 'origin') throw new HttpError(403, 'forbidden: origin-form request targets only');
+      const url = target.url;
+      // The token never reaches a log line: the URL the guard may log loses its query.
+      req.url = url.pathname;
+      admit(req, url, lab.port, o.token);
+      const route = `${req.method} ${url.pathname}`;
+      let answer: Answer;
+      if (route === 'GET /') answer = { status: 200, body: o.page.html, type: 'text/html; charset=utf-8' };
+      else if (route === 'GET /api/stacks') answer = json(await stacks());
+      else if (route === 'GET /api/timeline') answer = json({ engine: hub.state, events: hub.history() });
+      else if (route === 'GET /api/events') {
+        admitLive();
+        serveLive(hub, req, res, { pingMs: o.pingMs ?? 15_000, headers, hello: { version: VERSION } });
+        return;
+      } else if (route === 'GET /api/logs') {
+        await logs(req, res, url);
+        return;
+      } else if (route === 'GET /api/processes') {
+        const target = await ourContainer(url.searchParams.get('container') ?? '');
+        const pid = target.State.Running ? target.State.Pid : 0;
+        answer = json({ container: target.Name.replace(/^\//, ''), pid, ...podProcesses(pid, o.procRoot) });
+      } else if (route === 'POST /api/kill') answer = await kill(req);
+      else if (['/', '/api/stacks', '/api/timeline', '/api/events', '/api/logs', '/api/processes', '/api/kill'].includes(url.pathname))
+        throw new HttpError(405, 'method not allowed');
+      else throw new HttpError(404, 'not found: see docs/lab.md for the endpoints');
+      res.writeHead(answer.status, { 'content-type': answer.type }).end(answer.body);
+    },
+    { log, requestTimeoutMs: 10_000, headersTimeoutMs: o.headMs ?? 10_000 },
+  );
+  lab.close = async () => {
+    hub.stop();
+    await new Promise<void>((resolve) => {
+      lab.server.close(() => resolve());
+      lab.server.closeAllConnections();
+    });
+  };
+  return lab;
+}
+
+/** Listens on 127.0.0.1 (never anything else), then opens the engine's event stream. Rejects on a port in use. */
+export async function listenLab(lab: Lab, port: number): Promise<number> {
+  // A listen failure is the caller's to say, in one line: the server's error logger waits until it listens.
+  const loggers = lab.server.listeners('error') as ((e: Error) => void)[];
+  lab.server.removeAllListeners('error');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      lab.server.once('error', reject);
+      lab.server.listen(port, '127.0.0.1', () => {
+        lab.server.off('error', reject);
+        resolve();
+      });
+    });
+  } finally {
+    for (const l of loggers) lab.server.on('error', l);
+  }
+  lab.port = (lab.server.address() as AddressInfo).port;
+  lab.hub.start();
+  return lab.port;
+}

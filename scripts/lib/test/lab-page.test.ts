@@ -1,0 +1,131 @@
+// What the lab's page computes without a browser: the live stream split into lines whatever the chunks,
+// how a member's namespace relates to its pod's, and events placed on one time axis.
+import fc from 'fast-check';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { LabEvent } from '../lab/hub.js';
+import { describe, layout, lineSplitter, markOf, sharing } from '../lab/page/lines.js';
+import { parseLine } from '../lab/logs.js';
+import { shown } from '../lab/page/logs.js';
+import { pageOf } from '../lab/page.js';
+import type { LabContainer, Pod } from '../lab/stacks.js';
+
+const test = suite('lab: page');
+
+test('the stream splitter gives the same lines however the text is cut into chunks', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.string({ unit: fc.constantFrom('a', 'b', '{', '}', '\n') }), { maxLength: 20 }),
+      fc.array(fc.nat(), { maxLength: 10 }),
+      (parts, cuts) => {
+        const text = parts.join('\n');
+        const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        const split = lineSplitter();
+        const got: string[] = [];
+        let from = 0;
+        for (const c of [...at, text.length]) {
+          got.push(...split(text.slice(from, c)));
+          from = c;
+        }
+        got.push(...split('\n'));
+        assert.equal(
+          got,
+          text.split('\n').filter((l) => l.trim() !== ''),
+        );
+      },
+    ),
+  );
+});
+
+const member = (service: string, net: string | null, pid: string | null): LabContainer => ({
+  name: `p-${service}-1`,
+  id: service,
+  service,
+  role: null,
+  state: 'running',
+  health: null,
+  image: 'x',
+  pid: 1,
+  startedAt: '',
+  namespaces: { net: { inode: net, declared: 'service:pod' }, pid: { inode: pid, declared: 'service:pod' } },
+  ports: [],
+  mounts: [],
+});
+
+test("a member's namespace is shared when its inode is the owner's, its own when not, unknown when unreadable", () => {
+  const owner = member('pod', '1', '2');
+  const pod: Pod = {
+    name: 'pod',
+    owner: owner.name,
+    shared: [],
+    containers: [owner, member('app', '1', '2'), member('odd', '9', '2'), member('gone', null, null)],
+  };
+  assert.equal(
+    pod.containers.map((c) => [sharing(pod, c, 'net'), sharing(pod, c, 'pid')]),
+    [
+      ['owner', 'owner'],
+      ['shared', 'shared'],
+      ['own', 'shared'],
+      ['unknown', 'unknown'],
+    ],
+  );
+  const lone: Pod = { name: 'db', owner: null, shared: [], containers: [member('db', '5', '6')] };
+  assert.equal(sharing(lone, lone.containers[0]!, 'net'), 'own');
+});
+
+const ev = (service: string, action: string, time: number, detail?: string): LabEvent => ({
+  time,
+  project: 'sl-https-0a0b0c',
+  service,
+  container: service,
+  id: service,
+  action,
+  ...(detail ? { detail } : {}),
+});
+
+test('events sit on one axis per container, first at 0 and last at 1, with at least ten seconds shown', () => {
+  const events = [
+    ev('app', 'start', 25_000),
+    ev('tls-proxy', 'start', 0),
+    ev('tls-proxy', 'health_status', 20_000, 'healthy'),
+    ev('app', 'die', 40_000, '137'),
+  ];
+  const { t0, t1, rows } = layout(events);
+  assert.equal([t0, t1], [0, 40_000]);
+  assert.equal(
+    rows.map((r) => [r.service, r.marks.map((m) => m.at)]),
+    [
+      ['app', [0.625, 1]],
+      ['tls-proxy', [0, 0.5]],
+    ],
+  );
+  assert.equal(layout([ev('app', 'start', 1000)]).t1, 11_000);
+  assert.equal(describe(events[2]!, 0), '+20.000 s  sl-https-0a0b0c/tls-proxy  health healthy');
+  assert.equal(
+    [markOf(events[2]!), markOf(events[3]!), markOf(ev('x', 'kill', 1, 'SIGKILL'))].map((m) => m.word),
+    ['health healthy', 'die (exit 137)', 'kill SIGKILL'],
+  );
+});
+
+test('a JSON log line shows as its message and then its other fields; a plain one as its text', () => {
+  const json = parseLine(
+    '2026-01-01T00:00:00Z {"ts":"t","level":"info","sidecar":"tls-proxy","msg":"listening","port":8443,"tls":{"v":"1.3"}}',
+    'stdout',
+  );
+  assert.equal(shown(json), 'listening  sidecar=tls-proxy  port=8443  tls={"v":"1.3"}');
+  assert.equal(shown(parseLine('GET / 200', 'stdout')), 'GET / 200');
+});
+
+test('the page inlines its script and style, and refuses a bundle that would close its own tag', () => {
+  const page = pageOf('a()', 'b{}');
+  assert.match(page.html, /<script>a\(\)<\/script>/);
+  assert.match(page.scriptHash, /^sha256-/);
+  try {
+    pageOf('x("</script>")', '');
+    assert.unreachable('a closing tag in the script is refused');
+  } catch (e) {
+    assert.match((e as Error).message, /closing tag/);
+  }
+});
+
+test.run();
