@@ -31,7 +31,8 @@ export function guard(handler: Handler, o: GuardOptions): (req: IncomingMessage,
     try {
       // The client went away, or the request timer already answered: no one is left to answer, and
       // nothing of ours failed (a body read rejects with "aborted" then). Closed, logged at debug, not counted.
-      if (res.destroyed || req.destroyed || res.writableEnded) {
+      // A request whose body was read to its end is destroyed too (Node and Bun): complete tells the two apart.
+      if (res.destroyed || (req.destroyed && !req.complete) || res.writableEnded) {
         o.log.debug('request ended before its answer', { err, method: req.method, path: safePath(req.url) });
         res.destroy();
         return;

@@ -44,6 +44,20 @@ test('a handler that throws gets a 500 and one error log line, and the next requ
   );
 });
 
+test('an HttpError thrown after the body was read to its end is answered, not dropped as a client gone', async () => {
+  await withServer(
+    async (req) => {
+      await readBody(req, 1024);
+      throw new HttpError(400, 'not JSON');
+    },
+    {},
+    async (port) => {
+      const r = await rawExchange({ port }, 'POST /x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello');
+      assert.is(r.status, 400);
+    },
+  );
+});
+
 test('a handler whose promise rejects gets a 500 too', async () => {
   await withServer(
     async () => {
