@@ -38,3 +38,14 @@ export function recordEvents(project: string): EventRecorder {
     },
   };
 }
+
+/** The first event of a service whose status matches. */
+export const firstEvent = (evs: DockerEvent[], service: string, status: RegExp) =>
+  evs.find((e) => e.service === service && status.test(e.status));
+
+/** The start, die, kill and healthy events as lines, in ms from t0: what a failed ordering check shows. */
+export const timeline = (evs: DockerEvent[], t0: number) =>
+  evs
+    .filter((e) => /^(start|die|kill|health_status: healthy)$/.test(e.status))
+    .map((e) => `+${Math.round(e.time - t0)} ms  ${e.service}  ${e.status}`)
+    .join('\n');

@@ -4,6 +4,7 @@ import { $ } from 'zx';
 import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import * as chaos from '../../scripts/lib/chaos.js';
 import * as docker from '../../scripts/lib/docker.js';
+import { firstEvent as first, timeline } from '../../scripts/lib/events.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { httpsGet } from '../../scripts/lib/tls-client.js';
 import { VERSION } from '../../scripts/lib/config.js';
@@ -63,14 +64,6 @@ export const sharedNamespaces: C = {
     }
   },
 };
-
-const first = (evs: docker.DockerEvent[], service: string, status: RegExp) =>
-  evs.find((e) => e.service === service && status.test(e.status));
-const timeline = (evs: docker.DockerEvent[], t0: number) =>
-  evs
-    .filter((e) => /^(start|die|kill|health_status: healthy)$/.test(e.status))
-    .map((e) => `+${Math.round(e.time - t0)} ms  ${e.service}  ${e.status}`)
-    .join('\n');
 
 export const startStopOrder: C = {
   name: 'the sidecar is healthy before the app starts, and on down the app stops before the sidecar (docker event timeline)',

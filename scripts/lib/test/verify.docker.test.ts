@@ -76,6 +76,17 @@ const cases = (junit: string) =>
     outcome: /<failure/.test(m[3] ?? '') ? 'failed' : /<skipped/.test(m[3] ?? '') ? 'skipped' : 'passed',
   }));
 
+/** Exit 0, all five checks passed, and nothing of the project left. */
+async function passedAll(r: Verified): Promise<void> {
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(
+    cases(r.junit).map((c) => c.outcome),
+    ['passed', 'passed', 'passed', 'passed', 'passed'],
+    r.junit,
+  );
+  assert.equal(await leftovers(r.project), []);
+}
+
 test.before(async () => {
   // between them, these two use every image the fixtures run
   for (const file of ['open-app.compose.yaml', 'app-follows-sidecar.compose.yaml'])
@@ -87,13 +98,7 @@ test('the pod inject writes passes all five checks, and its project is gone afte
   const r0 = cli(['--service', 'greeter', '--with', 'tls-proxy', join(INJECT, 'greeter.yaml'), '-o', join(tmp, 'greeter.compose.yaml')]);
   assert.is(r0.code, 0, r0.stderr);
   const r = await verify(join(tmp, 'greeter.compose.yaml'));
-  assert.is(r.code, 0, r.stderr);
-  assert.equal(
-    cases(r.junit).map((c) => c.outcome),
-    ['passed', 'passed', 'passed', 'passed', 'passed'],
-    r.junit,
-  );
-  assert.equal(await leftovers(r.project), []);
+  await passedAll(r);
 });
 
 test('an app that leaves the pod’s network namespace fails the namespace check, which names both inodes', async () => {
@@ -177,13 +182,7 @@ test('Ctrl-C once the project is up tears it down and exits 130', async () => {
 
 test('a file of one of our stacks needs no input: verify prepares what its scenario prepares (https: certificates)', async () => {
   const r = await verify(join(ROOT, 'stacks', 'https', 'compose.yaml'));
-  assert.is(r.code, 0, r.stderr);
-  assert.equal(
-    cases(r.junit).map((c) => c.outcome),
-    ['passed', 'passed', 'passed', 'passed', 'passed'],
-    r.junit,
-  );
-  assert.equal(await leftovers(r.project), []);
+  await passedAll(r);
 });
 
 test.run();

@@ -1,7 +1,8 @@
 // verify's last check: it takes the project down and reads the timeline. Where depends_on declares that an
 // app needs a sidecar, Compose stops the app first; where nothing declares it, that is a finding.
 import { CheckFailure, eventually, expect, note, Skipped, type Check } from '../check.js';
-import { dependency, first, pairs, timeline, type VerifyContext } from './context.js';
+import { firstEvent as first, timeline } from '../events.js';
+import { dependency, pairs, type VerifyContext } from './context.js';
 import { inspectContainer } from './host.js';
 
 export const appStopsFirst = (keep: boolean): Check<VerifyContext> => ({

@@ -3,7 +3,8 @@
 // app's process alone.
 import { $ } from 'zx';
 import { CheckFailure, eventually, expect, note, Skipped, type Check } from '../check.js';
-import { dependency, first, pairs, timeline, type VerifyContext } from './context.js';
+import { firstEvent as first, timeline } from '../events.js';
+import { dependency, pairs, type VerifyContext } from './context.js';
 import { inspectContainer, namespaceOf, startTicks } from './host.js';
 import { namespaceAccess } from './probe.js';
 

@@ -21,15 +21,6 @@ export interface VerifyContext {
   release(): Promise<void>;
 }
 
-export const first = (evs: DockerEvent[], service: string, status: RegExp) =>
-  evs.find((e) => e.service === service && status.test(e.status));
-
-export const timeline = (evs: DockerEvent[], t0: number) =>
-  evs
-    .filter((e) => /^(start|die|kill|health_status: healthy)$/.test(e.status))
-    .map((e) => `+${Math.round(e.time - t0)} ms  ${e.service}  ${e.status}`)
-    .join('\n');
-
 /** Each app of a group with each of its sidecars: the pairs the ordering checks look at. */
 export const pairs = (groups: PodGroup[]) =>
   groups.flatMap((g) => g.apps.flatMap((app) => g.sidecars.map((sidecar) => ({ g, app, sidecar }))));

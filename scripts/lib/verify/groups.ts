@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { identify } from '../identify/run.js';
 import type { Finding, Role } from '../identify/model.js';
-import type { ComposeConfig } from './plan.js';
+import { type ComposeConfig, joinsOf } from './plan.js';
 
 const HELPER = new Set(['sidecar', 'native-sidecar', 'ambassador', 'adapter']);
 /** Roles that put themselves in front of the app's port. */
@@ -35,10 +35,7 @@ export function readGroups(config: ComposeConfig, state: string): Reading {
     const sidecars = g.containers.filter((c) => HELPER.has(c.pattern)).map((c) => c.name);
     if (!sidecars.length) continue;
     const members = g.containers.map((c) => c.name);
-    const joined = members.flatMap((m) => {
-      const s = config.services[m];
-      return [s?.network_mode, s?.pid, s?.ipc].flatMap((v) => (typeof v === 'string' && v.startsWith('service:') ? [v.slice(8)] : []));
-    });
+    const joined = members.flatMap((m) => (config.services[m] ? joinsOf(config.services[m]) : []));
     groups.push({
       name: g.name,
       members,

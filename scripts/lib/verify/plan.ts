@@ -83,7 +83,8 @@ export async function composeConfig(i: Inputs): Promise<ComposeConfig> {
   }
 }
 
-const joinsOf = (s: ComposeService) =>
+/** The services whose namespaces this one joins (network_mode, pid, ipc: service:X). */
+export const joinsOf = (s: ComposeService) =>
   [s.network_mode, s.pid, s.ipc].flatMap((v) => (typeof v === 'string' && v.startsWith('service:') ? [v.slice(8)] : []));
 
 /** The services asked for, closed over depends_on and namespace joins (what Compose starts with them). */
