@@ -59,6 +59,26 @@ test('a privileged service, the Docker socket and a host namespace are named bef
   assert.match(allowed.stderr, 'not present on this engine, and verify never pulls: busybox');
 });
 
+test('--env-file fills the file’s variables, --set wins over it, and --service keeps only what it needs', () => {
+  const f = file(
+    'two.yaml',
+    'services:\n  web:\n    image: shop/web:${TAG:?set TAG}\n    depends_on: [db]\n  db:\n    image: shop/db:${TAG:?set TAG}\n  batch:\n    image: shop/batch:${BATCH:?set BATCH}\n',
+  );
+  file('tags.env', 'TAG=from-env-file\nBATCH=nightly\n');
+  const r = verify(f, '--env-file', 'tags.env', '--service', 'web');
+  assert.is(r.code, 2, r.stderr);
+  assert.equal(said(r.stderr), [
+    'verify: not present on this engine, and verify never pulls: shop/db:from-env-file (service db), shop/web:from-env-file (service web); build or pull them first',
+  ]);
+  const set = verify(f, '--env-file', 'tags.env', '--set', 'TAG=from-set', '--service', 'db', '--service', 'batch');
+  assert.equal(said(set.stderr), [
+    'verify: not present on this engine, and verify never pulls: shop/batch:nightly (service batch), shop/db:from-set (service db); build or pull them first',
+  ]);
+  const unset = verify(f);
+  assert.is(unset.code, 2);
+  assert.match(unset.stderr, /^verify: docker compose config rejects two\.yaml: .*set (TAG|BATCH)/m);
+});
+
 test('a file Compose rejects, a manifest and a missing file are each one line and exit 2', () => {
   const bad = verify(file('bad.yaml', 'services:\n  web:\n    image: x\n    depends_on: [nowhere]\n'));
   assert.is(bad.code, 2, bad.stderr);
