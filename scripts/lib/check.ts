@@ -14,7 +14,8 @@ export class CheckFailure extends Error {
   }
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? v : inspect(v, { depth: 4, breakLength: 100 }));
+/** A value as a failure prints it: a string as it is, anything else inspected. */
+export const show = (v: unknown) => (typeof v === 'string' ? v : inspect(v, { depth: 4, breakLength: 100 }));
 
 /** Thrown by a check that cannot run here: reported as skipped, with the reason, never as a pass. */
 export class Skipped extends Error {

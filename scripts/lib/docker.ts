@@ -48,9 +48,15 @@ export async function networks(id: string): Promise<string[]> {
 }
 
 export interface DockerEvent {
+  /** The engine's status: `start`, `die`, `health_status: healthy`, ... */
   status: string;
   service: string;
+  /** Milliseconds since the epoch. */
   time: number;
+  /** The container's name. */
+  container?: string;
+  /** The exit code of a die, the signal of a kill. */
+  detail?: string;
 }
 
 /** Runs a one-shot container and resolves with its exit code and output; never throws on a non-zero exit. */

@@ -17,7 +17,7 @@ export function recordEvents(project: string): EventRecorder {
   const proc: ProcessPromise = $({
     nothrow: true,
     quiet: true,
-  })`docker events --since ${since} --filter type=container --filter ${`label=com.docker.compose.project=${project}`} --filter event=create --filter event=start --filter event=kill --filter event=die --filter event=stop --filter event=health_status --format ${'{{json .}}'}`;
+  })`docker events --since ${since} --filter type=container --filter ${`label=com.docker.compose.project=${project}`} --filter event=create --filter event=start --filter event=restart --filter event=kill --filter event=die --filter event=stop --filter event=health_status --format ${'{{json .}}'}`;
   let buffer = '';
   proc.stdout.on('data', (chunk: Buffer) => {
     buffer += chunk.toString('utf8');
@@ -27,7 +27,15 @@ export function recordEvents(project: string): EventRecorder {
       buffer = buffer.slice(nl + 1);
       if (!line) continue;
       const e = JSON.parse(line) as { status?: string; Action: string; timeNano: number; Actor: { Attributes: Record<string, string> } };
-      seen.push({ status: e.status ?? e.Action, service: e.Actor.Attributes['com.docker.compose.service'] ?? '?', time: e.timeNano / 1e6 });
+      const a = e.Actor.Attributes;
+      const detail = a.exitCode ?? a.signal;
+      seen.push({
+        status: e.status ?? e.Action,
+        service: a['com.docker.compose.service'] ?? '?',
+        time: e.timeNano / 1e6,
+        ...(a.name ? { container: a.name } : {}),
+        ...(detail ? { detail } : {}),
+      });
     }
   });
   return {

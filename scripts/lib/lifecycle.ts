@@ -11,6 +11,7 @@ import { ROOT } from './config.js';
 import { buildFor, imageEnv } from './images.js';
 import { step } from './progress.js';
 import { teardownOnce } from './teardown.js';
+import { keepRecording } from './recordings.js';
 import { listRuns, projectOf, runDir, writeRun } from './run-state.js';
 import { mergeDescriptions, type Description, type Scenario, type StackContext } from './stack-types.js';
 import { attachedChecks, loadScenario } from './scenarios.js';
@@ -91,25 +92,34 @@ async function teardown(run: Run): Promise<void> {
   rmSync(run.ctx.state, { recursive: true, force: true });
 }
 
-/** What ends a run: down (with --keep, only a note and the event recorder), once, whatever happens. */
-function guard(run: Run, keep: boolean): () => Promise<void> {
-  return teardownOnce(
-    keep
-      ? async () => {
-          console.log(`--keep: ${run.ctx.project.name} is still up; remove it with: npm run stack:${run.ctx.stack} -- down`);
-          await run.recorder?.stop();
-        }
-      : () => step(`tearing down ${run.ctx.project.name}`, () => teardown(run)),
-  );
+/** What ends a run: down (with --keep, only a note and the event recorder), once, whatever happens (Ctrl-C too).
+ * `record`, when given, writes the run's recording before the teardown (so one exists whatever the teardown
+ * does) and again after it, with the teardown's events. */
+function guard(run: Run, keep: boolean, record = () => {}): () => Promise<void> {
+  const end = keep
+    ? async () => {
+        console.log(`--keep: ${run.ctx.project.name} is still up; remove it with: npm run stack:${run.ctx.stack} -- down`);
+        await run.recorder?.stop();
+      }
+    : () => step(`tearing down ${run.ctx.project.name}`, () => teardown(run));
+  return teardownOnce(async () => {
+    record();
+    await end();
+    record();
+  });
 }
 
 export async function testStack(stack: string, { keep = false, with: withSidecars = [] as string[] } = {}): Promise<CheckResult[]> {
   const sc = await loadScenario(stack);
   console.log(`\n▶ ${stack}: ${sc.title}${withSidecars.length ? ` (with ${withSidecars.join(', ')})` : ''}`);
+  const started = Date.now();
   const run = await newRun(stack, sc, withSidecars);
-  const finish = guard(run, keep);
   const { project } = run.ctx;
   let results: CheckResult[] = [];
+  // Recorded in .state/runs/ (recordings.ts): its own .state/<project>/ goes with the teardown.
+  const finish = guard(run, keep, () =>
+    keepRecording({ stack, project: project.name, started, events: run.recorder?.events() ?? [], results }),
+  );
   try {
     await buildFor(project, sc.tools);
     run.ctx.upAt = Date.now();

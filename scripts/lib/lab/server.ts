@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../../sidecars/lib/log.js';
 import { HttpError, readBody, serve } from '../../../sidecars/lib/http.js';
 import { VERSION } from '../config.js';
+import { KEEP_RUNS, listRecordings, readRecording, RUN_NAME, RUNS_DIR } from '../recordings.js';
 import type { Engine } from './engine.js';
 import { admit, securityHeaders } from './guard.js';
 import { Hub } from './hub.js';
@@ -32,6 +33,8 @@ export interface LabOptions {
   headMs?: number;
   pingMs?: number;
   procRoot?: string;
+  /** Where the runner keeps its recordings of runs (.state/runs/). */
+  runsDir?: string;
   log?: Logger;
   retryMs?: number;
 }
@@ -123,6 +126,16 @@ export function createLab(o: LabOptions): Lab {
     return json({ killed: target.Name.replace(/^\//, ''), signal }, 202);
   }
 
+  /** GET /api/runs/<project>, routed on the path as the client wrote it, so `..` is a bad name (400), never a path. */
+  function recording(req: IncomingMessage, raw: string): Answer {
+    if (req.method !== 'GET') throw new HttpError(405, 'method not allowed');
+    const name = raw.slice('/api/runs/'.length).split('?')[0]!;
+    if (!RUN_NAME.test(name)) throw new HttpError(400, 'a run is named sl-<stack>-<6 hex digits>');
+    const rec = readRecording(name, o.runsDir ?? RUNS_DIR);
+    if (!rec) throw new HttpError(404, `no recording of ${name}: the last ${KEEP_RUNS} runs are kept`);
+    return json(rec);
+  }
+
   lab.server = serve(
     async (req, res, target) => {
       for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
@@ -135,6 +148,8 @@ export function createLab(o: LabOptions): Lab {
       let answer: Answer;
       if (route === 'GET /') answer = { status: 200, body: o.page.html, type: 'text/html; charset=utf-8' };
       else if (route === 'GET /api/stacks') answer = json(await stacks());
+      else if (target.path.startsWith('/api/runs/')) answer = recording(req, target.path);
+      else if (route === 'GET /api/runs') answer = json({ keep: KEEP_RUNS, runs: listRecordings(o.runsDir ?? RUNS_DIR) });
       else if (route === 'GET /api/timeline') answer = json({ engine: hub.state, events: hub.history() });
       else if (route === 'GET /api/events') {
         admitLive();
@@ -148,7 +163,9 @@ export function createLab(o: LabOptions): Lab {
         const pid = target.State.Running ? target.State.Pid : 0;
         answer = json({ container: target.Name.replace(/^\//, ''), pid, ...podProcesses(pid, o.procRoot) });
       } else if (route === 'POST /api/kill') answer = await kill(req);
-      else if (['/', '/api/stacks', '/api/timeline', '/api/events', '/api/logs', '/api/processes', '/api/kill'].includes(url.pathname))
+      else if (
+        ['/', '/api/stacks', '/api/timeline', '/api/events', '/api/logs', '/api/processes', '/api/kill', '/api/runs'].includes(url.pathname)
+      )
         throw new HttpError(405, 'method not allowed');
       else throw new HttpError(404, 'not found: see docs/lab.md for the endpoints');
       res.writeHead(answer.status, { 'content-type': answer.type }).end(answer.body);

@@ -8,6 +8,8 @@ import { describe, layout, lineSplitter, markOf, sharing } from '../lab/page/lin
 import { parseLine } from '../lab/logs.js';
 import { shown } from '../lab/page/logs.js';
 import { pageOf } from '../lab/page.js';
+import { checkLine, REPLAY_SPEED, revealed, runEvents, runLabel } from '../lab/page/replay.js';
+import type { Recording } from '../recordings.js';
 import type { LabContainer, Pod } from '../lab/stacks.js';
 
 const test = suite('lab: page');
@@ -126,6 +128,78 @@ test('the page inlines its script and style, and refuses a bundle that would clo
   } catch (e) {
     assert.match((e as Error).message, /closing tag/);
   }
+});
+
+const recording: Recording = {
+  version: 1,
+  stack: 'https',
+  project: 'sl-https-0a0b0c',
+  started: '2026-03-01T10:00:00.000Z',
+  ended: '2026-03-01T10:01:00.000Z',
+  events: [
+    { time: 60_000, service: 'app', container: 'sl-https-0a0b0c-app-1', action: 'die', detail: '137' },
+    { time: 0, service: 'tls-proxy', container: 'sl-https-0a0b0c-tls-proxy-1', action: 'start' },
+    { time: 6_000, service: 'tls-proxy', container: 'sl-https-0a0b0c-tls-proxy-1', action: 'health_status', detail: 'healthy' },
+    { time: 30_000, service: 'app', container: 'sl-https-0a0b0c-app-1', action: 'start' },
+  ],
+  checks: [
+    { name: 'answers', ok: true, ms: 12 },
+    { name: 'no /proc', ok: true, ms: 1, skipped: 'not on Linux' },
+    { name: 'status', ok: false, ms: 5, error: 'the status', expected: '200', received: '502' },
+  ],
+};
+
+test("a recorded run's events go on the timeline in time order, under its project, with their words", () => {
+  const events = runEvents(recording);
+  assert.equal(
+    events.map((e) => [e.time, e.project, e.service, markOf(e).word]),
+    [
+      [0, 'sl-https-0a0b0c', 'tls-proxy', 'start'],
+      [6_000, 'sl-https-0a0b0c', 'tls-proxy', 'health healthy'],
+      [30_000, 'sl-https-0a0b0c', 'app', 'start'],
+      [60_000, 'sl-https-0a0b0c', 'app', 'die (exit 137)'],
+    ],
+  );
+  const { t0, t1, rows } = layout(events.slice(0, 1), 10_000, { t0: 0, t1: 60_000 });
+  assert.equal([t0, t1, rows.map((r) => r.marks.map((m) => m.at))], [0, 60_000, [[0]]], 'a replay keeps the whole run on its axis');
+});
+
+test(`a replay reveals the events in time order, ${REPLAY_SPEED} times faster: a 60 s run in 10 s`, () => {
+  const events = runEvents(recording);
+  assert.equal(
+    [0, 999, 1_000, 4_999, 5_000, 9_999, 10_000, 60_000].map((ms) => revealed(events, ms)),
+    [1, 1, 2, 2, 3, 3, 4, 4],
+  );
+  assert.is(revealed([], 1000), 0);
+  assert.is(revealed(events, 1000, 60), 4);
+});
+
+test('each check shows a glyph and a word as well as its colour: passed, skipped with its reason, failed with its error', () => {
+  assert.equal(
+    recording.checks.map((c) => checkLine(c)),
+    [
+      { glyph: '✔', word: 'passed', tone: 'good', text: 'answers (12 ms)' },
+      { glyph: '–', word: 'skipped', tone: 'warn', text: 'no /proc: not on Linux' },
+      { glyph: '✘', word: 'failed', tone: 'bad', text: 'status (5 ms): the status' },
+    ],
+  );
+  const summary = {
+    project: 'sl-https-0a0b0c',
+    stack: 'https',
+    started: recording.started,
+    ended: recording.ended,
+    passed: 1,
+    failed: 1,
+    skipped: 1,
+  };
+  assert.is(
+    runLabel(summary, (iso) => iso.slice(11, 16)),
+    'sl-https-0a0b0c · 10:00 · 1 passed, 1 failed, 1 skipped',
+  );
+  assert.is(
+    runLabel({ ...summary, skipped: 0 }, () => 'then'),
+    'sl-https-0a0b0c · then · 1 passed, 1 failed',
+  );
 });
 
 test.run();

@@ -2,13 +2,18 @@
 // checks, the headers, the body limits, the head deadline, the cap on live viewers, and actions on
 // containers that are not ours (403, never 404). Real sockets throughout.
 import { request } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { trickle } from '../../../sidecars/lib/test-support/slow-client.js';
 import { until, within } from '../../../sidecars/lib/test-support/wait.js';
 import { createLogger } from '../../../sidecars/lib/log.js';
 import { oursBy } from '../lab/ours.js';
+import { recordingOf, saveRecording } from '../recordings.js';
+import { CheckFailure } from '../check.js';
 import { pageOf } from '../lab/page.js';
 import { createLab, type Lab, listenLab } from '../lab/server.js';
 import { container, type FakeEngine, fakeEngine, frame, line } from './lab-support.js';
@@ -23,7 +28,9 @@ interface Answer {
   text: string;
 }
 
-async function start(o: { engine?: FakeEngine; maxClients?: number; headMs?: number } = {}): Promise<Lab & { engine: FakeEngine }> {
+async function start(
+  o: { engine?: FakeEngine; maxClients?: number; headMs?: number; runsDir?: string } = {},
+): Promise<Lab & { engine: FakeEngine }> {
   const engine = o.engine ?? fakeEngine([container('sl-https-0a0b0c', 'pod', {}), container('someone-elses', 'db', {})]);
   const lab = createLab({
     engine,
@@ -33,6 +40,7 @@ async function start(o: { engine?: FakeEngine; maxClients?: number; headMs?: num
     token: TOKEN,
     maxClients: o.maxClients,
     headMs: o.headMs,
+    runsDir: o.runsDir,
     log: createLogger('lab', 'debug', (l) => logged.push(l)),
     retryMs: 10,
   });
@@ -434,6 +442,121 @@ test('no log line holds the token, even when a handler fails on a request that c
     );
   } finally {
     await lab.close();
+  }
+});
+
+/** A directory with two recorded runs (one passing, one failing, the newer) and one corrupt file. */
+function recorded(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sl-lab-runs-'));
+  const t0 = Date.parse('2026-03-01T10:00:00Z');
+  const events = [
+    { status: 'start', service: 'app', time: t0 + 1000, container: 'sl-https-0a0b0c-app-1' },
+    { status: 'die', service: 'app', time: t0 + 5000, container: 'sl-https-0a0b0c-app-1', detail: '0' },
+  ];
+  saveRecording(
+    recordingOf({
+      stack: 'https',
+      project: 'sl-https-0a0b0c',
+      started: t0,
+      ended: t0 + 9000,
+      events,
+      results: [{ name: 'a', ok: true, ms: 1 }],
+    }),
+    dir,
+  );
+  const failed = [{ name: 'b', ok: false, ms: 2, error: new CheckFailure('b', 1, 2) }];
+  saveRecording(recordingOf({ stack: 'topz', project: 'sl-topz-1a2b3c', started: t0 + 60_000, events: [], results: failed }), dir);
+  writeFileSync(join(dir, 'sl-mesh-999999.json'), '{"version":1,');
+  return dir;
+}
+
+test('GET /api/runs lists the recorded runs newest first with their counts, and GET /api/runs/NAME answers one', async () => {
+  const dir = recorded();
+  const lab = await start({ runsDir: dir });
+  try {
+    const list = await ask(lab.port, { path: '/api/runs' });
+    assert.is(list.status, 200);
+    assert.match(String(list.headers['content-type']), /^application\/json/);
+    const body = JSON.parse(list.text) as { keep: number; runs: Record<string, unknown>[] };
+    assert.is(body.keep, 20);
+    assert.equal(
+      body.runs.map((r) => [r.project, r.stack, r.passed, r.failed, r.skipped]),
+      [
+        ['sl-topz-1a2b3c', 'topz', 0, 1, 0],
+        ['sl-https-0a0b0c', 'https', 1, 0, 0],
+      ],
+    );
+    assert.equal(Object.keys(body.runs[0]!).sort(), ['ended', 'failed', 'passed', 'project', 'skipped', 'stack', 'started']);
+    const one = await ask(lab.port, { path: '/api/runs/sl-https-0a0b0c' });
+    assert.is(one.status, 200);
+    const rec = JSON.parse(one.text) as { project: string; events: { action: string; detail?: string }[]; checks: unknown[] };
+    assert.equal(
+      [rec.project, rec.events.map((e) => [e.action, e.detail ?? null]), rec.checks.length],
+      [
+        'sl-https-0a0b0c',
+        [
+          ['start', null],
+          ['die', '0'],
+        ],
+        1,
+      ],
+    );
+    const failing = JSON.parse((await ask(lab.port, { path: '/api/runs/sl-topz-1a2b3c' })).text) as {
+      checks: { expected?: string; received?: string }[];
+    };
+    assert.equal([failing.checks[0]!.expected, failing.checks[0]!.received], ['1', '2']);
+  } finally {
+    await lab.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the recorded runs need the token; a bad name gets 400 (never a path), a run with no recording 404, another method 405', async () => {
+  const dir = recorded();
+  const lab = await start({ runsDir: dir });
+  try {
+    const refused = await Promise.all(
+      ['/api/runs', '/api/runs/sl-https-0a0b0c'].map((path) => ask(lab.port, { path, headers: { authorization: '' } })),
+    );
+    assert.equal(
+      refused.map((a) => a.status),
+      [403, 403],
+    );
+    assert.not.match(refused[1]!.text, /sl-https/);
+    const bad = [
+      '../../etc/passwd',
+      '..',
+      '%2e%2e%2fsl-https-0a0b0c',
+      'sl-https-0a0b0c%2f..',
+      'sl-https-0a0b0c.json',
+      'sl-https-0a0b0',
+      'sl-https-0a0b0c-side',
+      'SL-https-0a0b0c',
+      '',
+    ];
+    const answers = await Promise.all(bad.map((name) => ask(lab.port, { path: `/api/runs/${name}` })));
+    assert.equal(
+      answers.map((a) => a.status),
+      bad.map(() => 400),
+    );
+    assert.match(answers[0]!.text, /sl-<stack>-<6 hex digits>/);
+    const missing = await ask(lab.port, { path: '/api/runs/sl-mesh-999999' });
+    const none = await ask(lab.port, { path: '/api/runs/sl-https-ffffff' });
+    assert.equal([missing.status, none.status], [404, 404]);
+    const posts = await Promise.all(['/api/runs', '/api/runs/sl-https-0a0b0c'].map((path) => ask(lab.port, { method: 'POST', path })));
+    assert.equal(
+      posts.map((a) => a.status),
+      [405, 405],
+    );
+    const empty = await start({ runsDir: join(dir, 'none') });
+    try {
+      assert.equal(JSON.parse((await ask(empty.port, { path: '/api/runs' })).text).runs, []);
+    } finally {
+      await empty.close();
+    }
+  } finally {
+    await lab.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

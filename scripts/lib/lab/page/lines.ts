@@ -37,11 +37,11 @@ export interface Row {
   marks: { e: LabEvent; at: number }[];
 }
 
-/** Events as rows per container (project/service), on one axis spanning at least minSpanMs. */
-export function layout(events: LabEvent[], minSpanMs = 10_000): { t0: number; t1: number; rows: Row[] } {
+/** Events as rows per container (project/service), on one axis spanning at least minSpanMs, or on `span` when given. */
+export function layout(events: LabEvent[], minSpanMs = 10_000, span?: { t0: number; t1: number }): { t0: number; t1: number; rows: Row[] } {
   const sorted = [...events].sort((a, b) => a.time - b.time);
-  const t0 = sorted[0]?.time ?? 0;
-  const t1 = Math.max(sorted.at(-1)?.time ?? 0, t0 + minSpanMs);
+  const t0 = span?.t0 ?? sorted[0]?.time ?? 0;
+  const t1 = span?.t1 ?? Math.max(sorted.at(-1)?.time ?? 0, t0 + minSpanMs);
   const rows = new Map<string, Row>();
   for (const e of sorted) {
     const key = `${e.project}/${e.service}`;

@@ -8,6 +8,7 @@ import { h } from './dom.js';
 import { LogsView } from './logs.js';
 import { podsView } from './pods.js';
 import { ProcessesView } from './processes.js';
+import { RunsView } from './runs.js';
 import { placeMarks, timelineView } from './timeline.js';
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
@@ -58,6 +59,7 @@ function show(v: View, focus = false) {
   if (focus) document.getElementById(`tab-${v}`)?.focus();
   render();
   procs?.shown(v === 'Processes');
+  runs?.shown(v === 'Timeline');
 }
 
 tabs.addEventListener('keydown', (e) => {
@@ -75,6 +77,7 @@ filter.addEventListener('change', () => {
 
 let logs: LogsView | undefined;
 let procs: ProcessesView | undefined;
+let runs: RunsView | undefined;
 const timelineControls = h('div', { class: 'filters' }, h('label', {}, 'Project ', filter));
 const timelineBox = h('div');
 
@@ -99,7 +102,9 @@ function render() {
       filter.replaceChildren(h('option', { value: '' }, 'all projects'), ...projects.map((p) => h('option', { value: p }, p)));
       filter.value = st.project;
     }
-    timelineBox.replaceChildren(timelineView(st.events, st.project));
+    filter.disabled = Boolean(runs?.chosen);
+    if (!runs?.chosen) timelineBox.replaceChildren(timelineView(st.events, st.project));
+    else if (timelineBox.firstChild !== runs.el) timelineBox.replaceChildren(runs.el);
     if (panel.firstChild !== timelineControls) panel.replaceChildren(timelineControls, timelineBox);
     placeMarks(timelineBox);
   } else panel.replaceChildren(podsView(st.stacks));
@@ -171,6 +176,8 @@ async function start() {
   const api = client(token);
   logs = new LogsView(api);
   procs = new ProcessesView(api);
+  runs = new RunsView(api, render);
+  timelineControls.append(runs.controls);
   try {
     const t = await api.get<{ events: LabEvent[] }>('/api/timeline');
     st.events = t.events;

@@ -4,11 +4,12 @@ import type { LabEvent } from '../hub.js';
 import { h } from './dom.js';
 import { describe, layout, markOf } from './lines.js';
 
-export function timelineView(events: LabEvent[], project: string): HTMLElement {
+/** `span`: the axis to draw on, whatever events are shown (a replay reveals a recorded run's events on its own axis). */
+export function timelineView(events: LabEvent[], project: string, span?: { t0: number; t1: number }): HTMLElement {
   const shown = project ? events.filter((e) => e.project === project) : events;
-  if (!shown.length)
+  if (!shown.length && !span)
     return h('p', { class: 'notice' }, 'No events yet: they appear here as containers are created, start, turn healthy, die and restart.');
-  const { t0, t1, rows } = layout(shown);
+  const { t0, t1, rows } = layout(shown, undefined, span);
   const axis = h(
     'div',
     { class: 'axis', 'aria-hidden': 'true' },
@@ -38,7 +39,13 @@ export function timelineView(events: LabEvent[], project: string): HTMLElement {
       .slice()
       .sort((a, b) => a.time - b.time)
       .slice(-300)
-      .map((e) => h('li', { class: markOf(e).tone }, `${markOf(e).glyph} ${describe(e, t0)}`)),
+      .map((e) =>
+        h(
+          'li',
+          { class: markOf(e).tone, 'data-testid': 'event', 'data-action': e.action, 'data-service': e.service },
+          `${markOf(e).glyph} ${describe(e, t0)}`,
+        ),
+      ),
   );
   return h('div', {}, axis, h('div', { class: 'lanes' }, lanes), h('h3', {}, 'Events, oldest first'), list);
 }
