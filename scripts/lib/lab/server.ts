@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../../sidecars/lib/log.js';
 import { HttpError, readBody, serve } from '../../../sidecars/lib/http.js';
 import { VERSION } from '../config.js';
+import { signalContainer } from './crash.js';
 import type { Engine } from './engine.js';
 import { admit, securityHeaders } from './guard.js';
 import { Hub } from './hub.js';
@@ -32,6 +33,8 @@ export interface LabOptions {
   headMs?: number;
   pingMs?: number;
   procRoot?: string;
+  /** Signals a container's main process by host PID (a crash, so its restart policy applies); see crash.ts. */
+  killPid?: (pid: number, signal: NodeJS.Signals) => void;
   log?: Logger;
   retryMs?: number;
 }
@@ -119,8 +122,8 @@ export function createLab(o: LabOptions): Lab {
       throw new HttpError(400, 'container: a container name or id is required');
     if (typeof signal !== 'string' || !SIGNALS.has(signal)) throw new HttpError(400, `signal: one of ${[...SIGNALS].join(', ')}`);
     const target = await ourContainer(container);
-    await o.engine.kill(target.Id, signal);
-    return json({ killed: target.Name.replace(/^\//, ''), signal }, 202);
+    const via = await signalContainer(o.engine, target, signal as NodeJS.Signals, o);
+    return json({ killed: target.Name.replace(/^\//, ''), signal, via }, 202);
   }
 
   lab.server = serve(
