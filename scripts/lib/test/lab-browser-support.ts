@@ -51,6 +51,8 @@ export interface StackInLab {
   project: string;
   lab: SpawnedLab;
   browser: Browser;
+  /** Every request the page made, from its first load: its address and its Authorization header. */
+  calls: { url: string; auth?: string }[];
   /** Set when setting up failed: every test then fails with it. */
   broken?: Error;
 }
@@ -76,6 +78,8 @@ export function stackInLabSuite(name: string, stack: string) {
       project = ctx.project = (await upStack(stack)).project;
       ctx.lab = await spawnLab();
       ctx.browser = await openBrowser({ width: 1280, height: 900 });
+      ctx.calls = [];
+      ctx.browser.page.on('request', (r) => ctx.calls.push({ url: r.url(), auth: r.headers().authorization }));
       await ctx.browser.page.goto(ctx.lab.url);
     } catch (e) {
       ctx.broken = e as Error;
