@@ -1,6 +1,7 @@
 // npm run doctor: is this machine ready to run sidecar-lab? Each line is a check; a failed one
 // prints the exact remedy. It never installs anything itself.
 import { $ } from 'zx';
+import { chromiumPath } from './lib/browser.js';
 import { BASE_IMAGE, LOCAL_BASE_IMAGE } from './lib/config.js';
 
 /** optional: only some checks need it; a miss is a warning (!) and does not fail the doctor. */
@@ -71,13 +72,19 @@ if (engine.ok) {
   findings.push({ ok, what: 'base image', detail, remedy: `docker pull ${BASE_IMAGE}, or ${BOOTSTRAP}` });
 }
 
-// Optional: the topz stack's page check drives the host's Debian chromium with playwright-core.
-const chromium = await run(['/usr/bin/chromium', '--version']);
+// Optional: the topz stack's page check and the lab's browser tests drive Chromium with playwright-core.
+let browserPath = '';
+try {
+  browserPath = chromiumPath();
+} catch {}
+const chromium = browserPath ? await run([browserPath, '--version']) : { ok: false, out: '' };
 findings.push({
   ok: chromium.ok,
-  what: 'chromium (headless browser for the topz page check)',
-  detail: chromium.ok ? (chromium.out.split('\n').pop() ?? '') : 'missing: only the topz stack’s page check needs it',
-  remedy: 'as root: apt-get install -y chromium   (Debian’s package; .ci/run installs it when missing)',
+  what: 'chromium (headless browser for the topz page check and the lab’s browser tests)',
+  detail: chromium.ok
+    ? `${browserPath}: ${chromium.out.split('\n').pop() ?? ''}`
+    : 'missing: only the topz stack’s page check and the lab’s browser tests need it',
+  remedy: 'as root: make bootstrap   (installs Debian’s chromium), or set SIDECAR_LAB_CHROMIUM to a Chromium',
   optional: true,
 });
 // Optional: the verify JUnit report's test validates against docs/junit-4.xsd with xmllint.

@@ -33,6 +33,7 @@ async function main(argv: string[]): Promise<number | undefined> {
     roles: rolesFromIdentify(),
     page: loadPage(),
     token,
+    killPid: (pid, signal) => process.kill(pid, signal),
     log: createLogger('lab', 'info', (l) => process.stderr.write(l)),
   });
   try {

@@ -85,6 +85,7 @@ const seconds = lastTimes();
 type EnginePart = { name: string; alone?: string; run: (log: (t: string) => void) => Promise<Count> };
 const engineParts: EnginePart[] = [
   { name: PARTS.docker, run: (log: (t: string) => void) => runGroup(groups.docker, log) },
+  { name: PARTS.browser, run: (log: (t: string) => void) => runGroup(groups.browser, log) },
   ...(await Promise.all(
     stacks.map(async (s) => ({
       name: PARTS.stack(s),

@@ -15,6 +15,7 @@ import { keepRecording } from './recordings.js';
 import { listRuns, projectOf, runDir, writeRun } from './run-state.js';
 import { mergeDescriptions, type Description, type Scenario, type StackContext } from './stack-types.js';
 import { attachedChecks, loadScenario } from './scenarios.js';
+import { labPicture } from './lab/in-stack.js';
 import { verifyChecks } from './verify/in-stack.js';
 
 export type { Description, Scenario, StackContext } from './stack-types.js';
@@ -125,8 +126,11 @@ export async function testStack(stack: string, { keep = false, with: withSidecar
     run.ctx.upAt = Date.now();
     run.recorder = recordEvents(project.name);
     await step(`up --wait ${project.name}`, () => project.up());
-    // verify's checks of every pod come last: the last of them takes the project down.
-    results = await runChecks([...sc.checks, ...(await attachedChecks(run.attached?.placed ?? [])), ...verifyChecks()], run.ctx);
+    // The lab's picture of the pods, then verify's checks of every pod, come last: the last of them takes the project down.
+    results = await runChecks(
+      [...sc.checks, ...(await attachedChecks(run.attached?.placed ?? [])), labPicture, ...verifyChecks()],
+      run.ctx,
+    );
     if (results.some((r) => !r.ok)) await dump(run.projects);
   } catch (e) {
     console.log(`✘ ${stack}: ${(e as Error).message}`);

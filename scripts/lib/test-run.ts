@@ -19,6 +19,8 @@ export interface Timed extends Count {
 
 /** Unit test files that need a Docker engine end in `.docker.test.ts`; they run once the images are built. */
 export const DOCKER_TESTS = '\\.docker\\.test\\.js$';
+/** Those that drive Chromium (`.browser.docker.test.ts`) are a part of their own, beside a stack. */
+const BROWSER_TESTS = '\\.browser\\.docker\\.test\\.js$';
 
 /** The parts, by the names docs/test-times.md gives them, in the order their results are printed. */
 export const PARTS = {
@@ -29,6 +31,7 @@ export const PARTS = {
   sidecars: 'unit: sidecars (Bun)',
   programs: (image: string) => `unit: ${image} (Bun)`,
   docker: 'unit: with Docker (Node)',
+  browser: 'unit: the lab in Chromium (Node)',
   stack: (name: string) => `stack: ${name}`,
 };
 
@@ -78,14 +81,15 @@ export interface UnitGroup {
   ignore: string[];
 }
 
-/** The uvu groups: the sidecars and the stacks' Bun programs on Bun; the rest on Node, split in two by whether
- * a file needs Docker. */
-export function unitGroups(): { node: UnitGroup; docker: UnitGroup; bun: UnitGroup[] } {
+/** The uvu groups: the sidecars and the stacks' Bun programs on Bun; the rest on Node, split by whether a file
+ * needs Docker, and whether it also drives a browser. */
+export function unitGroups(): { node: UnitGroup; docker: UnitGroup; browser: UnitGroup; bun: UnitGroup[] } {
   const test = '\\.test\\.js$';
   const notBun = ['-i', '^sidecars$', ...BUN_PROGRAMS.flatMap((p) => ['-i', `^${p.dir}$`])];
   return {
     node: { name: PARTS.node, bin: process.execPath, dir: dist, pattern: test, ignore: [...notBun, '-i', DOCKER_TESTS] },
-    docker: { name: PARTS.docker, bin: process.execPath, dir: dist, pattern: DOCKER_TESTS, ignore: notBun },
+    docker: { name: PARTS.docker, bin: process.execPath, dir: dist, pattern: DOCKER_TESTS, ignore: [...notBun, '-i', BROWSER_TESTS] },
+    browser: { name: PARTS.browser, bin: process.execPath, dir: dist, pattern: BROWSER_TESTS, ignore: notBun },
     bun: [
       { name: PARTS.sidecars, bin: bun, dir: join(dist, 'sidecars'), pattern: test, ignore: [] },
       ...BUN_PROGRAMS.map((p) => ({ name: PARTS.programs(p.image), bin: bun, dir: join(dist, p.dir), pattern: test, ignore: [] })),

@@ -1,25 +1,13 @@
-// Check 5: the HTML page in a real browser: the host's Debian chromium, driven by playwright-core
-// (which never downloads a browser of its own here). The screenshot is kept under artifacts/topz/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// Check 5: the HTML page in a real browser: the machine's Chromium, driven by playwright-core through
+// scripts/lib/browser.ts (which never downloads a browser). The screenshot is kept under artifacts/topz/.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { openBrowser } from '../../scripts/lib/browser.js';
 import { expect, type Check } from '../../scripts/lib/check.js';
 import { ARTIFACTS_DIR } from '../../scripts/lib/config.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { token, topzUrl } from './support.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 export const SCREENSHOT = join(ARTIFACTS_DIR, 'topz', 'topz-page.png');
 
 type Row = string[];
@@ -28,24 +16,10 @@ const COLUMN = { name: 2, cpu: 4 };
 export const pageInChromium: C = {
   name: 'the HTML page renders the process table in headless Chromium (Debian’s chromium, playwright-core), sorts by CPU on a click and refreshes itself; a screenshot is kept',
   async run(ctx) {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: as root, make bootstrap installs it (scripts/bootstrap/tools.sh; npm run doctor checks it)`);
     const url = await topzUrl(ctx);
-    const profile = mkdtempSync(join(ctx.state, 'chromium-profile-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 640 },
-      timeout: 30_000,
-    });
+    const browser = await openBrowser({ height: 640 });
     try {
-      const page = browser.pages()[0] ?? (await browser.newPage());
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
+      const { page, errors } = browser;
       // The token goes in the fragment: never sent to the server, taken by the page's script.
       await page.goto(`${url}/#token=${encodeURIComponent(token(ctx))}`);
       await page.waitForFunction(
@@ -89,7 +63,6 @@ export const pageInChromium: C = {
       console.log(`      screenshot: ${SCREENSHOT}`);
     } finally {
       await browser.close();
-      rmSync(profile, { recursive: true, force: true });
     }
   },
 };

@@ -26,6 +26,7 @@ for (const stack of stackNames()) {
     const section = readFileSync(join(ROOT, 'stacks', stack, 'README.md'), 'utf8')
       .split(/^## /m)
       .find((s) => s.startsWith('Expected result'));
+    assert.match(section ?? '', '(../../docs/lab.md)', 'it says that the lab’s check of the pods follows');
     assert.match(section ?? '', '(../../docs/verify.md)', 'it says that verify’s checks of the pod follow');
   });
 }

@@ -14,7 +14,16 @@ const test = suite('test times (docs/test-times.md)');
 /** Every part npm test runs, by name. */
 function parts(): string[] {
   const g = unitGroups();
-  return [PARTS.images, PARTS.lint, PARTS.knip, g.node.name, ...g.bun.map((b) => b.name), g.docker.name, ...stackNames().map(PARTS.stack)];
+  return [
+    PARTS.images,
+    PARTS.lint,
+    PARTS.knip,
+    g.node.name,
+    ...g.bun.map((b) => b.name),
+    g.docker.name,
+    g.browser.name,
+    ...stackNames().map(PARTS.stack),
+  ];
 }
 
 /** The first column of the doc's table of parts (the one under "| part |"). */

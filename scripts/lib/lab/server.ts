@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../../../sidecars/lib/log.js';
 import { HttpError, readBody, serve } from '../../../sidecars/lib/http.js';
 import { VERSION } from '../config.js';
 import { KEEP_RUNS, listRecordings, readRecording, RUN_NAME, RUNS_DIR } from '../recordings.js';
+import { signalContainer } from './crash.js';
 import type { Engine } from './engine.js';
 import { admit, securityHeaders } from './guard.js';
 import { Hub } from './hub.js';
@@ -35,6 +36,8 @@ export interface LabOptions {
   procRoot?: string;
   /** Where the runner keeps its recordings of runs (.state/runs/). */
   runsDir?: string;
+  /** Signals a container's main process by host PID (a crash, so its restart policy applies); see crash.ts. */
+  killPid?: (pid: number, signal: NodeJS.Signals) => void;
   log?: Logger;
   retryMs?: number;
 }
@@ -122,8 +125,8 @@ export function createLab(o: LabOptions): Lab {
       throw new HttpError(400, 'container: a container name or id is required');
     if (typeof signal !== 'string' || !SIGNALS.has(signal)) throw new HttpError(400, `signal: one of ${[...SIGNALS].join(', ')}`);
     const target = await ourContainer(container);
-    await o.engine.kill(target.Id, signal);
-    return json({ killed: target.Name.replace(/^\//, ''), signal }, 202);
+    const via = await signalContainer(o.engine, target, signal as NodeJS.Signals, o);
+    return json({ killed: target.Name.replace(/^\//, ''), signal, via }, 202);
   }
 
   /** GET /api/runs/<project>, routed on the path as the client wrote it, so `..` is a bad name (400), never a path. */

@@ -257,7 +257,7 @@ test('a kill aimed at a foreign container or at none gets 403, never 404, and re
     assert.equal(foreign.text, missing.text, 'nothing tells the two apart');
     assert.equal(lab.engine.killed, []);
     const ours = await post(lab.port, JSON.stringify({ container: 'sl-https-0a0b0c-pod-1', signal: 'SIGTERM' }));
-    assert.equal([ours.status, JSON.parse(ours.text)], [202, { killed: 'sl-https-0a0b0c-pod-1', signal: 'SIGTERM' }]);
+    assert.equal([ours.status, JSON.parse(ours.text)], [202, { killed: 'sl-https-0a0b0c-pod-1', signal: 'SIGTERM', via: 'engine' }]);
     assert.equal(lab.engine.killed, [{ id: lab.engine.containers[0]!.Id, signal: 'SIGTERM' }]);
   } finally {
     await lab.close();

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import { parseMetrics } from '../../lib/metrics.js';
-import { runMain } from '../../lib/test-support/child.js';
+import { stageForOthers } from '../../lib/test-support/as-user.js';
+import { runCommand } from '../../lib/test-support/child.js';
 import { freePort, until } from '../../lib/test-support/wait.js';
 import { FakeRelp } from './fake-relp.js';
 
@@ -26,14 +27,16 @@ export const seqsOf = (relp: FakeRelp) => [...new Set(bodies(relp).flatMap((b) =
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** Every sidecar a test started that has not exited: a test that fails half-way leaves none behind (after.each). */
-const running = new Set<ReturnType<typeof runMain>>();
+const running = new Set<ReturnType<typeof runCommand>>();
 
 /** Starts the sidecar on dir against relp, scanning often, and resolves once /readyz answers 200. */
 export async function startShipper(dir: string, relp: FakeRelp, extra: string[] = [], as: { uid?: number; gid?: number } = {}) {
   const admin = await freePort();
-  const r = runMain(
-    MAIN,
+  const staged = as.uid === undefined ? undefined : stageForOthers(MAIN);
+  const r = runCommand(
+    staged?.bin ?? process.execPath,
     [
+      staged?.main ?? MAIN,
       '--dir',
       dir,
       '--relp-host',
@@ -57,7 +60,10 @@ export async function startShipper(dir: string, relp: FakeRelp, extra: string[] 
     LIMIT_MS,
   );
   running.add(r);
-  r.exit.then(() => running.delete(r));
+  r.exit.then(() => {
+    running.delete(r);
+    staged?.remove();
+  });
   /** Kills the process and waits until it is gone, so nothing of it reaches the next test's receiver. */
   const kill = async () => {
     r.child.kill('SIGKILL');

@@ -4,6 +4,7 @@
 // counts each request's status class and duration as it ends. This module makes the sessions.
 import type { Socket } from 'node:net';
 import type { Counter, Histogram } from '../../lib/metrics.js';
+import { safePath } from '../../lib/http.js';
 import type { Logger } from '../../lib/log.js';
 import { byClass, HttpSession, type Router, type SessionContext, singlePool, UpstreamPool } from '../../lib/dataplane/index.js';
 
@@ -15,6 +16,8 @@ export interface HttpProxyOptions {
   listenPort: number;
   hsts: string | undefined;
   log: Logger;
+  /** Log each request as it ends: method, path without its query, status and duration. */
+  accessLog: boolean;
   /** requests_total, by status class, and request_duration_seconds: counted by the route as each request ends. */
   requests: Counter;
   upstreamErrors: Counter;
@@ -29,7 +32,7 @@ export interface HttpProxyOptions {
   draining: () => boolean;
 }
 
-/** tls-proxy's one route, to the app, counting each request's status class and duration as it ends. */
+/** tls-proxy's one route, to the app, counting (and, with --access-log, logging) each request as it ends. */
 function countedRoute(pool: UpstreamPool, o: HttpProxyOptions): Router {
   const count = byClass(o.requests);
   const app = singlePool(pool);
@@ -45,7 +48,15 @@ function countedRoute(pool: UpstreamPool, o: HttpProxyOptions): Router {
           // 0: the connection was cut, with no status for the client.
           if (status === 0) return;
           count(status);
-          o.duration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+          const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+          o.duration.observe(seconds);
+          if (o.accessLog)
+            o.log.info('request', {
+              method: req.method,
+              path: safePath(req.path.split('?')[0]),
+              status,
+              ms: Math.round(seconds * 1e4) / 10,
+            });
         },
       };
     },

@@ -23,6 +23,11 @@ export const spec = defineSpec({
       default: '1.2',
       description: 'Oldest TLS version accepted. TLS 1.0 and 1.1 are never accepted.',
     }),
+    accessLog: bool({
+      default: false,
+      description:
+        'Log one JSON line per request at info (http mode): method, path without its query, status and duration. Off by default: one line per request is a lot of log.',
+    }),
     hsts: bool({ default: false, description: 'Add Strict-Transport-Security to responses (http mode).' }),
     hstsMaxAge: int({
       default: 31536000,

@@ -58,6 +58,7 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
           maxBodyBytes: p.maxBodyBytes,
           draining: () => draining,
           hsts: p.hsts ? `max-age=${p.hstsMaxAge}` : undefined,
+          accessLog: p.accessLog,
         })
       : undefined;
   const tls = createTlsServer(serverOpts, (s) =>

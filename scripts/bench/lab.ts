@@ -1,0 +1,141 @@
+// npm run bench:lab [-- --no-write] [--stacks a,b]: the lab with every stack up (or those named). Brings each stack
+// up as a run of its own, starts the built lab, and measures, side by side in one run:
+// - load: from navigation to the Pods view drawn with every pod, in headless Chromium, fresh page, 5 loads;
+// - the lab server's RSS (VmRSS, and its peak VmHWM) with no viewer, with one and with five viewers open;
+// - the lab server's CPU, idle, with no viewer, one and five viewers, 20 s each (utime + stime from /proc).
+// Goals: interactive within 1 s, ≤ 60 MB RSS, < 2% of a core idle. Writes its section of docs/benchmarks.md.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { sleep } from 'zx';
+import { type Browser, openBrowser } from '../lib/browser.js';
+import { downStack, upStack } from '../lib/lifecycle.js';
+import { stackNames } from '../lib/scenarios.js';
+import { teardownOnce } from '../lib/teardown.js';
+import { spawnLab, type SpawnedLab } from '../lib/test/lab-browser-support.js';
+import { BenchClock } from './conditions.js';
+import { goalTable, single } from './goals.js';
+import { renderSection, writeSection } from './section.js';
+import { spread } from './stats.js';
+
+const USAGE = 'usage: npm run bench:lab [-- --no-write] [--stacks https,topz,...]';
+let noWrite = false;
+let wanted: string[] = [];
+try {
+  const { values } = parseArgs({
+    options: { 'no-write': { type: 'boolean', default: false }, stacks: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  noWrite = values['no-write'];
+  wanted = values.stacks ? values.stacks.split(',') : stackNames();
+  const unknown = wanted.filter((s) => !stackNames().includes(s));
+  if (unknown.length) throw new Error(`--stacks: no stack named ${unknown.join(', ')} (stacks: ${stackNames().join(', ')})`);
+} catch (e) {
+  console.error(`bench:lab: ${(e as Error).message.split('\n')[0]}\n${USAGE}`);
+  process.exit(2);
+}
+
+const LOADS = 5;
+const IDLE_S = 20;
+const TICK = 100; // clock ticks per second (getconf CLK_TCK on Linux)
+
+const status = (pid: number, key: string) =>
+  Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const cpuTicks = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]); // utime, stime: fields 14 and 15
+};
+
+/** The lab's CPU over a window in which nothing is asked of it, as % of one core. */
+async function idleCpu(pid: number): Promise<number> {
+  const [t0, c0] = [performance.now(), cpuTicks(pid)];
+  await sleep(IDLE_S * 1000); // a measuring window, not a wait for an event
+  return (((cpuTicks(pid) - c0) / TICK) * 100) / ((performance.now() - t0) / 1000);
+}
+
+/** Opens the page and waits for every pod of every stack: ms from navigation start, as the page measures it. */
+async function load(b: Browser, url: string, pods: number): Promise<number> {
+  await b.page.goto('about:blank');
+  await b.page.goto(url);
+  await b.page.waitForFunction((n) => document.querySelectorAll('article.pod').length >= n, pods, { timeout: 30_000, polling: 'raf' });
+  return b.page.evaluate(() => performance.now());
+}
+
+const clock = new BenchClock();
+const projects: [string, string][] = [];
+let lab: SpawnedLab | undefined;
+const viewers: Browser[] = [];
+const finish = teardownOnce(async () => {
+  for (const v of viewers) await v.close();
+  await lab?.stop();
+  for (const [stack, project] of projects.reverse()) await downStack(stack, project).catch(() => undefined);
+});
+try {
+  for (const s of wanted) projects.push([s, (await upStack(s)).project]);
+  clock.sample();
+  lab = await spawnLab();
+  const pid = lab.child.pid!;
+  const pods = Number(
+    (
+      await (await fetch(`http://127.0.0.1:${lab.port}/api/stacks`, { headers: { authorization: `Bearer ${lab.token}` } })).json()
+    ).stacks.reduce((n: number, s: { pods: unknown[] }) => n + s.pods.length, 0),
+  );
+  const cpu: Record<string, number> = {};
+  const rss: Record<string, number> = {};
+  cpu.none = await idleCpu(pid);
+  rss.none = status(pid, 'VmRSS');
+  clock.sample();
+  const first = await openBrowser({ width: 1280, height: 900 });
+  viewers.push(first);
+  const loads: number[] = [];
+  for (let i = 0; i < LOADS; i++) loads.push(await load(first, lab.url, pods));
+  cpu.one = await idleCpu(pid);
+  rss.one = status(pid, 'VmRSS');
+  clock.sample();
+  for (let i = 1; i < 5; i++) {
+    const b = await openBrowser({ width: 1280, height: 900 });
+    viewers.push(b);
+    await load(b, lab.url, pods);
+  }
+  cpu.five = await idleCpu(pid);
+  rss.five = status(pid, 'VmRSS');
+  const peak = status(pid, 'VmHWM');
+  clock.sample();
+  const conditions = await clock.finish({
+    notes: [
+      `Stacks up: ${wanted.join(', ')} (${projects.length} projects, ${pods} pods); each idle (no load). The lab: node dist/scripts/lab.js, one engine event stream.`,
+      `Viewers: headless Chromium pages (playwright-core), each with the live stream open; ${LOADS} fresh loads in the first.`,
+    ],
+  });
+  const lead = `The lab with ${wanted.length === stackNames().length ? 'every stack' : wanted.join(', ')} up: page load to the Pods view drawn with every pod (${LOADS} loads), the server's resident memory and its idle CPU over ${IDLE_S} s with no viewer, one and five viewers.`;
+  const table = goalTable([
+    {
+      text: 'Pods view drawn, from navigation, ≤ 1 s',
+      got: spread(loads.map((v) => v / 1000)),
+      op: '≤',
+      limit: 1,
+      fmt: (v) => `${(v * 1000).toFixed(0)} ms`,
+    },
+    { text: 'server RSS with five viewers, ≤ 60 MB', got: single(rss.five), op: '≤', limit: 60, fmt: (v) => `${v.toFixed(1)} MB` },
+    { text: 'server CPU idle with one viewer, < 2% of a core', got: single(cpu.one), op: '≤', limit: 2, fmt: (v) => `${v.toFixed(2)}%` },
+  ]);
+  const sideBySide = [
+    '',
+    '| viewers | RSS | idle CPU (% of a core) |',
+    '| --- | ---: | ---: |',
+    ...(['none', 'one', 'five'] as const).map((k) => `| ${k} | ${rss[k]!.toFixed(1)} MB | ${cpu[k]!.toFixed(2)}% |`),
+    '',
+    `Peak RSS (VmHWM) over the run: ${peak.toFixed(1)} MB. Ratios to the goals: load ${(spread(loads).median / 1000).toFixed(2)}× of 1 s, RSS ${(rss.five! / 60).toFixed(2)}× of 60 MB, idle CPU ${(cpu.one! / 2).toFixed(2)}× of 2%.`,
+  ];
+  if (!noWrite)
+    writeSection(
+      { id: 'lab', title: 'the lab with every stack up: load time, memory and idle CPU', source: 'scripts/bench/lab.ts' },
+      renderSection({ lead, conditions, results: [...table, ...sideBySide] }),
+    );
+  console.log([...table, ...sideBySide].join('\n'));
+} finally {
+  await finish();
+}

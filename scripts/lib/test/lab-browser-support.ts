@@ -1,0 +1,93 @@
+// What the lab's browser tests share: the built lab as its own process (ended by its PID), and a
+// suite that brings a stack up, starts the lab and opens it in Chromium before its tests, and tears all
+// of it down after them, on Ctrl-C too. A failure while setting up fails every test with its message.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import { until } from '../../../sidecars/lib/test-support/wait.js';
+import { type Browser, openBrowser } from '../browser.js';
+import { ARTIFACTS_DIR, DIST } from '../config.js';
+import { downStack, upStack } from '../lifecycle.js';
+import { teardownOnce } from '../teardown.js';
+
+export interface SpawnedLab {
+  url: string;
+  port: number;
+  token: string;
+  child: ChildProcess;
+  stderr(): string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts dist/scripts/lab.js on a free port; resolves once it has printed its address. */
+export async function spawnLab(args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<SpawnedLab> {
+  const child = spawn(process.execPath, [join(DIST, 'scripts', 'lab.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c));
+  child.stderr!.on('data', (c: Buffer) => (err += c));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  await until('the lab prints its address', () => out.includes('\n') || child.exitCode !== null, 20_000);
+  const m = /^(http:\/\/127\.0\.0\.1:(\d+)\/)\?token=([0-9a-f]{64})\n/.exec(out);
+  if (!m) {
+    child.kill('SIGKILL');
+    throw new Error(`the lab printed ${JSON.stringify(out)} (stderr: ${err.trim()})`);
+  }
+  return {
+    url: `${m[1]}?token=${m[3]}`,
+    port: Number(m[2]),
+    token: m[3]!,
+    child,
+    stderr: () => err,
+    async stop() {
+      if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGINT');
+      return exited;
+    },
+  };
+}
+
+export interface StackInLab {
+  project: string;
+  lab: SpawnedLab;
+  browser: Browser;
+  /** Every request the page made, from its first load: its address and its Authorization header. */
+  calls: { url: string; auth?: string }[];
+  /** Set when setting up failed: every test then fails with it. */
+  broken?: Error;
+}
+
+/** Where a view's screenshot is kept: artifacts/lab/<name>.png. */
+export function screenshotPath(name: string): string {
+  mkdirSync(join(ARTIFACTS_DIR, 'lab'), { recursive: true });
+  return join(ARTIFACTS_DIR, 'lab', `${name}.png`);
+}
+
+/** A suite whose tests run against `stack` (up, with its own project) and the lab open in Chromium. */
+export function stackInLabSuite(name: string, stack: string) {
+  const test = suite<StackInLab>(name, {} as StackInLab);
+  let finish: (() => Promise<void>) | undefined;
+  test.before(async (ctx) => {
+    let project: string | undefined;
+    finish = teardownOnce(async () => {
+      await ctx.browser?.close();
+      await ctx.lab?.stop();
+      if (project) await downStack(stack, project);
+    });
+    try {
+      project = ctx.project = (await upStack(stack)).project;
+      ctx.lab = await spawnLab();
+      ctx.browser = await openBrowser({ width: 1280, height: 900 });
+      ctx.calls = [];
+      ctx.browser.page.on('request', (r) => ctx.calls.push({ url: r.url(), auth: r.headers().authorization }));
+      await ctx.browser.page.goto(ctx.lab.url);
+    } catch (e) {
+      ctx.broken = e as Error;
+    }
+  });
+  test.before.each((ctx) => {
+    if (ctx.broken) throw ctx.broken;
+  });
+  test.after(async () => finish?.());
+  return test;
+}
