@@ -2,9 +2,11 @@
 // suite that brings a stack up, starts the lab and opens it in Chromium before its tests, and tears all
 // of it down after them, on Ctrl-C too. A failure while setting up fails every test with its message.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
+import { $ } from 'zx';
 import { until } from '../../../sidecars/lib/test-support/wait.js';
 import { type Browser, openBrowser } from '../browser.js';
 import { ARTIFACTS_DIR, DIST } from '../config.js';
@@ -91,3 +93,37 @@ export function stackInLabSuite(name: string, stack: string) {
   test.after(async () => finish?.());
   return test;
 }
+
+// What the tests do with a run and its lab: name and inspect its containers, switch views, call the lab from outside.
+const WAIT = { timeout: 15_000 };
+export const name = (ctx: StackInLab, service: string) => `${ctx.project}-${service}-1`;
+export const inspect = async (container: string, format: string) =>
+  (await $`docker inspect --format ${format} ${container}`.quiet()).stdout.trim();
+export const hostPid = async (ctx: StackInLab, service: string) => Number(await inspect(name(ctx, service), '{{.State.Pid}}'));
+export const member = (ctx: StackInLab, service: string) =>
+  ctx.browser.page.locator(`article.pod[data-key^="${ctx.project}/"] section.member`, {
+    has: ctx.browser.page.locator('h4', { hasText: new RegExp(`^${service} `) }),
+  });
+
+export async function tab(ctx: StackInLab, view: string) {
+  await ctx.browser.page.click(`#tab-${view}`);
+  await ctx.browser.page.locator(`#tab-${view}[aria-selected="true"]`).waitFor(WAIT);
+}
+
+/** Answers of the lab to a request from outside the page (node:http, so that Host can be anything). */
+export function call(ctx: StackInLab, o: { path: string; method?: string; headers?: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: ctx.lab.port, path: o.path, method: o.method ?? 'GET', headers: o.headers, timeout: 10_000 },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer to ${o.path}`)));
+    req.on('error', reject);
+    req.end(o.body);
+  });
+}
+export const bearer = (ctx: StackInLab) => ({ authorization: `Bearer ${ctx.lab.token}` });

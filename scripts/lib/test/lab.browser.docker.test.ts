@@ -1,51 +1,19 @@
 // The lab in a real browser (Chromium, driven by playwright-core) against the https stack, up as a run of
 // its own: the pod picture, a crash and its restart on the timeline, a request's log line, the
-// processes, the refusals, and one screenshot per view under artifacts/lab/.
+// processes, and one screenshot per view under artifacts/lab/. (lab-more.browser.docker.test.ts: the
+// refusals and a recorded run.)
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { $ } from 'zx';
 import { runDir } from '../run-state.js';
 import { httpsGet } from '../tls-client.js';
-import { screenshotPath, stackInLabSuite, type StackInLab } from './lab-browser-support.js';
+import { bearer, call, hostPid, member, name, screenshotPath, stackInLabSuite, tab } from './lab-browser-support.js';
 
 const test = stackInLabSuite('lab: in Chromium, with the https stack up', 'https');
 const WAIT = { timeout: 15_000 };
 const started = Date.now();
-
-const name = (ctx: StackInLab, service: string) => `${ctx.project}-${service}-1`;
-const inspect = async (container: string, format: string) =>
-  (await $`docker inspect --format ${format} ${container}`.quiet()).stdout.trim();
-const hostPid = async (ctx: StackInLab, service: string) => Number(await inspect(name(ctx, service), '{{.State.Pid}}'));
-const member = (ctx: StackInLab, service: string) =>
-  ctx.browser.page.locator(`article.pod[data-key^="${ctx.project}/"] section.member`, {
-    has: ctx.browser.page.locator('h4', { hasText: new RegExp(`^${service} `) }),
-  });
-
-async function tab(ctx: StackInLab, view: string) {
-  await ctx.browser.page.click(`#tab-${view}`);
-  await ctx.browser.page.locator(`#tab-${view}[aria-selected="true"]`).waitFor(WAIT);
-}
-
-/** Answers of the lab to a request from outside the page (node:http, so that Host can be anything). */
-function call(ctx: StackInLab, o: { path: string; method?: string; headers?: Record<string, string>; body?: string }) {
-  return new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: ctx.lab.port, path: o.path, method: o.method ?? 'GET', headers: o.headers, timeout: 10_000 },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer to ${o.path}`)));
-    req.on('error', reject);
-    req.end(o.body);
-  });
-}
-const bearer = (ctx: StackInLab) => ({ authorization: `Bearer ${ctx.lab.token}` });
 
 test('the pod picture shows pause, tls-proxy and app, and that both share the pod’s network and PID namespaces (the inodes in /proc)', async (ctx) => {
   const pod = ctx.browser.page.locator(`article.pod[data-key^="${ctx.project}/"]`);
@@ -163,36 +131,6 @@ test('the Processes view lists the pod’s processes: pause’s catatonit, tls-p
       `a row matching ${want}: ${rows.join(' | ')}`,
     );
   await ctx.browser.page.screenshot({ path: screenshotPath('processes'), fullPage: true });
-});
-
-test('no token, a wrong token, a foreign Host and a kill of a container outside our projects all get 403; that container lives on', async (ctx) => {
-  // A container of a project that is not ours, from the pause image the stack runs: no pull, nothing built.
-  const image = await inspect(name(ctx, 'pod'), '{{.Config.Image}}');
-  const id = (
-    await $`docker run --pull never --detach --rm --label com.docker.compose.project=someone-elses-shop ${image}`.quiet()
-  ).stdout.trim();
-  try {
-    const answers = await Promise.all([
-      call(ctx, { path: '/api/stacks' }),
-      call(ctx, { path: '/api/stacks', headers: { authorization: `Bearer ${'0'.repeat(64)}` } }),
-      call(ctx, { path: '/api/stacks', headers: { ...bearer(ctx), host: `rebind.example:${ctx.lab.port}` } }),
-      call(ctx, {
-        path: '/api/kill',
-        method: 'POST',
-        headers: { ...bearer(ctx), 'content-type': 'application/json' },
-        body: JSON.stringify({ container: id, signal: 'SIGKILL' }),
-      }),
-    ]);
-    assert.equal(
-      answers.map((a) => a.status),
-      [403, 403, 403, 403],
-    );
-    for (const a of answers) assert.not.ok(a.text.includes(ctx.lab.token), 'no answer holds the token');
-    assert.is(await inspect(id, '{{.State.Running}}'), 'true');
-    assert.not.ok(ctx.lab.stderr().includes(ctx.lab.token), 'no log line holds the token');
-  } finally {
-    await $`docker rm -f ${id}`.quiet().nothrow();
-  }
 });
 
 test('a screenshot of each view is kept, and the page showed no script error', async (ctx) => {
