@@ -1,29 +1,20 @@
 // Each published port's path (pod port → sidecar → 127.0.0.1:app), from a fake /proc: listening sockets in
 // net/tcp and tcp6, socket inodes in fd/, each process's container by its cgroup (v1 and v2) or by descent,
 // and where a sidecar forwards from the parameters its image declares. Any net/tcp text parses.
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT } from '../config.js';
 import { forwardOf, paramValue } from '../lab/declared.js';
 import type { Inspect } from '../lab/engine.js';
 import { podPaths } from '../lab/paths.js';
 import { parseListeners } from '../lab/sockets.js';
 import { podsOf } from '../lab/stacks.js';
-import { container } from './lab-support.js';
+import { container, imageLabels } from './lab-support.js';
 
 const test = suite('lab: port paths');
-
-/** The labels `npm run gen` writes into a sidecar's image.yaml: what the built image carries. */
-const imageLabels = (sidecar: string) =>
-  Object.fromEntries(
-    [...readFileSync(join(ROOT, 'sidecars', sidecar, 'image.yaml'), 'utf8').matchAll(/^\s+(io\.sidecar-lab\.[\w.-]+): (".*")$/gm)].map(
-      (m) => [m[1]!, JSON.parse(m[2]!) as string],
-    ),
-  );
 
 const hex4 = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
 /** A net/tcp line as the kernel writes it: address in host (little-endian) byte order. */

@@ -1,11 +1,10 @@
-// The Processes view: the processes of one pod (its PID namespace, read on the host), with their command
-// lines redacted by topz's rules. Read again every two seconds while the view is shown.
-import type { PodProcesses } from '../processes.js';
+// The Processes view: the processes of one pod, from the topz attached to it or read by the lab on the host
+// (its PID namespace, command lines redacted by topz's rules), saying which. Read again every two seconds
+// while the view is shown.
+import type { ProcessesAnswer as Answer } from '../pod-processes.js';
 import type { StacksAnswer } from '../stacks.js';
 import type { Client } from './api.js';
 import { h } from './dom.js';
-
-type Answer = PodProcesses & { container: string; pid: number };
 
 export class ProcessesView {
   readonly el: HTMLElement;
@@ -55,7 +54,12 @@ export class ProcessesView {
       return;
     }
     const head = ['pid in pod', 'host pid', 'parent', 'uid', 'state', 'name', 'command line (redacted as topz redacts it)'];
+    const source =
+      a.source === 'topz'
+        ? `from topz (${a.via})${a.cmdline ? '' : ': topz shows no command lines (its --show-cmdline is off)'}`
+        : `read by the lab${a.fallback ? `, not from the topz attached: ${a.fallback}` : ''}`;
     this.table.replaceChildren(
+      h('p', { class: `notice${a.fallback ? ' warn' : ''}`, 'data-testid': 'process-source' }, source),
       h(
         'table',
         { class: 'procs' },
@@ -80,7 +84,7 @@ export class ProcessesView {
             h(
               'tr',
               {},
-              [p.podPid ?? '?', p.pid, p.ppid, p.uid, p.state, p.name].map((v) => h('td', {}, String(v))),
+              [p.podPid ?? '?', p.pid ?? '?', p.ppid, p.uid, p.state, p.name].map((v) => h('td', {}, String(v))),
               h('td', {}, h('code', {}, p.args.join(' '))),
             ),
           ),
