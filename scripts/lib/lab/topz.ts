@@ -4,7 +4,7 @@
 // default) cannot be reached from the host. Its token: TOPZ_TOKEN from the container's env, or the file
 // TOPZ_TOKEN_FILE names, read on the host through the mount that holds it. One deadline covers the whole
 // call, and the answer is capped in size; anything unexpected is a reason to fall back, never a throw.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { paramValue } from './declared.js';
 import type { Inspect } from './engine.js';
@@ -12,6 +12,7 @@ import type { LabProcess, PodProcesses } from './processes.js';
 
 export const TOPZ_PREFIX_LABEL = 'io.sidecar-lab.env-prefix';
 const MAX_ANSWER = 8 * 1024 * 1024;
+const MAX_TOKEN = 4096;
 
 /** True for a container of the topz image (its labels declare the TOPZ_ parameters). */
 export const isTopz = (c: Inspect) => c.Config.Labels?.[TOPZ_PREFIX_LABEL] === 'TOPZ_';
@@ -45,8 +46,12 @@ export function topzAddress(topz: Inspect, owner: Inspect): { url: string; token
     .filter((m) => file.startsWith(`${m.Destination.replace(/\/$/, '')}/`))
     .sort((a, b) => b.Destination.length - a.Destination.length)[0];
   if (!mount) return { why: `topz's token file ${file} is not on a mount the lab can read` };
+  const onHost = posix.join(mount.Source, posix.relative(mount.Destination, file));
   try {
-    return { url, token: readFileSync(posix.join(mount.Source, posix.relative(mount.Destination, file)), 'utf8').replace(/\r?\n$/, '') };
+    // A token is short: anything else the mount holds is not read, nor sent anywhere.
+    const st = statSync(onHost);
+    if (!st.isFile() || st.size > MAX_TOKEN) return { why: `topz's token file is not a file of at most ${MAX_TOKEN} bytes` };
+    return { url, token: readFileSync(onHost, 'utf8').replace(/\r?\n$/, '') };
   } catch (e) {
     return { why: `topz's token file cannot be read on the host (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
   }

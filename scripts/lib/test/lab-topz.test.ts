@@ -150,6 +150,9 @@ test('where the lab cannot reach topz or find its token it says so; a pod withou
       token: TOKEN,
     },
   );
+  const big = { ...topz, Config: { ...topz.Config, Env: ['TOPZ_LISTEN_ADDRESS=0.0.0.0', 'TOPZ_TOKEN_FILE=/run/topz/big'] } };
+  writeFileSync(join(topz.Mounts![0]!.Source, 'big'), 'x'.repeat(5000));
+  assert.equal(topzAddress(big, pod), { why: "topz's token file is not a file of at most 4096 bytes" }, 'a large file is not read');
   assert.equal(topzAddress({ ...topz, Mounts: [] }, pod), { why: "topz's token file /run/topz/token is not on a mount the lab can read" });
   assert.equal(topzAddress({ ...topz, Config: { ...topz.Config, Env: ['TOPZ_LISTEN_ADDRESS=0.0.0.0'] } }, pod), {
     why: 'topz has no token the lab can find',
