@@ -1,7 +1,8 @@
 // What the page computes without the DOM (tested on Node): splitting the live stream into lines,
 // naming what a namespace inode means inside its pod, placing events on one time axis, and a published
-// port's path through its pod as text.
+// port's path through its pod and where a pod's processes came from, as text.
 import type { LabEvent } from '../hub.js';
+import type { ProcessesAnswer } from '../pod-processes.js';
 import type { LabContainer, Pod } from '../stacks.js';
 
 /** Feeds chunks of text; returns the complete lines, keeping the unfinished tail for the next chunk. */
@@ -81,4 +82,10 @@ export function portPath(p: LabContainer['ports'][number]): string {
   const steps = [p.host, `:${p.container.replace(/\/tcp$/, '')}${p.listener ? ` ${p.listener}` : ''}`];
   if (p.upstream) steps.push(`${p.upstream.address}${p.upstream.service ? ` ${p.upstream.service}` : ''}`);
   return `${steps.join(' → ')}${p.unknown ? ` → ? (${p.unknown})` : ''}`;
+}
+
+/** Where the processes shown came from: topz's own answer, or the lab's reading and why not topz's. */
+export function processSource(a: Pick<ProcessesAnswer, 'source' | 'via' | 'fallback' | 'cmdline'>): string {
+  if (a.source === 'topz') return `from topz (${a.via})${a.cmdline ? '' : ': topz shows no command lines (its --show-cmdline is off)'}`;
+  return `read by the lab${a.fallback ? `, not from the topz attached: ${a.fallback}` : ''}`;
 }

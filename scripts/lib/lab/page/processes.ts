@@ -5,6 +5,7 @@ import type { ProcessesAnswer as Answer } from '../pod-processes.js';
 import type { StacksAnswer } from '../stacks.js';
 import type { Client } from './api.js';
 import { h } from './dom.js';
+import { processSource } from './lines.js';
 
 export class ProcessesView {
   readonly el: HTMLElement;
@@ -54,12 +55,8 @@ export class ProcessesView {
       return;
     }
     const head = ['pid in pod', 'host pid', 'parent', 'uid', 'state', 'name', 'command line (redacted as topz redacts it)'];
-    const source =
-      a.source === 'topz'
-        ? `from topz (${a.via})${a.cmdline ? '' : ': topz shows no command lines (its --show-cmdline is off)'}`
-        : `read by the lab${a.fallback ? `, not from the topz attached: ${a.fallback}` : ''}`;
     this.table.replaceChildren(
-      h('p', { class: `notice${a.fallback ? ' warn' : ''}`, 'data-testid': 'process-source' }, source),
+      h('p', { class: `notice${a.fallback ? ' warn' : ''}`, 'data-testid': 'process-source' }, processSource(a)),
       h(
         'table',
         { class: 'procs' },
