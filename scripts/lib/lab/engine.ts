@@ -27,10 +27,13 @@ export interface Summary {
 export interface Inspect {
   Id: string;
   Name: string;
-  Config: { Image: string; Labels: Record<string, string>; Tty?: boolean };
+  Config: { Image: string; Labels: Record<string, string>; Tty?: boolean; Env?: string[] | null; Cmd?: string[] | null };
   State: { Status: string; Running: boolean; Pid: number; StartedAt: string; Health?: { Status: string } };
   HostConfig: { NetworkMode?: string; PidMode?: string };
-  NetworkSettings: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
+  NetworkSettings: {
+    Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
+    Networks?: Record<string, { IPAddress?: string }> | null;
+  };
   Mounts?: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
 }
 

@@ -8,8 +8,8 @@ import { readProcess } from '../../../sidecars/topz/src/proc.js';
 import { redactArgs, secretMatcher } from '../../../sidecars/topz/src/redact.js';
 
 export interface LabProcess {
-  /** The host's pid, and the pid inside the pod (NSpid's last field). */
-  pid: number;
+  /** The host's pid (null when topz answered: it knows only the pod's), and the pid inside the pod (NSpid's last field). */
+  pid: number | null;
   podPid: number | null;
   ppid: number;
   uid: number;

@@ -13,8 +13,8 @@ import { admit, securityHeaders } from './guard.js';
 import { Hub } from './hub.js';
 import { serveLive, serveLogs } from './live.js';
 import { PROJECT_LABEL } from './ours.js';
-import { podProcesses } from './processes.js';
 import type { Page } from './page.js';
+import { processesOf } from './pod-processes.js';
 import type { Roles } from './roles.js';
 import { readStacks, type StacksAnswer } from './stacks.js';
 
@@ -38,6 +38,8 @@ export interface LabOptions {
   runsDir?: string;
   /** Signals a container's main process by host PID (a crash, so its restart policy applies); see crash.ts. */
   killPid?: (pid: number, signal: NodeJS.Signals) => void;
+  /** The deadline of one call to an attached topz (ms). */
+  topzDeadlineMs?: number;
   log?: Logger;
   retryMs?: number;
 }
@@ -163,8 +165,7 @@ export function createLab(o: LabOptions): Lab {
         return;
       } else if (route === 'GET /api/processes') {
         const target = await ourContainer(url.searchParams.get('container') ?? '');
-        const pid = target.State.Running ? target.State.Pid : 0;
-        answer = json({ container: target.Name.replace(/^\//, ''), pid, ...podProcesses(pid, o.procRoot) });
+        answer = json(await processesOf(o.engine, target, { procRoot: o.procRoot, topzDeadlineMs: o.topzDeadlineMs }));
       } else if (route === 'POST /api/kill') answer = await kill(req);
       else if (
         ['/', '/api/stacks', '/api/timeline', '/api/events', '/api/logs', '/api/processes', '/api/kill', '/api/runs'].includes(url.pathname)

@@ -4,6 +4,7 @@
 import type { Engine, Inspect } from './engine.js';
 import { declaredMode, type Namespace, readNamespace } from './namespaces.js';
 import { PROJECT_LABEL, SERVICE_LABEL, stackOf } from './ours.js';
+import { type PortPath, podPaths } from './paths.js';
 import type { RoleOf, Roles } from './roles.js';
 
 export interface LabContainer {
@@ -19,8 +20,8 @@ export interface LabContainer {
   pid: number;
   startedAt: string;
   namespaces: { net: Namespace; pid: Namespace };
-  /** Published ports: container port → host address. */
-  ports: { container: string; host: string }[];
+  /** Published ports: container port → host address, and the path the port takes in the pod (paths.ts). */
+  ports: ({ container: string; host: string } & PortPath)[];
   /** Volumes and bind mounts: a volume by its name, a bind mount by its host path. */
   mounts: { source: string; target: string; readOnly: boolean; kind: string }[];
 }
@@ -53,13 +54,14 @@ function toContainer(
   c: Inspect,
   roles: (service: string) => RoleOf,
   serviceOfId: (id: string) => string | undefined,
+  pathOf: (containerPort: string) => PortPath,
   procRoot?: string,
 ): LabContainer {
   const labels = c.Config.Labels ?? {};
   const service = labels[SERVICE_LABEL] ?? c.Name.replace(/^\//, '');
   const pid = c.State.Running ? c.State.Pid : 0;
   const ports = Object.entries(c.NetworkSettings.Ports ?? {}).flatMap(([container, binds]) =>
-    (binds ?? []).map((b) => ({ container, host: `${b.HostIp || '0.0.0.0'}:${b.HostPort}` })),
+    (binds ?? []).map((b) => ({ container, host: `${b.HostIp || '0.0.0.0'}:${b.HostPort}`, ...pathOf(container) })),
   );
   return {
     name: c.Name.replace(/^\//, ''),
@@ -116,7 +118,14 @@ export function podsOf(all: Inspect[], roles: (service: string) => RoleOf, procR
   const bySvc = (a: Inspect, b: Inspect) => (serviceOfId(a.Id) ?? '').localeCompare(serviceOfId(b.Id) ?? '');
   return [...pods.values()]
     .map(({ owner, members }) => {
-      const containers = [owner, ...members.sort(bySvc)].map((c) => toContainer(c, roles, serviceOfId, procRoot));
+      const pod = [owner, ...members.sort(bySvc)];
+      const pathOf = podPaths(
+        pod,
+        (c) => serviceOfId(c.Id) ?? c.Name,
+        (s) => roles(s).pattern,
+        procRoot,
+      );
+      const containers = pod.map((c) => toContainer(c, roles, serviceOfId, pathOf, procRoot));
       return {
         name: serviceOfId(owner.Id) ?? owner.Name,
         owner: members.length ? owner.Name.replace(/^\//, '') : null,

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LabEvent } from '../lab/hub.js';
-import { describe, layout, lineSplitter, markOf, sharing } from '../lab/page/lines.js';
+import { describe, layout, lineSplitter, markOf, portPath, processSource, sharing } from '../lab/page/lines.js';
 import { parseLine } from '../lab/logs.js';
 import { shown } from '../lab/page/logs.js';
 import { pageOf } from '../lab/page.js';
@@ -83,6 +83,34 @@ const ev = (service: string, action: string, time: number, detail?: string): Lab
   id: service,
   action,
   ...(detail ? { detail } : {}),
+});
+
+test("a published port's path reads host → pod port and listener → upstream and its service, and says where it stops", () => {
+  const host = '127.0.0.1:49153';
+  assert.equal(
+    portPath({ container: '8443/tcp', host, listener: 'tls-proxy', upstream: { address: '127.0.0.1:8080', service: 'app' } }),
+    '127.0.0.1:49153 → :8443 tls-proxy → 127.0.0.1:8080 app',
+  );
+  assert.equal(portPath({ container: '9700/tcp', host, listener: 'topz' }), '127.0.0.1:49153 → :9700 topz');
+  assert.equal(
+    portPath({ container: '8443/tcp', host, listener: 'tls-proxy', upstream: { address: '127.0.0.1:8080' }, unknown: 'nothing listens' }),
+    '127.0.0.1:49153 → :8443 tls-proxy → 127.0.0.1:8080 → ? (nothing listens)',
+  );
+  assert.equal(portPath({ container: '53/udp', host, unknown: 'only TCP' }), '127.0.0.1:49153 → :53/udp → ? (only TCP)');
+});
+
+test('the Processes view says whether topz answered, and why the lab read /proc itself when it did not', () => {
+  const via = 'http://127.0.0.1:49160/api/processes';
+  assert.equal(processSource({ source: 'topz', via, cmdline: true }), `from topz (${via})`);
+  assert.equal(
+    processSource({ source: 'topz', via, cmdline: false }),
+    `from topz (${via}): topz shows no command lines (its --show-cmdline is off)`,
+  );
+  assert.equal(processSource({ source: 'lab', cmdline: true }), 'read by the lab');
+  assert.equal(
+    processSource({ source: 'lab', cmdline: true, fallback: 'topz answered 401' }),
+    'read by the lab, not from the topz attached: topz answered 401',
+  );
 });
 
 test('events sit on one axis per container, first at 0 and last at 1, with at least ten seconds shown', () => {

@@ -413,7 +413,7 @@ test('GET /api/processes answers for a container of ours and refuses any other w
     const a = await ask(lab.port, { path: '/api/processes?container=sl-https-0a0b0c-pod-1' });
     assert.equal(
       [a.status, JSON.parse(a.text)],
-      [200, { container: 'sl-https-0a0b0c-pod-1', pid: 0, processes: [], skipped: 0, truncated: false }],
+      [200, { container: 'sl-https-0a0b0c-pod-1', pid: 0, processes: [], skipped: 0, truncated: false, source: 'lab', cmdline: true }],
     );
   } finally {
     await lab.close();

@@ -55,7 +55,11 @@ test('a pod is its owner first and the members that join it, with shared inodes,
   });
   assert.equal(member!.namespaces, { net: { inode: '4001', declared: 'service:pod' }, pid: { inode: '5001', declared: 'service:pod' } });
   assert.equal(proxy!.namespaces.net, { inode: '4002', declared: 'service:pod' }, 'an inode that differs is shown as read');
-  assert.equal(owner!.ports, [{ container: '8443/tcp', host: '127.0.0.1:40001' }]);
+  assert.equal(
+    owner!.ports,
+    [{ container: '8443/tcp', host: '127.0.0.1:40001', unknown: '/proc/101/net: ENOENT' }],
+    'a port whose path cannot be read says why (lab-paths reads it)',
+  );
   assert.equal([member!.state, member!.health, proxy!.health, owner!.health], ['running', 'healthy', 'starting', null]);
   const lone = pods[1]!.containers[0]!;
   assert.equal([lone.state, lone.pid, lone.namespaces.net.inode, lone.namespaces.net.unreadable], ['exited', 0, null, 'not running']);

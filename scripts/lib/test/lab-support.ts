@@ -1,7 +1,10 @@
 // What the lab's tests share: a fake engine (containers as `docker inspect` shows them, an event stream
 // the test writes to, kills recorded) and an engine event line.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { ROOT } from '../config.js';
 import type { Engine, Inspect } from '../lab/engine.js';
 
 /** An engine event line as the engine's event stream writes it. */
@@ -118,3 +121,11 @@ export function frame(stream: 1 | 2, text: string | Buffer): Buffer {
   head.writeUInt32BE(body.length, 4);
   return Buffer.concat([head, body]);
 }
+
+/** The labels `npm run gen` writes into a sidecar's image.yaml: what its built image carries. */
+export const imageLabels = (sidecar: string): Record<string, string> =>
+  Object.fromEntries(
+    [...readFileSync(join(ROOT, 'sidecars', sidecar, 'image.yaml'), 'utf8').matchAll(/^\s+(io\.sidecar-lab\.[\w.-]+): (".*")$/gm)].map(
+      (m) => [m[1]!, JSON.parse(m[2]!) as string],
+    ),
+  );

@@ -1,6 +1,8 @@
 // What the page computes without the DOM (tested on Node): splitting the live stream into lines,
-// naming what a namespace inode means inside its pod, and placing events on one time axis.
+// naming what a namespace inode means inside its pod, placing events on one time axis, and a published
+// port's path through its pod and where a pod's processes came from, as text.
 import type { LabEvent } from '../hub.js';
+import type { ProcessesAnswer } from '../pod-processes.js';
 import type { LabContainer, Pod } from '../stacks.js';
 
 /** Feeds chunks of text; returns the complete lines, keeping the unfinished tail for the next chunk. */
@@ -73,4 +75,17 @@ export function markOf(e: LabEvent): { glyph: string; word: string; tone: string
   const [glyph, tone] = table[e.action] ?? ['•', 'info'];
   const word = e.action === 'die' && e.detail ? `die (exit ${e.detail})` : e.action === 'kill' && e.detail ? `kill ${e.detail}` : e.action;
   return { glyph, word, tone };
+}
+
+/** A published port's path as text: 127.0.0.1:49153 → :8443 tls-proxy → 127.0.0.1:8080 app, and why it stops short. */
+export function portPath(p: LabContainer['ports'][number]): string {
+  const steps = [p.host, `:${p.container.replace(/\/tcp$/, '')}${p.listener ? ` ${p.listener}` : ''}`];
+  if (p.upstream) steps.push(`${p.upstream.address}${p.upstream.service ? ` ${p.upstream.service}` : ''}`);
+  return `${steps.join(' → ')}${p.unknown ? ` → ? (${p.unknown})` : ''}`;
+}
+
+/** Where the processes shown came from: topz's own answer, or the lab's reading and why not topz's. */
+export function processSource(a: Pick<ProcessesAnswer, 'source' | 'via' | 'fallback' | 'cmdline'>): string {
+  if (a.source === 'topz') return `from topz (${a.via})${a.cmdline ? '' : ': topz shows no command lines (its --show-cmdline is off)'}`;
+  return `read by the lab${a.fallback ? `, not from the topz attached: ${a.fallback}` : ''}`;
 }

@@ -1,10 +1,10 @@
 // The Pods view: a box per pod, the pause container (the owner of the namespaces) first, each member
 // with its role, state and health (colour and words), its network and PID namespace inodes beside the
-// mode its configuration declares, and the published ports.
+// mode its configuration declares, and each published port with its path through the pod.
 import type { Namespace } from '../namespaces.js';
 import type { LabContainer, Pod, StacksAnswer } from '../stacks.js';
 import { h } from './dom.js';
-import { sharing } from './lines.js';
+import { portPath, sharing } from './lines.js';
 
 const stateTone = (s: string) => (s === 'running' ? 'good' : s === 'restarting' || s === 'paused' || s === 'created' ? 'warn' : 'bad');
 const healthTone = (s: string | null) => (s === 'healthy' ? 'good' : s === 'starting' ? 'warn' : s === null ? 'info' : 'bad');
@@ -47,7 +47,11 @@ function member(pod: Pod, c: LabContainer) {
           'div',
           { class: 'ports' },
           h('span', { class: 'label' }, 'ports '),
-          c.ports.map((p) => h('code', {}, `${p.host} → ${p.container} `)),
+          h(
+            'ul',
+            {},
+            c.ports.map((p) => h('li', { 'data-testid': 'port-path', class: p.unknown ? 'warn' : undefined }, h('code', {}, portPath(p)))),
+          ),
         )
       : null,
     h('div', { class: 'meta' }, h('code', {}, c.name), ` pid ${c.pid || '–'} · ${c.image}`),

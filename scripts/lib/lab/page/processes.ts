@@ -1,11 +1,11 @@
-// The Processes view: the processes of one pod (its PID namespace, read on the host), with their command
-// lines redacted by topz's rules. Read again every two seconds while the view is shown.
-import type { PodProcesses } from '../processes.js';
+// The Processes view: the processes of one pod, from the topz attached to it or read by the lab on the host
+// (its PID namespace, command lines redacted by topz's rules), saying which. Read again every two seconds
+// while the view is shown.
+import type { ProcessesAnswer as Answer } from '../pod-processes.js';
 import type { StacksAnswer } from '../stacks.js';
 import type { Client } from './api.js';
 import { h } from './dom.js';
-
-type Answer = PodProcesses & { container: string; pid: number };
+import { processSource } from './lines.js';
 
 export class ProcessesView {
   readonly el: HTMLElement;
@@ -56,6 +56,7 @@ export class ProcessesView {
     }
     const head = ['pid in pod', 'host pid', 'parent', 'uid', 'state', 'name', 'command line (redacted as topz redacts it)'];
     this.table.replaceChildren(
+      h('p', { class: `notice${a.fallback ? ' warn' : ''}`, 'data-testid': 'process-source' }, processSource(a)),
       h(
         'table',
         { class: 'procs' },
@@ -80,7 +81,7 @@ export class ProcessesView {
             h(
               'tr',
               {},
-              [p.podPid ?? '?', p.pid, p.ppid, p.uid, p.state, p.name].map((v) => h('td', {}, String(v))),
+              [p.podPid ?? '?', p.pid ?? '?', p.ppid, p.uid, p.state, p.name].map((v) => h('td', {}, String(v))),
               h('td', {}, h('code', {}, p.args.join(' '))),
             ),
           ),
