@@ -4,8 +4,8 @@
 // sidecar" would then show no restart. The PID is used only when /proc/<pid>/cgroup names the container
 // (the lab shares the engine's PID namespace); otherwise, and when the lab may not signal it, the engine
 // sends the signal.
-import { readFileSync } from 'node:fs';
 import type { Engine, Inspect } from './engine.js';
+import { cgroupIds } from './owners.js';
 
 export type Via = 'pid' | 'engine';
 
@@ -15,18 +15,9 @@ export interface Signaller {
   procRoot?: string;
 }
 
-/** True when the process's cgroup path names the container: from the host, cgroup v1 and v2 both show it. */
-export function pidIsContainer(pid: number, id: string, procRoot = '/proc'): boolean {
-  try {
-    return readFileSync(`${procRoot}/${pid}/cgroup`, 'utf8').includes(id);
-  } catch {
-    return false;
-  }
-}
-
 export async function signalContainer(engine: Engine, target: Inspect, signal: NodeJS.Signals, o: Signaller): Promise<Via> {
   const pid = target.State.Pid;
-  if (o.killPid && target.State.Running && pid > 0 && pidIsContainer(pid, target.Id, o.procRoot)) {
+  if (o.killPid && target.State.Running && pid > 0 && cgroupIds(o.procRoot ?? '/proc', pid).includes(target.Id)) {
     try {
       o.killPid(pid, signal);
       return 'pid';

@@ -47,7 +47,8 @@ export function socketHolders(procRoot: string, pid: number): Map<string, number
   return out;
 }
 
-const cgroupIds = (procRoot: string, pid: number) => {
+/** The full container ids a process's cgroup path names (from the host, cgroup v1 and v2 both show it). */
+export const cgroupIds = (procRoot: string, pid: number) => {
   try {
     return readText(join(procRoot, String(pid), 'cgroup')).match(/[0-9a-f]{64}/g) ?? ([] as string[]);
   } catch {

@@ -15,7 +15,7 @@ const test = stackInLabSuite('lab: in Chromium, with the https stack up', 'https
 const WAIT = { timeout: 15_000 };
 const started = Date.now();
 
-test('the pod picture shows pause, tls-proxy and app, and that both share the pod’s network and PID namespaces (the inodes in /proc)', async (ctx) => {
+test('the pod picture shows pause, tls-proxy and app, that both share the pod’s network and PID namespaces (the inodes in /proc), and the published port’s path through tls-proxy to the app', async (ctx) => {
   const pod = ctx.browser.page.locator(`article.pod[data-key^="${ctx.project}/"]`);
   await pod.locator('section.member').nth(2).waitFor(WAIT);
   const services = (await pod.locator('section.member h4').allTextContents()).map((t) => t.split(' ')[0]);
@@ -33,6 +33,10 @@ test('the pod picture shows pause, tls-proxy and app, and that both share the po
   }
   for (const service of ['pod', 'tls-proxy', 'app'])
     assert.match((await member(ctx, service).getAttribute('aria-label')) ?? '', /: running/);
+  // Each published port's path: host address → pod port → the member listening on it → where it forwards.
+  const port = (await $`docker port ${name(ctx, 'pod')} 8443/tcp`.quiet()).stdout.trim().split('\n')[0]!;
+  const paths = await member(ctx, 'pod').locator('[data-testid=port-path]').allTextContents();
+  assert.ok(paths.includes(`${port} → :8443 tls-proxy → 127.0.0.1:8080 app`), paths.join(' | '));
   await ctx.browser.page.screenshot({ path: screenshotPath('pods'), fullPage: true });
 });
 
@@ -116,7 +120,7 @@ test('one HTTPS request through the pod shows as its log line in the Logs view, 
   await ctx.browser.page.screenshot({ path: screenshotPath('logs'), fullPage: true });
 });
 
-test('the Processes view lists the pod’s processes: pause’s catatonit, tls-proxy’s bun and the legacy app’s python', async (ctx) => {
+test('the Processes view lists the pod’s processes, read by the lab (no topz in this pod): pause’s catatonit, tls-proxy’s bun and the legacy app’s python', async (ctx) => {
   const { page } = ctx.browser;
   await tab(ctx, 'Processes');
   const pick = page.locator('select[aria-label="Pod whose processes are shown"]');
@@ -130,6 +134,7 @@ test('the Processes view lists the pod’s processes: pause’s catatonit, tls-p
       rows.some((r) => want.test(r)),
       `a row matching ${want}: ${rows.join(' | ')}`,
     );
+  assert.match((await page.locator('[data-testid=process-source]').textContent()) ?? '', /^read by the lab$/);
   await ctx.browser.page.screenshot({ path: screenshotPath('processes'), fullPage: true });
 });
 
