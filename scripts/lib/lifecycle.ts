@@ -11,7 +11,7 @@ import { ROOT } from './config.js';
 import { buildFor, imageEnv } from './images.js';
 import { step } from './progress.js';
 import { teardownOnce } from './teardown.js';
-import { keepRecording } from './recordings.js';
+import { keepRecording } from './record-run.js';
 import { listRuns, projectOf, runDir, writeRun } from './run-state.js';
 import { mergeDescriptions, type Description, type Scenario, type StackContext } from './stack-types.js';
 import { attachedChecks, loadScenario } from './scenarios.js';

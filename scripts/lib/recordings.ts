@@ -4,9 +4,7 @@
 // never sees half of one; a file that is not a recording (corrupt, unknown version, foreign) is skipped.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CheckResult, CheckFailure, show } from './check.js';
 import { STATE_DIR } from './config.js';
-import type { DockerEvent } from './docker.js';
 
 export const RECORDING_VERSION = 1;
 /** How many recordings are kept: the newest by start time; older ones are removed as a new one is written. */
@@ -17,7 +15,7 @@ export const RUN_NAME = /^sl-[a-z0-9]+-[0-9a-f]{6}$/;
 /** A recording larger than this is no recording of ours: readers skip it unread. */
 const MAX_BYTES = 8 * 1024 * 1024;
 /** At most this many events are recorded (the first ones: a run's story is its start). */
-const MAX_EVENTS = 5000;
+export const MAX_EVENTS = 5000;
 
 export interface RecordedEvent {
   /** Milliseconds since the epoch. */
@@ -63,43 +61,6 @@ export interface RunSummary {
   passed: number;
   failed: number;
   skipped: number;
-}
-
-function eventOf(e: DockerEvent): RecordedEvent {
-  // The engine's status is `health_status: healthy` for a health change: the action, then the detail.
-  const [action, ...rest] = e.status.split(':');
-  const detail = rest.join(':').trim() || e.detail;
-  return { time: e.time, service: e.service, container: e.container ?? e.service, action: action!.trim(), ...(detail ? { detail } : {}) };
-}
-
-function checkOf(r: CheckResult): RecordedCheck {
-  const c: RecordedCheck = { name: r.name, ok: r.ok, ms: r.ms };
-  if (r.skipped !== undefined) c.skipped = r.skipped;
-  if (r.error) c.error = r.error.message;
-  if (r.error instanceof CheckFailure) Object.assign(c, { expected: show(r.error.expected), received: show(r.error.received) });
-  return c;
-}
-
-export function recordingOf(run: {
-  stack: string;
-  project: string;
-  started: number;
-  ended?: number;
-  events: DockerEvent[];
-  results: CheckResult[];
-}): Recording {
-  return {
-    version: RECORDING_VERSION,
-    stack: run.stack,
-    project: run.project,
-    started: new Date(run.started).toISOString(),
-    ended: new Date(run.ended ?? Date.now()).toISOString(),
-    events: [...run.events]
-      .sort((a, b) => a.time - b.time)
-      .slice(0, MAX_EVENTS)
-      .map(eventOf),
-    checks: run.results.map(checkOf),
-  };
 }
 
 const str = (v: unknown): v is string => typeof v === 'string';
@@ -171,13 +132,4 @@ export function saveRecording(rec: Recording, dir = RUNS_DIR, keep = KEEP_RUNS):
   }
   for (const old of readAll(dir).slice(keep)) rmSync(join(dir, `${old.project}.json`), { force: true });
   return file;
-}
-
-/** saveRecording for the runner: a recording that cannot be written is said in one line, never fatal to the run. */
-export function keepRecording(...args: Parameters<typeof recordingOf>): void {
-  try {
-    saveRecording(recordingOf(...args));
-  } catch (e) {
-    console.log(`the run's recording could not be written to ${RUNS_DIR}: ${(e as Error).message}`);
-  }
 }

@@ -73,6 +73,8 @@ export class Hub {
   reason?: string;
   /** How many times the upstream stream was opened (one per engine connection, whatever the viewers). */
   opens = 0;
+  /** How many messages (events, engine states) have been handed out: a picture read before is stale. */
+  generation = 0;
   private readonly subscribers = new Set<(m: Message) => void>();
   private readonly recent: LabEvent[] = [];
   private upstream?: Readable;
@@ -120,6 +122,7 @@ export class Hub {
   }
 
   private broadcast(m: Message): void {
+    this.generation++;
     for (const fn of [...this.subscribers]) {
       try {
         fn(m);

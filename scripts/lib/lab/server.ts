@@ -19,6 +19,8 @@ import type { Roles } from './roles.js';
 import { readStacks, type StacksAnswer } from './stacks.js';
 
 export const MAX_BODY = 64 * 1024;
+/** How long a read of the pods serves viewers when no event comes (ms). */
+const STACKS_TTL_MS = 2000;
 const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);
 const CONTAINER = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
@@ -68,14 +70,29 @@ export function createLab(o: LabOptions): Lab {
   const maxClients = o.maxClients ?? 16;
 
   // One read of the engine at a time, whatever the number of viewers asking: they share its answer.
-  let reading: Promise<StacksAnswer> | undefined;
-  const stacks = () =>
-    (reading ??= readStacks(o.engine, o.ours, o.roles, o.procRoot)
-      .then(
+  // One read at a time, shared by every viewer that asks meanwhile; its answer serves until the next event or
+  // engine change after the read began, or for STACKS_TTL_MS at most (a listener can come without an event).
+  type Read = { at: number; generation: number; answer: Promise<StacksAnswer> };
+  let reading: Read | undefined;
+  let kept: Read | undefined;
+  const stacks = (): Promise<StacksAnswer> => {
+    if (kept && kept.generation === hub.generation && Date.now() - kept.at < STACKS_TTL_MS) return kept.answer;
+    if (reading) return reading.answer;
+    const r: Read = {
+      at: Date.now(),
+      generation: hub.generation,
+      answer: readStacks(o.engine, o.ours, o.roles, o.procRoot).then(
         (s): StacksAnswer => ({ engine: 'up', stacks: s }),
         (e): StacksAnswer => ({ engine: 'unreachable', reason: String((e as Error).message).split('\n')[0], stacks: [] }),
-      )
-      .finally(() => (reading = undefined)));
+      ),
+    };
+    reading = r;
+    void r.answer.then(() => {
+      reading = undefined;
+      kept = r;
+    });
+    return r.answer;
+  };
 
   /** The container, when it is one of ours. Never 404: one that does not exist is refused like a foreign one. */
   async function ourContainer(nameOrId: string) {

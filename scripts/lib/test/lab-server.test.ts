@@ -12,7 +12,8 @@ import { trickle } from '../../../sidecars/lib/test-support/slow-client.js';
 import { until, within } from '../../../sidecars/lib/test-support/wait.js';
 import { createLogger } from '../../../sidecars/lib/log.js';
 import { oursBy } from '../lab/ours.js';
-import { recordingOf, saveRecording } from '../recordings.js';
+import { recordingOf } from '../record-run.js';
+import { saveRecording } from '../recordings.js';
 import { CheckFailure } from '../check.js';
 import { pageOf } from '../lab/page.js';
 import { createLab, type Lab, listenLab } from '../lab/server.js';
@@ -197,7 +198,7 @@ test('an engine that cannot be read gives engine "unreachable" with the reason, 
   }
 });
 
-test('viewers asking for the stacks at the same time share one read of the engine', async () => {
+test('viewers asking for the stacks share one read of the engine, until an event comes', async () => {
   const engine = fakeEngine([container('sl-https-0a0b0c', 'pod', {})]);
   const list = engine.list.bind(engine);
   let lists = 0;
@@ -222,7 +223,13 @@ test('viewers asking for the stacks at the same time share one read of the engin
     );
     assert.equal(lists, 1);
     await ask(lab.port, {});
-    assert.equal(lists, 2, 'a later request reads again');
+    assert.equal(lists, 1, 'a later request with no event since is answered from that read');
+    const generation = lab.hub.generation;
+    await until('the engine stream is open', () => engine.streams.length > 0);
+    engine.streams[0]!.write(line('sl-https-0a0b0c', 'pod', 'start', Date.now()));
+    await until('the event has reached the viewers', () => lab.hub.generation > generation);
+    await ask(lab.port, {});
+    assert.equal(lists, 2, 'after an event the next request reads again');
   } finally {
     await lab.close();
   }

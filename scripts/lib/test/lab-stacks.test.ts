@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from '../config.js';
-import { identify } from '../identify/run.js';
 import { declaredMode, readNamespace } from '../lab/namespaces.js';
 import { oursBy, stackOf } from '../lab/ours.js';
 import { rolesFromIdentify } from '../lab/roles.js';
+import { readRoles } from '../lab/roles-read.js';
 import { podsOf, readStacks } from '../lab/stacks.js';
 import { runDir, writeRun } from '../run-state.js';
 import { container, fakeEngine } from './lab-support.js';
@@ -155,7 +155,7 @@ test("a runner's project gets its roles from identify's reading of Compose's res
     let reads = 0;
     const roles = rolesFromIdentify((...args) => {
       reads++;
-      return identify(...args);
+      return readRoles(...args);
     });
     const of = await roles(project, httpsLabels);
     assert.equal(
@@ -169,7 +169,7 @@ test("a runner's project gets its roles from identify's reading of Compose's res
   }
 });
 
-test('another project gets its roles from the files its labels name; where they cannot be read the roles are null', async () => {
+test('another project gets its roles from the files its labels name, read in a child process; where they cannot be read the roles are null', async () => {
   const roles = rolesFromIdentify();
   const dir = join(ROOT, 'test', 'fixtures', 'verify');
   const of = await roles('shop', {

@@ -9,7 +9,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CheckFailure, type CheckResult } from '../check.js';
 import type { DockerEvent } from '../docker.js';
-import { KEEP_RUNS, listRecordings, RUNS_DIR, readRecording, type Recording, recordingOf, saveRecording } from '../recordings.js';
+import { recordingOf } from '../record-run.js';
+import { KEEP_RUNS, listRecordings, RUNS_DIR, readRecording, type Recording, saveRecording } from '../recordings.js';
 import { listRuns } from '../run-state.js';
 import { until, within } from '../../../sidecars/lib/test-support/wait.js';
 

@@ -112,16 +112,19 @@ function render() {
 }
 
 let refreshing: ReturnType<typeof setTimeout> | undefined;
+async function refresh(api: Client) {
+  try {
+    st.stacks = await api.get<StacksAnswer>('/api/stacks');
+  } catch (e) {
+    if (e instanceof Refused) st.refused = e.message;
+  }
+  render();
+}
+
+/** Events come in bursts (an `up`): the picture is read once, a quarter of a second after the last. */
 function refreshSoon(api: Client) {
   clearTimeout(refreshing);
-  refreshing = setTimeout(async () => {
-    try {
-      st.stacks = await api.get<StacksAnswer>('/api/stacks');
-    } catch (e) {
-      if (e instanceof Refused) st.refused = e.message;
-    }
-    render();
-  }, 250);
+  refreshing = setTimeout(() => void refresh(api), 250);
 }
 
 /** Follows the live stream; when it ends or fails, follows it again after a pause that grows to 5 s. */
@@ -178,13 +181,15 @@ async function start() {
   procs = new ProcessesView(api);
   runs = new RunsView(api, render);
   timelineControls.append(runs.controls);
+  // The pod picture at once, beside the timeline's history: it is what a page that just opened shows.
+  const pods = refresh(api);
   try {
     const t = await api.get<{ events: LabEvent[] }>('/api/timeline');
     st.events = t.events;
   } catch (e) {
     if (e instanceof Refused) st.refused = e.message;
   }
-  refreshSoon(api);
+  await pods;
   follow(api);
 }
 
