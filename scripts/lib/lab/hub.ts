@@ -75,6 +75,9 @@ export class Hub {
   opens = 0;
   /** How many messages (events, engine states) have been handed out: a picture read before is stale. */
   generation = 0;
+  /** The generation of each container's last event (by short id), and of the last engine state. */
+  private readonly touched = new Map<string, number>();
+  private stateGeneration = 0;
   private readonly subscribers = new Set<(m: Message) => void>();
   private readonly recent: LabEvent[] = [];
   private upstream?: Readable;
@@ -137,7 +140,9 @@ export class Hub {
     this.state = state;
     this.reason = reason;
     // Retries that fail again change only the reason: viewers hear of a change of state, once.
-    if (changed) this.broadcast(this.stateMessage());
+    if (!changed) return;
+    this.broadcast(this.stateMessage());
+    this.stateGeneration = this.generation; // events may have been missed meanwhile: every kept read is stale
   }
 
   private async connect(): Promise<void> {
@@ -185,6 +190,14 @@ export class Hub {
     this.recent.push(event);
     if (this.recent.length > (this.o.keep ?? 2000)) this.recent.shift();
     this.broadcast({ type: 'event', event });
+    this.touched.delete(event.id); // re-inserted last: the oldest entries go first when there are too many
+    this.touched.set(event.id, this.generation);
+    if (this.touched.size > 10_000) this.touched.delete(this.touched.keys().next().value!);
+  }
+
+  /** True when the container (full or short id) had an event, or the engine a change, after `generation`. */
+  changedSince(id: string, generation: number): boolean {
+    return this.stateGeneration > generation || (this.touched.get(id.slice(0, 12)) ?? 0) > generation;
   }
 
   private lost(e: unknown): void {

@@ -8,6 +8,7 @@ import { HttpError, readBody, serve } from '../../../sidecars/lib/http.js';
 import { VERSION } from '../config.js';
 import { KEEP_RUNS, listRecordings, readRecording, RUN_NAME, RUNS_DIR } from '../recordings.js';
 import { signalContainer } from './crash.js';
+import { keptInspects } from './inspect-cache.js';
 import type { Engine } from './engine.js';
 import { admit, securityHeaders } from './guard.js';
 import { Hub } from './hub.js';
@@ -73,6 +74,7 @@ export function createLab(o: LabOptions): Lab {
   // One read at a time, shared by every viewer that asks meanwhile; its answer serves until the next event or
   // engine change after the read began, or for STACKS_TTL_MS at most (a listener can come without an event).
   type Read = { at: number; generation: number; answer: Promise<StacksAnswer> };
+  const pictureEngine = keptInspects(o.engine, hub);
   let reading: Read | undefined;
   let kept: Read | undefined;
   const stacks = (): Promise<StacksAnswer> => {
@@ -81,7 +83,7 @@ export function createLab(o: LabOptions): Lab {
     const r: Read = {
       at: Date.now(),
       generation: hub.generation,
-      answer: readStacks(o.engine, o.ours, o.roles, o.procRoot).then(
+      answer: readStacks(pictureEngine, o.ours, o.roles, o.procRoot).then(
         (s): StacksAnswer => ({ engine: 'up', stacks: s }),
         (e): StacksAnswer => ({ engine: 'unreachable', reason: String((e as Error).message).split('\n')[0], stacks: [] }),
       ),

@@ -8,14 +8,21 @@ import { ROOT } from '../config.js';
 import type { Engine, Inspect } from '../lab/engine.js';
 
 /** An engine event line as the engine's event stream writes it. */
-export const line = (project: string, service: string, action: string, t: number, extra: Record<string, string> = {}) =>
+export const line = (
+  project: string,
+  service: string,
+  action: string,
+  t: number,
+  extra: Record<string, string> = {},
+  id = `${service}0123456789abcdef`,
+) =>
   `${JSON.stringify({
     status: action,
-    id: `${service}0123456789abcdef`,
+    id,
     Type: 'container',
     Action: action,
     Actor: {
-      ID: `${service}0123456789abcdef`,
+      ID: id,
       Attributes: {
         'com.docker.compose.project': project,
         'com.docker.compose.service': service,
