@@ -71,6 +71,16 @@ test('marked checks are reported skipped with their reason: a crash without --al
   assert.equal(await containers(), before, 'the run’s containers after the skipped checks');
 });
 
+test('with --all a marked check runs: the sidecar crash passes, and every container of the run is up after it, the same ones', async () => {
+  const before = await containers();
+  const r = await check(['--only', '6', '--all']);
+  assert.equal(r.exitCode, 0, `exit code; stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+  assert.match(r.stdout, /^\s+✔ 6\. SIGKILL to the sidecar leaves the app’s process untouched/m);
+  const after = await containers();
+  const idsAndStates = (cs: string[]) => cs.map((c) => `${c.split(' ')[0]} ${c.split(' ')[2]}`);
+  assert.equal(idsAndStates(after), idsAndStates(before), 'the run’s containers (ID, state) after the crash check');
+});
+
 test('after down, check says that no run is up, in one line, and exits 2', async () => {
   const name = project;
   await downStack('https', name);
