@@ -79,8 +79,18 @@ export async function throughout(fn: () => Promise<void>, { window, every = 100 
   return runs;
 }
 
+/** What a check does beyond reading the running pods. `destroys`: it stops, kills, restarts, recreates or removes
+ * containers (or kills processes in them), or changes their files so that the run does not come back as it was.
+ * `starts`: it starts containers or projects beyond the run's pods (a detached helper, a profile, a side project).
+ * A one-shot probe (`docker.runOnce`, removed when it exits) is reading. The check verb runs a marked check only
+ * with --all; test/unit/check-marks.test.ts fails on a check whose source does either without the mark. */
+export type Effect = 'destroys' | 'starts';
+
 export interface Check<C> {
   name: string;
+  effect?: Effect;
+  /** `start`: it reads the run's start (the event timeline from before `up`), which only a test run records. */
+  needs?: 'start';
   run(ctx: C): Promise<void>;
 }
 
@@ -93,9 +103,11 @@ export interface CheckResult {
   skipped?: string;
 }
 
-export async function runChecks<C>(checks: Check<C>[], ctx: C, log = console.log): Promise<CheckResult[]> {
+/** Runs checks in order; each is printed with its number in `numbers` (by default its place in the list, from 1). */
+export async function runChecks<C>(checks: Check<C>[], ctx: C, log = console.log, numbers?: number[]): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  for (const [i, c] of checks.entries()) {
+  for (const [j, c] of checks.entries()) {
+    const i = (numbers?.[j] ?? j + 1) - 1;
     const t0 = Date.now();
     try {
       await c.run(ctx);

@@ -2,12 +2,11 @@
 // `up --wait`, the stack's checks, and a teardown that always runs (also on Ctrl-C) unless --keep.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { attach, type Attached } from './attach.js';
 import { runChecks, type CheckResult } from './check.js';
 import { recordEvents, type EventRecorder } from './events.js';
-import { diagnostics, Project } from './compose.js';
-import { ROOT } from './config.js';
+import { diagnostics, type Project } from './compose.js';
+import { runContext } from './run-context.js';
 import { buildFor, imageEnv } from './images.js';
 import { step } from './progress.js';
 import { teardownOnce } from './teardown.js';
@@ -15,8 +14,7 @@ import { keepRecording } from './record-run.js';
 import { listRuns, projectOf, runDir, writeRun } from './run-state.js';
 import { mergeDescriptions, type Description, type Scenario, type StackContext } from './stack-types.js';
 import { attachedChecks, loadScenario } from './scenarios.js';
-import { labPicture } from './lab/in-stack.js';
-import { verifyChecks } from './verify/in-stack.js';
+import { checksOfRun } from './stack-check.js';
 
 export type { Description, Scenario, StackContext } from './stack-types.js';
 
@@ -30,7 +28,6 @@ interface Run {
 async function newRun(stack: string, sc: Scenario, withSidecars: string[] = []): Promise<Run> {
   const name = `sl-${stack}-${randomBytes(3).toString('hex')}`;
   const state = runDir(name);
-  const dir = join(ROOT, 'stacks', stack);
   const images = await imageEnv();
   mkdirSync(state, { recursive: true });
   let env: Record<string, string>;
@@ -53,31 +50,7 @@ async function newRun(stack: string, sc: Scenario, withSidecars: string[] = []):
     files: [...(sc.files ?? ['compose.yaml']), ...(attached ? [attached.file] : [])],
   };
   writeRun(rec);
-  const project = projectOf(rec);
-  projects.push(project);
-  const ctx: StackContext = {
-    stack,
-    dir,
-    state,
-    project,
-    env,
-    upAt: 0,
-    events: () => run.recorder?.events() ?? [],
-    async sideProject(file, label, where = {}) {
-      const p = new Project({
-        project: `${name}-${label}`,
-        cwd: where.dir ?? dir,
-        files: ([] as string[]).concat(file),
-        env: { ...env, ...where.env },
-      });
-      projects.push(p);
-      await p.up();
-      return p;
-    },
-    async endSideProjects() {
-      for (const p of projects.splice(1).reverse()) await p.down();
-    },
-  };
+  const ctx = runContext(rec, { projects, upAt: 0, events: () => run.recorder?.events() ?? [] });
   return Object.assign(run, { ctx, attached });
 }
 
@@ -127,10 +100,7 @@ export async function testStack(stack: string, { keep = false, with: withSidecar
     run.recorder = recordEvents(project.name);
     await step(`up --wait ${project.name}`, () => project.up());
     // The lab's picture of the pods, then verify's checks of every pod, come last: the last of them takes the project down.
-    results = await runChecks(
-      [...sc.checks, ...(await attachedChecks(run.attached?.placed ?? [])), labPicture, ...verifyChecks()],
-      run.ctx,
-    );
+    results = await runChecks(checksOfRun(sc, await attachedChecks(run.attached?.placed ?? [])), run.ctx);
     if (results.some((r) => !r.ok)) await dump(run.projects);
   } catch (e) {
     console.log(`✘ ${stack}: ${(e as Error).message}`);

@@ -11,10 +11,14 @@ export interface StackContext {
   state: string;
   project: Project;
   env: Record<string, string>;
-  /** When `up` began (ms since epoch): the start of this run's event timeline. */
+  /** When `up` began (ms since epoch): the start of this run's event timeline. For a run that `up` left (the
+   * check verb), when the run was created (run.json's `created`), a little before its `up`. */
   upAt: number;
-  /** The project's container events (create, start, kill, die, stop, health_status) since before `up`. */
+  /** The project's container events (create, start, kill, die, stop, health_status) since before `up`; for a
+   * run that `up` left, only those since the check verb began (a check that needs more is marked needs: 'start'). */
   events(): DockerEvent[];
+  /** Set by the check verb: the run is one that `up` left, and stays as the checks find it (nothing re-ups it). */
+  standing?: boolean;
   /** Brings up another compose file of this stack as its own project, torn down with the run.
    * `where` points it at another directory's files (e.g. another stack with an attach override) and adds env. */
   sideProject(file: string | string[], label: string, where?: { dir?: string; env?: Record<string, string> }): Promise<Project>;

@@ -24,6 +24,7 @@ async function withEtcdDown<T>(ctx: StackContext, fn: () => Promise<T>): Promise
 
 export const etcdDown: C = {
   name: 'with etcd down both apps keep serving the last good config; once it is back they converge to the newest value',
+  effect: 'destroys',
   async run(ctx) {
     const e0 = await endpoints(ctx.project);
     const last = await Promise.all(PODS.map(async (p) => (await appView(e0.app[p])).version));
@@ -74,6 +75,7 @@ export const etcdDown: C = {
 
 export const sidecarRestart: C = {
   name: 'a sidecar restart does not restart the app, and does not signal it again when the config is unchanged',
+  effect: 'destroys',
   async run(ctx) {
     const e = await endpoints(ctx.project);
     await quiet(e);
@@ -141,6 +143,7 @@ export const sidecarRestart: C = {
 
 export const readinessWithoutEtcd: C = {
   name: 'with etcd down a restarted sidecar is ready from the last file on disk; a sidecar with no file is not ready until etcd gives it a config',
+  effect: 'destroys',
   async run(ctx) {
     const network = `${ctx.project.name}_default`;
     let fresh: string | undefined;

@@ -23,6 +23,7 @@ async function namespacesOf(id: string): Promise<string> {
 
 export const sharedNamespaces: C = {
   name: 'the sidecar and the app share one network namespace and one PID namespace, the pod’s, whose PID 1 reaps orphaned zombies',
+  effect: 'starts',
   async run(ctx) {
     const ns = async (service: string) => namespacesOf(await ctx.project.id(service));
     const [pod, side, app] = await Promise.all([ns('pod'), ns('tls-proxy'), ns('app')]);
@@ -67,6 +68,8 @@ export const sharedNamespaces: C = {
 
 export const startStopOrder: C = {
   name: 'the sidecar is healthy before the app starts, and on down the app stops before the sidecar (docker event timeline)',
+  effect: 'destroys',
+  needs: 'start',
   async run(ctx) {
     const up = ctx.events();
     const healthy = first(up, 'tls-proxy', /^health_status: healthy$/),
@@ -105,6 +108,7 @@ export const startStopOrder: C = {
 
 export const sidecarCrash: C = {
   name: 'SIGKILL to the sidecar leaves the app’s process untouched (same PID and start time), and HTTPS works again within 5 s',
+  effect: 'destroys',
   async run(ctx) {
     const [sideId, appId] = [await ctx.project.id('tls-proxy'), await ctx.project.id('app')];
     const [side0, app0] = [await docker.state(sideId), await docker.state(appId)];
@@ -137,6 +141,7 @@ export const sidecarCrash: C = {
 
 export const appRestart: C = {
   name: 'docker restart of the app leaves the sidecar working and HTTPS back within 5 s; the naive layout (sidecar joined to the app) loses its network',
+  effect: 'destroys',
   async run(ctx) {
     const [sideId, appId] = [await ctx.project.id('tls-proxy'), await ctx.project.id('app')];
     const side0 = await docker.state(sideId);

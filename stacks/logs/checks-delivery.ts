@@ -42,6 +42,7 @@ async function lastSeq(ctx: StackContext): Promise<number> {
 
 export const appStop: C = {
   name: 'the pod stopping: every line the app wrote before it exited is in the store, as the sidecar stops after the app',
+  effect: 'destroys',
   async run(ctx) {
     const e = await endpoints(ctx.project);
     await write(e.app.file, 20_000, 0, 200); // still writing, and the sidecar behind, when the stop comes

@@ -11,6 +11,7 @@ type C = Check<StackContext>;
 
 export const killedMidBatch: C = {
   name: 'the sidecar killed with SIGKILL mid-batch, 5 times during a write burst: 0 lost after it restarts, and every duplicate dropped by id',
+  effect: 'destroys',
   async run(ctx) {
     const id = await ctx.project.id('shipper-stdout');
     const e0 = await endpoints(ctx.project);
@@ -40,6 +41,7 @@ export const killedMidBatch: C = {
 
 export const receiverAway: C = {
   name: 'the receiver down for 10 s while the app writes, and the sidecar killed meanwhile: 0 lost, its memory within its bound, and its lag rising, then back to 0',
+  effect: 'destroys',
   async run(ctx) {
     const e = await endpoints(ctx.project);
     const rsyslog = await ctx.project.id('rsyslog');

@@ -45,6 +45,7 @@ async function rotating(ctx: StackContext, kind: 'rename' | 'copytruncate', rota
 
 export const renameRotation: C = {
   name: 'rotation by rename every second while the app writes: 0 lost, 0 duplicated',
+  effect: 'destroys',
   async run(ctx) {
     const app = await ctx.project.id('app-file');
     const e = await endpoints(ctx.project);
@@ -59,6 +60,7 @@ export const renameRotation: C = {
 
 export const copyTruncateRotation: C = {
   name: 'copytruncate rotation every second while the app writes: 0 lost, and duplicates reported (0)',
+  effect: 'destroys',
   async run(ctx) {
     const app = await ctx.project.id('app-file');
     const v = await rotating(ctx, 'copytruncate', (i) => chaos.copyTruncate(app, LOG, `c${i}`, { freeze: 'logger.py' }));

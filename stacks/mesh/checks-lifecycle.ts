@@ -14,6 +14,8 @@ const first = (evs: docker.DockerEvent[], service: string, status: RegExp) =>
 
 export const lifecycle: C = {
   name: 'lifecycle: the mesh sidecar is healthy before its app starts, and on stop the app’s calls during its own shutdown still succeed, as the sidecar drains after the app',
+  effect: 'destroys',
+  needs: 'start',
   async run(ctx) {
     const up = ctx.events();
     const healthy = first(up, 'frontend-mesh', /^health_status: healthy$/);

@@ -27,6 +27,7 @@ async function endpointsKnown(admin: string, n: number): Promise<void> {
 
 export const discovery: C = {
   name: 'discovery: two more backend replicas get traffic within seconds, and a stopped replica gets none, with no restart of the frontend',
+  effect: 'destroys',
   async run(ctx) {
     const { admin } = await endpoints(ctx.project);
     const sidecar = await ctx.project.id('frontend-mesh');

@@ -11,6 +11,7 @@ type C = Check<StackContext>;
 
 export const gitServerDown: C = {
   name: 'with the git server stopped, syncs fail within the failure budget, the sidecar keeps running and the last good revision is served; after recovery a new push is published by polling alone',
+  effect: 'destroys',
   async run(ctx) {
     const w = await workOf(ctx);
     const [serverId, syncId] = [await ctx.project.id('git-server'), await ctx.project.id('git-sync')];
@@ -117,6 +118,7 @@ async function pushUnderKiller(w: Work, appId: string) {
 
 export const killMidSync: C = {
   name: 'SIGKILL to the sidecar while a revision is half checked out leaves the link on a complete tree; the restarted sidecar removes the half-made tree and publishes the revision',
+  effect: 'destroys',
   async run(ctx) {
     const w = await workOf(ctx);
     const [appId, syncId] = [await ctx.project.id('app'), await ctx.project.id('git-sync')];

@@ -213,6 +213,7 @@ export const badParameters: C = {
 
 export const readyAfterFirstSync: C = {
   name: "/readyz is 503 until the first sync succeeds (unreachable repository), while /healthz is 200; the stack's sidecar is ready",
+  effect: 'starts',
   async run(ctx) {
     const { admin } = await endpoints(ctx.project);
     expect.equal((await http(admin, '/readyz')).status, 200, "readyz of the stack's sidecar (positive control)");

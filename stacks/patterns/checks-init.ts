@@ -20,6 +20,7 @@ const timeline = (evs: DockerEvent[], t0: number) =>
 
 export const initRunsFirst: C = {
   name: 'the init container issues the pod’s certificate and exits 0 before the sidecar, the ambassador, the adapter and the app start; HTTPS reaches the app, verified against that very certificate',
+  needs: 'start',
   async run(ctx) {
     const [initId, ...memberIds] = await Promise.all(['init', ...MEMBERS].map((s) => ctx.project.id(s)));
     const init = await timing(initId!);
@@ -57,6 +58,7 @@ export const initRunsFirst: C = {
 
 export const failedInitBlocksPod: C = {
   name: 'an init container that fails (CERT_CURVE=no-such-curve) stops its pod there: up fails, and the sidecar, the ambassador, the adapter and the app are never started',
+  effect: 'starts',
   async run(ctx) {
     const label = 'init-fails';
     const env = { CERT_CURVE: 'no-such-curve' };

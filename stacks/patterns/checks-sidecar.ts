@@ -9,6 +9,7 @@ type C = Check<StackContext>;
 
 export const sidecarRestartsAlone: C = {
   name: 'SIGKILL to the sidecar restarts the sidecar alone: the app keeps its PID and start time, the init container does not run again, and HTTPS works again once it is back',
+  effect: 'destroys',
   async run(ctx) {
     const [sideId, appId, initId] = await Promise.all(['tls-proxy', 'app', 'init'].map((s) => ctx.project.id(s)));
     const [side0, app0, init0] = [await docker.state(sideId!), await docker.state(appId!), await timing(initId!)];

@@ -99,6 +99,7 @@ export const appListed: C = {
 
 export const onlyThePod: C = {
   name: 'host processes and processes of other containers and stacks are not visible: topz lists exactly the pod’s processes, as the host sees them',
+  effect: 'starts',
   async run(ctx) {
     // Meanwhile, start bringing up check 6's https stack (slow on a busy machine); check 6 awaits the same promise.
     httpsWithTopz(ctx).catch(() => undefined);
@@ -156,6 +157,7 @@ export const onlyThePod: C = {
 
 export const attachedToHttps: C = {
   name: 'attached to the https stack (its compose file unchanged, topz added by the generated override), topz lists the legacy app and the TLS sidecar, and neither stack’s topz sees the other stack',
+  effect: 'starts',
   async run(ctx) {
     const h = await httpsWithTopz(ctx);
     const base = `http://${await h.project.port('pod', TOPZ_PORT)}`;
@@ -201,6 +203,7 @@ export const attachedToHttps: C = {
 
 export const killedWorkerVanishes: C = {
   name: 'killing a worker makes it disappear from the next response, with every response during and after the kill a 200; the supervisor’s replacement shows up',
+  effect: 'destroys',
   async run(ctx) {
     const s0 = await snapshot(ctx);
     const victim = named(s0.processes, 'idle-worker')[0]!;

@@ -39,6 +39,7 @@ echo '=== peek json'; curl -sS http://127.0.0.1:${PEEK_PORT}/api/processes`;
 
 export const secretsNeverServed: C = {
   name: 'the app’s --password=… and its secret environment variable never appear in any response, whatever the options (also from a topz with cmdline and environ on, running as the app’s uid)',
+  effect: 'starts',
   async run(ctx) {
     const [password, apiToken] = secrets(ctx);
     const { id: peekId } = await peek(ctx);
@@ -98,6 +99,7 @@ export const secretsNeverServed: C = {
 
 export const reachAndMethods: C = {
   name: 'the topz port cannot be reached from another container unless configured (the default loopback refuses it, the published one needs the token), and methods other than GET get 405',
+  effect: 'starts',
   async run(ctx) {
     await peek(ctx);
     const ip = await docker.ip(await ctx.project.id('pod'));

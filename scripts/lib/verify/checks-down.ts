@@ -7,6 +7,7 @@ import { inspectContainer } from './host.js';
 
 export const appStopsFirst = (keep: boolean): Check<VerifyContext> => ({
   name: 'on down, each app stops before its sidecars (engine event timeline)',
+  effect: 'destroys',
   async run(ctx) {
     if (keep) throw new Skipped('--keep: the project stays up, so no down is watched');
     const declared = pairs(ctx.groups).filter(({ app, sidecar }) => dependency(ctx, app, sidecar));

@@ -36,6 +36,7 @@ async function owners(ctx: VerifyContext, g: PodGroup): Promise<Map<string, stri
 
 export const onlyPublishedPorts: Check<VerifyContext> = {
   name: 'only the ports each pod publishes answer, from another container on the same network',
+  effect: 'starts',
   async run(ctx) {
     const problems: string[] = [];
     let tried = 0;

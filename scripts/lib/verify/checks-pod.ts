@@ -36,6 +36,7 @@ export const sharedNamespaces: Check<VerifyContext> = {
 
 export const healthyFirst: Check<VerifyContext> = {
   name: 'each sidecar an app depends on is healthy before the app starts (engine event timeline)',
+  needs: 'start',
   async run(ctx) {
     let checked = 0;
     for (const { app, sidecar } of pairs(ctx.groups)) {
@@ -75,6 +76,7 @@ const processOf = async (ctx: VerifyContext, service: string) => {
 
 export const sidecarCrash: Check<VerifyContext> = {
   name: 'SIGKILL to each sidecar leaves the app’s process untouched (same PID and start time), and the sidecar comes back healthy',
+  effect: 'destroys',
   async run(ctx) {
     let killed = 0;
     for (const g of ctx.groups)

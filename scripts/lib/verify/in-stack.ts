@@ -16,8 +16,11 @@ const contexts = new WeakMap<StackContext, Promise<VerifyContext>>();
 async function contextOf(ctx: StackContext): Promise<VerifyContext> {
   // The stack's own checks are done: the projects they added (a container in the pod's namespaces, another
   // stack) go, and what they stopped for good (a drain) is started again, so verify sees the stack as it is.
-  await ctx.endSideProjects();
-  await ctx.project.up();
+  // A run that `up` left (the check verb) is taken as it stands: the verb itself restores after a marked check.
+  if (!ctx.standing) {
+    await ctx.endSideProjects();
+    await ctx.project.up();
+  }
   const config = await ctx.project.config<ComposeConfig>();
   const { groups, findings } = readGroups(config, ctx.state);
   for (const f of findings) note(`⚠ ${f.rule}${f.container ? ` (${f.container})` : ''}: ${f.message}`);
@@ -30,12 +33,18 @@ async function contextOf(ctx: StackContext): Promise<VerifyContext> {
     events: ctx.events,
     warn: (text) => note(`⚠ ${text}`),
     probe: async (network) => (probe ??= await startProbe(network, ctx.project.name)),
-    release: () => stopProbe(probe),
+    release: async () => {
+      await stopProbe(probe);
+      probe = undefined;
+    },
   };
 }
 
-const viaStack = (c: Check<VerifyContext>, last = false): Check<StackContext> => ({
+/** verify's check as a check of the stack's run, with its marks (the probe it may start goes when it ends). */
+const viaStack = (c: Check<VerifyContext>): Check<StackContext> => ({
   name: `verify: ${c.name}`,
+  ...(c.effect ? { effect: c.effect } : {}),
+  ...(c.needs ? { needs: c.needs } : {}),
   async run(ctx) {
     let p = contexts.get(ctx);
     if (!p) contexts.set(ctx, (p = contextOf(ctx)));
@@ -43,7 +52,7 @@ const viaStack = (c: Check<VerifyContext>, last = false): Check<StackContext> =>
     try {
       await c.run(v);
     } finally {
-      if (last) await v.release();
+      await v.release();
     }
   },
 });
@@ -54,5 +63,5 @@ export const verifyChecks = (): Check<StackContext>[] => [
   viaStack(healthyFirst),
   viaStack(sidecarCrash),
   viaStack(onlyPublishedPorts),
-  viaStack(appStopsFirst(false), true),
+  viaStack(appStopsFirst(false)),
 ];
