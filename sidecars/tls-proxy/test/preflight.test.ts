@@ -35,7 +35,7 @@ test('--help prints the table-driven help with every flag and env var of the tls
   assert.is(r.exit.stderr, undefined);
   assert.is(r.exit.stdout, helpText(spec));
   const keys = Object.keys(spec.params);
-  assert.is(keys.length, 20);
+  assert.is(keys.length, 21);
   for (const key of keys) {
     assert.ok(r.exit.stdout!.includes(`  --${flagName(key)}`), `help lacks --${flagName(key)}`);
     assert.ok(r.exit.stdout!.includes(`env ${envName('TLS_PROXY', key)};`), `help lacks ${envName('TLS_PROXY', key)}`);
@@ -141,6 +141,7 @@ test('good input yields the documented defaults for everything not given', async
       listenAddress: '0.0.0.0',
       mode: 'http',
       minTlsVersion: '1.2',
+      accessLog: false,
       hsts: false,
       hstsMaxAge: 31536000,
       plainHttp: 'reject',
