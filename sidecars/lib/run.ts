@@ -2,7 +2,8 @@
 // one-line errors, the admin server, JSON logs, SIGHUP reload and SIGTERM drain with a timeout.
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { probe, startAdmin, type Readiness } from './admin.js';
+import { startAdmin, type Readiness } from './admin.js';
+import { healthcheck } from './health.js';
 import { helpText } from './help.js';
 import { createLogger, type Level, type Logger } from './log.js';
 import { Registry } from './metrics.js';
@@ -79,13 +80,8 @@ export async function preflight<T extends Table & Common>(
 ): Promise<{ exit: Exit } | { params: Values<T> }> {
   if (argv.includes('--help') || argv.includes('-h')) return { exit: { code: 0, stdout: helpText(spec) } };
   if (argv[0] === '--version') return { exit: { code: 0, stdout: `${spec.name} ${VERSION}\n` } };
-  if (argv[0] === 'healthcheck') {
-    // Only the admin port matters here; it comes from the env var, as the HEALTHCHECK has no flags.
-    // `healthcheck --ready` probes /readyz instead, for a sidecar whose app must not start before it is ready.
-    const portVar = `${spec.prefix}_ADMIN_PORT`;
-    const p = env[portVar] ? Number(env[portVar]) : spec.params.adminPort.default!;
-    return { exit: { code: (await probe(p, argv[1] === '--ready' ? '/readyz' : '/healthz')) ? 0 : 1 } };
-  }
+  // `healthcheck [--ready]`: the admin port from its env var, as the HEALTHCHECK has no flags (health.ts).
+  if (argv[0] === 'healthcheck') return { exit: { code: await healthcheck(spec, argv.slice(1), env) } };
   try {
     return { params: parse(spec, argv, env) };
   } catch (e) {

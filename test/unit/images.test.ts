@@ -74,7 +74,7 @@ images('every image has an exec-form ENTRYPOINT', () => {
 });
 
 images(
-  'every sidecar image checks its health with its own healthcheck subcommand, runs Bun on its bundle and EXPOSEs the ports its table listens on',
+  'every sidecar image checks its health with its own probe bundle, runs Bun on its main bundle and EXPOSEs the ports its table listens on',
   async () => {
     const sidecars = cat.filter((c) => c.build.args.SIDECAR !== undefined);
     assert.equal(sidecars.map((c) => c.build.args.SIDECAR).sort(), sidecarNames().sort(), 'one catalogue image per sidecar');
@@ -82,8 +82,8 @@ images(
       const r = built(c);
       assert.equal(execForm(r.entrypoint), ['bun', '/opt/sidecar/main.mjs'], `${c.service}: ENTRYPOINT`);
       assert.equal(
-        execForm(r.healthcheck?.replace(/^.*?CMD\s+/, ''))?.slice(0, 3),
-        ['bun', '/opt/sidecar/main.mjs', 'healthcheck'],
+        execForm(r.healthcheck?.replace(/^.*?CMD\s+/, ''))?.slice(0, 2),
+        ['bun', '/opt/sidecar/health.mjs'],
         `${c.service}: HEALTHCHECK`,
       );
       const spec = await loadSpec(c.service);

@@ -132,7 +132,7 @@ test('a Dockerfile HEALTHCHECK is read with its options, in exec form, shell for
 
 test("a catalogue image's HEALTHCHECK and EXPOSE come from its Dockerfile stage chain and build args", () => {
   const sync = imageInfo('sidecar-lab/config-sync:any');
-  assert.equal(sync?.healthcheck?.test, ['CMD', 'bun', '/opt/sidecar/main.mjs', 'healthcheck', '--ready'], 'inherited from sidecar-ready');
+  assert.equal(sync?.healthcheck?.test, ['CMD', 'bun', '/opt/sidecar/health.mjs', '--ready'], 'inherited from sidecar-ready');
   assert.equal(imageInfo('sidecar-lab/tls-proxy:0.1.0')?.expose, [8443, 9901], 'PORTS from its image.yaml');
   assert.equal(imageInfo('sidecar-lab/etcd:dev')?.expose, [2379]);
   assert.is(imageInfo('docker.io/library/nginx:1'), undefined);
