@@ -22,9 +22,10 @@ export interface SpawnedLab {
   stop(): Promise<number | null>;
 }
 
-/** Starts dist/scripts/lab.js on a free port; resolves once it has printed its address. */
-export async function spawnLab(args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<SpawnedLab> {
-  const child = spawn(process.execPath, [join(DIST, 'scripts', 'lab.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts dist/scripts/lab.js on a free port, on this Node unless another runtime is given; resolves once it
+ * has printed its address. */
+export async function spawnLab(args: string[] = [], env: NodeJS.ProcessEnv = process.env, runtime = process.execPath): Promise<SpawnedLab> {
+  const child = spawn(runtime, [join(DIST, 'scripts', 'lab.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c));

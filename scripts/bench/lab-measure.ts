@@ -1,0 +1,132 @@
+// What bench:lab measures of the lab: a page load in Chromium, the server's read, its memory and CPU from
+// /proc, and the machine's busy share.
+import { readFileSync } from 'node:fs';
+import { $, sleep } from 'zx';
+import type { Browser } from '../lib/browser.js';
+import type { SpawnedLab } from '../lib/test/lab-browser-support.js';
+
+export const LOADS = 5;
+export const IDLE_S = 20;
+const TICK = 100; // clock ticks per second (getconf CLK_TCK on Linux)
+
+export const status = (pid: number, key: string) =>
+  Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+
+const cpuTicks = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]); // utime, stime: fields 14 and 15
+};
+
+/** The lab's CPU over a window in which nothing is asked of it, as % of one core. */
+export async function idleCpu(pid: number): Promise<number> {
+  const [t0, c0] = [performance.now(), cpuTicks(pid)];
+  await sleep(IDLE_S * 1000); // a measuring window, not a wait for an event
+  return (((cpuTicks(pid) - c0) / TICK) * 100) / ((performance.now() - t0) / 1000);
+}
+
+/** The CPU of the containers of these compose projects (their cgroups: what their processes and health checks
+ * ran), and of dockerd and containerd, over the window, in % of one core. NaN where this host cannot tell. */
+export async function stacksCpu(projects: string[], seconds: number): Promise<{ containers: number; count: number; engine: number }> {
+  const ids = (
+    await Promise.all(projects.map((p) => $`docker ps -q --no-trunc --filter label=com.docker.compose.project=${p}`.quiet()))
+  ).flatMap((r) => r.stdout.split('\n').filter(Boolean));
+  const usage = (id: string) => {
+    for (const [file, scale] of [
+      [`/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`, 1e-9], // cgroup v1, ns
+      [`/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`, 1e-6], // cgroup v2, usage_usec
+    ] as const) {
+      try {
+        const text = readFileSync(file, 'utf8');
+        return Number(/usage_usec (\d+)/.exec(text)?.[1] ?? text.trim()) * scale;
+      } catch {
+        /* the other layout */
+      }
+    }
+    return Number.NaN;
+  };
+  const engines = (await $`pgrep -x ${'dockerd|containerd'}`.quiet().nothrow()).stdout.split('\n').filter(Boolean).map(Number);
+  const engineTicks = () => engines.reduce((n, pid) => n + cpuTicks(pid), 0);
+  const [c0, e0, t0] = [ids.map(usage), engineTicks(), performance.now()];
+  await sleep(seconds * 1000); // a measuring window, not a wait for an event
+  const [c1, e1, wall] = [ids.map(usage), engineTicks(), (performance.now() - t0) / 1000];
+  return {
+    containers: (100 * c1.reduce((n, u, i) => n + (u - c0[i]!), 0)) / wall,
+    count: ids.length,
+    engine: (((e1 - e0) / TICK) * 100) / wall,
+  };
+}
+
+export interface Load {
+  drawn: number;
+  /** When the page was drawn and its main thread free: the end of the last long task (over 50 ms) that began
+   * before the drawing, or the drawing itself. A click is answered from then on. */
+  interactive: number;
+  api: number;
+}
+
+/** Records the page's long tasks from its first script on (a PerformanceObserver, before the page's own code). */
+export const watchLongTasks = (b: Browser) =>
+  b.page.addInitScript(() => {
+    const w = window as unknown as { longTasks: { start: number; end: number }[] };
+    w.longTasks = [];
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) w.longTasks.push({ start: e.startTime, end: e.startTime + e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+
+/** Opens the page and waits for every pod: ms from navigation start to the drawing, to the main thread free after
+ * it, and the page's own wait for GET /api/stacks (Resource Timing), as the page measures them. */
+export async function load(b: Browser, url: string, ours: Ours): Promise<Load> {
+  await b.page.goto('about:blank');
+  await b.page.goto(url);
+  const seen = await b.page.waitForFunction(
+    ({ projects, pods }) =>
+      [...document.querySelectorAll<HTMLElement>('article.pod')].filter((a) => projects.includes(a.dataset.key?.split('/')[0] ?? ''))
+        .length >= pods && performance.now(),
+    ours,
+    { timeout: 30_000, polling: 'raf' },
+  );
+  const drawn = (await seen.jsonValue()) as number;
+  // Long tasks are reported when they end: a task running at the drawing is seen within the next frames.
+  await b.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return b.page.evaluate((at) => {
+    const tasks = (window as unknown as { longTasks: { start: number; end: number }[] }).longTasks;
+    return {
+      drawn: at,
+      interactive: Math.max(at, ...tasks.filter((t) => t.start < at).map((t) => t.end)),
+      api: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/stacks'))?.duration ?? Number.NaN,
+    };
+  }, drawn);
+}
+
+const authorized = (lab: SpawnedLab) => ({ headers: { authorization: `Bearer ${lab.token}` } });
+
+/** The bench's own projects and their pods: the lab also shows other engineers' stacks, which come and go. */
+export interface Ours {
+  projects: string[];
+  pods: number;
+}
+
+export const ourPods = async (lab: SpawnedLab, projects: string[]): Promise<Ours> => ({
+  projects,
+  pods: (
+    (await (await fetch(`http://127.0.0.1:${lab.port}/api/stacks`, authorized(lab))).json()) as {
+      stacks: { project: string; pods: unknown[] }[];
+    }
+  ).stacks
+    .filter((s) => projects.includes(s.project))
+    .reduce((n, s) => n + s.pods.length, 0),
+});
+
+/** The server's read of every pod, as the first viewer after an event gets it (its kept read expired), 5 times. */
+export async function serverReads(lab: SpawnedLab): Promise<number[]> {
+  const reads: number[] = [];
+  for (let i = 0; i < LOADS; i++) {
+    await sleep(2100); // past the server's 2 s reuse of a read: a measuring gap, not a wait for an event
+    const t0 = performance.now();
+    await (await fetch(`http://127.0.0.1:${lab.port}/api/stacks`, authorized(lab))).text();
+    reads.push(performance.now() - t0);
+  }
+  return reads;
+}
