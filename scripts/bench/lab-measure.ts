@@ -1,6 +1,6 @@
 // What bench:lab measures of the lab: a page load in Chromium, the server's read, its memory and CPU from
 // /proc, and the machine's busy share.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { $, sleep } from 'zx';
 import type { Browser } from '../lib/browser.js';
 import type { SpawnedLab } from '../lib/test/lab-browser-support.js';
@@ -45,7 +45,16 @@ export async function stacksCpu(projects: string[], seconds: number): Promise<{ 
     }
     return Number.NaN;
   };
-  const engines = (await $`pgrep -x ${'dockerd|containerd'}`.quiet().nothrow()).stdout.split('\n').filter(Boolean).map(Number);
+  const engines = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return ['dockerd', 'containerd'].includes(readFileSync(`/proc/${d}/comm`, 'utf8').trim());
+      } catch {
+        return false; // it ended while the list was read
+      }
+    })
+    .map(Number);
   const engineTicks = () => engines.reduce((n, pid) => n + cpuTicks(pid), 0);
   const [c0, e0, t0] = [ids.map(usage), engineTicks(), performance.now()];
   await sleep(seconds * 1000); // a measuring window, not a wait for an event
