@@ -2,7 +2,8 @@
 // event of that container or a change of the engine's state after it was read (a container changes only
 // through events: start, die, health_status…), and for 30 s at most. With every stack up and their health
 // checks busy, the engine answers inspects slowly; the picture after an event then asks only for what changed.
-// Actions (kill) and the logs always inspect afresh.
+// Actions (kill) and the logs always inspect afresh. A container that the engine no longer lists is forgotten
+// at the next list, so that a day of runs in a workshop keeps only what is there.
 import type { Engine, Inspect } from './engine.js';
 import type { Hub } from './hub.js';
 
@@ -12,7 +13,12 @@ const MAX = 2000;
 export function keptInspects(engine: Engine, hub: Pick<Hub, 'generation' | 'changedSince'>): Engine {
   const kept = new Map<string, { generation: number; at: number; c: Inspect }>();
   return {
-    list: () => engine.list(),
+    async list() {
+      const listed = await engine.list();
+      const ids = new Set(listed.map((c) => c.Id));
+      for (const id of kept.keys()) if (!ids.has(id)) kept.delete(id);
+      return listed;
+    },
     kill: (id, signal) => engine.kill(id, signal),
     events: () => engine.events(),
     logs: (id, tail, since) => engine.logs(id, tail, since),

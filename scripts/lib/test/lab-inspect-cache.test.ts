@@ -55,6 +55,25 @@ test('a container read twice with no event between is inspected once', async () 
   }
 });
 
+test('a container the engine no longer lists is forgotten at the next list, and read afresh if it is seen again', async () => {
+  const { engine, hub, kept, asked, pod, app } = await setup();
+  try {
+    await kept.inspect(pod);
+    await kept.inspect(app);
+    const gone = engine.containers.splice(0, 1);
+    assert.equal(
+      (await kept.list()).map((c) => c.Id),
+      [app],
+    );
+    engine.containers.unshift(...gone);
+    await kept.inspect(pod);
+    await kept.inspect(app);
+    assert.equal(asked, [pod, app, pod], 'the listed app stays kept; the forgotten pod is asked again');
+  } finally {
+    hub.stop();
+  }
+});
+
 test('an event of the container makes the next read ask the engine; another container’s event does not', async () => {
   const { hub, kept, asked, pod, app, event } = await setup();
   try {
