@@ -14,6 +14,9 @@ export function keptInspects(engine: Engine, hub: Pick<Hub, 'generation' | 'chan
   return {
     list: () => engine.list(),
     kill: (id, signal) => engine.kill(id, signal),
+    restart: (id) => engine.restart(id),
+    stop: (id) => engine.stop(id),
+    start: (id) => engine.start(id),
     events: () => engine.events(),
     logs: (id, tail, since) => engine.logs(id, tail, since),
     async inspect(id) {

@@ -3,6 +3,7 @@
 // stream brings engine states and events, and the pod picture is read again after each event.
 import type { LabEvent, Message } from '../hub.js';
 import type { StacksAnswer } from '../stacks.js';
+import { ActionsView } from './actions.js';
 import { type Client, client, Refused } from './api.js';
 import { h } from './dom.js';
 import { LogsView } from './logs.js';
@@ -14,7 +15,7 @@ import { placeMarks, timelineView } from './timeline.js';
 const token = new URLSearchParams(location.search).get('token') ?? '';
 history.replaceState(null, '', location.pathname);
 
-const VIEWS = ['Pods', 'Timeline', 'Logs', 'Processes'] as const;
+const VIEWS = ['Pods', 'Timeline', 'Logs', 'Processes', 'Actions'] as const;
 type View = (typeof VIEWS)[number];
 
 const st = {
@@ -78,6 +79,7 @@ filter.addEventListener('change', () => {
 let logs: LogsView | undefined;
 let procs: ProcessesView | undefined;
 let runs: RunsView | undefined;
+let actions: ActionsView | undefined;
 const timelineControls = h('div', { class: 'filters' }, h('label', {}, 'Project ', filter));
 const timelineBox = h('div');
 
@@ -91,7 +93,10 @@ function render() {
   panel.setAttribute('aria-labelledby', `tab-${st.view}`);
   const key = (document.activeElement as HTMLElement | null)?.dataset?.key;
   procs?.pods(st.stacks);
-  if (st.view === 'Processes' && procs) {
+  actions?.pods(st.stacks);
+  if (st.view === 'Actions' && actions) {
+    if (panel.firstChild !== actions.el) panel.replaceChildren(actions.el);
+  } else if (st.view === 'Processes' && procs) {
     if (panel.firstChild !== procs.el) panel.replaceChildren(procs.el);
   } else if (st.view === 'Logs' && logs) {
     logs.containers(st.stacks);
@@ -180,6 +185,7 @@ async function start() {
   logs = new LogsView(api);
   procs = new ProcessesView(api);
   runs = new RunsView(api, render);
+  actions = new ActionsView(api);
   timelineControls.append(runs.controls);
   // The pod picture at once, beside the timeline's history: it is what a page that just opened shows.
   const pods = refresh(api);
