@@ -19,6 +19,7 @@ import type { Page } from './page.js';
 import { processesOf } from './pod-processes.js';
 import type { Roles } from './roles.js';
 import { readStacks, type StacksAnswer } from './stacks.js';
+import { trafficOf } from './traffic.js';
 
 /** How long a read of the pods serves viewers when no event comes (ms). */
 const STACKS_TTL_MS = 2000;
@@ -150,6 +151,10 @@ export function createLab(o: LabOptions): Lab {
       } else if (route === 'GET /api/processes') {
         const target = await ourContainer(url.searchParams.get('container') ?? '');
         answer = json(await processesOf(o.engine, target, { procRoot: o.procRoot, topzDeadlineMs: o.topzDeadlineMs }));
+      } else if (route === 'GET /api/traffic') {
+        const project = url.searchParams.get('project') ?? '';
+        if (!o.ours(project)) throw new HttpError(403, 'forbidden: the lab reads only its own projects');
+        answer = json(await trafficOf(o.engine, project, o.topzDeadlineMs));
       } else if (route === 'POST /api/kill') answer = await act.kill(req);
       else if (route === 'POST /api/chaos') answer = await act.chaos(req);
       else if (route === 'POST /api/checks') {

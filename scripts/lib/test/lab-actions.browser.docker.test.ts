@@ -1,12 +1,17 @@
 // The lab's actions in Chromium, clicked on the page, against the https stack up as a run of its own: its
 // checks run from the Actions view (each check's result appears, the marked ones skipped without the
 // confirm step, and the stack is still up with the same containers), then the sidecar killed with the
-// chaos button: the timeline marks the action, then shows the die and the healthy-again.
+// chaos button: the timeline marks the action, then shows the die and the healthy-again; then the snapshot of
+// the pods and timeline exported as SVG, parsed by the browser.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { $ } from 'zx';
+import { runDir } from '../run-state.js';
 import { loadScenario } from '../scenarios.js';
 import { checksOfRun } from '../stack-check.js';
-import { hostPid, screenshotPath, stackInLabSuite, tab } from './lab-browser-support.js';
+import { httpsGet } from '../tls-client.js';
+import { hostPid, name, screenshotPath, stackInLabSuite, tab } from './lab-browser-support.js';
 
 const test = stackInLabSuite('lab: actions in Chromium, with the https stack up', 'https');
 const WAIT = { timeout: 15_000 };
@@ -67,6 +72,41 @@ test('the https checks run from the page: each check’s result appears, none fa
   await page.screenshot({ path: screenshotPath('actions'), fullPage: true });
 });
 
+test('with HTTPS load running through the pod, the traffic shows a non-zero rate of requests through tls-proxy, read from its /metrics', async (ctx) => {
+  const { page } = ctx.browser;
+  await tab(ctx, 'Actions');
+  await page.selectOption('[data-testid=actions-project]', ctx.project);
+  const port = (await $`docker port ${name(ctx, 'pod')} 8443/tcp`.quiet()).stdout.trim().split('\n')[0]!;
+  const ca = readFileSync(join(runDir(ctx.project), 'ca', 'ca.crt'));
+  let load = true;
+  let sent = 0;
+  const loading = (async () => {
+    while (load) {
+      await httpsGet(`https://${port}/`, { ca });
+      sent++;
+    }
+  })();
+  try {
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-testid=rate][data-service=tls-proxy][data-what=requests]')].some(
+          (li) => Number(li.getAttribute('data-per-second') || 0) > 0,
+        ),
+      undefined,
+      { timeout: 20_000 },
+    );
+  } finally {
+    load = false;
+    await loading;
+  }
+  assert.ok(sent > 0);
+  assert.match(
+    (await page.locator('[data-testid=rate][data-service=tls-proxy]').textContent()) ?? '',
+    /^tls-proxy requests: \d+\.\d\/s \(\d+ in all\)$/,
+  );
+  await page.screenshot({ path: screenshotPath('traffic'), fullPage: true });
+});
+
 test('the sidecar killed with the chaos button: the timeline marks the action, then shows tls-proxy’s die (exit 137) and its healthy-again; the app keeps its PID', async (ctx) => {
   const { page } = ctx.browser;
   const appPid = await hostPid(ctx, 'app');
@@ -95,6 +135,31 @@ test('the sidecar killed with the chaos button: the timeline marks the action, t
   assert.match((await mark.textContent()) ?? '', /☛ .*tls-proxy\s+lab action: kill SIGKILL \(pid\)/);
   assert.is(await hostPid(ctx, 'app'), appPid, 'the app’s process is the same');
   await page.screenshot({ path: screenshotPath('chaos'), fullPage: true });
+});
+
+test('the snapshot exported as SVG parses, and names each container of the pod and the kill marked on its timeline', async (ctx) => {
+  const { page } = ctx.browser;
+  await tab(ctx, 'Actions');
+  await page.selectOption('[data-testid=actions-project]', ctx.project);
+  const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.click('[data-testid=export-svg]')]);
+  assert.is(download.suggestedFilename(), `${ctx.project}.svg`);
+  const svg = readFileSync((await download.path())!, 'utf8');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return {
+      root: doc.documentElement.nodeName,
+      errors: doc.getElementsByTagName('parsererror').length,
+      members: [...doc.querySelectorAll('g.member')].map((g) => g.textContent ?? ''),
+      titles: [...doc.querySelectorAll('title')].map((t) => t.textContent ?? ''),
+    };
+  }, svg);
+  assert.equal([parsed.root, parsed.errors], ['svg', 0]);
+  for (const service of ['pod', 'tls-proxy', 'app'])
+    assert.ok(
+      parsed.members.some((m) => m.startsWith(`${ctx.project}-${service}-1 `)),
+      `${service}: ${parsed.members.join(' | ')}`,
+    );
+  assert.ok(parsed.titles.includes('lab action: kill SIGKILL (pid)'), parsed.titles.join(', '));
   assert.equal(ctx.browser.errors, []);
 });
 

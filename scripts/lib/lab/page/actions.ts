@@ -1,13 +1,17 @@
 // The Actions view: a stack run's checks, run from the page against its running project by the check verb
 // (POST /api/checks), each check's result shown as it ends, with what a failure EXPECTED and RECEIVED; the
 // checks that stop, kill or restart containers, or start more, run only after a confirm step. Then the chaos
-// steps the lessons take on that run's pods (POST /api/chaos), each marked on the timeline.
+// steps the lessons take on that run's pods (POST /api/chaos), each marked on the timeline; and a snapshot of
+// its pods and timeline as an SVG file, for slides.
 import type { RecordedCheck } from '../../recordings.js';
+import type { LabEvent } from '../hub.js';
 import type { StacksAnswer } from '../stacks.js';
 import type { Client } from './api.js';
 import { h } from './dom.js';
 import { checkItem } from './runs.js';
 import { chaosSteps, checkable, tally } from './steps.js';
+import { snapshotSvg } from './svg.js';
+import { TrafficPanel } from './traffic.js';
 
 type CheckMessage =
   | { type: 'hello'; project: string; confirm: boolean }
@@ -30,10 +34,17 @@ export class ActionsView {
   private readonly output = h('pre', { 'data-testid': 'check-output', class: 'output' });
   private readonly chaos = h('div', { 'data-testid': 'chaos' });
   private readonly chaosStatus = h('p', { role: 'status', 'data-testid': 'chaos-status', class: 'meta' });
+  private readonly traffic: TrafficPanel;
   private stacks: StacksAnswer['stacks'] = [];
   private running = false;
 
-  constructor(private readonly api: Client) {
+  private readonly exportSvg = h('button', { type: 'button', 'data-testid': 'export-svg' }, 'Download its pods and timeline as SVG');
+
+  constructor(
+    private readonly api: Client,
+    private readonly events: () => LabEvent[],
+  ) {
+    this.traffic = new TrafficPanel(api, () => this.picker.value);
     const yes = h('button', { type: 'button', 'data-testid': 'confirm-yes' }, 'Yes, run them all');
     const no = h('button', { type: 'button', 'data-testid': 'confirm-no' }, 'Cancel');
     this.confirm.append(
@@ -56,6 +67,7 @@ export class ActionsView {
       this.confirm.hidden = true;
     });
     this.picker.addEventListener('change', () => this.drawChaos());
+    this.exportSvg.addEventListener('click', () => this.download());
     this.el.append(
       h('div', { class: 'filters' }, h('label', {}, 'Stack run ', this.picker)),
       h('h3', {}, 'Checks'),
@@ -67,7 +79,16 @@ export class ActionsView {
       h('h3', {}, 'Chaos'),
       this.chaos,
       this.chaosStatus,
+      h('h3', {}, 'Traffic'),
+      this.traffic.el,
+      h('h3', {}, 'Snapshot'),
+      this.exportSvg,
     );
+  }
+
+  /** Reads the traffic while the view is shown. */
+  shown(on: boolean): void {
+    this.traffic.shown(on);
   }
 
   /** A new pod picture: the runs to pick from, and the chaos steps of the one picked. */
@@ -87,6 +108,7 @@ export class ActionsView {
     const none = this.running || !this.picker.value;
     this.run.disabled = none;
     this.runAll.disabled = none;
+    this.exportSvg.toggleAttribute('disabled', !this.picker.value);
   }
 
   private async check(confirm: boolean): Promise<void> {
@@ -144,6 +166,18 @@ export class ActionsView {
         return b;
       }),
     );
+  }
+
+  /** Saves the snapshot of the run picked as <project>.svg, through a link to a Blob (nothing leaves the page). */
+  private download(): void {
+    const s = this.stacks.find((x) => x.project === this.picker.value);
+    if (!s) return;
+    const url = URL.createObjectURL(new Blob([snapshotSvg(s, this.events())], { type: 'image/svg+xml' }));
+    const a = h('a', { href: url, download: `${s.project}.svg` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
   private async act(container: string, action: string): Promise<void> {

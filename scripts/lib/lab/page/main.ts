@@ -61,6 +61,7 @@ function show(v: View, focus = false) {
   render();
   procs?.shown(v === 'Processes');
   runs?.shown(v === 'Timeline');
+  actions?.shown(v === 'Actions');
 }
 
 tabs.addEventListener('keydown', (e) => {
@@ -185,7 +186,7 @@ async function start() {
   logs = new LogsView(api);
   procs = new ProcessesView(api);
   runs = new RunsView(api, render);
-  actions = new ActionsView(api);
+  actions = new ActionsView(api, () => st.events);
   timelineControls.append(runs.controls);
   // The pod picture at once, beside the timeline's history: it is what a page that just opened shows.
   const pods = refresh(api);

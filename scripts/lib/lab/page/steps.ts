@@ -3,6 +3,7 @@
 // and a run of checks as counts in words.
 import type { RecordedCheck } from '../../recordings.js';
 import type { Stack } from '../stacks.js';
+import type { TrafficAnswer } from '../traffic.js';
 
 /** A stack runner's own project (not a side project, not a project named with --project). */
 const RUN = /^sl-[a-z0-9]+-[0-9a-f]{6}$/;
@@ -44,4 +45,34 @@ export function tally(results: RecordedCheck[]): string {
   const skipped = results.filter((r) => r.skipped !== undefined).length;
   const failed = results.filter((r) => !r.ok).length;
   return `${results.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped`;
+}
+
+export interface Rate {
+  container: string;
+  service: string;
+  what: string;
+  total: number;
+  /** Per second since the previous read; null on the first read, after a restart (a counter that went down), or without a previous read of it. */
+  perSecond: number | null;
+  why?: string;
+}
+
+/** Each sidecar counter's rate between two reads of /api/traffic. */
+export function rates(prev: TrafficAnswer | undefined, cur: TrafficAnswer): Rate[] {
+  const seconds = prev && prev.project === cur.project ? (cur.time - prev.time) / 1000 : 0;
+  return cur.sidecars.flatMap((s) => {
+    if (s.why !== undefined)
+      return [{ container: s.container, service: s.service, what: 'traffic', total: 0, perSecond: null, why: s.why }];
+    return s.counters.map((k) => {
+      const before = prev?.sidecars.find((p) => p.container === s.container)?.counters.find((p) => p.what === k.what)?.total;
+      const ok = seconds > 0 && before !== undefined && k.total >= before;
+      return {
+        container: s.container,
+        service: s.service,
+        what: k.what,
+        total: k.total,
+        perSecond: ok ? (k.total - before) / seconds : null,
+      };
+    });
+  });
 }
