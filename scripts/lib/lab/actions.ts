@@ -1,17 +1,19 @@
 // The lab's actions, POST only, each with a JSON body of at most 64 KiB: /api/kill (a signal to one of our
-// containers), /api/chaos (a lesson's chaos step) and /api/checks (a stack's checks against its running
-// project, streamed). Each is refused with 403 for a container or project outside ours, as for one that does
+// containers), /api/chaos (a lesson's chaos step), /api/checks (a stack's checks against its running
+// project, streamed), /api/up (a lesson's stack brought up, streamed) and /api/down (a run taken down). Each is refused with 403 for a container or project outside ours, as for one that does
 // not exist. Past the body's last byte every refusal is answered here, not thrown: the shared guard takes a
 // request whose body was read (Node then marks it destroyed) for a client that went away.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, readBody } from '../../../sidecars/lib/http.js';
 import type { Logger } from '../../../sidecars/lib/log.js';
 import { act, actionEvent, chaosOf } from './chaos.js';
-import { type CheckRuns, checksRequest } from './checks.js';
+import { stackNames } from '../scenarios.js';
+import { RUN_NAME } from '../recordings.js';
+import { checkArgs, checksHello, checksRequest, type StackVerbs } from './verbs.js';
 import { type Signaller, signalContainer } from './crash.js';
 import type { Engine, Inspect } from './engine.js';
 import type { Hub } from './hub.js';
-import { PROJECT_LABEL } from './ours.js';
+import { PROJECT_LABEL, stackOf } from './ours.js';
 
 export const MAX_BODY = 64 * 1024;
 const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);
@@ -36,7 +38,7 @@ export interface ActionsOptions extends Signaller {
   ours: (project: string | undefined) => boolean;
   /** The container, when it is one of ours; a 403 otherwise. */
   ourContainer: (nameOrId: string) => Promise<Inspect>;
-  checks: CheckRuns;
+  verbs: StackVerbs;
   headers: Record<string, string>;
   log: Logger;
 }
@@ -100,7 +102,23 @@ export function actions(o: ActionsOptions) {
     const r = checksRequest(body);
     const up = o.ours(r.project) && (await o.engine.list()).some((c) => c.Labels?.[PROJECT_LABEL] === r.project);
     if (!up) throw new HttpError(403, 'forbidden: the lab runs checks only on a running project of its own');
-    o.checks.serve(r, res, o.headers);
+    o.verbs.serve(`the checks of ${r.project}`, checkArgs(r), checksHello(r), res, o.headers);
+    return undefined;
+  }
+
+  async function up(body: Body, res: ServerResponse): Promise<undefined> {
+    const { stack } = body;
+    if (typeof stack !== 'string' || !stackNames().includes(stack)) throw new HttpError(400, `stack: one of ${stackNames().join(', ')}`);
+    o.verbs.serve(`up ${stack}`, [stack, 'up', '--json'], { stack }, res, o.headers);
+    return undefined;
+  }
+
+  async function down(body: Body, res: ServerResponse): Promise<undefined> {
+    const { project } = body;
+    if (typeof project !== 'string' || !RUN_NAME.test(project))
+      throw new HttpError(400, 'project: a stack run’s project, sl-<stack>-<6 hex digits>');
+    if (!o.ours(project)) throw new HttpError(403, 'forbidden: the lab takes down only its own projects');
+    o.verbs.serve(`down ${project}`, [stackOf(project), 'down', '--project', project], { project }, res, o.headers);
     return undefined;
   }
 
@@ -108,5 +126,7 @@ export function actions(o: ActionsOptions) {
     kill: (req: IncomingMessage) => post(req, kill),
     chaos: (req: IncomingMessage) => post(req, chaos),
     checks: (req: IncomingMessage, res: ServerResponse) => post(req, (b) => checks(b, res)),
+    up: (req: IncomingMessage, res: ServerResponse) => post(req, (b) => up(b, res)),
+    down: (req: IncomingMessage, res: ServerResponse) => post(req, (b) => down(b, res)),
   };
 }

@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../../sidecars/lib/log.js';
 import { HttpError, serve } from '../../../sidecars/lib/http.js';
 import { VERSION } from '../config.js';
+import { lesson, lessons } from './lessons.js';
 import { KEEP_RUNS, listRecordings, readRecording, RUN_NAME, RUNS_DIR } from '../recordings.js';
 import { actions, type Answer, CONTAINER, json } from './actions.js';
-import { CheckRuns } from './checks.js';
 import { keptInspects } from './inspect-cache.js';
 import type { Engine } from './engine.js';
 import { admit, securityHeaders } from './guard.js';
@@ -20,6 +20,7 @@ import { processesOf } from './pod-processes.js';
 import type { Roles } from './roles.js';
 import { readStacks, type StacksAnswer } from './stacks.js';
 import { trafficOf } from './traffic.js';
+import { StackVerbs } from './verbs.js';
 
 /** How long a read of the pods serves viewers when no event comes (ms). */
 const STACKS_TTL_MS = 2000;
@@ -40,7 +41,7 @@ export interface LabOptions {
   runsDir?: string;
   /** Signals a container's main process by host PID (a crash, so its restart policy applies); see crash.ts. */
   killPid?: (pid: number, signal: NodeJS.Signals) => void;
-  /** The check verb's command line before its arguments (node and the built stack runner; tests give a fake). */
+  /** The stack runner's command line before its arguments (node and the built stack.js; tests give a fake). */
   checkCommand?: string[];
   /** The deadline of one call to an attached topz (ms). */
   topzDeadlineMs?: number;
@@ -114,7 +115,7 @@ export function createLab(o: LabOptions): Lab {
     serveLogs(source, Boolean(target.Config.Tty), req, res, headers);
   }
 
-  const act = actions({ ...o, hub, ourContainer, checks: new CheckRuns(o.checkCommand), headers, log });
+  const act = actions({ ...o, hub, ourContainer, verbs: new StackVerbs(o.checkCommand), headers, log });
 
   /** GET /api/runs/<project>, routed on the path as the client wrote it, so `..` is a bad name (400), never a path. */
   function recording(req: IncomingMessage, raw: string): Answer {
@@ -157,11 +158,14 @@ export function createLab(o: LabOptions): Lab {
         answer = json(await trafficOf(o.engine, project, o.topzDeadlineMs));
       } else if (route === 'POST /api/kill') answer = await act.kill(req);
       else if (route === 'POST /api/chaos') answer = await act.chaos(req);
-      else if (route === 'POST /api/checks') {
-        const refused = await act.checks(req, res);
+      else if (route === 'POST /api/checks' || route === 'POST /api/up' || route === 'POST /api/down') {
+        const refused = await act[route === 'POST /api/checks' ? 'checks' : route === 'POST /api/up' ? 'up' : 'down'](req, res);
         if (!refused) return;
         answer = refused;
-      } else if (
+      } else if (route === 'GET /api/lessons') answer = json({ lessons: lessons() });
+      else if (url.pathname.startsWith('/api/lessons/') && req.method === 'GET')
+        answer = json(lesson(url.pathname.slice('/api/lessons/'.length)));
+      else if (
         [
           '/',
           '/api/stacks',

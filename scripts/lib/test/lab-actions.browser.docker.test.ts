@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { $ } from 'zx';
+import { downStack } from '../lifecycle.js';
 import { runDir } from '../run-state.js';
 import { loadScenario } from '../scenarios.js';
 import { checksOfRun } from '../stack-check.js';
@@ -161,6 +162,42 @@ test('the snapshot exported as SVG parses, and names each container of the pod a
     );
   assert.ok(parsed.titles.includes('lab action: kill SIGKILL (pid)'), parsed.titles.join(', '));
   assert.equal(ctx.browser.errors, []);
+});
+
+test('the https lesson’s page: its picture; Run it brings a second run up whose pods show beside it, and its button takes that run down again', async (ctx) => {
+  const { page } = ctx.browser;
+  await tab(ctx, 'Lessons');
+  await page.click('[data-testid=lesson-https]');
+  await page.locator('[data-testid=lesson] h2', { hasText: 'Adding HTTPS to a legacy service with a TLS sidecar' }).waitFor(WAIT);
+  await page.waitForFunction(
+    () => (document.querySelector<HTMLImageElement>('[data-testid=lesson-picture]')?.naturalWidth ?? 0) > 100,
+    undefined,
+    WAIT,
+  );
+  // The suite's own run shows beside the lesson already.
+  await page.locator(`[data-testid=lesson-live] article.pod[data-key^="${ctx.project}/"]`).waitFor(WAIT);
+  let started: string | undefined;
+  try {
+    await page.click('[data-testid=lesson-run]');
+    await page.locator('[data-testid=lesson-status][data-state=done]').waitFor({ timeout: 120_000 });
+    started = /^up as (sl-https-[0-9a-f]{6})$/.exec((await page.locator('[data-testid=lesson-status]').textContent()) ?? '')?.[1];
+    assert.ok(started, `up: ${await page.locator('[data-testid=lesson-output]').textContent()}`);
+    assert.is.not(started, ctx.project);
+    const pod = page.locator(`[data-testid=lesson-live] article.pod[data-key^="${started}/"]`);
+    await pod.locator('section.member').nth(2).waitFor(WAIT);
+    await page.screenshot({ path: screenshotPath('lesson'), fullPage: true });
+    await page.click(`[data-testid=lesson-down-${started}]`);
+    await pod.waitFor({ state: 'detached', timeout: 60_000 });
+    assert.is(
+      (await $`docker ps -aq --filter ${`label=com.docker.compose.project=${started}`}`.quiet()).stdout.trim(),
+      '',
+      'nothing of it is left',
+    );
+    started = undefined;
+    assert.equal((await containers(ctx.project)).length, 3, 'the suite’s own run is still up');
+  } finally {
+    if (started) await downStack('https', started);
+  }
 });
 
 test.run();

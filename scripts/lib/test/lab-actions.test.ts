@@ -26,6 +26,10 @@ writeFileSync(
 const args = process.argv.slice(2);
 if (args.includes('--only') && args[args.indexOf('--only') + 1] === '9') while (!existsSync(${JSON.stringify(gate)})) await new Promise((r) => setTimeout(r, 20));
 console.error('▶ fake: ' + args.join(' '));
+if (args[1] !== 'check') {
+  if (args[1] === 'up') console.log(JSON.stringify({ project: 'sl-https-123456', urls: { https: 'https://127.0.0.1:1' } }));
+  process.exit(0);
+}
 console.log(JSON.stringify({ type: 'check', number: 1, name: 'one', ok: true, ms: 5 }));
 console.log(JSON.stringify({ type: 'check', number: 2, name: 'two', ok: false, ms: 7, error: 'the answer', expected: '200', received: '502' }));
 process.exitCode = 1;
@@ -129,12 +133,44 @@ test('one run of checks at a time: a second while the first runs gets 409, and r
     const res = await first;
     assert.is(res.status, 200);
     const second = await send(lab, '/api/checks', { project: 'sl-https-0a0b0c' });
-    assert.equal([second.status, (await second.text()).trim()], [409, 'the checks of sl-https-0a0b0c are running: one run at a time']);
+    assert.equal([second.status, (await second.text()).trim()], [409, 'busy: the checks of sl-https-0a0b0c (one stack verb at a time)']);
+    const up = await send(lab, '/api/up', { stack: 'https' });
+    assert.is(up.status, 409, 'nor an up meanwhile');
     writeFileSync(gate, '');
     assert.equal((await messages(res)).at(-1), { type: 'end', code: 1 });
     assert.is((await send(lab, '/api/checks', { project: 'sl-https-0a0b0c' })).status, 200);
   } finally {
     rmSync(gate, { force: true });
+    await lab.close();
+  }
+});
+
+test('a lesson’s stack brought up streams the runner’s up --json (its endpoints as a result), and a run taken down is down --project; other stacks and projects are refused', async () => {
+  const lab = await start();
+  try {
+    const up = await messages(await send(lab, '/api/up', { stack: 'https' }));
+    assert.equal(up, [
+      { type: 'hello', stack: 'https' },
+      { type: 'line', text: '▶ fake: https up --json' },
+      { type: 'result', value: { project: 'sl-https-123456', urls: { https: 'https://127.0.0.1:1' } } },
+      { type: 'end', code: 0 },
+    ]);
+    const down = await messages(await send(lab, '/api/down', { project: 'sl-https-123456' }));
+    assert.equal(
+      down.filter((m) => m.type === 'line').map((m) => m.text),
+      ['▶ fake: https down --project sl-https-123456'],
+    );
+    const refused = await Promise.all([
+      send(lab, '/api/up', { stack: '../https' }),
+      send(lab, '/api/up', { stack: 'nosuch' }),
+      send(lab, '/api/down', { project: 'someone-elses' }),
+      send(lab, '/api/down', { project: 'sl-https-123456' }, 'c'.repeat(64)),
+    ]);
+    assert.equal(
+      refused.map((a) => a.status),
+      [400, 400, 400, 403],
+    );
+  } finally {
     await lab.close();
   }
 });

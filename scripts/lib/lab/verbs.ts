@@ -1,8 +1,9 @@
-// POST /api/checks: a stack's checks against its running project, run by the stack runner's own check verb
-// (`stack.js <stack> check --project P --json`) in a child process, so the lab holds no check logic. Its
-// results (one JSON line each on stdout, as each check ends) and its text (stderr) stream to the page as
-// NDJSON. One run at a time: the checks of two runs would meet in the same pods. A viewer that leaves
-// does not stop the run (a check that destroys must be allowed to restore the stack); its output is dropped.
+// The stack runner's verbs, run by the lab in a child process (`stack.js <stack> <verb> …`), so the lab holds
+// no check or lifecycle logic: POST /api/checks (`check --project P --json`: each check's result is one JSON
+// line on stdout as it ends), POST /api/up (`up --json`: the run's endpoints, one JSON object) and
+// POST /api/down (`down --project P`). What the verb prints streams to the page as NDJSON. One verb at a time:
+// two would meet in the same pods or race for the machine. A viewer that leaves does not stop the verb (a
+// check that destroys must be allowed to restore the stack, an up to finish); its output is dropped.
 import { spawn } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -49,24 +50,32 @@ export const checkArgs = (r: ChecksRequest): string[] => [
   ...(r.confirm ? ['--all'] : []),
 ];
 
-export class CheckRuns {
-  /** The project whose checks run now. */
+/** The hello of a run of checks: what runs. */
+export const checksHello = (r: ChecksRequest) => ({
+  project: r.project,
+  stack: r.stack,
+  confirm: r.confirm,
+  ...(r.only ? { only: r.only } : {}),
+});
+
+export class StackVerbs {
+  /** What runs now, in words (`the checks of sl-https-0a0b0c`). */
   running?: string;
 
   constructor(private readonly command: string[] = STACK_CLI) {}
 
-  /** Starts the run and streams it to `res`; a second run while one goes gets 409. */
-  serve(r: ChecksRequest, res: ServerResponse, headers: Record<string, string>): void {
-    if (this.running) throw new HttpError(409, `the checks of ${this.running} are running: one run at a time`);
-    this.running = r.project;
+  /** Starts the verb and streams it to `res`; another while one runs gets 409. */
+  serve(what: string, args: string[], hello: Record<string, unknown>, res: ServerResponse, headers: Record<string, string>): void {
+    if (this.running) throw new HttpError(409, `busy: ${this.running} (one stack verb at a time)`);
+    this.running = what;
     const [cmd, ...pre] = this.command;
-    const child = spawn(cmd!, [...pre, ...checkArgs(r)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd!, [...pre, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let open = true;
     const send = (m: Record<string, unknown>) => {
       if (open && !res.writableEnded) res.write(`${JSON.stringify(m)}\n`);
     };
     res.writeHead(200, { ...headers, 'content-type': 'application/x-ndjson; charset=utf-8', 'x-accel-buffering': 'no' });
-    send({ type: 'hello', project: r.project, stack: r.stack, confirm: r.confirm, ...(r.only ? { only: r.only } : {}) });
+    send({ type: 'hello', ...hello });
     lines(child.stdout!, (text) => {
       const m = parseResult(text);
       send(m ?? { type: 'line', text });
@@ -87,15 +96,16 @@ export class CheckRuns {
   }
 }
 
-/** A line of `check --json`'s stdout as the message the page gets, or undefined when it is not a result. */
+/** A line of the verb's stdout as the message the page gets: a check's result as it is, another JSON object
+ * (up's endpoints) as `{type: "result", value}`, or undefined for a line of text. */
 export function parseResult(text: string): Record<string, unknown> | undefined {
   try {
     const m = JSON.parse(text) as unknown;
-    if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'check') return m as Record<string, unknown>;
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) return undefined;
+    return (m as { type?: unknown }).type === 'check' ? (m as Record<string, unknown>) : { type: 'result', value: m };
   } catch {
-    // not JSON: a line of text
+    return undefined; // not JSON: a line of text
   }
-  return undefined;
 }
 
 /** Calls fn with each line of a stream (a line longer than MAX_LINE is cut there). */
