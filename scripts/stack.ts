@@ -3,13 +3,15 @@
 //   up: leave the stack running and print its endpoints (--json: one JSON object on stdout).
 //   check: run the stack's checks against the run `up` left (the newest, or --project NAME), which stays up;
 //     --only N,M: just those checks (numbered as in a test run); --all: also those that destroy or start things.
+//     --json: each check's result as one JSON line on stdout as it ends, the text on stderr.
 //     Exit 0: all passed (skipped ones fail nothing); 1: one failed; 2: bad input or no run up (one line).
 //   down: remove what `up` left (every run of this stack, or just --project NAME).
 //   --with SIDECAR (repeatable): attach an attachable sidecar (e.g. topz) to the stack's pod, for test or up.
 import { parseArgs } from 'node:util';
 import { attachableNames } from './lib/attach-spec.js';
 import { downStack, testStack, upStack } from './lib/lifecycle.js';
-import { BadInput, checkStack } from './lib/stack-check.js';
+import type { CheckResult } from './lib/check.js';
+import { BadInput, checkStack, resultLine } from './lib/stack-check.js';
 import { stackNames } from './lib/scenarios.js';
 import { startedAsCli } from './lib/cli/invocation.js';
 
@@ -51,7 +53,10 @@ try {
     const results = await testStack(stack, { keep: values.keep, with: values.with });
     process.exitCode = results.length > 0 && results.every((r) => r.ok) ? 0 : 1;
   } else if (action === 'check') {
-    const results = await checkStack(stack, { only: values.only, all: values.all, project: values.project });
+    // --json: each check's result as one JSON line on stdout as it ends (the lab streams them); the text goes to stderr.
+    if (values.json) console.log = console.error;
+    const onResult = values.json ? (r: CheckResult, n: number) => process.stdout.write(`${resultLine(r, n)}\n`) : undefined;
+    const results = await checkStack(stack, { only: values.only, all: values.all, project: values.project, onResult });
     process.exitCode = results.every((r) => r.ok) ? 0 : 1;
   } else if (action === 'up') {
     const log = console.log;

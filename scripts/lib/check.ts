@@ -103,35 +103,47 @@ export interface CheckResult {
   skipped?: string;
 }
 
-/** Runs checks in order; each is printed with its number in `numbers` (by default its place in the list, from 1). */
-export async function runChecks<C>(checks: Check<C>[], ctx: C, log = console.log, numbers?: number[]): Promise<CheckResult[]> {
+/** Runs checks in order; each is printed with its number in `numbers` (by default its place in the list, from 1),
+ * and handed to `onResult` (with that number) as it ends. */
+export async function runChecks<C>(
+  checks: Check<C>[],
+  ctx: C,
+  log = console.log,
+  numbers?: number[],
+  onResult?: (r: CheckResult, n: number) => void,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const [j, c] of checks.entries()) {
-    const i = (numbers?.[j] ?? j + 1) - 1;
-    const t0 = Date.now();
-    try {
-      await c.run(ctx);
-      const ms = Date.now() - t0;
-      results.push({ name: c.name, ok: true, ms });
-      log(`  ✔ ${i + 1}. ${c.name} (${ms} ms)`);
-    } catch (e) {
-      const ms = Date.now() - t0;
-      if (e instanceof Skipped) {
-        results.push({ name: c.name, ok: true, ms, skipped: e.message });
-        log(`  - ${i + 1}. ${c.name}: skipped: ${e.message}`);
-        continue;
-      }
-      const error = e instanceof Error ? e : new Error(String(e));
-      results.push({ name: c.name, ok: false, ms, error });
-      log(`  ✘ ${i + 1}. ${c.name} (${ms} ms)`);
-      log(`      ${error.message}`);
-      if (error instanceof CheckFailure) {
-        log(`      EXPECTED: ${show(error.expected).replace(/\n/g, '\n                ')}`);
-        log(`      RECEIVED: ${show(error.received).replace(/\n/g, '\n                ')}`);
-      } else if (error.stack) {
-        log(`      ${error.stack.split('\n').slice(1, 4).join('\n      ')}`);
-      }
-    }
+    const n = numbers?.[j] ?? j + 1;
+    const r = await runOne(c, ctx, log, n);
+    results.push(r);
+    onResult?.(r, n);
   }
   return results;
+}
+
+async function runOne<C>(c: Check<C>, ctx: C, log: (line: string) => void, n: number): Promise<CheckResult> {
+  const t0 = Date.now();
+  try {
+    await c.run(ctx);
+    const ms = Date.now() - t0;
+    log(`  ✔ ${n}. ${c.name} (${ms} ms)`);
+    return { name: c.name, ok: true, ms };
+  } catch (e) {
+    const ms = Date.now() - t0;
+    if (e instanceof Skipped) {
+      log(`  - ${n}. ${c.name}: skipped: ${e.message}`);
+      return { name: c.name, ok: true, ms, skipped: e.message };
+    }
+    const error = e instanceof Error ? e : new Error(String(e));
+    log(`  ✘ ${n}. ${c.name} (${ms} ms)`);
+    log(`      ${error.message}`);
+    if (error instanceof CheckFailure) {
+      log(`      EXPECTED: ${show(error.expected).replace(/\n/g, '\n                ')}`);
+      log(`      RECEIVED: ${show(error.received).replace(/\n/g, '\n                ')}`);
+    } else if (error.stack) {
+      log(`      ${error.stack.split('\n').slice(1, 4).join('\n      ')}`);
+    }
+    return { name: c.name, ok: false, ms, error };
+  }
 }

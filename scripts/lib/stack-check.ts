@@ -4,7 +4,7 @@
 // replays only its last few hundred events) never runs here. After a marked check, the run is brought back:
 // its side projects go, and (after one that destroys) `up` starts again what it stopped.
 import { $ } from 'zx';
-import { type Check, type CheckResult, runChecks, Skipped } from './check.js';
+import { type Check, CheckFailure, type CheckResult, runChecks, Skipped, show } from './check.js';
 import type { Project } from './compose.js';
 import { recordEvents } from './events.js';
 import { labPicture } from './lab/in-stack.js';
@@ -72,6 +72,23 @@ export interface CheckOptions {
   only?: string;
   all?: boolean;
   project?: string;
+  /** Called with each check's result as it ends, and its number. */
+  onResult?: (r: CheckResult, n: number) => void;
+}
+
+/** A check's result as `check --json` prints it: one line of NDJSON, with what a failure EXPECTED and RECEIVED as the text run prints them. */
+export function resultLine(r: CheckResult, n: number): string {
+  const e = r.error;
+  return JSON.stringify({
+    type: 'check',
+    number: n,
+    name: r.name,
+    ok: r.ok,
+    ms: r.ms,
+    ...(r.skipped ? { skipped: r.skipped } : {}),
+    ...(e ? { error: e.message } : {}),
+    ...(e instanceof CheckFailure ? { expected: show(e.expected), received: show(e.received) } : {}),
+  });
 }
 
 export async function checkStack(stack: string, o: CheckOptions = {}): Promise<CheckResult[]> {
@@ -103,7 +120,7 @@ export async function checkStack(stack: string, o: CheckOptions = {}): Promise<C
     return c.effect ? restoring(c) : c;
   });
   try {
-    const results = await runChecks(chosen, ctx, console.log, numbers);
+    const results = await runChecks(chosen, ctx, console.log, numbers, o.onResult);
     const failed = results.filter((r) => !r.ok).length,
       skipped = results.filter((r) => r.skipped).length;
     console.log(`${stack}: ${results.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped; ${rec.project} is still up`);

@@ -10,6 +10,10 @@ export interface Engine {
   list(): Promise<Summary[]>;
   inspect(id: string): Promise<Inspect>;
   kill(id: string, signal: string): Promise<void>;
+  /** docker restart, stop and start: each resolves when the engine has done it. */
+  restart(id: string): Promise<void>;
+  stop(id: string): Promise<void>;
+  start(id: string): Promise<void>;
   /** The container event stream, one JSON object a line; ends or errors when the engine goes away. */
   events(): Promise<Readable>;
   /** A container's log, its last `tail` lines (since `since`, in seconds, when given) then as it comes
@@ -55,9 +59,9 @@ export function socketPath(env = process.env): string {
 const EVENTS = ['create', 'start', 'restart', 'health_status', 'kill', 'die', 'stop', 'destroy', 'oom', 'pause', 'unpause'];
 
 export function socketEngine(path = socketPath(), timeoutMs = 5000): Engine {
-  const call = (method: string, url: string, stream = false) =>
+  const call = (method: string, url: string, stream = false, within = timeoutMs) =>
     new Promise<Readable>((resolve, reject) => {
-      const req = request({ socketPath: path, method, path: url, headers: { host: 'docker' }, timeout: stream ? 0 : timeoutMs }, (res) => {
+      const req = request({ socketPath: path, method, path: url, headers: { host: 'docker' }, timeout: stream ? 0 : within }, (res) => {
         if ((res.statusCode ?? 500) < 300) return resolve(res);
         let text = '';
         res.setEncoding('utf8');
@@ -65,7 +69,7 @@ export function socketEngine(path = socketPath(), timeoutMs = 5000): Engine {
         res.on('end', () => reject(new EngineError(res.statusCode ?? 500, text.trim() || `engine answered ${res.statusCode}`)));
         res.on('error', reject);
       });
-      req.on('timeout', () => req.destroy(new Error(`engine did not answer ${method} ${url.split('?')[0]} within ${timeoutMs} ms`)));
+      req.on('timeout', () => req.destroy(new Error(`engine did not answer ${method} ${url.split('?')[0]} within ${within} ms`)));
       req.on('error', reject);
       req.end();
     });
@@ -81,6 +85,16 @@ export function socketEngine(path = socketPath(), timeoutMs = 5000): Engine {
     inspect: (id) => json<Inspect>(`/containers/${encodeURIComponent(id)}/json`),
     async kill(id, signal) {
       (await call('POST', `/containers/${encodeURIComponent(id)}/kill?signal=${encodeURIComponent(signal)}`)).resume();
+    },
+    // A stop waits for the container's grace period (10 s unless it says otherwise) before the engine answers.
+    async restart(id) {
+      (await call('POST', `/containers/${encodeURIComponent(id)}/restart`, false, 60_000)).resume();
+    },
+    async stop(id) {
+      (await call('POST', `/containers/${encodeURIComponent(id)}/stop`, false, 60_000)).resume();
+    },
+    async start(id) {
+      (await call('POST', `/containers/${encodeURIComponent(id)}/start`, false, 60_000)).resume();
     },
     logs: (id, tail, since) =>
       call(

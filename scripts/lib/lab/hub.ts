@@ -15,9 +15,10 @@ export interface LabEvent {
   /** The container's name and its short id. */
   container: string;
   id: string;
-  /** create, start, restart, health_status, kill, die, stop, destroy, oom, pause, unpause. */
+  /** create, start, restart, health_status, kill, die, stop, destroy, oom, pause, unpause; `lab`: an action
+   * taken from the lab (a kill, restart, stop or start), never an engine event. */
   action: string;
-  /** health_status: the new status; die: the exit code; kill: the signal. */
+  /** health_status: the new status; die: the exit code; kill: the signal; lab: what was done (`kill SIGKILL`). */
   detail?: string;
 }
 
@@ -187,12 +188,22 @@ export class Hub {
   private line(text: string): void {
     const event = parseEvent(text, this.ours);
     if (!event) return;
-    this.recent.push(event);
-    if (this.recent.length > (this.o.keep ?? 2000)) this.recent.shift();
+    this.keep(event);
     this.broadcast({ type: 'event', event });
     this.touched.delete(event.id); // re-inserted last: the oldest entries go first when there are too many
     this.touched.set(event.id, this.generation);
     if (this.touched.size > 10_000) this.touched.delete(this.touched.keys().next().value!);
+  }
+
+  /** Records an action taken from the lab, kept and handed out as the engine's events are. */
+  mark(event: LabEvent): void {
+    this.keep(event);
+    this.broadcast({ type: 'event', event });
+  }
+
+  private keep(event: LabEvent): void {
+    this.recent.push(event);
+    if (this.recent.length > (this.o.keep ?? 2000)) this.recent.shift();
   }
 
   /** True when the container (full or short id) had an event, or the engine a change, after `generation`. */

@@ -20,6 +20,9 @@ export function keptInspects(engine: Engine, hub: Pick<Hub, 'generation' | 'chan
       return listed;
     },
     kill: (id, signal) => engine.kill(id, signal),
+    restart: (id) => engine.restart(id),
+    stop: (id) => engine.stop(id),
+    start: (id) => engine.start(id),
     events: () => engine.events(),
     logs: (id, tail, since) => engine.logs(id, tail, since),
     async inspect(id) {

@@ -4,10 +4,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type Logger } from '../../../sidecars/lib/log.js';
-import { HttpError, readBody, serve } from '../../../sidecars/lib/http.js';
+import { HttpError, serve } from '../../../sidecars/lib/http.js';
 import { VERSION } from '../config.js';
+import { lesson, lessons } from './lessons.js';
 import { KEEP_RUNS, listRecordings, readRecording, RUN_NAME, RUNS_DIR } from '../recordings.js';
-import { signalContainer } from './crash.js';
+import { actions, type Answer, CONTAINER, json } from './actions.js';
 import { keptInspects } from './inspect-cache.js';
 import type { Engine } from './engine.js';
 import { admit, securityHeaders } from './guard.js';
@@ -18,12 +19,11 @@ import type { Page } from './page.js';
 import { processesOf } from './pod-processes.js';
 import type { Roles } from './roles.js';
 import { readStacks, type StacksAnswer } from './stacks.js';
+import { trafficOf } from './traffic.js';
+import { StackVerbs } from './verbs.js';
 
-export const MAX_BODY = 64 * 1024;
 /** How long a read of the pods serves viewers when no event comes (ms). */
 const STACKS_TTL_MS = 2000;
-const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);
-const CONTAINER = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
 export interface LabOptions {
   engine: Engine;
@@ -41,16 +41,12 @@ export interface LabOptions {
   runsDir?: string;
   /** Signals a container's main process by host PID (a crash, so its restart policy applies); see crash.ts. */
   killPid?: (pid: number, signal: NodeJS.Signals) => void;
+  /** The stack runner's command line before its arguments (node and the built stack.js; tests give a fake). */
+  checkCommand?: string[];
   /** The deadline of one call to an attached topz (ms). */
   topzDeadlineMs?: number;
   log?: Logger;
   retryMs?: number;
-}
-
-interface Answer {
-  status: number;
-  body: string;
-  type: string;
 }
 
 export interface Lab {
@@ -65,8 +61,6 @@ export function createLab(o: LabOptions): Lab {
   const log = o.log ?? createLogger('lab', 'info', (l) => process.stderr.write(l));
   const hub = new Hub(() => o.engine.events(), o.ours, { retryMs: o.retryMs });
   const headers = securityHeaders(o.page.scriptHash, o.page.styleHash);
-  const json = (body: unknown, status = 200): Answer => ({ status, body: JSON.stringify(body), type: 'application/json; charset=utf-8' });
-  const plain = (status: number, text: string): Answer => ({ status, body: `${text}\n`, type: 'text/plain; charset=utf-8' });
   const lab: Lab = { server: undefined as unknown as Server, hub, port: 0, close: async () => undefined };
   const maxClients = o.maxClients ?? 16;
 
@@ -121,34 +115,7 @@ export function createLab(o: LabOptions): Lab {
     serveLogs(source, Boolean(target.Config.Tty), req, res, headers);
   }
 
-  /** POST /api/kill. Past the body's last byte every refusal is answered here, not thrown: the shared guard
-   * takes a request whose body was read (Node then marks it destroyed) for a client that went away. */
-  async function kill(req: IncomingMessage): Promise<Answer> {
-    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'the body must be application/json');
-    const text = (await readBody(req, MAX_BODY)).toString('utf8');
-    try {
-      return await killParsed(text);
-    } catch (e) {
-      if (!(e instanceof HttpError)) log.error('kill failed', { err: e });
-      return e instanceof HttpError ? plain(e.status, e.message) : plain(500, 'internal error');
-    }
-  }
-
-  async function killParsed(text: string): Promise<Answer> {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new HttpError(400, 'malformed JSON');
-    }
-    const { container, signal = 'SIGKILL' } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    if (typeof container !== 'string' || !CONTAINER.test(container))
-      throw new HttpError(400, 'container: a container name or id is required');
-    if (typeof signal !== 'string' || !SIGNALS.has(signal)) throw new HttpError(400, `signal: one of ${[...SIGNALS].join(', ')}`);
-    const target = await ourContainer(container);
-    const via = await signalContainer(o.engine, target, signal as NodeJS.Signals, o);
-    return json({ killed: target.Name.replace(/^\//, ''), signal, via }, 202);
-  }
+  const act = actions({ ...o, hub, ourContainer, verbs: new StackVerbs(o.checkCommand), headers, log });
 
   /** GET /api/runs/<project>, routed on the path as the client wrote it, so `..` is a bad name (400), never a path. */
   function recording(req: IncomingMessage, raw: string): Answer {
@@ -185,9 +152,32 @@ export function createLab(o: LabOptions): Lab {
       } else if (route === 'GET /api/processes') {
         const target = await ourContainer(url.searchParams.get('container') ?? '');
         answer = json(await processesOf(o.engine, target, { procRoot: o.procRoot, topzDeadlineMs: o.topzDeadlineMs }));
-      } else if (route === 'POST /api/kill') answer = await kill(req);
+      } else if (route === 'GET /api/traffic') {
+        const project = url.searchParams.get('project') ?? '';
+        if (!o.ours(project)) throw new HttpError(403, 'forbidden: the lab reads only its own projects');
+        answer = json(await trafficOf(o.engine, project, o.topzDeadlineMs));
+      } else if (route === 'POST /api/kill') answer = await act.kill(req);
+      else if (route === 'POST /api/chaos') answer = await act.chaos(req);
+      else if (route === 'POST /api/checks' || route === 'POST /api/up' || route === 'POST /api/down') {
+        const refused = await act[route === 'POST /api/checks' ? 'checks' : route === 'POST /api/up' ? 'up' : 'down'](req, res);
+        if (!refused) return;
+        answer = refused;
+      } else if (route === 'GET /api/lessons') answer = json({ lessons: lessons() });
+      else if (url.pathname.startsWith('/api/lessons/') && req.method === 'GET')
+        answer = json(lesson(url.pathname.slice('/api/lessons/'.length)));
       else if (
-        ['/', '/api/stacks', '/api/timeline', '/api/events', '/api/logs', '/api/processes', '/api/kill', '/api/runs'].includes(url.pathname)
+        [
+          '/',
+          '/api/stacks',
+          '/api/timeline',
+          '/api/events',
+          '/api/logs',
+          '/api/processes',
+          '/api/kill',
+          '/api/chaos',
+          '/api/checks',
+          '/api/runs',
+        ].includes(url.pathname)
       )
         throw new HttpError(405, 'method not allowed');
       else throw new HttpError(404, 'not found: see docs/lab.md for the endpoints');

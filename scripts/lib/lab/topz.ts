@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import { paramValue } from './declared.js';
 import type { Inspect } from './engine.js';
 import type { LabProcess, PodProcesses } from './processes.js';
+import { getText, hostBase } from './reach.js';
 
 export const TOPZ_PREFIX_LABEL = 'io.sidecar-lab.env-prefix';
 const MAX_ANSWER = 8 * 1024 * 1024;
@@ -29,13 +30,7 @@ export function topzAddress(topz: Inspect, owner: Inspect): { url: string; token
   const address = paramValue(topz, 'listen-address')?.value ?? '127.0.0.1';
   if (/^(127\.|localhost$|::1$)/.test(address))
     return { why: `topz serves only the pod loopback (listen address ${address}), which the lab cannot reach from the host` };
-  const published = owner.NetworkSettings.Ports?.[`${port}/tcp`]?.[0];
-  const ip = Object.values(owner.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
-  const base = published
-    ? `http://${!published.HostIp || published.HostIp === '0.0.0.0' ? '127.0.0.1' : published.HostIp}:${published.HostPort}`
-    : ip
-      ? `http://${ip}:${port}`
-      : undefined;
+  const base = hostBase(owner, port);
   if (!base) return { why: `topz's port ${port} is neither published nor on a network the lab can reach` };
   const url = `${base}/api/processes`;
   const token = envOf(topz, 'TOPZ_TOKEN');
@@ -72,26 +67,13 @@ export type TopzProcesses = PodProcesses & { cmdline: boolean };
 
 /** GET the process list within `deadlineMs` (connect, head and body together). Rejects with a one-line reason. */
 export async function askTopz(url: string, token: string | undefined, deadlineMs = 2000, max = 500): Promise<TopzProcesses> {
-  const signal = AbortSignal.timeout(deadlineMs);
-  let text = '';
-  try {
-    const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal, redirect: 'error' });
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      throw new Error(`topz answered ${res.status}${res.status === 401 ? ' (the token the lab read is not the one topz has)' : ''}`);
-    }
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      text += r.value;
-      if (text.length > MAX_ANSWER) {
-        await reader.cancel();
-        throw new Error(`topz's answer is larger than ${MAX_ANSWER} bytes`);
-      }
-    }
-  } catch (e) {
-    if (signal.aborted) throw new Error(`topz did not answer within ${deadlineMs} ms`);
-    throw new Error(String((e as Error).cause ?? (e as Error).message).split('\n')[0]);
-  }
+  const text = await getText(url, {
+    who: 'topz',
+    token,
+    deadlineMs,
+    max: MAX_ANSWER,
+    why: (status) => (status === 401 ? ' (the token the lab read is not the one topz has)' : ''),
+  });
   let a: { schema?: unknown; processes?: unknown; shown?: { cmdline?: unknown }; truncated?: unknown; skipped?: Record<string, unknown> };
   try {
     a = JSON.parse(text);

@@ -11,13 +11,11 @@ import * as assert from 'uvu/assert';
 import { trickle } from '../../../sidecars/lib/test-support/slow-client.js';
 import { until, within } from '../../../sidecars/lib/test-support/wait.js';
 import { createLogger } from '../../../sidecars/lib/log.js';
-import { oursBy } from '../lab/ours.js';
 import { recordingOf } from '../record-run.js';
 import { saveRecording } from '../recordings.js';
 import { CheckFailure } from '../check.js';
-import { pageOf } from '../lab/page.js';
 import { createLab, type Lab, listenLab } from '../lab/server.js';
-import { container, type FakeEngine, fakeEngine, frame, line } from './lab-support.js';
+import { container, type FakeEngine, fakeEngine, frame, labOptions, line } from './lab-support.js';
 
 const test = suite('lab: server');
 const TOKEN = 'a'.repeat(64);
@@ -34,16 +32,14 @@ async function start(
 ): Promise<Lab & { engine: FakeEngine }> {
   const engine = o.engine ?? fakeEngine([container('sl-https-0a0b0c', 'pod', {}), container('someone-elses', 'db', {})]);
   const lab = createLab({
-    engine,
-    ours: oursBy([]),
-    roles: async () => () => ({ role: null, pattern: null }),
-    page: pageOf('document.title="lab"', 'body{margin:0}'),
-    token: TOKEN,
+    ...labOptions(
+      engine,
+      TOKEN,
+      createLogger('lab', 'debug', (l) => logged.push(l)),
+    ),
     maxClients: o.maxClients,
     headMs: o.headMs,
     runsDir: o.runsDir,
-    log: createLogger('lab', 'debug', (l) => logged.push(l)),
-    retryMs: 10,
   });
   await listenLab(lab, 0);
   return Object.assign(lab, { engine });

@@ -5,7 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { ROOT } from '../config.js';
+import type { Logger } from '../../../sidecars/lib/log.js';
 import type { Engine, Inspect } from '../lab/engine.js';
+import { oursBy } from '../lab/ours.js';
+import { pageOf } from '../lab/page.js';
+import type { LabOptions } from '../lab/server.js';
 
 /** An engine event line as the engine's event stream writes it. */
 export const line = (
@@ -73,6 +77,8 @@ export interface FakeEngine extends Engine {
   containers: Inspect[];
   streams: PassThrough[];
   killed: { id: string; signal: string }[];
+  /** Each restart, stop and start asked of the engine, in order. */
+  acted: { id: string; action: 'restart' | 'stop' | 'start' }[];
   /** Each logs() call: the container id, the tail asked for, and the stream the test writes the log to. */
   logged: { id: string; tail: number; since?: number; stream: PassThrough }[];
   /** Containers that list() shows but inspect() no longer finds (gone in between). */
@@ -86,6 +92,7 @@ export function fakeEngine(containers: Inspect[] = []): FakeEngine {
     containers,
     streams: [],
     killed: [],
+    acted: [],
     logged: [],
     vanished: new Set(),
     refuseNext(n) {
@@ -101,6 +108,15 @@ export function fakeEngine(containers: Inspect[] = []): FakeEngine {
     },
     async kill(id, signal) {
       e.killed.push({ id, signal });
+    },
+    async restart(id) {
+      e.acted.push({ id, action: 'restart' });
+    },
+    async stop(id) {
+      e.acted.push({ id, action: 'stop' });
+    },
+    async start(id) {
+      e.acted.push({ id, action: 'start' });
     },
     async logs(id, tail, since) {
       const stream = new PassThrough();
@@ -136,3 +152,14 @@ export const imageLabels = (sidecar: string): Record<string, string> =>
       (m) => [m[1]!, JSON.parse(m[2]!) as string],
     ),
   );
+
+/** A lab under test: the fake engine, the runner's projects as ours, no roles, a page of one line. */
+export const labOptions = (engine: Engine, token: string, log: Logger): LabOptions => ({
+  engine,
+  ours: oursBy([]),
+  roles: async () => () => ({ role: null, pattern: null }),
+  page: pageOf('document.title="lab"', 'body{margin:0}'),
+  token,
+  log,
+  retryMs: 10,
+});

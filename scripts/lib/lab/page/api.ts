@@ -23,9 +23,14 @@ export function client(token: string) {
       });
       return (await check(res).json()) as T;
     },
-    /** Reads an NDJSON stream (the live events, a log) until it ends or fails; each message goes to onMessage. */
-    async stream<T>(path: string, onMessage: (m: T) => void, signal: AbortSignal): Promise<void> {
-      const res = check(await fetch(path, { headers, cache: 'no-store', signal }));
+    /** Reads an NDJSON stream (the live events, a log; with `body`, a POST's answer: a run of checks) until it
+     * ends or fails; each message goes to onMessage. */
+    async stream<T>(path: string, onMessage: (m: T) => void, signal: AbortSignal, body?: unknown): Promise<void> {
+      const init: RequestInit =
+        body === undefined
+          ? { headers, cache: 'no-store', signal }
+          : { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body), signal };
+      const res = check(await fetch(path, init));
       const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
       const split = lineSplitter();
       for (;;) {

@@ -60,6 +60,7 @@ export function markOf(e: LabEvent): { glyph: string; word: string; tone: string
     const d = e.detail ?? '';
     return { glyph: d === 'healthy' ? '♥' : d === 'unhealthy' ? '!' : '?', word: `health ${d}`, tone: d === 'healthy' ? 'good' : 'bad' };
   }
+  if (e.action === 'lab') return { glyph: '☛', word: `lab action: ${e.detail ?? ''}`, tone: 'action' };
   const table: Record<string, [string, string]> = {
     create: ['+', 'info'],
     start: ['▶', 'good'],

@@ -3,8 +3,10 @@
 // stream brings engine states and events, and the pod picture is read again after each event.
 import type { LabEvent, Message } from '../hub.js';
 import type { StacksAnswer } from '../stacks.js';
+import { ActionsView } from './actions.js';
 import { type Client, client, Refused } from './api.js';
 import { h } from './dom.js';
+import { LessonsView } from './lessons.js';
 import { LogsView } from './logs.js';
 import { podsView } from './pods.js';
 import { ProcessesView } from './processes.js';
@@ -14,7 +16,7 @@ import { placeMarks, timelineView } from './timeline.js';
 const token = new URLSearchParams(location.search).get('token') ?? '';
 history.replaceState(null, '', location.pathname);
 
-const VIEWS = ['Pods', 'Timeline', 'Logs', 'Processes'] as const;
+const VIEWS = ['Pods', 'Timeline', 'Logs', 'Processes', 'Actions', 'Lessons'] as const;
 type View = (typeof VIEWS)[number];
 
 const st = {
@@ -60,6 +62,8 @@ function show(v: View, focus = false) {
   render();
   procs?.shown(v === 'Processes');
   runs?.shown(v === 'Timeline');
+  actions?.shown(v === 'Actions');
+  void lessons?.shown(v === 'Lessons');
 }
 
 tabs.addEventListener('keydown', (e) => {
@@ -78,6 +82,8 @@ filter.addEventListener('change', () => {
 let logs: LogsView | undefined;
 let procs: ProcessesView | undefined;
 let runs: RunsView | undefined;
+let actions: ActionsView | undefined;
+let lessons: LessonsView | undefined;
 const timelineControls = h('div', { class: 'filters' }, h('label', {}, 'Project ', filter));
 const timelineBox = h('div');
 
@@ -91,7 +97,13 @@ function render() {
   panel.setAttribute('aria-labelledby', `tab-${st.view}`);
   const key = (document.activeElement as HTMLElement | null)?.dataset?.key;
   procs?.pods(st.stacks);
-  if (st.view === 'Processes' && procs) {
+  actions?.pods(st.stacks);
+  lessons?.pods(st.stacks);
+  if (st.view === 'Lessons' && lessons) {
+    if (panel.firstChild !== lessons.el) panel.replaceChildren(lessons.el);
+  } else if (st.view === 'Actions' && actions) {
+    if (panel.firstChild !== actions.el) panel.replaceChildren(actions.el);
+  } else if (st.view === 'Processes' && procs) {
     if (panel.firstChild !== procs.el) panel.replaceChildren(procs.el);
   } else if (st.view === 'Logs' && logs) {
     logs.containers(st.stacks);
@@ -180,6 +192,8 @@ async function start() {
   logs = new LogsView(api);
   procs = new ProcessesView(api);
   runs = new RunsView(api, render);
+  actions = new ActionsView(api, () => st.events);
+  lessons = new LessonsView(api);
   timelineControls.append(runs.controls);
   // The pod picture at once, beside the timeline's history: it is what a page that just opened shows.
   const pods = refresh(api);

@@ -1,13 +1,26 @@
 // The Timeline view's recorded runs: a picker of the runs the runner kept (.state/runs/), and for the one
 // chosen, its events on the timeline's axis, its check results, and a replay that reveals the events in
 // time order, REPLAY_SPEED times faster than they happened.
-import type { Recording, RunSummary } from '../../recordings.js';
+import type { RecordedCheck, Recording, RunSummary } from '../../recordings.js';
 import type { LabEvent } from '../hub.js';
 import type { Client } from './api.js';
 import { h } from './dom.js';
 import { layout } from './lines.js';
 import { checkLine, REPLAY_SPEED, revealed, runEvents, runLabel } from './replay.js';
 import { placeMarks, timelineView } from './timeline.js';
+
+/** A check's result as a list item: its glyph and word, its name and time, and what a failure EXPECTED and RECEIVED. */
+export function checkItem(c: RecordedCheck, attrs: Record<string, string> = { 'data-testid': 'check' }): HTMLElement {
+  const l = checkLine(c);
+  const failure = c.expected !== undefined ? [h('pre', {}, `EXPECTED: ${c.expected}\nRECEIVED: ${c.received ?? ''}`)] : [];
+  return h(
+    'li',
+    { class: l.tone, ...attrs, 'data-ok': String(c.ok), ...(c.skipped !== undefined ? { 'data-skipped': 'true' } : {}) },
+    h('span', { class: 'badge' }, `${l.glyph} ${l.word}`),
+    ` ${l.text}`,
+    ...failure,
+  );
+}
 
 export class RunsView {
   /** The run chosen, or '' for the live timeline. */
@@ -73,17 +86,7 @@ export class RunsView {
     this.events = runEvents(rec);
     const { t0, t1 } = layout(this.events);
     this.span = { t0, t1 };
-    const checks = rec.checks.map((c) => {
-      const l = checkLine(c);
-      const failure = c.expected !== undefined ? [h('pre', {}, `EXPECTED: ${c.expected}\nRECEIVED: ${c.received ?? ''}`)] : [];
-      return h(
-        'li',
-        { class: l.tone, 'data-testid': 'check', 'data-ok': String(c.ok), ...(c.skipped !== undefined ? { 'data-skipped': 'true' } : {}) },
-        h('span', { class: 'badge' }, `${l.glyph} ${l.word}`),
-        ` ${l.text}`,
-        ...failure,
-      );
-    });
+    const checks = rec.checks.map((c) => checkItem(c));
     this.el.replaceChildren(
       h('h3', {}, `${rec.stack}: ${rec.project}`),
       h('p', { class: 'meta' }, `started ${new Date(rec.started).toLocaleString()}, recorded ${new Date(rec.ended).toLocaleString()}`),

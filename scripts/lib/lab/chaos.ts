@@ -1,0 +1,39 @@
+// POST /api/chaos: the chaos steps the lessons take, on one of our containers: kill it as a crash comes
+// (SIGKILL to its main process, crash.ts, so its restart policy brings it back), restart it (docker restart),
+// stop it and start it again (a receiver away, then back). Each action is kept on the timeline as an event of
+// its own (action `lab`), beside the engine's events it causes.
+import { HttpError } from '../../../sidecars/lib/http.js';
+import { type Signaller, signalContainer } from './crash.js';
+import type { Engine, Inspect } from './engine.js';
+import type { LabEvent } from './hub.js';
+import { PROJECT_LABEL, SERVICE_LABEL } from './ours.js';
+
+export const CHAOS = ['kill', 'restart', 'stop', 'start'] as const;
+export type Chaos = (typeof CHAOS)[number];
+
+export function chaosOf(value: unknown): Chaos {
+  if (typeof value !== 'string' || !(CHAOS as readonly string[]).includes(value))
+    throw new HttpError(400, `action: one of ${CHAOS.join(', ')}`);
+  return value as Chaos;
+}
+
+/** What the action did, as the timeline says it (`kill SIGKILL`, `restart`). */
+export async function act(engine: Engine, target: Inspect, action: Chaos, o: Signaller): Promise<string> {
+  if (action === 'kill') return `kill SIGKILL (${await signalContainer(engine, target, 'SIGKILL', o)})`;
+  await engine[action](target.Id);
+  return action;
+}
+
+/** The timeline's mark of an action taken from the lab on `target`. */
+export function actionEvent(target: Inspect, detail: string, time = Date.now()): LabEvent {
+  const labels = target.Config.Labels ?? {};
+  return {
+    time,
+    project: labels[PROJECT_LABEL] ?? '?',
+    service: labels[SERVICE_LABEL] ?? '?',
+    container: target.Name.replace(/^\//, ''),
+    id: target.Id.slice(0, 12),
+    action: 'lab',
+    detail,
+  };
+}
