@@ -5,6 +5,7 @@
 import { parseMetrics } from '../../../sidecars/lib/metrics.js';
 import { paramValue } from './declared.js';
 import type { Engine, Inspect } from './engine.js';
+import { type Edge, meshEdges, prometheusOf } from './mesh.js';
 import { PROJECT_LABEL, SERVICE_LABEL } from './ours.js';
 import { getText, hostBase } from './reach.js';
 import { TOPZ_PREFIX_LABEL } from './topz.js';
@@ -38,6 +39,8 @@ export interface TrafficAnswer {
   /** When the counters were read (ms), for the page's rates. */
   time: number;
   sidecars: SidecarTraffic[];
+  /** A run with its own Prometheus (mesh): the edges between its services, or why they could not be read. */
+  mesh?: { edges: Edge[] } | { why: string };
 }
 
 /** The sum of every series of `metric` in Prometheus text (`name` or `name{…}`, with the label `where` when
@@ -85,5 +88,7 @@ export async function trafficOf(engine: Engine, project: string, deadlineMs = 20
         return { ...who, counters: [], why: (e as Error).message };
       }
     });
-  return { project, time, sidecars: (await Promise.all(sidecars)).sort((a, b) => a.container.localeCompare(b.container)) };
+  const prometheus = prometheusOf(all);
+  const [read, mesh] = await Promise.all([Promise.all(sidecars), prometheus ? meshEdges(prometheus, deadlineMs) : undefined]);
+  return { project, time, sidecars: read.sort((a, b) => a.container.localeCompare(b.container)), ...(mesh ? { mesh } : {}) };
 }
