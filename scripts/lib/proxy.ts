@@ -1,4 +1,6 @@
-// The proxy variables of the environment: which are set, and how to show them without a password.
+// The proxy variables of the environment: which are set, how to show them without a password, and how every
+// image build receives them. A build names them (`--build-arg HTTP_PROXY`) and Docker takes each value from
+// the environment, so a value never appears in a command line, a log, or an image's history.
 
 /** The variables Docker's builders treat as proxy settings, and curl, apt and wget read. */
 export const PROXY_VARS = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'] as const;
@@ -20,4 +22,10 @@ export function redactProxy(value: string): string {
   const colon = authority.indexOf(':');
   if (colon < 0 || colon > at) return value;
   return `${scheme}${authority.slice(0, colon)}:***${rest.slice(at)}`;
+}
+
+/** The `docker build` / `docker compose build` options that hand each set proxy variable to the build, by
+ * name only; nothing when none is set. */
+export function proxyBuildArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.keys(proxyEnv(env)).flatMap((k) => ['--build-arg', k]);
 }
