@@ -77,11 +77,13 @@ export function diskFinding(what: string, free: number | undefined, need: number
 
 export function hostFindings(host: Host, os: OsKind): Finding[] {
   const tested = os === 'linux' && host.arch === 'x64';
+  // WSL 1 has no Linux kernel of its own ("…-Microsoft" in /proc/version), so no engine runs beside it.
+  const wsl1 = os === 'wsl' && !/microsoft-standard|WSL2/i.test(host.procVersion);
   return [
     {
-      ok: os !== 'windows',
+      ok: os !== 'windows' && !wsl1,
       what: 'OS and architecture',
-      detail: `${OS_NAMES[os]}, ${platformName(host.platform, host.arch)}${tested ? '' : ' (not tested here yet: sidecar-lab is tested on Linux amd64)'}`,
+      detail: `${wsl1 ? 'Windows (WSL 1)' : OS_NAMES[os]}, ${platformName(host.platform, host.arch)}${tested ? '' : ' (not tested here yet: sidecar-lab is tested on Linux amd64)'}`,
       remedy: remedy('os', os),
     },
     { ok: host.cpus >= MIN_CORES, what: 'cores', detail: `${host.cpus} (needs ${MIN_CORES})`, remedy: remedy('cores', os) },

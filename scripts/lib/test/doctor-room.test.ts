@@ -165,6 +165,21 @@ test('on Windows itself every failure points to WSL2', async () => {
   assert.match(room.verdict, /^NOT READY: OS and architecture: Windows, windows\/amd64 .* — run sidecar-lab inside WSL2/);
 });
 
+test('WSL 1 is told to move to WSL 2, and WSL 2 is recognised from its kernel', async () => {
+  const one = laptop({ host: { procVersion: 'Linux version 4.4.0-19041-Microsoft (Microsoft@Microsoft.com) (gcc version 5.4.0)' } });
+  assert.match(
+    (await roomCheck(one.deps)).verdict,
+    /^NOT READY: OS and architecture: Windows \(WSL 1\), linux\/amd64 .* — use WSL 2, not WSL 1/,
+  );
+  const two = laptop({ host: OSES.wsl });
+  const room = await roomCheck(two.deps);
+  assert.ok(room.ready, room.verdict);
+  assert.match(
+    room.findings.find((f) => f.what === 'OS and architecture')?.detail ?? '',
+    /^Windows \(WSL2\), linux\/amd64 \(not tested here yet/,
+  );
+});
+
 test('the first failure is the one the verdict names, and the others still print with their remedies', async () => {
   const { deps } = laptop({ host: { cpus: 1, memory: GIB } });
   const room = await roomCheck(deps);
