@@ -11,6 +11,9 @@ export interface Finding {
   optional?: boolean;
 }
 
+/** What the smoke's line says it checked, whether it ran or was skipped. */
+export const SMOKE = 'smoke: the https stack up, the greeter answering one HTTPS request';
+
 export interface RunResult {
   ok: boolean;
   /** stdout, or stderr when stdout is empty, trimmed. */

@@ -2,7 +2,7 @@
 // resources, data root, the catalogue's images as n of N), the proxy variables, a 30-second smoke and whether
 // the runner sees container processes; it ends with the one line a workshop leader collects from each laptop.
 import { engineFindings, type ImageCount } from './engine.js';
-import type { Finding, Runner } from './finding.js';
+import { type Finding, type Runner, SMOKE } from './finding.js';
 import { gib, type Host, hostFindings } from './host.js';
 import { optionalTools } from './optional.js';
 import { osKind, platformName } from './platform.js';
@@ -24,8 +24,6 @@ export interface Room {
   verdict: string;
   ready: boolean;
 }
-
-const SMOKE = 'smoke: the https stack up, the greeter answering one HTTPS request';
 
 export async function roomCheck({ run, host, smoke }: RoomDeps): Promise<Room> {
   const os = osKind(host.platform, host.procVersion);

@@ -5,13 +5,12 @@ import { readFileSync } from 'node:fs';
 import { downStack, upStack } from '../lifecycle.js';
 import { teardownOnce } from '../teardown.js';
 import { httpsGet } from '../tls-client.js';
-import type { Finding } from './finding.js';
+import { type Finding, SMOKE } from './finding.js';
 
 /** Runs the smoke; `during` runs while the stack is up, with its project name. */
 export type Smoke = (during: (project: string) => Promise<void>) => Promise<Finding>;
 
-const WHAT = 'smoke: the https stack up, the greeter answering one HTTPS request';
-export const SMOKE_MS = 30_000;
+const SMOKE_MS = 30_000;
 
 /** Rejects when `ms` have passed before `work` settles; the timer goes with it. */
 async function bounded<T>(ms: number, work: Promise<T>): Promise<T> {
@@ -53,11 +52,11 @@ export const httpsSmoke: Smoke = async (during) => {
     );
     return {
       ok: true,
-      what: WHAT,
+      what: SMOKE,
       detail: `${body} answered over verified HTTPS, ${((Date.now() - t0) / 1000).toFixed(1)} s after the start`,
     };
   } catch (e) {
-    return { ok: false, what: WHAT, detail: (e as Error).message.split('\n')[0] ?? '' };
+    return { ok: false, what: SMOKE, detail: (e as Error).message.split('\n')[0] ?? '' };
   } finally {
     await finish();
   }

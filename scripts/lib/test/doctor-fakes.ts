@@ -2,7 +2,7 @@
 // engine with every catalogue image unless told otherwise), a Host with chosen facts, and a smoke that records
 // that it ran. Nothing here starts a process.
 import { BASE_IMAGE, LOCAL_BASE_IMAGE } from '../config.js';
-import type { RunResult, Runner } from '../doctor/finding.js';
+import { type RunResult, type Runner, SMOKE } from '../doctor/finding.js';
 import type { Host } from '../doctor/host.js';
 import type { RoomDeps } from '../doctor/room.js';
 import type { Smoke } from '../doctor/smoke.js';
@@ -62,14 +62,16 @@ export function fakeSmoke(result: RunResult = ok('')): Smoke & { runs: number } 
   const smoke = async (during: (project: string) => Promise<void>) => {
     smoke.runs++;
     if (result.ok) await during('sl-https-abc123');
-    return { ok: result.ok, what: 'smoke: the https stack up, the greeter answering one HTTPS request', detail: result.out || 'answered' };
+    return { ok: result.ok, what: SMOKE, detail: result.out || 'answered' };
   };
   smoke.runs = 0;
   return smoke;
 }
 
 export function laptop(o: { script?: Partial<Script>; host?: Partial<Host>; smoke?: RunResult } = {}) {
-  const run = fakeRunner({ ...(o.script as Script), ...healthyEngine(), ...(o.script as Script) });
+  // The test's own answers come first, so that a short key (`docker image inspect`) wins over the healthy ones.
+  const script = { ...o.script, ...healthyEngine(), ...o.script } as Script;
+  const run = fakeRunner(script);
   const smoke = fakeSmoke(o.smoke);
   const deps: RoomDeps = { run, host: fakeHost(o.host), smoke };
   return { deps, run, smoke };
