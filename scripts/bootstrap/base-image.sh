@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds a Debian trixie base image without any registry: debootstrap (minbase) + docker import.
 # Usage: base-image.sh IMAGE   (for example sidecar-lab/base:trixie). Needs root and debootstrap.
+# Downloads from the host's Debian mirror, through HTTP(S)_PROXY when set (proxy-env.sh).
 # Idempotent: an IMAGE that already exists is left alone.
 set -euo pipefail
 . "$(dirname "$0")/apt-source.sh"
+. "$(dirname "$0")/proxy-env.sh"
 say() { printf 'bootstrap-base: %s\n' "$*"; }
 
 image=${1:?usage: base-image.sh IMAGE}
@@ -16,6 +18,7 @@ mirror=$(debian_archive_uri) || { say "cannot find a Debian archive in the apt s
 root=$(mktemp -d /tmp/sidecar-lab-rootfs.XXXXXX)
 trap 'rm -rf "$root"' EXIT
 say "debootstrap $suite (minbase) into $root"
+export_proxy_env   # debootstrap fetches with wget: the proxy variables reach it in the lower case it reads
 debootstrap --variant=minbase --keyring="$(debian_keyring)" "$suite" "$root" "$mirror" >"$root.log" 2>&1 \
   || { tail -n 20 "$root.log"; say "debootstrap failed; full log: $root.log"; exit 1; }
 rm -f "$root.log"

@@ -3,6 +3,7 @@
 import * as dc from 'docker-compose';
 import { $ } from 'zx';
 import { ROOT } from './config.js';
+import { proxyBuildArgs } from './proxy.js';
 
 export class ComposeError extends Error {
   constructor(
@@ -100,8 +101,11 @@ export class Project {
     const r = await wrap('port', dc.port(service, containerPort, this.opts()));
     return `${r.data.address}:${r.data.port}`;
   }
+  /** Builds these services' images; each proxy variable set in the environment reaches the build by name
+   * (scripts/lib/proxy.ts), so its value is in no command line. */
   build(services: string[]) {
-    return wrap('build', dc.buildMany(services, this.opts()));
+    const args = proxyBuildArgs({ ...process.env, ...this.o.env });
+    return wrap('build', dc.buildMany(services, this.opts({ commandOptions: args.length ? [args] : [] })));
   }
   /** The project as Compose reads it (`config --format json`): interpolated, paths absolute. */
   async config<T = { services: Record<string, { image?: string }> }>(): Promise<T> {

@@ -132,12 +132,17 @@ export async function withStack<T>(stack: string, body: (ctx: StackContext) => P
   }
 }
 
-export async function upStack(stack: string, { with: withSidecars = [] as string[] } = {}): Promise<{ project: string } & Description> {
+/** Brings a stack up and leaves it up (downStack removes it). build: false uses the images that are there, as
+ * they are; waitS bounds how long `up --wait` waits for the services to be healthy. */
+export async function upStack(
+  stack: string,
+  { with: withSidecars = [] as string[], build = true, waitS = 120 } = {},
+): Promise<{ project: string } & Description> {
   const sc = await loadScenario(stack);
   const run = await newRun(stack, sc, withSidecars);
   try {
-    await buildFor(run.ctx.project, sc.tools);
-    await step(`up --wait ${run.ctx.project.name}`, () => run.ctx.project.up());
+    if (build) await buildFor(run.ctx.project, sc.tools);
+    await step(`up --wait ${run.ctx.project.name}`, () => run.ctx.project.up(waitS));
     const own = await sc.describe(run.ctx),
       more = await run.attached?.describe(run.ctx.project);
     return { project: run.ctx.project.name, ...(more ? mergeDescriptions([own, more]) : own) };

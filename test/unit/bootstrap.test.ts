@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -46,5 +47,42 @@ bootstrap(
     assert.match(tools, /apt-get install[^\n]* "\$\{missing\[@\]\}"/);
   },
 );
+
+/** The proxy variables bash sees after sourcing proxy-env.sh and calling export_proxy_env with this environment. */
+function exportedProxies(env: Record<string, string>): Record<string, string> {
+  const script = `. ${join(ROOT, 'scripts/bootstrap/proxy-env.sh')}; export_proxy_env; env`;
+  const out = execFileSync('bash', ['-c', script], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, encoding: 'utf8' });
+  return Object.fromEntries(
+    out
+      .split('\n')
+      .filter((l) => /^(?:https?|no)_proxy=/i.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+bootstrap('the base image’s debootstrap gets the proxy variables in the lower case wget reads, and none when none is set', () => {
+  const pass = 'http://ann:s3cret@proxy.lan:3128';
+  assert.equal(exportedProxies({ HTTP_PROXY: pass, NO_PROXY: 'localhost' }), {
+    HTTP_PROXY: pass,
+    NO_PROXY: 'localhost',
+    http_proxy: pass,
+    no_proxy: 'localhost',
+  });
+  assert.equal(
+    exportedProxies({ HTTPS_PROXY: 'http://upper:1', https_proxy: 'http://lower:2' }),
+    {
+      HTTPS_PROXY: 'http://upper:1',
+      https_proxy: 'http://lower:2',
+    },
+    'a lower-case value already set wins',
+  );
+  assert.equal(exportedProxies({}), {});
+  const base = read('scripts/bootstrap/base-image.sh');
+  assert.ok(
+    base.indexOf('export_proxy_env') > 0 && base.indexOf('export_proxy_env') < base.indexOf('\ndebootstrap '),
+    'set before debootstrap runs',
+  );
+  assert.not.match(base, /echo[^\n]*proxy|say[^\n]*proxy/i, 'no proxy value is printed');
+});
 
 bootstrap.run();

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { $ } from 'zx';
 import { VERSION } from '../config.js';
+import { proxyBuildArgs } from '../proxy.js';
 import { idleElf } from './idle-elf.js';
 
 const run = promisify(execFile);
@@ -37,7 +38,7 @@ export async function probeImage(): Promise<string> {
         '',
       ].join('\n'),
     );
-    await $`docker build --quiet --tag ${PROBE_IMAGE} ${dir}`.quiet();
+    await $`docker build --quiet ${proxyBuildArgs()} --tag ${PROBE_IMAGE} ${dir}`.quiet();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
