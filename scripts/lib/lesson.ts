@@ -14,7 +14,7 @@ export interface Command {
 
 /** Lines of the ```sh blocks, without comments, with the `## ` section each stands under. A command inside a
  * generated Exercises block (scripts/lib/exercise/lesson.ts) is an exercise's step: `npm run exercise` checks its
- * effect. */
+ * effect, and the exercise proof (scripts/lib/test/exercises.docker.test.ts) applies the solution and checks it. */
 export function shellCommands(markdown: string): Command[] {
   const out: Command[] = [];
   let section = '',

@@ -51,8 +51,16 @@ async function runsUp(choose: (r: RunRecord) => boolean): Promise<RunRecord[]> {
 const naive = (r: RunRecord) => r.files.length === 1 && r.files[0] === NAIVE;
 const withTopz = (r: RunRecord) => r.files[0] === 'compose.yaml' && r.files.length > 1;
 
+/** Removes the runs an exercise started. Killed first: the naive layout has no init to pass SIGTERM on, so a plain
+ * down would wait out its 10 s stop timeout. */
 const removeRuns = (choose: (r: RunRecord) => boolean) => async () => {
-  for (const r of listRuns('https').filter(choose)) await downStack('https', r.project);
+  for (const r of listRuns('https').filter(choose)) {
+    const ids = (await $`docker ps -q --filter ${`label=com.docker.compose.project=${r.project}`}`.quiet()).stdout
+      .split('\n')
+      .filter(Boolean);
+    if (ids.length) await $`docker kill ${ids}`.quiet().nothrow();
+    await downStack('https', r.project);
+  }
 };
 
 const MOUNT = '      - ${CERT_DIR:?set CERT_DIR to a directory holding tls.crt and tls.key}';
