@@ -1,13 +1,14 @@
 // `npm run gen`: rewrite each sidecar's README parameter and metrics tables, and its image.yaml fragment,
-// and the well-known images table of docs/identify.md.
+// the well-known images table of docs/identify.md, and the Exercises section of each lesson with exercises.ts.
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { ROOT } from './lib/config.js';
+import { exerciseLessons } from './lib/exercise/lesson.js';
 import { identifyDoc } from './lib/identify/docs.js';
 import { generatedFiles } from './lib/sidecar-docs.js';
 
 let changed = 0;
-for (const f of [...(await generatedFiles()), identifyDoc()]) {
+for (const f of [...(await generatedFiles()), identifyDoc(), ...(await exerciseLessons())]) {
   if (f.current === f.wanted) continue;
   writeFileSync(f.path, f.wanted);
   changed++;

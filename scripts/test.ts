@@ -86,6 +86,7 @@ type EnginePart = { name: string; alone?: string; run: (log: (t: string) => void
 const engineParts: EnginePart[] = [
   { name: PARTS.docker, run: (log: (t: string) => void) => runGroup(groups.docker, log) },
   { name: PARTS.browser, run: (log: (t: string) => void) => runGroup(groups.browser, log) },
+  { name: PARTS.exercises, run: (log: (t: string) => void) => runGroup(groups.exercises, log) },
   ...(await Promise.all(
     stacks.map(async (s) => ({
       name: PARTS.stack(s),

@@ -66,6 +66,23 @@ export class Project {
     return this.o.project;
   }
 
+  /** `docker compose ARGS` for this project, as a command line to run in `cwd` with `env` (a person's verb:
+   * exec, logs, ps, restart, with the terminal attached). */
+  commandLine(args: string[]): { argv: string[]; cwd: string; env: NodeJS.ProcessEnv } {
+    const files = this.o.files.flatMap((f) => ['-f', f]);
+    const profiles = (this.o.profiles ?? []).flatMap((p) => ['--profile', p]);
+    return {
+      argv: ['compose', '--project-name', this.o.project, ...files, ...profiles, ...args],
+      cwd: this.o.cwd,
+      env: { ...process.env, ...this.o.env },
+    };
+  }
+  /** Re-creates these services (and only these) from the files as they are now, and waits for them. */
+  recreate(services: string[], timeoutS = 120) {
+    const opts = ['--pull', 'never', '--wait', ['--wait-timeout', String(timeoutS)], '--force-recreate', '--no-deps'];
+    return wrap('up', dc.upMany(services, this.opts({ commandOptions: opts })));
+  }
+
   /** wait: false starts the containers without waiting for health (for services whose health checks are off).
    * Never pulls: an image that is not built here fails the call with its name. */
   up(timeoutS = 120, { wait = true } = {}) {

@@ -5,20 +5,25 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './config.js';
 
-export type Kind = 'lifecycle' | 'manual' | 'runnable';
+export type Kind = 'lifecycle' | 'manual' | 'runnable' | 'exercise';
 export interface Command {
   line: string;
   section: string;
   kind: Kind;
 }
 
-/** Lines of the ```sh blocks, without comments, with the `## ` section each stands under. */
+/** Lines of the ```sh blocks, without comments, with the `## ` section each stands under. A command inside a
+ * generated Exercises block (scripts/lib/exercise/lesson.ts) is an exercise's step: `npm run exercise` checks its
+ * effect, and the exercise proof (scripts/lib/test/exercises.docker.test.ts) applies the solution and checks it. */
 export function shellCommands(markdown: string): Command[] {
   const out: Command[] = [];
   let section = '',
-    inSh = false;
+    inSh = false,
+    inExercises = false;
   for (const raw of markdown.split('\n')) {
     if (raw.startsWith('## ')) section = raw.slice(3).trim();
+    if (raw.startsWith('<!-- BEGIN exercises')) inExercises = true;
+    if (raw.startsWith('<!-- END exercises')) inExercises = false;
     const fence = /^\s*```(\w*)/.exec(raw);
     if (fence) {
       inSh = !inSh && (fence[1] === 'sh' || fence[1] === 'bash');
@@ -26,14 +31,15 @@ export function shellCommands(markdown: string): Command[] {
     }
     if (!inSh) continue;
     const line = raw.replace(/\s+#.*$/, '').trim();
-    if (line && !line.startsWith('#')) out.push({ line, section, kind: classify(line) });
+    if (line && !line.startsWith('#')) out.push({ line, section, kind: inExercises ? 'exercise' : classify(line) });
   }
   return out;
 }
 
 /**
  * lifecycle: what the runner itself does (stack:*, bench:*, make demo/setup/test): CI runs those.
- * manual: needs the reader (a <placeholder>, a watch, a follow). runnable: everything else.
+ * manual: needs the reader (a <placeholder>, a watch, a follow). runnable: everything else. (An exercise's
+ * commands are sorted by where they stand, in shellCommands: they are checked, by npm run exercise.)
  */
 export function classify(line: string): Kind {
   if (/<[^>]+>|\bwatch\b|\s-f\b|\bdocker\b|\bcurl\b|\bgit\b/.test(line)) return 'manual';

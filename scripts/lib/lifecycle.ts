@@ -25,7 +25,7 @@ interface Run {
   recorder?: EventRecorder;
 }
 
-async function newRun(stack: string, sc: Scenario, withSidecars: string[] = []): Promise<Run> {
+async function newRun(stack: string, sc: Scenario, withSidecars: string[] = [], file?: string): Promise<Run> {
   const name = `sl-${stack}-${randomBytes(3).toString('hex')}`;
   const state = runDir(name);
   const images = await imageEnv();
@@ -40,14 +40,15 @@ async function newRun(stack: string, sc: Scenario, withSidecars: string[] = []):
   const projects: Project[] = [];
   const run = { projects } as Run;
   // --with: the stack's own files plus a generated override that attaches the sidecars to its pod.
-  const attached = withSidecars.length ? await attach(withSidecars, { stack, files: sc.files ?? ['compose.yaml'], state }) : undefined;
+  const own = file ? [file] : (sc.files ?? ['compose.yaml']);
+  const attached = withSidecars.length ? await attach(withSidecars, { stack, files: own, state }) : undefined;
   // `down` replays what run.json records, so Compose interpolates the files exactly as `up` did.
   const rec = {
     stack,
     project: name,
     created: new Date().toISOString(),
     env,
-    files: [...(sc.files ?? ['compose.yaml']), ...(attached ? [attached.file] : [])],
+    files: [...own, ...(attached ? [attached.file] : [])],
   };
   writeRun(rec);
   const ctx = runContext(rec, { projects, upAt: 0, events: () => run.recorder?.events() ?? [] });
@@ -133,16 +134,19 @@ export async function withStack<T>(stack: string, body: (ctx: StackContext) => P
 }
 
 /** Brings a stack up and leaves it up (downStack removes it). build: false uses the images that are there, as
- * they are; waitS bounds how long `up --wait` waits for the services to be healthy. */
+ * they are; waitS bounds how long `up --wait` waits for the services to be healthy. `file`: another compose file
+ * of the stack (e.g. compose.naive.yaml), run instead of its own, with the same preparation and image versions;
+ * its description is then only the project (the verbs find it by that file). */
 export async function upStack(
   stack: string,
-  { with: withSidecars = [] as string[], build = true, waitS = 120 } = {},
+  { with: withSidecars = [] as string[], build = true, waitS = 120, file = undefined as string | undefined } = {},
 ): Promise<{ project: string } & Description> {
   const sc = await loadScenario(stack);
-  const run = await newRun(stack, sc, withSidecars);
+  const run = await newRun(stack, sc, withSidecars, file);
   try {
     if (build) await buildFor(run.ctx.project, sc.tools);
     await step(`up --wait ${run.ctx.project.name}`, () => run.ctx.project.up(waitS));
+    if (file) return { project: run.ctx.project.name, urls: {} };
     const own = await sc.describe(run.ctx),
       more = await run.attached?.describe(run.ctx.project);
     return { project: run.ctx.project.name, ...(more ? mergeDescriptions([own, more]) : own) };

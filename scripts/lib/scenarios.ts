@@ -1,6 +1,7 @@
 // Finding what the stacks provide, by convention and from the build this code runs in (DIST):
 //   stacks/<name>/scenario.ts   default-exports the stack's Scenario;
 //   stacks/<name>/soak.ts       (optional) default-exports the stack's Soak (npm run soak);
+//   stacks/<name>/exercises.ts  (optional) default-exports the lesson's Exercise list (npm run exercise);
 //   stacks/<name>/attached.ts   (optional) default-exports AttachedChecks: the checks a stack adds
 //                               to ANY stack a sidecar is attached to with `--with SIDECAR`.
 // The runner imports stacks only here, and only by these file names (never a static import).
@@ -8,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Placed, Placement } from './attach.js';
+import type { Exercise } from './exercise/types.js';
 import type { Check } from './check.js';
 import { DIST, ROOT } from './config.js';
 import type { Scenario, Soak, StackContext } from './stack-types.js';
@@ -36,6 +38,15 @@ export const soakNames = (): string[] => stackNames().filter((n) => has(n, 'soak
 export async function loadSoak(stack: string): Promise<Soak> {
   if (!soakNames().includes(stack)) throw new Error(`no soak for "${stack}": choose one of ${soakNames().join(', ')}`);
   return (await load(stack, 'soak.js')) as Soak;
+}
+
+/** The stacks whose lesson declares its exercises (stacks/<name>/exercises.ts). */
+export const exerciseStacks = (): string[] => stackNames().filter((n) => has(n, 'exercises.ts'));
+
+export async function loadExercises(stack: string): Promise<Exercise[]> {
+  if (!exerciseStacks().includes(stack))
+    throw new Error(`no exercises declared for "${stack}": choose one of ${exerciseStacks().join(', ')}`);
+  return (await load(stack, 'exercises.js')) as Exercise[];
 }
 
 /** The checks every stack's attached.ts provides for the sidecars placed in a run. */

@@ -3,19 +3,15 @@
 // needs the run's start (the event timeline from before `up`, which no later command can get back: the engine
 // replays only its last few hundred events) never runs here. After a marked check, the run is brought back:
 // its side projects go, and (after one that destroys) `up` starts again what it stopped.
-import { $ } from 'zx';
 import { type Check, CheckFailure, type CheckResult, runChecks, Skipped, show } from './check.js';
 import type { Project } from './compose.js';
 import { recordEvents } from './events.js';
 import { labPicture } from './lab/in-stack.js';
+import { BadInput, runningRun } from './current-run.js';
 import { runContext } from './run-context.js';
-import { listRuns, type RunRecord } from './run-state.js';
 import { loadScenario } from './scenarios.js';
 import type { Scenario, StackContext } from './stack-types.js';
 import { verifyChecks } from './verify/in-stack.js';
-
-/** Input the verb refuses (exit 2, one line). */
-export class BadInput extends Error {}
 
 /** Every check of a stack's run, in the order (and so with the numbers) a test run prints them. */
 export const checksOfRun = (sc: Scenario, attached: Check<StackContext>[] = []): Check<StackContext>[] => [
@@ -42,16 +38,6 @@ export function skipReason(c: Pick<Check<unknown>, 'effect' | 'needs'>, all: boo
   if (c.effect === 'destroys') return 'it stops, kills or restarts containers or changes their files; add --all to run it';
   if (c.effect === 'starts') return 'it starts containers beyond the run’s pods; add --all to run it';
   return undefined;
-}
-
-/** The run of `stack` that `up` left and that still runs: the named one, or the newest. */
-async function runningRun(stack: string, project?: string): Promise<RunRecord> {
-  for (const rec of listRuns(stack).filter((r) => !project || r.project === project)) {
-    const ids = await $`docker ps -q --filter ${`label=com.docker.compose.project=${rec.project}`}`.quiet();
-    if (ids.stdout.trim()) return rec;
-  }
-  const which = project ? `no run ${project} of ${stack} is up` : `no run of ${stack} is up`;
-  throw new BadInput(`${which}: start one with npm run stack:${stack} -- up`);
 }
 
 /** A marked check, run with --all: afterwards its side projects go and, if it destroys, `up` restores the run. */
@@ -97,7 +83,7 @@ export async function checkStack(stack: string, o: CheckOptions = {}): Promise<C
   });
   const list = checksOfRun(sc);
   const numbers = o.only === undefined ? list.map((_, i) => i + 1) : parseOnly(o.only, list.length);
-  const rec = await runningRun(stack, o.project);
+  const rec = await runningRun(stack, sc.files ?? ['compose.yaml'], { project: o.project });
   console.log(`\n▶ ${stack}: checks of ${rec.project}, which stays up`);
   if (rec.files.length > (sc.files ?? ['compose.yaml']).length)
     console.log('  (started with --with: the attached sidecars’ checks run only in a test run)');

@@ -21,6 +21,9 @@ export interface Timed extends Count {
 export const DOCKER_TESTS = '\\.docker\\.test\\.js$';
 /** Those that drive Chromium (`.browser.docker.test.ts`) are a part of their own, beside a stack. */
 const BROWSER_TESTS = '\\.browser\\.docker\\.test\\.js$';
+/** The exercises' proof (`exercises.docker.test.ts`: a stack up, each exercise solved and reset) is one too, so
+ * that it runs beside another part instead of lengthening the Docker unit part, the longest. */
+const EXERCISE_TESTS = '(^|/)exercises\\.docker\\.test\\.js$';
 
 /** The parts, by the names docs/test-times.md gives them, in the order their results are printed. */
 export const PARTS = {
@@ -32,6 +35,7 @@ export const PARTS = {
   programs: (image: string) => `unit: ${image} (Bun)`,
   docker: 'unit: with Docker (Node)',
   browser: 'unit: the lab in Chromium (Node)',
+  exercises: 'unit: every exercise solved and reset (Node)',
   stack: (name: string) => `stack: ${name}`,
 };
 
@@ -83,13 +87,20 @@ export interface UnitGroup {
 
 /** The uvu groups: the sidecars and the stacks' Bun programs on Bun; the rest on Node, split by whether a file
  * needs Docker, and whether it also drives a browser. */
-export function unitGroups(): { node: UnitGroup; docker: UnitGroup; browser: UnitGroup; bun: UnitGroup[] } {
+export function unitGroups(): { node: UnitGroup; docker: UnitGroup; browser: UnitGroup; exercises: UnitGroup; bun: UnitGroup[] } {
   const test = '\\.test\\.js$';
   const notBun = ['-i', '^sidecars$', ...BUN_PROGRAMS.flatMap((p) => ['-i', `^${p.dir}$`])];
   return {
     node: { name: PARTS.node, bin: process.execPath, dir: dist, pattern: test, ignore: [...notBun, '-i', DOCKER_TESTS] },
-    docker: { name: PARTS.docker, bin: process.execPath, dir: dist, pattern: DOCKER_TESTS, ignore: [...notBun, '-i', BROWSER_TESTS] },
+    docker: {
+      name: PARTS.docker,
+      bin: process.execPath,
+      dir: dist,
+      pattern: DOCKER_TESTS,
+      ignore: [...notBun, '-i', BROWSER_TESTS, '-i', EXERCISE_TESTS],
+    },
     browser: { name: PARTS.browser, bin: process.execPath, dir: dist, pattern: BROWSER_TESTS, ignore: notBun },
+    exercises: { name: PARTS.exercises, bin: process.execPath, dir: dist, pattern: EXERCISE_TESTS, ignore: notBun },
     bun: [
       { name: PARTS.sidecars, bin: bun, dir: join(dist, 'sidecars'), pattern: test, ignore: [] },
       ...BUN_PROGRAMS.map((p) => ({ name: PARTS.programs(p.image), bin: bun, dir: join(dist, p.dir), pattern: test, ignore: [] })),

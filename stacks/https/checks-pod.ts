@@ -14,7 +14,7 @@ type C = Check<StackContext>;
 
 /** A container's network and PID namespaces (one line each), as a toolbox container that joins both reads
  * them: the pause and sidecar images have no readlink. */
-async function namespacesOf(id: string): Promise<string> {
+export async function namespacesOf(id: string): Promise<string> {
   const args = ['--network', `container:${id}`, '--pid', `container:${id}`, `sidecar-lab/toolbox:${VERSION}`];
   const r = await docker.runOnce([...args, 'readlink', '/proc/self/ns/net', '/proc/self/ns/pid']);
   if (r.code !== 0) throw new Error(`readlink of ${id}'s namespaces failed (exit ${r.code}): ${r.stderr.trim()}`);

@@ -31,4 +31,21 @@ for (const stack of stackNames()) {
   });
 }
 
+/** A `<…>` a reader would have to fill in by hand, outside HTML comments (a generated block's markers). */
+const placeholders = (text: string) => [...text.replace(/<!--[\s\S]*?-->/g, '').matchAll(/<[^<>\n]+>/g)].map((m) => m[0]);
+
+readme('a placeholder is found in an Exercises text, and a generated block’s markers are not one', () => {
+  assert.equal(placeholders('curl --cacert <ca> https://127.0.0.1:<port>/'), ['<ca>', '<port>']);
+  assert.equal(placeholders('<!-- BEGIN exercises -->\n1. `npm run stack:https -- urls`\n<!-- END exercises -->'), []);
+});
+
+for (const stack of stackNames()) {
+  readme(`the ${stack} lesson's Exercises need nothing copied in by hand: no <…> placeholder`, () => {
+    const section = readFileSync(join(ROOT, 'stacks', stack, 'README.md'), 'utf8')
+      .split(/^## /m)
+      .find((s) => s.startsWith('Exercises'));
+    assert.equal(placeholders(section ?? ''), [], `${stack}: placeholders in its Exercises section`);
+  });
+}
+
 readme.run();

@@ -22,6 +22,7 @@ function parts(): string[] {
     ...g.bun.map((b) => b.name),
     g.docker.name,
     g.browser.name,
+    g.exercises.name,
     ...stackNames().map(PARTS.stack),
   ];
 }

@@ -18,6 +18,12 @@ export const COMMANDS: Command[] = [
   { name: 'inject', summary: 'make a service of a compose file a pod and add our sidecars to it', entry: './inject.js' },
   { name: 'k8s', summary: 'a stack (or a compose FILE) as Kubernetes manifests, validated offline', entry: './k8s.js' },
   { name: 'stack', summary: 'run, bring up, check or remove one of our stacks (needs a clone)', entry: './stack.js', needsClone: true },
+  {
+    name: 'exercise',
+    summary: 'check a lesson’s exercise against your running stack; hints, solution, reset (needs a clone)',
+    entry: './exercise.js',
+    needsClone: true,
+  },
   { name: 'images', summary: 'build our images, or --save them for docker load (needs a clone)', entry: './images.js', needsClone: true },
 ];
 

@@ -32,7 +32,7 @@ test('--help lists the commands on stdout with exit 0; nothing or an unknown com
       .split('\n')
       .filter((l) => l.startsWith('  '))
       .map((l) => l.trim().split(' ')[0]),
-    ['identify', 'verify', 'inject', 'k8s', 'stack', 'images'],
+    ['identify', 'verify', 'inject', 'k8s', 'stack', 'exercise', 'images'],
   );
   for (const argv of [[], ['verify-me'], ['--stack']]) {
     const d = dispatch(argv, inClone);
@@ -42,7 +42,7 @@ test('--help lists the commands on stdout with exit 0; nothing or an unknown com
   assert.match(('err' in unknown && unknown.err) || '', /^sidecar-lab: unknown command "frobnicate"\n/);
 });
 
-test('outside a clone, stack and images refuse in one line naming what is missing; the others run', () => {
+test('outside a clone, stack, exercise and images refuse in one line naming what is missing; the others run', () => {
   for (const c of COMMANDS) {
     const d = dispatch([c.name, '--help'], installed);
     if (!c.needsClone) assert.ok('run' in d, c.name);
@@ -56,7 +56,7 @@ test('outside a clone, stack and images refuse in one line naming what is missin
   }
   assert.equal(
     COMMANDS.filter((c) => c.needsClone).map((c) => c.name),
-    ['stack', 'images'],
+    ['stack', 'exercise', 'images'],
   );
 });
 

@@ -1,11 +1,12 @@
 // The check verb against a real run: `up` the https stack, run two of its reading checks with the built CLI, and
 // find every container of the run as it was (same IDs, same start times); a number out of range is refused in one
 // line, and a marked check is reported skipped with its reason. Needs Docker; builds what it starts (upStack).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { $ } from 'zx';
-import { DIST } from '../config.js';
+import { DIST, STATE_DIR } from '../config.js';
 import { downStack, upStack } from '../lifecycle.js';
 
 const test = suite('stack check: the checks of a run that up left, which stays up');
@@ -81,6 +82,34 @@ test('with --all a marked check runs: the sidecar crash passes, and every contai
   assert.equal(idsAndStates(after), idsAndStates(before), 'the run’s containers (ID, state) after the crash check');
 });
 
+const verb = (args: string[]) => $({ quiet: true, nothrow: true, timeout: '2m' })`node ${join(DIST, 'scripts', 'stack.js')} https ${args}`;
+
+test('urls prints the run’s URLs and CA (alone, or as exports for eval), and exec, ps and logs act on the run', async () => {
+  const all = await verb(['urls']);
+  assert.equal(all.exitCode, 0, all.stderr);
+  assert.match(all.stdout, /^https +https:\/\/127\.0\.0\.1:\d+\/$/m);
+  const ca = await verb(['urls', 'ca']);
+  assert.equal(ca.stdout.trim(), join(STATE_DIR, project, 'ca', 'ca.crt'), 'urls ca: the run’s CA file alone');
+  assert.ok(existsSync(ca.stdout.trim()), 'the CA file exists');
+  const env = await verb(['urls', '--env']);
+  assert.match(env.stdout, new RegExp(`^export CA='${ca.stdout.trim()}'$`, 'm'));
+  const ns = await verb(['exec', 'app', 'readlink', '/proc/self/ns/net']);
+  assert.equal(ns.exitCode, 0, ns.stderr);
+  assert.match(ns.stdout.trim(), /^net:\[\d+\]$/);
+  const ps = await verb(['ps', '-q', 'tls-proxy']);
+  assert.equal(
+    ps.stdout.trim(),
+    (
+      await $`docker ps -q --no-trunc --filter ${`label=com.docker.compose.project=${project}`} --filter ${'label=com.docker.compose.service=tls-proxy'}`.quiet()
+    ).stdout.trim(),
+  );
+  const logs = await verb(['logs', '--no-log-prefix', 'tls-proxy']);
+  assert.match(logs.stdout, /"msg":"listening"/);
+  const wrong = await verb(['urls', 'nope']);
+  assert.equal(wrong.exitCode, 2);
+  assert.match(wrong.stderr.trim(), /^urls: no nope in this run \(it has https, .*ca, cert, key\)$/);
+});
+
 test('after down, check says that no run is up, in one line, and exits 2', async () => {
   const name = project;
   await downStack('https', name);
@@ -88,6 +117,15 @@ test('after down, check says that no run is up, in one line, and exits 2', async
   const r = await check([], name);
   assert.equal(r.exitCode, 2, `exit code; stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
   assert.match(r.stderr.trim(), /^no run sl-https-[0-9a-f]+ of https is up: start one with npm run stack:https -- up$/);
+  const exec = await verb(['exec', '--project', name, 'app', 'true']);
+  assert.equal(exec.exitCode, 2, `exec exit code; stderr:\n${exec.stderr}`);
+  assert.equal(exec.stderr.trim().split('\n'), [`no run ${name} of https is up: start one with npm run stack:https -- up`]);
+  const naive = await verb(['urls', '--file', 'compose.naive.yaml']);
+  assert.equal(naive.exitCode, 2);
+  assert.equal(
+    naive.stderr.trim(),
+    'no run of https from compose.naive.yaml is up: start one with npm run stack:https -- up --file compose.naive.yaml',
+  );
 });
 
 test.run();

@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert';
 import { $ } from 'zx';
 import { DIST } from '../config.js';
 import { loadScenario } from '../scenarios.js';
-import { BadInput, checksOfRun, parseOnly, skipReason } from '../stack-check.js';
+import { BadInput } from '../current-run.js';
+import { checksOfRun, parseOnly, skipReason } from '../stack-check.js';
 
 const test = suite('stack check: input and marks');
 
