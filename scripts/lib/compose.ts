@@ -84,10 +84,13 @@ export class Project {
   }
 
   /** wait: false starts the containers without waiting for health (for services whose health checks are off).
-   * Never pulls: an image that is not built here fails the call with its name. */
-  up(timeoutS = 120, { wait = true } = {}) {
+   * recreate: false only creates what is missing and starts what is stopped: a container whose image or
+   * configuration changed since stays as it is. Never pulls: an image that is not built here fails the call with
+   * its name. */
+  up(timeoutS = 120, { wait = true, recreate = true } = {}) {
     const waiting = wait ? ['--wait', ['--wait-timeout', String(timeoutS)]] : [];
-    return wrap('up', dc.upAll(this.opts({ commandOptions: [['--pull', 'never'], ...waiting, '--remove-orphans'] })));
+    const keep = recreate ? [] : ['--no-recreate'];
+    return wrap('up', dc.upAll(this.opts({ commandOptions: [['--pull', 'never'], ...waiting, ...keep, '--remove-orphans'] })));
   }
   down() {
     return wrap('down', dc.downAll(this.opts({ commandOptions: ['--volumes', '--remove-orphans', ['--timeout', '10']] })));

@@ -40,7 +40,9 @@ export function skipReason(c: Pick<Check<unknown>, 'effect' | 'needs'>, all: boo
   return undefined;
 }
 
-/** A marked check, run with --all: afterwards its side projects go and, if it destroys, `up` restores the run. */
+/** A marked check, run with --all: afterwards its side projects go and, if it destroys, `up` restores the run:
+ * it starts what the check stopped and creates what it removed, and replaces no container that still runs (an
+ * image rebuilt since the run's `up` would otherwise replace them all). */
 const restoring = (c: Check<StackContext>): Check<StackContext> => ({
   ...c,
   async run(ctx) {
@@ -48,7 +50,7 @@ const restoring = (c: Check<StackContext>): Check<StackContext> => ({
       await c.run(ctx);
     } finally {
       await ctx.endSideProjects();
-      if (c.effect === 'destroys') await ctx.project.up();
+      if (c.effect === 'destroys') await ctx.project.up(120, { recreate: false });
     }
   },
 });

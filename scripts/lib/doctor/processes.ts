@@ -9,10 +9,15 @@ import { remedy } from './remedies.js';
 const WHAT = 'the runner sees container processes (/proc of a pod)';
 const HOW = 'npm run stack:https -- up; npm run doctor -- --room; npm run stack:https -- down';
 
-/** A running pod of ours: the pause container of `project`, or of any run when none is named. */
+/** A running pod of ours: the pause container of `project`, or of any run when none is named. The image is the one
+ * the container was created from (Config.Image): `docker ps` shows an image ID instead once a rebuild has moved
+ * the tag. */
 async function runningPod(run: Runner, project?: string): Promise<string | undefined> {
   const filter = project ? ['--filter', `label=com.docker.compose.project=${project}`] : [];
-  const r = await run(['docker', 'ps', '--filter', 'status=running', ...filter, '--format', '{{.ID}} {{.Image}}']);
+  const ps = await run(['docker', 'ps', '--filter', 'status=running', ...filter, '--quiet']);
+  const ids = ps.out.split('\n').filter(Boolean);
+  if (!ps.ok || !ids.length) return undefined;
+  const r = await run(['docker', 'inspect', '--format', '{{.Id}} {{.Config.Image}}', ...ids]);
   if (!r.ok) return undefined;
   return r.out
     .split('\n')

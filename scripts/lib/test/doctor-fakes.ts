@@ -25,7 +25,10 @@ export const healthyEngine = (): Script => ({
   'docker image ls': ok([...CATALOGUE, 'someone/else:1'].join('\n')),
   [`docker image inspect ${BASE_IMAGE}`]: fail('No such image'),
   [`docker image inspect ${LOCAL_BASE_IMAGE}`]: ok('[]'),
-  'docker ps': ok('c0ffee123456789 sidecar-lab/pause:0.1.0\nbeef00000000 sidecar-lab/tls-proxy:0.1.0'),
+  'docker ps': ok('c0ffee123456789\nbeef00000000'),
+  'docker inspect --format {{.Id}} {{.Config.Image}}': ok(
+    'c0ffee123456789 sidecar-lab/pause:0.1.0\nbeef00000000 sidecar-lab/tls-proxy:0.1.0',
+  ),
   'docker inspect --format {{.State.Pid}}': ok(String(POD_PID)),
   'openssl version': ok('OpenSSL 3.0.11'),
   'sh -c command -v debootstrap': ok('/usr/sbin/debootstrap'),

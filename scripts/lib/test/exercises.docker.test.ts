@@ -2,16 +2,31 @@
 // the edits never meet another test reading the same files), each stack with exercises is brought up once, and
 // for each exercise: its check fails on the untouched stack, `--solve` applies the solution and the check passes,
 // and `--reset` makes the check fail again and leaves `git status --porcelain` clean. Needs Docker; builds what it
-// starts (the copy's `stack up`).
+// starts (the copy's `stack up`), under an image tag of its own: the copy is a repository of its own, so its
+// images carry another revision label, and under the tree's tag they would move the tag from under every other
+// run of the suite (whose next `up` would then replace its containers).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { $ } from 'zx';
-import { DIST, ROOT } from '../config.js';
+import { DIST, ROOT, VERSION } from '../config.js';
+import { catalogue, imagePresent } from '../compose.js';
+import { imageEnv } from '../images.js';
 import { exerciseStacks, loadExercises } from '../scenarios.js';
+
+const COPY_VERSION = `${VERSION}-exercises`;
+
+/** The image ID behind each of the tree's own catalogue images that exists now. */
+async function treeImages(): Promise<Record<string, string>> {
+  const images = [...new Set(Object.values(await catalogue(await imageEnv()).serviceImages()))];
+  const ids: Record<string, string> = {};
+  for (const image of images)
+    if (await imagePresent(image)) ids[image] = (await $`docker image inspect --format {{.Id}} ${image}`.quiet()).stdout.trim();
+  return ids;
+}
 
 /** A copy of the tree as git sees it (tracked, and new files not ignored), with the build and node_modules, as a
  * repository of its own with one commit. */
@@ -31,6 +46,8 @@ function copyTree(): string {
   for (const m of readdirSync(join(ROOT, 'node_modules')))
     if (m !== 'bun') symlinkSync(join(ROOT, 'node_modules', m), join(to, 'node_modules', m));
   execFileSync('cp', ['-al', join(ROOT, 'node_modules', 'bun'), join(to, 'node_modules', 'bun')]);
+  const pkg = JSON.parse(readFileSync(join(to, 'package.json'), 'utf8')) as { version: string };
+  writeFileSync(join(to, 'package.json'), `${JSON.stringify({ ...pkg, version: COPY_VERSION }, null, 2)}\n`);
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=proof', '-c', 'user.email=proof@localhost', ...args], { cwd: to });
   git('init', '-q');
@@ -40,6 +57,7 @@ function copyTree(): string {
 }
 
 const tree = copyTree();
+const before = await treeImages();
 const inTree = (script: string, args: string[]) =>
   $({ cwd: tree, quiet: true, nothrow: true, timeout: '6m' })`node ${join(tree, relative(ROOT, DIST), 'scripts', script)} ${args}`;
 const said = (r: { stdout: string; stderr: string }) => `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
@@ -73,5 +91,16 @@ for (const stack of exerciseStacks()) {
   }
   test.run();
 }
+
+const after = suite('the exercises’ copy of the tree');
+after('builds under its own tag and leaves every image of the tree as it found it', async () => {
+  assert.ok(Object.keys(before).length > 0, 'the tree had images to compare');
+  assert.equal(await treeImages(), before);
+  assert.ok(
+    (await $`docker image ls --quiet ${`sidecar-lab/tls-proxy:${COPY_VERSION}`}`.quiet()).stdout.trim(),
+    `the copy built sidecar-lab/tls-proxy:${COPY_VERSION}`,
+  );
+});
+after.run();
 
 if (!process.env.KEEP_TREE) process.on('exit', () => rmSync(tree, { recursive: true, force: true }));
