@@ -86,13 +86,21 @@ export class StackVerbs {
     res.once('close', () => {
       open = false;
     });
-    child.once('error', (e) => send({ type: 'line', text: `the check verb could not start: ${e.message}` }));
-    child.once('close', (code, signal) => {
+    let ended = false;
+    const end = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (ended) return;
+      ended = true;
       clearTimeout(deadline);
       this.running = undefined;
       send({ type: 'end', code, ...(signal ? { signal } : {}) });
       if (open) res.end();
+    };
+    // A runner that cannot start ends the run too (with or without a close after the error).
+    child.once('error', (e) => {
+      send({ type: 'line', text: `the stack runner could not start: ${e.message}` });
+      end(null, null);
     });
+    child.once('close', end);
   }
 }
 

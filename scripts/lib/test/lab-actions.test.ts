@@ -88,6 +88,27 @@ test('a run of checks streams the verb’s text and each result as it ends, then
   }
 });
 
+test('a stack runner that cannot start ends its run with its reason and frees the lab for the next', async () => {
+  const lab = createLab({
+    ...labOptions(
+      fakeEngine([container('sl-https-0a0b0c', 'tls-proxy', {})]),
+      TOKEN,
+      createLogger('lab', 'error', () => undefined),
+    ),
+    checkCommand: [join(dir, 'no-such-runner')],
+  });
+  await listenLab(lab, 0);
+  try {
+    for (let i = 0; i < 2; i++) {
+      const m = await messages(await send(lab, '/api/checks', { project: 'sl-https-0a0b0c' }));
+      assert.match(String(m.at(-2)?.text), /^the stack runner could not start: spawn .*no-such-runner ENOENT$/);
+      assert.equal(m.at(-1), { type: 'end', code: null });
+    }
+  } finally {
+    await lab.close();
+  }
+});
+
 test('checks that stop or start things run only when the request confirms it: confirm true is --all, and --only passes through', async () => {
   const lab = await start();
   try {
