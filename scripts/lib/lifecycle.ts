@@ -143,15 +143,23 @@ export async function upStack(
 ): Promise<{ project: string } & Description> {
   const sc = await loadScenario(stack);
   const run = await newRun(stack, sc, withSidecars, file);
+  const started = Date.now();
+  const recorder = recordEvents(run.ctx.project.name);
   try {
     if (build) await buildFor(run.ctx.project, sc.tools);
     await step(`up --wait ${run.ctx.project.name}`, () => run.ctx.project.up(waitS));
+    await recorder.stop();
     if (file) return { project: run.ctx.project.name, urls: {} };
     const own = await sc.describe(run.ctx),
       more = await run.attached?.describe(run.ctx.project);
     return { project: run.ctx.project.name, ...(more ? mergeDescriptions([own, more]) : own) };
   } catch (e) {
     await dump(run.projects);
+    // A failed `up` is recorded as a run (.state/runs/) before its containers go: which were created, which
+    // started, who died with what code stay readable, in the lab and to an exercise's check.
+    const results = [{ name: `${stack}: bring-up`, ok: false, ms: Date.now() - started, error: e as Error }];
+    keepRecording({ stack, project: run.ctx.project.name, started, events: recorder.events(), results });
+    await recorder.stop();
     await step(`removing ${run.ctx.project.name}`, () => teardown(run));
     throw e;
   }

@@ -4,7 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { $ } from 'zx';
 import { BadInput, runningRun, type RunChoice } from './current-run.js';
+import { ROOT } from './config.js';
 import { buildFor } from './images.js';
+import { changedServices, mountedOf, trackedTimes } from './mount-changes.js';
 import { step } from './progress.js';
 import { runContext } from './run-context.js';
 import { projectOf, type RunRecord } from './run-state.js';
@@ -69,11 +71,14 @@ export function urlLines(d: Description, env = false): string[] {
 }
 
 /** `apply`: the stack's files as they are now, applied to the run: what changed is built, and what changed is
- * re-created (docker compose up --wait); the rest keeps running. */
+ * re-created (docker compose up --wait), with each service whose mounted, tracked files were edited since it
+ * started (mount-changes.ts); the rest keeps running. */
 export async function applyRun(stack: string, choice: RunChoice = {}): Promise<string> {
   const { sc, rec } = await currentRun(stack, choice);
   const project = projectOf(rec);
   await buildFor(project, sc.tools);
+  const edited = changedServices(await mountedOf(rec.project), ROOT, (s) => trackedTimes(ROOT, s));
   await step(`up --wait ${rec.project}`, () => project.up());
+  if (edited.length) await step(`re-creating ${edited.join(', ')}: files they mount were edited`, () => project.recreate(edited));
   return rec.project;
 }

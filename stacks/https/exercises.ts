@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { $ } from 'zx';
 import { issueServerCert } from '../../scripts/lib/certs.js';
 import { eventually, throughout } from '../../scripts/lib/check.js';
-import { isUp } from '../../scripts/lib/current-run.js';
 import { type Exercise, fail, pass } from '../../scripts/lib/exercise/types.js';
-import { downStack } from '../../scripts/lib/lifecycle.js';
-import { listRuns, projectOf, type RunRecord } from '../../scripts/lib/run-state.js';
+import { attachTopz, removeRuns, runsUp } from '../../scripts/lib/exercise/runs.js';
+import { projectOf, type RunRecord } from '../../scripts/lib/run-state.js';
 import type { StackContext } from '../../scripts/lib/stack-types.js';
 import { namespacesOf } from './checks-pod.js';
 import { caFiles, certDir, get, metrics } from './support.js';
@@ -42,26 +41,7 @@ async function sidecarConfig(ctx: StackContext): Promise<{ env: string[]; mounts
   return { env: JSON.parse(env!) as string[], mounts: (JSON.parse(mounts!) as { Destination: string }[]).map((m) => m.Destination) };
 }
 
-/** The running runs of this stack that `choose` picks, newest first. */
-async function runsUp(choose: (r: RunRecord) => boolean): Promise<RunRecord[]> {
-  const up: RunRecord[] = [];
-  for (const r of listRuns('https').filter(choose)) if (await isUp(r.project)) up.push(r);
-  return up;
-}
 const naive = (r: RunRecord) => r.files.length === 1 && r.files[0] === NAIVE;
-const withTopz = (r: RunRecord) => r.files[0] === 'compose.yaml' && r.files.length > 1;
-
-/** Removes the runs an exercise started. Killed first: the naive layout has no init to pass SIGTERM on, so a plain
- * down would wait out its 10 s stop timeout. */
-const removeRuns = (choose: (r: RunRecord) => boolean) => async () => {
-  for (const r of listRuns('https').filter(choose)) {
-    const ids = (await $`docker ps -q --filter ${`label=com.docker.compose.project=${r.project}`}`.quiet()).stdout
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length) await $`docker kill ${ids}`.quiet().nothrow();
-    await downStack('https', r.project);
-  }
-};
 
 const MOUNT = '      - ${CERT_DIR:?set CERT_DIR to a directory holding tls.crt and tls.key}';
 
@@ -206,9 +186,9 @@ npm run stack:https -- exec --file ${NAIVE} tls-proxy bun -e "console.log(requir
       'The sidecar image has no readlink: its own runtime, bun, reads the link.',
     ],
     solution: { commands: [`npm run stack:https -- up --file ${NAIVE}`, `npm run stack:https -- restart --file ${NAIVE} --no-deps app`] },
-    restore: removeRuns(naive),
+    restore: removeRuns('https', naive),
     async check() {
-      const [run] = await runsUp(naive);
+      const [run] = await runsUp('https', naive);
       if (!run) return fail(`no naive layout is up: npm run stack:https -- up --file ${NAIVE}`);
       const p = projectOf(run);
       const [app, side] = await Promise.all([p.id('app').then(namespacesOf), p.id('tls-proxy').then(namespacesOf)]);
@@ -247,28 +227,11 @@ exercise 1 again. Which header is gone, and which check of this lesson would fai
       return pass('in tcp mode the app receives no x-forwarded-proto: check 1 would fail, since a layer-4 proxy adds no header');
     },
   },
-  {
+  attachTopz('https', {
     title: 'Attach a sidecar without editing the file.',
-    text: `Start the stack again with topz attached to its pod (see stacks/topz), and find the pod's processes in its
-table: the app, the TLS sidecar, topz itself, and the pod's PID 1.
-
-\`\`\`sh
-npm run stack:https -- up --with topz
-\`\`\``,
-    hints: [
-      '--with adds a generated override to the run: compose.yaml is not edited.',
-      '`npm run stack:https -- urls` prints topz’s address and token.',
-    ],
-    solution: { commands: ['npm run stack:https -- up --with topz'] },
-    restore: removeRuns(withTopz),
-    async check() {
-      const [run] = await runsUp(withTopz);
-      if (!run) return fail('no run of https has a sidecar attached: npm run stack:https -- up --with topz');
-      const state = (await $`docker inspect --format ${'{{.State.Status}}'} ${await projectOf(run).id('topz')}`.quiet()).stdout.trim();
-      if (state !== 'running') return fail(`topz is attached to ${run.project} but ${state}`);
-      return pass(`topz runs in the pod of ${run.project}, beside the app and the TLS sidecar`);
-    },
-  },
+    processes: 'the app, the TLS sidecar, topz itself, and the pod's PID 1',
+    beside: 'the app and the TLS sidecar',
+  }),
 ];
 
 export default exercises;

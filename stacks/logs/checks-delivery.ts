@@ -50,7 +50,7 @@ export const appStop: C = {
     const t0 = Date.now();
     await ctx.project.stop(['app-file', 'shipper-file'], 30);
     const last = await lastSeq(ctx);
-    const v = await delivered(ctx.project, 'file', 1, last, 30_000);
+    const v = await delivered(ctx.project, 'file', 1, last);
     const shipper = await ctx.project.id('shipper-file');
     const exit = await $`docker inspect --format ${'{{.State.ExitCode}}'} ${shipper}`.quiet();
     note(

@@ -78,6 +78,8 @@ export interface Verdict {
   duplicated: number;
   /** Records stored after a record with a higher seq (arrival order is the table's serial n). */
   reordered: number;
+  /** When some are lost: the first runs of missing seqs, as `from-to`, so a failure says where the gap is. */
+  missing?: string[];
 }
 
 /**
@@ -90,12 +92,20 @@ export async function verify(project: Project, source: string, from: number, to:
     o AS (SELECT seq < max(seq) OVER (ORDER BY n ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS late FROM r)
     SELECT (SELECT count(*) FROM r), (SELECT count(DISTINCT seq) FROM r), (SELECT count(*) FILTER (WHERE late) FROM o)`;
   const [[rows, distinct, late]] = (await sql(project, q)) as [[string, string, string]];
-  return {
+  const v: Verdict = {
     stored: Number(rows),
     lost: to - from + 1 - Number(distinct),
     duplicated: Number(rows) - Number(distinct),
     reordered: Number(late),
   };
+  return v.lost > 0 ? { ...v, missing: await missingRuns(project, source, from, to) } : v;
+}
+
+/** The first five runs of seqs in from..to that the store lacks for a source, as `from-to`. */
+async function missingRuns(project: Project, source: string, from: number, to: number): Promise<string[]> {
+  const q = `SELECT min(s), max(s) FROM (SELECT s, s - row_number() OVER (ORDER BY s) AS g FROM generate_series(${from}, ${to}) s
+    WHERE NOT EXISTS (SELECT 1 FROM logs WHERE source = '${source.replace(/'/g, "''")}' AND seq = s)) x GROUP BY g ORDER BY 1 LIMIT 5`;
+  return (await sql(project, q)).map(([a, b]) => (a === b ? a! : `${a}-${b}`));
 }
 
 /** Waits until the store holds every seq of the range (or the time is up), then gives the verdict. */

@@ -5,7 +5,8 @@ import { adapterTranslates } from './checks-adapter.js';
 import { ambassadorShards } from './checks-ambassador.js';
 import { failedInitBlocksPod, initRunsFirst } from './checks-init.js';
 import { sidecarRestartsAlone } from './checks-sidecar.js';
-import { endpoints } from './support.js';
+import { tryLinesWork } from './checks-try.js';
+import { endpoints, tryLines } from './support.js';
 
 const scenario: Scenario = {
   identify: {
@@ -20,18 +21,10 @@ const scenario: Scenario = {
   },
   title: 'init container, sidecar, ambassador and adapter around one legacy app',
   async describe(ctx) {
-    const e = await endpoints(ctx);
-    return {
-      urls: { https: `${e.https}/`, status: `${e.https}/status`, metrics: e.metrics },
-      hints: [
-        `docker exec ${ctx.project.name}-tls-proxy-1 cat /etc/tls/tls.crt > notes.crt   # the certificate the init container issued`,
-        `curl --cacert notes.crt -X PUT --data hello ${e.https}/notes/first`,
-        `curl --cacert notes.crt ${e.https}/status`,
-        `curl ${e.metrics}`,
-      ],
-    };
+    const [e, { ca, hints }] = await Promise.all([endpoints(ctx), tryLines(ctx)]);
+    return { urls: { https: `${e.https}/`, status: `${e.https}/status`, metrics: e.metrics }, files: { ca }, hints };
   },
-  checks: [initRunsFirst, failedInitBlocksPod, sidecarRestartsAlone, ambassadorShards, adapterTranslates],
+  checks: [initRunsFirst, failedInitBlocksPod, sidecarRestartsAlone, ambassadorShards, adapterTranslates, tryLinesWork],
 };
 
 export default scenario;

@@ -1,6 +1,8 @@
 // What the patterns checks share: where the pod is published, the certificate the init container issued,
 // HTTPS calls to the app, the app's status page, the adapter's metrics, and container timestamps.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { join } from 'node:path';
 import { $ } from 'zx';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import * as docker from '../../scripts/lib/docker.js';
@@ -26,6 +28,19 @@ export async function issuedCert(ctx: StackContext): Promise<string> {
 }
 /** Issued once per pod (the init container never runs again while the pod lives, check 3): read once per project. */
 const certs = new Map<string, string>();
+
+/** The issued certificate as a file in the run's own directory, and the lines `up` prints under "try:", which use it
+ * (`curl --cacert`): a learner needs no docker exec and no copy by hand. */
+export async function tryLines(ctx: StackContext): Promise<{ ca: string; hints: string[] }> {
+  const e = await endpoints(ctx);
+  const ca = join(ctx.state, 'notes-ca.crt');
+  mkdirSync(ctx.state, { recursive: true });
+  writeFileSync(ca, await issuedCert(ctx));
+  return {
+    ca,
+    hints: [`curl --cacert ${ca} -X PUT --data hello ${e.https}/notes/first`, `curl --cacert ${ca} ${e.https}/status`, `curl ${e.metrics}`],
+  };
+}
 
 export interface Reply {
   status: number;

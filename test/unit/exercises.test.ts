@@ -16,8 +16,9 @@ import { exerciseStacks, loadExercises } from '../../scripts/lib/scenarios.js';
 const test = suite('exercises');
 const tracked = new Set(execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n'));
 
-test('the https lesson declares its exercises', () => {
-  assert.ok(exerciseStacks().includes('https'), `stacks with exercises.ts: ${exerciseStacks().join(', ')}`);
+test('the https and patterns lessons declare their exercises', () => {
+  for (const stack of ['https', 'patterns'])
+    assert.ok(exerciseStacks().includes(stack), `stacks with exercises.ts: ${exerciseStacks().join(', ')}`);
 });
 
 test('each lesson’s Exercises section is what its exercises.ts generates (npm run gen writes it)', async () => {
@@ -84,6 +85,22 @@ test('a solution’s shell lines run as one script, so variables carry, and npm 
     ],
   );
   assert.equal(steps[1]!.args, ['dist/scripts/stack.js', 'https', 'apply']);
+});
+
+test('an npm run line keeps the variables set before it, and one ending in || true may fail; a shell line keeps both as written', () => {
+  const steps = commandSteps([
+    'CERT_CURVE=no-such-curve A=1 npm run stack:patterns -- up || true',
+    'npm run stack:https -- apply',
+    'X=1 echo hi || true',
+  ]);
+  assert.equal(
+    steps.map((s) => ({ args: s.args.slice(1), env: s.env, mayFail: s.mayFail })),
+    [
+      { args: ['patterns', 'up'], env: { CERT_CURVE: 'no-such-curve', A: '1' }, mayFail: true },
+      { args: ['https', 'apply'], env: {}, mayFail: false },
+      { args: ['pipefail', '-c', 'X=1 echo hi || true'], env: {}, mayFail: false },
+    ],
+  );
 });
 
 test('the solution shows the diff, then the commands, with the eval that sets their variables first', () => {

@@ -54,16 +54,42 @@ export function solutionText(stack: string, e: Exercise): string {
   return parts.join('\n\n');
 }
 
-/** The solution's commands as processes: each `npm run X -- ARGS` line as the built tree's node command (no
- * rebuild), and each run of other lines as one bash script, so that their variables carry from line to line. */
-export function commandSteps(lines: string[]): { bin: string; args: string[]; text: string }[] {
-  const steps: { bin: string; args: string[]; text: string }[] = [];
+/** Leading `NAME=value` assignments before an npm line, as a shell would pass them to the command. */
+const ENV_PREFIX = /^((?:[A-Z_][A-Z0-9_]*=[^\s'"$]*\s+)+)(npm run .*)$/;
+/** A command that fails on purpose (an exercise that breaks something) ends in this. */
+const MAY_FAIL = ' || true';
+
+interface Step {
+  bin: string;
+  args: string[];
+  text: string;
+  env: Record<string, string>;
+  /** Its exit code does not count: the line ends in ` || true`. */
+  mayFail: boolean;
+}
+
+/** The solution's commands as processes: each `[NAME=value ...] npm run X -- ARGS [|| true]` line as the built
+ * tree's node command (no rebuild), with those variables set, and each run of other lines as one bash script, so
+ * that their variables carry from line to line. */
+export function commandSteps(lines: string[]): Step[] {
+  const steps: Step[] = [];
   for (const line of lines) {
-    const npm = npmScript(line);
+    const mayFail = line.endsWith(MAY_FAIL);
+    const cmd = mayFail ? line.slice(0, -MAY_FAIL.length) : line;
+    const pre = ENV_PREFIX.exec(cmd);
+    const npm = npmScript(pre ? pre[2]! : cmd);
     const last = steps.at(-1);
-    if (npm) steps.push({ bin: process.execPath, args: [...nodeCommandOf(npm.script), ...npm.args], text: line });
-    else if (last?.bin === 'bash') last.args[last.args.length - 1] += `\n${line}`;
-    else steps.push({ bin: 'bash', args: ['-euo', 'pipefail', '-c', line], text: line });
+    if (npm) {
+      const env = Object.fromEntries(
+        (pre?.[1] ?? '')
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+      );
+      steps.push({ bin: process.execPath, args: [...nodeCommandOf(npm.script), ...npm.args], text: line, env, mayFail });
+    } else if (last?.bin === 'bash') last.args[last.args.length - 1] += `\n${line}`;
+    else steps.push({ bin: 'bash', args: ['-euo', 'pipefail', '-c', line], text: line, env: {}, mayFail: false });
   }
   return steps;
 }
@@ -78,8 +104,8 @@ export async function solve(stack: string, e: Exercise): Promise<void> {
   const d = await sc.describe(ctx);
   const vars = Object.fromEntries(Object.entries({ ...d.urls, ...(d.files ?? {}) }).map(([k, v]) => [envName(k), v]));
   for (const s of commandSteps(e.solution.commands ?? [])) {
-    const r = spawnSync(s.bin, s.args, { cwd: ROOT, env: { ...process.env, ...vars }, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (r.status !== 0) throw new Error(`the solution's command failed (exit ${r.status}): ${s.text}`);
+    const r = spawnSync(s.bin, s.args, { cwd: ROOT, env: { ...process.env, ...vars, ...s.env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0 && !s.mayFail) throw new Error(`the solution's command failed (exit ${r.status}): ${s.text}`);
   }
 }
 

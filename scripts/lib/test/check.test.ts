@@ -59,9 +59,11 @@ test('eventually rethrows the last error once the deadline has passed', async ()
 
 test('throughout runs the call for the whole window and resolves when it never failed', async () => {
   const t0 = Date.now();
-  const runs = await throughout(async () => expect.equal(1, 1, 'one'), { window: 60, every: 10 });
-  assert.ok(Date.now() - t0 >= 60, `resolved after ${Date.now() - t0} ms`);
-  assert.ok(runs >= 3, `ran ${runs} times`);
+  const runs = await throughout(async () => expect.equal(1, 1, 'one'), { window: 200, every: 10 });
+  assert.ok(Date.now() - t0 >= 200, `resolved after ${Date.now() - t0} ms`);
+  // Called again after the first success, and with its pause between calls: at most one call per 10 ms of the
+  // window, plus the first. (A loaded machine makes fewer calls, never more.)
+  assert.ok(runs >= 2 && runs <= 21, `ran ${runs} times`);
 });
 
 test('throughout rethrows the first failure in the window at once', async () => {
