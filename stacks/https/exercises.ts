@@ -229,7 +229,7 @@ exercise 1 again. Which header is gone, and which check of this lesson would fai
   },
   attachTopz('https', {
     title: 'Attach a sidecar without editing the file.',
-    processes: 'the app, the TLS sidecar, topz itself, and the pod's PID 1',
+    processes: "the app, the TLS sidecar, topz itself, and the pod's PID 1",
     beside: 'the app and the TLS sidecar',
   }),
 ];

@@ -241,7 +241,7 @@ CERT_CURVE=no-such-curve npm run stack:patterns -- up
   },
   attachTopz('patterns', {
     title: 'Attach a fifth helper without editing the file.',
-    processes: 'the app, three helpers, topz itself, and the pod's PID 1',
+    processes: "the app, three helpers, topz itself, and the pod's PID 1",
     beside: 'the app and its three helpers',
   }),
 ];
