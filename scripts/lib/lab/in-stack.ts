@@ -25,8 +25,8 @@ export const labPicture: Check<StackContext> = {
       );
     // The lab reads namespaces and processes from the runner's /proc: where the engine runs in a VM of its own
     // (Docker Desktop), that /proc holds none of its containers, and the lab has nothing to show.
-    const owners = stack.pods.flatMap((p) => (p.owner && p.containers[0]?.pid ? [p.containers[0].pid] : []));
-    const denied = owners.length ? namespaceAccess(owners[0]!) : undefined;
+    const owner = stack.pods.find((p) => p.owner && p.containers[0]?.pid)?.containers[0];
+    const denied = owner ? namespaceAccess(owner.pid, owner.id) : undefined;
     if (denied) throw new Skipped(`the lab reads namespaces and processes from /proc: ${denied}`);
     const running = (
       await $`docker ps --filter ${`label=com.docker.compose.project=${ctx.project.name}`} --format ${'{{.Names}}'}`.quiet()
