@@ -29,7 +29,7 @@ export interface HostTools {
   socket: string;
 }
 
-/** The `docker run` arguments that make the runner: same-path clone, the host's tools read-only, its own PID
+/** The arguments (after docker run) that make the runner: same-path clone, the host's tools read-only, its own PID
  * namespace and /proc (the default: nothing here shares them), root (the stacks chown their secrets). */
 export function runnerArgs(t: HostTools, env: NodeJS.ProcessEnv = process.env): string[] {
   const ro = (from: string, to = from) => ['--volume', `${from}:${to}:ro`];
@@ -112,7 +112,7 @@ export function stackOutcome(stack: string, stdout: string): StackOutcome | unde
 
 /** The PID namespace of this process and of a fresh runner: they must differ, or the proof proves nothing. */
 async function pidNamespaces(args: string[]): Promise<[host: string, runner: string]> {
-  const r = await $`docker run --rm --pull never ${args} readlink /proc/self/ns/pid`.quiet().nothrow();
+  const r = await $`docker run --pull never --rm ${args} readlink /proc/self/ns/pid`.quiet().nothrow();
   if (r.exitCode !== 0) throw new Error(`the runner did not start (exit ${r.exitCode}): ${r.stderr.trim()}`);
   return [readlinkSync('/proc/self/ns/pid'), r.stdout.trim()];
 }
@@ -133,7 +133,7 @@ export async function runDesktopPart(log: (t: string) => void, stacks = DESKTOP_
       quiet: true,
       verbose: false,
       timeout: '20m',
-    })`docker run --rm --pull never ${args} node dist/scripts/stack.js ${stack}`;
+    })`docker run --pull never --rm ${args} node dist/scripts/stack.js ${stack}`;
     log(r.stdout + r.stderr);
     const o = stackOutcome(stack, r.stdout);
     if (!o) {

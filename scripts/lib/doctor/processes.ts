@@ -31,7 +31,7 @@ async function runningPod(run: Runner, project?: string): Promise<string | undef
 
 /** What a toolbox in the pod's PID namespace reads as its PID 1: the pod's init. */
 async function toolboxFinding(run: Runner, pod: string, os: OsKind): Promise<Finding> {
-  const look = ['docker', 'run', '--rm', '--pull', 'never', '--pid', `container:${pod}`, '--network', 'none'];
+  const look = ['docker', 'run', '--pull', 'never', '--rm', '--pid', `container:${pod}`, '--network', 'none'];
   const r = await run([...look, `sidecar-lab/toolbox:${VERSION}`, 'cat', '/proc/1/stat']);
   const comm = /^1 \((.*)\) /.exec(r.out)?.[1];
   const ok = r.ok && comm !== undefined;

@@ -114,7 +114,7 @@ const CASES: Record<string, Case> = {
     failure: 'processes',
     names:
       /container processes .*: a toolbox in pod c0ffee123456 could not read \/proc\/1\/stat: Error response from daemon: cannot join PID/,
-    script: { 'docker run --rm --pull never --pid': fail('Error response from daemon: cannot join PID namespace') },
+    script: { 'docker run --pull never --rm --pid': fail('Error response from daemon: cannot join PID namespace') },
   },
 };
 
