@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import pLimit from 'p-limit';
 import { $ } from 'zx';
 import { DIST, ROOT } from './lib/config.js';
+import { runDesktopPart } from './lib/desktop-runner.js';
 import { loadScenario, stackNames } from './lib/scenarios.js';
 import {
   type Count,
@@ -87,6 +88,8 @@ const engineParts: EnginePart[] = [
   { name: PARTS.docker, run: (log: (t: string) => void) => runGroup(groups.docker, log) },
   { name: PARTS.browser, run: (log: (t: string) => void) => runGroup(groups.browser, log) },
   { name: PARTS.exercises, run: (log: (t: string) => void) => runGroup(groups.exercises, log) },
+  // The https, topz and patterns stacks again, from a container that sees the engine as Docker Desktop's runner does.
+  ...(stacks.length && !positionals.length ? [{ name: PARTS.desktop, run: (log: (t: string) => void) => runDesktopPart(log) }] : []),
   ...(await Promise.all(
     stacks.map(async (s) => ({
       name: PARTS.stack(s),

@@ -36,6 +36,7 @@ export const PARTS = {
   docker: 'unit: with Docker (Node)',
   browser: 'unit: the lab in Chromium (Node)',
   exercises: 'unit: every exercise solved and reset (Node)',
+  desktop: 'stacks from a runner without the host’s /proc (https, topz, patterns)',
   stack: (name: string) => `stack: ${name}`,
 };
 

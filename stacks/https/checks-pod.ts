@@ -1,5 +1,4 @@
 // Checks 4-7: the pod. Shared namespaces, start/stop order, and what survives a crash or restart.
-import { readlinkSync } from 'node:fs';
 import { $ } from 'zx';
 import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import * as chaos from '../../scripts/lib/chaos.js';
@@ -21,6 +20,23 @@ export async function namespacesOf(id: string): Promise<string> {
   return r.stdout.trim();
 }
 
+/** The engine host's network namespace, as a toolbox container on the host network reads it: the runner's own
+ * may be another machine's (Docker Desktop runs the engine in a VM). */
+async function hostNetwork(): Promise<string> {
+  const r = await docker.runOnce([
+    '--network',
+    'host',
+    '--read-only',
+    '--cap-drop',
+    'ALL',
+    `sidecar-lab/toolbox:${VERSION}`,
+    'readlink',
+    '/proc/self/ns/net',
+  ]);
+  if (r.code !== 0) throw new Error(`readlink of the host's network namespace failed (exit ${r.code}): ${r.stderr.trim()}`);
+  return r.stdout.trim();
+}
+
 export const sharedNamespaces: C = {
   name: 'the sidecar and the app share one network namespace and one PID namespace, the pod’s, whose PID 1 reaps orphaned zombies',
   effect: 'starts',
@@ -29,13 +45,8 @@ export const sharedNamespaces: C = {
     const [pod, side, app] = await Promise.all([ns('pod'), ns('tls-proxy'), ns('app')]);
     expect.equal(side, pod, 'tls-proxy namespaces (net, pid) against the pod’s');
     expect.equal(app, pod, 'app namespaces (net, pid) against the pod’s');
-    const host = `${readlinkSync('/proc/self/ns/net')}\n${readlinkSync('/proc/self/ns/pid')}`;
-    expect.ok(
-      side.split('\n')[0] !== host.split('\n')[0],
-      'the pod has its own network namespace, not the host’s',
-      `not ${host.split('\n')[0]}`,
-      side.split('\n')[0],
-    );
+    const host = await hostNetwork();
+    expect.ok(side.split('\n')[0] !== host, 'the pod has its own network namespace, not the host’s', `not ${host}`, side.split('\n')[0]);
 
     // An orphan exits inside the pod's PID namespace: the pod's PID 1 (catatonit) must reap it. The probe
     // watches until no zombie is left, for 10 s at most (a bound only a PID 1 that never reaps reaches): on a

@@ -1,11 +1,10 @@
-// The host-side oracle for topz (runner side, not part of the image): ask a topz for its process
-// list, and ask the host what it sees of the same pod, to compare the two without trusting topz.
+// The oracle for topz (runner side, not part of the image): ask a topz for its process list, and ask the
+// engine's kernel what it holds of the same pod (through a toolbox in the pod's PID namespace: pod-view.ts),
+// to compare the two without trusting topz. "The host" below is that kernel's view.
 // Used by this stack's checks, by the check `--with topz` adds to any stack (attached.ts) and by bench:topz.
-import { readFileSync } from 'node:fs';
-import { $ } from 'zx';
 import type { Project } from '../../scripts/lib/compose.js';
-import { bootTime, parseStat, startDate } from '../../sidecars/lib/proc.js';
 import type { ProcessView, Snapshot } from '../../sidecars/topz/src/schema.js';
+import { type PodProcess, processesIn } from './pod-view.js';
 
 export async function fetchSnapshot(base: string, token?: string): Promise<Snapshot> {
   const res = await fetch(new URL('/api/processes', base), { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -13,46 +12,19 @@ export async function fetchSnapshot(base: string, token?: string): Promise<Snaps
   return (await res.json()) as Snapshot;
 }
 
-export interface HostProcess {
-  service: string;
-  hostPid: number;
-  pid: number;
-  name: string;
-  startTime: string;
-}
+/** A container's processes, as the engine's kernel shows them to a toolbox in its PID namespace. */
+export const containerProcesses = (service: string, id: string) => processesIn([[service, id]]);
 
-/** A container's processes as the host sees them: host PID, PID in the pod's namespace (NSpid), name, start time. */
-export async function containerProcesses(service: string, id: string): Promise<HostProcess[]> {
-  const out = (await $`docker top ${id} -eo pid`.quiet()).stdout
-    .split('\n')
-    .slice(1)
-    .map((l) => Number(l.trim()))
-    .filter((n) => n > 0);
-  const btime = bootTime('/proc');
-  return out.flatMap((hostPid) => {
-    try {
-      const status = readFileSync(`/proc/${hostPid}/status`, 'utf8');
-      const ns = /^NSpid:\s+(.*)$/m.exec(status)![1]!.trim().split(/\s+/);
-      const st = parseStat(readFileSync(`/proc/${hostPid}/stat`, 'utf8'));
-      return [
-        { service, hostPid, pid: Number(ns[ns.length - 1]), name: st.comm, startTime: startDate(btime, st.startTicks).toISOString() },
-      ];
-    } catch {
-      return []; // exited since docker top listed it
-    }
-  });
-}
-
-export async function podProcesses(project: Project, services: string[]): Promise<HostProcess[]> {
-  const lists = await Promise.all(services.map(async (s) => containerProcesses(s, await project.id(s))));
-  return lists.flat();
+/** The processes of a pod's members (they share its PID namespace), in one look. */
+export async function podProcesses(project: Project, services: string[]): Promise<PodProcess[]> {
+  return processesIn(await Promise.all(services.map(async (s): Promise<[string, string]> => [s, await project.id(s)])));
 }
 
 const identity = (p: { pid: number; name: string; startTime: string }) => `${p.pid} ${p.name} ${p.startTime}`;
 
 export interface Comparison {
   /** Pod processes alive before and after the request that topz did not list. */
-  missing: HostProcess[];
+  missing: PodProcess[];
   /** Listed processes older than the first host look that the host did not see in the pod. */
   foreign: ProcessView[];
   /** How many listed processes were compared (a positive control: never 0). */
@@ -63,7 +35,7 @@ export interface Comparison {
  * Compares a snapshot taken between two host looks at the pod. Processes started after the first
  * look (healthcheck probes, execs) are not judged: the host could not have seen them then.
  */
-export function compareWithHost(snap: Snapshot, before: HostProcess[], after: HostProcess[], beforeAt: number): Comparison {
+export function compareWithHost(snap: Snapshot, before: PodProcess[], after: PodProcess[], beforeAt: number): Comparison {
   const listed = new Set(snap.processes.map(identity));
   const seenBefore = new Set(before.map(identity));
   const afterIds = new Set(after.map(identity));

@@ -35,6 +35,8 @@ export const interpolate = (s: string) => s.replace(/\$\{(\w+)(?::?-([^}]*))?\}/
 export interface CatalogueImage {
   service: string;
   image: string;
+  /** Compose profiles: `catalogue` for what `npm run images` builds, `ci` for CI's own runner. */
+  profiles: string[];
   build: Required<ComposeBuild>;
 }
 
@@ -49,6 +51,7 @@ export function catalogue(): CatalogueImage[] {
     return {
       service,
       image: s.image ?? '',
+      profiles: (s.profiles as string[] | undefined) ?? [],
       build: {
         context: b.context ?? base.context ?? '',
         dockerfile: b.dockerfile ?? base.dockerfile ?? 'Dockerfile',

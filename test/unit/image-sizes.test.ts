@@ -18,7 +18,7 @@ const between = (file: string, [begin, end]: readonly [string, string]) => {
   return text.slice(a + begin.length, b);
 };
 
-sizes('the table lists every image of the catalogue, once', () => {
+sizes('the table lists every image of the catalogue, once (not CI’s runner, which npm run images leaves out)', () => {
   const rows = tableLines(between('docs/benchmarks.md', markers(SECTION)))
     .split('\n')
     .slice(2)
@@ -26,6 +26,7 @@ sizes('the table lists every image of the catalogue, once', () => {
   assert.equal(
     rows.sort(),
     catalogue()
+      .filter((c) => c.profiles.includes('catalogue'))
       .map((c) => c.service)
       .sort(),
     'run npm run images && npm run bench:images',

@@ -18,6 +18,7 @@ const table = uidTable();
 /** Images without a HEALTHCHECK, and why: their Dockerfile stage must say HEALTHCHECK NONE and give the reason. */
 const ONE_SHOT: Record<string, RegExp> = {
   toolbox: /runs one command and exits, so it has no service to health-check/,
+  runner: /runs one command and exits, so it has no service to health-check/, // the toolbox stage, for CI's runner
   'cert-init': /runs once and exits, so it has no service to health-check/,
 };
 const OCI = ['title', 'description', 'source', 'version', 'revision', 'licenses'].map((k) => `org.opencontainers.image.${k}`);

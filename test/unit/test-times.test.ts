@@ -23,6 +23,7 @@ function parts(): string[] {
     g.docker.name,
     g.browser.name,
     g.exercises.name,
+    PARTS.desktop,
     ...stackNames().map(PARTS.stack),
   ];
 }

@@ -17,6 +17,7 @@ export type Failure =
   | 'disk'
   | 'images'
   | 'processes'
+  | 'procfs'
   | 'proxy'
   | 'smoke';
 
@@ -81,10 +82,17 @@ const REMEDIES: Record<Failure, Record<Exclude<OsKind, 'windows'>, string>> = {
   },
   processes: {
     linux:
+      'build the toolbox (npm run images), and run the runner against an engine that lets a container join another’s PID namespace (docker run --pid container:ID; check DOCKER_HOST and a rootless engine’s settings)',
+    macos:
+      'build the toolbox (npm run images, or docker load -i FILE), and check that Docker Desktop lets a container join another’s PID namespace (docker run --pid container:ID)',
+    wsl: 'build the toolbox (npm run images, inside WSL), and check that the engine lets a container join another’s PID namespace (docker run --pid container:ID)',
+  },
+  procfs: {
+    linux:
       'run the runner on the machine the engine runs on (no remote DOCKER_HOST, no rootless engine in a namespace of its own), with a /proc that shows every process (no hidepid)',
     macos:
-      'Docker Desktop runs containers in its own VM, so this Mac cannot read their processes: the https stack’s check 4 and the topz checks fail here until the runner reads /proc from inside the pod (issue 29). Run those stacks on a Linux machine, or in a Linux VM that holds both the engine and the clone',
-    wsl: 'Docker Desktop runs the engine in a WSL distribution of its own: install the engine in this distribution instead (sudo make bootstrap, with WSL integration turned off), so that the runner and the containers share one kernel and one /proc',
+      'Docker Desktop runs containers in its own VM, so this Mac cannot read their processes: the stacks’ checks do not need it, but the lab’s Pods and Processes views and verify’s namespace, crash and port checks do; use a Linux machine, or a Linux VM that holds both the engine and the clone, for those',
+    wsl: 'Docker Desktop runs the engine in a WSL distribution of its own: for the lab and verify, install the engine in this distribution instead (sudo make bootstrap, with WSL integration turned off), so that the runner and the containers share one kernel and one /proc',
   },
   proxy: {
     linux: 'set each proxy variable to a URL, such as http://HOST:PORT',

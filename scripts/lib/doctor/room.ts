@@ -6,7 +6,7 @@ import { type Finding, type Runner, SMOKE } from './finding.js';
 import { gib, type Host, hostFindings } from './host.js';
 import { optionalTools } from './optional.js';
 import { osKind, platformName } from './platform.js';
-import { processFinding } from './processes.js';
+import { processFindings } from './processes.js';
 import { proxyFinding } from './proxies.js';
 import { remedy } from './remedies.js';
 import type { Smoke } from './smoke.js';
@@ -37,7 +37,7 @@ export async function roomCheck({ run, host, smoke }: RoomDeps): Promise<Room> {
   }
   findings.push(proxyFinding(host.env, os));
 
-  let processes: Finding | undefined;
+  let processes: Finding[] | undefined;
   if (!tools.engine) findings.push({ ok: false, optional: true, what: SMOKE, detail: 'skipped: no engine answers' });
   else if (!images || images.present < images.total)
     findings.push({
@@ -48,11 +48,11 @@ export async function roomCheck({ run, host, smoke }: RoomDeps): Promise<Room> {
     });
   else {
     const smoked = await smoke(async (project) => {
-      processes = await processFinding(run, host, os, project);
+      processes = await processFindings(run, host, os, project);
     });
     findings.push({ ...smoked, remedy: remedy('smoke', os) });
   }
-  if (tools.engine) findings.push(processes ?? (await processFinding(run, host, os)));
+  if (tools.engine) findings.push(...(processes ?? (await processFindings(run, host, os))));
 
   const failed = findings.find((f) => !f.ok && !f.optional);
   const verdict = failed

@@ -9,6 +9,7 @@ import { sharing } from './page/lines.js';
 import { podProcesses } from './processes.js';
 import { rolesFromIdentify } from './roles.js';
 import { readStacks } from './stacks.js';
+import { namespaceAccess } from '../verify/probe.js';
 
 export const labPicture: Check<StackContext> = {
   name: 'lab: the Pods and Processes views show every container of the run in its pod, sharing the namespaces it declares, with a role',
@@ -22,6 +23,11 @@ export const labPicture: Check<StackContext> = {
         'the project',
         stacks.map((s) => s.project),
       );
+    // The lab reads namespaces and processes from the runner's /proc: where the engine runs in a VM of its own
+    // (Docker Desktop), that /proc holds none of its containers, and the lab has nothing to show.
+    const owner = stack.pods.find((p) => p.owner && p.containers[0]?.pid)?.containers[0];
+    const denied = owner ? namespaceAccess(owner.pid, owner.id) : undefined;
+    if (denied) throw new Skipped(`the lab reads namespaces and processes from /proc: ${denied}`);
     const running = (
       await $`docker ps --filter ${`label=com.docker.compose.project=${ctx.project.name}`} --format ${'{{.Names}}'}`.quiet()
     ).stdout

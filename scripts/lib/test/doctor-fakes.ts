@@ -30,6 +30,7 @@ export const healthyEngine = (): Script => ({
     'c0ffee123456789 sidecar-lab/pause:0.1.0\nbeef00000000 sidecar-lab/tls-proxy:0.1.0',
   ),
   'docker inspect --format {{.State.Pid}}': ok(String(POD_PID)),
+  'docker run --pull never --rm --pid container:c0ffee123456789': ok('1 (catatonit) S 0 1 1 0 -1'),
   'openssl version': ok('OpenSSL 3.0.11'),
   'sh -c command -v debootstrap': ok('/usr/sbin/debootstrap'),
 });

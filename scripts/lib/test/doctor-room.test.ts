@@ -32,7 +32,12 @@ const SAYS: Record<Exclude<Failure, 'os'>, Record<Os, RegExp>> = {
     macos: /cannot be built on macOS yet.*docker load -i FILE/,
     wsl: /npm run images .*inside WSL/,
   },
-  processes: { linux: /DOCKER_HOST/, macos: /own VM.*issue 29/, wsl: /install the engine in this distribution/ },
+  processes: {
+    linux: /--pid container:ID.*DOCKER_HOST/,
+    macos: /docker load -i FILE.*--pid container:ID/,
+    wsl: /inside WSL.*--pid container:ID/,
+  },
+  procfs: { linux: /DOCKER_HOST/, macos: /own VM.*stacks’ checks do not need it/, wsl: /install the engine in this distribution/ },
   proxy: { linux: /http:\/\/HOST:PORT/, macos: /http:\/\/HOST:PORT/, wsl: /http:\/\/HOST:PORT/ },
   smoke: { linux: /npm run stack:https/, macos: /npm run stack:https/, wsl: /npm run stack:https .*inside WSL/ },
 };
@@ -105,10 +110,11 @@ const CASES: Record<string, Case> = {
     names: /smoke: .*: not done within 30 s/,
     smoke: fail('not done within 30 s'),
   },
-  'container processes out of sight': {
+  'a toolbox that cannot join the pod’s PID namespace': {
     failure: 'processes',
-    names: new RegExp(`container processes .*: cannot read /proc/${POD_PID} of pod c0ffee123456`),
-    host: { procStat: () => undefined },
+    names:
+      /container processes .*: a toolbox in pod c0ffee123456 could not read \/proc\/1\/stat: Error response from daemon: cannot join PID/,
+    script: { 'docker run --pull never --rm --pid': fail('Error response from daemon: cannot join PID namespace') },
   },
 };
 
@@ -134,7 +140,25 @@ test('a healthy laptop ends in READY with its own platform, cores, memory and im
   assert.ok(room.ready);
   assert.is(smoke.runs, 1);
   const seen = room.findings.find((f) => f.what.startsWith('the runner sees container processes'));
-  assert.is(seen?.detail, `read /proc/${POD_PID} of pod c0ffee123456`, 'the pod of the smoke’s own run');
+  assert.is(seen?.detail, 'a toolbox in pod c0ffee123456 read its PID 1 (catatonit)', 'the pod of the smoke’s own run');
+  const own = room.findings.find((f) => f.what.startsWith('the runner’s own /proc'));
+  assert.is(own?.detail, `read /proc/${POD_PID} of pod c0ffee123456`);
+});
+
+test('a runner whose own /proc holds no container (Docker Desktop) is READY, with a warning that names what needs it', async () => {
+  for (const os of Object.keys(OSES) as Os[]) {
+    const { deps } = laptop({ host: { ...OSES[os], procStat: () => undefined } });
+    const room = await roomCheck(deps);
+    assert.ok(room.ready, `${os}: ${room.verdict}`);
+    assert.match(room.verdict, /^READY /);
+    const own = room.findings.find((f) => f.what.startsWith('the runner’s own /proc'));
+    assert.equal({ ok: own?.ok, optional: own?.optional }, { ok: false, optional: true }, `${os}: a warning`);
+    assert.match(
+      own?.detail ?? '',
+      new RegExp(`^cannot read /proc/${POD_PID} of pod c0ffee123456 .*the lab shows no processes, and verify skips`),
+    );
+    assert.is(own?.remedy, remedy('procfs', os));
+  }
 });
 
 test('with images missing the smoke is skipped with a line that says how many, and is not run', async () => {

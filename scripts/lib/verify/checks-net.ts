@@ -42,7 +42,7 @@ export const onlyPublishedPorts: Check<VerifyContext> = {
     let tried = 0;
     for (const g of ctx.groups.filter((x) => x.owner)) {
       const pod = await inspectContainer(await ctx.id(g.owner!));
-      const denied = namespaceAccess(pod.pid);
+      const denied = namespaceAccess(pod.pid, pod.id);
       if (denied) throw new Skipped(denied);
       const [network, address] = Object.entries(pod.networks)[0] ?? [];
       if (!network || !address) {

@@ -22,7 +22,7 @@ export const sharedNamespaces: Check<VerifyContext> = {
           if (typeof v !== 'string' || !v.startsWith('service:')) continue;
           const [a, b] = [await inspectContainer(await ctx.id(m)), await inspectContainer(await ctx.id(v.slice(8)))];
           if (!a.running) continue; // an init container that has done its work holds no namespace
-          const denied = namespaceAccess(a.pid);
+          const denied = namespaceAccess(a.pid, a.id);
           if (denied) throw new Skipped(denied);
           const [mine, theirs] = [namespaceOf(a.pid, ns), namespaceOf(b.pid, ns)];
           seen.push(`${m} ${mine} = ${v.slice(8)} ${theirs}`);
@@ -71,7 +71,7 @@ export const healthyFirst: Check<VerifyContext> = {
 
 const processOf = async (ctx: VerifyContext, service: string) => {
   const c = await inspectContainer(await ctx.id(service));
-  return { pid: c.pid, startedAt: c.startedAt, running: c.running, ticks: namespaceAccess(c.pid) ? 'unread' : startTicks(c.pid) };
+  return { pid: c.pid, startedAt: c.startedAt, running: c.running, ticks: namespaceAccess(c.pid, c.id) ? 'unread' : startTicks(c.pid) };
 };
 
 export const sidecarCrash: Check<VerifyContext> = {
@@ -85,7 +85,7 @@ export const sidecarCrash: Check<VerifyContext> = {
         const before = await inspectContainer(id);
         if (!before.running) throw new CheckFailure(`${sidecar} is not running`, 'running', before);
         // From outside, as a crash comes: `docker kill` would count as a manual stop, and no restart policy applies to that.
-        const denied = namespaceAccess(before.pid);
+        const denied = namespaceAccess(before.pid, before.id);
         if (denied) throw new Skipped(`${denied}: a SIGKILL through the engine counts as a manual stop, not a crash`);
         const apps0 = await Promise.all(g.apps.map((a) => processOf(ctx, a)));
         process.kill(before.pid, 'SIGKILL');

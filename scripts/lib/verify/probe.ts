@@ -4,7 +4,7 @@
 // probe needs no tools of its own. Reading and entering namespaces needs the host's /proc and root:
 // where either is missing (Docker Desktop, a rootless user) the caller skips the check and says why.
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,15 +45,18 @@ export async function probeImage(): Promise<string> {
   return PROBE_IMAGE;
 }
 
-/** Why this host cannot enter a container's namespaces, or undefined when it can. */
-export function namespaceAccess(pid: number): string | undefined {
+/** Why this host cannot enter container `id`'s namespaces through its main process `pid` (State.Pid), or undefined
+ * when it can. The PID must be that container's in this /proc (its cgroup names the container): a runner with a
+ * PID namespace of its own may hold an unrelated process under the same number. */
+export function namespaceAccess(pid: number, id: string): string | undefined {
   if (process.getuid?.() !== 0) return 'reading and entering container namespaces needs root';
   try {
     readlinkSync(`/proc/${pid}/ns/net`);
+    if (readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(id)) return undefined;
   } catch {
-    return `the engine's processes are not visible in this host's /proc (Docker Desktop, or a remote engine)`;
+    // no such process here
   }
-  return undefined;
+  return `the engine's processes are not visible in this host's /proc (Docker Desktop, or a remote engine)`;
 }
 
 export interface Probe {
