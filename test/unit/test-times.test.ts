@@ -24,6 +24,8 @@ function parts(): string[] {
     g.browser.name,
     g.exercises.name,
     ...stackNames().map(PARTS.stack),
+    PARTS.breaks(true),
+    PARTS.breaks(false),
   ];
 }
 
