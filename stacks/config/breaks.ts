@@ -12,7 +12,8 @@ const breaks: Break[] = [
   {
     name: 'no-validation',
     check: 2,
-    because: /.*/,
+    // As text, with no schema, the half-written JSON is accepted: nothing counts a rejection.
+    because: /^sync-(hup|once): config_sync_updates_rejected_total\{reason="json"\}: 0$/,
     override: `services:
   sync-hup:
 ${noValidation}  sync-once:

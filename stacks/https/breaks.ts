@@ -9,7 +9,7 @@ const breaks: Break[] = [
     // Check 8 renames new files into the directory: a single-file bind mount keeps the old inode, so the
     // sidecar keeps serving the serial it started with.
     check: 8,
-    because: /serial|certificate|rotat|reload/i,
+    because: /^serial served to a new connection: [0-9A-F]+$/,
     override: `services:
   tls-proxy:
     volumes: !override
@@ -21,7 +21,7 @@ const breaks: Break[] = [
     name: 'tcp-mode',
     // Check 1 reads the X-Forwarded-Proto the app receives: a layer-4 relay adds no header.
     check: 1,
-    because: /forwarded-proto/i,
+    because: /^X-Forwarded-Proto the app received: undefined$/,
     override: `services:
   tls-proxy:
     environment:

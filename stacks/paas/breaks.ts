@@ -7,7 +7,8 @@ const breaks: Break[] = [
   {
     name: 'no-check-command',
     check: 3,
-    because: /.*/,
+    // Nothing rejects the broken push any more: it is published.
+    because: /^syncs rejected by the check: 0$/,
     override: `services:
   git-sync:
     environment:
