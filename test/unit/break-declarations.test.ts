@@ -14,6 +14,8 @@ import { breakStacks, exerciseStacks, loadBreaks, loadExercises, loadScenario } 
 
 const test = suite('break-it exercises: declarations');
 
+type Service = Record<string, unknown>;
+
 test('the lessons’ break-it exercises are declared: https, logs, mesh, paas, config and patterns', () => {
   assert.equal(breakStacks(), ['config', 'https', 'logs', 'mesh', 'paas', 'patterns']);
 });
@@ -36,30 +38,41 @@ for (const stack of breakStacks()) {
     }
   });
 
-  test(`each ${stack} override is accepted by Compose with the stack's file, and changes only services it has`, async () => {
+  test(`each ${stack} break reaches the project Compose makes: its variables and override change the services they name`, async () => {
     const services = Object.keys((parse(compose()) as { services: object }).services);
     const dir = mkdtempSync(join(tmpdir(), 'break-'));
+    // Each variable the file requires (${X:?…}: a directory the scenario prepares) set to one under dir.
+    const required = Object.fromEntries([...compose().matchAll(/\$\{(\w+):\?/g)].map((m) => [m[1]!, join(dir, m[1]!)]));
+    const project = (files: string[], env: Record<string, string> = {}) =>
+      (
+        JSON.parse(
+          execFileSync('docker', ['compose', ...files.flatMap((f) => ['-f', f]), 'config', '--format', 'json'], {
+            cwd: join(ROOT, 'stacks', stack),
+            env: { ...process.env, ...required, SIDECAR_LAB_VERSION: 'test', BREAK_DIR: join(dir, 'break'), ...env },
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'pipe'],
+          }),
+        ) as { services: Record<string, Service> }
+      ).services;
     try {
-      for (const b of (await loadBreaks(stack)).filter((x) => x.override)) {
-        const named = Object.keys((parse(b.override!, { logLevel: 'silent' }) as { services: object }).services);
-        assert.equal(
-          named.filter((s) => !services.includes(s)),
-          [],
-          `${b.name}: services of its override that compose.yaml lacks`,
-        );
-        const file = join(dir, `${b.name}.yaml`);
-        writeFileSync(file, b.override!);
-        // Each variable the file requires (${X:?…}: a directory the scenario prepares) set to one under dir.
-        const required = Object.fromEntries([...compose().matchAll(/\$\{(\w+):\?/g)].map((m) => [m[1]!, join(dir, m[1]!)]));
-        const env = { ...process.env, ...required, SIDECAR_LAB_VERSION: 'test', BREAK_DIR: join(dir, 'break') };
-        const out = execFileSync('docker', ['compose', '-f', 'compose.yaml', '-f', file, 'config', '--format', 'json'], {
-          cwd: join(ROOT, 'stacks', stack),
-          env,
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        const merged = (JSON.parse(out) as { services: Record<string, unknown> }).services;
-        for (const s of named) assert.ok(merged[s], `${b.name}: ${s} is in the merged project`);
+      const plain = project(['compose.yaml']);
+      for (const b of await loadBreaks(stack)) {
+        const files = ['compose.yaml'];
+        let named: string[] = [];
+        if (b.override) {
+          named = Object.keys((parse(b.override, { logLevel: 'silent' }) as { services: object }).services);
+          assert.equal(
+            named.filter((x) => !services.includes(x)),
+            [],
+            `${b.name}: services of its override that compose.yaml lacks`,
+          );
+          files.push(join(dir, `${b.name}.yaml`));
+          writeFileSync(files[1]!, b.override);
+        }
+        const broken = project(files, b.env);
+        const changed = services.filter((x) => JSON.stringify(broken[x]) !== JSON.stringify(plain[x]));
+        assert.ok(changed.length > 0, `${b.name}: the project is the same with the break as without it`);
+        for (const x of named) assert.ok(changed.includes(x), `${b.name}: its override leaves ${x} as it was`);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
