@@ -46,8 +46,11 @@ export function breakVerdict(b: Break, r: CheckResult | undefined, checkName: st
 
 /** Runs a break: up with it, its check alone, down. Returns the exit code. */
 export async function runBreak(stack: string, name: string): Promise<number> {
+  const sc = await loadScenario(stack).catch((e: Error) => {
+    throw new BadInput(e.message);
+  });
   const b = breakNamed(stack, name, await loadBreaks(stack));
-  const check = (await loadScenario(stack)).checks[b.check - 1];
+  const check = sc.checks[b.check - 1];
   if (!check) throw new Error(`${stack}'s break ${b.name} names check ${b.check}, which the scenario does not have`);
   console.log(`\n▶ ${stack} with the break ${b.name}: check ${b.check} must fail`);
   let results: CheckResult[] = [];

@@ -111,6 +111,7 @@ test('the CLI refuses an unknown break, or --break outside test, with exit 2 and
     [['logs', 'test', '--break', 'nope'], `--break nope: no such break in logs; its breaks are ${names}`],
     [['logs', '--break', 'nope'], `--break nope: no such break in logs; its breaks are ${names}`],
     [['topz', 'test', '--break', 'x'], '--break x: topz declares no break-it exercise (no stacks/topz/breaks.ts)'],
+    [['nope', 'test', '--break', 'x'], /^unknown stack "nope": choose one of config, https, /],
     [['logs', 'up', '--break', 'commit-on-read'], '--break is an option of test, not of up'],
     [['logs', 'test', '--break', 'commit-on-read', '--keep'], /^--break runs one check on a run of its own: no --keep/],
     [['logs', 'test', '--break'], /^Option '--break <value>' argument missing \(see --help\)$/],
