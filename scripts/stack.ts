@@ -1,5 +1,8 @@
 // npm run stack:<name> [-- test|up|check|down|urls|apply|exec|logs|ps|restart|stop|start|kill] [options]
 //   test (default): build, up --wait, run the stack's checks, tear down (unless --keep).
+//     --break NAME: a break-it exercise (stacks/<name>/breaks.ts) as an inverted check: up with the break applied,
+//     only the check it names, down; exit 0 when that check fails as declared ("broke as expected: …"), 1 when
+//     it still passes, 2 for a name the stack does not declare (the line lists its breaks).
 //   up: leave the stack running and print its endpoints (--json: one JSON object on stdout).
 //     --file F: run another compose file of the stack (e.g. compose.naive.yaml) instead of its own, prepared and
 //     versioned as the stack is; the verbs below find that run by --file F.
@@ -23,6 +26,7 @@ import { downStack, testStack, upStack } from './lib/lifecycle.js';
 import type { CheckResult } from './lib/check.js';
 import { applyRun, COMPOSE_VERBS, composeVerb, describeRun, urlLines } from './lib/run-verbs.js';
 import { checkStack, resultLine } from './lib/stack-check.js';
+import { runBreak } from './lib/exercise/breaks.js';
 import { stackNames } from './lib/scenarios.js';
 import { startedAsCli } from './lib/cli/invocation.js';
 
@@ -67,6 +71,7 @@ function parse() {
         only: { type: 'string' },
         all: { type: 'boolean', default: false },
         env: { type: 'boolean', default: false },
+        break: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -89,7 +94,11 @@ async function main(): Promise<number> {
   if (action !== 'check' && (values.only !== undefined || values.all)) fail(`--only and --all are options of check, not of ${action}`);
   if (action !== 'urls' && values.env) fail(`--env is an option of urls, not of ${action}`);
   if (more.length && action !== 'urls') fail(`${action} takes no more words (got ${more.join(' ')})`);
+  if (values.break !== undefined && action !== 'test') fail(`--break is an option of test, not of ${action}`);
+  if (values.break !== undefined && (values.keep || values.with.length || values.project || values.file))
+    fail('--break runs one check on a run of its own: no --keep, --with, --project or --file');
   const run = choice(stack, values.project, values.file);
+  if (values.break !== undefined) return runBreak(stack, values.break);
   if (action === 'test') {
     const results = await testStack(stack, { keep: values.keep, with: values.with });
     return results.length > 0 && results.every((r) => r.ok) ? 0 : 1;

@@ -1,7 +1,8 @@
 // npm test: every test, on a machine with nothing built yet. Builds what it needs itself: the images through
 // the one image builder, while the checks that need no Docker engine run alongside (lint, unused code, the
-// unit tests on Node and on Bun); then the unit tests that need Docker and every stack scenario: those whose
-// scenario says `alone` by themselves, the rest two at a time on this 2-core machine. Prints how long each
+// unit tests on Node and on Bun); then the unit tests that need Docker, every stack scenario and every break-it
+// exercise (`test --break NAME`: its check must turn red): those whose scenario says `alone` by themselves, the
+// rest two at a time on this 2-core machine. Prints how long each
 // part took (docs/test-times.md keeps that table), then `N passed, N failed`, counting the lint and
 // unused-code checks and the image build as one each, each unit test and each stack check.
 //   node dist/scripts/test.js [stack ...] [--jobs N] [--unit-only]
@@ -13,13 +14,14 @@ import pLimit from 'p-limit';
 import { $ } from 'zx';
 import { DIST, ROOT } from './lib/config.js';
 import { runDesktopPart } from './lib/desktop-runner.js';
-import { loadScenario, stackNames } from './lib/scenarios.js';
+import { breakStacks, loadBreaks, loadScenario, stackNames } from './lib/scenarios.js';
 import {
   type Count,
   commandCheck,
   lastTimes,
   PARTS,
   part,
+  runBreaks,
   runGroup,
   runStack,
   type Timed,
@@ -84,7 +86,22 @@ const [images, early] = await Promise.all([buildImages(), alongside()]);
 const stacks = values['unit-only'] ? [] : positionals.length ? positionals : stackNames();
 const seconds = lastTimes();
 type EnginePart = { name: string; alone?: string; run: (log: (t: string) => void) => Promise<Count> };
+// The break-it exercises of the stacks chosen: each its own run with one check; those of a stack that must run
+// alone are a part that runs alone, for the same reason.
+const breakParts: EnginePart[] = [];
+for (const alone of [true, false]) {
+  const chosen: { stack: string; name: string }[] = [];
+  for (const s of breakStacks().filter((n) => stacks.includes(n)))
+    if (Boolean((await loadScenario(s)).alone) === alone) chosen.push(...(await loadBreaks(s)).map((b) => ({ stack: s, name: b.name })));
+  if (chosen.length)
+    breakParts.push({
+      name: PARTS.breaks(alone),
+      alone: alone ? `it brings up ${[...new Set(chosen.map((c) => c.stack))].join(' and ')}, which run alone` : undefined,
+      run: (log) => runBreaks(chosen, log),
+    });
+}
 const engineParts: EnginePart[] = [
+  ...breakParts,
   { name: PARTS.docker, run: (log: (t: string) => void) => runGroup(groups.docker, log) },
   { name: PARTS.browser, run: (log: (t: string) => void) => runGroup(groups.browser, log) },
   { name: PARTS.exercises, run: (log: (t: string) => void) => runGroup(groups.exercises, log) },

@@ -1,7 +1,8 @@
 // The one lifecycle every scenario runs through: a unique project name, build what is stale,
 // `up --wait`, the stack's checks, and a teardown that always runs (also on Ctrl-C) unless --keep.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { attach, type Attached } from './attach.js';
 import { runChecks, type CheckResult } from './check.js';
 import { recordEvents, type EventRecorder } from './events.js';
@@ -25,14 +26,34 @@ interface Run {
   recorder?: EventRecorder;
 }
 
-async function newRun(stack: string, sc: Scenario, withSidecars: string[] = [], file?: string): Promise<Run> {
+/** What a run changes on purpose (a break-it exercise): Compose variables, and an override file and the files it
+ * mounts (in $BREAK_DIR), all written into the run's own directory, so the stack's files stay as they are. */
+export interface RunChange {
+  name: string;
+  env?: Record<string, string>;
+  override?: string;
+  files?: Record<string, string>;
+}
+
+/** Writes a change's files into the run's directory; returns the variables that point at them. */
+function writeChange(state: string, change: RunChange): Record<string, string> {
+  const dir = join(state, 'break');
+  for (const [rel, text] of Object.entries(change.files ?? {})) {
+    const path = join(dir, rel);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+    writeFileSync(path, text, { mode: 0o644 });
+  }
+  return change.files ? { BREAK_DIR: dir } : {};
+}
+
+async function newRun(stack: string, sc: Scenario, withSidecars: string[] = [], file?: string, change?: RunChange): Promise<Run> {
   const name = `sl-${stack}-${randomBytes(3).toString('hex')}`;
   const state = runDir(name);
   const images = await imageEnv();
   mkdirSync(state, { recursive: true });
   let env: Record<string, string>;
   try {
-    env = { ...images, ...(await sc.prepare?.(state)) };
+    env = { ...images, ...(await sc.prepare?.(state)), ...(change ? writeChange(state, change) : {}), ...change?.env };
   } catch (e) {
     rmSync(state, { recursive: true, force: true });
     throw e;
@@ -42,13 +63,15 @@ async function newRun(stack: string, sc: Scenario, withSidecars: string[] = [], 
   // --with: the stack's own files plus a generated override that attaches the sidecars to its pod.
   const own = file ? [file] : (sc.files ?? ['compose.yaml']);
   const attached = withSidecars.length ? await attach(withSidecars, { stack, files: own, state }) : undefined;
+  const override = change?.override ? join(state, `break.${change.name}.yaml`) : undefined;
+  if (override) writeFileSync(override, change!.override!);
   // `down` replays what run.json records, so Compose interpolates the files exactly as `up` did.
   const rec = {
     stack,
     project: name,
     created: new Date().toISOString(),
     env,
-    files: [...own, ...(attached ? [attached.file] : [])],
+    files: [...own, ...(attached ? [attached.file] : []), ...(override ? [override] : [])],
   };
   writeRun(rec);
   const ctx = runContext(rec, { projects, upAt: 0, events: () => run.recorder?.events() ?? [] });
@@ -115,14 +138,16 @@ export async function testStack(stack: string, { keep = false, with: withSidecar
   return results;
 }
 
-/** Brings a stack up as a run of its own, gives it to body, and tears it down after, whatever happens (Ctrl-C too). */
-export async function withStack<T>(stack: string, body: (ctx: StackContext) => Promise<T>): Promise<T> {
+/** Brings a stack up as a run of its own (with `change`, if given), gives it to body, and tears it down after,
+ * whatever happens (Ctrl-C too). Its event timeline is recorded from before `up`, as in a test run. */
+export async function withStack<T>(stack: string, body: (ctx: StackContext) => Promise<T>, change?: RunChange): Promise<T> {
   const sc = await loadScenario(stack);
-  const run = await newRun(stack, sc);
+  const run = await newRun(stack, sc, [], undefined, change);
   const finish = guard(run, false);
   try {
     await buildFor(run.ctx.project, sc.tools);
     run.ctx.upAt = Date.now();
+    run.recorder = recordEvents(run.ctx.project.name);
     await step(`up --wait ${run.ctx.project.name}`, () => run.ctx.project.up());
     return await body(run.ctx);
   } catch (e) {

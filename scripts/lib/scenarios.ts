@@ -2,6 +2,7 @@
 //   stacks/<name>/scenario.ts   default-exports the stack's Scenario;
 //   stacks/<name>/soak.ts       (optional) default-exports the stack's Soak (npm run soak);
 //   stacks/<name>/exercises.ts  (optional) default-exports the lesson's Exercise list (npm run exercise);
+//   stacks/<name>/breaks.ts     (optional) default-exports its break-it exercises, Break[] (test --break NAME);
 //   stacks/<name>/attached.ts   (optional) default-exports AttachedChecks: the checks a stack adds
 //                               to ANY stack a sidecar is attached to with `--with SIDECAR`.
 // The runner imports stacks only here, and only by these file names (never a static import).
@@ -9,7 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Placed, Placement } from './attach.js';
-import type { Exercise } from './exercise/types.js';
+import type { Break, Exercise } from './exercise/types.js';
 import type { Check } from './check.js';
 import { DIST, ROOT } from './config.js';
 import type { Scenario, Soak, StackContext } from './stack-types.js';
@@ -47,6 +48,14 @@ export async function loadExercises(stack: string): Promise<Exercise[]> {
   if (!exerciseStacks().includes(stack))
     throw new Error(`no exercises declared for "${stack}": choose one of ${exerciseStacks().join(', ')}`);
   return (await load(stack, 'exercises.js')) as Exercise[];
+}
+
+/** The stacks that declare break-it exercises (stacks/<name>/breaks.ts). */
+export const breakStacks = (): string[] => stackNames().filter((n) => has(n, 'breaks.ts'));
+
+/** A stack's breaks; none when it declares none. */
+export async function loadBreaks(stack: string): Promise<Break[]> {
+  return breakStacks().includes(stack) ? ((await load(stack, 'breaks.js')) as Break[]) : [];
 }
 
 /** The checks every stack's attached.ts provides for the sidecars placed in a run. */

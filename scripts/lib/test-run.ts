@@ -38,6 +38,8 @@ export const PARTS = {
   exercises: 'unit: every exercise solved and reset (Node)',
   desktop: 'stacks from a runner without the host’s /proc (https, topz, patterns)',
   stack: (name: string) => `stack: ${name}`,
+  /** The break-it exercises (`test --break NAME`), in two parts: those of the stacks that must run alone, alone. */
+  breaks: (alone: boolean) => `break-it exercises: each turns its check red (${alone ? 'stacks that run alone' : 'the other stacks'})`,
 };
 
 /** A command in the repository whose output is held for the part's log, and whose exit code is read, not
@@ -143,6 +145,21 @@ export async function runStack(stack: string, log: (t: string) => void): Promise
     return { passed: 0, failed: 1 };
   }
   return { passed: Number(m[1]), failed: Number(m[2]) };
+}
+
+/** Runs each break-it exercise in its own process (`node dist/scripts/stack.js STACK test --break NAME`: up with
+ * the break, its one check, down), one after another; a break passes when its check failed as declared (exit 0,
+ * and the runner's `broke as expected` line). */
+export async function runBreaks(breaks: { stack: string; name: string }[], log: (t: string) => void): Promise<Count> {
+  const count = { passed: 0, failed: 0 };
+  for (const b of breaks) {
+    const r = await held('10m')`node ${join(DIST, 'scripts', 'stack.js')} ${b.stack} test --break ${b.name}`;
+    const ok = r.exitCode === 0 && /^broke as expected: /m.test(r.stdout);
+    log(r.stdout + r.stderr);
+    if (!ok) log(`✘ ${b.stack} --break ${b.name}: exit ${r.exitCode}\n`);
+    count[ok ? 'passed' : 'failed']++;
+  }
+  return count;
 }
 
 /** The seconds docs/test-times.md gives each part (the longest start first, so that the last to end is short). */

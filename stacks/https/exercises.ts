@@ -145,6 +145,7 @@ ${APPLY}
       commands: [APPLY],
     },
     touches: ['stacks/https/compose.yaml'],
+    break: 'single-files',
     async check(ctx) {
       const { mounts } = await sidecarConfig(ctx);
       if (!mounts.includes('/etc/tls/tls.crt') || !mounts.includes('/etc/tls/tls.key'))
@@ -218,6 +219,7 @@ exercise 1 again. Which header is gone, and which check of this lesson would fai
       commands: [APPLY],
     },
     touches: ['stacks/https/compose.yaml'],
+    break: 'tcp-mode',
     async check(ctx) {
       const { env } = await sidecarConfig(ctx);
       if (!env.includes('TLS_PROXY_MODE=tcp'))

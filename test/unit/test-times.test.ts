@@ -25,6 +25,8 @@ function parts(): string[] {
     g.exercises.name,
     PARTS.desktop,
     ...stackNames().map(PARTS.stack),
+    PARTS.breaks(true),
+    PARTS.breaks(false),
   ];
 }
 

@@ -38,4 +38,30 @@ export interface Exercise {
   restore?(ctx: StackContext): Promise<void>;
   /** Runs against the learner's run of the stack: ✔ once the exercise is done, ✘ with the reason until then. */
   check(ctx: StackContext): Promise<Verdict>;
+  /** The break of the stack's breaks.ts this exercise teaches: the lesson names the check it turns red. */
+  break?: string;
+}
+
+/** A break-it exercise as an inverted check (stacks/<stack>/breaks.ts): the stack run with one thing broken on
+ * purpose, and the check that must turn red. `npm run stack:<stack> -- test --break NAME` brings the stack up with
+ * it, runs that check alone and expects it to fail; `npm test` runs every break. */
+export interface Break {
+  /** Its name for --break: lower-case words joined by hyphens. */
+  name: string;
+  /** The check it turns red: its number as a test run prints it (the scenario's checks, from 1). */
+  check: number;
+  /** How the failure must read (the check's message and RECEIVED, on one line): a failure for another reason
+   * (a time-out before the break shows, a stack that did not come up) is not the break the lesson teaches. */
+  because?: RegExp;
+  /** Compose variables set for the run: what `NAME=value npm run stack:<stack>` sets by hand. */
+  env?: Record<string, string>;
+  /** A Compose override (YAML) added to the run's files. It is written into the run's own directory, so the
+   * stack's files, and git status, stay as they are. Relative paths in it are the stack folder's; \${BREAK_DIR}
+   * is the directory that holds `files`. */
+  override?: string;
+  /** Files the override mounts (e.g. an edited copy of a config file), by path under \${BREAK_DIR}. */
+  files?: Record<string, string>;
+  /** Its item in the lesson (`npm run gen` writes it between its marker lines); absent when an exercise of the
+   * stack's exercises.ts names the break instead (its `break`), and the generated section says so under it. */
+  lesson?: { title: string; text: string };
 }
