@@ -123,7 +123,8 @@ export async function testStack(stack: string, { keep = false, with: withSidecar
     run.ctx.upAt = Date.now();
     run.recorder = recordEvents(project.name);
     await step(`up --wait ${project.name}`, () => project.up());
-    // The lab's picture of the pods, then verify's checks of every pod, come last: the last of them takes the project down.
+    // The lab's picture of the pods and its actions (a check from the page, a chaos step), then verify's checks of
+    // every pod, come last: verify's run on the pods as the chaos step left them, and the last takes the project down.
     results = await runChecks(checksOfRun(sc, await attachedChecks(run.attached?.placed ?? [])), run.ctx);
     if (results.some((r) => !r.ok)) await dump(run.projects);
   } catch (e) {

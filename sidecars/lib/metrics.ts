@@ -111,34 +111,64 @@ export class Gauge extends Series implements Metric {
   }
 }
 
+interface Buckets {
+  labels: Labels;
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** A histogram: without labels, one series from the start; with labels, a series per label set, each rendered
+ * from its first observe() or series() on. `le` is added on the _bucket lines. */
 export class Histogram implements Metric {
-  private readonly counts: number[];
-  private sum = 0;
-  private count = 0;
+  private readonly series_ = new Map<string, Buckets>();
+  /** The one series of a histogram without labels. */
+  private readonly bare?: Buckets;
   constructor(
     readonly name: string,
     readonly help: string,
     readonly buckets: number[],
+    readonly labels: readonly string[] = [],
   ) {
-    this.counts = buckets.map(() => 0);
+    if (!labels.length) this.bare = this.entry({});
   }
-  /** A histogram here has no labelled series: `le` is its only label, on the _bucket lines. */
   get definition(): Definition {
-    return { name: this.name, type: 'histogram', help: this.help, labels: ['le'] };
+    return { name: this.name, type: 'histogram', help: this.help, labels: [...this.labels, 'le'] };
   }
-  observe(value: number): void {
-    this.sum += value;
-    this.count++;
-    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) this.counts[i]!++;
+  private entry(labels: Labels): Buckets {
+    const k = key(labels);
+    let e = this.series_.get(k);
+    if (!e) this.series_.set(k, (e = { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 }));
+    return e;
+  }
+  /** One label set's series as a handle, for hot paths (and so that it renders, with zeros, before its first value). */
+  series(labels: Labels = {}): { observe(value: number): void } {
+    const e = this.entry(labels);
+    return { observe: (value) => this.add(e, value) };
+  }
+  observe(value: number, labels?: Labels): void {
+    this.add(labels || !this.bare ? this.entry(labels ?? {}) : this.bare, value);
+  }
+  private add(e: Buckets, value: number): void {
+    e.sum += value;
+    e.count++;
+    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) e.counts[i]!++;
+  }
+  /** Label names used by a series but not declared at registration (a test keeps this empty). */
+  undeclaredLabels(): string[] {
+    const used = new Set([...this.series_.values()].flatMap((e) => Object.keys(e.labels)));
+    return [...used].filter((l) => !this.labels.includes(l)).sort();
   }
   render(): string[] {
     return [
       `# HELP ${this.name} ${this.help}`,
       `# TYPE ${this.name} histogram`,
-      ...this.buckets.map((b, i) => `${this.name}_bucket{le="${b}"} ${this.counts[i]}`),
-      `${this.name}_bucket{le="+Inf"} ${this.count}`,
-      `${this.name}_sum ${this.sum}`,
-      `${this.name}_count ${this.count}`,
+      ...[...this.series_.values()].flatMap((e) => [
+        ...this.buckets.map((b, i) => `${this.name}_bucket${fmtLabels(e.labels, { le: String(b) })} ${e.counts[i]}`),
+        `${this.name}_bucket${fmtLabels(e.labels, { le: '+Inf' })} ${e.count}`,
+        `${this.name}_sum${fmtLabels(e.labels)} ${e.sum}`,
+        `${this.name}_count${fmtLabels(e.labels)} ${e.count}`,
+      ]),
     ];
   }
 }
@@ -176,8 +206,8 @@ export class Registry {
     const g: Gauge = new Gauge(this.full(name), help, collect && (() => collect.call(g)), labels);
     return this.add(g);
   }
-  histogram(name: string, help: string, buckets: number[]) {
-    return this.add(new Histogram(this.full(name), help, buckets));
+  histogram(name: string, help: string, buckets: number[], labels: readonly string[] = []) {
+    return this.add(new Histogram(this.full(name), help, buckets, labels));
   }
   /** Every registered metric, in registration order: the source of the README's metrics table. */
   definitions(): Definition[] {
@@ -186,7 +216,7 @@ export class Registry {
   /** `name: label, ...` for each metric whose series carry a label it did not declare; empty when all are declared. */
   undeclaredLabels(): string[] {
     return this.metrics.flatMap((m) => {
-      const extra = m instanceof Series ? m.undeclaredLabels() : [];
+      const extra = m instanceof Series || m instanceof Histogram ? m.undeclaredLabels() : [];
       return extra.length ? [`${m.definition.name}: ${extra.join(', ')}`] : [];
     });
   }

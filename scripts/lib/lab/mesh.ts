@@ -1,7 +1,7 @@
 // The mesh stack's traffic as a graph of services: each edge (a service calling another through its mesh-proxy)
 // with its request rate, error ratio and p99, read from the stack's own Prometheus (stacks/mesh/prometheus/),
-// which scrapes every mesh-proxy's /metrics with the label `service`. The p99 is that of the calling service's
-// outbound requests: the proxies' duration histogram does not carry the destination.
+// which scrapes every mesh-proxy's /metrics with the label `service`. The p99 is the edge's own: mesh-proxy's
+// outbound duration histogram carries the destination, as its request counter does.
 import type { Inspect } from './engine.js';
 import { getText, hostBase } from './reach.js';
 
@@ -9,7 +9,7 @@ const WINDOW = '15s';
 export const QUERIES = {
   rps: `sum by (service, destination) (rate(mesh_proxy_requests_total{direction="outbound"}[${WINDOW}]))`,
   errors: `sum by (service, destination) (rate(mesh_proxy_requests_total{direction="outbound",code=~"5xx|0xx"}[${WINDOW}]))`,
-  p99: `histogram_quantile(0.99, sum by (service, le) (rate(mesh_proxy_outbound_request_duration_seconds_bucket[${WINDOW}])))`,
+  p99: `histogram_quantile(0.99, sum by (service, destination, le) (rate(mesh_proxy_outbound_request_duration_seconds_bucket[${WINDOW}])))`,
 };
 
 export interface Edge {
@@ -19,7 +19,7 @@ export interface Edge {
   rps: number;
   /** The share of them answered 5xx or cut; null without requests. */
   errorRatio: number | null;
-  /** The caller's outbound p99 in seconds; null when Prometheus has none. */
+  /** The edge's p99 in seconds (the caller's requests to that destination); null when Prometheus has none. */
   p99Seconds: number | null;
 }
 
@@ -49,7 +49,7 @@ export function samples(text: string): Sample[] {
 export function edgesOf(rps: Sample[], errors: Sample[], p99: Sample[]): Edge[] {
   const key = (s: Sample) => `${s.labels.service}\u0000${s.labels.destination}`;
   const err = new Map(errors.map((s) => [key(s), s.value]));
-  const tail = new Map(p99.map((s) => [s.labels.service, s.value]));
+  const tail = new Map(p99.map((s) => [key(s), s.value]));
   return rps
     .filter((s) => s.labels.service && s.labels.destination)
     .map((s) => ({
@@ -57,7 +57,7 @@ export function edgesOf(rps: Sample[], errors: Sample[], p99: Sample[]): Edge[] 
       to: s.labels.destination!,
       rps: s.value,
       errorRatio: s.value > 0 ? (err.get(key(s)) ?? 0) / s.value : null,
-      p99Seconds: tail.get(s.labels.service!) ?? null,
+      p99Seconds: tail.get(key(s)) ?? null,
     }))
     .sort((a, b) => `${a.from} ${a.to}`.localeCompare(`${b.from} ${b.to}`));
 }

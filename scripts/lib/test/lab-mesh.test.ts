@@ -1,5 +1,5 @@
-// The mesh's edges from its Prometheus: the answers to the three queries read as samples (any text read
-// without a throw, property-based), joined into edges with their rate, error ratio and the caller's p99, and
+// The mesh's edges from its Prometheus: the three queries (each per caller and destination), the answers read as
+// samples (any text read without a throw, property-based), joined into edges with their rate, error ratio and p99, and
 // asked of a fake Prometheus on a real socket (each query as the lab sends it), or why not.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,15 +19,51 @@ const RPS = vector([
 ]);
 const ERRORS = vector([{ metric: { service: 'frontend', destination: 'backend' }, value: [1, '1'] }]);
 const P99 = vector([
-  { metric: { service: 'frontend' }, value: [1, '0.045'] },
-  { metric: { service: 'backend' }, value: [1, 'NaN'] },
+  { metric: { service: 'frontend', destination: 'backend' }, value: [1, '0.045'] },
+  { metric: { service: 'backend', destination: 'ledger' }, value: [1, 'NaN'] },
 ]);
 
-test('edges join the rate, the share of errors and the caller’s p99; no requests is no ratio, NaN no p99', () => {
+test('edges join the rate, the share of errors and the edge’s own p99; no requests is no ratio, NaN no p99', () => {
   assert.equal(edgesOf(samples(RPS), samples(ERRORS), samples(P99)), [
     { from: 'backend', to: 'ledger', rps: 0, errorRatio: null, p99Seconds: null },
     { from: 'frontend', to: 'backend', rps: 20, errorRatio: 0.05, p99Seconds: 0.045 },
   ]);
+});
+
+test('two destinations of one caller each get their own p99, and a p99 without a destination is no edge’s', () => {
+  const rps = vector([
+    { metric: { service: 'frontend', destination: 'backend' }, value: [1, '10'] },
+    { metric: { service: 'frontend', destination: 'ledger' }, value: [1, '2'] },
+  ]);
+  const p99 = vector([
+    { metric: { service: 'frontend', destination: 'ledger' }, value: [1, '0.2'] },
+    { metric: { service: 'frontend', destination: 'backend' }, value: [1, '0.01'] },
+    { metric: { service: 'frontend' }, value: [1, '0.5'] },
+  ]);
+  assert.equal(
+    edgesOf(samples(rps), [], samples(p99)).map((e) => [e.to, e.p99Seconds]),
+    [
+      ['backend', 0.01],
+      ['ledger', 0.2],
+    ],
+  );
+  assert.equal(
+    edgesOf(samples(rps), [], samples(vector([{ metric: { service: 'frontend' }, value: [1, '0.5'] }]))).map((e) => e.p99Seconds),
+    [null, null],
+  );
+});
+
+test('each query keeps the caller and the destination, over the same window; the p99 is taken of the buckets’ rates, le kept', () => {
+  const by = (q: string) => /sum by \(([^)]*)\)/.exec(q)?.[1]?.split(/,\s*/).sort();
+  assert.equal(by(QUERIES.rps), ['destination', 'service']);
+  assert.equal(by(QUERIES.errors), ['destination', 'service']);
+  assert.equal(by(QUERIES.p99), ['destination', 'le', 'service']);
+  assert.match(
+    QUERIES.p99,
+    /^histogram_quantile\(0\.99, sum by \([^)]*\) \(rate\(mesh_proxy_outbound_request_duration_seconds_bucket\[15s\]\)\)\)$/,
+  );
+  for (const q of Object.values(QUERIES)) assert.equal(q.match(/\[(\w+)\]/g), ['[15s]']);
+  assert.match(QUERIES.errors, /direction="outbound",code=~"5xx\|0xx"/);
 });
 
 test('any answer reads as samples with finite values, without a throw (property-based)', () => {

@@ -77,6 +77,28 @@ test('histogram buckets are cumulative, include values equal to the bound, and +
   ]);
 });
 
+test('a labelled histogram renders a series per label set, each from its first value or handle on, with le last', () => {
+  const h = new Histogram('demo_seconds', 'Latency.', [0.1, 1], ['destination']);
+  assert.equal(h.render(), ['# HELP demo_seconds Latency.', '# TYPE demo_seconds histogram'], 'no series before a value or a handle');
+  const ledger = h.series({ destination: 'ledger' });
+  h.observe(0.05, { destination: 'backend' });
+  h.observe(2, { destination: 'backend' });
+  ledger.observe(0.5);
+  assert.equal(h.render().slice(2), [
+    'demo_seconds_bucket{destination="ledger",le="0.1"} 0',
+    'demo_seconds_bucket{destination="ledger",le="1"} 1',
+    'demo_seconds_bucket{destination="ledger",le="+Inf"} 1',
+    'demo_seconds_sum{destination="ledger"} 0.5',
+    'demo_seconds_count{destination="ledger"} 1',
+    'demo_seconds_bucket{destination="backend",le="0.1"} 1',
+    'demo_seconds_bucket{destination="backend",le="1"} 1',
+    'demo_seconds_bucket{destination="backend",le="+Inf"} 2',
+    'demo_seconds_sum{destination="backend"} 2.05',
+    'demo_seconds_count{destination="backend"} 2',
+  ]);
+  assert.equal(h.definition.labels, ['destination', 'le']);
+});
+
 test('a registry prefixes its metric names, not the process_ ones, and ends the text with a newline', () => {
   const r = new Registry('demo');
   r.counter('hits_total', 'Hits.').inc({}, 2);
@@ -127,12 +149,14 @@ test('a registry lists every metric it holds, in registration order, with its ty
   r.counter('hits_total', 'Hits.', ['result']);
   r.gauge('info', 'Info.', { labels: ['serial', 'subject'] });
   r.histogram('seconds', 'S.', [1]);
+  r.histogram('by_seconds', 'B.', [1], ['destination']);
   assert.equal(r.definitions(), [
     { name: 'process_start_time_seconds', type: 'gauge', help: 'Start time of the process since the Unix epoch, in seconds.', labels: [] },
     { name: 'process_resident_memory_bytes', type: 'gauge', help: 'Resident memory size in bytes.', labels: [] },
     { name: 'demo_hits_total', type: 'counter', help: 'Hits.', labels: ['result'] },
     { name: 'demo_info', type: 'gauge', help: 'Info.', labels: ['serial', 'subject'] },
     { name: 'demo_seconds', type: 'histogram', help: 'S.', labels: ['le'] },
+    { name: 'demo_by_seconds', type: 'histogram', help: 'B.', labels: ['destination', 'le'] },
   ]);
 });
 
@@ -140,12 +164,15 @@ test('a series with a label its metric did not declare is named by undeclaredLab
   const r = new Registry('demo');
   const hits = r.counter('hits_total', 'Hits.', ['result']);
   const info = r.gauge('info', 'Info.', { labels: ['serial'] });
+  const seconds = r.histogram('seconds', 'S.', [1], ['destination']);
   hits.inc({ result: 'ok' });
+  seconds.observe(1, { destination: 'backend' });
   info.set(1, { serial: 'A' });
   assert.equal(r.undeclaredLabels(), []);
   hits.inc({ result: 'ok', code: '2xx' });
   info.set(1, { subject: 'CN=x', zone: 'a' });
-  assert.equal(r.undeclaredLabels(), ['demo_hits_total: code', 'demo_info: subject, zone']);
+  seconds.observe(1, { path: '/x' });
+  assert.equal(r.undeclaredLabels(), ['demo_hits_total: code', 'demo_info: subject, zone', 'demo_seconds: path']);
 });
 
 test.run();

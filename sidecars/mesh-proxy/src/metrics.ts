@@ -21,8 +21,9 @@ export function registerMetrics(r: Registry, live: Live = { ejected: () => [], p
     inboundDuration: r.histogram('inbound_request_duration_seconds', 'Inbound: time from request to the end of the response.', LATENCY),
     outboundDuration: r.histogram(
       'outbound_request_duration_seconds',
-      'Outbound: time from request to the end of the response, retries included.',
+      'Outbound: time from request to the end of the response, retries included, by destination service (one series per --outbound destination).',
       LATENCY,
+      ['destination'],
     ),
     connections: r.counter(
       'inbound_connections_total',

@@ -41,6 +41,8 @@ export function outboundRouter(o: OutboundOptions): Router & { pending(): number
   const d = o.destination;
   let pending = 0;
   const count = byClass(o.m.requests, { direction: 'outbound', destination: d, peer: o.peerId });
+  // Labelled by the destination of the configuration (--outbound), never by anything a request says.
+  const duration = o.m.outboundDuration.series({ destination: d });
   return {
     drop: TRACE_HEADERS,
     pending: () => pending,
@@ -103,7 +105,7 @@ export function outboundRouter(o: OutboundOptions): Router & { pending(): number
         done(status) {
           pending--;
           count(status);
-          o.m.outboundDuration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+          duration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
           o.exporter?.add(endSpan(span, req, status, { 'peer.service': d, tries, ...(current ? { 'net.peer.ip': current.address } : {}) }));
         },
       };

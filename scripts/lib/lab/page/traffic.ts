@@ -84,7 +84,19 @@ function edgeList(edges: Edge[]): HTMLElement {
   return h(
     'ul',
     {},
-    edges.map((e) => h('li', { 'data-testid': 'edge', 'data-from': e.from, 'data-to': e.to, 'data-rps': String(e.rps) }, edgeText(e))),
+    edges.map((e) =>
+      h(
+        'li',
+        {
+          'data-testid': 'edge',
+          'data-from': e.from,
+          'data-to': e.to,
+          'data-rps': String(e.rps),
+          'data-p99': e.p99Seconds === null ? '' : String(e.p99Seconds),
+        },
+        edgeText(e),
+      ),
+    ),
   );
 }
 
