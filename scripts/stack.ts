@@ -1,5 +1,7 @@
 // npm run stack:<name> [-- test|up|check|down|urls|apply|exec|logs|ps|restart|stop|start|kill] [options]
 //   test (default): build, up --wait, run the stack's checks, tear down (unless --keep).
+//     --room: the workshop room's profile: only the core checks (the heavy ones are named as skipped), and the
+//     whole run within 90 s (scripts/lib/room.ts).
 //   up: leave the stack running and print its endpoints (--json: one JSON object on stdout).
 //     --file F: run another compose file of the stack (e.g. compose.naive.yaml) instead of its own, prepared and
 //     versioned as the stack is; the verbs below find that run by --file F.
@@ -26,7 +28,7 @@ import { checkStack, resultLine } from './lib/stack-check.js';
 import { stackNames } from './lib/scenarios.js';
 import { startedAsCli } from './lib/cli/invocation.js';
 
-const usage = `usage: ${startedAsCli() ? 'sidecar-lab stack <name>' : 'npm run stack:<name> --'} [test|up|check|urls|apply|down] [--keep] [--json] [--project NAME] [--file F] [--with SIDECAR] [--only N,M] [--all] [--env]
+const usage = `usage: ${startedAsCli() ? 'sidecar-lab stack <name>' : 'npm run stack:<name> --'} [test|up|check|urls|apply|down] [--keep] [--room] [--json] [--project NAME] [--file F] [--with SIDECAR] [--only N,M] [--all] [--env]
        ${startedAsCli() ? 'sidecar-lab stack <name>' : 'npm run stack:<name> --'} exec|logs|ps|restart|stop|start|kill [--project NAME | --file F] ARGS...   (docker compose VERB ARGS on the run up left)
 stacks: ${stackNames().join(', ')}; attachable sidecars: ${attachableNames().join(', ')}`;
 
@@ -66,6 +68,7 @@ function parse() {
         file: { type: 'string' },
         only: { type: 'string' },
         all: { type: 'boolean', default: false },
+        room: { type: 'boolean', default: false },
         env: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -88,10 +91,11 @@ async function main(): Promise<number> {
   }
   if (action !== 'check' && (values.only !== undefined || values.all)) fail(`--only and --all are options of check, not of ${action}`);
   if (action !== 'urls' && values.env) fail(`--env is an option of urls, not of ${action}`);
+  if (action !== 'test' && values.room) fail(`--room is an option of test, not of ${action}`);
   if (more.length && action !== 'urls') fail(`${action} takes no more words (got ${more.join(' ')})`);
   const run = choice(stack, values.project, values.file);
   if (action === 'test') {
-    const results = await testStack(stack, { keep: values.keep, with: values.with });
+    const results = await testStack(stack, { keep: values.keep, with: values.with, room: values.room });
     return results.length > 0 && results.every((r) => r.ok) ? 0 : 1;
   }
   if (action === 'check') {
