@@ -109,7 +109,7 @@ export async function testStack(
     await step(`up --wait ${project.name}`, () => project.up());
     // The lab's picture of the pods, then verify's checks of every pod, come last: the last of them takes the project down.
     const list = checksOfRun(sc, await attachedChecks(run.attached?.placed ?? []));
-    const chosen = room ? roomChecks(list) : { checks: list, numbers: undefined, skipped: [] };
+    const chosen = room ? roomChecks(list, sc.heavy) : { checks: list, numbers: undefined, skipped: [] };
     if (room) for (const l of skippedLines(stack, chosen.skipped)) console.log(l);
     results = await runChecks(chosen.checks, run.ctx, console.log, chosen.numbers);
     if (results.some((r) => !r.ok)) await dump(run.projects);

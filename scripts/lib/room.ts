@@ -14,11 +14,12 @@ export interface RoomChoice<C> {
   skipped: { n: number; name: string }[];
 }
 
-/** The core checks of a run's list, numbered as a full run numbers them, and the heavy ones it leaves out. */
-export function roomChecks<C>(list: Check<C>[]): RoomChoice<C> {
+/** The core checks of a run's list, numbered as a full run numbers them, and the heavy ones it leaves out: those
+ * whose weight says so, and those the scenario names (`heavy`: appended checks heavy for its stack). */
+export function roomChecks<C>(list: Check<C>[], heavy: string[] = []): RoomChoice<C> {
   const out: RoomChoice<C> = { checks: [], numbers: [], skipped: [] };
   list.forEach((c, i) => {
-    if (c.weight === 'heavy') out.skipped.push({ n: i + 1, name: c.name });
+    if (c.weight === 'heavy' || heavy.includes(c.name)) out.skipped.push({ n: i + 1, name: c.name });
     else {
       out.checks.push(c);
       out.numbers.push(i + 1);

@@ -24,6 +24,20 @@ test('heavy checks are left out and named; core and unmarked ones run with their
   ]);
 });
 
+test('a scenario’s heavy list leaves out the appended checks it names, and each name it gives is a check of its run', async () => {
+  const r = roomChecks([check('a'), check('verify: b'), check('c', 'heavy')], ['verify: b']);
+  assert.equal(r.numbers, [1]);
+  assert.equal(
+    r.skipped.map((s) => s.n),
+    [2, 3],
+  );
+  for (const stack of stackNames()) {
+    const sc = await loadScenario(stack);
+    const names = checksOfRun(sc).map((c) => c.name);
+    for (const h of sc.heavy ?? []) assert.ok(names.includes(h), `${stack}: heavy names "${h}", which its run does not have`);
+  }
+});
+
 test('the skipped lines name each heavy check with its number, and say so when none is skipped', () => {
   assert.equal(skippedLines('logs', [{ n: 4, name: 'the sidecar killed mid-batch' }]), [
     '  room profile: 1 heavy check(s) skipped (run them with npm run stack:logs):',
@@ -44,11 +58,12 @@ test('the budget passes up to 90 s and fails past it, saying by how much', () =>
 test('every stack runs at least five core checks in the room, and mesh and logs leave out their load and outage checks', async () => {
   const skipped: Record<string, number[]> = {};
   for (const stack of stackNames()) {
-    const r = roomChecks(checksOfRun(await loadScenario(stack)));
+    const sc = await loadScenario(stack);
+    const r = roomChecks(checksOfRun(sc), sc.heavy);
     assert.ok(r.checks.length >= 5, `${stack}: only ${r.checks.length} core checks`);
     skipped[stack] = r.skipped.map((s) => s.n);
   }
-  assert.equal(skipped.mesh, [3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.equal(skipped.mesh, [3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 18]);
   assert.equal(skipped.logs, [3, 4, 5, 6]);
 });
 
