@@ -84,7 +84,7 @@ export const MEASURED: Record<string, Measured> = {
   patterns: { upS: 14, checkS: 36, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 15 },
   config: { upS: 12, checkS: 51, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 15 },
   logs: { upS: 17, checkS: 50, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 15 },
-  mesh: { upS: 14, checkS: 94, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 5 },
+  mesh: { upS: 15, checkS: 40, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 5 },
   paas: { upS: 12, checkS: 32, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 15 },
   topz: { upS: 13, checkS: 49, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 10 },
 };
