@@ -3,6 +3,8 @@
 //     --break NAME: a break-it exercise (stacks/<name>/breaks.ts) as an inverted check: up with the break applied,
 //     only the check it names, down; exit 0 when that check fails as declared ("broke as expected: …"), 1 when
 //     it still passes, 2 for a name the stack does not declare (the line lists its breaks).
+//     --room: the workshop room's profile: only the core checks (the heavy ones are named as skipped), and the
+//     whole run within 90 s (scripts/lib/room.ts).
 //   up: leave the stack running and print its endpoints (--json: one JSON object on stdout).
 //     --file F: run another compose file of the stack (e.g. compose.naive.yaml) instead of its own, prepared and
 //     versioned as the stack is; the verbs below find that run by --file F.
@@ -30,7 +32,7 @@ import { runBreak } from './lib/exercise/breaks.js';
 import { stackNames } from './lib/scenarios.js';
 import { startedAsCli } from './lib/cli/invocation.js';
 
-const usage = `usage: ${startedAsCli() ? 'sidecar-lab stack <name>' : 'npm run stack:<name> --'} [test|up|check|urls|apply|down] [--keep] [--json] [--project NAME] [--file F] [--with SIDECAR] [--only N,M] [--all] [--env]
+const usage = `usage: ${startedAsCli() ? 'sidecar-lab stack <name>' : 'npm run stack:<name> --'} [test|up|check|urls|apply|down] [--keep] [--room] [--json] [--project NAME] [--file F] [--with SIDECAR] [--only N,M] [--all] [--env]
        ${startedAsCli() ? 'sidecar-lab stack <name>' : 'npm run stack:<name> --'} exec|logs|ps|restart|stop|start|kill [--project NAME | --file F] ARGS...   (docker compose VERB ARGS on the run up left)
 stacks: ${stackNames().join(', ')}; attachable sidecars: ${attachableNames().join(', ')}`;
 
@@ -70,6 +72,7 @@ function parse() {
         file: { type: 'string' },
         only: { type: 'string' },
         all: { type: 'boolean', default: false },
+        room: { type: 'boolean', default: false },
         env: { type: 'boolean', default: false },
         break: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -93,6 +96,7 @@ async function main(): Promise<number> {
   }
   if (action !== 'check' && (values.only !== undefined || values.all)) fail(`--only and --all are options of check, not of ${action}`);
   if (action !== 'urls' && values.env) fail(`--env is an option of urls, not of ${action}`);
+  if (action !== 'test' && values.room) fail(`--room is an option of test, not of ${action}`);
   if (more.length && action !== 'urls') fail(`${action} takes no more words (got ${more.join(' ')})`);
   if (values.break !== undefined && action !== 'test') fail(`--break is an option of test, not of ${action}`);
   if (values.break !== undefined && (values.keep || values.with.length || values.project || values.file))
@@ -100,7 +104,7 @@ async function main(): Promise<number> {
   const run = choice(stack, values.project, values.file);
   if (values.break !== undefined) return runBreak(stack, values.break);
   if (action === 'test') {
-    const results = await testStack(stack, { keep: values.keep, with: values.with });
+    const results = await testStack(stack, { keep: values.keep, with: values.with, room: values.room });
     return results.length > 0 && results.every((r) => r.ok) ? 0 : 1;
   }
   if (action === 'check') {

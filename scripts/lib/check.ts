@@ -86,9 +86,14 @@ export async function throughout(fn: () => Promise<void>, { window, every = 100 
  * with --all; test/unit/check-marks.test.ts fails on a check whose source does either without the mark. */
 export type Effect = 'destroys' | 'starts';
 
+/** How much a check asks of a small laptop: `heavy` (long load, many lines, many containers or a long outage),
+ * or `core` (unset means core). `test --room` (scripts/lib/room.ts) runs only the core ones, within a budget. */
+export type Weight = 'core' | 'heavy';
+
 export interface Check<C> {
   name: string;
   effect?: Effect;
+  weight?: Weight;
   /** `start`: it reads the run's start (the event timeline from before `up`), which only a test run records. */
   needs?: 'start';
   run(ctx: C): Promise<void>;

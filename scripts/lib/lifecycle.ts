@@ -15,6 +15,7 @@ import { keepRecording } from './record-run.js';
 import { listRuns, projectOf, runDir, writeRun } from './run-state.js';
 import { mergeDescriptions, type Description, type Scenario, type StackContext } from './stack-types.js';
 import { attachedChecks, loadScenario } from './scenarios.js';
+import { budgetResult, roomChecks, skippedLines } from './room.js';
 import { checksOfRun } from './stack-check.js';
 
 export type { Description, Scenario, StackContext } from './stack-types.js';
@@ -107,9 +108,15 @@ function guard(run: Run, keep: boolean, record = () => {}): () => Promise<void> 
   });
 }
 
-export async function testStack(stack: string, { keep = false, with: withSidecars = [] as string[] } = {}): Promise<CheckResult[]> {
+/** room: only the core checks (room.ts), and the whole run within the room's budget, which counts as one more result. */
+export async function testStack(
+  stack: string,
+  { keep = false, with: withSidecars = [] as string[], room = false } = {},
+): Promise<CheckResult[]> {
   const sc = await loadScenario(stack);
-  console.log(`\n▶ ${stack}: ${sc.title}${withSidecars.length ? ` (with ${withSidecars.join(', ')})` : ''}`);
+  console.log(
+    `\n▶ ${stack}: ${sc.title}${withSidecars.length ? ` (with ${withSidecars.join(', ')})` : ''}${room ? ' (room profile)' : ''}`,
+  );
   const started = Date.now();
   const run = await newRun(stack, sc, withSidecars);
   const { project } = run.ctx;
@@ -125,7 +132,10 @@ export async function testStack(stack: string, { keep = false, with: withSidecar
     await step(`up --wait ${project.name}`, () => project.up());
     // The lab's picture of the pods and its actions (a check from the page, a chaos step), then verify's checks of
     // every pod, come last: verify's run on the pods as the chaos step left them, and the last takes the project down.
-    results = await runChecks(checksOfRun(sc, await attachedChecks(run.attached?.placed ?? [])), run.ctx);
+    const list = checksOfRun(sc, await attachedChecks(run.attached?.placed ?? []));
+    const chosen = room ? roomChecks(list, sc.heavy) : { checks: list, numbers: undefined, skipped: [] };
+    if (room) for (const l of skippedLines(stack, chosen.skipped)) console.log(l);
+    results = await runChecks(chosen.checks, run.ctx, console.log, chosen.numbers);
     if (results.some((r) => !r.ok)) await dump(run.projects);
   } catch (e) {
     console.log(`✘ ${stack}: ${(e as Error).message}`);
@@ -133,6 +143,11 @@ export async function testStack(stack: string, { keep = false, with: withSidecar
     results.push({ name: `${stack}: bring-up`, ok: false, ms: 0, error: e as Error });
   } finally {
     await finish();
+  }
+  if (room) {
+    const r = budgetResult(stack, Date.now() - started);
+    console.log(`  ${r.ok ? '✔' : '✘'} ${r.name}${r.error ? `: ${r.error.message}` : ''}`);
+    results.push(r);
   }
   const failed = results.filter((r) => !r.ok).length;
   console.log(`${stack}: ${results.length - failed} passed, ${failed} failed`);

@@ -42,6 +42,9 @@ export interface Scenario {
   /** After `up`: what a person (or --json) needs to use the running stack. */
   describe(ctx: StackContext): Promise<Description>;
   checks: Check<StackContext>[];
+  /** The checks every run appends (the lab's, verify's) that are heavy for this stack (its own checks carry their
+   * weight themselves): by name. `test --room` skips them (room.ts). */
+  heavy?: string[];
   /** What each service of compose.yaml is, as the lesson teaches it: 'pattern' or 'pattern/role' (the verdicts
    * `npm run identify` must give; test/unit/identify-stacks.test.ts compares them, and the k8s output's). */
   identify?: Record<string, string>;

@@ -23,6 +23,7 @@ async function withEtcdDown<T>(ctx: StackContext, fn: () => Promise<T>): Promise
 }
 
 export const etcdDown: C = {
+  weight: 'heavy',
   name: 'with etcd down both apps keep serving the last good config; once it is back they converge to the newest value',
   effect: 'destroys',
   async run(ctx) {
@@ -74,6 +75,7 @@ export const etcdDown: C = {
 };
 
 export const sidecarRestart: C = {
+  weight: 'heavy',
   name: 'a sidecar restart does not restart the app, and does not signal it again when the config is unchanged',
   effect: 'destroys',
   async run(ctx) {
@@ -142,6 +144,7 @@ export const sidecarRestart: C = {
 };
 
 export const readinessWithoutEtcd: C = {
+  weight: 'heavy',
   name: 'with etcd down a restarted sidecar is ready from the last file on disk; a sidecar with no file is not ready until etcd gives it a config',
   effect: 'destroys',
   async run(ctx) {

@@ -151,6 +151,7 @@ export const sidecarCrash: C = {
 };
 
 export const appRestart: C = {
+  weight: 'heavy',
   name: 'docker restart of the app leaves the sidecar working and HTTPS back within 5 s; the naive layout (sidecar joined to the app) loses its network',
   effect: 'destroys',
   async run(ctx) {

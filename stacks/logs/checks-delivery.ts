@@ -41,6 +41,7 @@ async function lastSeq(ctx: StackContext): Promise<number> {
 }
 
 export const appStop: C = {
+  weight: 'heavy',
   name: 'the pod stopping: every line the app wrote before it exited is in the store, as the sidecar stops after the app',
   effect: 'destroys',
   async run(ctx) {

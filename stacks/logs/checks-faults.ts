@@ -10,6 +10,7 @@ import { delivered, endpoints, expectComplete, metricsOf, note, sum, write, writ
 type C = Check<StackContext>;
 
 export const killedMidBatch: C = {
+  weight: 'heavy',
   name: 'the sidecar killed with SIGKILL mid-batch, 5 times during a write burst: 0 lost after it restarts, and every duplicate dropped by id',
   effect: 'destroys',
   async run(ctx) {
@@ -40,6 +41,7 @@ export const killedMidBatch: C = {
 };
 
 export const receiverAway: C = {
+  weight: 'heavy',
   name: 'the receiver down for 10 s while the app writes, and the sidecar killed meanwhile: 0 lost, its memory within its bound, and its lag rising, then back to 0',
   effect: 'destroys',
   async run(ctx) {

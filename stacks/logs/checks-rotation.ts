@@ -59,6 +59,7 @@ export const renameRotation: C = {
 };
 
 export const copyTruncateRotation: C = {
+  weight: 'heavy',
   name: 'copytruncate rotation every second while the app writes: 0 lost, and duplicates reported (0)',
   effect: 'destroys',
   async run(ctx) {

@@ -26,6 +26,7 @@ async function endpointsKnown(admin: string, n: number): Promise<void> {
 }
 
 export const discovery: C = {
+  weight: 'heavy',
   name: 'discovery: two more backend replicas get traffic within seconds, and a stopped replica gets none, with no restart of the frontend',
   effect: 'destroys',
   async run(ctx) {
@@ -72,6 +73,7 @@ async function servedSerial(frontend: string, who: { cert: Buffer; key: Buffer; 
 }
 
 export const rotation: C = {
+  weight: 'heavy',
   name: 'certificate rotation under steady load: 0 failed requests, and the served certificate’s serial changes',
   async run(ctx) {
     const e = await endpoints(ctx.project);
@@ -153,6 +155,8 @@ async function prom(base: string, query: string): Promise<number> {
 }
 
 export const prometheus: C = {
+  // It reads the retries and ejections that the heavy checks before it caused: a room run has none to read.
+  weight: 'heavy',
   name: 'Prometheus, queried through its API, scrapes every sidecar and shows the request rate, the retries and the ejections',
   async run(ctx) {
     const e = await endpoints(ctx.project);

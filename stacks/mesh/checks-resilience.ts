@@ -21,6 +21,7 @@ async function withFaults(ctx: StackContext, body: () => Promise<void>): Promise
 }
 
 export const retries: C = {
+  weight: 'heavy',
   name: 'retries: with one replica failing 50% of requests with 503, the frontend sees at least 99.9% success, and a POST is never retried',
   async run(ctx) {
     await withFaults(ctx, async () => {
@@ -46,6 +47,7 @@ export const retries: C = {
 };
 
 export const retryBudget: C = {
+  weight: 'heavy',
   name: 'retry budget: with every replica failing, the retries stay within the budget (20% of the requests of the last 10 s, plus 10)',
   async run(ctx) {
     await withFaults(ctx, async () => {
@@ -86,6 +88,7 @@ export const retryBudget: C = {
 };
 
 export const timeouts: C = {
+  weight: 'heavy',
   name: 'timeouts: a hanging replica costs at most the per-try timeout (1 s), and the request still succeeds on another replica',
   async run(ctx) {
     await withFaults(ctx, async () => {
@@ -101,6 +104,7 @@ export const timeouts: C = {
 };
 
 export const outlierEjection: C = {
+  weight: 'heavy',
   name: 'outlier ejection: a replica that fails every request is ejected after 5 failures, gets no traffic while ejected, and gets traffic again after it recovers',
   async run(ctx) {
     await withFaults(ctx, async () => {
@@ -134,6 +138,7 @@ export const outlierEjection: C = {
 };
 
 export const circuitBreaking: C = {
+  weight: 'heavy',
   name: 'circuit breaking: beyond 16 pending requests the caller gets an immediate 503, counted in a metric, and the backends never see it',
   async run(ctx) {
     await withFaults(ctx, async () => {

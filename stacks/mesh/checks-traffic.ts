@@ -95,6 +95,7 @@ for port in (8080, 8081, 15006):
 };
 
 export const loadBalancing: C = {
+  weight: 'heavy',
   name: 'load balancing: 300 requests over 3 replicas, each replica gets at least 20%',
   async run(ctx) {
     await Promise.all(REPLICAS.map((r) => stats(ctx.project, r, true)));

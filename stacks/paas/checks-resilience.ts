@@ -10,6 +10,7 @@ import { http, endpoints, metrics, served, sum, waitServed, type Work } from './
 type C = Check<StackContext>;
 
 export const gitServerDown: C = {
+  weight: 'heavy',
   name: 'with the git server stopped, syncs fail within the failure budget, the sidecar keeps running and the last good revision is served; after recovery a new push is published by polling alone',
   effect: 'destroys',
   async run(ctx) {

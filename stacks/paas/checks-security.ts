@@ -134,6 +134,7 @@ const sampleCmdlines = (id: string, seconds: number) =>
   ]);
 
 export const noCredentialLeak: C = {
+  weight: 'heavy',
   name: 'the webhook key never appears in a process command line (pod and git server, sampled during pushes) or in any log',
   async run(ctx) {
     const secret = secretOf(ctx.state);

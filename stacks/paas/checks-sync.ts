@@ -57,6 +57,7 @@ interface Pair {
 }
 
 export const consistentPairs: C = {
+  weight: 'heavy',
   name: "30 quick pushes, in 3 bursts that each go live, while a client fetches a page and the file it links (pinned to the page's revision): every pair carries one revision, and no request fails",
   async run(ctx) {
     const w = await workOf(ctx);

@@ -57,6 +57,7 @@ export const initRunsFirst: C = {
 };
 
 export const failedInitBlocksPod: C = {
+  weight: 'heavy',
   name: 'an init container that fails (CERT_CURVE=no-such-curve) stops its pod there: up fails, and the sidecar, the ambassador, the adapter and the app are never started',
   effect: 'starts',
   async run(ctx) {

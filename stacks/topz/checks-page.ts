@@ -14,6 +14,7 @@ type Row = string[];
 const COLUMN = { name: 2, cpu: 4 };
 
 export const pageInChromium: C = {
+  weight: 'heavy',
   name: 'the HTML page renders the process table in headless Chromium (the one on PATH or in SIDECAR_LAB_CHROMIUM, driven by playwright-core), sorts by CPU on a click and refreshes itself; a screenshot is kept',
   async run(ctx) {
     const url = await topzUrl(ctx);

@@ -149,6 +149,7 @@ export const onlyThePod: C = {
 };
 
 export const attachedToHttps: C = {
+  weight: 'heavy',
   name: 'attached to the https stack (its compose file unchanged, topz added by the generated override), topz lists the legacy app and the TLS sidecar, and neither stack’s topz sees the other stack',
   effect: 'starts',
   async run(ctx) {

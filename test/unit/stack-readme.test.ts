@@ -48,4 +48,43 @@ for (const stack of stackNames()) {
   });
 }
 
+/** A `## ` section's text, without its heading line ('' when the lesson has none). */
+const sectionOf = (text: string, title: string) =>
+  (text.split(/^## /m).find((s) => s.split('\n')[0]!.trim() === title) ?? '').split('\n').slice(1).join('\n');
+
+/** A Recap's items: each numbered question in bold, and the text of the <details> block that follows it. */
+function recapItems(section: string): { question: string; answer: string }[] {
+  return [...section.matchAll(/^\d+\. \*\*(.+?)\*\*\s*\n\s*<details><summary>Answer<\/summary>\s*\n([\s\S]*?)<\/details>/gm)].map((m) => ({
+    question: m[1]!,
+    answer: m[2]!.trim(),
+  }));
+}
+
+readme('a Recap item is a bold question with its answer in a folded <details> block; one without an answer is not', () => {
+  const ok = '1. **Why?**\n\n   <details><summary>Answer</summary>\n\n   Because.\n\n   </details>\n';
+  assert.equal(recapItems(ok), [{ question: 'Why?', answer: 'Because.' }]);
+  assert.equal(recapItems('1. **Why?**\n\n   Because.\n'), []);
+});
+
+for (const stack of stackNames()) {
+  readme(`the ${stack} lesson opens with three Objectives and its Time, and ends with a Recap of three folded answers`, () => {
+    const text = readFileSync(join(ROOT, 'stacks', stack, 'README.md'), 'utf8');
+    const headings = [...text.matchAll(/^## (.+)$/gm)].map((m) => m[1]!.trim());
+    assert.equal(headings.slice(0, 3), ['Objectives', 'Time', 'The problem'], `${stack}: Objectives and Time come first`);
+    assert.ok(headings.indexOf('Recap') > headings.indexOf('Expected result'), `${stack}: a Recap after the lesson`);
+    const objectives = [...sectionOf(text, 'Objectives').matchAll(/^- (.+)$/gm)].map((m) => m[1]!);
+    assert.is(objectives.length, 3, `${stack}: three objectives`);
+    for (const o of objectives) assert.match(o, /^[A-Z].{20,}\.$/, `${stack}: an objective is a sentence: ${o}`);
+    assert.match(sectionOf(text, 'Time'), /\*\*\d+ minutes\*\*/, `${stack}: its Time in minutes`);
+    const recap = sectionOf(text, 'Recap');
+    const items = recapItems(recap);
+    assert.is(items.length, 3, `${stack}: three Recap questions, each with its answer folded away`);
+    assert.is((recap.match(/^\d+\. /gm) ?? []).length, 3, `${stack}: nothing else numbered in the Recap`);
+    for (const { question, answer } of items) {
+      assert.match(question, /\?$/, `${stack}: a Recap question ends in a question mark: ${question}`);
+      assert.ok(answer.length > 40, `${stack}: the answer to "${question}" says something`);
+    }
+  });
+}
+
 readme.run();

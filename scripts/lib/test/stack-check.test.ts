@@ -77,6 +77,7 @@ test('the CLI refuses bad input with exit 2 and one line on stderr, before it lo
     [['https', 'check', '--only', '99'], /^no check 99: this stack's checks are numbered 1-16$/],
     [['https', 'check', '--bogus'], /^Unknown option '--bogus' \(see --help\)$/],
     [['https', 'up', '--only', '1'], /^--only and --all are options of check, not of up$/],
+    [['https', 'check', '--room'], /^--room is an option of test, not of check$/],
     [['nope', 'check'], /^unknown stack "nope": choose one of /],
   ];
   const runs = await Promise.all(cases.map(([args]) => cli(...args)));

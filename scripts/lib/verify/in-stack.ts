@@ -40,9 +40,12 @@ async function contextOf(ctx: StackContext): Promise<VerifyContext> {
   };
 }
 
+/** The name a verify check has in a stack's run (a scenario's `heavy` list names it so). */
+export const inStackName = (c: Pick<Check<VerifyContext>, 'name'>) => `verify: ${c.name}`;
+
 /** verify's check as a check of the stack's run, with its marks (the probe it may start goes when it ends). */
 const viaStack = (c: Check<VerifyContext>): Check<StackContext> => ({
-  name: `verify: ${c.name}`,
+  name: inStackName(c),
   ...(c.effect ? { effect: c.effect } : {}),
   ...(c.needs ? { needs: c.needs } : {}),
   async run(ctx) {
