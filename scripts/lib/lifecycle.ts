@@ -130,8 +130,7 @@ export async function testStack(
     run.ctx.upAt = Date.now();
     run.recorder = recordEvents(project.name);
     await step(`up --wait ${project.name}`, () => project.up());
-    // The lab's picture of the pods and its actions (a check from the page, a chaos step), then verify's checks of
-    // every pod, come last: verify's run on the pods as the chaos step left them, and the last takes the project down.
+    // The lab's picture of the pods, then verify's checks of every pod, come last: the last of them takes the project down.
     const list = checksOfRun(sc, await attachedChecks(run.attached?.placed ?? []));
     const chosen = room ? roomChecks(list, sc.heavy) : { checks: list, numbers: undefined, skipped: [] };
     if (room) for (const l of skippedLines(stack, chosen.skipped)) console.log(l);

@@ -7,7 +7,6 @@ import { type Check, CheckFailure, type CheckResult, runChecks, Skipped, show } 
 import type { Project } from './compose.js';
 import { recordEvents } from './events.js';
 import { labPicture } from './lab/in-stack.js';
-import { labActions } from './lab/in-stack-actions.js';
 import { BadInput, runningRun } from './current-run.js';
 import { runContext } from './run-context.js';
 import { loadScenario } from './scenarios.js';
@@ -19,7 +18,6 @@ export const checksOfRun = (sc: Scenario, attached: Check<StackContext>[] = []):
   ...sc.checks,
   ...attached,
   labPicture,
-  labActions(sc.checks),
   ...verifyChecks(),
 ];
 

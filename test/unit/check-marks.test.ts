@@ -10,7 +10,6 @@ import * as assert from 'uvu/assert';
 import type { Check } from '../../scripts/lib/check.js';
 import { ROOT } from '../../scripts/lib/config.js';
 import { labPicture } from '../../scripts/lib/lab/in-stack.js';
-import { labActions } from '../../scripts/lib/lab/in-stack-actions.js';
 import { loadScenario, stackNames } from '../../scripts/lib/scenarios.js';
 import { checksOfRun } from '../../scripts/lib/stack-check.js';
 import { appStopsFirst } from '../../scripts/lib/verify/checks-down.js';
@@ -27,7 +26,6 @@ const DESTROYS: [RegExp, string][] = [
   [/\bctx\.project\.(down|stop|restart|kill|remove)\(/, 'a down, stop, restart, kill or remove of the run’s project'],
   [/\bprocess\.kill\(/, 'process.kill'],
   [/\bkill\s+-/, 'kill -SIGNAL in a container'],
-  [/'\/api\/(chaos|kill)'/, 'a chaos step through the lab (POST /api/chaos, /api/kill)'],
 ];
 /** Operations that start containers or projects beyond the run's pods. A `docker rm` removes what the check
  * started (a run's own container would be stopped first, which DESTROYS catches). */
@@ -40,11 +38,8 @@ const STARTS: [RegExp, string][] = [
   [/docker\s+rm\b/, 'docker rm of a container it started'],
   [/\.probe\(|\bstartProbe\(/, 'verify’s probe container'],
 ];
-/** Reading every event the recorder has, not only those after the check's own action: the run's start. The engine's
- * live stream (`engine.events()`, the lab's hub) starts when it is opened, so it reads no start. */
-const NEEDS_START: [RegExp, string][] = [
-  [/(?<!engine\.)events\(\)(?!\s*\.filter\(\s*\(\w+\)\s*=>\s*\w+\.time\s*>=)/, 'the events from before up'],
-];
+/** Reading every event the recorder has, not only those after the check's own action: the run's start. */
+const NEEDS_START: [RegExp, string][] = [[/events\(\)(?!\s*\.filter\(\s*\(\w+\)\s*=>\s*\w+\.time\s*>=)/, 'the events from before up']];
 
 /** Top-level declarations of the .ts files of these folders: name → source text (comments removed). */
 function declarations(dirs: string[]): Map<string, string> {
@@ -130,9 +125,7 @@ marks('every check of every stack carries the marks its source calls for', async
 marks('verify’s checks and the lab’s carry the marks their source calls for, and each stack run keeps them', async () => {
   const decls = declarations(['scripts/lib/verify']);
   const problems = VERIFY.flatMap((c) => markProblems(c, decls).map((p) => `verify: ${c.name}: ${p}`));
-  for (const c of [labPicture, labActions([])] as Check<unknown>[])
-    problems.push(...markProblems(c, declarations(['scripts/lib/lab'])).map((p) => `lab: ${c.name.slice(0, 40)}…: ${p}`));
-  assert.equal([labPicture.effect, labActions([]).effect], [undefined, 'destroys']);
+  problems.push(...markProblems(labPicture as Check<unknown>, declarations(['scripts/lib/lab'])).map((p) => `lab: ${p}`));
   assert.equal(problems, [], `\n  ${problems.join('\n  ')}\n`);
   const run = checksOfRun(await loadScenario('https')).slice(-VERIFY.length);
   assert.equal(

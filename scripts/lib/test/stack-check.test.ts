@@ -52,20 +52,19 @@ test('a destroying or starting check is skipped without --all and runs with it; 
     assert.match(skipReason({ effect: 'destroys', needs: 'start' }, all, 'https') ?? '', /run’s start .*\(npm run stack:https\)$/);
 });
 
-test('the check list is the scenario’s, then the lab’s two, then verify’s, as a test run numbers them; https has 16, 1 and 8 unmarked', async () => {
+test('the check list is the scenario’s, then the lab’s, then verify’s, as a test run numbers them; https has 15, 1 and 8 unmarked', async () => {
   const sc = await loadScenario('https');
   const list = checksOfRun(sc);
-  assert.equal(list.length, 16);
+  assert.equal(list.length, 15);
   assert.equal(
     list.slice(0, sc.checks.length).map((c) => c.name),
     sc.checks.map((c) => c.name),
   );
   assert.match(list[sc.checks.length]!.name, /^lab: /);
-  assert.match(list[sc.checks.length + 1]!.name, /^lab: through its API/);
-  assert.ok(list.slice(sc.checks.length + 2).every((c) => c.name.startsWith('verify: ')));
+  assert.ok(list.slice(sc.checks.length + 1).every((c) => c.name.startsWith('verify: ')));
   assert.equal(
     list.map((c) => (c.needs ? 'start' : (c.effect ?? '-'))),
-    ['-', '-', '-', 'starts', 'start', 'destroys', 'destroys', '-', '-', '-', 'destroys', '-', 'start', 'destroys', 'starts', 'destroys'],
+    ['-', '-', '-', 'starts', 'start', 'destroys', 'destroys', '-', '-', '-', '-', 'start', 'destroys', 'starts', 'destroys'],
   );
 });
 
@@ -74,7 +73,7 @@ const cli = (...args: string[]) => $({ quiet: true, nothrow: true })`node ${join
 test('the CLI refuses bad input with exit 2 and one line on stderr, before it looks for a run', async () => {
   const cases: [string[], RegExp][] = [
     [['https', 'check', '--only', '1-3'], /^--only takes check numbers separated by commas \(e\.g\. --only 1,8\), not "1-3"$/],
-    [['https', 'check', '--only', '99'], /^no check 99: this stack's checks are numbered 1-16$/],
+    [['https', 'check', '--only', '99'], /^no check 99: this stack's checks are numbered 1-15$/],
     [['https', 'check', '--bogus'], /^Unknown option '--bogus' \(see --help\)$/],
     [['https', 'up', '--only', '1'], /^--only and --all are options of check, not of up$/],
     [['https', 'check', '--room'], /^--room is an option of test, not of check$/],
