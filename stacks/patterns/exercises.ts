@@ -123,7 +123,7 @@ curl --cacert "$CA" "$STATUS"
   {
     title: 'Change the hash.',
     text: `Change \`hash: murmur\` in \`ambassador/nutcracker.yml\` to \`fnv1a_64\`, apply it to the run, and run check 4
-again. In our runs, twemproxy 0.5.0's ketama with that hash put all 40 keys on one shard. A sharding scheme is only
+again. In most of our runs, twemproxy 0.5.0's ketama with that hash put all 40 keys on one shard. A sharding scheme is only
 as good as its hash.
 
 \`\`\`sh
@@ -132,7 +132,7 @@ npm run stack:patterns -- check --only 4
 \`\`\``,
     hints: [
       `The ambassador reads ${CONF} only when it starts; \`${APPLY}\` re-creates what mounts an edited file.`,
-      'The check runs check 4 and wants it to fail: one shard empty.',
+      'The check wants the ambassador started with fnv1a_64, and runs check 4 for you: most draws leave one shard empty.',
     ],
     solution: {
       patch: `--- a/${CONF}
@@ -152,9 +152,13 @@ npm run stack:patterns -- check --only 4
       if (hash !== 'fnv1a_64') return fail(`${CONF} hashes with ${hash}: set hash: fnv1a_64, then ${APPLY}`);
       const stale = await ambassadorLoaded(ctx);
       if (stale) return stale;
+      // Whether check 4 turns red depends on the 40 key names it draws: with fnv1a_64 most draws land on one shard.
       const failed = await check4(ctx);
-      if (!failed) return fail('check 4 still passes: both shards got some of the 40 notes');
-      return pass(`check 4 fails with fnv1a_64: ${failed}`);
+      return pass(
+        failed
+          ? `the ambassador hashes with fnv1a_64, and check 4 fails: ${failed}`
+          : 'the ambassador hashes with fnv1a_64; this draw of 40 keys still reached both shards: run check 4 again and compare',
+      );
     },
   },
   {
