@@ -146,7 +146,6 @@ npm run stack:patterns -- check --only 4
       commands: [APPLY],
     },
     touches: [CONF],
-    break: 'fnv1a-hash',
     async check(ctx) {
       const hash = /^\s*hash:\s*(\S+)/m.exec(readFileSync(join(ROOT, CONF), 'utf8'))?.[1];
       if (hash !== 'fnv1a_64') return fail(`${CONF} hashes with ${hash}: set hash: fnv1a_64, then ${APPLY}`);

@@ -22,7 +22,9 @@ test('every image of the catalogue is built, one for each catalogue service of c
   const file = parse(readFileSync(join(ROOT, 'compose.yaml'), 'utf8'), { merge: true }) as {
     services: Record<string, { image?: string; profiles?: string[] }>;
   };
-  const declared = Object.values(file.services).filter((s) => s.image?.startsWith('sidecar-lab/') && s.profiles?.includes('catalogue')).length;
+  const declared = Object.values(file.services).filter(
+    (s) => s.image?.startsWith('sidecar-lab/') && s.profiles?.includes('catalogue'),
+  ).length;
   assert.is(Object.keys(images).length, declared, 'services with a sidecar-lab image in profile catalogue');
   const missing: string[] = [];
   for (const image of Object.values(images)) if (!(await imagePresent(image))) missing.push(image);
