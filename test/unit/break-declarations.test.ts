@@ -16,8 +16,8 @@ const test = suite('break-it exercises: declarations');
 
 type Service = Record<string, unknown>;
 
-test('the lessons’ break-it exercises are declared: https, logs, mesh, paas and config', () => {
-  assert.equal(breakStacks(), ['config', 'https', 'logs', 'mesh', 'paas']);
+test('the lessons’ break-it exercises are declared: https, logs, mesh, paas, config and patterns', () => {
+  assert.equal(breakStacks(), ['config', 'https', 'logs', 'mesh', 'paas', 'patterns']);
 });
 
 for (const stack of breakStacks()) {
@@ -98,5 +98,13 @@ for (const stack of breakStacks()) {
       );
   });
 }
+
+test('the override of a break that mounts a file gets the stack file’s own text, changed only where it says', async () => {
+  const [b] = await loadBreaks('patterns');
+  const original = readFileSync(join(ROOT, 'stacks', 'patterns', 'ambassador', 'nutcracker.yml'), 'utf8');
+  const changed = b!.files!['ambassador/nutcracker.yml']!;
+  const diff = changed.split('\n').filter((l, i) => l !== original.split('\n')[i]);
+  assert.equal(diff, ['  hash: fnv1a_64']);
+});
 
 test.run();
