@@ -150,8 +150,11 @@ export class Work {
     readonly project: Project,
   ) {}
 
+  /** A fresh clone of the site's repository into the run's directory: a copy an earlier process left there (the
+   * checks run again on the same run with the `check` verb) is replaced, as its commits may be behind the server's. */
   static async clone(ctx: { state: string; project: Project }, name = 'work'): Promise<Work> {
     const dir = join(ctx.state, name);
+    rmSync(dir, { recursive: true, force: true });
     await $`git clone --quiet ${await gitUrl(ctx.project)} ${dir}`.quiet();
     const w = new Work(dir, ctx.project);
     w.build = buildOf(readFileSync(join(dir, 'version.txt'), 'utf8'));
