@@ -147,7 +147,7 @@ export const consistentPairs: C = {
   },
 };
 
-const BROKEN_APP = `module.exports = {\n  '/api/info': (req, res) => {\n    res.end('oops'\n  },\n};\n`;
+export const BROKEN_APP = `module.exports = {\n  '/api/info': (req, res) => {\n    res.end('oops'\n  },\n};\n`;
 
 export const brokenCommit: C = {
   name: 'a commit that fails the pre-publish check (bun build --no-bundle app.js) is not published, and the last good revision keeps being served',
