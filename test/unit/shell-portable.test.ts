@@ -16,6 +16,7 @@ const test = suite('lesson and exercise commands are portable (macOS, zsh)');
 
 const lessons = [
   'README.md',
+  join('docs', 'setup.md'),
   ...readdirSync(join(ROOT, 'stacks'))
     .map((s) => join('stacks', s, 'README.md'))
     .filter((f) => existsSync(join(ROOT, f))),
