@@ -43,6 +43,9 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   );
 }
 
+/** A request Chromium aborted because the host's network changed under it: Docker adds and removes bridges and
+ * veths on the host as other runs go up and down, and Chromium then cancels what is in flight. Not the page's
+ * error (its next poll asks again), so not among a page's errors; what the page shows is asserted on its own. */
 const NETWORK_CHANGED = 'Failed to load resource: net::ERR_NETWORK_CHANGED';
 
 export interface Browser {
@@ -50,10 +53,6 @@ export interface Browser {
   context: BrowserContext;
   /** Script errors and console errors the page has shown so far. */
   errors: string[];
-  /** Requests Chromium aborted because the host's network changed under them (ERR_NETWORK_CHANGED): Docker adds
-   * and removes bridges and veths on the host as other runs go up and down, and Chromium's watch of the host's
-   * addresses then cancels what is in flight. Not the page's error: its next poll asks again. */
-  networkChanged: number;
   close(): Promise<void>;
 }
 
@@ -77,20 +76,15 @@ export async function openBrowser(o: { width?: number; height?: number } = {}): 
   }
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
-  let changed = 0;
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
-    if (m.text() === NETWORK_CHANGED) changed++;
-    else errors.push(m.text());
+    if (m.text() !== NETWORK_CHANGED) errors.push(m.text());
   });
   return {
     page,
     context,
     errors,
-    get networkChanged() {
-      return changed;
-    },
     async close() {
       await context.close().catch(() => undefined);
       rmSync(profile, { recursive: true, force: true });
