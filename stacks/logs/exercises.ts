@@ -159,11 +159,11 @@ ${PSQL} "SELECT count(*), max(seq) FROM logs WHERE source = 'file'"
     title: 'Duplicates without ids.',
     text: `The store keeps each record once for two reasons: the unique key on \`logs.id\`
 (\`stacks/logs/schema/logs.sql\`) and \`ON CONFLICT (id) DO NOTHING\` in rsyslog's insert
-(\`${RECEIVER}\`). Remove both. receiver.conf is copied into rsyslog's image, so apply rebuilds the image and
-re-creates rsyslog; the schema ran once, when the store's volume was made, so drop the key in the running store.
-Then make the stdout sidecar send again what it has delivered: with no registry it starts over from offset 0, as
-a crash between an acknowledgement and the registry's write does for one batch (check 4 kills it five times).
-Count the ids stored twice. The check does the same with ${LINES} lines of its own.
+(\`${RECEIVER}\`). Remove both. receiver.conf is copied into rsyslog's image, so apply rebuilds
+the image and re-creates rsyslog; the schema ran once, when the store's volume was made, so drop the key in the
+running store. Then make the stdout sidecar send again what it has delivered: with no registry it starts over
+from offset 0, as a crash between an acknowledgement and the registry's write does for one batch (check 4 kills
+it five times). Count the ids stored twice. The check does the same with ${LINES} lines of its own.
 
 \`\`\`sh
 ${APPLY}
