@@ -111,8 +111,7 @@ ${STACK} stop rsyslog
 curl -X POST "\${APP_FILE%/status}/write?count=${LINES}"
 curl -s "$SHIPPER_FILE" | grep -E 'read_lines|acked_records'
 ${STACK} kill shipper-file
-${STACK} start shipper-file
-${STACK} start rsyslog
+${STACK} start rsyslog shipper-file
 curl -s "$APP_FILE"
 ${PSQL} "SELECT count(*), max(seq) FROM logs WHERE source = 'file'"
 \`\`\``,
