@@ -88,11 +88,14 @@ const composeEdit = (hunks: string, ...then: string[]): Pick<Exercise, 'solution
   touches: [COMPOSE],
 });
 
-/** receiver.conf's insert without ON CONFLICT: a diff made from the file's own line, with a line of context each side. */
+/** receiver.conf's insert without ON CONFLICT: a diff made from the file's own line (the one that inserts into logs),
+ * with a line of context each side. Made when the file is already edited too (the diff then no longer applies). */
 function receiverPatch(): string {
   const lines = readFileSync(join(ROOT, RECEIVER), 'utf8').split('\n');
-  const i = lines.findIndex((l) => l.includes(CONFLICT));
-  return `--- a/${RECEIVER}\n+++ b/${RECEIVER}\n@@ -${i},3 +${i},3 @@\n ${lines[i - 1]}\n-${lines[i]}\n+${lines[i]!.replace(CONFLICT, '')}\n ${lines[i + 1]}\n`;
+  const i = lines.findIndex((l) => l.includes('INSERT INTO logs'));
+  const line = lines[i] ?? '';
+  const old = line.includes(CONFLICT) ? line : line.replace(/"\)$/, `${CONFLICT}")`);
+  return `--- a/${RECEIVER}\n+++ b/${RECEIVER}\n@@ -${i},3 +${i},3 @@\n ${lines[i - 1]}\n-${old}\n+${old.replace(CONFLICT, '')}\n ${lines[i + 1]}\n`;
 }
 
 const exercises: Exercise[] = [
