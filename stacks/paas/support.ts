@@ -153,10 +153,14 @@ export class Work {
   /** A fresh clone of the site's repository into the run's directory: a copy an earlier process left there (the
    * checks run again on the same run with the `check` verb) is replaced, as its commits may be behind the server's. */
   static async clone(ctx: { state: string; project: Project }, name = 'work'): Promise<Work> {
-    const dir = join(ctx.state, name);
+    return Work.cloneInto(await gitUrl(ctx.project), join(ctx.state, name), ctx.project);
+  }
+
+  /** A fresh clone of `url` into `dir`, whatever `dir` held before. */
+  static async cloneInto(url: string, dir: string, project: Project): Promise<Work> {
     rmSync(dir, { recursive: true, force: true });
-    await $`git clone --quiet ${await gitUrl(ctx.project)} ${dir}`.quiet();
-    const w = new Work(dir, ctx.project);
+    await $`git clone --quiet ${url} ${dir}`.quiet();
+    const w = new Work(dir, project);
     w.build = buildOf(readFileSync(join(dir, 'version.txt'), 'utf8'));
     return w;
   }
