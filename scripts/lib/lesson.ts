@@ -36,15 +36,18 @@ export function shellCommands(markdown: string): Command[] {
   return out;
 }
 
+const LIFECYCLE =
+  /^(npm run (-s )?(stack|bench|test|build|doctor|images|gen)\b|npm (ci|test)\b|make\b|[A-Z_]+=\S+ npm run|eval "\$\(npm run -s stack:)/;
+
 /**
- * lifecycle: what the runner itself does (stack:*, bench:*, make demo/setup/test): CI runs those.
+ * lifecycle: what the runner itself does (stack:*, bench:*, make demo/setup/test, and `eval` of a run's `urls --env`):
+ * CI runs those.
  * manual: needs the reader (a <placeholder>, a watch, a follow). runnable: everything else. (An exercise's
  * commands are sorted by where they stand, in shellCommands: they are checked, by npm run exercise.)
  */
 export function classify(line: string): Kind {
   if (/<[^>]+>|\bwatch\b|\s-f\b|\bdocker\b|\bcurl\b|\bgit\b/.test(line)) return 'manual';
-  if (/^(npm run (-s )?(stack|bench|test|build|doctor|images|gen)\b|npm (ci|test)\b|make\b|[A-Z_]+=\S+ npm run)/.test(line))
-    return 'lifecycle';
+  if (LIFECYCLE.test(line)) return 'lifecycle';
   return 'runnable';
 }
 

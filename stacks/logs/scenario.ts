@@ -27,12 +27,14 @@ const scenario: Scenario = {
         'app-stdout': `${e.app.stdout}/status`,
         'shipper-file': `${e.shipper.file}/metrics`,
         'shipper-stdout': `${e.shipper.stdout}/metrics`,
+        write: `${e.app.file}/write?count=1000&rate=200`,
+        trace: `${e.app.stdout}/trace`,
       },
       hints: [
         `curl -X POST '${e.app.file}/write?count=1000&rate=200'`,
         `curl -X POST ${e.app.stdout}/trace`,
         `curl -s ${e.shipper.file}/metrics | grep ^log_shipper_`,
-        `docker compose -p ${ctx.project.name} exec postgres psql -U postgres -d logs -c 'SELECT source, count(*), max(seq) FROM logs GROUP BY source'`,
+        `npm run -s stack:logs -- exec postgres psql -U postgres -d logs -c 'SELECT source, count(*), max(seq) FROM logs GROUP BY source'`,
       ],
     };
   },

@@ -28,7 +28,6 @@ const scenario: Scenario = {
     'service mesh: mesh-proxy sidecars giving three unchanged apps mTLS, load balancing, retries, timeouts, ejection, metrics and traces',
   async describe(ctx) {
     const e = await endpoints(ctx.project);
-    const p = ctx.project.name;
     return {
       urls: {
         prometheus: `${e.prometheus}/graph`,
@@ -36,10 +35,10 @@ const scenario: Scenario = {
         collector: `${e.collector}/api/traces?service=frontend`,
       },
       hints: [
-        `docker compose -p ${p} exec backend-1-app /opt/app/ctl fault error_rate=0.5`,
-        `docker compose -p ${p} exec frontend-app python3 -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:8080/call?n=100').read().decode())"`,
+        `npm run -s stack:mesh -- exec backend-1-app /opt/app/ctl fault error_rate=0.5`,
+        `npm run -s stack:mesh -- exec frontend-app python3 -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:8080/call?n=100').read().decode())"`,
         `curl -s ${e.admin}/metrics | grep ^mesh_proxy_retries`,
-        `docker compose -p ${p} logs backend-1-mesh`,
+        `npm run -s stack:mesh -- logs backend-1-mesh`,
       ],
     };
   },

@@ -37,6 +37,7 @@ lessons('every npm run and make command in a Markdown file names a script or tar
 lessons('commands are sorted into what the runner does, what needs a reader, and what a test can run', () => {
   assert.is(classify('npm run stack:config -- up'), 'lifecycle');
   assert.is(classify('make setup test'), 'lifecycle');
+  assert.is(classify('eval "$(npm run -s stack:config -- urls --env)"'), 'lifecycle');
   assert.is(classify('curl http://127.0.0.1:<port>/version'), 'manual');
   assert.is(classify('docker logs -f x'), 'manual');
   assert.is(classify('npm run config -- history'), 'runnable');

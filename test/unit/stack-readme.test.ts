@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from '../../scripts/lib/config.js';
+import { shellCommands } from '../../scripts/lib/lesson.js';
 import { loadScenario, stackNames } from '../../scripts/lib/scenarios.js';
 
 const readme = suite('stack READMEs');
@@ -45,6 +46,15 @@ for (const stack of stackNames()) {
       .split(/^## /m)
       .find((s) => s.startsWith('Exercises'));
     assert.equal(placeholders(section ?? ''), [], `${stack}: placeholders in its Exercises section`);
+  });
+  readme(`the ${stack} lesson's commands to type need nothing copied in by hand: no <…> placeholder in a shell block`, () => {
+    const lines = shellCommands(readFileSync(join(ROOT, 'stacks', stack, 'README.md'), 'utf8')).map((c) => c.line);
+    assert.ok(lines.length > 0, `${stack}: its lesson has commands to type`);
+    assert.equal(
+      lines.filter((l) => placeholders(l).length),
+      [],
+      `${stack}: commands with a placeholder`,
+    );
   });
 }
 
