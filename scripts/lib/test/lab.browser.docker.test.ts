@@ -127,8 +127,10 @@ test('the Processes view lists the pod’s processes, read by the lab (no topz i
   // One entry per pod, by its owner: here the pause container.
   await pick.locator(`option[value="${name(ctx, 'pod')}"]`).waitFor({ state: 'attached', ...WAIT });
   await pick.selectOption(name(ctx, 'pod'));
-  await page.locator('table tbody tr').nth(2).waitFor(WAIT);
-  const rows = await page.locator('table tbody tr').allTextContents();
+  // The table of this pod, not the one shown before the choice (another stack's pod may come first in the list).
+  const table = page.locator('table.procs', { has: page.locator('caption', { hasText: `PID namespace of ${name(ctx, 'pod')}` }) });
+  await table.locator('tbody tr').nth(2).waitFor(WAIT);
+  const rows = await table.locator('tbody tr').allTextContents();
   for (const want of [/catatonit/, /bun/, /python/])
     assert.ok(
       rows.some((r) => want.test(r)),

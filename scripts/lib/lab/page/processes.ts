@@ -41,11 +41,15 @@ export class ProcessesView {
       this.table.replaceChildren(h('p', { class: 'notice' }, 'No pod is up.'));
       return;
     }
+    // An answer for a pod no longer chosen (the learner picked another while it was read) is dropped: the read
+    // of the pod chosen now draws that one.
+    const container = this.pick.value;
     try {
-      const a = await this.api.get<Answer>(`/api/processes?container=${encodeURIComponent(this.pick.value)}`);
-      this.draw(a);
+      const a = await this.api.get<Answer>(`/api/processes?container=${encodeURIComponent(container)}`);
+      if (this.pick.value === container) this.draw(a);
     } catch (e) {
-      this.table.replaceChildren(h('p', { class: 'bad notice' }, `The processes could not be read: ${(e as Error).message}`));
+      if (this.pick.value === container)
+        this.table.replaceChildren(h('p', { class: 'bad notice' }, `The processes could not be read: ${(e as Error).message}`));
     }
   }
 
