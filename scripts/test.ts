@@ -104,7 +104,10 @@ const engineParts: EnginePart[] = [
   ...breakParts,
   { name: PARTS.docker, run: (log: (t: string) => void) => runGroup(groups.docker, log) },
   { name: PARTS.browser, run: (log: (t: string) => void) => runGroup(groups.browser, log) },
-  { name: PARTS.exercises, run: (log: (t: string) => void) => runGroup(groups.exercises, log) },
+  // Each lesson's exercises proven, as a part of its own (of the stacks chosen, when some are named).
+  ...groups.exercises
+    .filter((g) => !positionals.length || positionals.includes(g.env!.EXERCISE_STACKS!))
+    .map((g) => ({ name: g.name, run: (log: (t: string) => void) => runGroup(g, log) })),
   // The https, topz and patterns stacks again, from a container that sees the engine as Docker Desktop's runner does.
   ...(stacks.length && !positionals.length ? [{ name: PARTS.desktop, run: (log: (t: string) => void) => runDesktopPart(log) }] : []),
   ...(await Promise.all(

@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { $, type Duration } from 'zx';
 import { BUN_PROGRAMS } from './bundle.js';
 import { DIST, ROOT } from './config.js';
+import { exerciseStacks } from './scenarios.js';
 
 export interface Count {
   passed: number;
@@ -21,8 +22,9 @@ export interface Timed extends Count {
 export const DOCKER_TESTS = '\\.docker\\.test\\.js$';
 /** Those that drive Chromium (`.browser.docker.test.ts`) are a part of their own, beside a stack. */
 const BROWSER_TESTS = '\\.browser\\.docker\\.test\\.js$';
-/** The exercises' proof (`exercises.docker.test.ts`: a stack up, each exercise solved and reset) is one too, so
- * that it runs beside another part instead of lengthening the Docker unit part, the longest. */
+/** The exercises' proof (`exercises.docker.test.ts`: a stack up, each exercise solved and reset) is a part per
+ * lesson (EXERCISE_STACKS), so that the lessons' proofs run beside other parts, two at a time, instead of one after
+ * another in one part that outgrows its time limit. */
 const EXERCISE_TESTS = '(^|/)exercises\\.docker\\.test\\.js$';
 
 /** The parts, by the names docs/test-times.md gives them, in the order their results are printed. */
@@ -35,7 +37,7 @@ export const PARTS = {
   programs: (image: string) => `unit: ${image} (Bun)`,
   docker: 'unit: with Docker (Node)',
   browser: 'unit: the lab in Chromium (Node)',
-  exercises: 'unit: every exercise solved and reset (Node)',
+  exercises: (stack: string) => `unit: the ${stack} exercises solved and reset (Node)`,
   desktop: 'stacks from a runner without the host’s /proc (https, topz, patterns)',
   stack: (name: string) => `stack: ${name}`,
   /** The break-it exercises (`test --break NAME`), in two parts: those of the stacks that must run alone, alone. */
@@ -44,7 +46,15 @@ export const PARTS = {
 
 /** A command in the repository whose output is held for the part's log, and whose exit code is read, not
  * thrown; bounded when a limit is given (then a hang ends as a failure, not as CI's own time-out). */
-const held = (timeout?: Duration) => $({ cwd: ROOT, nothrow: true, verbose: false, quiet: true, ...(timeout ? { timeout } : {}) });
+const held = (timeout?: Duration, env?: Record<string, string>) =>
+  $({
+    cwd: ROOT,
+    nothrow: true,
+    verbose: false,
+    quiet: true,
+    ...(timeout ? { timeout } : {}),
+    ...(env ? { env: { ...process.env, ...env } } : {}),
+  });
 
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
@@ -86,11 +96,13 @@ export interface UnitGroup {
   dir: string;
   pattern: string;
   ignore: string[];
+  /** What the group's process gets beside the environment. */
+  env?: Record<string, string>;
 }
 
 /** The uvu groups: the sidecars and the stacks' Bun programs on Bun; the rest on Node, split by whether a file
  * needs Docker, and whether it also drives a browser. */
-export function unitGroups(): { node: UnitGroup; docker: UnitGroup; browser: UnitGroup; exercises: UnitGroup; bun: UnitGroup[] } {
+export function unitGroups(): { node: UnitGroup; docker: UnitGroup; browser: UnitGroup; exercises: UnitGroup[]; bun: UnitGroup[] } {
   const test = '\\.test\\.js$';
   const notBun = ['-i', '^sidecars$', ...BUN_PROGRAMS.flatMap((p) => ['-i', `^${p.dir}$`])];
   return {
@@ -103,7 +115,14 @@ export function unitGroups(): { node: UnitGroup; docker: UnitGroup; browser: Uni
       ignore: [...notBun, '-i', BROWSER_TESTS, '-i', EXERCISE_TESTS],
     },
     browser: { name: PARTS.browser, bin: process.execPath, dir: dist, pattern: BROWSER_TESTS, ignore: notBun },
-    exercises: { name: PARTS.exercises, bin: process.execPath, dir: dist, pattern: EXERCISE_TESTS, ignore: notBun },
+    exercises: exerciseStacks().map((stack) => ({
+      name: PARTS.exercises(stack),
+      bin: process.execPath,
+      dir: dist,
+      pattern: EXERCISE_TESTS,
+      ignore: notBun,
+      env: { EXERCISE_STACKS: stack },
+    })),
     bun: [
       { name: PARTS.sidecars, bin: bun, dir: join(dist, 'sidecars'), pattern: test, ignore: [] },
       ...BUN_PROGRAMS.map((p) => ({ name: PARTS.programs(p.image), bin: bun, dir: join(dist, p.dir), pattern: test, ignore: [] })),
@@ -113,7 +132,7 @@ export function unitGroups(): { node: UnitGroup; docker: UnitGroup; browser: Uni
 
 /** Runs a uvu group and counts its tests from uvu's summary; a group whose summary is missing is a failure. */
 export async function runGroup(g: UnitGroup, log: (t: string) => void): Promise<Count> {
-  const r = await held('15m')`${g.bin} ${uvu} ${g.dir} ${g.pattern} ${g.ignore}`;
+  const r = await held('15m', g.env)`${g.bin} ${uvu} ${g.dir} ${g.pattern} ${g.ignore}`;
   const out = plain(r.stdout);
   log(out + r.stderr);
   const count = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(out)?.[1] ?? NaN);

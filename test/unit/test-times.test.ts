@@ -22,7 +22,7 @@ function parts(): string[] {
     ...g.bun.map((b) => b.name),
     g.docker.name,
     g.browser.name,
-    g.exercises.name,
+    ...g.exercises.map((e) => e.name),
     PARTS.desktop,
     ...stackNames().map(PARTS.stack),
     PARTS.breaks(true),

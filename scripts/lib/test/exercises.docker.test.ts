@@ -17,7 +17,11 @@ import { catalogue, imagePresent } from '../compose.js';
 import { imageEnv } from '../images.js';
 import { exerciseStacks, loadExercises } from '../scenarios.js';
 
-const COPY_VERSION = `${VERSION}-exercises`;
+// EXERCISE_STACKS=config,paas proves those stacks' exercises only (npm test runs one lesson's per part); CI proves
+// every one. A copy proving one lesson builds under a tag of its own, so that two lessons' proofs running at once
+// never move each other's images.
+const only = process.env.EXERCISE_STACKS?.split(',').filter(Boolean);
+const COPY_VERSION = `${VERSION}-exercises${only?.length === 1 ? `-${only[0]}` : ''}`;
 
 /** The revision label of each of the tree's own catalogue images that exists now. */
 async function treeRevisions(): Promise<Record<string, string>> {
@@ -62,8 +66,6 @@ const inTree = (script: string, args: string[]) =>
   $({ cwd: tree, quiet: true, nothrow: true, timeout: '6m' })`node ${join(tree, relative(ROOT, DIST), 'scripts', script)} ${args}`;
 const said = (r: { stdout: string; stderr: string }) => `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
 
-// EXERCISE_STACKS=config,paas proves those stacks' exercises only (while writing them); CI proves every one.
-const only = process.env.EXERCISE_STACKS?.split(',').filter(Boolean);
 for (const stack of exerciseStacks().filter((s) => !only || only.includes(s))) {
   const test = suite(`${stack} exercises, proven`);
   test.before(async () => {
