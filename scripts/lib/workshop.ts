@@ -9,6 +9,7 @@ import { replaceBetween } from './docs-gen.js';
 import { roomChecks } from './room.js';
 import { loadScenario } from './scenarios.js';
 import { checksOfRun } from './stack-check.js';
+import { type LessonTime, readTimes } from './workshop-times.js';
 
 export interface Part {
   title: string;
@@ -68,26 +69,32 @@ export const BEYOND: { stack: string; minutes: number; what: string }[] = [
   { stack: 'topz', minutes: 25, what: 'a look inside a pod through its shared PID namespace' },
 ];
 
-/** What a lesson's minutes are made of. Seconds: measured on this project's 2-core machine (lesson-times in
- * docs/workshop.md says how): `up`, `check`, the lesson's declared exercise checks, `down`. Minutes: assumed. */
-export interface Measured {
-  upS: number;
-  checkS: number;
-  exercisesS: number;
-  downS: number;
+/** What a lesson's minutes are made of: the machine's seconds, measured by `npm run bench:workshop` on a 2-core
+ * machine (docs/workshop-times.json), and the minutes of reading and hands-on work, assumed here. */
+export interface Measured extends LessonTime {
   readingMin: number;
   handsOnMin: number;
 }
 
-export const MEASURED: Record<string, Measured> = {
-  https: { upS: 11, checkS: 44, exercisesS: 8, downS: 1, readingMin: 10, handsOnMin: 20 },
-  patterns: { upS: 14, checkS: 36, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 15 },
-  config: { upS: 12, checkS: 51, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 15 },
-  logs: { upS: 17, checkS: 50, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 15 },
-  mesh: { upS: 15, checkS: 40, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 5 },
-  paas: { upS: 12, checkS: 32, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 15 },
-  topz: { upS: 13, checkS: 49, exercisesS: 0, downS: 1, readingMin: 10, handsOnMin: 10 },
+const ASSUMED: Record<string, { readingMin: number; handsOnMin: number }> = {
+  https: { readingMin: 10, handsOnMin: 20 },
+  patterns: { readingMin: 10, handsOnMin: 15 },
+  config: { readingMin: 10, handsOnMin: 15 },
+  logs: { readingMin: 10, handsOnMin: 15 },
+  mesh: { readingMin: 10, handsOnMin: 5 },
+  paas: { readingMin: 10, handsOnMin: 15 },
+  topz: { readingMin: 10, handsOnMin: 10 },
 };
+
+const TIMES = readTimes();
+
+export const MEASURED: Record<string, Measured> = Object.fromEntries(
+  Object.entries(ASSUMED).map(([stack, a]) => {
+    const t = TIMES.lessons[stack];
+    if (!t) throw new Error(`docs/workshop-times.json has no ${stack}: npm run bench:workshop -- ${stack}`);
+    return [stack, { ...t, ...a }];
+  }),
+);
 
 export const machineSeconds = (m: Measured) => m.upS + m.checkS + m.exercisesS + m.downS;
 
@@ -123,16 +130,16 @@ export function agendaMarkdown(): string {
 
 export function measuredMarkdown(): string {
   const rows = [
-    '| lesson | up | check | exercise checks | down | machine | reading (assumed) | hands-on (assumed) | minutes given |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| lesson | up | check | exercise checks | down | machine | reading (assumed) | hands-on (assumed) | minutes given | measured at (load) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const [stack, m] of Object.entries(MEASURED)) {
     const ex = m.exercisesS ? `${m.exercisesS} s` : '—';
     rows.push(
-      `| ${stack} | ${m.upS} s | ${m.checkS} s | ${ex} | ${m.downS} s | ${Math.ceil(machineSeconds(m) / 60)} min | ${m.readingMin} min | ${m.handsOnMin} min | ${lessonMinutes(stack)} min |`,
+      `| ${stack} | ${m.upS} s | ${m.checkS} s | ${ex} | ${m.downS} s | ${Math.ceil(machineSeconds(m) / 60)} min | ${m.readingMin} min | ${m.handsOnMin} min | ${lessonMinutes(stack)} min | ${m.at} (${m.load.toFixed(1)}) |`,
     );
   }
-  return rows.join('\n');
+  return [...rows, '', `Machine: ${TIMES.machine}.`].join('\n');
 }
 
 /** Per stack: the checks a room run keeps and the heavy ones it skips, by their numbers in a full run. */
