@@ -35,6 +35,8 @@ export interface Outage {
   retries: number;
   /** What the budget allows for the requests of its window, as check 3 computes it. */
   allowed: number;
+  /** The requests of the window: as the sidecar counts them, and at least the outage's own (with no budget, the
+   * sidecar keeps no window). */
   window: number;
   /** Tries the failing replicas received. */
   tries: number;
@@ -50,7 +52,8 @@ export async function outage(ctx: StackContext, n: number): Promise<Outage> {
     const before = await counters(at);
     const r = await calls(ctx.project, `/call?n=${n}&concurrency=4`);
     const after = await counters(at);
-    const window = total(await metricsOf(at), 'mesh_proxy_retry_budget_window_requests', 'destination="backend"');
+    const counted = total(await metricsOf(at), 'mesh_proxy_retry_budget_window_requests', 'destination="backend"');
+    const window = Math.max(counted, n);
     const tries = (await Promise.all(REPLICAS.map((rep) => stats(ctx.project, rep)))).reduce((s, x) => s + x.requests, 0);
     out = { ok: r.ok, retries: after.retries - before.retries, allowed: budget(window), window, tries };
   });

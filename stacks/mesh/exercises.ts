@@ -65,7 +65,7 @@ ${NONE_FAIL}
       if (o.retries <= o.allowed)
         return fail(`with every replica failing, ${OUTAGE} calls made ${o.retries} retries, within the budget's ${o.allowed}`);
       return pass(
-        `with every replica failing and no budget, ${OUTAGE} calls made ${o.retries} retries where the budget allows ${o.allowed} (for the ${o.window} requests of its window): the failing replicas got ${o.tries} tries`,
+        `with every replica failing and no budget, ${OUTAGE} calls made ${o.retries} retries where a budget would allow ${o.allowed} for the ${o.window} requests of the last 10 s: the failing replicas got ${o.tries} tries`,
       );
     },
   },
