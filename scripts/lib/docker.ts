@@ -16,6 +16,12 @@ export async function state(id: string): Promise<ContainerState> {
   return { pid: s.Pid, startedAt: s.StartedAt, running: s.Running, restartCount: Number(restarts), health: s.Health?.Status };
 }
 
+/** The environment a container was started with (its image's defaults included), by name. */
+export async function env(id: string): Promise<Record<string, string | undefined>> {
+  const vars = JSON.parse((await $`docker inspect --format ${'{{json .Config.Env}}'} ${id}`.quiet()).stdout) as string[];
+  return Object.fromEntries(vars.map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]));
+}
+
 /** Runs a command inside a running container; resolves with its stdout, trimmed. */
 export async function exec(id: string, cmd: string[]): Promise<string> {
   return (await $`docker exec ${id} ${cmd}`.quiet()).stdout.trim();

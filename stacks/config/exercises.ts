@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { $ } from 'zx';
 import { eventually } from '../../scripts/lib/check.js';
 import { ROOT } from '../../scripts/lib/config.js';
-import { type Exercise, fail, pass } from '../../scripts/lib/exercise/types.js';
+import * as docker from '../../scripts/lib/docker.js';
+import { type Exercise, fail, fileEdit, pass } from '../../scripts/lib/exercise/types.js';
 import type { StackContext } from '../../scripts/lib/stack-types.js';
 import { appView, endpoints, etcdOf, KEY, metricsOf, type PodName } from './support.js';
 
@@ -22,10 +23,7 @@ const BURST = `npm run stack:config -- exec etcd sh -c 'for i in 1 2 3 4 5 6 7 8
 const VALIDATE = `CONFIG_SYNC_VALIDATE_COMMAND: 'read -r v; case "$$v" in *forbidden*) echo "the value says forbidden" >&2; exit 1;; esac'`;
 
 /** The environment a sidecar's container was started with (its image's defaults included). */
-async function envOf(ctx: StackContext, service: string): Promise<Map<string, string>> {
-  const out = (await $`docker inspect --format ${'{{json .Config.Env}}'} ${await ctx.project.id(service)}`.quiet()).stdout;
-  return new Map((JSON.parse(out) as string[]).map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]));
-}
+const envOf = async (ctx: StackContext, service: string) => new Map(Object.entries(await docker.env(await ctx.project.id(service))));
 
 /** The value in etcd now: its text, and its version when it is a JSON object that has one. */
 async function current(ctx: StackContext): Promise<{ text: string; version?: string }> {
@@ -84,10 +82,7 @@ async function edited(ctx: StackContext, service: string, name: string, want?: s
 
 /** The solution of an exercise that edits compose.yaml: the diff's hunks (each `@@ … @@` and its lines), applied to
  * the run, then the commands `then`. */
-const composeEdit = (hunks: string, ...then: string[]): Pick<Exercise, 'solution' | 'touches'> => ({
-  solution: { patch: `--- a/${COMPOSE}\n+++ b/${COMPOSE}\n${hunks}`, commands: [APPLY, ...then] },
-  touches: [COMPOSE],
-});
+const composeEdit = (hunks: string, ...then: string[]) => fileEdit(COMPOSE, hunks, [APPLY, ...then]);
 
 const exercises: Exercise[] = [
   {

@@ -10,7 +10,7 @@ import * as chaos from '../../scripts/lib/chaos.js';
 import { eventually, expect } from '../../scripts/lib/check.js';
 import { ROOT } from '../../scripts/lib/config.js';
 import * as docker from '../../scripts/lib/docker.js';
-import { type Exercise, fail, pass } from '../../scripts/lib/exercise/types.js';
+import { type Exercise, fail, fileEdit, pass } from '../../scripts/lib/exercise/types.js';
 import type { StackContext } from '../../scripts/lib/stack-types.js';
 import { delivered, endpoints, LOG, metricsOf, sql, sum, verify, write, written } from './support.js';
 
@@ -29,11 +29,8 @@ const REGISTRY = '/var/log/app/.log-shipper-registry.json';
 /** Lines a check writes to show a loss or a duplicate: enough to count, few enough for a small laptop. */
 const LINES = 200;
 
-/** The environment a container was started with (its image's defaults included). */
-async function envOf(ctx: StackContext, service: string): Promise<Record<string, string | undefined>> {
-  const out = (await $`docker inspect --format ${'{{json .Config.Env}}'} ${await ctx.project.id(service)}`.quiet()).stdout;
-  return Object.fromEntries((JSON.parse(out) as string[]).map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]));
-}
+/** The environment a service's container was started with (its image's defaults included). */
+const envOf = async (ctx: StackContext, service: string) => docker.env(await ctx.project.id(service));
 
 /** A container's logs (stdout and stderr) since it was created, across its restarts. */
 async function logsOf(ctx: StackContext, service: string): Promise<string> {
@@ -83,10 +80,7 @@ const globRegExp = (glob: string) =>
   );
 
 /** The solution of an exercise that edits compose.yaml: the diff's hunks, then the commands `then`. */
-const composeEdit = (hunks: string, ...then: string[]): Pick<Exercise, 'solution' | 'touches'> => ({
-  solution: { patch: `--- a/${COMPOSE}\n+++ b/${COMPOSE}\n${hunks}`, commands: then },
-  touches: [COMPOSE],
-});
+const composeEdit = (hunks: string, ...then: string[]) => fileEdit(COMPOSE, hunks, then);
 
 /** receiver.conf's insert without ON CONFLICT: a diff made from the file's own line (the one that inserts into logs),
  * with a line of context each side. Made when the file is already edited too (the diff then no longer applies). */

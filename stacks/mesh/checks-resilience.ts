@@ -7,10 +7,10 @@ import { counters, calls, clearFaults, endpoints, fault, metricsOf, noneEjected,
 type C = Check<StackContext>;
 
 /** The stack's budget: 20% of requests plus 1 a second over a 10 s window (compose.yaml). */
-const budget = (requests: number) => Math.floor(0.2 * requests) + 10;
+export const budget = (requests: number) => Math.floor(0.2 * requests) + 10;
 
 /** Runs a check body with faults set, and clears every fault after it, pass or fail. */
-async function withFaults(ctx: StackContext, body: () => Promise<void>): Promise<void> {
+export async function withFaults(ctx: StackContext, body: () => Promise<void>): Promise<void> {
   try {
     await noneEjected((await endpoints(ctx.project)).admin);
     await Promise.all(REPLICAS.map((r) => stats(ctx.project, r, true)));

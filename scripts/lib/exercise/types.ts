@@ -65,3 +65,10 @@ export interface Break {
    * stack's exercises.ts names the break instead (its `break`), and the generated section says so under it. */
   lesson?: { title: string; text: string };
 }
+
+/** The solution of an exercise that has the learner edit one file: the diff's hunks (each `@@ … @@` and its lines) as
+ * a diff of that file (a repository path), then the commands; --reset restores the file. */
+export const fileEdit = (path: string, hunks: string, commands: string[]): Pick<Exercise, 'solution' | 'touches'> => ({
+  solution: { patch: `--- a/${path}\n+++ b/${path}\n${hunks}`, commands },
+  touches: [path],
+});
