@@ -10,8 +10,9 @@ export interface LabArgs {
 
 /** V8 flags of the lab's Node process (`npm run lab` passes them; so do its tests and bench:lab). A young
  * generation of 1 MB semi-spaces, not V8's default of up to 16 MB: the server's garbage is short-lived (a read
- * of the pods, an answer), and a larger young generation only keeps more of it resident (bench:lab). */
-export const NODE_FLAGS = ['--max-semi-space-size=1'];
+ * of the pods, an answer), and a larger young generation only keeps more of it resident; and a heap that V8
+ * keeps small, growing it less and shrinking it sooner when idle (bench:lab). */
+export const NODE_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size'];
 
 export const usage = (name: string) => `usage: ${name} [--port N] [--project NAME...]`;
 

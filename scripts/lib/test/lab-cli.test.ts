@@ -81,7 +81,7 @@ test('--project takes one or more names, and --port 0 or none asks for a free po
 
 test('npm run lab starts the built lab on Node with the V8 flags its tests and bench:lab give it', () => {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  assert.equal(NODE_FLAGS.length, 1);
+  assert.ok(NODE_FLAGS.length > 0);
   assert.ok(scripts.lab!.endsWith(`&& node ${NODE_FLAGS.join(' ')} dist/scripts/lab.js`), scripts.lab);
   const r = lab(['--help']);
   assert.equal(r.status, 0);
