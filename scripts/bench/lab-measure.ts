@@ -2,6 +2,7 @@
 // /proc, and the machine's busy share.
 import { readdirSync, readFileSync } from 'node:fs';
 import { $, sleep } from 'zx';
+import type { ConsoleMessage } from 'playwright-core';
 import type { Browser } from '../lib/browser.js';
 import type { SpawnedLab } from '../lib/test/lab-browser-support.js';
 
@@ -74,39 +75,75 @@ export interface Load {
   api: number;
 }
 
-/** Records the page's long tasks from its first script on (a PerformanceObserver, before the page's own code). */
+const DRAWN = 'bench:lab drawn ';
+
+/** Records, from before the page's own script: its long tasks (a PerformanceObserver), and at the first frame after
+ * each change of the DOM, the pods drawn by project, which it also writes to the console. The page is watched from
+ * inside, so that the bench adds no work to its main thread while it loads (Playwright's waitForFunction would
+ * compile Playwright's own script into every page it polls: half a second of its main thread on a loaded machine). */
 export const watchLongTasks = (b: Browser) =>
-  b.page.addInitScript(() => {
+  b.page.addInitScript((drawn) => {
     const w = window as unknown as { longTasks: { start: number; end: number }[] };
     w.longTasks = [];
     new PerformanceObserver((l) => {
       for (const e of l.getEntries()) w.longTasks.push({ start: e.startTime, end: e.startTime + e.duration });
     }).observe({ type: 'longtask', buffered: true });
-  });
+    let frame = false;
+    let last = '';
+    new MutationObserver(() => {
+      if (frame) return;
+      frame = true;
+      requestAnimationFrame(() => {
+        frame = false;
+        const pods: Record<string, number> = {};
+        for (const a of document.querySelectorAll<HTMLElement>('article.pod')) {
+          const project = a.dataset.key?.split('/')[0] ?? '';
+          pods[project] = (pods[project] ?? 0) + 1;
+        }
+        const text = JSON.stringify(pods);
+        if (text !== last) console.debug(`${drawn}${performance.now()} ${text}`);
+        last = text;
+      });
+    }).observe(document, { childList: true, subtree: true });
+  }, DRAWN);
 
-/** Opens the page and waits for every pod: ms from navigation start to the drawing, to the main thread free after
- * it, and the page's own wait for GET /api/stacks (Resource Timing), as the page measures them. */
+/** Opens the page and waits for every pod: ms from navigation start to the drawing (the first frame with every pod
+ * of ours), to the main thread free after it, and the page's own wait for GET /api/stacks (Resource Timing), as
+ * the page measures them. */
 export async function load(b: Browser, url: string, ours: Ours): Promise<Load> {
   await b.page.goto('about:blank');
-  await b.page.goto(url);
-  const seen = await b.page.waitForFunction(
-    ({ projects, pods }) =>
-      [...document.querySelectorAll<HTMLElement>('article.pod')].filter((a) => projects.includes(a.dataset.key?.split('/')[0] ?? ''))
-        .length >= pods && performance.now(),
-    ours,
-    { timeout: 30_000, polling: 'raf' },
-  );
-  const drawn = (await seen.jsonValue()) as number;
-  // Long tasks are reported when they end: a task running at the drawing is seen within the next frames.
-  await b.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-  return b.page.evaluate((at) => {
-    const tasks = (window as unknown as { longTasks: { start: number; end: number }[] }).longTasks;
-    return {
-      drawn: at,
-      interactive: Math.max(at, ...tasks.filter((t) => t.start < at).map((t) => t.end)),
-      api: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/stacks'))?.duration ?? Number.NaN,
-    };
-  }, drawn);
+  let seen: (at: number) => void = () => undefined;
+  const drawnAt = new Promise<number>((resolve) => (seen = resolve));
+  const onConsole = (m: ConsoleMessage) => {
+    if (!m.text().startsWith(DRAWN)) return;
+    const [at, pods] = m.text().slice(DRAWN.length).split(' ') as [string, string];
+    const counts = JSON.parse(pods) as Record<string, number>;
+    if (ours.projects.reduce((n, p) => n + (counts[p] ?? 0), 0) >= ours.pods) seen(Number(at));
+  };
+  b.page.on('console', onConsole);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await b.page.goto(url);
+    const drawn = await Promise.race([
+      drawnAt,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the page drew fewer than ${ours.pods} pods of ours within 30 s`)), 30_000);
+      }),
+    ]);
+    // Long tasks are reported when they end: a task running at the drawing is seen within the next frames.
+    await b.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    return await b.page.evaluate((at) => {
+      const tasks = (window as unknown as { longTasks: { start: number; end: number }[] }).longTasks;
+      return {
+        drawn: at,
+        interactive: Math.max(at, ...tasks.filter((t) => t.start < at).map((t) => t.end)),
+        api: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/stacks'))?.duration ?? Number.NaN,
+      };
+    }, drawn);
+  } finally {
+    clearTimeout(timer);
+    b.page.off('console', onConsole);
+  }
 }
 
 const authorized = (lab: SpawnedLab) => ({ headers: { authorization: `Bearer ${lab.token}` } });

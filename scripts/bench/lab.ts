@@ -16,6 +16,7 @@ import { ROOT } from '../lib/config.js';
 import { downStack, upStack } from '../lib/lifecycle.js';
 import { stackNames } from '../lib/scenarios.js';
 import { teardownOnce } from '../lib/teardown.js';
+import { NODE_FLAGS } from '../lib/lab/args.js';
 import { spawnLab, type SpawnedLab } from '../lib/test/lab-browser-support.js';
 import { BenchClock } from './conditions.js';
 import { goalTable, single } from './goals.js';
@@ -168,7 +169,7 @@ try {
     notes: [
       `Stacks up: ${wanted.join(', ')} (${projects.length} projects, ${pods} pods), each idle (no load), their health checks every second. At rest, before any lab started, their ${rest.count} containers used ${rest.containers.toFixed(0)}% of a core (their cgroups, health checks included) and dockerd with containerd ${rest.engine.toFixed(0)}%, over ${IDLE_S} s. Other engineers' work shared the machine.`,
       `The lab: dist/scripts/lab.js, one engine event stream, on ${RUNTIMES.map((r) => r.name).join(' and on ')} in turn (${RUNTIMES[0]!.name} is what \`npm run lab\` runs), one at a time.`,
-      `Viewers: headless Chromium pages (playwright-core) on the same 2 cores, each with the live stream open; ${LOADS} fresh loads in the first, in each phase; its long tasks recorded by a PerformanceObserver from before the page's own script.`,
+      `Viewers: headless Chromium pages (playwright-core) on the same 2 cores, each with the live stream open; ${LOADS} fresh loads in the first, in each phase; its long tasks recorded by a PerformanceObserver, and the pods drawn at each frame after a change of the DOM by a MutationObserver, both from before the page's own script, so that the bench runs none of its own in the page while it loads; the lab's Node with the flags \`npm run lab\` gives it (${NODE_FLAGS.join(' ')}).`,
     ],
   });
   const lead = `The lab with one stack, then with ${all} up, on two runtimes: page load to the Pods view drawn with every pod and to the main thread free after it (${LOADS} loads), the server's own read of the pods, its resident memory and its idle CPU over ${IDLE_S} s with one, five and no viewers.`;

@@ -21,15 +21,13 @@ export const CONTAINER = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
 export interface Answer {
   status: number;
-  body: string;
+  /** A Buffer when one serialized answer serves many requests (the pods picture). */
+  body: string | Buffer;
   type: string;
 }
 
-export const json = (body: unknown, status = 200): Answer => ({
-  status,
-  body: JSON.stringify(body),
-  type: 'application/json; charset=utf-8',
-});
+export const JSON_TYPE = 'application/json; charset=utf-8';
+export const json = (body: unknown, status = 200): Answer => ({ status, body: JSON.stringify(body), type: JSON_TYPE });
 export const plain = (status: number, text: string): Answer => ({ status, body: `${text}\n`, type: 'text/plain; charset=utf-8' });
 
 export interface ActionsOptions extends Signaller {

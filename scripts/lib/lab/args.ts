@@ -8,6 +8,14 @@ export interface LabArgs {
   projects: string[];
 }
 
+/** V8 flags of the lab's Node process (`npm run lab` passes them; so do its tests and bench:lab). A young
+ * generation of 1 MB semi-spaces, not V8's default of up to 16 MB: the server's garbage is short-lived (a read
+ * of the pods, an answer), and a larger young generation only keeps more of it resident; a heap that V8 keeps
+ * small, growing it less and shrinking it sooner when idle; and no optimizing compiler (its code and the pages
+ * of Node's binary it runs from: 4-6 MB), the server's work being I/O, JSON and a few regular expressions,
+ * which it still compiles (bench:lab). */
+export const NODE_FLAGS = ['--max-semi-space-size=1', '--optimize-for-size', '--no-opt'];
+
 export const usage = (name: string) => `usage: ${name} [--port N] [--project NAME...]`;
 
 /** The options, or undefined for --help; throws an Error whose message is the one line to print. */

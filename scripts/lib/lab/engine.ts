@@ -41,6 +41,30 @@ export interface Inspect {
   Mounts?: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
 }
 
+/** Only the fields the lab reads, from the engine's whole answer (which also carries the last health check
+ * outputs, the graph driver, the image's config…): what the lab keeps of a container is small. */
+export function trimInspect(c: Inspect): Inspect {
+  const { State: s, Config: k, NetworkSettings: n } = c;
+  return {
+    Id: c.Id,
+    Name: c.Name,
+    Config: { Image: k.Image, Labels: k.Labels, Tty: k.Tty, Env: k.Env, Cmd: k.Cmd },
+    State: {
+      Status: s.Status,
+      Running: s.Running,
+      Pid: s.Pid,
+      StartedAt: s.StartedAt,
+      ...(s.Health ? { Health: { Status: s.Health.Status } } : {}),
+    },
+    HostConfig: { NetworkMode: c.HostConfig.NetworkMode, PidMode: c.HostConfig.PidMode },
+    NetworkSettings: {
+      Ports: n.Ports,
+      Networks: n.Networks && Object.fromEntries(Object.entries(n.Networks).map(([name, v]) => [name, { IPAddress: v.IPAddress }])),
+    },
+    Mounts: c.Mounts?.map((m) => ({ Type: m.Type, Name: m.Name, Source: m.Source, Destination: m.Destination, RW: m.RW })),
+  };
+}
+
 export class EngineError extends Error {
   constructor(
     readonly status: number,
@@ -82,7 +106,7 @@ export function socketEngine(path = socketPath(), timeoutMs = 5000): Engine {
   return {
     list: () =>
       json<Summary[]>(`/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ label: ['com.docker.compose.project'] }))}`),
-    inspect: (id) => json<Inspect>(`/containers/${encodeURIComponent(id)}/json`),
+    inspect: async (id) => trimInspect(await json<Inspect>(`/containers/${encodeURIComponent(id)}/json`)),
     async kill(id, signal) {
       (await call('POST', `/containers/${encodeURIComponent(id)}/kill?signal=${encodeURIComponent(signal)}`)).resume();
     },

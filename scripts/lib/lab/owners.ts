@@ -23,14 +23,37 @@ const link = (path: string) => {
   }
 };
 
-/** Socket inode → the host pids holding it, for every process in the network namespace of `pid`. */
-export function socketHolders(procRoot: string, pid: number): Map<string, number[]> | { error: string } {
+/** The host's processes by network namespace (the link behind /proc/<pid>/ns/net), read once, when first
+ * asked: one read of the pods asks it for each pod with a published port, and the host has many processes. */
+export function netnsIndex(procRoot: string): (ns: string) => number[] {
+  let by: Map<string, number[]> | undefined;
+  return (ns) => {
+    if (!by) {
+      by = new Map();
+      for (const p of listPids(readdirSync(procRoot))) {
+        const of = link(join(procRoot, String(p), 'ns', 'net'));
+        if (!of) continue;
+        const pids = by.get(of);
+        if (pids) pids.push(p);
+        else by.set(of, [p]);
+      }
+    }
+    return by.get(ns) ?? [];
+  };
+}
+
+/** Socket inode → the host pids holding it, for every process in the network namespace of `pid` (as `inNs`,
+ * the host's processes by namespace, lists them). */
+export function socketHolders(
+  procRoot: string,
+  pid: number,
+  inNs: (ns: string) => number[] = netnsIndex(procRoot),
+): Map<string, number[]> | { error: string } {
   const ns = link(join(procRoot, String(pid), 'ns', 'net'));
   if (!ns) return { error: `the network namespace of pid ${pid} cannot be read` };
   const out = new Map<string, number[]>();
   let denied = 0;
-  for (const p of listPids(readdirSync(procRoot))) {
-    if (link(join(procRoot, String(p), 'ns', 'net')) !== ns) continue;
+  for (const p of inNs(ns)) {
     let fds: string[];
     try {
       fds = readdirSync(join(procRoot, String(p), 'fd'));

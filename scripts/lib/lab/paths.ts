@@ -4,7 +4,7 @@
 // declares: declared.ts), and the member listening there. A link that cannot be read is said, with why.
 import type { Inspect } from './engine.js';
 import { declaresParams, forwardOf } from './declared.js';
-import { type Member, memberOf, socketHolders } from './owners.js';
+import { type Member, memberOf, netnsIndex, socketHolders } from './owners.js';
 import { type Listener, offLoopback, onLoopback, readListeners } from './sockets.js';
 
 export interface PortPath {
@@ -20,12 +20,14 @@ type Found = { member: Member; inspect: Inspect } | { unknown: string };
 
 const LOOPBACK = /^(127\.|localhost$|::1$|\[::1\]$)/;
 
-/** The paths of one pod's published ports, given its containers (owner first) and each one's service and pattern. */
+/** The paths of one pod's published ports, given its containers (owner first) and each one's service and pattern;
+ * `inNs`, the host's processes by network namespace, is shared by the pods of one read. */
 export function podPaths(
   pod: Inspect[],
   serviceOf: (c: Inspect) => string,
   patternOf: (service: string) => string | null,
   procRoot = '/proc',
+  inNs = netnsIndex(procRoot),
 ): (containerPort: string) => PortPath {
   const running = pod.find((c) => c.State.Running && c.State.Pid);
   if (!running) return () => ({ unknown: 'no member of the pod is running' });
@@ -34,7 +36,7 @@ export function podPaths(
   const facts = () => {
     if (read) return read;
     const listeners = readListeners(procRoot, running.State.Pid);
-    const holders = 'error' in listeners ? listeners : socketHolders(procRoot, running.State.Pid);
+    const holders = 'error' in listeners ? listeners : socketHolders(procRoot, running.State.Pid, inNs);
     read = 'error' in listeners ? listeners : 'error' in holders ? holders : { listeners, holders };
     return read;
   };

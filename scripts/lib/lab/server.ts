@@ -8,7 +8,7 @@ import { HttpError, serve } from '../../../sidecars/lib/http.js';
 import { VERSION } from '../config.js';
 import { lesson, lessons } from './lessons.js';
 import { KEEP_RUNS, listRecordings, readRecording, RUN_NAME, RUNS_DIR } from '../recordings.js';
-import { actions, type Answer, CONTAINER, json } from './actions.js';
+import { actions, type Answer, CONTAINER, JSON_TYPE, json } from './actions.js';
 import { keptInspects } from './inspect-cache.js';
 import type { Engine } from './engine.js';
 import { admit, securityHeaders } from './guard.js';
@@ -64,30 +64,32 @@ export function createLab(o: LabOptions): Lab {
   const lab: Lab = { server: undefined as unknown as Server, hub, port: 0, close: async () => undefined };
   const maxClients = o.maxClients ?? 16;
 
-  // One read of the engine at a time, whatever the number of viewers asking: they share its answer.
-  // One read at a time, shared by every viewer that asks meanwhile; its answer serves until the next event or
-  // engine change after the read began, or for STACKS_TTL_MS at most (a listener can come without an event).
-  type Read = { at: number; generation: number; answer: Promise<StacksAnswer> };
+  // One read of the engine at a time, shared by every viewer that asks meanwhile, serialized once: its JSON serves
+  // until the next event or engine change after the read began, or for STACKS_TTL_MS at most (a listener can come
+  // without an event). Serving the page starts a read, so that the page's own request finds it under way.
+  type Read = { at: number; generation: number; body: Promise<Buffer> };
   const pictureEngine = keptInspects(o.engine, hub);
   let reading: Read | undefined;
   let kept: Read | undefined;
-  const stacks = (): Promise<StacksAnswer> => {
-    if (kept && kept.generation === hub.generation && Date.now() - kept.at < STACKS_TTL_MS) return kept.answer;
-    if (reading) return reading.answer;
+  const stacks = (): Promise<Buffer> => {
+    if (kept && kept.generation === hub.generation && Date.now() - kept.at < STACKS_TTL_MS) return kept.body;
+    if (reading) return reading.body;
     const r: Read = {
       at: Date.now(),
       generation: hub.generation,
-      answer: readStacks(pictureEngine, o.ours, o.roles, o.procRoot).then(
-        (s): StacksAnswer => ({ engine: 'up', stacks: s }),
-        (e): StacksAnswer => ({ engine: 'unreachable', reason: String((e as Error).message).split('\n')[0], stacks: [] }),
-      ),
+      body: readStacks(pictureEngine, o.ours, o.roles, o.procRoot)
+        .then(
+          (s): StacksAnswer => ({ engine: 'up', stacks: s }),
+          (e): StacksAnswer => ({ engine: 'unreachable', reason: String((e as Error).message).split('\n')[0], stacks: [] }),
+        )
+        .then((a) => Buffer.from(JSON.stringify(a))),
     };
     reading = r;
-    void r.answer.then(() => {
+    void r.body.then(() => {
       reading = undefined;
       kept = r;
     });
-    return r.answer;
+    return r.body;
   };
 
   /** The container, when it is one of ours. Never 404: one that does not exist is refused like a foreign one. */
@@ -137,8 +139,10 @@ export function createLab(o: LabOptions): Lab {
       admit(req, url, lab.port, o.token);
       const route = `${req.method} ${url.pathname}`;
       let answer: Answer;
-      if (route === 'GET /') answer = { status: 200, body: o.page.html, type: 'text/html; charset=utf-8' };
-      else if (route === 'GET /api/stacks') answer = json(await stacks());
+      if (route === 'GET /') {
+        void stacks();
+        answer = { status: 200, body: o.page.html, type: 'text/html; charset=utf-8' };
+      } else if (route === 'GET /api/stacks') answer = { status: 200, body: await stacks(), type: JSON_TYPE };
       else if (target.path.startsWith('/api/runs/')) answer = recording(req, target.path);
       else if (route === 'GET /api/runs') answer = json({ keep: KEEP_RUNS, runs: listRecordings(o.runsDir ?? RUNS_DIR) });
       else if (route === 'GET /api/timeline') answer = json({ engine: hub.state, events: hub.history() });

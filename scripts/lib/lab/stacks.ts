@@ -3,6 +3,7 @@
 // that joins none and is joined by none is a pod of one. Namespaces are read on the host (/proc).
 import type { Engine, Inspect } from './engine.js';
 import { declaredMode, type Namespace, readNamespace } from './namespaces.js';
+import { netnsIndex } from './owners.js';
 import { PROJECT_LABEL, SERVICE_LABEL, stackOf } from './ours.js';
 import { type PortPath, podPaths } from './paths.js';
 import type { RoleOf, Roles } from './roles.js';
@@ -95,7 +96,12 @@ function sharedOf(containers: LabContainer[]): Pod['shared'] {
 }
 
 /** Groups one project's inspected containers into pods, owners first, members by service name. */
-export function podsOf(all: Inspect[], roles: (service: string) => RoleOf, procRoot?: string): Pod[] {
+export function podsOf(
+  all: Inspect[],
+  roles: (service: string) => RoleOf,
+  procRoot?: string,
+  inNs = netnsIndex(procRoot ?? '/proc'),
+): Pod[] {
   // Docker names the joined container by its full id; a prefix is accepted only when it is unambiguous.
   const find = (id: string) =>
     all.find((x) => x.Id === id) ??
@@ -124,6 +130,7 @@ export function podsOf(all: Inspect[], roles: (service: string) => RoleOf, procR
         (c) => serviceOfId(c.Id) ?? c.Name,
         (s) => roles(s).pattern,
         procRoot,
+        inNs,
       );
       const containers = pod.map((c) => toContainer(c, roles, serviceOfId, pathOf, procRoot));
       return {
@@ -152,13 +159,15 @@ export async function readStacks(
     const p = c.Config.Labels[PROJECT_LABEL]!;
     projects.set(p, [...(projects.get(p) ?? []), c]);
   }
+  // The host's processes are listed once for every pod of the read, not once a pod.
+  const inNs = netnsIndex(procRoot ?? '/proc');
   return Promise.all(
     [...projects.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(async ([project, cs]) => ({
         project,
         stack: stackOf(project),
-        pods: podsOf(cs, await roles(project, cs[0]!.Config.Labels), procRoot),
+        pods: podsOf(cs, await roles(project, cs[0]!.Config.Labels), procRoot, inNs),
       })),
   );
 }

@@ -10,6 +10,7 @@ import { $ } from 'zx';
 import { until } from '../../../sidecars/lib/test-support/wait.js';
 import { type Browser, openBrowser } from '../browser.js';
 import { ARTIFACTS_DIR, DIST } from '../config.js';
+import { NODE_FLAGS } from '../lab/args.js';
 import { downStack, upStack } from '../lifecycle.js';
 import { teardownOnce } from '../teardown.js';
 
@@ -22,10 +23,11 @@ export interface SpawnedLab {
   stop(): Promise<number | null>;
 }
 
-/** Starts dist/scripts/lab.js on a free port, on this Node unless another runtime is given; resolves once it
- * has printed its address. */
+/** Starts dist/scripts/lab.js on a free port, on this Node (with the flags `npm run lab` gives it) unless another
+ * runtime is given; resolves once it has printed its address. */
 export async function spawnLab(args: string[] = [], env: NodeJS.ProcessEnv = process.env, runtime = process.execPath): Promise<SpawnedLab> {
-  const child = spawn(runtime, [join(DIST, 'scripts', 'lab.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const flags = runtime === process.execPath ? NODE_FLAGS : [];
+  const child = spawn(runtime, [...flags, join(DIST, 'scripts', 'lab.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c));

@@ -1,17 +1,18 @@
 // npm run lab's command line: bad input and a --port in use end in one line and exit 2, before anything
-// is served; there is no option to bind another address. Runs the built entry file.
+// is served; there is no option to bind another address. Runs the built entry file, with the V8 flags npm run lab gives it.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { until, within } from '../../../sidecars/lib/test-support/wait.js';
-import { DIST } from '../config.js';
-import { parseLabArgs } from '../lab/args.js';
+import { DIST, ROOT } from '../config.js';
+import { NODE_FLAGS, parseLabArgs } from '../lab/args.js';
 
 const test = suite('lab: command line');
 const lab = (args: string[]) =>
-  spawnSync(process.execPath, [join(DIST, 'scripts', 'lab.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
+  spawnSync(process.execPath, [...NODE_FLAGS, join(DIST, 'scripts', 'lab.js'), ...args], { encoding: 'utf8', timeout: 30_000 });
 
 test('a --port in use gives one line naming it, and exit 2', async () => {
   const held = createServer();
@@ -48,7 +49,7 @@ test('with no engine the lab starts anyway, prints its address with a fresh toke
   const env = { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
   const tokens: string[] = [];
   for (let run = 0; run < 2; run++) {
-    const child = spawn(process.execPath, [join(DIST, 'scripts', 'lab.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_FLAGS, join(DIST, 'scripts', 'lab.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c));
@@ -76,6 +77,15 @@ test('--project takes one or more names, and --port 0 or none asks for a free po
   assert.equal(parseLabArgs(['--port', '8080', '--project', 'shop', 'blog']), { port: 8080, projects: ['shop', 'blog'] });
   assert.equal(parseLabArgs(['--project', 'a', '--project', 'b_2']), { port: 0, projects: ['a', 'b_2'] });
   assert.equal(parseLabArgs(['--help']), undefined);
+});
+
+test('npm run lab starts the built lab on Node with the V8 flags its tests and bench:lab give it', () => {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  assert.ok(NODE_FLAGS.length > 0);
+  assert.ok(scripts.lab!.endsWith(`&& node ${NODE_FLAGS.join(' ')} dist/scripts/lab.js`), scripts.lab);
+  const r = lab(['--help']);
+  assert.equal(r.status, 0);
+  assert.equal(r.stderr, '');
 });
 
 test.run();

@@ -9,6 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { forwardOf, paramValue } from '../lab/declared.js';
 import type { Inspect } from '../lab/engine.js';
+import { netnsIndex } from '../lab/owners.js';
 import { podPaths } from '../lab/paths.js';
 import { parseListeners } from '../lab/sockets.js';
 import { podsOf } from '../lab/stacks.js';
@@ -174,6 +175,28 @@ test('any text parses without a throw, and every listening line written parses b
     ),
     { numRuns: 300 },
   );
+});
+
+test("one index of the host's processes by network namespace serves every pod of a read: the host is listed once", () => {
+  const proc = fakeProc(
+    [
+      { pid: 300, net: 7, ppid: 1, cgroup: v1(pause.Id), sockets: [] },
+      { pid: 301, net: 7, ppid: 1, cgroup: v1(proxy.Id), sockets: [9001] },
+      { pid: 500, net: 9, ppid: 1, cgroup: '0::/\n', sockets: [] },
+    ],
+    tcpLine(0, [0, 0, 0, 0], 8443, '0A', 9001),
+  );
+  const inNs = netnsIndex(proc);
+  assert.equal([inNs('net:[7]'), inNs('net:[9]'), inNs('net:[8]')], [[300, 301], [500], []]);
+  // A process that appears after the index was read is not in it; the next read's index sees it.
+  mkdirSync(join(proc, '302', 'ns'), { recursive: true });
+  symlinkSync('net:[7]', join(proc, '302', 'ns', 'net'));
+  assert.equal(inNs('net:[7]'), [300, 301]);
+  assert.equal(netnsIndex(proc)('net:[7]'), [300, 301, 302]);
+  // Paths read through a shared index are those read with one of their own.
+  const shared = podPaths([pause, proxy], svc, pattern, proc, inNs)('8443/tcp');
+  assert.equal(shared.listener, 'tls-proxy');
+  assert.equal(shared, podPaths([pause, proxy], svc, pattern, proc)('8443/tcp'));
 });
 
 test.run();

@@ -70,6 +70,29 @@ function ask(
 const post = (port: number, body: string | Buffer, type = 'application/json') =>
   ask(port, { method: 'POST', path: '/api/kill', headers: { 'content-type': type }, body });
 
+test('serving the page starts the read of the pods that its own request then shares; a refused page starts none', async () => {
+  const engine = fakeEngine([container('sl-https-0a0b0c', 'pod', {})]);
+  const list = engine.list.bind(engine);
+  let lists = 0;
+  engine.list = async () => {
+    lists++;
+    return list();
+  };
+  const lab = await start({ engine });
+  try {
+    const refused = await ask(lab.port, { path: '/?token=wrong', headers: { authorization: '' } });
+    assert.equal([refused.status, lists], [403, 0]);
+    const page = await ask(lab.port, { path: `/?token=${TOKEN}`, headers: { authorization: '' } });
+    assert.equal([page.status, lists], [200, 1]);
+    const stacks = await ask(lab.port, {});
+    assert.equal(JSON.parse(stacks.text).stacks.length, 1);
+    assert.match(String(stacks.headers['content-type']), /^application\/json/);
+    assert.equal(lists, 1, "the page's request is answered from the read its load started");
+  } finally {
+    await lab.close();
+  }
+});
+
 test('the page loads once with ?token=, with a strict CSP, nosniff, no referrer, no CORS, no server version, and without the token in it', async () => {
   const lab = await start();
   try {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from '../config.js';
+import { type Inspect, trimInspect } from '../lab/engine.js';
 import { declaredMode, readNamespace } from '../lab/namespaces.js';
 import { oursBy, stackOf } from '../lab/ours.js';
 import { rolesFromIdentify } from '../lab/roles.js';
@@ -83,6 +84,29 @@ test('every container has exactly the fields the API documents', () => {
     'state',
   ]);
   assert.equal(Object.keys(c!.namespaces).sort(), ['net', 'pid']);
+});
+
+test("what the lab keeps of an engine's inspect is the fields it reads, the same pod picture, without the health log", () => {
+  nsOf(202, 1, 2);
+  const c = container('shop', 'web', {
+    pid: 202,
+    health: 'healthy',
+    ports: { '8443/tcp': [{ HostIp: '127.0.0.1', HostPort: '49153' }] },
+    mounts: [{ Type: 'volume', Name: 'shop_data', Source: '/var/lib/x', Destination: '/data', RW: true }],
+  });
+  const raw = {
+    ...c,
+    GraphDriver: { Data: { LowerDir: 'x'.repeat(4000) } },
+    State: { ...c.State, Health: { Status: 'healthy', FailingStreak: 0, Log: [{ Output: 'ok\n'.repeat(500) }] } },
+    Config: { ...c.Config, Tty: false, Env: ['A=1'], Cmd: ['serve'], Healthcheck: { Test: ['CMD', 'true'] } },
+    NetworkSettings: { ...c.NetworkSettings, Networks: { shop_default: { IPAddress: '172.18.0.2', MacAddress: '02:42' } } },
+  } as unknown as Inspect;
+  const kept = trimInspect(raw);
+  assert.equal(kept.State.Health, { Status: 'healthy' });
+  assert.equal(kept.NetworkSettings.Networks, { shop_default: { IPAddress: '172.18.0.2' } });
+  assert.equal(Object.keys(kept).sort(), ['Config', 'HostConfig', 'Id', 'Mounts', 'Name', 'NetworkSettings', 'State']);
+  assert.ok(JSON.stringify(kept).length < JSON.stringify(raw).length / 10);
+  assert.equal(podsOf([kept], unknown, proc), podsOf([raw], unknown, proc));
 });
 
 test('a pod lists each volume or directory that more than one member mounts, with where and how each mounts it', () => {

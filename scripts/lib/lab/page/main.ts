@@ -86,6 +86,7 @@ let actions: ActionsView | undefined;
 let lessons: LessonsView | undefined;
 const timelineControls = h('div', { class: 'filters' }, h('label', {}, 'Project ', filter));
 const timelineBox = h('div');
+let drawn: { of: StacksAnswer | undefined; el?: HTMLElement } = { of: undefined };
 
 /** Redraws what changed, keeping the focus where it was (an element with the same data-key). */
 function render() {
@@ -96,14 +97,15 @@ function render() {
     `engine: ${st.engine === 'unreachable' ? 'unreachable (the lab connects when it comes back)' : st.engine} · live updates: ${st.live}`;
   panel.setAttribute('aria-labelledby', `tab-${st.view}`);
   const key = (document.activeElement as HTMLElement | null)?.dataset?.key;
-  procs?.pods(st.stacks);
-  actions?.pods(st.stacks);
-  lessons?.pods(st.stacks);
+  // The other views take the pods when they are shown, not while the Pods view is drawn.
   if (st.view === 'Lessons' && lessons) {
+    lessons.pods(st.stacks);
     if (panel.firstChild !== lessons.el) panel.replaceChildren(lessons.el);
   } else if (st.view === 'Actions' && actions) {
+    actions.pods(st.stacks);
     if (panel.firstChild !== actions.el) panel.replaceChildren(actions.el);
   } else if (st.view === 'Processes' && procs) {
+    procs.pods(st.stacks);
     if (panel.firstChild !== procs.el) panel.replaceChildren(procs.el);
   } else if (st.view === 'Logs' && logs) {
     logs.containers(st.stacks);
@@ -119,7 +121,12 @@ function render() {
     else if (timelineBox.firstChild !== runs.el) timelineBox.replaceChildren(runs.el);
     if (panel.firstChild !== timelineControls) panel.replaceChildren(timelineControls, timelineBox);
     placeMarks(timelineBox);
-  } else panel.replaceChildren(podsView(st.stacks));
+  } else if (panel.firstChild !== drawn.el || drawn.of !== st.stacks) {
+    // Drawn again only for a new picture: a message of the live stream alone changes the status line.
+    const el = podsView(st.stacks);
+    drawn = { of: st.stacks, el };
+    panel.replaceChildren(el);
+  }
   if (key) panel.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`)?.focus();
 }
 
