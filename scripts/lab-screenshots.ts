@@ -14,7 +14,7 @@ import { ROOT } from './lib/config.js';
 import { downStack, upStack } from './lib/lifecycle.js';
 import { stackNames } from './lib/scenarios.js';
 import { teardownOnce } from './lib/teardown.js';
-import { spawnLab } from './lib/test/lab-browser-support.js';
+import { spawnLab } from './lib/lab/spawn.js';
 
 const USAGE = 'usage: npm run lab:screenshots -- [STACK...] [--out DIR]';
 const PICTURES_DIR = join(ROOT, 'docs', 'lab');

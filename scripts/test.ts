@@ -2,7 +2,7 @@
 // the one image builder, while the checks that need no Docker engine run alongside (lint, unused code, the
 // unit tests on Node and on Bun); then the unit tests that need Docker, every stack scenario and every break-it
 // exercise (`test --break NAME`: its check must turn red): those whose scenario says `alone` by themselves, the
-// rest two at a time on this 2-core machine. Prints how long each
+// rest two at a time on this 2-core machine (never two heavy ones together: scripts/lib/schedule.ts). Prints how long each
 // part took (docs/test-times.md keeps that table), then `N passed, N failed`, counting the lint and
 // unused-code checks and the image build as one each, each unit test and each stack check.
 //   node dist/scripts/test.js [stack ...] [--jobs N] [--unit-only]
@@ -10,11 +10,11 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pLimit from 'p-limit';
 import { $ } from 'zx';
 import { DIST, ROOT } from './lib/config.js';
 import { runDesktopPart } from './lib/desktop-runner.js';
 import { breakStacks, loadBreaks, loadScenario, stackNames } from './lib/scenarios.js';
+import { schedule } from './lib/schedule.js';
 import {
   type Count,
   commandCheck,
@@ -85,7 +85,7 @@ const [images, early] = await Promise.all([buildImages(), alongside()]);
 // network and ephemeral ports, so two never meet.
 const stacks = values['unit-only'] ? [] : positionals.length ? positionals : stackNames();
 const seconds = lastTimes();
-type EnginePart = { name: string; alone?: string; run: (log: (t: string) => void) => Promise<Count> };
+type EnginePart = { name: string; alone?: string; heavy?: boolean; run: (log: (t: string) => void) => Promise<Count> };
 // The break-it exercises of the stacks chosen: each its own run with one check; those of a stack that must run
 // alone are a part that runs alone, for the same reason.
 const breakParts: EnginePart[] = [];
@@ -102,12 +102,19 @@ for (const alone of [true, false]) {
 }
 const engineParts: EnginePart[] = [
   ...breakParts,
-  { name: PARTS.docker, run: (log: (t: string) => void) => runGroup(groups.docker, log) },
+  ...groups.docker.map((g) => ({ name: g.name, run: (log: (t: string) => void) => runGroup(g, log) })),
   { name: PARTS.browser, run: (log: (t: string) => void) => runGroup(groups.browser, log) },
   // Each lesson's exercises proven, as a part of its own (of the stacks chosen, when some are named).
-  ...groups.exercises
-    .filter((g) => !positionals.length || positionals.includes(g.env!.EXERCISE_STACKS!))
-    .map((g) => ({ name: g.name, run: (log: (t: string) => void) => runGroup(g, log) })),
+  // Those of the stacks that run alone are heavy: two never run together (scripts/lib/schedule.ts).
+  ...(await Promise.all(
+    groups.exercises
+      .filter((g) => !positionals.length || positionals.includes(g.stack))
+      .map(async (g) => ({
+        name: g.name,
+        heavy: Boolean((await loadScenario(g.stack)).alone),
+        run: (log: (t: string) => void) => runGroup(g, log),
+      })),
+  )),
   // The https, topz and patterns stacks again, from a container that sees the engine as Docker Desktop's runner does.
   ...(stacks.length && !positionals.length ? [{ name: PARTS.desktop, run: (log: (t: string) => void) => runDesktopPart(log) }] : []),
   ...(await Promise.all(
@@ -124,8 +131,12 @@ console.log(
 );
 const later: Timed[] = [];
 for (const p of alone) later.push(await part(p.name, p.run));
-const limit = pLimit(Number(values.jobs));
-later.push(...(await Promise.all(shared.map((p) => limit(() => part(p.name, p.run))))));
+later.push(
+  ...(await schedule(
+    shared.map((p) => ({ heavy: p.heavy, run: () => part(p.name, p.run) })),
+    Number(values.jobs),
+  )),
+);
 const rows: Timed[] = [images, ...early, ...later];
 
 const runsAlongside = Object.fromEntries([

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { $, sleep } from 'zx';
 import type { ConsoleMessage } from 'playwright-core';
 import type { Browser } from '../lib/browser.js';
-import type { SpawnedLab } from '../lib/test/lab-browser-support.js';
+import type { SpawnedLab } from '../lib/lab/spawn.js';
 
 export const LOADS = 5;
 export const IDLE_S = 20;
@@ -18,6 +18,12 @@ const cpuTicks = (pid: number) => {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(f[11]) + Number(f[12]); // utime, stime: fields 14 and 15
 };
+
+/** Resolves once the lab has no read of the pods under way: a page load can leave one started beside the picture
+ * it served (picture.ts), which is the load's work, not idle time. A fresh read waits for it, then makes its own. */
+export async function settled(lab: SpawnedLab): Promise<void> {
+  await (await fetch(`http://127.0.0.1:${lab.port}/api/stacks?fresh=1`, authorized(lab))).arrayBuffer();
+}
 
 /** The lab's CPU over a window in which nothing is asked of it, as % of one core. */
 export async function idleCpu(pid: number): Promise<number> {
@@ -169,9 +175,8 @@ export const ourPods = async (lab: SpawnedLab, projects: string[]): Promise<Ours
 export async function serverReads(lab: SpawnedLab): Promise<number[]> {
   const reads: number[] = [];
   for (let i = 0; i < LOADS; i++) {
-    await sleep(2100); // past the server's 2 s reuse of a read: a measuring gap, not a wait for an event
     const t0 = performance.now();
-    await (await fetch(`http://127.0.0.1:${lab.port}/api/stacks`, authorized(lab))).text();
+    await (await fetch(`http://127.0.0.1:${lab.port}/api/stacks?fresh=1`, authorized(lab))).text();
     reads.push(performance.now() - t0);
   }
   return reads;

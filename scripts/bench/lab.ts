@@ -4,9 +4,10 @@
 // - load: from navigation to the Pods view drawn with every pod, in headless Chromium, fresh page, 5 loads per phase,
 //   and how much of it the page waited for GET /api/stacks; and, in 5 more loads, from navigation until the page
 //   answers a click (the Timeline tab selected);
-// - the server's own read of every pod (GET /api/stacks), 5 times per phase;
+// - the server's own read of every pod (GET /api/stacks?fresh=1: a read begun after the request), 5 times per phase;
 // - the lab server's RSS (VmRSS, and its peak VmHWM) with no viewer, with one and with five viewers open;
-// - the lab server's CPU, idle, with no viewer, one and five viewers, 20 s each (utime + stime from /proc).
+// - the lab server's CPU, idle, with no viewer, one and five viewers, 20 s each (utime + stime from /proc), each window
+//   from the end of the read of the pods a page load may have left under way (GET /api/stacks?fresh=1);
 // Goals: interactive within 1 s, ≤ 60 MB RSS, < 2% of a core idle, on the runtime `npm run lab` uses. Writes its
 // section of docs/benchmarks.md.
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { downStack, upStack } from '../lib/lifecycle.js';
 import { stackNames } from '../lib/scenarios.js';
 import { teardownOnce } from '../lib/teardown.js';
 import { NODE_FLAGS } from '../lib/lab/args.js';
-import { spawnLab, type SpawnedLab } from '../lib/test/lab-browser-support.js';
+import { spawnLab, type SpawnedLab } from '../lib/lab/spawn.js';
 import { BenchClock } from './conditions.js';
 import { goalTable, single } from './goals.js';
 import {
@@ -29,6 +30,7 @@ import {
   load,
   ourPods,
   serverReads,
+  settled,
   stacksCpu,
   status,
   watchLongTasks,
@@ -96,6 +98,7 @@ async function atRest(runtime: string, lab: SpawnedLab, first: Browser, ours: Ou
   const cpu: Record<string, number> = {};
   const rss: Record<string, number> = {};
   try {
+    await settled(lab);
     cpu.one = await idleCpu(pid);
     rss.one = status(pid, 'VmRSS');
     for (let i = 1; i < 5; i++) {
@@ -104,12 +107,14 @@ async function atRest(runtime: string, lab: SpawnedLab, first: Browser, ours: Ou
       await watchLongTasks(b);
       await load(b, lab.url, ours);
     }
+    await settled(lab);
     cpu.five = await idleCpu(pid);
     rss.five = status(pid, 'VmRSS');
   } finally {
     for (const v of more) await v.close();
   }
   await first.page.goto('about:blank');
+  await settled(lab);
   cpu.none = await idleCpu(pid);
   rss.none = status(pid, 'VmRSS');
   return { runtime, cpu, rss, peak: status(pid, 'VmHWM') };
@@ -169,10 +174,10 @@ try {
     notes: [
       `Stacks up: ${wanted.join(', ')} (${projects.length} projects, ${pods} pods), each idle (no load), their health checks every second. At rest, before any lab started, their ${rest.count} containers used ${rest.containers.toFixed(0)}% of a core (their cgroups, health checks included) and dockerd with containerd ${rest.engine.toFixed(0)}%, over ${IDLE_S} s. Other engineers' work shared the machine.`,
       `The lab: dist/scripts/lab.js, one engine event stream, on ${RUNTIMES.map((r) => r.name).join(' and on ')} in turn (${RUNTIMES[0]!.name} is what \`npm run lab\` runs), one at a time.`,
-      `Viewers: headless Chromium pages (playwright-core) on the same 2 cores, each with the live stream open; ${LOADS} fresh loads in the first, in each phase; its long tasks recorded by a PerformanceObserver, and the pods drawn at each frame after a change of the DOM by a MutationObserver, both from before the page's own script, so that the bench runs none of its own in the page while it loads; the lab's Node with the flags \`npm run lab\` gives it (${NODE_FLAGS.join(' ')}).`,
+      `Viewers: headless Chromium pages (playwright-core) on the same 2 cores, each with the live stream open; ${LOADS} fresh loads in the first, in each phase; its long tasks recorded by a PerformanceObserver, and the pods drawn at each frame after a change of the DOM by a MutationObserver, both from before the page's own script, so that the bench runs none of its own in the page while it loads; each idle window from the end of any read of the pods a load left under way (a fresh read waits for it); the lab's Node with the flags \`npm run lab\` gives it (${NODE_FLAGS.join(' ')}).`,
     ],
   });
-  const lead = `The lab with one stack, then with ${all} up, on two runtimes: page load to the Pods view drawn with every pod and to the main thread free after it (${LOADS} loads), the server's own read of the pods, its resident memory and its idle CPU over ${IDLE_S} s with one, five and no viewers.`;
+  const lead = `The lab with one stack, then with ${all} up, on two runtimes: page load to the Pods view drawn with every pod and to the main thread free after it (${LOADS} loads), the server's own read of the pods (GET /api/stacks?fresh=1), its resident memory and its idle CPU over ${IDLE_S} s with one, five and no viewers.`;
   const ms = (v: number) => `${v.toFixed(0)} ms`;
   const med = (xs: number[]) => spread(xs).median;
   const main = servers[0]!;

@@ -1,13 +1,15 @@
 // npm run bench:workshop [-- STACK...]: the machine's share of each lesson's minutes in docs/workshop.md, measured
-// the way a learner's lesson goes, with one busy process beside it (a room's laptop is never idle): `up`, `check`
-// (the checks a learner runs against the run, which stays up), the check of each declared exercise on the
-// untouched run that `up` left, `down`. Writes the seconds to docs/workshop-times.json, which `npm run gen` turns
+// the way a learner's lesson goes, with one busy process beside it (a room's laptop is never idle): `up` (with the
+// other stacks' runs its exercises work on, e.g. https with topz attached), `check` (the checks a learner runs
+// against the run, which stays up), the check of each declared exercise on the untouched runs that `up` left,
+// `down` (of them all). Writes the seconds to docs/workshop-times.json, which `npm run gen` turns
 // into the lesson-times table and each lesson's Time; with STACK names, only those lessons are measured again.
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
 import { DIST } from '../lib/config.js';
+import { otherRuns, upArgs } from '../lib/exercise/types.js';
 import { exerciseStacks, loadExercises, stackNames } from '../lib/scenarios.js';
 import { type LessonTime, readTimes, writeTimes } from '../lib/workshop-times.js';
 import { machine } from './conditions.js';
@@ -44,20 +46,24 @@ async function besideAHog<T>(fn: () => Promise<T>): Promise<T> {
 async function measure(stack: string): Promise<LessonTime> {
   const load = loadavg()[0]!;
   const at = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  const upS = await timed(`${stack} up`, 'stack.js', [stack, 'up']);
+  const declared = exerciseStacks().includes(stack);
+  const others = declared ? otherRuns(await loadExercises(stack)) : [];
+  const stacksUp = [stack, ...others.map((r) => r.stack)];
+  let upS = 0;
   try {
+    for (const args of [[stack, 'up'], ...others.map(upArgs)]) upS += await timed(args.join(' '), 'stack.js', args);
     const checkS = await timed(`${stack} check`, 'stack.js', [stack, 'check']);
-    const declared = exerciseStacks().includes(stack);
     let exercisesS = 0;
     if (declared)
       // On the untouched run each check says ✘ (exit 1), or ✔ (0) where the lesson's own step is the exercise.
       for (const n of (await loadExercises(stack)).keys())
         exercisesS += await timed(`${stack} exercise ${n + 1}`, 'exercise.js', [stack, String(n + 1)], [0, 1]);
-    const downS = await timed(`${stack} down`, 'stack.js', [stack, 'down']);
+    let downS = 0;
+    for (const s of stacksUp) downS += await timed(`${s} down`, 'stack.js', [s, 'down']);
     const r = (s: number) => Math.max(1, Math.round(s));
     return { upS: r(upS), checkS: r(checkS), exercisesS: declared ? r(exercisesS) : 0, downS: r(downS), load, at };
   } catch (e) {
-    await node('stack.js', [stack, 'down']);
+    for (const s of stacksUp) await node('stack.js', [s, 'down']);
     throw e;
   }
 }

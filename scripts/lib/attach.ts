@@ -148,6 +148,24 @@ export async function describePlaced({ a, at }: Placed, project: Project): Promi
   };
 }
 
+/** The override of a run that attaches these sidecars, in its state directory. */
+const overrideIn = (state: string, names: string[]) => join(state, `attach.${names.join('+')}.yaml`);
+
+/** What `up` prints for the sidecars of one override: the override itself, and each sidecar's address, secret and hints. */
+const attachedTo = (file: string, placed: Placed[]): Attached => ({
+  file,
+  placed,
+  describe: async (project) =>
+    mergeDescriptions([{ urls: {}, files: { override: file } }, ...(await Promise.all(placed.map((p) => describePlaced(p, project))))]),
+});
+
+/** The sidecars a run was started with (`up --with`), where `up` placed them, by name (its record keeps them), and
+ * the override it wrote into the run's state directory. */
+export function attachedAt(state: string, placements: Record<string, Placement>): Attached {
+  const placed = Object.entries(placements).map(([name, at]) => ({ a: loadAttachment(name), at }));
+  return attachedTo(overrideIn(state, Object.keys(placements)), placed);
+}
+
 /** Makes a placed sidecar's private directories and its secret. */
 function prepare({ a, at }: Placed): void {
   for (const dir of Object.values(at.dirs)) mkdirSync(dir, { recursive: true });
@@ -166,11 +184,7 @@ export async function attach(names: string[], o: { stack: string; files: string[
     return { a, at: place(a, { state: o.state, used, members }) };
   });
   placed.forEach(prepare);
-  const file = join(o.state, `attach.${names.join('+')}.yaml`);
+  const file = overrideIn(o.state, names);
   writeFileSync(file, overrideDoc(o.stack, placed, members));
-  return {
-    file,
-    placed,
-    describe: async (project) => mergeDescriptions(await Promise.all(placed.map((p) => describePlaced(p, project)))),
-  };
+  return attachedTo(file, placed);
 }

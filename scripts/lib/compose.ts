@@ -92,8 +92,11 @@ export class Project {
     const keep = recreate ? [] : ['--no-recreate'];
     return wrap('up', dc.upAll(this.opts({ commandOptions: [['--pull', 'never'], ...waiting, ...keep, '--remove-orphans'] })));
   }
+  /** Removes the project with every profile's services (`--profile '*'`): a check that started a profile's
+   * services (mesh's scale) and failed before removing them leaves nothing behind. */
   down() {
-    return wrap('down', dc.downAll(this.opts({ commandOptions: ['--volumes', '--remove-orphans', ['--timeout', '10']] })));
+    const all = new Project({ ...this.o, profiles: ['*'] });
+    return wrap('down', dc.downAll(all.opts({ commandOptions: ['--volumes', '--remove-orphans', ['--timeout', '10']] })));
   }
   /** Stops services as Compose stops a stack: dependents first (an app before the sidecar it depends on). */
   stop(services: string[], timeoutS = 10) {

@@ -73,6 +73,7 @@ async function newRun(stack: string, sc: Scenario, withSidecars: string[] = [], 
     created: new Date().toISOString(),
     env,
     files: [...own, ...(attached ? [attached.file] : []), ...(override ? [override] : [])],
+    ...(attached ? { attached: Object.fromEntries(attached.placed.map(({ a, at }) => [a.name, at])) } : {}),
   };
   writeRun(rec);
   const ctx = runContext(rec, { projects, upAt: 0, events: () => run.recorder?.events() ?? [] });

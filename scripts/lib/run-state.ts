@@ -3,6 +3,7 @@
 // `down` replays the recorded env and files, so Compose interpolates them exactly as `up` did.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Placement } from './attach.js';
 import { Project } from './compose.js';
 import { ROOT, STATE_DIR } from './config.js';
 
@@ -15,6 +16,9 @@ export interface RunRecord {
   env: Record<string, string>;
   /** Compose files, relative to stacks/<stack>/ or absolute (a --with override lives in the run's directory). */
   files: string[];
+  /** The sidecars `up --with` attached, by name, and where each was placed (scripts/lib/attach.ts): what `urls`
+   * describes of them, and how a verb finds a run with them. */
+  attached?: Record<string, Placement>;
 }
 
 const FILE = 'run.json';

@@ -3,6 +3,7 @@
 // project, files and environment), urls (what `up` printed, again) and apply (the stack's edited files, applied).
 import { spawnSync } from 'node:child_process';
 import { $ } from 'zx';
+import { attachedAt } from './attach.js';
 import { BadInput, runningRun, type RunChoice } from './current-run.js';
 import { ROOT } from './config.js';
 import { buildFor } from './images.js';
@@ -11,7 +12,7 @@ import { step } from './progress.js';
 import { runContext } from './run-context.js';
 import { projectOf, type RunRecord } from './run-state.js';
 import { loadScenario } from './scenarios.js';
-import type { Description, StackContext } from './stack-types.js';
+import { type Description, mergeDescriptions, type StackContext } from './stack-types.js';
 
 /** The Compose subcommands passed through as they are. */
 export const COMPOSE_VERBS = ['exec', 'logs', 'ps', 'restart', 'stop', 'start', 'kill'] as const;
@@ -54,11 +55,13 @@ async function publishedPorts(project: string): Promise<Record<string, string>> 
   return urls;
 }
 
-/** What `up` printed for the run: its URLs and files (a CA, a token); the published ports of another file's run. */
+/** What `up` printed for the run: its URLs and files (a CA, a token), with those of the sidecars attached by
+ * `up --with` (an address, a token file, the override); the published ports of another file's run. */
 export async function describeRun(stack: string, choice: RunChoice = {}): Promise<Description> {
   const { sc, rec, ctx } = await currentRun(stack, choice);
   if (choice.file) return { urls: await publishedPorts(rec.project) };
-  return sc.describe(ctx);
+  const attached = rec.attached && (await attachedAt(ctx.state, rec.attached).describe(ctx.project));
+  return attached ? mergeDescriptions([await sc.describe(ctx), attached]) : sc.describe(ctx);
 }
 
 /** A name as a shell variable: `app-hup` -> APP_HUP. */

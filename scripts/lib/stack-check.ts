@@ -7,19 +7,20 @@ import { type Check, CheckFailure, type CheckResult, runChecks, Skipped, show } 
 import type { Project } from './compose.js';
 import { recordEvents } from './events.js';
 import { labPicture } from './lab/in-stack.js';
+import { labActions } from './lab/in-stack-actions.js';
 import { BadInput, runningRun } from './current-run.js';
 import { runContext } from './run-context.js';
 import { loadScenario } from './scenarios.js';
 import type { Scenario, StackContext } from './stack-types.js';
 import { verifyChecks } from './verify/in-stack.js';
 
-/** Every check of a stack's run, in the order (and so with the numbers) a test run prints them. */
-export const checksOfRun = (sc: Scenario, attached: Check<StackContext>[] = []): Check<StackContext>[] => [
-  ...sc.checks,
-  ...attached,
-  labPicture,
-  ...verifyChecks(),
-];
+/** Every check of a stack's run, in the order (and so with the numbers) a test run prints them. The lab's actions
+ * run the lab's picture check again, by its number, and restart a helper: before verify's, whose last check takes
+ * the run down. */
+export function checksOfRun(sc: Scenario, attached: Check<StackContext>[] = []): Check<StackContext>[] {
+  const own = [...sc.checks, ...attached];
+  return [...own, labPicture, labActions(own.length + 1), ...verifyChecks()];
+}
 
 /** `--only 1,8`: check numbers, each once, in the order given. */
 export function parseOnly(text: string, count: number): number[] {

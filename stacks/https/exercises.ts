@@ -1,49 +1,12 @@
-// The https lesson's exercises: text, check, hints, solution and reset of each (scripts/lib/exercise/types.ts).
-// `npm run gen` writes the README's Exercises section from this list; scripts/lib/test/exercises.docker.test.ts
-// proves each one: its check fails on the untouched stack, passes once the solution is applied, and fails again
-// after --reset, which leaves git status clean.
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { $ } from 'zx';
-import { issueServerCert } from '../../scripts/lib/certs.js';
-import { eventually, throughout } from '../../scripts/lib/check.js';
-import { type Exercise, fail, pass } from '../../scripts/lib/exercise/types.js';
-import { attachTopz, removeRuns, runsUp } from '../../scripts/lib/exercise/runs.js';
-import { projectOf, type RunRecord } from '../../scripts/lib/run-state.js';
-import type { StackContext } from '../../scripts/lib/stack-types.js';
-import { namespacesOf } from './checks-pod.js';
-import { caFiles, certDir, get, metrics } from './support.js';
-
-const NAIVE = 'compose.naive.yaml';
-const APPLY = 'npm run stack:https -- apply';
-
-/** The JSON lines the sidecar's current container has logged. */
-async function sidecarLog(ctx: StackContext): Promise<Record<string, unknown>[]> {
-  const out = await $`docker logs ${await ctx.project.id('tls-proxy')}`.quiet();
-  return `${out.stdout}\n${out.stderr}`
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-/** The serial the sidecar serves now (its metrics), and the one in tls.crt on disk. */
-async function serials(ctx: StackContext): Promise<{ served: string; onDisk: string }> {
-  const info = [...(await metrics(ctx)).keys()].find((k) => k.startsWith('tls_proxy_certificate_info{')) ?? '';
-  const served = /serial="([0-9A-F]+)"/.exec(info)?.[1] ?? 'none';
-  return { served, onDisk: new X509Certificate(readFileSync(join(certDir(ctx), 'tls.crt'))).serialNumber.toUpperCase() };
-}
-
-/** How the sidecar's container is set up: its environment and where its mounts land. */
-async function sidecarConfig(ctx: StackContext): Promise<{ env: string[]; mounts: string[] }> {
-  const f = '{{json .Config.Env}}\t{{json .Mounts}}';
-  const [env, mounts] = (await $`docker inspect --format ${f} ${await ctx.project.id('tls-proxy')}`.quiet()).stdout.trim().split('\t');
-  return { env: JSON.parse(env!) as string[], mounts: (JSON.parse(mounts!) as { Destination: string }[]).map((m) => m.Destination) };
-}
-
-const naive = (r: RunRecord) => r.files.length === 1 && r.files[0] === NAIVE;
-
-const MOUNT = '      - ${CERT_DIR:?set CERT_DIR to a directory holding tls.crt and tls.key}';
+// The https lesson's exercises, as the learner reads them: text, hints, solution and reset of each, and its check
+// (scripts/lib/exercise/types.ts). The checks are in exercise-checks.ts; the commands and helpers both use, in
+// exercise-support.ts. `npm run gen` writes the README's Exercises section from this list;
+// scripts/lib/test/exercises.docker.test.ts proves each one: its check fails on the untouched stack, passes once the
+// solution is applied, and fails again after --reset, which leaves git status clean.
+import { attachTopz, removeRuns } from '../../scripts/lib/exercise/runs.js';
+import type { Exercise } from '../../scripts/lib/exercise/types.js';
+import { checkHttps, checkNaiveNetwork, checkRotated, checkSingleFiles, checkTcpMode } from './exercise-checks.js';
+import { APPLY, MOUNT, NAIVE, naive } from './exercise-support.js';
 
 const exercises: Exercise[] = [
   {
@@ -65,12 +28,7 @@ curl "http://\${HTTPS#https://}"
     ],
     solution: { commands: ['curl -sS --cacert "$CA" "${HTTPS}exercise-1"'] },
     recreate: ['tls-proxy'],
-    async check(ctx) {
-      const served = (await sidecarLog(ctx)).find((l) => l.msg === 'request' && l.path === '/exercise-1');
-      if (!served)
-        return fail('the sidecar has logged no request for /exercise-1 yet: send one with curl --cacert "$CA" "${HTTPS}exercise-1"');
-      return pass(`the sidecar served GET /exercise-1 over TLS (status ${served.status}) and passed it to the app as plain HTTP`);
-    },
+    check: checkHttps,
   },
   {
     title: 'Rotate the certificate while it serves.',
@@ -96,27 +54,7 @@ curl -s "$METRICS" | grep certificate_info
       ],
     },
     recreate: ['tls-proxy'],
-    async check(ctx) {
-      const started = (await sidecarLog(ctx)).filter((l) => l.msg === 'listening').at(-1)?.serial;
-      // The sidecar looks at its files once a second: a rotation just made may take that long to be served.
-      const { served, onDisk } = await eventually(
-        async () => {
-          const s = await serials(ctx);
-          if (s.served !== s.onDisk) throw new Error('not yet served');
-          return s;
-        },
-        { within: 3000, every: 250 },
-      ).catch(() => serials(ctx));
-      if (served === started)
-        return fail(
-          `the sidecar still serves the certificate it started with (serial ${served}): rename a new tls.crt and tls.key into its directory`,
-        );
-      if (served !== onDisk)
-        return fail(
-          `the sidecar serves serial ${served} but tls.crt on disk has ${onDisk}: the new pair did not load (see reloads_total{result="error"})`,
-        );
-      return pass(`the sidecar now serves serial ${served}, not ${started} it started with, and was never restarted`);
-    },
+    check: checkRotated,
   },
   {
     title: 'Break it: mount single files.',
@@ -146,27 +84,7 @@ ${APPLY}
     },
     touches: ['stacks/https/compose.yaml'],
     break: 'single-files',
-    async check(ctx) {
-      const { mounts } = await sidecarConfig(ctx);
-      if (!mounts.includes('/etc/tls/tls.crt') || !mounts.includes('/etc/tls/tls.key'))
-        return fail(`the sidecar mounts ${mounts.join(', ')}: mount tls.crt and tls.key as single files in compose.yaml, then ${APPLY}`);
-      const before = (await serials(ctx)).served;
-      const rotated = await issueServerCert(caFiles(ctx), certDir(ctx));
-      const noticed = await throughout(
-        async () => {
-          const now = (await serials(ctx)).served;
-          if (now !== before) throw new Error(`the sidecar picked up the rotation to ${now}: are both files mounted singly?`);
-        },
-        { window: 3000, every: 250 },
-      ).then(
-        () => undefined,
-        (e: Error) => e.message,
-      );
-      if (noticed) return fail(noticed);
-      return pass(
-        `3 s after a rotation by rename to ${rotated}, the sidecar still serves ${before}: its single-file mounts never saw the new files`,
-      );
-    },
+    check: checkSingleFiles,
   },
   {
     title: 'The naive layout loses its network.',
@@ -188,15 +106,7 @@ npm run stack:https -- exec --file ${NAIVE} tls-proxy bun -e "console.log(requir
     ],
     solution: { commands: [`npm run stack:https -- up --file ${NAIVE}`, `npm run stack:https -- restart --file ${NAIVE} --no-deps app`] },
     restore: removeRuns('https', naive),
-    async check() {
-      const [run] = await runsUp('https', naive);
-      if (!run) return fail(`no naive layout is up: npm run stack:https -- up --file ${NAIVE}`);
-      const p = projectOf(run);
-      const [app, side] = await Promise.all([p.id('app').then(namespacesOf), p.id('tls-proxy').then(namespacesOf)]);
-      const [appNet, sideNet] = [app.split('\n')[0], side.split('\n')[0]];
-      if (appNet === sideNet) return fail(`the naive app and its sidecar still share ${appNet}: restart the naive app`);
-      return pass(`the naive sidecar is left in ${sideNet}, the app's old namespace, while the restarted app is in ${appNet}`);
-    },
+    check: checkNaiveNetwork,
   },
   {
     title: 'Layer 4: who adds X-Forwarded-Proto?',
@@ -220,14 +130,7 @@ exercise 1 again. Which header is gone, and which check of this lesson would fai
     },
     touches: ['stacks/https/compose.yaml'],
     break: 'tcp-mode',
-    async check(ctx) {
-      const { env } = await sidecarConfig(ctx);
-      if (!env.includes('TLS_PROXY_MODE=tcp'))
-        return fail(`the sidecar runs in http mode: set TLS_PROXY_MODE: tcp in its environment in compose.yaml, then ${APPLY}`);
-      const headers = (JSON.parse((await get(ctx, '/exercise-5')).body) as { headers: Record<string, string> }).headers;
-      if ('x-forwarded-proto' in headers) return fail('the app still receives x-forwarded-proto: is the sidecar really relaying bytes?');
-      return pass('in tcp mode the app receives no x-forwarded-proto: check 1 would fail, since a layer-4 proxy adds no header');
-    },
+    check: checkTcpMode,
   },
   attachTopz('https', {
     title: 'Attach a sidecar without editing the file.',

@@ -1,6 +1,6 @@
-// What the mesh lesson's exercises (exercises.ts) share: the commands their texts and solutions give, and the
-// small, bounded traffic their checks make against the learner's run: an outage of every replica, two replicas
-// failing until both are ejected, a few calls and what each sidecar counted of them.
+// What the mesh lesson's exercises (exercises.ts) and their checks (exercise-checks.ts) share: the commands their
+// texts and solutions give, and the small, bounded traffic the checks make against the learner's run: an outage of
+// every replica, two replicas failing until both are ejected, a few calls and what each sidecar counted of them.
 import { parseMetrics } from '../../sidecars/lib/metrics.js';
 import { eventually, expect } from '../../scripts/lib/check.js';
 import * as docker from '../../scripts/lib/docker.js';
@@ -12,6 +12,10 @@ export const STACK = 'npm run stack:mesh --';
 export const APPLY = `${STACK} apply`;
 export const COMPOSE = 'stacks/mesh/compose.yaml';
 export const URLS = 'eval "$(npm run -s stack:mesh -- urls --env)"';
+export const BREAK_APPLY = `UNSAFE_NO_RETRY_BUDGET=true ${APPLY}`;
+/** Calls in the outage of exercise 1: with no budget each is tried 3 times; the budget allows 20% of them + 10. */
+export const OUTAGE = 50;
+export const KILL = `${STACK} kill backend-1-mesh`;
 
 /** The frontend app's own endpoint (/call: n calls to the backend through its sidecar), from inside its pod. */
 export const callFrom = (query: string) =>
@@ -22,6 +26,10 @@ export const faultCommand = (replica: string, f = '') => `${STACK} exec ${replic
 
 /** The frontend sidecar's metrics whose names match `names` (a regular expression's alternatives). */
 export const frontendMetrics = (names: string) => `curl -s "$FRONTEND_SIDECAR" | grep -E '^mesh_proxy_(${names})'`;
+
+export const ALL_FAIL = `for r in ${REPLICAS.join(' ')}; do ${faultCommand('$r', 'error_rate=1')}; done`;
+export const NONE_FAIL = `for r in ${REPLICAS.join(' ')}; do ${faultCommand('$r')}; done`;
+export const PROMETHEUS_QUERY = `curl -s "\${PROMETHEUS%/graph}/api/v1/query" --data-urlencode 'query=sum by (instance, peer) (mesh_proxy_inbound_connections_total{result="denied"})'`;
 
 /** The environment a service's container was started with. */
 export const envOf = async (ctx: StackContext, service: string) => docker.env(await ctx.project.id(service));

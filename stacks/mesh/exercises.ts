@@ -1,35 +1,26 @@
-// The mesh lesson's exercises: text, check, hints, solution and reset of each (scripts/lib/exercise/types.ts).
-// `npm run gen` writes the README's Exercises section from this list; scripts/lib/test/exercises.docker.test.ts
-// proves each one: its check fails on the untouched stack, passes once the solution is applied, and fails again
-// after --reset, which leaves git status clean. The stack is heavy (18 containers), so each check first asks
-// whether the edit is in the run, and only then makes a little traffic of its own: tens of calls, not check 3's
-// hundreds (exercise-support.ts).
-import { $ } from 'zx';
-import { type Exercise, fail, fileEdit, pass } from '../../scripts/lib/exercise/types.js';
+// The mesh lesson's exercises, as the learner reads them: text, hints, solution and reset of each, and its check
+// (scripts/lib/exercise/types.ts). The checks are in exercise-checks.ts; the commands and helpers both use, in
+// exercise-support.ts. `npm run gen` writes the README's Exercises section from this list;
+// scripts/lib/test/exercises.docker.test.ts proves each one: its check fails on the untouched stack, passes once the
+// solution is applied, and fails again after --reset, which leaves git status clean.
+import { type Exercise, fileEdit } from '../../scripts/lib/exercise/types.js';
+import { checkAllowListDropped, checkEjectionCap, checkNoRetryBudget, checkSidecarKilled } from './exercise-checks.js';
 import {
+  ALL_FAIL,
   APPLY,
-  allows,
-  bothEjected,
+  BREAK_APPLY,
   COMPOSE,
   callFrom,
-  denied,
-  ejectionCap,
-  envOf,
   faultCommand,
   frontendMetrics,
-  outage,
+  KILL,
+  NONE_FAIL,
+  OUTAGE,
+  PROMETHEUS_QUERY,
   STACK,
   URLS,
 } from './exercise-support.js';
-import { calls, counters, endpoints, metricsOf, REPLICAS, total } from './support.js';
-
-const BREAK_APPLY = `UNSAFE_NO_RETRY_BUDGET=true ${APPLY}`;
-/** Calls in the outage of exercise 1: with no budget each is tried 3 times; the budget allows 20% of them + 10. */
-const OUTAGE = 50;
-const KILL = `${STACK} kill backend-1-mesh`;
-const ALL_FAIL = `for r in ${REPLICAS.join(' ')}; do ${faultCommand('$r', 'error_rate=1')}; done`;
-const NONE_FAIL = `for r in ${REPLICAS.join(' ')}; do ${faultCommand('$r')}; done`;
-const PROMETHEUS_QUERY = `curl -s "\${PROMETHEUS%/graph}/api/v1/query" --data-urlencode 'query=sum by (instance, peer) (mesh_proxy_inbound_connections_total{result="denied"})'`;
+import { REPLICAS } from './support.js';
 
 const exercises: Exercise[] = [
   {
@@ -51,23 +42,13 @@ ${NONE_FAIL}
 \`\`\``,
     hints: [
       'compose.yaml gives every sidecar MESH_PROXY_UNSAFE_NO_RETRY_BUDGET from UNSAFE_NO_RETRY_BUDGET: set on the apply line, it re-creates them with it; an apply without it puts them back.',
-      '`mesh_proxy_retry_budget_window_requests` is the window the budget counts; `mesh_proxy_retry_budget_exhausted_total` the retries it refused (none, with no budget).',
+      `With no budget the sidecar keeps no window: its \`mesh_proxy_retry_budget_*\` series are gone, and \`mesh_proxy_retries_total\` is the figure. Read it before and after the calls: up to 2 retries a call (\`--retries 2\`), where a budget would allow 20% of the ${OUTAGE} calls plus 10, if nothing else called the backend in those 10 s. To see the window the budget counts, make the same outage after an apply without the variable.`,
       `The check wants the frontend's sidecar running with MESH_PROXY_UNSAFE_NO_RETRY_BUDGET=true; then it makes every replica fail, makes ${OUTAGE} calls, and compares the retries with the budget.`,
     ],
     solution: { commands: [BREAK_APPLY] },
     recreate: ['frontend-mesh', ...REPLICAS.map((r) => `${r}-mesh`), 'ledger-mesh'],
     break: 'no-retry-budget',
-    async check(ctx) {
-      const flag = (await envOf(ctx, 'frontend-mesh')).MESH_PROXY_UNSAFE_NO_RETRY_BUDGET;
-      if (flag !== 'true')
-        return fail(`the frontend's sidecar retries within its budget (MESH_PROXY_UNSAFE_NO_RETRY_BUDGET=${flag}): ${BREAK_APPLY}`);
-      const o = await outage(ctx, OUTAGE);
-      if (o.retries <= o.allowed)
-        return fail(`with every replica failing, ${OUTAGE} calls made ${o.retries} retries, within the budget's ${o.allowed}`);
-      return pass(
-        `with every replica failing and no budget, ${OUTAGE} calls made ${o.retries} retries where a budget would allow ${o.allowed} for the ${o.window} requests of the last 10 s: the failing replicas got ${o.tries} tries`,
-      );
-    },
+    check: checkNoRetryBudget,
   },
   {
     title: 'Raise the ejection cap.',
@@ -102,19 +83,7 @@ ${faultCommand('backend-2')}
 `,
       [APPLY],
     ),
-    async check(ctx) {
-      const percent = Number((await envOf(ctx, 'frontend-mesh')).MESH_PROXY_OUTLIER_MAX_EJECTION_PERCENT ?? 10);
-      const { known, cap } = await ejectionCap(ctx, percent);
-      if (cap < 2)
-        return fail(
-          `the frontend's sidecar may eject ${cap} of its ${known} backends at once (MESH_PROXY_OUTLIER_MAX_EJECTION_PERCENT=${percent}): allow 2 in compose.yaml, then ${APPLY}`,
-        );
-      const seen = await bothEjected(ctx);
-      if (!seen) return fail(`with backend-1 and backend-2 failing, the frontend's sidecar did not eject both at once within 30 s`);
-      return pass(
-        `with backend-1 and backend-2 failing, the frontend's sidecar ejected both at once (${cap} of ${known} allowed, ${seen.ejections} ejections): the last ${seen.last.n} calls, ${seen.last.ok} answered, by ${JSON.stringify(seen.last.replicas)}`,
-      );
-    },
+    check: checkEjectionCap,
   },
   {
     title: 'Kill a sidecar.',
@@ -140,22 +109,7 @@ ${frontendMetrics('retries_total|outlier')}
     async restore(ctx) {
       await ctx.project.up(120, { recreate: false });
     },
-    async check(ctx) {
-      const state = (await $`docker inspect --format {{.State.Status}} ${await ctx.project.id('backend-1-mesh')}`.quiet()).stdout.trim();
-      if (state === 'running') return fail(`backend-1-mesh is running: ${KILL}`);
-      const { admin } = await endpoints(ctx.project);
-      const connectRetries = async () => total(await metricsOf(admin), 'mesh_proxy_retries_total', 'reason="connect_failure"');
-      const [before, ejections] = [await connectRetries(), (await counters(admin)).ejections];
-      const c = await calls(ctx.project, '/call?n=30&concurrency=1');
-      const retried = (await connectRetries()) - before;
-      const ejected = (await counters(admin)).ejections - ejections;
-      const out = total(await metricsOf(admin), 'mesh_proxy_outlier_ejected_endpoints', 'destination="backend"');
-      if (c.ok < c.n) return fail(`with backend-1-mesh ${state}, ${c.n - c.ok} of ${c.n} calls failed: ${JSON.stringify(c.statuses)}`);
-      if (!retried && !out) return fail(`the frontend's sidecar neither retried a connect failure nor has a replica ejected`);
-      return pass(
-        `with backend-1-mesh ${state}, all ${c.n} calls succeeded (${JSON.stringify(c.replicas)}): the frontend's sidecar retried ${retried} connect failures on other replicas, ejected ${ejected} endpoint(s), and has ${out} out now`,
-      );
-    },
+    check: checkSidecarKilled,
   },
   {
     title: 'Drop the allow list.',
@@ -188,22 +142,7 @@ ${PROMETHEUS_QUERY}
 `,
       [APPLY],
     ),
-    async check(ctx) {
-      for (const r of REPLICAS) {
-        const list = (await envOf(ctx, `${r}-mesh`)).MESH_PROXY_ALLOW;
-        if (allows(list, 'frontend'))
-          return fail(`${r}-mesh lets the frontend in (MESH_PROXY_ALLOW=${list}): empty the allow list in compose.yaml, then ${APPLY}`);
-      }
-      const count = async () => (await Promise.all(REPLICAS.map((r) => denied(ctx, r)))).reduce((s, n) => s + n, 0);
-      const before = await count();
-      const c = await calls(ctx.project, '/call?n=9&concurrency=1');
-      const refused = (await count()) - before;
-      if ((c.statuses['403'] ?? 0) < c.n) return fail(`of ${c.n} calls, ${c.statuses['403'] ?? 0} got 403: ${JSON.stringify(c.statuses)}`);
-      if (!refused) return fail(`every call got 403, but no backend sidecar counted a denied connection`);
-      return pass(
-        `the backends' sidecars refuse the frontend: all ${c.n} calls got 403, and they counted ${refused} denied connection(s) from it`,
-      );
-    },
+    check: checkAllowListDropped,
   },
 ];
 

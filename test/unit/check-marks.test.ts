@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import type { Check } from '../../scripts/lib/check.js';
 import { ROOT } from '../../scripts/lib/config.js';
 import { labPicture } from '../../scripts/lib/lab/in-stack.js';
+import { labActions } from '../../scripts/lib/lab/in-stack-actions.js';
 import { loadScenario, stackNames } from '../../scripts/lib/scenarios.js';
 import { checksOfRun } from '../../scripts/lib/stack-check.js';
 import { appStopsFirst } from '../../scripts/lib/verify/checks-down.js';
@@ -125,9 +126,13 @@ marks('every check of every stack carries the marks its source calls for', async
 marks('verify’s checks and the lab’s carry the marks their source calls for, and each stack run keeps them', async () => {
   const decls = declarations(['scripts/lib/verify']);
   const problems = VERIFY.flatMap((c) => markProblems(c, decls).map((p) => `verify: ${c.name}: ${p}`));
-  problems.push(...markProblems(labPicture as Check<unknown>, declarations(['scripts/lib/lab'])).map((p) => `lab: ${p}`));
+  for (const lab of [labPicture, labActions(1)])
+    problems.push(...markProblems(lab as Check<unknown>, declarations(['scripts/lib/lab'])).map((p) => `lab: ${p}`));
   assert.equal(problems, [], `\n  ${problems.join('\n  ')}\n`);
-  const run = checksOfRun(await loadScenario('https')).slice(-VERIFY.length);
+  const all = checksOfRun(await loadScenario('https'));
+  const actions = all[all.length - VERIFY.length - 1]!;
+  assert.equal([actions.effect, actions.weight], ['destroys', 'heavy'], "the lab's actions, before verify's: they restart a helper");
+  const run = all.slice(-VERIFY.length);
   assert.equal(
     run.map((c) => [c.effect, c.needs]),
     VERIFY.map((c) => [c.effect, c.needs]),

@@ -8,16 +8,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT, STATE_DIR } from '../../scripts/lib/config.js';
 import { exercisesMarkdown, exerciseLessons } from '../../scripts/lib/exercise/lesson.js';
-import { commandSteps, nextHints, solutionText } from '../../scripts/lib/exercise/run.js';
-import type { Exercise } from '../../scripts/lib/exercise/types.js';
+import { commandSteps, nextHints, runOf, solutionText } from '../../scripts/lib/exercise/run.js';
+import { type Exercise, otherRuns, upArgs } from '../../scripts/lib/exercise/types.js';
 import { shellCommands } from '../../scripts/lib/lesson.js';
-import { breakStacks, exerciseStacks, loadExercises } from '../../scripts/lib/scenarios.js';
+import { breakStacks, exerciseStacks, loadExercises, stackNames } from '../../scripts/lib/scenarios.js';
 
 const test = suite('exercises');
 const tracked = new Set(execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n'));
 
-test('every lesson but topz declares its exercises', () => {
-  assert.equal(exerciseStacks(), ['config', 'https', 'logs', 'mesh', 'paas', 'patterns']);
+test('every lesson declares its exercises', () => {
+  assert.equal(exerciseStacks(), stackNames());
 });
 
 test('each lesson’s Exercises section is what its exercises.ts and breaks.ts generate (npm run gen writes it)', async () => {
@@ -110,6 +110,15 @@ test('the solution shows the diff, then the commands, with the eval that sets th
   const text = solutionText('https', sample);
   assert.match(text, /^apply this diff \(git apply, from the repository root\):\n\n--- a\/x\n\+\+\+ b\/x\n\nthen run:\n/);
   assert.match(text, /then run:\n\n {2}eval "\$\(npm run -s stack:https -- urls --env\)"\n {2}a="\$CA"/);
+});
+
+test('an exercise on another stack’s run takes that run, its urls in the solution’s eval, and the proof starts it once', () => {
+  const onHttps: Exercise = { ...sample, run: { stack: 'https', with: ['topz'] } };
+  assert.equal(runOf('topz', onHttps), { stack: 'https', choice: { with: ['topz'] } });
+  assert.equal(runOf('topz', sample), { stack: 'topz', choice: {} });
+  assert.match(solutionText('topz', onHttps), 'eval "$(npm run -s stack:https -- urls --env)"');
+  assert.equal(otherRuns([sample, onHttps, onHttps]), [{ stack: 'https', with: ['topz'] }]);
+  assert.equal(upArgs({ stack: 'https', with: ['topz'] }), ['https', 'up', '--with', 'topz']);
 });
 
 test('each --hint shows one more hint, remembered in .state, up to all of them', () => {

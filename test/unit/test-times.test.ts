@@ -20,7 +20,7 @@ function parts(): string[] {
     PARTS.knip,
     g.node.name,
     ...g.bun.map((b) => b.name),
-    g.docker.name,
+    ...g.docker.map((d) => d.name),
     g.browser.name,
     ...g.exercises.map((e) => e.name),
     PARTS.desktop,

@@ -1,15 +1,17 @@
 // What `npm run exercise -- <stack> <n>` does with one declared exercise: check it against the run `up` left,
 // show one more hint (the count is kept in .state/exercises/<stack>.json), print or apply its solution, and
-// reset it: the files it touches (git checkout of those paths only) and the stack.
+// reset it: the files it touches (git checkout of those paths only) and the stack. An exercise that names another
+// stack's run (its `run`: e.g. https with topz attached) does all of that on that run instead.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, STATE_DIR } from '../config.js';
-import { BadInput } from '../current-run.js';
+import { BadInput, type RunChoice } from '../current-run.js';
 import { nodeCommandOf, npmScript } from '../lesson.js';
-import { applyRun, currentRun, envName } from '../run-verbs.js';
+import { applyRun, currentRun, describeRun, envName } from '../run-verbs.js';
 import { exerciseStacks, loadExercises } from '../scenarios.js';
-import type { Exercise, Verdict } from './types.js';
+import type { StackContext } from '../stack-types.js';
+import { type Exercise, fail, type Verdict } from './types.js';
 
 /** Exercise n (from 1) of a stack, or a one-line refusal. */
 export async function exerciseOf(stack: string, n: string): Promise<Exercise> {
@@ -21,9 +23,21 @@ export async function exerciseOf(stack: string, n: string): Promise<Exercise> {
   return all[Number(n) - 1]!;
 }
 
-/** Runs the check against the current run; a check that throws says why as its reason. */
+/** The run an exercise works on: the lesson's own, or the other stack's run with sidecars attached that it names. */
+export const runOf = (stack: string, e: Exercise): { stack: string; choice: RunChoice } =>
+  e.run ? { stack: e.run.stack, choice: { with: e.run.with } } : { stack, choice: {} };
+
+/** Runs the check against the current run; a check that throws says why as its reason. The other run an exercise
+ * names not being up is a ✘ too (starting it is the exercise's first step); the lesson's own, a refusal. */
 export async function checkExercise(stack: string, e: Exercise): Promise<Verdict> {
-  const { ctx } = await currentRun(stack);
+  const at = runOf(stack, e);
+  let ctx: StackContext;
+  try {
+    ({ ctx } = await currentRun(at.stack, at.choice));
+  } catch (err) {
+    if (e.run && err instanceof BadInput) return fail(err.message);
+    throw err;
+  }
   try {
     return await e.check(ctx);
   } catch (err) {
@@ -48,7 +62,9 @@ export function solutionText(stack: string, e: Exercise): string {
   const parts: string[] = [];
   if (e.solution.patch) parts.push(`apply this diff (git apply, from the repository root):\n\n${e.solution.patch.trimEnd()}`);
   if (e.solution.commands?.length) {
-    const vars = e.solution.commands.some((c) => c.includes('$')) ? [`eval "$(npm run -s stack:${stack} -- urls --env)"`] : [];
+    const vars = e.solution.commands.some((c) => c.includes('$'))
+      ? [`eval "$(npm run -s stack:${runOf(stack, e).stack} -- urls --env)"`]
+      : [];
     parts.push(`${e.solution.patch ? 'then run' : 'run'}:\n\n${[...vars, ...e.solution.commands].map((c) => `  ${c}`).join('\n')}`);
   }
   return parts.join('\n\n');
@@ -94,14 +110,15 @@ export function commandSteps(lines: string[]): Step[] {
   return steps;
 }
 
-/** --solve: applies the patch with git apply, then runs the commands with the run's urls as variables. */
+/** --solve: applies the patch with git apply, then runs the commands with the run's urls as variables (those of
+ * the run before the commands: a command that starts another run gets its variables in its own eval). */
 export async function solve(stack: string, e: Exercise): Promise<void> {
   if (e.solution.patch) {
     const r = spawnSync('git', ['apply', '--whitespace=nowarn', '-'], { cwd: ROOT, input: e.solution.patch, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`git apply refused the solution's diff: ${r.stderr.trim().split('\n')[0]}`);
   }
-  const { sc, ctx } = await currentRun(stack);
-  const d = await sc.describe(ctx);
+  const at = runOf(stack, e);
+  const d = await describeRun(at.stack, at.choice);
   const vars = Object.fromEntries(Object.entries({ ...d.urls, ...(d.files ?? {}) }).map(([k, v]) => [envName(k), v]));
   for (const s of commandSteps(e.solution.commands ?? [])) {
     const r = spawnSync(s.bin, s.args, { cwd: ROOT, env: { ...process.env, ...vars, ...s.env }, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -109,17 +126,19 @@ export async function solve(stack: string, e: Exercise): Promise<void> {
   }
 }
 
-/** --reset: git checkout of the paths the exercise touches (only those), then the stack: its files applied to the
- * run again, the services it names re-created, and what the exercise started beside the run removed. */
+/** --reset: git checkout of the paths the exercise touches (only those), then the stack (or the other run the
+ * exercise names): its files applied to the run again, the services it names re-created, and what the exercise
+ * started beside the run removed. */
 export async function reset(stack: string, e: Exercise): Promise<string[]> {
+  const at = runOf(stack, e);
   const done: string[] = [];
   if (e.touches?.length) {
     const r = spawnSync('git', ['checkout', '--', ...e.touches], { cwd: ROOT, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`git checkout -- ${e.touches.join(' ')} failed: ${r.stderr.trim()}`);
     done.push(`restored ${e.touches.join(', ')}`);
-    done.push(`applied them to ${await applyRun(stack)}`);
+    done.push(`applied them to ${await applyRun(at.stack, at.choice)}`);
   }
-  const { ctx } = await currentRun(stack);
+  const { ctx } = await currentRun(at.stack, at.choice);
   if (e.recreate?.length) {
     await ctx.project.recreate(e.recreate);
     done.push(`re-created ${e.recreate.join(', ')}`);

@@ -17,10 +17,23 @@ export interface Solution {
   /** A unified diff against the repository (paths from its root), applied with `git apply`. */
   patch?: string;
   /** Shell commands run after the patch, from the repository root, with the variables that
-   * `npm run stack:<stack> -- urls --env` exports ($HTTPS, $CA, …). `npm run …` lines run the built tree's
-   * node command (no rebuild). */
+   * `npm run stack:<stack> -- urls --env` exports ($HTTPS, $CA, …; for an exercise on another `run`, that run's).
+   * `npm run …` lines run the built tree's node command (no rebuild). */
   commands?: string[];
 }
+
+/** Another stack's run, with sidecars attached: `npm run stack:<stack> -- up --with <each of with>`. */
+export interface OtherRun {
+  stack: string;
+  with: string[];
+}
+
+/** The other stacks' runs a lesson's exercises work on, each once, in the order they first appear. */
+export const otherRuns = (exercises: Exercise[]): OtherRun[] =>
+  [...new Set(exercises.flatMap((e) => (e.run ? [JSON.stringify(e.run)] : [])))].map((r) => JSON.parse(r) as OtherRun);
+
+/** `stack <name> up` with its sidecars attached, as arguments of scripts/stack.ts. */
+export const upArgs = (r: OtherRun): string[] => [r.stack, 'up', ...r.with.flatMap((w) => ['--with', w])];
 
 export interface Exercise {
   title: string;
@@ -34,9 +47,14 @@ export interface Exercise {
   touches?: string[];
   /** Services --reset re-creates (their logs and counters start again), e.g. a sidecar whose metrics the check reads. */
   recreate?: string[];
-  /** What else --reset undoes on the stack: runs the exercise started beside the stack's own. */
+  /** What else --reset undoes on the stack (or the `run` it names): runs the exercise started beside the stack's own. */
   restore?(ctx: StackContext): Promise<void>;
-  /** Runs against the learner's run of the stack: ✔ once the exercise is done, ✘ with the reason until then. */
+  /** The run the exercise works on when it is not the lesson's own: another stack's, started with `up --with`
+   * (e.g. https with topz attached). The check, the solution's variables and --reset then take the newest run of
+   * that stack with exactly those sidecars attached; the proof brings it up beside the lesson's stack. */
+  run?: OtherRun;
+  /** Runs against the learner's run of the stack (or the `run` it names): ✔ once the exercise is done, ✘ with the
+   * reason until then. */
   check(ctx: StackContext): Promise<Verdict>;
   /** The break of the stack's breaks.ts this exercise teaches: the lesson names the check it turns red. */
   break?: string;

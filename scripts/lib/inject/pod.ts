@@ -117,7 +117,7 @@ function makePod(p: Pod, app: YAMLMap, merged: Record<string, unknown>, effectiv
     read_only: true,
     cap_drop: ['ALL'],
     security_opt: ['no-new-privileges:true'],
-    healthcheck: { test: ['CMD', 'catatonit', '--version'], interval: '1s', timeout: '2s', retries: 3 },
+    healthcheck: { test: ['CMD', 'catatonit', '--version'], interval: '5s', timeout: '10s', start_period: '30s', retries: 3 },
   }) as YAMLMap;
   for (const key of ['cap_drop', 'security_opt', 'healthcheck']) (pod.get(key) as YAMLMap).flow = true;
   const moved: string[] = [];

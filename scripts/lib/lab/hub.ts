@@ -22,7 +22,8 @@ export interface LabEvent {
   detail?: string;
 }
 
-export type Message = { type: 'engine'; state: EngineState; reason?: string } | { type: 'event'; event: LabEvent };
+/** `stacks`: a new read of the pods differs from the picture viewers were last given (picture.ts): ask again. */
+export type Message = { type: 'engine'; state: EngineState; reason?: string } | { type: 'event'; event: LabEvent } | { type: 'stacks' };
 
 export interface HubOptions {
   /** The events kept for the timeline (oldest dropped first). */
@@ -127,6 +128,11 @@ export class Hub {
 
   private broadcast(m: Message): void {
     this.generation++;
+    this.announce(m);
+  }
+
+  /** Hands a message to every subscriber without making kept reads stale: news about a read, not of the engine. */
+  announce(m: Message): void {
     for (const fn of [...this.subscribers]) {
       try {
         fn(m);

@@ -9,20 +9,19 @@ import { VERSION } from '../config.js';
 import { lesson, lessons } from './lessons.js';
 import { KEEP_RUNS, listRecordings, readRecording, RUN_NAME, RUNS_DIR } from '../recordings.js';
 import { actions, type Answer, CONTAINER, JSON_TYPE, json } from './actions.js';
-import { keptInspects } from './inspect-cache.js';
 import type { Engine } from './engine.js';
 import { admit, securityHeaders } from './guard.js';
 import { Hub } from './hub.js';
 import { serveLive, serveLogs } from './live.js';
 import { PROJECT_LABEL } from './ours.js';
 import type { Page } from './page.js';
+import { pictureOfStacks } from './picture.js';
 import { processesOf } from './pod-processes.js';
 import type { Roles } from './roles.js';
-import { readStacks, type StacksAnswer } from './stacks.js';
 import { trafficOf } from './traffic.js';
 import { StackVerbs } from './verbs.js';
 
-/** How long a read of the pods serves viewers when no event comes (ms). */
+/** How long a read of the pods serves viewers, when no event comes, before the next read starts beside it (ms). */
 const STACKS_TTL_MS = 2000;
 
 export interface LabOptions {
@@ -64,33 +63,7 @@ export function createLab(o: LabOptions): Lab {
   const lab: Lab = { server: undefined as unknown as Server, hub, port: 0, close: async () => undefined };
   const maxClients = o.maxClients ?? 16;
 
-  // One read of the engine at a time, shared by every viewer that asks meanwhile, serialized once: its JSON serves
-  // until the next event or engine change after the read began, or for STACKS_TTL_MS at most (a listener can come
-  // without an event). Serving the page starts a read, so that the page's own request finds it under way.
-  type Read = { at: number; generation: number; body: Promise<Buffer> };
-  const pictureEngine = keptInspects(o.engine, hub);
-  let reading: Read | undefined;
-  let kept: Read | undefined;
-  const stacks = (): Promise<Buffer> => {
-    if (kept && kept.generation === hub.generation && Date.now() - kept.at < STACKS_TTL_MS) return kept.body;
-    if (reading) return reading.body;
-    const r: Read = {
-      at: Date.now(),
-      generation: hub.generation,
-      body: readStacks(pictureEngine, o.ours, o.roles, o.procRoot)
-        .then(
-          (s): StacksAnswer => ({ engine: 'up', stacks: s }),
-          (e): StacksAnswer => ({ engine: 'unreachable', reason: String((e as Error).message).split('\n')[0], stacks: [] }),
-        )
-        .then((a) => Buffer.from(JSON.stringify(a))),
-    };
-    reading = r;
-    void r.body.then(() => {
-      reading = undefined;
-      kept = r;
-    });
-    return r.body;
-  };
+  const stacks = pictureOfStacks({ engine: o.engine, hub, ours: o.ours, roles: o.roles, procRoot: o.procRoot, ttlMs: STACKS_TTL_MS });
 
   /** The container, when it is one of ours. Never 404: one that does not exist is refused like a foreign one. */
   async function ourContainer(nameOrId: string) {
@@ -142,7 +115,7 @@ export function createLab(o: LabOptions): Lab {
       if (route === 'GET /') {
         void stacks();
         answer = { status: 200, body: o.page.html, type: 'text/html; charset=utf-8' };
-      } else if (route === 'GET /api/stacks') answer = { status: 200, body: await stacks(), type: JSON_TYPE };
+      } else if (route === 'GET /api/stacks') answer = { status: 200, body: await stacks(url.searchParams.has('fresh')), type: JSON_TYPE };
       else if (target.path.startsWith('/api/runs/')) answer = recording(req, target.path);
       else if (route === 'GET /api/runs') answer = json({ keep: KEEP_RUNS, runs: listRecordings(o.runsDir ?? RUNS_DIR) });
       else if (route === 'GET /api/timeline') answer = json({ engine: hub.state, events: hub.history() });

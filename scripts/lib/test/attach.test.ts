@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
-import { freePorts, overrideDoc, place, podLayout } from '../attach.js';
+import { attachedAt, freePorts, overrideDoc, place, podLayout } from '../attach.js';
+import type { Project } from '../compose.js';
 import { attachableNames, fill, loadAttachment, parseAttachment } from '../attach-spec.js';
 import { ROOT } from '../config.js';
 import { attachedChecks } from '../scenarios.js';
@@ -160,6 +161,16 @@ test('a run with topz attached gets the check the topz stack provides for it (st
   const names = (await attachedChecks([{ a: topzDecl, at }])).map((c) => c.name);
   assert.equal(names, ['attached topz lists every process of the pod members (tls-proxy, app) and nothing from outside the pod']);
   assert.equal(await attachedChecks([]), []);
+});
+
+test('a recorded run’s attached topz is described as `up` printed it: its address, its token file and the override', async () => {
+  const at = place(loadAttachment('topz'), { state: STATE, used: new Set([9700]), members: ['tls-proxy', 'app'] });
+  const asked: [string, number][] = [];
+  const project = { port: async (service: string, port: number) => (asked.push([service, port]), '127.0.0.1:40123') } as unknown as Project;
+  const d = await attachedAt(STATE, { topz: at }).describe(project);
+  assert.equal(asked, [['pod', 9710]], 'the published address of the port topz was placed on');
+  assert.equal(d.urls, { topz: 'http://127.0.0.1:40123/' });
+  assert.equal(d.files, { override: `${STATE}/attach.topz.yaml`, 'topz token': `${STATE}/attach/topz/run/token` });
 });
 
 test.run();

@@ -1,6 +1,6 @@
 // Every declared exercise proven, as Exercism proves its examples: in a copy of the tree (a learner's clone, so that
-// the edits never meet another test reading the same files), each stack with exercises is brought up once, and
-// for each exercise: its check fails on the untouched stack, `--solve` applies the solution and the check passes,
+// the edits never meet another test reading the same files), each stack with exercises is brought up once (with
+// every other stack's run its exercises name, e.g. https with topz attached), and for each exercise: its check fails on the untouched stack, `--solve` applies the solution and the check passes,
 // and `--reset` makes the check fail again and leaves `git status --porcelain` clean. Needs Docker; builds what it
 // starts (the copy's `stack up`), under an image tag of its own: the copy is a repository of its own, so its
 // images carry another revision label, and under the tree's tag they would move the tag from under every other
@@ -15,6 +15,8 @@ import { $ } from 'zx';
 import { DIST, ROOT, VERSION } from '../config.js';
 import { catalogue, imagePresent } from '../compose.js';
 import { imageEnv } from '../images.js';
+import { otherRuns, upArgs } from '../exercise/types.js';
+import { teardownOnce } from '../teardown.js';
 import { exerciseStacks, loadExercises } from '../scenarios.js';
 
 // EXERCISE_STACKS=config,paas proves those stacks' exercises only (npm test runs one lesson's per part); CI proves
@@ -68,14 +70,22 @@ const said = (r: { stdout: string; stderr: string }) => `stdout:\n${r.stdout}\ns
 
 for (const stack of exerciseStacks().filter((s) => !only || only.includes(s))) {
   const test = suite(`${stack} exercises, proven`);
+  const exercises = await loadExercises(stack);
+  // The lesson's own run, then each other run its exercises name, once: `up` with its sidecars attached.
+  const runs = [{ stack, with: [] }, ...otherRuns(exercises)];
+  // The runs go down after the last exercise, or on SIGTERM: npm test ends a part at its time limit that way.
+  let down = async () => {};
   test.before(async () => {
-    const up = await inTree('stack.js', [stack, 'up']);
-    if (up.exitCode !== 0) throw new Error(`${stack} up failed in the copy: ${said(up)}`);
+    down = teardownOnce(async () => {
+      for (const r of [...runs].reverse()) await inTree('stack.js', [r.stack, 'down']);
+    });
+    for (const r of runs) {
+      const up = await inTree('stack.js', upArgs(r));
+      if (up.exitCode !== 0) throw new Error(`${upArgs(r).join(' ')} failed in the copy: ${said(up)}`);
+    }
   });
-  test.after(async () => {
-    await inTree('stack.js', [stack, 'down']);
-  });
-  for (const [i, e] of (await loadExercises(stack)).entries()) {
+  test.after(() => down());
+  for (const [i, e] of exercises.entries()) {
     const n = String(i + 1);
     test(`${stack} exercise ${n} (${e.title}) fails untouched, passes once solved, and fails again after --reset, with git status clean`, async () => {
       const untouched = await inTree('exercise.js', [stack, n]);

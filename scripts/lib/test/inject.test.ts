@@ -39,7 +39,13 @@ test('wordpress + mysql + a Flask app: exporter-pod takes exporter’s ports, ex
   assert.is(pod.hostname, 'exporter');
   assert.equal(pod.networks, { backend: { aliases: ['exporter'] }, frontend: { aliases: ['api', 'exporter'] } });
   assert.match(String(pod.image), /^sidecar-lab\/pause:/);
-  assert.equal(pod.healthcheck, { test: ['CMD', 'catatonit', '--version'], interval: '1s', timeout: '2s', retries: 3 });
+  assert.equal(pod.healthcheck, {
+    test: ['CMD', 'catatonit', '--version'],
+    interval: '5s',
+    timeout: '10s',
+    start_period: '30s',
+    retries: 3,
+  });
   assert.match(r.stderr, /^inject: moved ports, expose, networks, hostname from exporter to exporter-pod: the pod owns the network now$/m);
   assert.match(r.stderr, /^--- wordpress\.yaml\n\+\+\+ wordpress\.yaml \(injected\)\n@@ -39,24 \+39,\d+ @@\n/m);
 });

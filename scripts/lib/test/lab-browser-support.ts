@@ -1,56 +1,15 @@
-// What the lab's browser tests share: the built lab as its own process (ended by its PID), and a
-// suite that brings a stack up, starts the lab and opens it in Chromium before its tests, and tears all
-// of it down after them, on Ctrl-C too. A failure while setting up fails every test with its message.
-import { type ChildProcess, spawn } from 'node:child_process';
+// What the lab's browser tests share: a suite that brings a stack up, starts the lab (spawn.ts) and opens it in
+// Chromium before its tests, and tears all of it down after them, on Ctrl-C too. A failure while setting up fails every test with its message.
 import { request } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import { $ } from 'zx';
-import { until } from '../../../sidecars/lib/test-support/wait.js';
 import { type Browser, openBrowser } from '../browser.js';
-import { ARTIFACTS_DIR, DIST } from '../config.js';
-import { NODE_FLAGS } from '../lab/args.js';
+import { ARTIFACTS_DIR } from '../config.js';
+import { type SpawnedLab, spawnLab } from '../lab/spawn.js';
 import { downStack, upStack } from '../lifecycle.js';
 import { teardownOnce } from '../teardown.js';
-
-export interface SpawnedLab {
-  url: string;
-  port: number;
-  token: string;
-  child: ChildProcess;
-  stderr(): string;
-  stop(): Promise<number | null>;
-}
-
-/** Starts dist/scripts/lab.js on a free port, on this Node (with the flags `npm run lab` gives it) unless another
- * runtime is given; resolves once it has printed its address. */
-export async function spawnLab(args: string[] = [], env: NodeJS.ProcessEnv = process.env, runtime = process.execPath): Promise<SpawnedLab> {
-  const flags = runtime === process.execPath ? NODE_FLAGS : [];
-  const child = spawn(runtime, [...flags, join(DIST, 'scripts', 'lab.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c));
-  child.stderr!.on('data', (c: Buffer) => (err += c));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  await until('the lab prints its address', () => out.includes('\n') || child.exitCode !== null, 20_000);
-  const m = /^(http:\/\/127\.0\.0\.1:(\d+)\/)\?token=([0-9a-f]{64})\n/.exec(out);
-  if (!m) {
-    child.kill('SIGKILL');
-    throw new Error(`the lab printed ${JSON.stringify(out)} (stderr: ${err.trim()})`);
-  }
-  return {
-    url: `${m[1]}?token=${m[3]}`,
-    port: Number(m[2]),
-    token: m[3]!,
-    child,
-    stderr: () => err,
-    async stop() {
-      if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGINT');
-      return exited;
-    },
-  };
-}
 
 export interface StackInLab {
   project: string;

@@ -9,9 +9,11 @@ import { ROOT } from '../config.js';
 /** The environment without this run's npm settings (npm test sets npm_* and INIT_CWD). */
 export const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_|^INIT_CWD$/i.test(k)));
 
+/** Runs a command to its end, or kills it (SIGKILL: npm may outlive a SIGTERM) after `timeout` ms. */
 export const run = (cmd: string, args: string[], cwd: string, timeout = 60_000, extra: NodeJS.ProcessEnv = {}) => {
-  const r = spawnSync(cmd, args, { cwd, env: { ...env, ...extra }, encoding: 'utf8', timeout });
-  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  const r = spawnSync(cmd, args, { cwd, env: { ...env, ...extra }, encoding: 'utf8', timeout, killSignal: 'SIGKILL' });
+  const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+  return { code: r.status, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${timedOut ? `\nkilled after ${timeout} ms` : ''}`, timedOut };
 };
 
 /** Packs the current build (--ignore-scripts: prepack would rebuild the dist other tests run) into tmp and
@@ -22,6 +24,10 @@ export function packInstall(tmp: string, app: string): void {
   const tarball = readdirSync(tmp).find((f) => f.endsWith('.tgz'));
   assert.ok(tarball, `no tarball in ${tmp}: ${pack.stdout}`);
   mkdirSync(app);
-  const install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(tmp, tarball!)], app, 120_000);
+  // An install takes about 6 s here. Once in a CI run, npm stopped after reading its cache and never ended: a
+  // hung install is killed after 90 s and tried again, twice at most; a failed one is not.
+  let install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(tmp, tarball!)], app, 90_000);
+  for (let again = 0; install.timedOut && again < 2; again++)
+    install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(tmp, tarball!)], app, 90_000);
   assert.is(install.code, 0, install.stderr);
 }

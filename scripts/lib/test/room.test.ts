@@ -63,8 +63,9 @@ test('every stack runs at least five core checks in the room, and mesh and logs 
     assert.ok(r.checks.length >= 5, `${stack}: only ${r.checks.length} core checks`);
     skipped[stack] = r.skipped.map((s) => s.n);
   }
-  assert.equal(skipped.mesh, [3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 17, 18, 19, 20]);
-  assert.equal(skipped.logs, [3, 4, 5, 6]);
+  // Each also leaves out the lab's actions (a restart of a helper), after the lab's picture: mesh's 16, logs' 10.
+  assert.equal(skipped.mesh, [3, 4, 5, 6, 7, 8, 9, 10, 12, 16, 17, 18, 19, 20, 21]);
+  assert.equal(skipped.logs, [3, 4, 5, 6, 10]);
 });
 
 test.run();

@@ -53,7 +53,7 @@ test('check --only 1,8 passes both reading checks, numbered as in a test run, an
 test('check --only 99 exits 2 with one line that names the range of check numbers', async () => {
   const r = await check(['--only', '99']);
   assert.equal(r.exitCode, 2);
-  assert.equal(r.stderr.trim().split('\n'), ["no check 99: this stack's checks are numbered 1-15"]);
+  assert.equal(r.stderr.trim().split('\n'), ["no check 99: this stack's checks are numbered 1-16"]);
   assert.equal(r.stdout, '');
 });
 

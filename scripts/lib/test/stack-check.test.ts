@@ -52,20 +52,30 @@ test('a destroying or starting check is skipped without --all and runs with it; 
     assert.match(skipReason({ effect: 'destroys', needs: 'start' }, all, 'https') ?? '', /run’s start .*\(npm run stack:https\)$/);
 });
 
-test('the check list is the scenario’s, then the lab’s, then verify’s, as a test run numbers them; https has 15, 1 and 8 unmarked', async () => {
+test('the check list is the scenario’s, then the lab’s picture and actions, then verify’s, as a test run numbers them; https has 16, 8 unmarked', async () => {
   const sc = await loadScenario('https');
   const list = checksOfRun(sc);
-  assert.equal(list.length, 15);
+  assert.equal(list.length, 16);
   assert.equal(
     list.slice(0, sc.checks.length).map((c) => c.name),
     sc.checks.map((c) => c.name),
   );
-  assert.match(list[sc.checks.length]!.name, /^lab: /);
-  assert.ok(list.slice(sc.checks.length + 1).every((c) => c.name.startsWith('verify: ')));
+  assert.match(list[sc.checks.length]!.name, /^lab: the Pods and Processes views/);
+  assert.match(list[sc.checks.length + 1]!.name, new RegExp(`^lab: from the lab's API, check ${sc.checks.length + 1} of the run passes`));
+  assert.ok(list.slice(sc.checks.length + 2).every((c) => c.name.startsWith('verify: ')));
   assert.equal(
     list.map((c) => (c.needs ? 'start' : (c.effect ?? '-'))),
-    ['-', '-', '-', 'starts', 'start', 'destroys', 'destroys', '-', '-', '-', '-', 'start', 'destroys', 'starts', 'destroys'],
+    ['-', '-', '-', 'starts', 'start', 'destroys', 'destroys', '-', '-', '-', 'destroys', '-', 'start', 'destroys', 'starts', 'destroys'],
   );
+});
+
+test('the lab’s actions run again the lab’s picture check by its number, after the checks attached with --with', async () => {
+  const sc = await loadScenario('https');
+  const attached = [{ name: 'attached: one', run: async () => undefined }];
+  const list = checksOfRun(sc, attached);
+  const picture = list.findIndex((c) => c.name.startsWith('lab: the Pods and Processes views')) + 1;
+  assert.is(picture, sc.checks.length + 2);
+  assert.match(list[picture]!.name, new RegExp(`check ${picture} of the run`));
 });
 
 const cli = (...args: string[]) => $({ quiet: true, nothrow: true })`node ${join(DIST, 'scripts', 'stack.js')} ${args}`;
@@ -73,7 +83,7 @@ const cli = (...args: string[]) => $({ quiet: true, nothrow: true })`node ${join
 test('the CLI refuses bad input with exit 2 and one line on stderr, before it looks for a run', async () => {
   const cases: [string[], RegExp][] = [
     [['https', 'check', '--only', '1-3'], /^--only takes check numbers separated by commas \(e\.g\. --only 1,8\), not "1-3"$/],
-    [['https', 'check', '--only', '99'], /^no check 99: this stack's checks are numbered 1-15$/],
+    [['https', 'check', '--only', '99'], /^no check 99: this stack's checks are numbered 1-16$/],
     [['https', 'check', '--bogus'], /^Unknown option '--bogus' \(see --help\)$/],
     [['https', 'up', '--only', '1'], /^--only and --all are options of check, not of up$/],
     [['https', 'check', '--room'], /^--room is an option of test, not of check$/],

@@ -164,7 +164,8 @@ function follow(api: Client) {
           logs?.event(m.event);
           if (st.events.length > 5000) st.events.shift();
           refreshSoon(api);
-        } else return;
+        } else if (m.type === 'stacks') refreshSoon(api);
+        else return;
         render();
       },
       new AbortController().signal,

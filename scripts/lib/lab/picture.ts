@@ -1,0 +1,74 @@
+// GET /api/stacks served from one read of the engine at a time, shared by every viewer that asks meanwhile and
+// serialized once. A read serves until the hub sees an event or an engine change after the read began. A picture
+// older than ttlMs with no event since (a listener can come without one) still answers at once, and a new read
+// starts beside it; when that read's picture differs, the live stream says `stacks` and the page asks again. So a
+// page loaded while nothing happens never waits for the engine, and what it shows is at most one read behind.
+import type { Engine } from './engine.js';
+import type { Hub } from './hub.js';
+import { keptInspects } from './inspect-cache.js';
+import type { Roles } from './roles.js';
+import { readStacks, type StacksAnswer } from './stacks.js';
+
+interface Read {
+  /** Reads are numbered in the order they start. */
+  n: number;
+  at: number;
+  generation: number;
+  body: Promise<Buffer>;
+  /** Started beside a picture that was served: a change it finds is announced. */
+  behind: boolean;
+}
+
+export interface PictureOptions {
+  engine: Engine;
+  hub: Hub;
+  ours: (project: string | undefined) => boolean;
+  roles: Roles;
+  procRoot?: string;
+  ttlMs: number;
+}
+
+/** The JSON of GET /api/stacks, as fresh as described above; with `fresh`, that of a read begun after the call
+ * (GET /api/stacks?fresh=1: what a script that changed something without an event, or a benchmark, asks for). */
+export function pictureOfStacks(o: PictureOptions): (fresh?: boolean) => Promise<Buffer> {
+  const engine = keptInspects(o.engine, o.hub);
+  let reading: Read | undefined;
+  let kept: Read | undefined;
+  let started = 0;
+
+  const read = (behind: boolean): Read => {
+    const r: Read = {
+      n: ++started,
+      at: Date.now(),
+      generation: o.hub.generation,
+      behind,
+      body: readStacks(engine, o.ours, o.roles, o.procRoot)
+        .then(
+          (s): StacksAnswer => ({ engine: 'up', stacks: s }),
+          (e): StacksAnswer => ({ engine: 'unreachable', reason: String((e as Error).message).split('\n')[0], stacks: [] }),
+        )
+        .then((a) => Buffer.from(JSON.stringify(a))),
+    };
+    reading = r;
+    void r.body.then(async (body) => {
+      reading = undefined;
+      const before = kept;
+      kept = r;
+      if (r.behind && before && r.generation === o.hub.generation && !body.equals(await before.body)) o.hub.announce({ type: 'stacks' });
+    });
+    return r;
+  };
+
+  const after = async (n: number): Promise<Buffer> => {
+    while (reading && reading.n <= n) await reading.body;
+    return (reading ?? read(false)).body;
+  };
+
+  return (fresh = false) => {
+    if (fresh) return after(started);
+    const current = kept !== undefined && kept.generation === o.hub.generation;
+    if (current && Date.now() - kept!.at < o.ttlMs) return kept!.body;
+    const r = reading ?? read(current);
+    return current ? kept!.body : r.body;
+  };
+}
