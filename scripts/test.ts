@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
 import { DIST, ROOT } from './lib/config.js';
-import { runDesktopPart } from './lib/desktop-runner.js';
+import { DESKTOP_STACKS, runDesktopPart } from './lib/desktop-runner.js';
 import { breakStacks, loadBreaks, loadScenario, stackNames } from './lib/scenarios.js';
 import { schedule } from './lib/schedule.js';
 import {
@@ -115,8 +115,11 @@ const engineParts: EnginePart[] = [
         run: (log: (t: string) => void) => runGroup(g, log),
       })),
   )),
-  // The https, topz and patterns stacks again, from a container that sees the engine as Docker Desktop's runner does.
-  ...(stacks.length && !positionals.length ? [{ name: PARTS.desktop, run: (log: (t: string) => void) => runDesktopPart(log) }] : []),
+  // The https, topz and patterns stacks again, each from a container that sees the engine as Docker Desktop's runner
+  // does: a part per stack, so that each packs beside another part.
+  ...(stacks.length && !positionals.length
+    ? DESKTOP_STACKS.map((s) => ({ name: PARTS.desktop(s), run: (log: (t: string) => void) => runDesktopPart(log, [s]) }))
+    : []),
   ...(await Promise.all(
     stacks.map(async (s) => ({
       name: PARTS.stack(s),

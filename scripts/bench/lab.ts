@@ -172,7 +172,7 @@ try {
   const pods = phases.at(-1)!.pods;
   const conditions = await clock.finish({
     notes: [
-      `Stacks up: ${wanted.join(', ')} (${projects.length} projects, ${pods} pods), each idle (no load), their health checks every second. At rest, before any lab started, their ${rest.count} containers used ${rest.containers.toFixed(0)}% of a core (their cgroups, health checks included) and dockerd with containerd ${rest.engine.toFixed(0)}%, over ${IDLE_S} s. Other engineers' work shared the machine.`,
+      `Stacks up: ${wanted.join(', ')} (${projects.length} projects, ${pods} pods), each idle (no load), their health checks every 2 s (the pod every 5 s). At rest, before any lab started, their ${rest.count} containers used ${rest.containers.toFixed(0)}% of a core (their cgroups, health checks included) and dockerd with containerd ${rest.engine.toFixed(0)}%, over ${IDLE_S} s. Other engineers' work shared the machine.`,
       `The lab: dist/scripts/lab.js, one engine event stream, on ${RUNTIMES.map((r) => r.name).join(' and on ')} in turn (${RUNTIMES[0]!.name} is what \`npm run lab\` runs), one at a time.`,
       `Viewers: headless Chromium pages (playwright-core) on the same 2 cores, each with the live stream open; ${LOADS} fresh loads in the first, in each phase; its long tasks recorded by a PerformanceObserver, and the pods drawn at each frame after a change of the DOM by a MutationObserver, both from before the page's own script, so that the bench runs none of its own in the page while it loads; each idle window from the end of any read of the pods a load left under way (a fresh read waits for it); the lab's Node with the flags \`npm run lab\` gives it (${NODE_FLAGS.join(' ')}).`,
     ],

@@ -43,7 +43,7 @@ export const PARTS = {
   docker: (runs: boolean) => `unit: with Docker, ${runs ? 'runs of the https stack' : 'images, inject and the CI recipe'} (Node)`,
   browser: 'unit: the lab in Chromium (Node)',
   exercises: (stack: string) => `unit: the ${stack} exercises solved and reset (Node)`,
-  desktop: 'stacks from a runner without the host’s /proc (https, topz, patterns)',
+  desktop: (stack: string) => `stack: ${stack}, from a runner without the host’s /proc`,
   stack: (name: string) => `stack: ${name}`,
   /** The break-it exercises (`test --break NAME`), in two parts: those of the stacks that must run alone, alone. */
   breaks: (alone: boolean) => `break-it exercises: each turns its check red (${alone ? 'stacks that run alone' : 'the other stacks'})`,

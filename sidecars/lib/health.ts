@@ -1,7 +1,7 @@
 // The health probe: `<sidecar> healthcheck [--ready]`, and the image's HEALTHCHECK, which runs the same code
 // from its own small bundle (dist/health.mjs) so that a probe loads nothing else. It asks the admin port, from
 // its env var, for /healthz (or /readyz) over one raw HTTP/1.0 exchange on Bun's own socket: the engine runs it
-// every second in every sidecar, and on Bun loading node:http or node:net costs several times the whole probe.
+// every 2 s in every sidecar, and on Bun loading node:http or node:net costs several times the whole probe.
 // It imports nothing, so its bundle is this file and the sidecar's parameter table.
 
 interface RawSocket {

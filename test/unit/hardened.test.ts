@@ -20,9 +20,9 @@ function root(file: string, service: string, seen: string[] = []): string {
   return root(normalize(join(dirname(file), ext.file ?? '')), ext.service, [...seen, `${file}#${service}`]);
 }
 
-hardened('the fragment makes a service read-only, drops every capability, forbids new privileges and probes health every second', () => {
+hardened('the fragment makes a service read-only, drops every capability, forbids new privileges and probes health every 2 s', () => {
   const s = readYaml<ComposeFile>(join(ROOT, FRAGMENT)).services?.hardened;
-  assert.equal(s, { read_only: true, cap_drop: ['ALL'], security_opt: ['no-new-privileges:true'], healthcheck: { interval: '1s' } });
+  assert.equal(s, { read_only: true, cap_drop: ['ALL'], security_opt: ['no-new-privileges:true'], healthcheck: { interval: '2s' } });
 });
 
 hardened('every service of every stack extends the fragment (directly or through the pod), and none repeats its keys', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from '../../scripts/lib/config.js';
+import { DESKTOP_STACKS } from '../../scripts/lib/desktop-runner.js';
 import { stackNames } from '../../scripts/lib/scenarios.js';
 import { PARTS, timesTable, unitGroups } from '../../scripts/lib/test-run.js';
 import { tsFiles } from './sources.js';
@@ -23,7 +24,7 @@ function parts(): string[] {
     ...g.docker.map((d) => d.name),
     g.browser.name,
     ...g.exercises.map((e) => e.name),
-    PARTS.desktop,
+    ...DESKTOP_STACKS.map(PARTS.desktop),
     ...stackNames().map(PARTS.stack),
     PARTS.breaks(true),
     PARTS.breaks(false),

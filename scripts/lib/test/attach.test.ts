@@ -72,7 +72,7 @@ test('the override joins topz to the pod, publishes its port on the pod and make
     TOPZ_ADMIN_PORT: '9701',
     TOPZ_TOKEN_FILE: '/run/topz/token',
   });
-  assert.equal(topz.healthcheck, { interval: '1s' });
+  assert.equal(topz.healthcheck, { interval: '2s' });
   assert.is(at.secret, '/state/run/attach/topz/run/token');
 });
 
