@@ -1,7 +1,8 @@
 # sidecar-lab. On a fresh Debian/Ubuntu machine, as root:
 #   make setup demo    install Docker + Compose v2 and the npm packages, then run the https stack
 #   make setup test    the same set-up, then every test
-.PHONY: setup bootstrap demo demo-https demo-https-down test test-unit doctor images gen clean
+#   make test-exercises  every lesson's exercises solved, checked and reset (not part of make test: ~50 min)
+.PHONY: setup bootstrap demo demo-https demo-https-down test test-unit test-exercises doctor images gen clean
 
 setup: bootstrap node_modules
 
@@ -25,6 +26,9 @@ test: node_modules
 
 test-unit: node_modules
 	npm run test:unit
+
+test-exercises: node_modules
+	npm run test:exercises
 
 doctor: node_modules
 	npm run doctor

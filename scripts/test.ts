@@ -5,14 +5,18 @@
 // rest two at a time on this 2-core machine (never two heavy ones together: scripts/lib/schedule.ts). Prints how long each
 // part took (docs/test-times.md keeps that table), then `N passed, N failed`, counting the lint and
 // unused-code checks and the image build as one each, each unit test and each stack check.
-//   node dist/scripts/test.js [stack ...] [--jobs N] [--unit-only]
-//   only these stacks; N parts that need the engine at a time (default: 2, or 1 on one core); no stacks.
+// The lessons' exercise proofs (each exercise solved, checked and reset in a copy of the tree: 48 minutes of
+// engine time on 2 cores) are not part of it: `--exercises` (npm run test:exercises) runs the image build and
+// those alone, for the lessons named or all of them.
+//   node dist/scripts/test.js [stack ...] [--jobs N] [--unit-only | --exercises]
+//   only these stacks; N parts that need the engine at a time (default: 2, or 1 on one core); no stacks;
+//   the exercise proofs only.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
 import { DIST, ROOT } from './lib/config.js';
-import { DESKTOP_STACKS, runDesktopPart } from './lib/desktop-runner.js';
+import { DESKTOP_STACKS, hostRuns, runDesktopPart } from './lib/desktop-runner.js';
 import { breakStacks, loadBreaks, loadScenario, stackNames } from './lib/scenarios.js';
 import { schedule } from './lib/schedule.js';
 import {
@@ -33,6 +37,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     'unit-only': { type: 'boolean', default: false },
+    exercises: { type: 'boolean', default: false },
     jobs: { type: 'string', default: String(Math.min(2, availableParallelism())) },
   },
 });
@@ -40,11 +45,23 @@ if (!/^[1-4]$/.test(values.jobs)) {
   console.error(`--jobs ${values.jobs}: give a whole number from 1 to 4 (how many stacks run side by side)`);
   process.exit(2);
 }
+if (values.exercises && values['unit-only']) {
+  console.error('--exercises and --unit-only: give one of them (the exercise proofs need the engine)');
+  process.exit(2);
+}
 const groups = unitGroups();
+const proofsOnly = values.exercises;
+const known = proofsOnly ? groups.exercises.map((g) => g.stack) : stackNames();
+const unknown = positionals.filter((s) => !known.includes(s));
+if (unknown.length) {
+  console.error(`${unknown.join(', ')}: not a stack${proofsOnly ? ' with exercises' : ''}; choose from ${known.join(', ')}`);
+  process.exit(2);
+}
 
 // The image build mostly waits on apt and disk; the checks beside it need no engine.
 const alongside = async (): Promise<Timed[]> => {
   const done: Timed[] = [];
+  if (proofsOnly) return done;
   done.push(
     await part(PARTS.lint, (log) =>
       commandCheck(
@@ -83,11 +100,12 @@ const [images, early] = await Promise.all([buildImages(), alongside()]);
 // Then the parts that need the engine, the longest first (by docs/test-times.md): a stack whose scenario says
 // it must run `alone` has the machine to itself; the others run JOBS at a time, each with its own project,
 // network and ephemeral ports, so two never meet.
-const stacks = values['unit-only'] ? [] : positionals.length ? positionals : stackNames();
+const stacks = values['unit-only'] || proofsOnly ? [] : positionals.length ? positionals : stackNames();
 const seconds = lastTimes();
 type EnginePart = { name: string; alone?: string; heavy?: boolean; run: (log: (t: string) => void) => Promise<Count> };
-// The break-it exercises of the stacks chosen: each its own run with one check; those of a stack that must run
-// alone are a part that runs alone, for the same reason.
+// The break-it exercises of the stacks chosen: each its own run with one check. Those of a stack that must run
+// alone are a heavy part: it brings such a stack up, but its one check must fail, and fails the same beside a
+// light part, so it never runs beside another heavy one (scripts/lib/schedule.ts) rather than alone.
 const breakParts: EnginePart[] = [];
 for (const alone of [true, false]) {
   const chosen: { stack: string; name: string }[] = [];
@@ -96,32 +114,32 @@ for (const alone of [true, false]) {
   if (chosen.length)
     breakParts.push({
       name: PARTS.breaks(alone),
-      alone: alone ? `it brings up ${[...new Set(chosen.map((c) => c.stack))].join(' and ')}, which run alone` : undefined,
+      heavy: alone,
       run: (log) => runBreaks(chosen, log),
     });
 }
 const engineParts: EnginePart[] = [
   ...breakParts,
-  ...groups.docker.map((g) => ({ name: g.name, run: (log: (t: string) => void) => runGroup(g, log) })),
-  { name: PARTS.browser, run: (log: (t: string) => void) => runGroup(groups.browser, log) },
-  // Each lesson's exercises proven, as a part of its own (of the stacks chosen, when some are named).
+  ...(proofsOnly ? [] : groups.docker.map((g) => ({ name: g.name, run: (log: (t: string) => void) => runGroup(g, log) }))),
+  ...(proofsOnly ? [] : [{ name: PARTS.browser, run: (log: (t: string) => void) => runGroup(groups.browser, log) }]),
+  // With --exercises, each lesson's exercises proven, as a part of its own (of the stacks named, when some are).
   // Those of the stacks that run alone are heavy: two never run together (scripts/lib/schedule.ts).
   ...(await Promise.all(
     groups.exercises
-      .filter((g) => !positionals.length || positionals.includes(g.stack))
+      .filter((g) => proofsOnly && (!positionals.length || positionals.includes(g.stack)))
       .map(async (g) => ({
         name: g.name,
         heavy: Boolean((await loadScenario(g.stack)).alone),
         run: (log: (t: string) => void) => runGroup(g, log),
       })),
   )),
-  // The https, topz and patterns stacks again, each from a container that sees the engine as Docker Desktop's runner
-  // does: a part per stack, so that each packs beside another part.
-  ...(stacks.length && !positionals.length
+  // The https, topz and patterns stacks from a container that sees the engine as Docker Desktop's runner does: a
+  // part per stack, so that each packs beside another part. topz and patterns run only there (hostRuns).
+  ...(stacks.length && !positionals.length && !proofsOnly
     ? DESKTOP_STACKS.map((s) => ({ name: PARTS.desktop(s), run: (log: (t: string) => void) => runDesktopPart(log, [s]) }))
     : []),
   ...(await Promise.all(
-    stacks.map(async (s) => ({
+    (positionals.length ? stacks : hostRuns(stacks)).map(async (s) => ({
       name: PARTS.stack(s),
       alone: (await loadScenario(s)).alone,
       run: (log: (t: string) => void) => runStack(s, log),

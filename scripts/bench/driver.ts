@@ -52,8 +52,10 @@ export interface PodBench<R, C extends Conditions & Settings, S extends Setup = 
   versions(pod: BenchPod, services: string[]): Promise<Record<string, string>>;
   /** The lines of the conditions block particular to it. */
   notes(o: { cores: Cores; settings: Settings; priority: string }, values: Values): string[];
-  /** The conditions it saves: the common block, the settings, and the number of rounds under its own name. */
-  conditions(c: Conditions & Settings, rounds: number): C;
+  /** Idle figures of pod containers that take no traffic (a floor to weigh a sidecar against), before the rounds. */
+  floors?(pod: BenchPod): Record<string, number>;
+  /** The conditions it saves: the common block, the settings, the number of rounds under its own name, and the floors. */
+  conditions(c: Conditions & Settings, rounds: number, floors: Record<string, number>): C;
   /** Saved conditions of any earlier shape in today's (default: as saved). */
   fromSaved?(c: unknown): C;
   summarize(variants: Variant[], runs: Map<string, Runs>): R;
@@ -152,10 +154,11 @@ export async function runPodBench<R, C extends Conditions & Settings, S extends 
       return;
     }
     const versions = await bench.versions(pod, services);
+    const floors = bench.floors?.(pod) ?? {};
     const runs = await measureAll(pod, variants, upstream, settings, rounds);
     const report = bench.summarize(variants, runs);
     const notes = bench.notes({ cores, settings, priority: pod.priority }, a);
-    const c = bench.conditions({ ...(await clock.finish({ versions, notes })), ...settings }, rounds);
+    const c = bench.conditions({ ...(await clock.finish({ versions, notes })), ...settings }, rounds, floors);
     const raw = Object.fromEntries(runs);
     write(bench.section, a, bench.markdown(report, c), bench.saved(report, c, raw));
   } finally {

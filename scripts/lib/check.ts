@@ -127,7 +127,10 @@ export async function runChecks<C>(
   return results;
 }
 
-async function runOne<C>(c: Check<C>, ctx: C, log: (line: string) => void, n: number): Promise<CheckResult> {
+/** One check outside a run's numbered list, printed with a label in the place of its number. */
+export const runLabelled = <C>(c: Check<C>, ctx: C, label: string, log = console.log): Promise<CheckResult> => runOne(c, ctx, log, label);
+
+async function runOne<C>(c: Check<C>, ctx: C, log: (line: string) => void, n: number | string): Promise<CheckResult> {
   const t0 = Date.now();
   try {
     await c.run(ctx);

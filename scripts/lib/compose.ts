@@ -150,11 +150,35 @@ export class Project {
 
 const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
-/** A project's `ps` and logs, as text: what a failure report shows. */
-export async function diagnostics(p: Project): Promise<string> {
+/** The last health probes (their time, exit code and output) of each of the project's containers that the
+ * engine says is unhealthy, as text; empty when none is. What `ps` cannot say: why a probe failed. */
+export async function unhealthyProbes(p: Project): Promise<string> {
+  const names =
+    await $`docker ps --all --filter ${`label=com.docker.compose.project=${p.name}`} --filter health=unhealthy --format ${'{{.Names}}'}`
+      .quiet()
+      .nothrow();
+  const out: string[] = [];
+  for (const name of names.stdout.split('\n').filter(Boolean)) {
+    const r = await $`docker inspect --format ${'{{json .State.Health}}'} ${name}`.quiet().nothrow();
+    let probes: { Start: string; ExitCode: number; Output: string }[] = [];
+    try {
+      probes = (JSON.parse(r.stdout) as { Log?: typeof probes }).Log ?? [];
+    } catch {
+      // gone meanwhile: nothing to say about it
+    }
+    out.push(`${name}: unhealthy; its last probes:`);
+    for (const l of probes) out.push(`  ${l.Start.slice(0, 23)} exit ${l.ExitCode} ${l.Output.trim().replace(/\s+/g, ' ').slice(0, 200)}`);
+  }
+  return out.join('\n');
+}
+
+/** A project's `ps`, its unhealthy containers' probes and its logs, as text: what a failure report shows. */
+export async function diagnostics(p: Project, tail = 200): Promise<string> {
+  const probes = await unhealthyProbes(p);
   return [
     `--- docker compose ps (${p.name}) ---\n${plain(await p.ps().catch((e: Error) => e.message))}`,
-    `--- docker compose logs (${p.name}) ---\n${plain(await p.logs().catch((e: Error) => e.message))}`,
+    ...(probes ? [`--- health probes of the unhealthy (${p.name}) ---\n${probes}`] : []),
+    `--- docker compose logs (${p.name}) ---\n${plain(await p.logs(tail).catch((e: Error) => e.message))}`,
   ].join('\n');
 }
 

@@ -2,10 +2,12 @@
 // the sidecars, and build what a stack needs from the catalogue (the root compose.yaml, every image a
 // target of images/Dockerfile), labelled with the git commit it is built from.
 import { $ } from 'zx';
-import { BASE_IMAGE, LOCAL_BASE_IMAGE, ROOT, VERSION } from './config.js';
+import { BASE_IMAGE, LOCAL_BASE_IMAGE, ROOT, STATE_DIR, VERSION } from './config.js';
+import { fingerprint, Stamps } from './build-stamp.js';
 import { catalogue, imagePresent, type Project } from './compose.js';
 import { step } from './progress.js';
 import { bundleSidecars } from './bundle.js';
+import { type BunArch, bunArch, ensureBunBinary } from './bun-binary.js';
 
 let resolved: string | undefined;
 
@@ -54,10 +56,26 @@ export async function sourceRevision(): Promise<string> {
   return (revision = /^[0-9a-f]{40}$/.test(commit) ? commit : 'unknown');
 }
 
+let arch: BunArch | undefined;
+
+/** The engine's architecture (`docker version`'s Server.Arch): the images run there, so their Bun is built for it. */
+async function engineArch(): Promise<BunArch> {
+  if (arch) return arch;
+  const r = await $`docker version --format ${'{{.Server.Arch}}'}`.quiet().nothrow().timeout('20s');
+  return (arch = bunArch(r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : process.arch));
+}
+
 /** Environment every compose file is interpolated with. The catalogue (compose.yaml) labels each image
- * with SIDECAR_LAB_VERSION and SIDECAR_LAB_REVISION. */
+ * with SIDECAR_LAB_VERSION and SIDECAR_LAB_REVISION, and copies Bun into the sidecar images from
+ * SIDECAR_LAB_BUN_BINARY: Linux Bun for the engine's architecture, put there first if it is not yet
+ * (scripts/lib/bun-binary.ts), so that whatever builds with this environment finds it. */
 export async function imageEnv(): Promise<Record<string, string>> {
-  return { BASE_IMAGE: await resolveBase(), SIDECAR_LAB_VERSION: VERSION, SIDECAR_LAB_REVISION: await sourceRevision() };
+  return {
+    BASE_IMAGE: await resolveBase(),
+    SIDECAR_LAB_VERSION: VERSION,
+    SIDECAR_LAB_REVISION: await sourceRevision(),
+    SIDECAR_LAB_BUN_BINARY: ensureBunBinary(await engineArch()),
+  };
 }
 
 /** Builds the catalogue images that a stack uses (or all of them); cached layers make a rebuild take seconds. */
@@ -71,7 +89,31 @@ export async function buildFor(stack: Project | 'all', tools: string[] = []): Pr
     services = services.filter((s) => wanted.has(known[s]!) || tools.includes(s));
   }
   await bundleSidecars();
-  await step(`building ${services.length} image(s): ${services.join(', ')}`, () => cat.build(services));
+  // Skipped: the images built from exactly these inputs before (build-stamp.ts). The proxy variables are not
+  // inputs: they change how apt fetches, not what it installs.
+  const stamps = new Stamps(STATE_DIR);
+  const fp = fingerprint(ROOT, { ...env, BASE_IMAGE_ID: (await imageIds([env.BASE_IMAGE!]))[env.BASE_IMAGE!] ?? '' });
+  const imageOf = (s: string) => known[s]!;
+  const idsOf = async (list: string[]) => {
+    const ids = await imageIds(list.map(imageOf));
+    return Object.fromEntries(list.map((s) => [s, ids[imageOf(s)]]));
+  };
+  const current = new Set(stamps.current(services, fp, await idsOf(services)));
+  const stale = services.filter((s) => !current.has(s));
+  if (!stale.length) {
+    console.log(`• ${services.length} image(s) already built from these files: ${services.join(', ')}`);
+    return;
+  }
+  await step(`building ${stale.length} image(s): ${stale.join(', ')}`, () => cat.build(stale));
+  stamps.record(await idsOf(stale), fp);
+}
+
+/** Image reference -> its id, for those Docker has (one `docker image ls`). */
+async function imageIds(refs: string[]): Promise<Record<string, string | undefined>> {
+  const r = await $`docker image ls --no-trunc --format ${'{{.Repository}}:{{.Tag}}\t{{.ID}}'}`.quiet().nothrow();
+  if (r.exitCode !== 0) return {};
+  const all = new Map(r.stdout.split('\n').map((l) => l.split('\t') as [string, string]));
+  return Object.fromEntries(refs.map((ref) => [ref, all.get(ref.includes(':') ? ref : `${ref}:latest`)]));
 }
 
 /** Builds every catalogue image (cached), then writes them all to one tar file with `docker save`, for

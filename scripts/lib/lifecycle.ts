@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { attach, type Attached } from './attach.js';
-import { runChecks, type CheckResult } from './check.js';
+import { runChecks, runLabelled, type CheckResult } from './check.js';
 import { recordEvents, type EventRecorder } from './events.js';
 import { diagnostics, type Project } from './compose.js';
 import { runContext } from './run-context.js';
@@ -17,6 +17,7 @@ import { mergeDescriptions, type Description, type Scenario, type StackContext }
 import { attachedChecks, loadScenario } from './scenarios.js';
 import { budgetResult, roomChecks, skippedLines } from './room.js';
 import { checksOfRun } from './stack-check.js';
+import { untouchedExercises } from './exercise/untouched.js';
 
 export type { Description, Scenario, StackContext } from './stack-types.js';
 
@@ -121,7 +122,7 @@ export async function testStack(
   const started = Date.now();
   const run = await newRun(stack, sc, withSidecars);
   const { project } = run.ctx;
-  let results: CheckResult[] = [];
+  const results: CheckResult[] = [];
   // Recorded in .state/runs/ (recordings.ts): its own .state/<project>/ goes with the teardown.
   const finish = guard(run, keep, () =>
     keepRecording({ stack, project: project.name, started, events: run.recorder?.events() ?? [], results }),
@@ -131,11 +132,14 @@ export async function testStack(
     run.ctx.upAt = Date.now();
     run.recorder = recordEvents(project.name);
     await step(`up --wait ${project.name}`, () => project.up());
+    // Before anything changes the run: each exercise's check must fail on it (not in a room run: its budget).
+    const untouched = room ? undefined : untouchedExercises(stack);
+    if (untouched) results.push(await runLabelled(untouched, run.ctx, 'E'));
     // The lab's picture of the pods, then verify's checks of every pod, come last: the last of them takes the project down.
     const list = checksOfRun(sc, await attachedChecks(run.attached?.placed ?? []));
     const chosen = room ? roomChecks(list, sc.heavy) : { checks: list, numbers: undefined, skipped: [] };
     if (room) for (const l of skippedLines(stack, chosen.skipped)) console.log(l);
-    results = await runChecks(chosen.checks, run.ctx, console.log, chosen.numbers);
+    results.push(...(await runChecks(chosen.checks, run.ctx, console.log, chosen.numbers)));
     if (results.some((r) => !r.ok)) await dump(run.projects);
   } catch (e) {
     console.log(`✘ ${stack}: ${(e as Error).message}`);

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { $ } from 'zx';
 import { attachedAt } from './attach.js';
 import { BadInput, runningRun, type RunChoice } from './current-run.js';
+import { diagnostics } from './compose.js';
 import { ROOT } from './config.js';
 import { buildFor } from './images.js';
 import { changedServices, mountedOf, trackedTimes } from './mount-changes.js';
@@ -81,7 +82,11 @@ export async function applyRun(stack: string, choice: RunChoice = {}): Promise<s
   const project = projectOf(rec);
   await buildFor(project, sc.tools);
   const edited = changedServices(await mountedOf(rec.project), ROOT, (s) => trackedTimes(ROOT, s));
-  await step(`up --wait ${rec.project}`, () => project.up());
+  // A part that does not come up healthy is shown with its probes and the last lines of every log.
+  await step(`up --wait ${rec.project}`, () => project.up()).catch(async (e: Error) => {
+    console.log(`\n${await diagnostics(project, 30)}`);
+    throw e;
+  });
   if (edited.length) await step(`re-creating ${edited.join(', ')}: files they mount were edited`, () => project.recreate(edited));
   return rec.project;
 }

@@ -63,7 +63,12 @@ export async function probe200(port: number, path: string, timeoutMs = 2000): Pr
   return ok;
 }
 
+/** How long the image's probe waits for the answer: within the engine's 10 s HEALTHCHECK timeout, so that the
+ * probe, not the engine, ends a slow exchange, and long enough that a machine busy with other containers is not
+ * read as a dead sidecar (a 2 s wait turned a loaded CI host's slowness into unhealthy parts). */
+export const PROBE_TIMEOUT_MS = 8000;
+
 /** `healthcheck [--ready]`: the exit code, 0 when the admin port answers 200. */
 export async function healthcheck(spec: Probed, argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return (await probe200(adminPort(spec, env), argv.includes('--ready') ? '/readyz' : '/healthz')) ? 0 : 1;
+  return (await probe200(adminPort(spec, env), argv.includes('--ready') ? '/readyz' : '/healthz', PROBE_TIMEOUT_MS)) ? 0 : 1;
 }

@@ -32,6 +32,15 @@ export function listen(server: NetServer, port: number, address: string, keys: L
 }
 
 /** False only when the address is a name and DNS says it does not resolve (the code may be anything). */
+/** The same for a listener that binds synchronously and throws (Bun.listen): what bind returns, or the one-line error. */
+export async function bindOrExplain<T>(bind: () => T, port: number, address: string, keys: ListenKeys): Promise<T> {
+  try {
+    return bind();
+  } catch (e) {
+    throw (await resolves(address)) ? explain(e as NodeJS.ErrnoException, port, address, keys) : unresolved(address, keys);
+  }
+}
+
 async function resolves(address: string): Promise<boolean> {
   if (address === '' || isIP(address) !== 0) return true;
   try {

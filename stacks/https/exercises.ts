@@ -105,6 +105,7 @@ npm run stack:https -- exec --file ${NAIVE} tls-proxy bun -e "console.log(requir
       'The sidecar image has no readlink: its own runtime, bun, reads the link.',
     ],
     solution: { commands: [`npm run stack:https -- up --file ${NAIVE}`, `npm run stack:https -- restart --file ${NAIVE} --no-deps app`] },
+    startsRun: true,
     restore: removeRuns('https', naive),
     check: checkNaiveNetwork,
   },

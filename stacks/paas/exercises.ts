@@ -17,7 +17,7 @@ import { APPLY, CLONE, COMMIT, NODEMON } from './exercise-support.js';
 
 const exercises: Exercise[] = [
   {
-    title: 'Break it.',
+    title: 'Push a broken build.',
     text: `Bring the stack up, clone its site from the git server, and push an \`app.js\` with a syntax error. git-sync
 checks each revision before it publishes it (\`bun build --no-bundle app.js\`): it refuses this one, and the site
 keeps serving the previous build. git-sync's log says why, with Bun's parse error, and \`git_sync_checks_total\`

@@ -140,7 +140,7 @@ npm run stack:patterns -- check --only 4
     check: checkAmbassadorMoved,
   },
   {
-    title: 'Break the init container by hand.',
+    title: 'Give the init container a bad parameter.',
     text: `Bring up a second run with a bad parameter for the init container. It fails, prints the project's
 \`docker compose ps\` and logs, and removes the run. In that \`ps\`, which containers were created, and which ever
 started? The lab's Timeline replays the failed run from its recording (\`.state/runs/\`).

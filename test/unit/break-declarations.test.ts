@@ -99,6 +99,13 @@ for (const stack of breakStacks()) {
   });
 }
 
+test('an exercise whose title says it breaks something names the break that proves it, in every lesson', async () => {
+  const unnamed: string[] = [];
+  for (const stack of exerciseStacks())
+    for (const e of await loadExercises(stack)) if (/^break\b/i.test(e.title) && !e.break) unnamed.push(`${stack}: ${e.title}`);
+  assert.equal(unnamed, [], 'exercises titled "Break …" without a `break` of breaks.ts');
+});
+
 test('the override of a break that mounts a file gets the stack file’s own text, changed only where it says', async () => {
   const [b] = await loadBreaks('patterns');
   const original = readFileSync(join(ROOT, 'stacks', 'patterns', 'ambassador', 'nutcracker.yml'), 'utf8');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from '../../scripts/lib/config.js';
-import { DESKTOP_STACKS } from '../../scripts/lib/desktop-runner.js';
+import { DESKTOP_STACKS, hostRuns } from '../../scripts/lib/desktop-runner.js';
 import { stackNames } from '../../scripts/lib/scenarios.js';
 import { PARTS, timesTable, unitGroups } from '../../scripts/lib/test-run.js';
 import { tsFiles } from './sources.js';
@@ -23,17 +23,17 @@ function parts(): string[] {
     ...g.bun.map((b) => b.name),
     ...g.docker.map((d) => d.name),
     g.browser.name,
-    ...g.exercises.map((e) => e.name),
     ...DESKTOP_STACKS.map(PARTS.desktop),
-    ...stackNames().map(PARTS.stack),
+    ...hostRuns(stackNames()).map(PARTS.stack),
     PARTS.breaks(true),
     PARTS.breaks(false),
   ];
 }
 
-/** The first column of the doc's table of parts (the one under "| part |"). */
+/** The first column of the doc's table of parts (the one under "| part |", to the blank line that ends it). */
 function rows(doc: string): string[] {
-  const table = doc.slice(doc.indexOf('| part |'));
+  const from = doc.slice(doc.indexOf('| part |'));
+  const table = from.slice(0, (from.indexOf('\n\n') + 1 || from.length + 1) - 1);
   return [...table.matchAll(/^\| ([^|]+?) \| *\d+ *\|/gm)].map((m) => m[1]!);
 }
 

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { diagnostics } from '../compose.js';
 import { ROOT, STATE_DIR } from '../config.js';
 import { BadInput, type RunChoice } from '../current-run.js';
 import { nodeCommandOf, npmScript } from '../lesson.js';
@@ -140,7 +141,10 @@ export async function reset(stack: string, e: Exercise): Promise<string[]> {
   }
   const { ctx } = await currentRun(at.stack, at.choice);
   if (e.recreate?.length) {
-    await ctx.project.recreate(e.recreate);
+    await ctx.project.recreate(e.recreate).catch(async (err: Error) => {
+      console.log(`\n${await diagnostics(ctx.project, 30)}`);
+      throw err;
+    });
     done.push(`re-created ${e.recreate.join(', ')}`);
   }
   if (e.restore) {

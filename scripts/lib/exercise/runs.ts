@@ -13,8 +13,8 @@ export async function runsUp(stack: string, choose: (r: RunRecord) => boolean): 
   return up;
 }
 
-/** A run with a sidecar attached by `up --with`: its own compose.yaml and an override. */
-export const withAttached = (r: RunRecord) => r.files[0] === 'compose.yaml' && r.files.length > 1;
+/** A run with topz attached by `up --with topz`: its own compose.yaml and an override. */
+const withTopz = (r: RunRecord) => r.files[0] === 'compose.yaml' && Boolean(r.attached?.topz);
 
 /** Removes the runs of a stack that an exercise started. Killed first: a layout with no init to pass SIGTERM on
  * would make a plain down wait out its 10 s stop timeout. */
@@ -45,10 +45,11 @@ ${cmd}
       `\`npm run stack:${stack} -- urls\` prints topz’s address and token.`,
     ],
     solution: { commands: [cmd] },
-    restore: removeRuns(stack, withAttached),
+    startsRun: true,
+    restore: removeRuns(stack, withTopz),
     async check() {
-      const [run] = await runsUp(stack, withAttached);
-      if (!run) return fail(`no run of ${stack} has a sidecar attached: ${cmd}`);
+      const [run] = await runsUp(stack, withTopz);
+      if (!run) return fail(`no run of ${stack} has topz attached: ${cmd}`);
       const state = (await $`docker inspect --format ${'{{.State.Status}}'} ${await projectOf(run).id('topz')}`.quiet()).stdout.trim();
       if (state !== 'running') return fail(`topz is attached to ${run.project} but ${state}`);
       return pass(`topz runs in the pod of ${run.project}, beside ${beside}`);

@@ -1,7 +1,8 @@
 // What a stack declares about each of its exercises (stacks/<stack>/exercises.ts, loaded by path through
 // scripts/lib/scenarios.ts): its text in the lesson, its check against the learner's running stack, its hints,
 // its solution, and what --reset puts back. `npm run exercise` runs them; `npm run gen` writes the lesson's
-// Exercises section from them; scripts/lib/test/exercises.docker.test.ts proves each solution in CI.
+// Exercises section from them; scripts/lib/test/exercises.docker.test.ts proves each solution
+// (npm run test:exercises), and every test run of a lesson proves each check fails untouched (untouched.ts).
 import type { StackContext } from '../stack-types.js';
 
 /** A check's answer: ✔ or ✘, and why in one sentence. */
@@ -56,6 +57,10 @@ export interface Exercise {
   /** Runs against the learner's run of the stack (or the `run` it names): ✔ once the exercise is done, ✘ with the
    * reason until then. */
   check(ctx: StackContext): Promise<Verdict>;
+  /** The learner starts a second run of the stack (another compose file, or `up --with`), which the check finds
+   * among every run on the machine. A test run beside others (npm test runs two at a time) may find theirs, so
+   * only the exercise proof (npm run test:exercises) checks it untouched. */
+  startsRun?: true;
   /** The break of the stack's breaks.ts this exercise teaches: the lesson names the check it turns red. */
   break?: string;
 }

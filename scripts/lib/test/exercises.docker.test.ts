@@ -19,8 +19,8 @@ import { otherRuns, upArgs } from '../exercise/types.js';
 import { teardownOnce } from '../teardown.js';
 import { exerciseStacks, loadExercises } from '../scenarios.js';
 
-// EXERCISE_STACKS=config,paas proves those stacks' exercises only (npm test runs one lesson's per part); CI proves
-// every one. A copy proving one lesson builds under a tag of its own, so that two lessons' proofs running at once
+// EXERCISE_STACKS=config,paas proves those stacks' exercises only (npm run test:exercises runs one lesson's per
+// part); without it, every one. A copy proving one lesson builds under a tag of its own, so that two lessons' proofs running at once
 // never move each other's images.
 const only = process.env.EXERCISE_STACKS?.split(',').filter(Boolean);
 const COPY_VERSION = `${VERSION}-exercises${only?.length === 1 ? `-${only[0]}` : ''}`;
@@ -47,12 +47,10 @@ function copyTree(): string {
     cpSync(join(ROOT, f), join(to, f), { force: true, errorOnExist: false });
   }
   cpSync(DIST, join(to, relative(ROOT, DIST)), { recursive: true });
-  // node_modules by link, but Bun's binary as a file: the image build copies it, and a build context holds no link
-  // that leads out of it (hard links: no copy of its 100 MB).
+  // node_modules by link (the image build takes Bun from .cache/bun, where scripts/lib/bun-binary.ts puts the file
+  // itself).
   mkdirSync(join(to, 'node_modules'));
-  for (const m of readdirSync(join(ROOT, 'node_modules')))
-    if (m !== 'bun') symlinkSync(join(ROOT, 'node_modules', m), join(to, 'node_modules', m));
-  execFileSync('cp', ['-al', join(ROOT, 'node_modules', 'bun'), join(to, 'node_modules', 'bun')]);
+  for (const m of readdirSync(join(ROOT, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules', m), join(to, 'node_modules', m));
   const pkg = JSON.parse(readFileSync(join(to, 'package.json'), 'utf8')) as { version: string };
   writeFileSync(join(to, 'package.json'), `${JSON.stringify({ ...pkg, version: COPY_VERSION }, null, 2)}\n`);
   const git = (...args: string[]) =>
@@ -66,6 +64,13 @@ function copyTree(): string {
 const tree = copyTree();
 const inTree = (script: string, args: string[]) =>
   $({ cwd: tree, quiet: true, nothrow: true, timeout: '6m' })`node ${join(tree, relative(ROOT, DIST), 'scripts', script)} ${args}`;
+/** inTree, timed: each step's seconds go into `steps`, which the test prints (where a proof spends its time). */
+const timed = async (steps: string[], label: string, script: string, args: string[]) => {
+  const t0 = Date.now();
+  const r = await inTree(script, args);
+  steps.push(`${label} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return r;
+};
 const said = (r: { stdout: string; stderr: string }) => `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
 
 for (const stack of exerciseStacks().filter((s) => !only || only.includes(s))) {
@@ -73,14 +78,17 @@ for (const stack of exerciseStacks().filter((s) => !only || only.includes(s))) {
   const exercises = await loadExercises(stack);
   // The lesson's own run, then each other run its exercises name, once: `up` with its sidecars attached.
   const runs = [{ stack, with: [] }, ...otherRuns(exercises)];
-  // The runs go down after the last exercise, or on SIGTERM: npm test ends a part at its time limit that way.
+  // The runs go down after the last exercise, or on SIGTERM: npm run test:exercises ends a part at its time
+  // limit that way.
   let down = async () => {};
   test.before(async () => {
     down = teardownOnce(async () => {
       for (const r of [...runs].reverse()) await inTree('stack.js', [r.stack, 'down']);
     });
     for (const r of runs) {
+      const t0 = Date.now();
       const up = await inTree('stack.js', upArgs(r));
+      console.log(`  ${upArgs(r).join(' ')} in the copy: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       if (up.exitCode !== 0) throw new Error(`${upArgs(r).join(' ')} failed in the copy: ${said(up)}`);
     }
   });
@@ -88,19 +96,21 @@ for (const stack of exerciseStacks().filter((s) => !only || only.includes(s))) {
   for (const [i, e] of exercises.entries()) {
     const n = String(i + 1);
     test(`${stack} exercise ${n} (${e.title}) fails untouched, passes once solved, and fails again after --reset, with git status clean`, async () => {
-      const untouched = await inTree('exercise.js', [stack, n]);
+      const steps: string[] = [];
+      const untouched = await timed(steps, 'check', 'exercise.js', [stack, n]);
       assert.is(untouched.exitCode, 1, `the check on the untouched stack: ${said(untouched)}`);
       assert.match(untouched.stdout, new RegExp(`^✘ ${stack} exercise ${n}: .+`));
-      const solve = await inTree('exercise.js', [stack, n, '--solve']);
+      const solve = await timed(steps, '--solve', 'exercise.js', [stack, n, '--solve']);
       assert.is(solve.exitCode, 0, `--solve: ${said(solve)}`);
-      const solved = await inTree('exercise.js', [stack, n]);
+      const solved = await timed(steps, 'check', 'exercise.js', [stack, n]);
       assert.is(solved.exitCode, 0, `the check once solved: ${said(solved)}`);
       assert.match(solved.stdout, new RegExp(`^✔ ${stack} exercise ${n}: .+`));
-      const reset = await inTree('exercise.js', [stack, n, '--reset']);
+      const reset = await timed(steps, '--reset', 'exercise.js', [stack, n, '--reset']);
       assert.is(reset.exitCode, 0, `--reset: ${said(reset)}`);
       assert.is(execFileSync('git', ['status', '--porcelain'], { cwd: tree, encoding: 'utf8' }), '', 'git status after --reset');
-      const again = await inTree('exercise.js', [stack, n]);
+      const again = await timed(steps, 'check', 'exercise.js', [stack, n]);
       assert.is(again.exitCode, 1, `the check after --reset: ${said(again)}`);
+      console.log(`  ${stack} exercise ${n}: ${steps.join(', ')}`);
     });
   }
   test.run();

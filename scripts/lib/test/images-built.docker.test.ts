@@ -1,14 +1,14 @@
 // The built images, as Docker has them: every sidecar image within its size limit, pause too, and no image
 // with a package manager on its filesystem. Needs Docker; it builds every catalogue image first, through the
 // one image builder (a missing image is built, never skipped), and asserts how many there are.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import { parse } from 'yaml';
 import * as assert from 'uvu/assert';
 import { sidecarNames } from '../bundle.js';
 import { catalogue, imagePresent } from '../compose.js';
-import { ROOT, VERSION } from '../config.js';
+import { ROOT, STATE_DIR, VERSION } from '../config.js';
 import { buildFor } from '../images.js';
 import { imageBytes, LIMITS, limitOf, packageManagerFiles } from '../image-sizes.js';
 
@@ -29,6 +29,37 @@ test('every image of the catalogue is built, one for each catalogue service of c
   const missing: string[] = [];
   for (const image of Object.values(images)) if (!(await imagePresent(image))) missing.push(image);
   assert.equal(missing, [], 'images Docker does not have after the build');
+});
+
+/** What buildFor printed, and the services its step said it built (none when it skipped them all). */
+async function buildPrinting(...args: Parameters<typeof buildFor>): Promise<{ lines: string[]; built: string[] }> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => void lines.push(a.join(' '));
+  try {
+    await buildFor(...args);
+  } finally {
+    console.log = log;
+  }
+  const step = lines.find((l) => l.startsWith('… building '));
+  return { lines, built: step ? step.replace(/^… building \d+ image\(s\): /, '').split(', ') : [] };
+}
+
+test('a build from the same files builds nothing, and one image whose id changed since is built alone', async () => {
+  const again = await buildPrinting('all');
+  assert.equal(again.built, [], again.lines.join('\n'));
+  const skipped = `• ${Object.keys(images).length} image(s) already built from these files`;
+  assert.ok(
+    again.lines.some((l) => l.startsWith(skipped)),
+    again.lines.join('\n'),
+  );
+  // As if tls-proxy's image had been replaced since (by another build, or docker rmi and a pull).
+  const file = join(STATE_DIR, 'images', 'stamps.json');
+  const stamps = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { id: string }>;
+  stamps['tls-proxy']!.id = 'sha256:replaced';
+  writeFileSync(file, JSON.stringify(stamps));
+  const one = await buildPrinting('all');
+  assert.equal(one.built, ['tls-proxy'], one.lines.join('\n'));
 });
 
 test(`every sidecar image is at most ${LIMITS.sidecar / 1e6} MB, and pause at most ${LIMITS.pause / 1e6} MB`, async () => {

@@ -2,6 +2,7 @@
 // file is verified with no second `up`. The down-order check comes last, because it takes the project down.
 import type { Check } from '../check.js';
 import { note } from '../check.js';
+import { whyUnsettled } from '../settled.js';
 import type { StackContext } from '../stack-types.js';
 import { appStopsFirst } from './checks-down.js';
 import { onlyPublishedPorts } from './checks-net.js';
@@ -17,11 +18,16 @@ async function contextOf(ctx: StackContext): Promise<VerifyContext> {
   // The stack's own checks are done: the projects they added (a container in the pod's namespaces, another
   // stack) go, and what they stopped for good (a drain) is started again, so verify sees the stack as it is.
   // A run that `up` left (the check verb) is taken as it stands: the verb itself restores after a marked check.
+  // `up` runs only when the engine says the project is not as it left it.
+  const config = await ctx.project.config<ComposeConfig>();
   if (!ctx.standing) {
     await ctx.endSideProjects();
-    await ctx.project.up();
+    const why = await whyUnsettled(ctx.project, config.services);
+    if (why) {
+      note(`up again first: ${why}`);
+      await ctx.project.up();
+    }
   }
-  const config = await ctx.project.config<ComposeConfig>();
   const { groups, findings } = readGroups(config, ctx.state);
   for (const f of findings) note(`⚠ ${f.rule}${f.container ? ` (${f.container})` : ''}: ${f.message}`);
   let probe: Probe | undefined;

@@ -130,15 +130,19 @@ test('a value refused under the old schema is applied after the schema file chan
 
 test('with a minimum apply interval, a burst of values is coalesced and ends at the newest', async (ctx) => {
   const w = await track(ctx, world(undefined, 300));
+  const t0 = Date.now();
   for (let i = 1; i <= 10; i++) {
     w.sync.hooks.update({ revision: i + 1, version: i, value: Buffer.from(JSON.stringify({ version: `v${i}` })) });
     await quietFor(20, 'a 20 ms gap between two values of the burst');
   }
   // The event: the gate has written the newest value (no fixed wait); then nothing may still be pending.
+  // The burst takes 200 ms on a quiet machine, longer on a loaded one: at most one apply per 300 ms of it, plus the first.
+  const burstMs = Date.now() - t0;
   await until('the newest value written', () => file(w) === '{"version":"v10"}');
   await w.sync.gate.settled();
   assert.is(file(w), '{"version":"v10"}');
-  assert.ok(w.reloads >= 1 && w.reloads <= 2, `${w.reloads} reloads for 10 values in 200 ms`);
+  const most = 1 + Math.ceil(burstMs / 300);
+  assert.ok(w.reloads >= 1 && w.reloads <= most, `${w.reloads} reloads for 10 values in ${burstMs} ms (at most ${most})`);
 });
 
 test('a config file that becomes a directory while running: the write fails with one log line naming --file, the last good config stays, and the next change after it is gone is applied', async (ctx) => {

@@ -3,7 +3,7 @@
 // app's response streamed back. Where each try goes, and whether a failed one is tried again, is the
 // router's (route.ts). A refused request gets its status and ends the connection; a request that fails
 // upstream gets the route's failure answer (or a cut, once its response has begun). Nothing here throws.
-import type { Socket } from 'node:net';
+import type { Conn } from '../conn.js';
 import { HttpError } from '../http.js';
 import { type Exchange, openExchange, type SessionContext } from './exchange.js';
 import { clientHead, ownAnswer } from './response-head.js';
@@ -29,7 +29,7 @@ export class HttpSession {
   private timerKind: 'idle' | 'head' | undefined;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: Conn,
     private readonly c: SessionContext,
   ) {
     this.armIdle();

@@ -1,7 +1,8 @@
 // L7 mode's connections to the app (or, for mesh-proxy, to a peer over mTLS): kept alive in a LIFO pool,
 // one request at a time each. The request head is written as one string, and the response is framed by
 // ResponseParser and reported to the exchange's ResponseSink.
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import type { Conn } from '../conn.js';
 import { ResponseParser, type ResponseHead } from './response-parser.js';
 
 /** What a connection reports one response to: its head, its body as it comes, or the failure. */
@@ -14,7 +15,7 @@ export interface ResponseSink {
 }
 
 export class UpstreamConnection {
-  readonly socket: Socket;
+  readonly socket: Conn;
   /** True when taken from the pool (it carried an earlier request). */
   reused = false;
   /** The pool it goes back to when its exchange is over. */
@@ -30,7 +31,7 @@ export class UpstreamConnection {
   private dead = false;
 
   /** dial opens the socket: a plain TCP connection, or TLS for a mesh hop. */
-  constructor(dial: () => Socket) {
+  constructor(dial: () => Conn) {
     this.socket = dial();
     this.parser = new ResponseParser({
       head: (h) => {
@@ -120,7 +121,7 @@ export class UpstreamPool {
     readonly host: string,
     readonly port: number,
     readonly maxIdle = 256,
-    private readonly dial: () => Socket = () => connect({ host, port, noDelay: true }),
+    private readonly dial: () => Conn = () => connect({ host, port, noDelay: true }),
   ) {}
 
   /** Connections waiting in the pool. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { adminPort, healthcheck, probe200 } from '../health.js';
+import { adminPort, healthcheck, PROBE_TIMEOUT_MS, probe200 } from '../health.js';
 import { exited, runMain } from '../test-support/child.js';
 import { freePort } from '../test-support/wait.js';
 
@@ -135,6 +135,13 @@ test("each sidecar's health.mjs, the image's HEALTHCHECK, imports nothing and pr
   } finally {
     s.close();
   }
+});
+
+test('the probe ends its own wait before the engine’s HEALTHCHECK timeout of every image that runs it', () => {
+  const dockerfile = readFileSync(join(ROOT, 'images', 'Dockerfile'), 'utf8');
+  const probes = [...dockerfile.matchAll(/HEALTHCHECK [^\n]*--timeout=(\d+)s[^\n]*\/opt\/sidecar\/health\.mjs/g)];
+  assert.ok(probes.length >= 2, 'the sidecar images’ HEALTHCHECK lines are found');
+  for (const [line, timeout] of probes) assert.ok(PROBE_TIMEOUT_MS < Number(timeout) * 1000, line);
 });
 
 test.run();

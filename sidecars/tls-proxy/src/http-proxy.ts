@@ -1,12 +1,13 @@
 // L7 mode: an HTTP/1.1 reverse proxy to the app over the pod loopback, on the decrypted TLS stream, built on
 // the shared data plane (sidecars/lib/dataplane/, whose README is its contract; mesh-proxy stands on it too).
 // Each client connection is an HttpSession; its one route goes to the app over a keep-alive pool, and
-// counts each request's status class and duration as it ends. This module makes the sessions.
-import type { Socket } from 'node:net';
+// counts each request's status class and duration as it ends. Both sides are Bun's native sockets
+// (NativeConn). This module makes the sessions.
+import type { Conn } from '../../lib/conn.js';
 import type { Counter, Histogram } from '../../lib/metrics.js';
 import { safePath } from '../../lib/http.js';
 import type { Logger } from '../../lib/log.js';
-import { byClass, HttpSession, type Router, type SessionContext, singlePool, UpstreamPool } from '../../lib/dataplane/index.js';
+import { byClass, dial, HttpSession, type Router, type SessionContext, singlePool, UpstreamPool } from '../../lib/dataplane/index.js';
 
 export { forwardedHeaders } from '../../lib/dataplane/index.js';
 
@@ -64,7 +65,7 @@ function countedRoute(pool: UpstreamPool, o: HttpProxyOptions): Router {
 }
 
 export function createHttpProxy(o: HttpProxyOptions) {
-  const pool = new UpstreamPool(o.upstreamHost, o.upstreamPort);
+  const pool = new UpstreamPool(o.upstreamHost, o.upstreamPort, 256, () => dial(o.upstreamHost, o.upstreamPort));
   const ctx: SessionContext = {
     ...o,
     router: countedRoute(pool, o),
@@ -74,7 +75,7 @@ export function createHttpProxy(o: HttpProxyOptions) {
   return {
     pool,
     /** Serves HTTP/1.1 on a socket whose TLS handshake is done. */
-    accept(socket: Socket): void {
+    accept(socket: Conn): void {
       const s = new HttpSession(socket, ctx);
       sessions.add(s);
       socket.once('close', () => sessions.delete(s));

@@ -1,11 +1,23 @@
-// Builds tls-proxy from its parameters: front listener -> TLS server -> HTTP or TCP proxy, the
+// Builds tls-proxy from its parameters: the native listener (TLS started per connection) -> HTTP or TCP proxy, the
 // certificate store with its reloads, metrics, readiness and the SIGTERM drain.
-import type { Socket } from 'node:net';
-import { createServer as createTlsServer, DEFAULT_CIPHERS, type SecureVersion, type TLSSocket } from 'node:tls';
-import { listen } from '../../lib/listen.js';
+import { createSecureContext, DEFAULT_CIPHERS, type SecureVersion } from 'node:tls';
+import { bindOrExplain } from '../../lib/listen.js';
 import { Reloadable } from '../../lib/reloadable.js';
 import type { Context, Running } from '../../lib/run.js';
-import { answers, type CertPair, createFront, drainConnections, follow, loadPair, showCertificate } from '../../lib/dataplane/index.js';
+import {
+  alpnWire,
+  answers,
+  type BunListener,
+  type CertPair,
+  dial,
+  drainConnections,
+  follow,
+  listenNative,
+  loadPair,
+  type NativeConn,
+  type ServerTls,
+  showCertificate,
+} from '../../lib/dataplane/index.js';
 import { createHttpProxy } from './http-proxy.js';
 import { registerMetrics } from './metrics.js';
 import type { params as table } from './params.js';
@@ -29,22 +41,18 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
   const minVersion: SecureVersion = p.minTlsVersion === '1.3' ? 'TLSv1.3' : 'TLSv1.2';
   const files = [p.certFile, p.keyFile];
 
-  // Also what a reload passes to setSecureContext, so a new certificate keeps the same policy.
+  // Every certificate, the first and each reloaded one, gets the same policy.
   const secure = (pair: CertPair) => ({ cert: pair.cert, key: pair.key, minVersion, ciphers: CIPHERS });
   const store = new Reloadable<CertPair>('certificate', () => loadPair(p.certFile, p.keyFile), log, m.reloads, m.lastReload);
   const first = await store.reload('start');
   if (!first.ok) throw new Error(`invalid --cert-file/--key-file: ${first.error}`);
 
   let draining = false;
-  const serverOpts = {
-    ...secure(store.value),
-    handshakeTimeout: p.handshakeTimeout,
-    ALPNProtocols: p.mode === 'http' ? ['http/1.1'] : undefined,
-  };
-  const onSecure = (s: TLSSocket) => {
-    m.connections.inc({ result: 'tls' });
-    s.setNoDelay(true);
-  };
+  // Built once per certificate, read by each connection as its handshake begins: a renewed certificate
+  // serves the next connection, and a connection costs no parsing of keys.
+  const alpn = p.mode === 'http' ? alpnWire(['http/1.1']) : undefined;
+  const context = (pair: CertPair): ServerTls => ({ secureContext: createSecureContext(secure(pair)).context, ALPNProtocols: alpn });
+  let tls = context(store.value);
   const http =
     p.mode === 'http'
       ? createHttpProxy({
@@ -61,45 +69,48 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
           accessLog: p.accessLog,
         })
       : undefined;
-  const tls = createTlsServer(serverOpts, (s) =>
-    http ? http.accept(s) : pipeToUpstream(s, p.upstreamHost, p.upstreamPort, m.upstreamErrors),
-  );
-  tls.on('secureConnection', onSecure);
-  tls.on('tlsClientError', (err, socket) => {
-    m.connections.inc({ result: 'handshake_error' });
-    log.debug('handshake failed', { err });
-    socket.destroy();
-  });
 
   const { check, unwatch } = follow({ files, intervalMs: p.reloadInterval, store, log, what: 'certificate' }, (c) => {
-    tls.setSecureContext(secure(c));
+    tls = context(c);
     showCertificate(m, { serial: c.serial, subject: c.subject }, c.notAfter);
   });
 
-  const sockets = new Set<Socket>();
-  const front = createFront({
+  let open = 0;
+  const front = {
     handshakeTimeoutMs: p.handshakeTimeout,
     plainHttp: p.plainHttp,
-    tls: (s) => tls.emit('connection', s),
+    tls: () => tls,
+    secure(conn: NativeConn) {
+      m.connections.inc({ result: 'tls' });
+      if (http) http.accept(conn);
+      else pipeToUpstream(conn, dial(p.upstreamHost, p.upstreamPort), m.upstreamErrors);
+    },
     onPlain: () => m.connections.inc({ result: 'plain_http' }),
-  });
-  front.on('connection', (s: Socket) => {
-    sockets.add(s);
-    m.open.inc();
-    s.once('close', () => {
-      sockets.delete(s);
+    onHandshakeError(err: Error) {
+      m.connections.inc({ result: 'handshake_error' });
+      log.debug('handshake failed', { err });
+    },
+    opened() {
+      open++;
+      m.open.inc();
+    },
+    closed() {
+      open--;
       m.open.dec();
-    });
-  });
+    },
+  };
   // A port in use or an address that does not resolve stops the start with one line naming the parameter.
+  let listener: BunListener;
   try {
-    await listen(front, p.listenPort, p.listenAddress, { port: 'listenPort', address: 'listenAddress' });
+    listener = await bindOrExplain(() => listenNative(p.listenAddress, p.listenPort, front), p.listenPort, p.listenAddress, {
+      port: 'listenPort',
+      address: 'listenAddress',
+    });
   } catch (e) {
     unwatch();
     throw e;
   }
-  front.on('error', (err) => log.error('listener error', { err }));
-  log.info('listening', { port: p.listenPort, mode: p.mode, upstream: `${p.upstreamHost}:${p.upstreamPort}`, serial: store.value.serial });
+  log.info('listening', { port: listener.port, mode: p.mode, upstream: `${p.upstreamHost}:${p.upstreamPort}`, serial: store.value.serial });
 
   return {
     port: p.listenPort,
@@ -108,8 +119,8 @@ export async function start({ params: p, log, metrics }: Context<typeof table>):
     async drain() {
       draining = true;
       unwatch();
-      front.close();
-      await drainConnections({ closeIdle: () => http?.closeIdle(), open: () => sockets.size - (http?.lingering() ?? 0) });
+      listener.stop(false);
+      await drainConnections({ closeIdle: () => http?.closeIdle(), open: () => open - (http?.lingering() ?? 0) });
       // Only now: closing the app's connections earlier would cut requests still in flight.
       http?.pool.destroy();
     },

@@ -16,7 +16,7 @@ export const SECTION: Section = {
 };
 
 /** What docs/bench-https.json keeps of the conditions: the common block and the settings the tables name (reps: the rounds). */
-export type HttpsConditions = Conditions & Settings & { reps: number };
+export type HttpsConditions = Conditions & Settings & { reps: number; floorIdleRssMB?: number };
 
 /** Conditions as bench:https saved them before the common block: the load inside the machine line, and wallMinutes. */
 interface SavedBefore extends Settings {
@@ -56,7 +56,12 @@ const s = (sp: Spread | undefined, f: (v: number) => string) => showSpread(sp, f
 
 export function markdown(rows: Summary[], c: HttpsConditions): string {
   const tls = rows.filter((x) => x.tls);
-  const out: string[] = ['**Goals** (issue 10; measured, not tests; met or not by the median):', '', ...goalTable(goalsOf(rows)), ''];
+  const out: string[] = [
+    '**Goals** (issues 10 and 28; measured, not tests; met or not by the median):',
+    '',
+    ...goalTable(goalsOf(rows, c.floorIdleRssMB)),
+    '',
+  ];
   out.push(
     `**Ratios.** Every round measures every variant back to back, and each ratio is taken within a round: the sidecar's figure over the reference's figure of the same round. The tables give the median of those per-round ratios with their min–max, all ${c.reps} rounds of this one run side by side. Each mode is compared with the references of its own layer: ${rows
       .filter((r) => r.refs)
