@@ -16,10 +16,10 @@ import type { Count } from './test-run.js';
 export const RUNNER_IMAGE = `sidecar-lab/runner:${VERSION}`;
 /** The stacks the proof runs: each reads a pod's processes or namespaces in its checks. */
 export const DESKTOP_STACKS = ['https', 'topz', 'patterns'];
-/** Of those, the ones a full npm test runs from the runner only: on the host they would repeat every check but the
- * four that read the host's /proc (the lab's picture; verify's namespaces, crash and ports), which the other
- * stacks' host runs prove of the same code. https, the main job (make demo), runs in both. */
-const RUNNER_ONLY = ['topz', 'patterns'];
+/** A full npm test runs these stacks from the runner only: on the host they would repeat every check but the four
+ * that read the host's /proc (the lab's picture; verify's namespaces, crash and ports), which the host runs of
+ * mesh, logs, config and paas prove of the same code. `npm test https` (a stack named) still runs it on the host. */
+const RUNNER_ONLY = DESKTOP_STACKS;
 
 /** The stacks a full npm test runs on the host. */
 export const hostRuns = (stacks: string[]) => stacks.filter((s) => !RUNNER_ONLY.includes(s));

@@ -1,16 +1,53 @@
 // Waiting in tests: for a condition (until), for a promise with a limit (within), and through a
 // fixed time only where nothing may happen in it (quietFor); and a free port. The one home of each:
 // test/unit/one-kernel.test.ts fails on a copy, test/unit/fixed-waits.test.ts on a bare sleep.
+import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** A loopback port that was free a moment ago. */
+const handedOut = new Set<number>();
+
+/** The kernel's ephemeral range (outgoing connections and every `listen(0)`, Docker's published ports among them). */
+function ephemeralRange(): [number, number] {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (lo && hi) return [lo, hi];
+  } catch {}
+  return [32768, 60999];
+}
+
+async function bindable(port: number): Promise<boolean> {
+  const s = createNetServer();
+  const ok = await new Promise<boolean>((r) => {
+    s.once('error', () => r(false));
+    s.listen(port, '127.0.0.1', () => r(true));
+  });
+  if (ok) await new Promise((r) => s.close(r));
+  return ok;
+}
+
+/**
+ * A loopback port that was free a moment ago, for a process the test starts next. It is drawn at random from
+ * below the kernel's ephemeral range and never handed out twice by this process: a port from `listen(0)` lies in
+ * that range, where any outgoing connection or published container port on a busy machine may take it before
+ * the process binds it (a mesh-proxy test once failed so: "127.0.0.1:35199 is already in use").
+ */
 export async function freePort(): Promise<number> {
+  const [ephemeralLow] = ephemeralRange();
+  const low = 10_000;
+  const high = Math.max(low + 1000, ephemeralLow) - 1;
+  for (let i = 0; i < 50; i++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (handedOut.has(port) || !(await bindable(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
   const s = createNetServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   const { port } = s.address() as AddressInfo;
   await new Promise((r) => s.close(r));
+  handedOut.add(port);
   return port;
 }
 
