@@ -8,13 +8,19 @@ const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const handedOut = new Set<number>();
 
-/** The kernel's ephemeral range (outgoing connections and every `listen(0)`, Docker's published ports among them). */
-function ephemeralRange(): [number, number] {
-  try {
-    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (lo && hi) return [lo, hi];
-  } catch {}
-  return [32768, 60999];
+let ephemeral: number | undefined;
+
+/** Where the kernel's ephemeral range starts (outgoing connections and every `listen(0)`, Docker's published ports
+ * among them): Linux's /proc, else Linux's default. Read once. */
+export function ephemeralLow(): number {
+  if (ephemeral === undefined) {
+    try {
+      ephemeral = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+    } catch {
+      ephemeral = 32768;
+    }
+  }
+  return ephemeral;
 }
 
 async function bindable(port: number): Promise<boolean> {
@@ -34,9 +40,8 @@ async function bindable(port: number): Promise<boolean> {
  * the process binds it (a mesh-proxy test once failed so: "127.0.0.1:35199 is already in use").
  */
 export async function freePort(): Promise<number> {
-  const [ephemeralLow] = ephemeralRange();
   const low = 10_000;
-  const high = Math.max(low + 1000, ephemeralLow) - 1;
+  const high = Math.max(low + 1000, ephemeralLow()) - 1;
   for (let i = 0; i < 50; i++) {
     const port = low + Math.floor(Math.random() * (high - low + 1));
     if (handedOut.has(port) || !(await bindable(port))) continue;
