@@ -169,6 +169,9 @@ const runsAlongside = Object.fromEntries([
   ]),
 ]);
 console.log(`\nhow long each part took (docs/test-times.md):\n${timesTable(rows, runsAlongside)}`);
+const failures = rows.flatMap((r) => r.failures.map((f) => `[${r.part}] ${f}`));
+if (failures.length) console.log(`\nwhat failed (each part's output above has it whole):\n${failures.slice(0, 20).join('\n')}`);
+if (failures.length > 20) console.log(`… and ${failures.length - 20} more`);
 const passed = rows.reduce((n, r) => n + r.passed, 0);
 const failed = rows.reduce((n, r) => n + r.failed, 0);
 console.log(`\n${passed} passed, ${failed} failed`);

@@ -115,14 +115,14 @@ export async function runChecks<C>(
   ctx: C,
   log = console.log,
   numbers?: number[],
-  onResult?: (r: CheckResult, n: number) => void,
+  onResult?: (r: CheckResult, n: number) => void | Promise<void>,
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const [j, c] of checks.entries()) {
     const n = numbers?.[j] ?? j + 1;
     const r = await runOne(c, ctx, log, n);
     results.push(r);
-    onResult?.(r, n);
+    await onResult?.(r, n);
   }
   return results;
 }

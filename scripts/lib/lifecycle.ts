@@ -139,8 +139,18 @@ export async function testStack(
     const list = checksOfRun(sc, await attachedChecks(run.attached?.placed ?? []));
     const chosen = room ? roomChecks(list, sc.heavy) : { checks: list, numbers: undefined, skipped: [] };
     if (room) for (const l of skippedLines(stack, chosen.skipped)) console.log(l);
-    results.push(...(await runChecks(chosen.checks, run.ctx, console.log, chosen.numbers)));
-    if (results.some((r) => !r.ok)) await dump(run.projects);
+    // The services' state and logs as the first failure left them: a later check may restart or remove them.
+    let dumped = false;
+    const dumpOnce = async () => {
+      if (!dumped) await dump(run.projects);
+      dumped = true;
+    };
+    if (results.some((r) => !r.ok)) await dumpOnce();
+    results.push(
+      ...(await runChecks(chosen.checks, run.ctx, console.log, chosen.numbers, async (r) => {
+        if (!r.ok) await dumpOnce();
+      })),
+    );
   } catch (e) {
     console.log(`✘ ${stack}: ${(e as Error).message}`);
     await dump(run.projects);

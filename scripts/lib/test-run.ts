@@ -16,6 +16,8 @@ export interface Count {
 export interface Timed extends Count {
   part: string;
   seconds: number;
+  /** The lines of its output that name a failure (uvu's `FAIL`, a check's `✘`), each with the lines under it. */
+  failures: string[];
 }
 
 /** Unit test files that need a Docker engine end in `.docker.test.ts`; they run once the images are built. */
@@ -75,8 +77,26 @@ export async function part(name: string, fn: (log: (text: string) => void) => Pr
     count = { passed: 0, failed: 1 };
   }
   const seconds = Math.round((Date.now() - t0) / 1000);
-  process.stdout.write(`\n▶ ${name} (${seconds} s)\n${out.join('')}`);
-  return { part: name, seconds, ...count };
+  const text = out.join('');
+  process.stdout.write(`\n▶ ${name} (${seconds} s)\n${text}`);
+  return { part: name, seconds, ...count, failures: count.failed ? failureLines(plain(text)) : [] };
+}
+
+/** Where a part's output says what failed: each line that starts with `✘` or uvu's `FAIL`, with the (indented)
+ * EXPECTED and RECEIVED lines under it, at most `under` of them. So that the end of a long log names each failure. */
+export function failureLines(text: string, under = 6): string[] {
+  const lines = text.split('\n');
+  const found: string[] = [];
+  lines.forEach((line, i) => {
+    if (!/^\s*(✘|FAIL\s)/.test(line)) return;
+    const more = [];
+    for (const next of lines.slice(i + 1, i + 1 + under)) {
+      if (!/^\s{4,}\S/.test(next) || /^\s*(✘|✔|FAIL\s)/.test(next)) break;
+      more.push(next);
+    }
+    found.push([line.trimEnd(), ...more.map((l) => l.trimEnd())].join('\n'));
+  });
+  return found;
 }
 
 /** A command that is one check: it passes when it exits 0; its output is shown when it fails. */

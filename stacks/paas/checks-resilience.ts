@@ -5,7 +5,7 @@ import { eventually, expect, type Check } from '../../scripts/lib/check.js';
 import * as docker from '../../scripts/lib/docker.js';
 import type { StackContext } from '../../scripts/lib/lifecycle.js';
 import { note, SERVED_BOUND_MS, workOf } from './checks-sync.js';
-import { http, endpoints, metrics, served, sum, waitServed, type Work } from './support.js';
+import { forgetGitUrl, http, endpoints, metrics, served, sum, waitServed, type Work } from './support.js';
 
 type C = Check<StackContext>;
 
@@ -41,6 +41,7 @@ export const gitServerDown: C = {
       expect.equal((await http(admin, '/readyz')).status, 200, 'readyz while serving the last good revision');
     } finally {
       await $`docker start ${serverId}`.quiet();
+      forgetGitUrl(ctx.project);
     }
     // Recovery: the first push the server accepts again goes live by polling alone.
     const next = await w.commitBuild();

@@ -57,8 +57,8 @@ export function endpoints(project: Project): Promise<Endpoints> {
   return e;
 }
 
-/** The git server's URL, cached like the pod's; forgotten when a push fails, since a restarted git
- * server gets a new port (and a stopped one has none). */
+/** The git server's URL, cached like the pod's; forgotten when a push fails and when a check restarts the
+ * server (forgetGitUrl), since a restarted git server gets a new port (and a stopped one has none). */
 export function gitUrl(project: Project): Promise<string> {
   let u = gits.get(project.name);
   if (!u) {
@@ -68,6 +68,8 @@ export function gitUrl(project: Project): Promise<string> {
   }
   return u;
 }
+
+export const forgetGitUrl = (project: Project) => gits.delete(project.name);
 
 export interface Reply {
   status: number;

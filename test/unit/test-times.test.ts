@@ -43,7 +43,7 @@ test('the table has exactly one row for each part npm test runs', () => {
 });
 
 test('the table npm test prints is the one the doc is read with', () => {
-  const printed = timesTable([{ part: 'stack: x', seconds: 12, passed: 3, failed: 0 }], {});
+  const printed = timesTable([{ part: 'stack: x', seconds: 12, passed: 3, failed: 0, failures: [] }], {});
   assert.equal(rows(printed), ['stack: x']);
 });
 
