@@ -4,7 +4,8 @@
 import { $ } from 'zx';
 import { BASE_IMAGE, LOCAL_BASE_IMAGE, ROOT, STATE_DIR, VERSION } from './config.js';
 import { fingerprint, Stamps } from './build-stamp.js';
-import { catalogue, imagePresent, type Project } from './compose.js';
+import { catalogue, imagePresent, Project } from './compose.js';
+import { adoptable, readLoaded, trackedChanges } from './loaded-images.js';
 import { step } from './progress.js';
 import { bundleSidecars } from './bundle.js';
 import { type BunArch, bunArch, ensureBunBinary } from './bun-binary.js';
@@ -78,16 +79,17 @@ export async function imageEnv(): Promise<Record<string, string>> {
   };
 }
 
-/** Builds the catalogue images that a stack uses (or all of them); cached layers make a rebuild take seconds. */
-export async function buildFor(stack: Project | 'all', tools: string[] = []): Promise<void> {
+/** Builds the catalogue images that a stack uses (or all of them, or the catalogue services named); cached layers
+ * make a rebuild take seconds. */
+export async function buildFor(stack: Project | 'all' | { services: string[] }, tools: string[] = []): Promise<void> {
   const env = await imageEnv();
   const cat = catalogue(env);
   const known = await cat.serviceImages();
   let services = Object.keys(known);
-  if (stack !== 'all') {
+  if (stack instanceof Project) {
     const wanted = new Set(Object.values(await stack.serviceImages()));
     services = services.filter((s) => wanted.has(known[s]!) || tools.includes(s));
-  }
+  } else if (stack !== 'all') services = services.filter((s) => stack.services.includes(s));
   await bundleSidecars();
   // Skipped: the images built from exactly these inputs before (build-stamp.ts). The proxy variables are not
   // inputs: they change how apt fetches, not what it installs.
@@ -98,7 +100,21 @@ export async function buildFor(stack: Project | 'all', tools: string[] = []): Pr
     const ids = await imageIds(list.map(imageOf));
     return Object.fromEntries(list.map((s) => [s, ids[imageOf(s)]]));
   };
-  const current = new Set(stamps.current(services, fp, await idsOf(services)));
+  const ids = await idsOf(services);
+  const current = new Set(stamps.current(services, fp, ids));
+  // Loaded from a room bundle of this commit (loaded-images.ts): stamped as built, not built again.
+  const loaded = adoptable(
+    readLoaded(STATE_DIR),
+    env.SIDECAR_LAB_REVISION!,
+    Object.fromEntries(services.filter((s) => !current.has(s)).map((s) => [s, imageOf(s)])),
+    ids,
+    () => trackedChanges(ROOT),
+  );
+  if (loaded.length) {
+    stamps.record(Object.fromEntries(loaded.map((s) => [s, ids[s]])), fp);
+    for (const s of loaded) current.add(s);
+    console.log(`• ${loaded.length} image(s) as the room bundle loaded them: ${loaded.join(', ')}`);
+  }
   const stale = services.filter((s) => !current.has(s));
   if (!stale.length) {
     console.log(`• ${services.length} image(s) already built from these files: ${services.join(', ')}`);
