@@ -123,6 +123,7 @@ export async function makeBundle(file: string, stacks: string[]): Promise<Bundle
       await $`docker save -o ${join(dir, 'images.tar')} ${refs}`.quiet();
     });
     await step('an npm cache of every package in package-lock.json', () => npmCache(join(dir, 'npm-cache')));
+    rmSync(join(dir, 'npm-cache', '_logs'), { recursive: true, force: true }); // this machine's npm logs
     if (existsSync(join(ROOT, '.cache', 'bun'))) cpSync(join(ROOT, '.cache', 'bun'), join(dir, 'bun'), { recursive: true });
     writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     const parts = ['manifest.json', 'images.tar', 'npm-cache', ...(existsSync(join(dir, 'bun')) ? ['bun'] : [])];

@@ -33,6 +33,9 @@ const EXERCISE_TESTS = '(^|/)exercises\\.docker\\.test\\.js$';
  * stack-check tests act on the newest such run (doctor's smoke is one), and the rest (images, inject, the CI
  * recipe), whose projects are their own. */
 const RUN_TESTS = '(^|/)(stack-check|verify|verify-input|doctor-room)\\.docker\\.test\\.js$';
+/** The room bundle's proof (a bundle made, then loaded into a second engine with no network, and the https stack
+ * run there): a part of its own, beside the others. */
+const ROOM_TESTS = '(^|/)room-bundle\\.docker\\.test\\.js$';
 
 /** The parts, by the names docs/test-times.md gives them, in the order their results are printed. */
 export const PARTS = {
@@ -43,6 +46,7 @@ export const PARTS = {
   sidecars: 'unit: sidecars (Bun)',
   programs: (image: string) => `unit: ${image} (Bun)`,
   docker: (runs: boolean) => `unit: with Docker, ${runs ? 'runs of the https stack' : 'images, inject and the CI recipe'} (Node)`,
+  room: 'unit: with Docker, a room bundle loaded with the network cut (Node)',
   browser: 'unit: the lab in Chromium (Node)',
   exercises: (stack: string) => `unit: the ${stack} exercises solved and reset (Node)`,
   desktop: (stack: string) => `stack: ${stack}, from a runner without the host’s /proc`,
@@ -147,8 +151,9 @@ export function unitGroups(): { node: UnitGroup; docker: UnitGroup[]; browser: U
         bin: process.execPath,
         dir: dist,
         pattern: DOCKER_TESTS,
-        ignore: [...notBun, '-i', BROWSER_TESTS, '-i', EXERCISE_TESTS, '-i', RUN_TESTS],
+        ignore: [...notBun, '-i', BROWSER_TESTS, '-i', EXERCISE_TESTS, '-i', RUN_TESTS, '-i', ROOM_TESTS],
       },
+      { name: PARTS.room, bin: process.execPath, dir: dist, pattern: ROOM_TESTS, ignore: notBun },
     ],
     browser: { name: PARTS.browser, bin: process.execPath, dir: dist, pattern: BROWSER_TESTS, ignore: notBun },
     exercises: exerciseStacks().map((stack) => ({

@@ -6,13 +6,13 @@
 // images carry another revision label, and under the tree's tag they would move the tag from under every other
 // run of the suite (whose next `up` would then replace its containers).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { $ } from 'zx';
 import { DIST, ROOT, VERSION } from '../config.js';
+import { copyTree } from './tree-copy.js';
 import { catalogue, imagePresent } from '../compose.js';
 import { imageEnv } from '../images.js';
 import { otherRuns, upArgs } from '../exercise/types.js';
@@ -35,33 +35,7 @@ async function treeRevisions(): Promise<Record<string, string>> {
   return revisions;
 }
 
-/** A copy of the tree as git sees it (tracked, and new files not ignored), with the build and node_modules, as a
- * repository of its own with one commit. */
-function copyTree(): string {
-  const to = mkdtempSync(join(tmpdir(), 'sl-exercises-'));
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' })
-    .split('\0')
-    .filter(Boolean);
-  for (const f of files) {
-    mkdirSync(dirname(join(to, f)), { recursive: true });
-    cpSync(join(ROOT, f), join(to, f), { force: true, errorOnExist: false });
-  }
-  cpSync(DIST, join(to, relative(ROOT, DIST)), { recursive: true });
-  // node_modules by link (the image build takes Bun from .cache/bun, where scripts/lib/bun-binary.ts puts the file
-  // itself).
-  mkdirSync(join(to, 'node_modules'));
-  for (const m of readdirSync(join(ROOT, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules', m), join(to, 'node_modules', m));
-  const pkg = JSON.parse(readFileSync(join(to, 'package.json'), 'utf8')) as { version: string };
-  writeFileSync(join(to, 'package.json'), `${JSON.stringify({ ...pkg, version: COPY_VERSION }, null, 2)}\n`);
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=proof', '-c', 'user.email=proof@localhost', ...args], { cwd: to });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'the tree as a learner clones it');
-  return to;
-}
-
-const tree = copyTree();
+const tree = copyTree(COPY_VERSION, 'sl-exercises-');
 const inTree = (script: string, args: string[]) =>
   $({ cwd: tree, quiet: true, nothrow: true, timeout: '6m' })`node ${join(tree, relative(ROOT, DIST), 'scripts', script)} ${args}`;
 /** inTree, timed: each step's seconds go into `steps`, which the test prints (where a proof spends its time). */
