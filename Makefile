@@ -2,7 +2,8 @@
 #   make setup demo    install Docker + Compose v2 and the npm packages, then run the https stack
 #   make setup test    the same set-up, then every test
 #   make test-exercises  every lesson's exercises solved, checked and reset (not part of make test: ~50 min)
-.PHONY: setup bootstrap demo demo-https demo-https-down test test-unit test-exercises doctor images gen clean
+#   make test-arm64      the https stack's images built for linux/arm64 and run under emulation (not part of make test)
+.PHONY: setup bootstrap demo demo-https demo-https-down test test-unit test-exercises test-arm64 doctor images gen clean
 
 setup: bootstrap node_modules
 
@@ -29,6 +30,9 @@ test-unit: node_modules
 
 test-exercises: node_modules
 	npm run test:exercises
+
+test-arm64: node_modules
+	npm run test:arm64
 
 doctor: node_modules
 	npm run doctor

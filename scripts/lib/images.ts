@@ -6,6 +6,7 @@ import { BASE_IMAGE, LOCAL_BASE_IMAGE, ROOT, STATE_DIR, VERSION } from './config
 import { fingerprint, Stamps } from './build-stamp.js';
 import { catalogue, imagePresent, Project } from './compose.js';
 import { adoptable, readLoaded, trackedChanges } from './loaded-images.js';
+import { archOf, chosenPlatform, foreignBase, type Platform } from './platform.js';
 import { step } from './progress.js';
 import { bundleSidecars } from './bundle.js';
 import { type BunArch, bunArch, ensureBunBinary } from './bun-binary.js';
@@ -27,6 +28,18 @@ export async function requireDocker(): Promise<void> {
 export async function resolveBase(): Promise<string> {
   if (resolved) return resolved;
   await requireDocker();
+  const foreign = await foreignPlatform();
+  if (foreign) {
+    const image = foreignBase(LOCAL_BASE_IMAGE, foreign);
+    if (!(await imagePresent(image)))
+      await step(`building ${image} with debootstrap for ${foreign}, under emulation (nothing is pulled)`, async () => {
+        const r = await $({
+          env: { ...process.env, BASE_ARCH: archOf(foreign) },
+        })`bash ${ROOT}/scripts/bootstrap/base-image.sh ${image}`.nothrow();
+        if (r.exitCode !== 0) throw new Error(`building ${image} for ${foreign} failed:\n${r.stdout}${r.stderr}`);
+      });
+    return (resolved = image);
+  }
   if (await imagePresent(BASE_IMAGE)) return (resolved = BASE_IMAGE);
   if (!(await imagePresent(LOCAL_BASE_IMAGE))) {
     await step(`building ${LOCAL_BASE_IMAGE} with debootstrap (${BASE_IMAGE} is not present; nothing is pulled)`, async () => {
@@ -59,11 +72,22 @@ export async function sourceRevision(): Promise<string> {
 
 let arch: BunArch | undefined;
 
-/** The engine's architecture (`docker version`'s Server.Arch): the images run there, so their Bun is built for it. */
+/** The engine's architecture (`docker version`'s Server.Arch), or SIDECAR_LAB_PLATFORM's (platform.ts): the images
+ * run as that, so their Bun is built for it. */
 async function engineArch(): Promise<BunArch> {
   if (arch) return arch;
+  const chosen = chosenPlatform();
+  if (chosen) return (arch = bunArch(archOf(chosen)));
   const r = await $`docker version --format ${'{{.Server.Arch}}'}`.quiet().nothrow().timeout('20s');
   return (arch = bunArch(r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : process.arch));
+}
+
+/** SIDECAR_LAB_PLATFORM when it is not the engine's own platform. */
+async function foreignPlatform(): Promise<Platform | undefined> {
+  const chosen = chosenPlatform();
+  if (!chosen) return undefined;
+  const r = await $`docker version --format ${'{{.Server.Arch}}'}`.quiet().nothrow().timeout('20s');
+  return r.exitCode === 0 && archOf(chosen) !== r.stdout.trim() ? chosen : undefined;
 }
 
 /** Environment every compose file is interpolated with. The catalogue (compose.yaml) labels each image
@@ -76,6 +100,8 @@ export async function imageEnv(): Promise<Record<string, string>> {
     SIDECAR_LAB_VERSION: VERSION,
     SIDECAR_LAB_REVISION: await sourceRevision(),
     SIDECAR_LAB_BUN_BINARY: ensureBunBinary(await engineArch()),
+    // Compose builds (and runs) every image for this platform; unset, the engine's own.
+    ...(chosenPlatform() ? { DOCKER_DEFAULT_PLATFORM: chosenPlatform()! } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { $ } from 'zx';
 import { catalogue } from './compose.js';
 import { ROOT, VERSION } from './config.js';
 import { buildFor, imageEnv } from './images.js';
+import { archOf, chosenPlatform } from './platform.js';
 import { step } from './progress.js';
 import { loadScenario, stackNames } from './scenarios.js';
 
@@ -98,6 +99,12 @@ async function npmCache(to: string): Promise<void> {
 export async function makeBundle(file: string, stacks: string[]): Promise<BundleManifest> {
   const unknown = stacks.filter((s) => !stackNames().includes(s));
   if (unknown.length) throw new Error(`bundle: ${unknown.join(', ')}: not a stack; choose from ${stackNames().join(', ')}`);
+  const arch = (await $`docker version --format ${'{{.Server.Arch}}'}`.quiet()).stdout.trim();
+  const platform = chosenPlatform();
+  if (platform && archOf(platform) !== arch)
+    throw new Error(
+      `bundle: SIDECAR_LAB_PLATFORM=${platform} on a linux/${arch} engine: the images would take this tree's tags; make a room's bundle on an engine of the room's architecture`,
+    );
   const revision = cleanRevision();
   const env = await imageEnv();
   const known = await catalogue(env).serviceImages();
@@ -107,7 +114,6 @@ export async function makeBundle(file: string, stacks: string[]): Promise<Bundle
   await buildFor({ services });
   const refs = [...new Set([...services.map((s) => known[s]!), env.BASE_IMAGE!])].sort();
   const ids = (await $`docker image inspect --format ${'{{.Id}}'} ${refs}`.quiet()).stdout.trim().split('\n');
-  const arch = (await $`docker version --format ${'{{.Server.Arch}}'}`.quiet()).stdout.trim();
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
     version: VERSION,

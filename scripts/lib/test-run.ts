@@ -36,6 +36,9 @@ const RUN_TESTS = '(^|/)(stack-check|verify|verify-input|doctor-room)\\.docker\\
 /** The room bundle's proof (a bundle made, then loaded into a second engine with no network, and the https stack
  * run there): a part of its own, beside the others. */
 const ROOM_TESTS = '(^|/)room-bundle\\.docker\\.test\\.js$';
+/** Tests of images of another architecture, run under emulation (`.emulated.docker.test.ts`): slow, so `npm run
+ * test:arm64` runs them, never `npm test`. */
+const EMULATED_TESTS = '\\.emulated\\.docker\\.test\\.js$';
 
 /** The parts, by the names docs/test-times.md gives them, in the order their results are printed. */
 export const PARTS = {
@@ -151,7 +154,7 @@ export function unitGroups(): { node: UnitGroup; docker: UnitGroup[]; browser: U
         bin: process.execPath,
         dir: dist,
         pattern: DOCKER_TESTS,
-        ignore: [...notBun, '-i', BROWSER_TESTS, '-i', EXERCISE_TESTS, '-i', RUN_TESTS, '-i', ROOM_TESTS],
+        ignore: [...notBun, '-i', BROWSER_TESTS, '-i', EXERCISE_TESTS, '-i', RUN_TESTS, '-i', ROOM_TESTS, '-i', EMULATED_TESTS],
       },
       { name: PARTS.room, bin: process.execPath, dir: dist, pattern: ROOM_TESTS, ignore: notBun },
     ],
