@@ -7,12 +7,14 @@ import { eventually, expect } from './check.js';
 import { execDetached, state } from './docker.js';
 
 /** Code (run by Bun, the sidecars' runtime) that SIGKILLs a sidecar's main process (bun /opt/sidecar/main.mjs),
- * not its health probes. */
+ * not its health probes. The script is found anywhere in the command line: under QEMU's emulation (an image of
+ * another architecture) the process is the emulator, with bun's path and argv after its own. */
 const KILL_SIDECAR_MAIN = `const fs = require('fs');
 for (const p of fs.readdirSync('/proc').filter((d) => /^\\d+$/.test(d) && +d !== process.pid)) {
   try {
     const cmd = fs.readFileSync('/proc/' + p + '/cmdline', 'utf8').split('\\0');
-    if (cmd[1] === '/opt/sidecar/main.mjs' && cmd[2] !== 'healthcheck') process.kill(+p, 'SIGKILL');
+    const i = cmd.indexOf('/opt/sidecar/main.mjs');
+    if (i > 0 && cmd[i + 1] !== 'healthcheck') process.kill(+p, 'SIGKILL');
   } catch {}
 }`;
 

@@ -82,6 +82,15 @@ async function engineArch(): Promise<BunArch> {
   return (arch = bunArch(r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : process.arch));
 }
 
+/** SIDECAR_LAB_PLATFORM, also given to every docker command this process runs (a tool's `docker run`, a sidecar's
+ * bad-parameter case), which then asks for that platform instead of warning on stderr that the image's is not the
+ * engine's. */
+function platformEnv(): string | undefined {
+  const chosen = chosenPlatform();
+  if (chosen) process.env.DOCKER_DEFAULT_PLATFORM = chosen;
+  return chosen;
+}
+
 /** SIDECAR_LAB_PLATFORM when it is not the engine's own platform. */
 async function foreignPlatform(): Promise<Platform | undefined> {
   const chosen = chosenPlatform();
@@ -101,7 +110,7 @@ export async function imageEnv(): Promise<Record<string, string>> {
     SIDECAR_LAB_REVISION: await sourceRevision(),
     SIDECAR_LAB_BUN_BINARY: ensureBunBinary(await engineArch()),
     // Compose builds (and runs) every image for this platform; unset, the engine's own.
-    ...(chosenPlatform() ? { DOCKER_DEFAULT_PLATFORM: chosenPlatform()! } : {}),
+    ...(platformEnv() ? { DOCKER_DEFAULT_PLATFORM: platformEnv()! } : {}),
   };
 }
 
