@@ -82,7 +82,7 @@ async function engineArch(): Promise<BunArch> {
   return (arch = bunArch(r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : process.arch));
 }
 
-/** SIDECAR_LAB_PLATFORM, also given to every docker command this process runs (a tool's `docker run`, a sidecar's
+/** SIDECAR_LAB_PLATFORM, also given to every docker command this process runs (a tool's container, a sidecar's
  * bad-parameter case), which then asks for that platform instead of warning on stderr that the image's is not the
  * engine's. */
 function platformEnv(): string | undefined {

@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import { $ } from 'zx';
 import { LOCAL_BASE_IMAGE, VERSION } from '../config.js';
 import { foreignBase } from '../platform.js';
+import { failureLines } from '../test-run.js';
 import { copyTree } from './tree-copy.js';
 
 const test = suite('the https stack on linux/arm64, under emulation');
@@ -36,7 +37,7 @@ test('the engine runs amd64: what follows is emulated', async () => {
 test('SIDECAR_LAB_PLATFORM=linux/arm64 npm run stack:https builds arm64 images and passes every check under emulation', async () => {
   const env = { ...process.env, SIDECAR_LAB_PLATFORM: 'linux/arm64', CI: 'true' };
   const r = await $({ cwd: tree, env, nothrow: true, quiet: true, timeout: '60m' })`node dist/scripts/stack.js https`;
-  const said = `stdout:\n${r.stdout.slice(-6000)}\nstderr:\n${r.stderr.slice(-2000)}`;
+  const said = `what failed:\n${failureLines(r.stdout).join('\n')}\nstdout (its end):\n${r.stdout.slice(-3000)}\nstderr:\n${r.stderr.slice(-2000)}`;
   assert.is(r.exitCode, 0, said);
   assert.match(r.stdout, /^https: [1-9]\d* passed, 0 failed$/m, said);
   console.log(`  ${/^https: .*$/m.exec(r.stdout)?.[0]} (linux/arm64, emulated)`);

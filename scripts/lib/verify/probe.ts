@@ -11,16 +11,24 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { $ } from 'zx';
 import { VERSION } from '../config.js';
+import { chosenPlatform, type Platform } from '../platform.js';
 import { proxyBuildArgs } from '../proxy.js';
 import { idleElf } from './idle-elf.js';
 
 const run = promisify(execFile);
 export const PROBE_IMAGE = `sidecar-lab/verify-probe:${VERSION}`;
 
-/** Builds the probe image unless this version of it is there. */
+/** The platform's architecture as `docker info` and idleElf name it. */
+const UNAME: Record<Platform, string> = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64' };
+const DOCKER_ARCH: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64' };
+
+/** Builds the probe image unless this version of it is there, for the platform the images are (SIDECAR_LAB_PLATFORM,
+ * or the engine's own). */
 export async function probeImage(): Promise<string> {
-  if ((await $`docker image inspect ${PROBE_IMAGE}`.quiet().nothrow()).exitCode === 0) return PROBE_IMAGE;
-  const arch = (await $`docker info --format ${'{{.Architecture}}'}`.quiet()).stdout.trim();
+  const platform = chosenPlatform();
+  const arch = platform ? UNAME[platform] : (await $`docker info --format ${'{{.Architecture}}'}`.quiet()).stdout.trim();
+  const present = await $`docker image inspect --format ${'{{.Architecture}}'} ${PROBE_IMAGE}`.quiet().nothrow();
+  if (present.exitCode === 0 && present.stdout.trim() === (DOCKER_ARCH[arch] ?? arch)) return PROBE_IMAGE;
   const dir = mkdtempSync(join(tmpdir(), 'sl-probe-'));
   try {
     writeFileSync(join(dir, 'idle'), idleElf(arch));
@@ -38,7 +46,7 @@ export async function probeImage(): Promise<string> {
         '',
       ].join('\n'),
     );
-    await $`docker build --quiet ${proxyBuildArgs()} --tag ${PROBE_IMAGE} ${dir}`.quiet();
+    await $`docker build --quiet ${platform ? ['--platform', platform] : []} ${proxyBuildArgs()} --tag ${PROBE_IMAGE} ${dir}`.quiet();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,34 @@
+// SIDECAR_LAB_PLATFORM: which platform the images are built for and run as.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { archOf, chosenPlatform, foreignBase } from '../platform.js';
+
+const test = suite('the platform the images are built for');
+
+test('unset or empty, it is the engine’s own (none chosen)', () => {
+  assert.is(chosenPlatform({}), undefined);
+  assert.is(chosenPlatform({ SIDECAR_LAB_PLATFORM: '' }), undefined);
+});
+
+test('linux/arm64 and linux/amd64 are taken, with their Debian architecture and base image', () => {
+  assert.is(chosenPlatform({ SIDECAR_LAB_PLATFORM: 'linux/arm64' }), 'linux/arm64');
+  assert.is(archOf('linux/amd64'), 'amd64');
+  assert.is(foreignBase('sidecar-lab/base:trixie', 'linux/arm64'), 'sidecar-lab/base:trixie-arm64');
+});
+
+test('anything else stops with one line that names the variable and the choices', () => {
+  for (const p of ['arm64', 'linux/arm/v7', 'darwin/arm64']) {
+    try {
+      chosenPlatform({ SIDECAR_LAB_PLATFORM: p });
+      assert.unreachable(`${p} was taken`);
+    } catch (e) {
+      assert.instance(e, Error);
+      assert.is(
+        (e as Error).message,
+        `invalid SIDECAR_LAB_PLATFORM: "${p}": give one of linux/amd64, linux/arm64 (or leave it unset for the engine's own)`,
+      );
+    }
+  }
+});
+
+test.run();
