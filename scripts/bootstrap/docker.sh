@@ -89,7 +89,9 @@ if ! engine_ok; then
     systemctl start docker
   else
     say "starting dockerd (log: $DOCKERD_LOG)"
-    nohup dockerd >"$DOCKERD_LOG" 2>&1 &
+    # A session of its own: a Ctrl-C of the command that started it (make setup test) must not stop the engine,
+    # and the containers with it.
+    setsid dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
   fi
   for _ in $(seq 1 120); do engine_ok && break; sleep 0.5; done
   engine_ok || { say "dockerd did not answer within 60 s; see $DOCKERD_LOG"; tail -n 20 "$DOCKERD_LOG" 2>/dev/null; exit 1; }

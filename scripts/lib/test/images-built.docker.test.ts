@@ -10,6 +10,7 @@ import { sidecarNames } from '../bundle.js';
 import { catalogue, imagePresent } from '../compose.js';
 import { ROOT, STATE_DIR, VERSION } from '../config.js';
 import { buildFor } from '../images.js';
+import { $ } from 'zx';
 import { imageBytes, LIMITS, limitOf, packageManagerFiles } from '../image-sizes.js';
 
 const test = suite('the built images');
@@ -81,6 +82,33 @@ test('no image has apt or dpkg on its filesystem (programs or state)', async () 
     batch.forEach((s, j) => found.push(...files[j]!.map((f) => `${s}: /${f}`)));
   }
   assert.equal(found, []);
+});
+
+/** The stages of a Dockerfile that descend from `root` (FROM root, or FROM one of those). */
+function stagesFrom(dockerfile: string, root: string): Set<string> {
+  const parents = [...dockerfile.matchAll(/^FROM (\S+) AS (\S+)$/gm)].map((m) => [m[1]!, m[2]!] as const);
+  const found = new Set([root]);
+  for (const [parent, stage] of parents) if (found.has(parent)) found.add(stage);
+  found.delete(root);
+  return found;
+}
+
+const layers = async (ref: string) =>
+  JSON.parse((await $`docker image inspect --format ${'{{json .RootFS.Layers}}'} ${ref}`.quiet()).stdout) as string[];
+
+test('every Debian-based image starts with one and the same layer, the os stage, which the engine stores once', async () => {
+  const derived = stagesFrom(readFileSync(join(ROOT, 'images', 'Dockerfile'), 'utf8'), 'os');
+  const file = parse(readFileSync(join(ROOT, 'compose.yaml'), 'utf8'), { merge: true }) as {
+    services: Record<string, { build?: { target?: string }; profiles?: string[] }>;
+  };
+  const debian = Object.keys(images).filter((s) => derived.has(file.services[s]?.build?.target ?? ''));
+  assert.ok(debian.length >= 10, `Debian-based images: ${debian.join(', ')}`);
+  const first = new Map<string, string[]>();
+  for (const s of debian) {
+    const layer = (await layers(images[s]!))[0]!;
+    first.set(layer, [...(first.get(layer) ?? []), s]);
+  }
+  assert.is(first.size, 1, `first layers: ${[...first.values()].map((l) => l.join(' ')).join(' | ')}`);
 });
 
 test.run();
