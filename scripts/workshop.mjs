@@ -1,11 +1,12 @@
-// npm run workshop -- bundle FILE [--stack NAME]... | load FILE
-//   bundle  builds what the room needs and writes it to FILE: the images for this engine's architecture (of the
-//           stacks named, or of every stack), the npm packages as an npm cache, and the Linux Bun binaries
-//           (scripts/lib/room-bundle.ts says what is in it). Needs the tree committed: a bundle is of one commit.
+// npm run workshop -- bundle FILE [--stack NAME]... [--platform P]... | load FILE
+//   bundle  builds what the room needs and writes it to FILE: the images (of the stacks named, or of every stack)
+//           for each platform named, by default linux/amd64 and linux/arm64, the npm packages as an npm cache, and
+//           the Linux Bun binaries (scripts/lib/room-bundle.ts says what is in it). Needs the tree committed: a
+//           bundle is of one commit.
 //   load    installs FILE on a laptop that has this clone (at the bundle's commit), Node and a Docker engine, and
 //           nothing else yet. No npm package is installed then, so this file is plain Node and loads no
-//           dependency. It checks that the bundle fits (its format, the engine's architecture, the clone's
-//           commit), loads the images, puts the Bun binaries where the image build looks (.cache/bun), installs
+//           dependency. It checks that the bundle fits (its format, the engine's platform among its platforms, the
+//           clone's commit), loads the images of the engine's platform, puts the Bun binaries where the image build looks (.cache/bun), installs
 //           the npm packages from the bundle's cache (npm ci --offline), and records the images it loaded
 //           (.state/images/loaded.json), so that a stack run takes them as built (scripts/lib/loaded-images.ts)
 //           rather than building them again, which would need the network. Nothing is downloaded.
@@ -16,8 +17,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'usage: npm run workshop -- bundle FILE [--stack NAME]... | load FILE';
-const FORMAT = 1;
+const USAGE = 'usage: npm run workshop -- bundle FILE [--stack NAME]... [--platform linux/amd64|linux/arm64]... | load FILE';
+const FORMAT = 2;
+const PLATFORMS = ['linux/amd64', 'linux/arm64'];
 
 class Refusal extends Error {}
 
@@ -37,10 +39,10 @@ const out = (cmd, args, what) => {
   }
 };
 
-/** Streams FILE's images.tar into `docker load`, without writing it out. */
-function loadImages(file) {
+/** Streams FILE's member `images` (one platform's `docker save`) into `docker load`, without writing it out. */
+function loadImages(file, images) {
   return new Promise((ok, fail) => {
-    const tar = spawn('tar', ['-xOf', file, 'images.tar'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const tar = spawn('tar', ['-xOf', file, images], { stdio: ['ignore', 'pipe', 'inherit'] });
     const load = spawn('docker', ['load'], { stdio: ['pipe', 'inherit', 'inherit'] });
     tar.stdout.pipe(load.stdin);
     let left = 2;
@@ -48,7 +50,7 @@ function loadImages(file) {
       if (code !== 0) fail(new Refusal(`${what} failed (exit ${code})`));
       else if (--left === 0) ok();
     };
-    tar.on('close', done(`reading images.tar from ${file}`));
+    tar.on('close', done(`reading ${images} from ${file}`));
     load.on('close', done('docker load'));
   });
 }
@@ -64,9 +66,10 @@ async function load(file) {
   if (manifest.format !== FORMAT)
     throw new Refusal(`load: ${file} is a bundle of format ${manifest.format}; this clone reads format ${FORMAT}: make it again here`);
   const arch = out('docker', ['version', '--format', '{{.Server.Arch}}'], 'load: no Docker engine answers (npm run doctor says why)');
-  if (arch !== manifest.arch)
+  const part = manifest.platforms?.[`linux/${arch}`];
+  if (!part)
     throw new Refusal(
-      `load: ${file} holds images for linux/${manifest.arch}, and this engine runs linux/${arch}: make a bundle on an ${arch} engine`,
+      `load: ${file} holds images for ${Object.keys(manifest.platforms ?? {}).join(' and ') || 'no platform'}, and this engine runs linux/${arch}: make the bundle with --platform linux/${arch}`,
     );
   const head = out('git', ['rev-parse', 'HEAD'], 'load: this is not a git clone');
   if (head !== manifest.revision)
@@ -77,14 +80,14 @@ async function load(file) {
   const unpacked = join(ROOT, '.cache', 'room');
   rmSync(unpacked, { recursive: true, force: true });
   mkdirSync(unpacked, { recursive: true });
-  out('tar', ['-xf', file, '-C', unpacked, '--exclude', 'images.tar'], `load: unpacking ${file}`);
-  const refs = Object.keys(manifest.images);
+  out('tar', ['-xf', file, '-C', unpacked, '--exclude', 'images-*.tar'], `load: unpacking ${file}`);
+  const refs = Object.keys(part.images);
   console.log(`• loading ${refs.length} image(s) for linux/${arch}`);
-  await loadImages(file);
+  await loadImages(file, part.file);
   const ids = out('docker', ['image', 'inspect', '--format', '{{.Id}}', ...refs], 'load: an image is missing after docker load').split(
     '\n',
   );
-  const wrong = refs.filter((r, i) => ids[i] !== manifest.images[r]);
+  const wrong = refs.filter((r, i) => ids[i] !== part.images[r]);
   if (wrong.length) throw new Refusal(`load: after docker load, ${wrong.join(', ')} has another id than the bundle says`);
   if (existsSync(join(unpacked, 'bun'))) cpSync(join(unpacked, 'bun'), join(ROOT, '.cache', 'bun'), { recursive: true });
 
@@ -96,7 +99,7 @@ async function load(file) {
   if (npm.status !== 0) throw new Refusal(`load: npm ci --offline from the bundle's cache failed (exit ${npm.status})`);
 
   mkdirSync(join(ROOT, '.state', 'images'), { recursive: true });
-  const record = { revision: manifest.revision, images: manifest.images, bundle: basename(file), loaded: new Date().toISOString() };
+  const record = { revision: manifest.revision, images: part.images, bundle: basename(file), loaded: new Date().toISOString() };
   writeFileSync(join(ROOT, '.state', 'images', 'loaded.json'), `${JSON.stringify(record, null, 2)}\n`);
   console.log(
     `loaded ${refs.length} image(s) and the npm packages from ${basename(file)}; nothing was downloaded.\n` +
@@ -114,15 +117,30 @@ function bundle(args) {
 try {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { stack: { type: 'string', multiple: true, default: [] }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      stack: { type: 'string', multiple: true, default: [] },
+      platform: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [verb, file, ...extra] = positionals;
   if (values.help) console.log(USAGE);
   else if (!['bundle', 'load'].includes(verb ?? '') || !file || extra.length)
     throw new Refusal(`give bundle FILE or load FILE, not ${JSON.stringify(positionals.join(' '))}\n${USAGE}`);
-  else if (verb === 'load' && values.stack.length) throw new Refusal('load: --stack is for bundle (load takes every image the file holds)');
+  else if (verb === 'load' && (values.stack.length || values.platform.length))
+    throw new Refusal(
+      `load: --${values.stack.length ? 'stack' : 'platform'} is for bundle (load takes the images of its engine's platform)`,
+    );
   else if (verb === 'load') await load(userPath(file));
-  else process.exitCode = bundle([userPath(file), ...values.stack.flatMap((s) => ['--stack', s])]);
+  else {
+    const odd = values.platform.find((p) => !PLATFORMS.includes(p));
+    if (odd) throw new Refusal(`bundle: --platform ${odd}: give ${PLATFORMS.join(' or ')} (each one named is built; none named, both)`);
+    process.exitCode = bundle([
+      userPath(file),
+      ...values.stack.flatMap((s) => ['--stack', s]),
+      ...values.platform.flatMap((p) => ['--platform', p]),
+    ]);
+  }
 } catch (e) {
   if (!(e instanceof Refusal) && !(e instanceof TypeError && e.code?.startsWith('ERR_PARSE_ARGS'))) throw e;
   console.error(`workshop: ${e.message}`);

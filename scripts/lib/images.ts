@@ -11,7 +11,9 @@ import { step } from './progress.js';
 import { bundleSidecars } from './bundle.js';
 import { type BunArch, bunArch, ensureBunBinary } from './bun-binary.js';
 
-let resolved: string | undefined;
+/** Per platform (SIDECAR_LAB_PLATFORM, '' for the engine's own), which a room bundle changes between its parts. */
+const resolved = new Map<string, string>();
+const platformKey = () => chosenPlatform() ?? '';
 
 /** Fails with a pointer to the doctor when there is no Docker engine or Compose v2 to talk to. */
 export async function requireDocker(): Promise<void> {
@@ -26,7 +28,14 @@ export async function requireDocker(): Promise<void> {
 /** The base every image derives from: BASE_IMAGE if Docker has it, else LOCAL_BASE_IMAGE, built here with
  * debootstrap. Nothing is pulled: to use a registry's image, pull BASE_IMAGE yourself first. */
 export async function resolveBase(): Promise<string> {
-  if (resolved) return resolved;
+  const known = resolved.get(platformKey());
+  if (known) return known;
+  const base = await findOrBuildBase();
+  resolved.set(platformKey(), base);
+  return base;
+}
+
+async function findOrBuildBase(): Promise<string> {
   await requireDocker();
   const foreign = await foreignPlatform();
   if (foreign) {
@@ -38,9 +47,9 @@ export async function resolveBase(): Promise<string> {
         })`bash ${ROOT}/scripts/bootstrap/base-image.sh ${image}`.nothrow();
         if (r.exitCode !== 0) throw new Error(`building ${image} for ${foreign} failed:\n${r.stdout}${r.stderr}`);
       });
-    return (resolved = image);
+    return image;
   }
-  if (await imagePresent(BASE_IMAGE)) return (resolved = BASE_IMAGE);
+  if (await imagePresent(BASE_IMAGE)) return BASE_IMAGE;
   if (!(await imagePresent(LOCAL_BASE_IMAGE))) {
     await step(`building ${LOCAL_BASE_IMAGE} with debootstrap (${BASE_IMAGE} is not present; nothing is pulled)`, async () => {
       const r = await $`bash ${ROOT}/scripts/bootstrap/base-image.sh ${LOCAL_BASE_IMAGE}`.nothrow();
@@ -51,7 +60,7 @@ export async function resolveBase(): Promise<string> {
       }
     });
   }
-  return (resolved = LOCAL_BASE_IMAGE);
+  return LOCAL_BASE_IMAGE;
 }
 
 let revision: string | undefined;
@@ -70,16 +79,18 @@ export async function sourceRevision(): Promise<string> {
   return (revision = /^[0-9a-f]{40}$/.test(commit) ? commit : 'unknown');
 }
 
-let arch: BunArch | undefined;
+const arches = new Map<string, BunArch>();
 
 /** The engine's architecture (`docker version`'s Server.Arch), or SIDECAR_LAB_PLATFORM's (platform.ts): the images
  * run as that, so their Bun is built for it. */
 async function engineArch(): Promise<BunArch> {
-  if (arch) return arch;
+  const known = arches.get(platformKey());
+  if (known) return known;
   const chosen = chosenPlatform();
-  if (chosen) return (arch = bunArch(archOf(chosen)));
-  const r = await $`docker version --format ${'{{.Server.Arch}}'}`.quiet().nothrow().timeout('20s');
-  return (arch = bunArch(r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : process.arch));
+  const r = chosen ? undefined : await $`docker version --format ${'{{.Server.Arch}}'}`.quiet().nothrow().timeout('20s');
+  const arch = bunArch(chosen ? archOf(chosen) : r?.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : process.arch);
+  arches.set(platformKey(), arch);
+  return arch;
 }
 
 /** SIDECAR_LAB_PLATFORM, also given to every docker command this process runs (a tool's container, a sidecar's

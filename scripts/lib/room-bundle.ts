@@ -1,11 +1,16 @@
 // `npm run workshop -- bundle FILE`: one file a workshop leader carries to the room, so that no laptop downloads
-// anything: the images (built here, for this engine's architecture), the npm packages as an npm cache that `npm
-// ci --offline --cache` installs from, and the Linux Bun binaries the image build takes. One plain tar file:
-//   manifest.json   format, version, the commit the images are built from, the architecture, each image and its id
-//   images.tar      `docker save` of those images and the base image
-//   npm-cache/      an npm cache holding every package of package-lock.json (checked by an offline install)
-//   bun/            .cache/bun/<version>/linux-<arch>/bun, each one this tree has
-// scripts/workshop.mjs loads it, with nothing installed yet (no node_modules): see its header.
+// anything: the images, built here for each platform asked for (by default linux/amd64 and linux/arm64: Intel and
+// AMD laptops, and Apple silicon Macs; the engine's other one under emulation, platform.ts), the npm packages as an
+// npm cache that `npm ci --offline --cache` installs from, and the Linux Bun binaries the image build takes. One
+// plain tar file:
+//   manifest.json        format, version, the commit the images are built from, and per platform its images file
+//                        and each image's id
+//   images-<arch>.tar    `docker save` of one platform's images and its base image; the Debian-based images
+//                        share their first layer (images/Dockerfile's os stage), which the file holds once
+//   npm-cache/           an npm cache holding every package of package-lock.json (checked by an offline install)
+//   bun/                 .cache/bun/<version>/linux-<arch>/bun, each one this tree has
+// scripts/workshop.mjs loads it, with nothing installed yet (no node_modules): see its header. It loads only the
+// images of its engine's platform.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,24 +19,29 @@ import { $ } from 'zx';
 import { catalogue } from './compose.js';
 import { ROOT, VERSION } from './config.js';
 import { buildFor, imageEnv } from './images.js';
-import { archOf, chosenPlatform } from './platform.js';
+import { archOf, PLATFORMS, type Platform } from './platform.js';
 import { step } from './progress.js';
 import { loadScenario, stackNames } from './scenarios.js';
 
-export const BUNDLE_FORMAT = 1;
+export const BUNDLE_FORMAT = 2;
+
+export interface PlatformImages {
+  /** The member of the bundle that `docker load` reads: images-<arch>.tar. */
+  file: string;
+  /** Image reference -> image id, the base image among them. */
+  images: Record<string, string>;
+}
 
 export interface BundleManifest {
   format: number;
   version: string;
   /** The commit every image was built from: a clone at another commit would build its own. */
   revision: string;
-  /** The engine's architecture (docker version's Server.Arch), which the images run on. */
-  arch: string;
   created: string;
   /** The stacks the images are for, or every one. */
   stacks: string[];
-  /** Image reference -> image id, the base image among them. */
-  images: Record<string, string>;
+  /** Each platform the bundle holds images for. */
+  platforms: Partial<Record<Platform, PlatformImages>>;
 }
 
 /** The sidecar-lab images a compose file names, and those of the files its services extend (the pod's pause image). */
@@ -95,17 +105,19 @@ async function npmCache(to: string): Promise<void> {
   }
 }
 
-/** Builds what the bundle needs, then writes it to `file`; the manifest it wrote. */
-export async function makeBundle(file: string, stacks: string[]): Promise<BundleManifest> {
-  const unknown = stacks.filter((s) => !stackNames().includes(s));
-  if (unknown.length) throw new Error(`bundle: ${unknown.join(', ')}: not a stack; choose from ${stackNames().join(', ')}`);
-  const arch = (await $`docker version --format ${'{{.Server.Arch}}'}`.quiet()).stdout.trim();
-  const platform = chosenPlatform();
-  if (platform && archOf(platform) !== arch)
-    throw new Error(
-      `bundle: SIDECAR_LAB_PLATFORM=${platform} on a linux/${arch} engine: the images would take this tree's tags; make a room's bundle on an engine of the room's architecture`,
-    );
-  const revision = cleanRevision();
+/** The platforms to build, in order: the engine's own last, so that the tags this tree's images share across
+ * platforms are the engine's again when the bundle is made. */
+export function buildOrder(wanted: Platform[], engine: string): Platform[] {
+  const unique = [...new Set(wanted)];
+  return [...unique.filter((p) => p !== engine), ...unique.filter((p) => p === engine)];
+}
+
+/** Builds one platform's images (SIDECAR_LAB_PLATFORM set for it, unset for the engine's own) and saves them. */
+async function platformPart(p: Platform, engine: string, stacks: string[], dir: string): Promise<PlatformImages> {
+  if (p === engine) {
+    delete process.env.SIDECAR_LAB_PLATFORM;
+    delete process.env.DOCKER_DEFAULT_PLATFORM;
+  } else process.env.SIDECAR_LAB_PLATFORM = p;
   const env = await imageEnv();
   const known = await catalogue(env).serviceImages();
   const services = stacks.length
@@ -114,34 +126,59 @@ export async function makeBundle(file: string, stacks: string[]): Promise<Bundle
   await buildFor({ services });
   const refs = [...new Set([...services.map((s) => known[s]!), env.BASE_IMAGE!])].sort();
   const ids = (await $`docker image inspect --format ${'{{.Id}}'} ${refs}`.quiet()).stdout.trim().split('\n');
+  const file = `images-${archOf(p)}.tar`;
+  await step(`saving ${refs.length} image(s) for ${p}`, async () => {
+    await $`docker save -o ${join(dir, file)} ${refs}`.quiet();
+  });
+  return { file, images: Object.fromEntries(refs.map((r, i) => [r, ids[i]!])) };
+}
+
+/** Builds what the bundle needs for each platform, then writes it to `file`; the manifest it wrote. */
+export async function makeBundle(file: string, stacks: string[], platforms: Platform[] = [...PLATFORMS]): Promise<BundleManifest> {
+  const unknown = stacks.filter((s) => !stackNames().includes(s));
+  if (unknown.length) throw new Error(`bundle: ${unknown.join(', ')}: not a stack; choose from ${stackNames().join(', ')}`);
+  const odd = platforms.filter((p) => !(PLATFORMS as readonly string[]).includes(p));
+  if (odd.length) throw new Error(`bundle: --platform ${odd[0]}: give one of ${PLATFORMS.join(', ')}`);
+  const engine = `linux/${(await $`docker version --format ${'{{.Server.Arch}}'}`.quiet()).stdout.trim()}`;
+  const revision = cleanRevision();
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
     version: VERSION,
     revision,
-    arch,
     created: new Date().toISOString(),
     stacks: stacks.length ? stacks : stackNames(),
-    images: Object.fromEntries(refs.map((r, i) => [r, ids[i]!])),
+    platforms: {},
   };
   const dir = mkdtempSync(join(tmpdir(), 'sl-bundle-'));
+  const before = { platform: process.env.SIDECAR_LAB_PLATFORM, docker: process.env.DOCKER_DEFAULT_PLATFORM };
   try {
-    await step(`saving ${refs.length} image(s)`, async () => {
-      await $`docker save -o ${join(dir, 'images.tar')} ${refs}`.quiet();
-    });
+    for (const p of buildOrder(platforms, engine)) manifest.platforms[p] = await platformPart(p, engine, stacks, dir);
     await step('an npm cache of every package in package-lock.json', () => npmCache(join(dir, 'npm-cache')));
     rmSync(join(dir, 'npm-cache', '_logs'), { recursive: true, force: true }); // this machine's npm logs
     if (existsSync(join(ROOT, '.cache', 'bun'))) cpSync(join(ROOT, '.cache', 'bun'), join(dir, 'bun'), { recursive: true });
     writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    const parts = ['manifest.json', 'images.tar', 'npm-cache', ...(existsSync(join(dir, 'bun')) ? ['bun'] : [])];
+    const parts = [
+      'manifest.json',
+      ...Object.values(manifest.platforms).map((p) => p.file),
+      'npm-cache',
+      ...(existsSync(join(dir, 'bun')) ? ['bun'] : []),
+    ];
     mkdirSync(join(file, '..'), { recursive: true });
     await step(`writing ${file}`, async () => {
       await $`tar -cf ${file} -C ${dir} ${parts}`.quiet();
     });
   } finally {
+    for (const [k, v] of [
+      ['SIDECAR_LAB_PLATFORM', before.platform],
+      ['DOCKER_DEFAULT_PLATFORM', before.docker],
+    ] as const)
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(
-    `${file}: ${(statSync(file).size / 1e9).toFixed(2)} GB, ${refs.length} images for linux/${arch}, commit ${revision.slice(0, 12)}`,
-  );
+  if (!platforms.includes(engine as Platform))
+    console.log(`• this tree's images are now those of ${platforms.join(', ')}: a stack run here builds ${engine}'s again, from the cache`);
+  const held = Object.entries(manifest.platforms).map(([p, x]) => `${Object.keys(x.images).length} images for ${p}`);
+  console.log(`${file}: ${(statSync(file).size / 1e9).toFixed(2)} GB, ${held.join(' and ')}, commit ${revision.slice(0, 12)}`);
   return manifest;
 }

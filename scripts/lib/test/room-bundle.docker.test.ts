@@ -77,21 +77,31 @@ test('the engine for the room has no route out: only loopback and its own bridge
 });
 
 test('bundle --stack https writes one file with the https stack’s images, the base image, an npm cache and Bun', async () => {
-  const r = await $({ cwd: tree, nothrow: true, quiet: true, timeout: '10m' })`node scripts/workshop.mjs bundle ${bundle} --stack https`;
+  const arch = (await $`docker version --format ${'{{.Server.Arch}}'}`.quiet()).stdout.trim();
+  const r = await $({
+    cwd: tree,
+    nothrow: true,
+    quiet: true,
+    timeout: '10m',
+  })`node scripts/workshop.mjs bundle ${bundle} --stack https --platform ${`linux/${arch}`}`;
   assert.is(r.exitCode, 0, said(r));
   const manifest = JSON.parse(execFileSync('tar', ['-xOf', bundle, 'manifest.json'], { encoding: 'utf8' })) as {
     revision: string;
-    images: Record<string, string>;
+    platforms: Record<string, { file: string; images: Record<string, string> }>;
   };
   assert.is(manifest.revision, execFileSync('git', ['rev-parse', 'HEAD'], { cwd: tree, encoding: 'utf8' }).trim());
+  assert.equal(Object.keys(manifest.platforms), [`linux/${arch}`]);
   assert.equal(
-    Object.keys(manifest.images)
+    Object.keys(manifest.platforms[`linux/${arch}`]!.images)
       .map((r) => r.replace(/:.*/, ''))
       .sort(),
     ['sidecar-lab/base', 'sidecar-lab/legacy-greeter', 'sidecar-lab/pause', 'sidecar-lab/tls-proxy', 'sidecar-lab/toolbox'],
   );
   const members = execFileSync('tar', ['-tf', bundle], { encoding: 'utf8' }).split('\n');
-  assert.ok(members.includes('images.tar') && members.some((m) => m.startsWith('npm-cache/_cacache/')), members.slice(0, 5).join(', '));
+  assert.ok(
+    members.includes(`images-${arch}.tar`) && members.some((m) => m.startsWith('npm-cache/_cacache/')),
+    members.slice(0, 5).join(', '),
+  );
   assert.ok(
     members.some((m) => /^bun\/[\d.]+\/linux-x64\/bun$/.test(m)),
     'the Linux Bun binary',
