@@ -2,6 +2,7 @@
 // and a failure prints what was EXPECTED and what was RECEIVED.
 import { inspect, isDeepStrictEqual } from 'node:util';
 import { sleep } from 'zx';
+import { deadlineScale } from './platform.js';
 
 export class CheckFailure extends Error {
   constructor(
@@ -53,9 +54,10 @@ export const expect = {
 /** A detail line under the check being run: what it measured (times, counts). */
 export const note = (text: string) => console.log(`      · ${text}`);
 
-/** Retries fn until it returns without throwing, or the deadline passes (then rethrows the last error). */
+/** Retries fn until it returns without throwing, or the deadline passes (then rethrows the last error). The
+ * deadline is `within` ms, times deadlineScale() when the images run emulated (platform.ts). */
 export async function eventually<T>(fn: () => Promise<T>, { within = 5000, every = 100 } = {}): Promise<T> {
-  const end = Date.now() + within;
+  const end = Date.now() + within * deadlineScale();
   for (;;) {
     try {
       return await fn();

@@ -18,6 +18,7 @@ import { attachedChecks, loadScenario } from './scenarios.js';
 import { budgetResult, roomChecks, skippedLines } from './room.js';
 import { checksOfRun } from './stack-check.js';
 import { untouchedExercises } from './exercise/untouched.js';
+import { chosenPlatform, deadlineScale } from './platform.js';
 
 export type { Description, Scenario, StackContext } from './stack-types.js';
 
@@ -119,6 +120,8 @@ export async function testStack(
   console.log(
     `\n▶ ${stack}: ${sc.title}${withSidecars.length ? ` (with ${withSidecars.join(', ')})` : ''}${room ? ' (room profile)' : ''}`,
   );
+  if (deadlineScale() > 1)
+    console.log(`• ${chosenPlatform()} runs emulated here: every check's deadline is ${deadlineScale()} times as long (platform.ts)`);
   const started = Date.now();
   const run = await newRun(stack, sc, withSidecars);
   const { project } = run.ctx;

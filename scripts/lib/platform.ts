@@ -20,3 +20,19 @@ export const archOf = (p: Platform) => p.slice('linux/'.length);
 
 /** The base image built for a platform other than the engine's: LOCAL_BASE_IMAGE with the architecture appended. */
 export const foreignBase = (localBase: string, p: Platform) => `${localBase}-${archOf(p)}`;
+
+/** How much longer every check's deadline (check.ts `eventually`) is for an emulated platform: under QEMU a
+ * process starts several times slower (a sidecar's Bun takes seconds), so "back within 5 s" becomes 20 s there. */
+export const EMULATION_SLOWDOWN = 4;
+
+/** Whether the images run emulated: SIDECAR_LAB_PLATFORM names an architecture other than this machine's (whose
+ * engine is taken to be of its own architecture, as it is natively and under Docker Desktop). */
+export function emulated(env: NodeJS.ProcessEnv = process.env, hostArch: string = process.arch): boolean {
+  const chosen = chosenPlatform(env);
+  const host: Record<string, string> = { x64: 'amd64' };
+  return chosen !== undefined && archOf(chosen) !== (host[hostArch] ?? hostArch);
+}
+
+/** The factor every check's deadline is multiplied by: EMULATION_SLOWDOWN when emulated, else 1. */
+export const deadlineScale = (env: NodeJS.ProcessEnv = process.env, hostArch: string = process.arch) =>
+  emulated(env, hostArch) ? EMULATION_SLOWDOWN : 1;

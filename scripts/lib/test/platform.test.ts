@@ -1,7 +1,7 @@
 // SIDECAR_LAB_PLATFORM: which platform the images are built for and run as.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { archOf, chosenPlatform, foreignBase } from '../platform.js';
+import { archOf, chosenPlatform, deadlineScale, EMULATION_SLOWDOWN, emulated, foreignBase } from '../platform.js';
 
 const test = suite('the platform the images are built for');
 
@@ -29,6 +29,20 @@ test('anything else stops with one line that names the variable and the choices'
       );
     }
   }
+});
+
+test('a platform of another architecture than the host’s runs emulated, and its check deadlines are scaled', () => {
+  const arm = { SIDECAR_LAB_PLATFORM: 'linux/arm64' };
+  assert.ok(emulated(arm, 'x64'));
+  assert.is(deadlineScale(arm, 'x64'), EMULATION_SLOWDOWN);
+  assert.ok(emulated({ SIDECAR_LAB_PLATFORM: 'linux/amd64' }, 'arm64'));
+});
+
+test('the host’s own platform, chosen or not, is native: deadlines as written', () => {
+  assert.not.ok(emulated({ SIDECAR_LAB_PLATFORM: 'linux/amd64' }, 'x64'));
+  assert.not.ok(emulated({ SIDECAR_LAB_PLATFORM: 'linux/arm64' }, 'arm64'));
+  assert.not.ok(emulated({}, 'x64'));
+  assert.is(deadlineScale({}, 'arm64'), 1);
 });
 
 test.run();
