@@ -33,7 +33,7 @@ bootstrap('CI runs the README’s make setup test and no other command that coul
 });
 
 bootstrap(
-  'the bootstrap installs every host tool a check drives: the engine, Compose, the Chromium the browser checks open and xmllint',
+  'the bootstrap installs every host tool a check drives: the engine, Compose, the Chromium the browser checks open, xmllint and zsh',
   () => {
     const setup = read('scripts/bootstrap/setup.sh');
     assert.match(setup, /docker\.sh/);
@@ -42,8 +42,10 @@ bootstrap(
     // Debian's chromium lands in /usr/bin, on every PATH, where scripts/lib/browser.ts looks first.
     assert.ok(tools.includes('/usr/bin/chromium'), 'tools.sh checks /usr/bin/chromium');
     assert.ok(tools.includes('/usr/bin/xmllint'), 'tools.sh checks /usr/bin/xmllint');
+    assert.ok(tools.includes('/usr/bin/zsh'), 'tools.sh checks /usr/bin/zsh');
     assert.match(tools, /missing\+=\(chromium\b/);
     assert.match(tools, /missing\+=\(libxml2-utils\)/);
+    assert.match(tools, /missing\+=\(zsh\)/);
     assert.match(tools, /apt-get install[^\n]* "\$\{missing\[@\]\}"/);
   },
 );

@@ -1,7 +1,7 @@
 // The commands a reader types from a lesson (the ```sh blocks of stacks/*/README.md and of the README) and an
-// exercise's solution commands work on macOS as on Linux: no GNU-only flag (shell-portable.ts), and each parses
-// as a POSIX shell reads it (bash --posix -n). Where zsh is installed (macOS's login shell; the bootstrap installs
-// none here) each also parses under zsh -n.
+// exercise's solution commands work on macOS as on Linux: no GNU-only flag (shell-portable.ts), each parses as a
+// POSIX shell reads it (bash --posix -n) and as zsh (macOS's login shell, which the bootstrap installs) reads it,
+// and each hands its programs the same words in zsh as in bash (shell-words.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -11,6 +11,7 @@ import { ROOT } from '../../scripts/lib/config.js';
 import { shellCommands } from '../../scripts/lib/lesson.js';
 import { exerciseStacks, loadExercises } from '../../scripts/lib/scenarios.js';
 import { gnuOnlyFlags, words } from './shell-portable.js';
+import { programWords } from './shell-words.js';
 
 const test = suite('lesson and exercise commands are portable (macOS, zsh)');
 
@@ -30,7 +31,16 @@ async function allCommands(): Promise<{ where: string; line: string }[]> {
 }
 /** A <placeholder> stands for one word the reader types. */
 const filled = (line: string) => line.replace(/<[a-z][^<>]*>/g, 'PLACEHOLDER');
-const zsh = (process.env.PATH ?? '').split(delimiter).some((d) => existsSync(join(d, 'zsh')));
+/** zsh on PATH; the bootstrap installs Debian's (scripts/bootstrap/tools.sh). */
+function zshPath(): string {
+  const found = (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((d) => join(d, 'zsh'))
+    .find((p) => existsSync(p));
+  if (!found) throw new Error('zsh is not on PATH: as root, make bootstrap installs Debian’s zsh');
+  return found;
+}
+const bashPath = () => spawnSync('bash', ['-c', 'command -v bash'], { encoding: 'utf8' }).stdout.trim();
 /** Each line gives exactly the one finding named, with a reason. */
 const findsOne = (cases: [line: string, found: string][]) => {
   for (const [line, found] of cases) {
@@ -91,9 +101,12 @@ test('no lesson or exercise command uses a GNU-only flag', async () => {
   assert.equal(bad, []);
 });
 
-test(`every lesson and exercise command parses in a POSIX shell (bash --posix -n)${zsh ? ' and in zsh (zsh -n)' : ''}`, async () => {
+test('every lesson and exercise command parses in a POSIX shell (bash --posix -n) and in zsh (zsh -n)', async () => {
   const commands = await allCommands();
-  const shells = [['bash', '--posix', '-n', '-c'], ...(zsh ? [['zsh', '-n', '-c']] : [])];
+  const shells = [
+    ['bash', '--posix', '-n', '-c'],
+    [zshPath(), '-n', '-c'],
+  ];
   const bad: string[] = [];
   for (const c of commands)
     for (const [sh, ...args] of shells) {
@@ -103,6 +116,38 @@ test(`every lesson and exercise command parses in a POSIX shell (bash --posix -n
   assert.equal(bad, []);
   const broken = spawnSync('bash', ['--posix', '-n', '-c', 'if true; then'], { encoding: 'utf8' });
   assert.is.not(broken.status, 0, 'control: an unfinished if does not parse');
+});
+
+test('every lesson and exercise command hands its programs the same words in zsh as in bash', async () => {
+  const commands = await allCommands();
+  const lines = commands.map((c) => filled(c.line));
+  const [inBash, inZsh] = [programWords(bashPath(), lines), programWords(zshPath(), lines)];
+  const differ = commands.flatMap((c, i) => {
+    const [b, z] = [inBash[i]!, inZsh[i]!];
+    return b.status === z.status && JSON.stringify(b.programs) === JSON.stringify(z.programs)
+      ? []
+      : [
+          `${c.where}: ${c.line}\n  bash (${b.status}): ${b.programs.join(' ') || b.stderr}\n  zsh (${z.status}): ${z.programs.join(' ') || z.stderr}`,
+        ];
+  });
+  assert.equal(differ, []);
+  // The hook saw every command but those that start no program (a printf into a file).
+  assert.equal(
+    commands.filter((_, i) => inBash[i]!.programs.length === 0 && !/^(?:printf|echo) /.test(lines[i]!)).map((c) => c.line),
+    [],
+  );
+});
+
+test('a word zsh globs or does not split is told apart from bash', () => {
+  // zsh fails a pattern that matches nothing (bash hands it on as written); it does not split an unquoted $var.
+  const lines = ['curl http://127.0.0.1/?a=1', 'npm run x -- up [--json]', 'v="a b"; printf x | grep $v'];
+  const [inBash, inZsh] = [programWords(bashPath(), lines), programWords(zshPath(), lines)];
+  for (const [i, line] of lines.entries())
+    assert.ok(inBash[i]!.status !== inZsh[i]!.status || JSON.stringify(inBash[i]!.programs) !== JSON.stringify(inZsh[i]!.programs), line);
+  assert.equal(programWords(zshPath(), ["curl -s 'http://127.0.0.1/?a=1' | grep -E '^a|b'"])[0]!.programs, [
+    '[curl][-s][http://127.0.0.1/?a=1]',
+    '[grep][-E][^a|b]',
+  ]);
 });
 
 test.run();

@@ -11,6 +11,8 @@ export async function optionalTools(run: Runner): Promise<Finding[]> {
   const chromium = browserPath ? await run([browserPath, '--version']) : { ok: false, out: '' };
   // The verify JUnit report's test validates against docs/junit-4.xsd with xmllint.
   const xmllint = await run(['/usr/bin/xmllint', '--version']);
+  // The shell-portability test runs every lesson command in zsh (macOS's shell) beside bash.
+  const zsh = await run(['zsh', '--version']);
   return [
     {
       ok: chromium.ok,
@@ -26,6 +28,13 @@ export async function optionalTools(run: Runner): Promise<Finding[]> {
       what: 'xmllint (validates the verify JUnit report in its test)',
       detail: xmllint.ok ? firstLine(xmllint.out) : 'missing: only the JUnit report test needs it',
       remedy: 'as root: make bootstrap   (installs Debian’s libxml2-utils with Chromium; scripts/bootstrap/tools.sh)',
+      optional: true,
+    },
+    {
+      ok: zsh.ok,
+      what: 'zsh (the lesson commands’ test runs each in zsh beside bash)',
+      detail: zsh.ok ? firstLine(zsh.out) : 'missing: only the lesson commands’ portability test needs it',
+      remedy: 'as root: make bootstrap   (installs Debian’s zsh with Chromium; scripts/bootstrap/tools.sh)',
       optional: true,
     },
   ];
