@@ -1,13 +1,13 @@
 // npm test: every test, on a machine with nothing built yet. Builds what it needs itself: the images through
 // the one image builder, while the checks that need no Docker engine run alongside (lint, unused code, the
-// unit tests on Node and on Bun); then the unit tests that need Docker, every stack scenario, every break-it
-// exercise (`test --break NAME`: its check must turn red) and every lesson's exercise proof (each exercise
-// checked untouched, solved, checked, reset and checked again in a copy of the tree): those whose scenario says
-// `alone` by themselves, the rest two at a time on this 2-core machine (never two heavy ones together:
-// scripts/lib/schedule.ts). Prints how long each part took (docs/test-times.md keeps that table), then `N passed,
-// N failed`, counting the lint and unused-code checks and the image build as one each, each unit test and each
-// stack check. `--exercises` (npm run test:exercises) runs the image build and the exercise proofs alone, for
-// the lessons named or all of them.
+// unit tests on Node and on Bun); then the unit tests that need Docker, every stack scenario and every break-it
+// exercise (`test --break NAME`: its check must turn red): those whose scenario says `alone` by themselves, the
+// rest two at a time on this 2-core machine (never two heavy ones together: scripts/lib/schedule.ts). Prints how long each
+// part took (docs/test-times.md keeps that table), then `N passed, N failed`, counting the lint and
+// unused-code checks and the image build as one each, each unit test and each stack check.
+// The lessons' exercise proofs (each exercise solved, checked and reset in a copy of the tree: 48 minutes of
+// engine time on 2 cores) are not part of it: `--exercises` (npm run test:exercises) runs the image build and
+// those alone, for the lessons named or all of them.
 //   node dist/scripts/test.js [stack ...] [--jobs N] [--unit-only | --exercises]
 //   only these stacks; N parts that need the engine at a time (default: 2, or 1 on one core); no stacks;
 //   the exercise proofs only.
@@ -122,11 +122,11 @@ const engineParts: EnginePart[] = [
   ...breakParts,
   ...(proofsOnly ? [] : groups.docker.map((g) => ({ name: g.name, run: (log: (t: string) => void) => runGroup(g, log) }))),
   ...(proofsOnly ? [] : [{ name: PARTS.browser, run: (log: (t: string) => void) => runGroup(groups.browser, log) }]),
-  // Each lesson's exercises proven, as a part of its own (of the stacks named, when some are). Those of the stacks
-  // that run alone are heavy: two never run together (scripts/lib/schedule.ts).
+  // With --exercises, each lesson's exercises proven, as a part of its own (of the stacks named, when some are).
+  // Those of the stacks that run alone are heavy: two never run together (scripts/lib/schedule.ts).
   ...(await Promise.all(
     groups.exercises
-      .filter((g) => !values['unit-only'] && (!positionals.length || positionals.includes(g.stack)))
+      .filter((g) => proofsOnly && (!positionals.length || positionals.includes(g.stack)))
       .map(async (g) => ({
         name: g.name,
         heavy: Boolean((await loadScenario(g.stack)).alone),
