@@ -1,7 +1,7 @@
 # sidecar-lab. On a fresh Debian/Ubuntu machine, as root:
 #   make setup demo    install Docker + Compose v2 and the npm packages, then run the https stack
 #   make setup test    the same set-up, then every test
-#   make test-exercises  every lesson's exercises solved, checked and reset (not part of make test: ~50 min)
+#   make test-exercises  only every lesson's exercises solved, checked and reset (make test runs them too)
 #   make test-arm64      the https stack's images built for linux/arm64 and run under emulation (not part of make test)
 .PHONY: setup bootstrap demo demo-https demo-https-down test test-unit test-exercises test-arm64 doctor images gen clean
 

@@ -1,13 +1,13 @@
 // npm test: every test, on a machine with nothing built yet. Builds what it needs itself: the images through
 // the one image builder, while the checks that need no Docker engine run alongside (lint, unused code, the
-// unit tests on Node and on Bun); then the unit tests that need Docker, every stack scenario and every break-it
-// exercise (`test --break NAME`: its check must turn red): those whose scenario says `alone` by themselves, the
-// rest two at a time on this 2-core machine (never two heavy ones together: scripts/lib/schedule.ts). Prints how long each
-// part took (docs/test-times.md keeps that table), then `N passed, N failed`, counting the lint and
-// unused-code checks and the image build as one each, each unit test and each stack check.
-// The lessons' exercise proofs (each exercise solved, checked and reset in a copy of the tree: 48 minutes of
-// engine time on 2 cores) are not part of it: `--exercises` (npm run test:exercises) runs the image build and
-// those alone, for the lessons named or all of them.
+// unit tests on Node and on Bun); then the unit tests that need Docker, every stack scenario, every break-it
+// exercise (`test --break NAME`: its check must turn red) and every lesson's exercise proof (each exercise
+// solved, checked, reset and checked again in a copy of the tree): the proofs and the stacks whose scenario says
+// `alone` by themselves, the rest two at a time on this 2-core machine (never two heavy ones together:
+// scripts/lib/schedule.ts). Prints how long each part took (docs/test-times.md keeps that table), then `N passed,
+// N failed`, counting the lint and unused-code checks and the image build as one each, each unit test and each
+// stack check. `--exercises` (npm run test:exercises) runs the image build and the exercise proofs alone, for
+// the lessons named or all of them.
 //   node dist/scripts/test.js [stack ...] [--jobs N] [--unit-only | --exercises]
 //   only these stacks; N parts that need the engine at a time (default: 2, or 1 on one core); no stacks;
 //   the exercise proofs only.
@@ -122,17 +122,16 @@ const engineParts: EnginePart[] = [
   ...breakParts,
   ...(proofsOnly ? [] : groups.docker.map((g) => ({ name: g.name, run: (log: (t: string) => void) => runGroup(g, log) }))),
   ...(proofsOnly ? [] : [{ name: PARTS.browser, run: (log: (t: string) => void) => runGroup(groups.browser, log) }]),
-  // With --exercises, each lesson's exercises proven, as a part of its own (of the stacks named, when some are).
-  // Those of the stacks that run alone are heavy: two never run together (scripts/lib/schedule.ts).
-  ...(await Promise.all(
-    groups.exercises
-      .filter((g) => proofsOnly && (!positionals.length || positionals.includes(g.stack)))
-      .map(async (g) => ({
-        name: g.name,
-        heavy: Boolean((await loadScenario(g.stack)).alone),
-        run: (log: (t: string) => void) => runGroup(g, log),
-      })),
-  )),
+  // Each lesson's exercises proven, as a part of its own (of the stacks named, when some are), with the machine to
+  // itself: one proof keeps both cores busy (a load average of 3 to 4), so beside another part it took two to
+  // three times as long and saved nothing, and under that load a check of logs' missed its 60 s window.
+  ...groups.exercises
+    .filter((g) => !values['unit-only'] && (!positionals.length || positionals.includes(g.stack)))
+    .map((g) => ({
+      name: g.name,
+      alone: 'one proof keeps both cores busy',
+      run: (log: (t: string) => void) => runGroup(g, log),
+    })),
   // The https, topz and patterns stacks from a container that sees the engine as Docker Desktop's runner does: a
   // part per stack, so that each packs beside another part. topz and patterns run only there (hostRuns).
   ...(stacks.length && !positionals.length && !proofsOnly

@@ -24,9 +24,8 @@ export interface Timed extends Count {
 export const DOCKER_TESTS = '\\.docker\\.test\\.js$';
 /** Those that drive Chromium (`.browser.docker.test.ts`) are a part of their own, beside a stack. */
 const BROWSER_TESTS = '\\.browser\\.docker\\.test\\.js$';
-/** The exercises' proof (`exercises.docker.test.ts`: a stack up, each exercise solved and reset), which only
- * `npm run test:exercises` runs: a part per lesson (EXERCISE_STACKS), so that two lessons' proofs run side by
- * side instead of one after another in one part that outgrows its time limit. */
+/** The exercises' proof (`exercises.docker.test.ts`: a stack up, each exercise solved and reset): a part per
+ * lesson (EXERCISE_STACKS), each with a time limit of its own and the machine to itself (scripts/test.ts). */
 const EXERCISE_TESTS = '(^|/)exercises\\.docker\\.test\\.js$';
 /** The other Docker tests, in two parts that run beside each other (in one, on a busy machine, they outgrew the
  * 15-minute limit of a part): those that bring the https stack up as `up` does, one after another, since the verbs

@@ -22,6 +22,7 @@ function parts(): string[] {
     g.node.name,
     ...g.bun.map((b) => b.name),
     ...g.docker.map((d) => d.name),
+    ...g.exercises.map((e) => e.name),
     g.browser.name,
     ...DESKTOP_STACKS.map(PARTS.desktop),
     ...hostRuns(stackNames()).map(PARTS.stack),

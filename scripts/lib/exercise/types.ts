@@ -2,7 +2,7 @@
 // scripts/lib/scenarios.ts): its text in the lesson, its check against the learner's running stack, its hints,
 // its solution, and what --reset puts back. `npm run exercise` runs them; `npm run gen` writes the lesson's
 // Exercises section from them; scripts/lib/test/exercises.docker.test.ts proves each solution
-// (npm run test:exercises), and every test run of a lesson proves each check fails untouched (untouched.ts).
+// (a part of npm test per lesson), and every test run of a lesson proves each check fails untouched (untouched.ts).
 import type { StackContext } from '../stack-types.js';
 
 /** A check's answer: ✔ or ✘, and why in one sentence. */
@@ -59,7 +59,7 @@ export interface Exercise {
   check(ctx: StackContext): Promise<Verdict>;
   /** The learner starts a second run of the stack (another compose file, or `up --with`), which the check finds
    * among every run on the machine. A test run beside others (npm test runs two at a time) may find theirs, so
-   * only the exercise proof (npm run test:exercises) checks it untouched. */
+   * only the exercise proof (its own copy of the tree) checks it untouched. */
   startsRun?: true;
   /** The break of the stack's breaks.ts this exercise teaches: the lesson names the check it turns red. */
   break?: string;

@@ -1,6 +1,7 @@
 // The exercises' first promise, proven inside every test run of their lesson: each exercise's check fails on the
 // stack as `up` made it, so a learner who has done nothing never sees ✔. (The rest of the proof, each solution
-// applied, checked and reset in a copy of the tree, is `npm run test:exercises`: too long for npm test.)
+// applied, checked and reset in a copy of the tree, is scripts/lib/test/exercises.docker.test.ts, a part of
+// npm test of its own, which relies on this check for each exercise it does not leave to that proof.)
 import { type Check, CheckFailure, note } from '../check.js';
 import { exerciseStacks, loadExercises } from '../scenarios.js';
 import type { StackContext } from '../stack-types.js';
@@ -14,7 +15,7 @@ export async function passingUntouched(exercises: Exercise[], ctx: StackContext)
     const n = i + 1;
     if (e.run || e.startsRun) {
       note(
-        `${n}. ${e.title}: ${e.run ? `works on ${e.run.stack} with ${e.run.with.join(', ')}` : 'its check looks among every run on the machine'}: npm run test:exercises proves it`,
+        `${n}. ${e.title}: ${e.run ? `works on ${e.run.stack} with ${e.run.with.join(', ')}` : 'its check looks among every run on the machine'}: its exercise proof checks it`,
       );
       continue;
     }
