@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { $ } from 'zx';
+import { $, retry } from 'zx';
 import { openBrowser } from './lib/browser.js';
 import { ROOT } from './lib/config.js';
 import { downStack, upStack } from './lib/lifecycle.js';
@@ -67,7 +67,9 @@ try {
         { timeout: 60_000 },
       );
       const file = join(out, `${stack}.png`);
-      await section.screenshot({ path: file });
+      // A live event may draw the Pods view again between finding the section and taking it: the new one is
+      // taken then (Playwright throws for an element no longer attached), three times at most.
+      await retry(3, () => section.screenshot({ path: file, timeout: 20_000 }));
       console.log(`  ✔ ${stack}: ${file}`);
     } catch (e) {
       failed++;

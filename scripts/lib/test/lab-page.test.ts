@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LabEvent } from '../lab/hub.js';
-import { describe, layout, lineSplitter, markOf, portPath, processSource, sharing } from '../lab/page/lines.js';
+import { describe, keptPicture, layout, lineSplitter, markOf, portPath, processSource, sharing } from '../lab/page/lines.js';
 import { parseLine } from '../lab/logs.js';
 import { shown } from '../lab/page/logs.js';
 import { pageOf } from '../lab/page.js';
@@ -144,6 +144,33 @@ test('a JSON log line shows as its message and then its other fields; a plain on
   );
   assert.equal(shown(json), 'listening  sidecar=tls-proxy  port=8443  tls={"v":"1.3"}');
   assert.equal(shown(parseLine('GET / 200', 'stdout')), 'GET / 200');
+});
+
+test('a read of the pods equal to the picture shown keeps the shown object; a read that differs in anything replaces it', () => {
+  const answer = fc.record({
+    engine: fc.constantFrom('up' as const, 'unreachable' as const),
+    stacks: fc.array(fc.record({ stack: fc.string(), project: fc.string(), pods: fc.array(fc.jsonValue(), { maxLength: 3 }) }), {
+      maxLength: 3,
+    }),
+  });
+  let kept = 0;
+  let replaced = 0;
+  fc.assert(
+    fc.property(answer, answer, (shown, other) => {
+      const same = structuredClone(shown);
+      assert.ok(keptPicture(shown, same) === shown, 'an equal read keeps the object shown');
+      const next = keptPicture(shown, other);
+      if (JSON.stringify(other) === JSON.stringify(shown)) {
+        assert.ok(next === shown);
+        kept++;
+      } else {
+        assert.ok(next === other, 'a read that differs is shown');
+        replaced++;
+      }
+    }),
+  );
+  assert.ok(replaced > 0, `differing reads were tried (${kept} equal, ${replaced} different)`);
+  assert.ok(keptPicture(undefined, { engine: 'up' }).engine === 'up', 'the first read is shown');
 });
 
 test('the page inlines its script and style, and refuses a bundle that would close its own tag', () => {

@@ -1,6 +1,6 @@
 // What the page computes without the DOM (tested on Node): splitting the live stream into lines,
 // naming what a namespace inode means inside its pod, placing events on one time axis, and a published
-// port's path through its pod and where a pod's processes came from, as text.
+// port's path through its pod and where a pod's processes came from, as text; and which pod picture to keep.
 import type { LabEvent } from '../hub.js';
 import type { ProcessesAnswer } from '../pod-processes.js';
 import type { LabContainer, Pod } from '../stacks.js';
@@ -89,4 +89,10 @@ export function portPath(p: LabContainer['ports'][number]): string {
 export function processSource(a: Pick<ProcessesAnswer, 'source' | 'via' | 'fallback' | 'cmdline'>): string {
   if (a.source === 'topz') return `from topz (${a.via})${a.cmdline ? '' : ': topz shows no command lines (its --show-cmdline is off)'}`;
   return `read by the lab${a.fallback ? `, not from the topz attached: ${a.fallback}` : ''}`;
+}
+
+/** The picture to show after a read: the one shown when the read changed nothing (so the Pods view, and an
+ *  element under a pointer or being photographed, is not drawn again), else the new one. */
+export function keptPicture<T>(shown: T | undefined, read: T): T {
+  return shown !== undefined && JSON.stringify(read) === JSON.stringify(shown) ? shown : read;
 }

@@ -6,6 +6,7 @@ import type { StacksAnswer } from '../stacks.js';
 import { ActionsView } from './actions.js';
 import { type Client, client, Refused } from './api.js';
 import { h } from './dom.js';
+import { keptPicture } from './lines.js';
 import { LessonsView } from './lessons.js';
 import { LogsView } from './logs.js';
 import { podsView } from './pods.js';
@@ -133,7 +134,7 @@ function render() {
 let refreshing: ReturnType<typeof setTimeout> | undefined;
 async function refresh(api: Client) {
   try {
-    st.stacks = await api.get<StacksAnswer>('/api/stacks');
+    st.stacks = keptPicture(st.stacks, await api.get<StacksAnswer>('/api/stacks'));
   } catch (e) {
     if (e instanceof Refused) st.refused = e.message;
   }
