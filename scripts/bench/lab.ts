@@ -207,7 +207,7 @@ try {
   ]);
   const sideBySide = [
     '',
-    "| stacks up | lab on | pods | interactive | Pods view drawn | of which the page waits for GET /api/stacks | the server's read alone |",
+    "| stacks up | lab on | pods | interactive | Pods view drawn | of which the page waits for GET /api/stacks (0: its HTML carried the pods) | the server's read alone |",
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...phases.map(
       (p) =>

@@ -1,5 +1,6 @@
 // The page: one HTML document with the bundled script and style inline (built by scripts/lib/bundle.ts
-// into <dist>/lab/), so that the first load, the only one that may carry ?token=, brings everything, and
+// into <dist>/lab/), so that the first load, the only one that may carry ?token=, brings everything (with the
+// picture of the pods, when the lab has one at hand: withPods), and
 // the Content-Security-Policy allows exactly these two by their hashes. Nothing loads from the network.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +11,19 @@ export interface Page {
   html: string;
   scriptHash: string;
   styleHash: string;
+  /** Where the tag of the page's script begins in html. */
+  scriptAt: number;
 }
 
 export const PAGE_DIR = join(DIST, 'lab');
+
+/** The page with a picture of the pods in it, as a JSON data block (never run: the CSP's hashes do not name it),
+ * that the script draws before it asks for anything; `<` is escaped, so no text in it closes the block. */
+export function withPods(page: Page, pods: Buffer | undefined): string {
+  if (!pods) return page.html;
+  const block = `<script type="application/json" id="pods">${pods.toString('utf8').replaceAll('<', '\\u003c')}</script>\n`;
+  return page.html.slice(0, page.scriptAt) + block + page.html.slice(page.scriptAt);
+}
 
 export function pageOf(script: string, style: string): Page {
   if (/<\/script/i.test(script) || /<\/style/i.test(style))
@@ -27,7 +38,12 @@ export function pageOf(script: string, style: string): Page {
     '<body><main id="app" aria-live="polite"><p>Loading the lab…</p></main>',
     `<script>${script}</script></body></html>`,
   ].join('\n');
-  return { html, scriptHash: cspHash(script), styleHash: cspHash(style) };
+  return {
+    html,
+    scriptHash: cspHash(script),
+    styleHash: cspHash(style),
+    scriptAt: html.length - `<script>${script}</script></body></html>`.length,
+  };
 }
 
 /** The page from the build; throws with the remedy when the build has not made it. */

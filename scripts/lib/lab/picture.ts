@@ -1,6 +1,6 @@
 // GET /api/stacks served from one read of the engine at a time, shared by every viewer that asks meanwhile and
 // serialized once. A read serves until the hub sees an event or an engine change after the read began. A picture
-// older than ttlMs with no event since (a listener can come without one) still answers at once, and a new read
+// ended more than ttlMs ago with no event since (a listener can come without one) still answers at once, and a new read
 // starts beside it; when that read's picture differs, the live stream says `stacks` and the page asks again. So a
 // page loaded while nothing happens never waits for the engine, and what it shows is at most one read behind.
 import type { Engine } from './engine.js';
@@ -12,9 +12,12 @@ import { readStacks, type StacksAnswer } from './stacks.js';
 interface Read {
   /** Reads are numbered in the order they start. */
   n: number;
+  /** When it began, then when it ended. */
   at: number;
   generation: number;
   body: Promise<Buffer>;
+  /** The body, once read. */
+  value?: Buffer;
   /** Started beside a picture that was served: a change it finds is announced. */
   behind: boolean;
 }
@@ -28,9 +31,16 @@ export interface PictureOptions {
   ttlMs: number;
 }
 
-/** The JSON of GET /api/stacks, as fresh as described above; with `fresh`, that of a read begun after the call
- * (GET /api/stacks?fresh=1: what a script that changed something without an event, or a benchmark, asks for). */
-export function pictureOfStacks(o: PictureOptions): (fresh?: boolean) => Promise<Buffer> {
+export interface Picture {
+  /** The JSON of GET /api/stacks, as fresh as described above; with `fresh`, that of a read begun after the call
+   * (GET /api/stacks?fresh=1: what a script that changed something without an event, or a benchmark, asks for). */
+  (fresh?: boolean): Promise<Buffer>;
+  /** What a call would answer at once, without waiting (a read with no event since it began), or undefined; either
+   * way it starts the read a call would start. The page's HTML carries it, saving the page a round trip. */
+  now(): Buffer | undefined;
+}
+
+export function pictureOfStacks(o: PictureOptions): Picture {
   const engine = keptInspects(o.engine, o.hub);
   let reading: Read | undefined;
   let kept: Read | undefined;
@@ -52,6 +62,10 @@ export function pictureOfStacks(o: PictureOptions): (fresh?: boolean) => Promise
     reading = r;
     void r.body.then(async (body) => {
       reading = undefined;
+      r.value = body;
+      // Its age counts from its end: a read slower than ttlMs, whose change a viewer asks for on the announcement,
+      // is then served as it is, not read again (which, with pictures that keep differing, never ended).
+      r.at = Date.now();
       const before = kept;
       kept = r;
       if (r.behind && before && r.generation === o.hub.generation && !body.equals(await before.body)) o.hub.announce({ type: 'stacks' });
@@ -64,11 +78,17 @@ export function pictureOfStacks(o: PictureOptions): (fresh?: boolean) => Promise
     return (reading ?? read(false)).body;
   };
 
-  return (fresh = false) => {
+  const current = () => kept !== undefined && kept.generation === o.hub.generation;
+  const get = (fresh = false) => {
     if (fresh) return after(started);
-    const current = kept !== undefined && kept.generation === o.hub.generation;
-    if (current && Date.now() - kept!.at < o.ttlMs) return kept!.body;
-    const r = reading ?? read(current);
-    return current ? kept!.body : r.body;
+    if (current() && Date.now() - kept!.at < o.ttlMs) return kept!.body;
+    const r = reading ?? read(current());
+    return current() ? kept!.body : r.body;
   };
+  return Object.assign(get, {
+    now() {
+      void get();
+      return current() ? kept!.value : undefined;
+    },
+  });
 }

@@ -14,7 +14,7 @@ import { admit, securityHeaders } from './guard.js';
 import { Hub } from './hub.js';
 import { serveLive, serveLogs } from './live.js';
 import { PROJECT_LABEL } from './ours.js';
-import type { Page } from './page.js';
+import { type Page, withPods } from './page.js';
 import { pictureOfStacks } from './picture.js';
 import { processesOf } from './pod-processes.js';
 import type { Roles } from './roles.js';
@@ -113,8 +113,7 @@ export function createLab(o: LabOptions): Lab {
       const route = `${req.method} ${url.pathname}`;
       let answer: Answer;
       if (route === 'GET /') {
-        void stacks();
-        answer = { status: 200, body: o.page.html, type: 'text/html; charset=utf-8' };
+        answer = { status: 200, body: withPods(o.page, stacks.now()), type: 'text/html; charset=utf-8' };
       } else if (route === 'GET /api/stacks') answer = { status: 200, body: await stacks(url.searchParams.has('fresh')), type: JSON_TYPE };
       else if (target.path.startsWith('/api/runs/')) answer = recording(req, target.path);
       else if (route === 'GET /api/runs') answer = json({ keep: KEEP_RUNS, runs: listRecordings(o.runsDir ?? RUNS_DIR) });

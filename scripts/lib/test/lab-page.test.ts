@@ -7,7 +7,7 @@ import type { LabEvent } from '../lab/hub.js';
 import { describe, keptPicture, layout, lineSplitter, markOf, portPath, processSource, sharing } from '../lab/page/lines.js';
 import { parseLine } from '../lab/logs.js';
 import { shown } from '../lab/page/logs.js';
-import { pageOf } from '../lab/page.js';
+import { pageOf, withPods } from '../lab/page.js';
 import { checkLine, REPLAY_SPEED, revealed, runEvents, runLabel } from '../lab/page/replay.js';
 import type { Recording } from '../recordings.js';
 import type { LabContainer, Pod } from '../lab/stacks.js';
@@ -171,6 +171,29 @@ test('a read of the pods equal to the picture shown keeps the shown object; a re
   );
   assert.ok(replaced > 0, `differing reads were tried (${kept} equal, ${replaced} different)`);
   assert.ok(keptPicture(undefined, { engine: 'up' }).engine === 'up', 'the first read is shown');
+});
+
+test('the picture of the pods the page carries reads back as it was, whatever its text, and has no < to close its tag early', () => {
+  const page = pageOf('a()', 'b{}');
+  assert.is(withPods(page, undefined), page.html);
+  const open = '<script type="application/json" id="pods">';
+  fc.assert(
+    fc.property(
+      fc.jsonValue(),
+      fc.string({ unit: fc.constantFrom('<', '/', 's', 'c', 'r', 'i', 'p', 't', '>', '!', '-', 'x') }),
+      (value, text) => {
+        const pods = Buffer.from(JSON.stringify({ value, text }));
+        const html = withPods(page, pods);
+        // In HTML, a script's text ends at the first "</script"; one without "<" cannot end early or enter an escape state.
+        const from = html.indexOf(open) + open.length;
+        const body = html.slice(from, html.indexOf('</script', from));
+        assert.not.ok(body.includes('<'));
+        assert.equal(JSON.parse(body), JSON.parse(pods.toString()));
+        assert.ok(html.endsWith('<script>a()</script></body></html>'), 'the page script stays last, whole');
+        assert.is(html.indexOf(open), html.lastIndexOf(open), 'one data block');
+      },
+    ),
+  );
 });
 
 test('the page inlines its script and style, and refuses a bundle that would close its own tag', () => {

@@ -70,7 +70,7 @@ function ask(
 const post = (port: number, body: string | Buffer, type = 'application/json') =>
   ask(port, { method: 'POST', path: '/api/kill', headers: { 'content-type': type }, body });
 
-test('serving the page starts the read of the pods that its own request then shares; a refused page starts none', async () => {
+test('serving the page starts the read of the pods that its own request then shares, and a page served with that picture at hand carries it; a refused page starts none', async () => {
   const engine = fakeEngine([container('sl-https-0a0b0c', 'pod', {})]);
   const list = engine.list.bind(engine);
   let lists = 0;
@@ -88,6 +88,11 @@ test('serving the page starts the read of the pods that its own request then sha
     assert.equal(JSON.parse(stacks.text).stacks.length, 1);
     assert.match(String(stacks.headers['content-type']), /^application\/json/);
     assert.equal(lists, 1, "the page's request is answered from the read its load started");
+    assert.not.match(page.text, /id="pods"/, 'the first page, served before any read ended, carries no picture');
+    const again = await ask(lab.port, { path: `/?token=${TOKEN}`, headers: { authorization: '' } });
+    const carried = /<script type="application\/json" id="pods">(.*?)<\/script>/s.exec(again.text)?.[1];
+    assert.equal(JSON.parse(carried ?? 'null'), JSON.parse(stacks.text), 'a page served with a picture at hand carries it');
+    assert.equal(lists, 1, 'and reads the engine no more for it');
   } finally {
     await lab.close();
   }

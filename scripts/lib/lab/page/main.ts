@@ -157,6 +157,8 @@ function follow(api: Client) {
         if (m.type === 'hello') {
           st.live = 'up';
           retry = 500;
+          // What changed before the stream was open (since the picture carried or read, or while reconnecting).
+          refreshSoon(api);
         } else if (m.type === 'engine') {
           st.engine = m.state;
           refreshSoon(api);
@@ -204,8 +206,14 @@ async function start() {
   actions = new ActionsView(api, () => st.events);
   lessons = new LessonsView(api);
   timelineControls.append(runs.controls);
-  // The pod picture at once, beside the timeline's history: it is what a page that just opened shows.
-  const pods = refresh(api);
+  // The pod picture at once, beside the timeline's history: it is what a page that just opened shows. The page
+  // carries it when the lab had it at hand; else it is asked for.
+  const carried = document.getElementById('pods')?.textContent;
+  if (carried) {
+    st.stacks = JSON.parse(carried) as StacksAnswer;
+    render();
+  }
+  const pods = carried ? Promise.resolve() : refresh(api);
   try {
     const t = await api.get<{ events: LabEvent[] }>('/api/timeline');
     st.events = t.events;
