@@ -15,7 +15,7 @@ import type { Scenario, StackContext } from './stack-types.js';
 import { verifyChecks } from './verify/in-stack.js';
 
 /** Every check of a stack's run, in the order (and so with the numbers) a test run prints them. The lab's actions
- * run the lab's picture check again, by its number, and restart a helper: before verify's, whose last check takes
+ * run the lab's picture check again, by its number, and kill a sidecar, from the page in Chromium: before verify's, whose last check takes
  * the run down. */
 export function checksOfRun(sc: Scenario, attached: Check<StackContext>[] = []): Check<StackContext>[] {
   const own = [...sc.checks, ...attached];

@@ -27,6 +27,7 @@ const DESTROYS: [RegExp, string][] = [
   [/\bctx\.project\.(down|stop|restart|kill|remove)\(/, 'a down, stop, restart, kill or remove of the run’s project'],
   [/\bprocess\.kill\(/, 'process.kill'],
   [/\bkill\s+-/, 'kill -SIGNAL in a container'],
+  [/chaos-(kill|restart|stop)-/, 'a chaos button of the lab’s page'],
 ];
 /** Operations that start containers or projects beyond the run's pods. A `docker rm` removes what the check
  * started (a run's own container would be stopped first, which DESTROYS catches). */
@@ -131,7 +132,7 @@ marks('verify’s checks and the lab’s carry the marks their source calls for,
   assert.equal(problems, [], `\n  ${problems.join('\n  ')}\n`);
   const all = checksOfRun(await loadScenario('https'));
   const actions = all[all.length - VERIFY.length - 1]!;
-  assert.equal([actions.effect, actions.weight], ['destroys', 'heavy'], "the lab's actions, before verify's: they restart a helper");
+  assert.equal([actions.effect, actions.weight], ['destroys', 'heavy'], "the lab's actions, before verify's: they kill a sidecar");
   const run = all.slice(-VERIFY.length);
   assert.equal(
     run.map((c) => [c.effect, c.needs]),

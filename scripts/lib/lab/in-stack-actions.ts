@@ -1,20 +1,21 @@
-// The lab's actions inside every stack's scenario run, through the API the page calls (the Chromium tests drive
-// the page itself, on https): the lab runs one of this run's checks, and the run is still up, every container the
-// same, after it; then it restarts one helper of the run, as a lesson's chaos step, the timeline marks the action,
-// and the helper comes back running (and healthy, where it has a health check). The check the lab runs is the
-// lab's own picture check: it reads and changes nothing, so it passes again at the end of any run, where a
-// lesson's first check may not (its traffic and counters have moved on).
+// The lab's actions inside every stack's scenario run, clicked on the lab's page in Chromium (browser.ts), as a
+// workshop leader would: the Actions view runs one of this run's checks, and the run is still up, every container
+// the same, after it; then the chaos button that kills the run's first sidecar, as the lessons do, the timeline
+// marks the action, and the sidecar dies and comes back (healthy, where it has a health check). The check the page
+// runs is the lab's own picture check: it reads and changes nothing, so it passes again at the end of any run,
+// where a lesson's first check may not (its traffic and counters have moved on).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { $ } from 'zx';
-import { type Check, CheckFailure, eventually, expect, note } from '../check.js';
+import { type Browser, openBrowser } from '../browser.js';
+import { type Check, CheckFailure, expect, note } from '../check.js';
+import { ARTIFACTS_DIR } from '../config.js';
 import type { StackContext } from '../stack-types.js';
-import type { LabEvent } from './hub.js';
 import { spawnLab } from './spawn.js';
-import type { LabContainer, StacksAnswer } from './stacks.js';
 
-/** How long one call to the lab, or the helper's return, may take. */
+/** How long a check run from the page, or the sidecar's return, may take. */
 const DEADLINE_MS = 90_000;
-/** Roles that are no helper (identify's patterns). */
-const NOT_HELPERS = new Set(['app', 'pause', 'standalone']);
+const WAIT = { timeout: 15_000 };
 
 const runningIds = async (project: string) =>
   (await $`docker ps --filter ${`label=com.docker.compose.project=${project}`} --format ${'{{.ID}}'}`.quiet()).stdout
@@ -22,68 +23,100 @@ const runningIds = async (project: string) =>
     .filter(Boolean)
     .sort();
 
+/** The page's timeline events of one service, in the order shown: [action, text]. */
+const shownEvents = (b: Browser, service: string) =>
+  b.page
+    .locator(`[data-testid=event][data-service="${service}"]`)
+    .evaluateAll((els) => els.map((e) => [e.getAttribute('data-action') ?? '', e.textContent ?? ''] as const));
+
 export const labActions = (pictureCheck: number): Check<StackContext> => ({
-  name: `lab: from the lab's API, check ${pictureCheck} of the run passes and every container stays up; a helper restarted as a chaos step is marked on the timeline and comes back`,
+  name: `lab: on the lab's page in Chromium, check ${pictureCheck} of the run passes from the Actions view and every container stays up; the first sidecar killed with its chaos button is marked on the timeline, dies and comes back`,
   effect: 'destroys',
   weight: 'heavy',
   async run(ctx) {
     const project = ctx.project.name;
     const lab = await spawnLab();
+    let browser: Browser | undefined;
     try {
-      const call = (path: string, body?: object) =>
-        fetch(`http://127.0.0.1:${lab.port}${path}`, {
-          method: body ? 'POST' : 'GET',
-          headers: { authorization: `Bearer ${lab.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-          body: body && JSON.stringify(body),
-          signal: AbortSignal.timeout(DEADLINE_MS),
-        });
-      const before = await runningIds(project);
-      const ran = await call('/api/checks', { project, only: String(pictureCheck) });
-      const text = await ran.text();
-      expect.equal(ran.status, 200, `the lab's answer to running check ${pictureCheck} of ${project} (${text.split('\n')[0]})`);
-      const said = text
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { type: string; number?: number; ok?: boolean; code?: number; error?: string });
-      const result = said.find((m) => m.type === 'check');
-      expect.equal(
-        { number: result?.number, ok: result?.ok, exit: said.find((m) => m.type === 'end')?.code },
-        { number: pictureCheck, ok: true, exit: 0 },
-        `check ${pictureCheck} run from the lab: its result and the runner's exit code${result?.error ? ` (${result.error})` : ''}`,
-      );
-      expect.equal(await runningIds(project), before, 'the running containers of the run, after the checks from the lab');
+      browser = await openBrowser({ width: 1280, height: 900 });
+      const { page } = browser;
+      const tab = async (view: string) => {
+        await page.click(`#tab-${view}`);
+        await page.locator(`#tab-${view}[aria-selected="true"]`).waitFor(WAIT);
+      };
+      await page.goto(lab.url);
+      await tab('Actions');
+      await page.locator(`[data-testid=actions-project] option[value="${project}"]`).waitFor({ state: 'attached', ...WAIT });
+      await page.selectOption('[data-testid=actions-project]', project);
 
-      const picture = (await (await call('/api/stacks?fresh=1')).json()) as StacksAnswer;
-      const members = (picture.stacks.find((s) => s.project === project)?.pods ?? []).flatMap((p) =>
-        p.owner ? p.containers.slice(1) : [],
+      const before = await runningIds(project);
+      await page.fill('[data-testid=checks-only]', String(pictureCheck));
+      await page.click('[data-testid=run-checks]');
+      await page.locator('[data-testid=checks-status][data-state=done]').waitFor({ timeout: DEADLINE_MS });
+      const results = await page
+        .locator('[data-testid=check-result]')
+        .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-number')} ${e.getAttribute('data-ok')}`));
+      expect.equal(
+        { results, status: await page.locator('[data-testid=checks-status]').textContent() },
+        { results: [`${pictureCheck} true`], status: `done: 1 passed, 0 failed, 0 skipped; ${project} is still up` },
+        `check ${pictureCheck} run from the page's Actions view (${(await page.locator('[data-testid=check-output]').textContent())?.trim().split('\n').at(-1)})`,
       );
-      const helper = members.find((c): c is LabContainer => c.state === 'running' && c.role !== null && !NOT_HELPERS.has(c.role));
-      if (!helper)
-        throw new CheckFailure(
-          'a running helper in a pod of the run, in the lab’s picture',
-          'one',
-          members.map((c) => `${c.service} (${c.role}, ${c.state})`),
+      expect.equal(await runningIds(project), before, 'the running containers of the run, after the check run from the page');
+
+      const buttons = page.locator('[data-testid=chaos] button');
+      const kill = page.locator('[data-testid=chaos] button[data-testid^="chaos-kill-"]').first();
+      if ((await kill.count()) === 0)
+        throw new CheckFailure('a chaos button that kills a sidecar of the run', 'one', await buttons.allTextContents());
+      const service = (await kill.getAttribute('data-testid'))!.slice('chaos-kill-'.length);
+      const container = `${project}-${service}-1`;
+      const healthChecked =
+        (await $`docker inspect --format ${'{{if .State.Health}}yes{{end}}'} ${container}`.quiet()).stdout.trim() === 'yes';
+      await kill.click();
+      await page
+        .locator('[data-testid=chaos-status]', { hasText: new RegExp(`^${container}: kill SIGKILL .*, marked on the timeline$`) })
+        .waitFor(WAIT);
+      await tab('Timeline');
+      await page.selectOption('select[aria-label="Project shown in the timeline"]', project);
+      // In time order: the lab's mark, then the sidecar's die, then its health_status healthy (or its start).
+      const back = (a: string, t: string) => (healthChecked ? a === 'health_status' && /health healthy/.test(t) : a === 'start');
+      try {
+        await page.waitForFunction(
+          ({ service, healthChecked }) => {
+            const items = [...document.querySelectorAll(`[data-testid=event][data-service="${service}"]`)].map(
+              (li) => [li.getAttribute('data-action'), li.textContent ?? ''] as const,
+            );
+            const mark = items.findIndex(([a]) => a === 'lab');
+            const die = items.findIndex(([a], i) => i > mark && a === 'die');
+            return (
+              mark >= 0 &&
+              die > mark &&
+              items.some(([a, t], i) => i > die && (healthChecked ? a === 'health_status' && /health healthy/.test(t) : a === 'start'))
+            );
+          },
+          { service, healthChecked },
+          { timeout: DEADLINE_MS },
         );
-      const acted = await call('/api/chaos', { container: helper.name, action: 'restart' });
-      expect.equal(acted.status, 202, `the lab's answer to restarting ${helper.service} (${await acted.text()})`);
-      const back = helper.health === null ? 'start' : 'health_status';
-      const events = await eventually(
-        async () => {
-          const { events: all } = (await (await call('/api/timeline')).json()) as { events: LabEvent[] };
-          // The mark carries the time the action began; the engine's events of the restart may reach the timeline
-          // before it, so they are told apart by time, not by order.
-          const of = all.filter((e) => e.container === helper.name);
-          const mark = of.find((e) => e.action === 'lab' && e.detail === 'restart');
-          const after = of.filter((e) => mark && e !== mark && e.time >= mark.time).sort((a, b) => a.time - b.time);
-          const came = after.find((e) => e.action === back && (back === 'start' || e.detail === 'healthy'));
-          if (!mark || !came)
-            throw new CheckFailure(`${helper.service}'s events on the lab's timeline`, `a lab restart, then ${back}`, of.slice(-8));
-          return [mark, ...after];
-        },
-        { within: DEADLINE_MS, every: 500 },
+      } catch {
+        throw new CheckFailure(
+          `${service}'s events on the page's timeline`,
+          `the lab's mark, then die, then ${healthChecked ? 'health_status: healthy' : 'start'}`,
+          (await shownEvents(browser, service)).slice(-8),
+        );
+      }
+      const shown = await shownEvents(browser, service);
+      const from = shown.findIndex(([a]) => a === 'lab');
+      const to = shown.findIndex(([a, t], i) => i > from && back(a, t));
+      note(
+        `${service}: ${shown
+          .slice(from, to + 1)
+          .map(([a]) => a)
+          .join(', ')}`,
       );
-      note(`${helper.service} (${helper.role}): ${events.map((e) => `${e.action}${e.detail ? ` ${e.detail}` : ''}`).join(', ')}`);
+      expect.equal(browser.errors, [], 'script errors on the page');
+      mkdirSync(join(ARTIFACTS_DIR, 'lab'), { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS_DIR, 'lab', `in-stack-${ctx.stack}.png`), fullPage: true });
     } finally {
+      await browser?.close();
       await lab.stop();
     }
   },

@@ -123,4 +123,26 @@ test('a fresh picture is that of a read begun after the call, even while an olde
   }
 });
 
+test('a read slower than the time a picture is kept, whose change was announced, answers the next viewer as it is, with no new read', async () => {
+  const ttlMs = 2000;
+  const t = await setup(ttlMs);
+  try {
+    await t.services();
+    const first = Date.now();
+    await until('the picture is older than the time it is kept', () => Date.now() - first > ttlMs);
+    t.engine.containers.push(container(P, 'app', {}));
+    t.hold(true);
+    assert.equal(await within(2000, 'the old picture, at once', t.services()), ['pod']);
+    await until('a read beside it has started', () => t.counts.started === 2);
+    const began = Date.now();
+    await until('that read has lasted longer than the time a picture is kept', () => Date.now() - began > ttlMs);
+    t.release();
+    await until('its change is announced', () => t.announced() === 1);
+    assert.equal((await t.services()).sort(), ['app', 'pod'], 'the announced picture');
+    assert.equal([t.counts.started, t.counts.ended], [2, 2], 'no read started for the viewer who asked on the announcement');
+  } finally {
+    t.hub.stop();
+  }
+});
+
 test.run();

@@ -28,6 +28,14 @@ export class ActionsView {
     { type: 'button', 'data-testid': 'run-all-checks' },
     'Run all its checks, also those that stop or start containers…',
   ) as HTMLButtonElement;
+  private readonly only = h('input', {
+    type: 'text',
+    inputmode: 'numeric',
+    size: '8',
+    pattern: '\\d{1,3}(,\\d{1,3})*',
+    'aria-label': 'Only these checks: their numbers, e.g. 1,8 (empty: every check)',
+    'data-testid': 'checks-only',
+  }) as HTMLInputElement;
   private readonly confirm = h('div', { role: 'alertdialog', 'aria-label': 'Confirm', class: 'confirm', hidden: '' });
   private readonly status = h('p', { role: 'status', 'data-testid': 'checks-status', class: 'meta' }, 'No checks run yet.');
   private readonly results = h('ol', { class: 'checks', 'data-testid': 'check-results' });
@@ -71,7 +79,7 @@ export class ActionsView {
     this.el.append(
       h('div', { class: 'filters' }, h('label', {}, 'Stack run ', this.picker)),
       h('h3', {}, 'Checks'),
-      h('div', { class: 'filters' }, this.run, ' ', this.runAll),
+      h('div', { class: 'filters' }, h('label', {}, 'Only checks ', this.only), ' ', this.run, ' ', this.runAll),
       this.confirm,
       this.status,
       this.results,
@@ -120,7 +128,8 @@ export class ActionsView {
     const got: RecordedCheck[] = [];
     this.results.replaceChildren();
     this.output.textContent = '';
-    this.status.textContent = `running the checks of ${project}${confirm ? ', all of them' : ''}…`;
+    const only = this.only.value.replace(/\s+/g, '');
+    this.status.textContent = `running ${only ? `check ${only}` : 'the checks'} of ${project}${confirm ? ', all of them' : ''}…`;
     let end: { code: number | null } | undefined;
     try {
       await this.api.stream<CheckMessage>(
@@ -134,7 +143,7 @@ export class ActionsView {
           else if (m.type === 'end') end = m;
         },
         new AbortController().signal,
-        { project, confirm },
+        { project, confirm, ...(only ? { only } : {}) },
       );
       this.status.textContent =
         end?.code === 0 || end?.code === 1
