@@ -1,9 +1,10 @@
-// The lab's actions inside every stack's scenario run, clicked on the lab's page in Chromium (browser.ts), as a
-// workshop leader would: the Actions view runs one of this run's checks, and the run is still up, every container
-// the same, after it; then the chaos button that kills the run's first sidecar, as the lessons do, the timeline
-// marks the action, and the sidecar dies and comes back (healthy, where it has a health check). The check the page
-// runs is the lab's own picture check: it reads and changes nothing, so it passes again at the end of any run,
-// where a lesson's first check may not (its traffic and counters have moved on).
+// The lab's four views and its actions inside every stack's scenario run, on the lab's page in Chromium
+// (browser.ts), as a workshop leader would use them: the Pods view shows every running container of the run; the
+// Actions view runs one of this run's checks, and the run is still up, every container the same, after it; then the
+// chaos button that kills the run's first sidecar, as the lessons do: the Timeline view marks the action, and the
+// sidecar dies and comes back (healthy, where it has a health check); the Logs view shows its lines, and the
+// Processes view its pod's processes. The check the page runs is the lab's own picture check: it reads and changes
+// nothing, so it passes again at the end of any run, where a lesson's first check may not.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
@@ -30,7 +31,7 @@ const shownEvents = (b: Browser, service: string) =>
     .evaluateAll((els) => els.map((e) => [e.getAttribute('data-action') ?? '', e.textContent ?? ''] as const));
 
 export const labActions = (pictureCheck: number): Check<StackContext> => ({
-  name: `lab: on the lab's page in Chromium, check ${pictureCheck} of the run passes from the Actions view and every container stays up; the first sidecar killed with its chaos button is marked on the timeline, dies and comes back`,
+  name: `lab: on the lab's page in Chromium, the Pods view shows every running container; check ${pictureCheck} of the run passes from the Actions view and every container stays up; the first sidecar killed with its chaos button is marked on the timeline, dies and comes back, and its log lines and its pod's processes show`,
   effect: 'destroys',
   weight: 'heavy',
   async run(ctx) {
@@ -44,12 +45,30 @@ export const labActions = (pictureCheck: number): Check<StackContext> => ({
         await page.click(`#tab-${view}`);
         await page.locator(`#tab-${view}[aria-selected="true"]`).waitFor(WAIT);
       };
+      const before = await runningIds(project);
       await page.goto(lab.url);
+      try {
+        await page.waitForFunction(
+          ({ project, n }) =>
+            [...document.querySelectorAll(`article.pod[data-key^="${project}/"] section.member`)].filter((m) =>
+              /: running/.test(m.getAttribute('aria-label') ?? ''),
+            ).length === n,
+          { project, n: before.length },
+          WAIT,
+        );
+      } catch {
+        throw new CheckFailure(
+          'the running members the Pods view shows of the run',
+          `${before.length}, as docker ps lists`,
+          await page
+            .locator(`article.pod[data-key^="${project}/"] section.member`)
+            .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))),
+        );
+      }
       await tab('Actions');
       await page.locator(`[data-testid=actions-project] option[value="${project}"]`).waitFor({ state: 'attached', ...WAIT });
       await page.selectOption('[data-testid=actions-project]', project);
 
-      const before = await runningIds(project);
       await page.fill('[data-testid=checks-only]', String(pictureCheck));
       await page.click('[data-testid=run-checks]');
       await page.locator('[data-testid=checks-status][data-state=done]').waitFor({ timeout: DEADLINE_MS });
@@ -106,11 +125,34 @@ export const labActions = (pictureCheck: number): Check<StackContext> => ({
       const shown = await shownEvents(browser, service);
       const from = shown.findIndex(([a]) => a === 'lab');
       const to = shown.findIndex(([a, t], i) => i > from && back(a, t));
+
+      await tab('Pods');
+      const owner = await page
+        .locator(`article.pod[data-key^="${project}/"]`, {
+          has: page.locator('section.member h4', { hasText: new RegExp(`^${service} `) }),
+        })
+        .locator('section.member.owner h4')
+        .textContent();
+      const pod = `${project}-${owner?.split(' ')[0]}-1`;
+      await tab('Logs');
+      await page.check(`input[id="log-${container}"]`);
+      const lines = page.locator('ol.log li', { hasText: new RegExp(`^${container} `) });
+      await lines.first().waitFor(WAIT);
+      const logged = await lines.count();
+
+      await tab('Processes');
+      const pick = page.locator('select[aria-label="Pod whose processes are shown"]');
+      await pick.locator(`option[value="${pod}"]`).waitFor({ state: 'attached', ...WAIT });
+      await pick.selectOption(pod);
+      const table = page.locator('table.procs', { has: page.locator('caption', { hasText: `in the PID namespace of ${pod}` }) });
+      await table.locator('tbody tr').first().waitFor(WAIT);
+      const caption = (await table.locator('caption').textContent()) ?? '';
+      expect.equal(Number(caption.split(' ')[0]), await table.locator('tbody tr').count(), `the rows of ${pod}'s processes (${caption})`);
       note(
         `${service}: ${shown
           .slice(from, to + 1)
           .map(([a]) => a)
-          .join(', ')}`,
+          .join(', ')}; ${logged} log line(s) shown; ${caption}`,
       );
       expect.equal(browser.errors, [], 'script errors on the page');
       mkdirSync(join(ARTIFACTS_DIR, 'lab'), { recursive: true });

@@ -61,7 +61,12 @@ test('the check list is the scenario’s, then the lab’s picture and actions, 
     sc.checks.map((c) => c.name),
   );
   assert.match(list[sc.checks.length]!.name, /^lab: the Pods and Processes views/);
-  assert.match(list[sc.checks.length + 1]!.name, new RegExp(`^lab: from the lab's API, check ${sc.checks.length + 1} of the run passes`));
+  assert.match(
+    list[sc.checks.length + 1]!.name,
+    new RegExp(
+      `^lab: on the lab's page in Chromium, the Pods view shows every running container; check ${sc.checks.length + 1} of the run passes`,
+    ),
+  );
   assert.ok(list.slice(sc.checks.length + 2).every((c) => c.name.startsWith('verify: ')));
   assert.equal(
     list.map((c) => (c.needs ? 'start' : (c.effect ?? '-'))),
