@@ -131,6 +131,12 @@ export class Hub {
     this.announce(m);
   }
 
+  /** What the picture shows changed without an engine event (a project's roles were read): every kept read is
+   * stale, and viewers are told to ask again. */
+  stale(): void {
+    this.broadcast({ type: 'stacks' });
+  }
+
   /** Hands a message to every subscriber without making kept reads stale: news about a read, not of the engine. */
   announce(m: Message): void {
     for (const fn of [...this.subscribers]) {

@@ -62,13 +62,15 @@ export const labActions = (pictureCheck: number): Check<StackContext> => ({
           WAIT,
         );
       } catch {
-        throw new CheckFailure(
-          'the running members the Pods view shows of the run',
-          `${before.length}, as docker ps lists`,
-          await page
+        // What the page showed instead: its status line, the pods it drew, and what else its panel said.
+        throw new CheckFailure('the running members the Pods view shows of the run', `${before.length}, as docker ps lists`, {
+          members: await page
             .locator(`article.pod[data-key^="${project}/"] section.member`)
             .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))),
-        );
+          status: await page.locator('p.status').textContent(),
+          pods: await page.locator('article.pod').evaluateAll((els) => els.map((e) => e.getAttribute('data-key'))),
+          panel: (await page.locator('#panel').innerText()).slice(0, 300),
+        });
       }
       await tab('Actions');
       await page.locator(`[data-testid=actions-project] option[value="${project}"]`).waitFor({ state: 'attached', ...WAIT });

@@ -3,10 +3,12 @@
 // ended more than ttlMs ago with no event since (a listener can come without one) still answers at once, and a new read
 // starts beside it; when that read's picture differs, the live stream says `stacks` and the page asks again. So a
 // page loaded while nothing happens never waits for the engine, and what it shows is at most one read behind.
+// Nor does a read wait for a project's roles beyond ROLES_WAIT_MS: the pods are drawn without them, and once they
+// are in, the hub makes the picture stale and the page asks again.
 import type { Engine } from './engine.js';
 import type { Hub } from './hub.js';
 import { keptInspects } from './inspect-cache.js';
-import type { Roles } from './roles.js';
+import { type Roles, rolesWithin } from './roles.js';
 import { readStacks, type StacksAnswer } from './stacks.js';
 
 interface Read {
@@ -29,6 +31,8 @@ export interface PictureOptions {
   roles: Roles;
   procRoot?: string;
   ttlMs: number;
+  /** ROLES_WAIT_MS unless given. */
+  rolesWaitMs?: number;
 }
 
 export interface Picture {
@@ -40,8 +44,12 @@ export interface Picture {
   now(): Buffer | undefined;
 }
 
+/** How long a read waits for a project's roles before it shows the project without them. */
+const ROLES_WAIT_MS = 250;
+
 export function pictureOfStacks(o: PictureOptions): Picture {
   const engine = keptInspects(o.engine, o.hub);
+  const roles = rolesWithin(o.roles, o.rolesWaitMs ?? ROLES_WAIT_MS, () => o.hub.stale());
   let reading: Read | undefined;
   let kept: Read | undefined;
   let started = 0;
@@ -52,7 +60,7 @@ export function pictureOfStacks(o: PictureOptions): Picture {
       at: Date.now(),
       generation: o.hub.generation,
       behind,
-      body: readStacks(engine, o.ours, o.roles, o.procRoot)
+      body: readStacks(engine, o.ours, roles, o.procRoot)
         .then(
           (s): StacksAnswer => ({ engine: 'up', stacks: s }),
           (e): StacksAnswer => ({ engine: 'unreachable', reason: String((e as Error).message).split('\n')[0], stacks: [] }),

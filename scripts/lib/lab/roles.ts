@@ -53,3 +53,21 @@ export function rolesFromIdentify(read: RoleReader = inChild): Roles {
     return (service) => roles.get(service) ?? UNKNOWN;
   };
 }
+
+/** The roles as far as they are known within waitMs: a project whose roles are still being read (a child process
+ * running `docker compose config`, seconds on a busy machine) is shown now with its roles unknown, and `late` is
+ * called once they are in, so that the picture is read again with them. */
+export function rolesWithin(roles: Roles, waitMs: number, late: () => void): Roles {
+  return async (project, labels) => {
+    const read = roles(project, labels);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const wait = new Promise<undefined>((r) => {
+      timer = setTimeout(() => r(undefined), waitMs);
+    });
+    const known = await Promise.race([read, wait]);
+    clearTimeout(timer);
+    if (known) return known;
+    void read.then(late, late);
+    return () => UNKNOWN;
+  };
+}

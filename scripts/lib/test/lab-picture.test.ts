@@ -7,12 +7,15 @@ import { until, within } from '../../../sidecars/lib/test-support/wait.js';
 import { type Message, Hub } from '../lab/hub.js';
 import { oursBy } from '../lab/ours.js';
 import { pictureOfStacks } from '../lab/picture.js';
+import { type RoleOf, type Roles, rolesFromIdentify } from '../lab/roles.js';
 import { container, fakeEngine, line } from './lab-support.js';
 
 const test = suite('lab: the picture of the stacks');
 const P = 'sl-https-0a0b0c';
 
-async function setup(ttlMs: number) {
+const NO_ROLES: Roles = async () => () => ({ role: null, pattern: null });
+
+async function setup(ttlMs: number, roles = NO_ROLES) {
   const engine = fakeEngine([container(P, 'pod', {})]);
   const list = engine.list.bind(engine);
   const held: (() => void)[] = [];
@@ -30,7 +33,7 @@ async function setup(ttlMs: number) {
   hub.subscribe((m) => said.push(m));
   hub.start();
   await until('the hub is up', () => hub.state === 'up' && engine.streams.length === 1);
-  const picture = pictureOfStacks({ engine, hub, ours: oursBy([]), roles: async () => () => ({ role: null, pattern: null }), ttlMs });
+  const picture = pictureOfStacks({ engine, hub, ours: oursBy([]), roles, ttlMs });
   const services = async (fresh = false) =>
     (JSON.parse((await picture(fresh)).toString()) as { stacks: { pods: { containers: { service: string }[] }[] }[] }).stacks.flatMap((s) =>
       s.pods.flatMap((p) => p.containers.map((c) => c.service)),
@@ -39,6 +42,7 @@ async function setup(ttlMs: number) {
     engine,
     hub,
     counts,
+    picture,
     services,
     announced: () => said.filter((m) => m.type === 'stacks').length,
     hold: (on: boolean) => {
@@ -140,6 +144,29 @@ test('a read slower than the time a picture is kept, whose change was announced,
     await until('its change is announced', () => t.announced() === 1);
     assert.equal((await t.services()).sort(), ['app', 'pod'], 'the announced picture');
     assert.equal([t.counts.started, t.counts.ended], [2, 2], 'no read started for the viewer who asked on the announcement');
+  } finally {
+    t.hub.stop();
+  }
+});
+
+test('a project whose roles are still being read is drawn at once without them, and again with them once they are in', async () => {
+  let reads = 0;
+  let give = (_: Map<string, RoleOf>) => {};
+  const roles = rolesFromIdentify(() => {
+    reads++;
+    return new Promise((r) => (give = r));
+  });
+  const t = await setup(60_000, roles);
+  const shown = async () =>
+    (JSON.parse((await t.picture()).toString()) as { stacks: { pods: { containers: { role: string | null }[] }[] }[] }).stacks[0]!.pods[0]!
+      .containers[0]!.role;
+  try {
+    assert.is(await within(2000, 'the first picture, with the roles held', shown()), null);
+    assert.is(t.announced(), 0, 'nothing announced while the roles are read');
+    give(new Map([['pod', { role: 'pause', pattern: 'pause' }]]));
+    await until('the roles coming in are announced', () => t.announced() === 1);
+    assert.is(await shown(), 'pause', 'the picture after the announcement');
+    assert.is(reads, 1, "the project's roles were read once");
   } finally {
     t.hub.stop();
   }
