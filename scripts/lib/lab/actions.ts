@@ -10,7 +10,7 @@ import { act, actionEvent, chaosOf } from './chaos.js';
 import { stackNames } from '../scenarios.js';
 import { RUN_NAME } from '../recordings.js';
 import { checkArgs, checksHello, checksRequest, type StackVerbs } from './verbs.js';
-import { type Signaller, signalContainer } from './crash.js';
+import { type Signaller, signalContainer, startAsPolicyWould } from './crash.js';
 import type { Engine, Inspect } from './engine.js';
 import type { Hub } from './hub.js';
 import { PROJECT_LABEL, stackOf } from './ours.js';
@@ -83,16 +83,24 @@ export function actions(o: ActionsOptions) {
     const at = Date.now();
     const via = await signalContainer(o.engine, target, signal as NodeJS.Signals, o);
     mark(target, `kill ${signal} (${via})`, at);
+    if (via === 'engine') restartLater(target);
     return json({ killed: target.Name.replace(/^\//, ''), signal, via }, 202);
   }
+
+  /** A kill the engine sent counts as a stop to its restart policy: the lab makes the start the policy would. */
+  const restartLater = (target: Inspect) =>
+    void startAsPolicyWould(o.engine, target, (detail) => mark(target, detail, Date.now())).then((outcome) =>
+      o.log.info('after a kill the engine sent', { container: target.Name.replace(/^\//, ''), outcome }),
+    );
 
   async function chaos(body: Body): Promise<Answer> {
     const container = containerOf(body);
     const action = chaosOf(body.action);
     const target = await o.ourContainer(container);
     const at = Date.now();
-    const detail = await act(o.engine, target, action, o);
+    const { detail, via } = await act(o.engine, target, action, o);
     mark(target, detail, at);
+    if (via === 'engine') restartLater(target);
     return json({ container: target.Name.replace(/^\//, ''), action, detail }, 202);
   }
 

@@ -1,9 +1,10 @@
 // POST /api/chaos: the chaos steps the lessons take, on one of our containers: kill it as a crash comes
-// (SIGKILL to its main process, crash.ts, so its restart policy brings it back), restart it (docker restart),
+// (SIGKILL to its main process, crash.ts, so its restart policy brings it back, or the lab where only the engine
+// could send it), restart it (docker restart),
 // stop it and start it again (a receiver away, then back). Each action is kept on the timeline as an event of
 // its own (action `lab`), beside the engine's events it causes.
 import { HttpError } from '../../../sidecars/lib/http.js';
-import { type Signaller, signalContainer } from './crash.js';
+import { type Signaller, signalContainer, type Via } from './crash.js';
 import type { Engine, Inspect } from './engine.js';
 import type { LabEvent } from './hub.js';
 import { PROJECT_LABEL, SERVICE_LABEL } from './ours.js';
@@ -17,11 +18,14 @@ export function chaosOf(value: unknown): Chaos {
   return value as Chaos;
 }
 
-/** What the action did, as the timeline says it (`kill SIGKILL`, `restart`). */
-export async function act(engine: Engine, target: Inspect, action: Chaos, o: Signaller): Promise<string> {
-  if (action === 'kill') return `kill SIGKILL (${await signalContainer(engine, target, 'SIGKILL', o)})`;
+/** What the action did, as the timeline says it (`kill SIGKILL (pid)`, `restart`), and how a kill was sent. */
+export async function act(engine: Engine, target: Inspect, action: Chaos, o: Signaller): Promise<{ detail: string; via?: Via }> {
+  if (action === 'kill') {
+    const via = await signalContainer(engine, target, 'SIGKILL', o);
+    return { detail: `kill SIGKILL (${via})`, via };
+  }
   await engine[action](target.Id);
-  return action;
+  return { detail: action };
 }
 
 /** The timeline's mark of an action taken from the lab on `target`. */

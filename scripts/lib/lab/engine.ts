@@ -14,6 +14,8 @@ export interface Engine {
   restart(id: string): Promise<void>;
   stop(id: string): Promise<void>;
   start(id: string): Promise<void>;
+  /** Resolves with the exit code once the container is not running (at once if it is not); rejects after withinMs. */
+  wait(id: string, withinMs: number): Promise<number>;
   /** The container event stream, one JSON object a line; ends or errors when the engine goes away. */
   events(): Promise<Readable>;
   /** A container's log, its last `tail` lines (since `since`, in seconds, when given) then as it comes
@@ -32,8 +34,9 @@ export interface Inspect {
   Id: string;
   Name: string;
   Config: { Image: string; Labels: Record<string, string>; Tty?: boolean; Env?: string[] | null; Cmd?: string[] | null };
-  State: { Status: string; Running: boolean; Pid: number; StartedAt: string; Health?: { Status: string } };
-  HostConfig: { NetworkMode?: string; PidMode?: string };
+  State: { Status: string; Running: boolean; Pid: number; StartedAt: string; ExitCode?: number; Health?: { Status: string } };
+  RestartCount?: number;
+  HostConfig: { NetworkMode?: string; PidMode?: string; RestartPolicy?: { Name?: string; MaximumRetryCount?: number } };
   NetworkSettings: {
     Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
     Networks?: Record<string, { IPAddress?: string }> | null;
@@ -54,9 +57,11 @@ export function trimInspect(c: Inspect): Inspect {
       Running: s.Running,
       Pid: s.Pid,
       StartedAt: s.StartedAt,
+      ExitCode: s.ExitCode,
       ...(s.Health ? { Health: { Status: s.Health.Status } } : {}),
     },
-    HostConfig: { NetworkMode: c.HostConfig.NetworkMode, PidMode: c.HostConfig.PidMode },
+    RestartCount: c.RestartCount,
+    HostConfig: { NetworkMode: c.HostConfig.NetworkMode, PidMode: c.HostConfig.PidMode, RestartPolicy: c.HostConfig.RestartPolicy },
     NetworkSettings: {
       Ports: n.Ports,
       Networks: n.Networks && Object.fromEntries(Object.entries(n.Networks).map(([name, v]) => [name, { IPAddress: v.IPAddress }])),
@@ -97,8 +102,8 @@ export function socketEngine(path = socketPath(), timeoutMs = 5000): Engine {
       req.on('error', reject);
       req.end();
     });
-  const json = async <T>(url: string): Promise<T> => {
-    const res = await call('GET', url);
+  const json = async <T>(url: string, method = 'GET', within = timeoutMs): Promise<T> => {
+    const res = await call(method, url, false, within);
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
@@ -120,6 +125,8 @@ export function socketEngine(path = socketPath(), timeoutMs = 5000): Engine {
     async start(id) {
       (await call('POST', `/containers/${encodeURIComponent(id)}/start`, false, 60_000)).resume();
     },
+    wait: async (id, withinMs) =>
+      (await json<{ StatusCode: number }>(`/containers/${encodeURIComponent(id)}/wait?condition=not-running`, 'POST', withinMs)).StatusCode,
     logs: (id, tail, since) =>
       call(
         'GET',

@@ -1,11 +1,13 @@
 // POST /api/kill's signal path: by host PID (a crash, so the restart policy applies) only when that PID's
-// cgroup names the container, and through the engine otherwise. A fake /proc; no process is signalled.
+// cgroup names the container, and through the engine otherwise; after the engine's kill, the start the restart
+// policy would have made. A fake /proc and a fake engine; no process is signalled.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { signalContainer } from '../lab/crash.js';
+import { signalContainer, startAsPolicyWould } from '../lab/crash.js';
+import type { Inspect } from '../lab/engine.js';
 import { container, fakeEngine } from './lab-support.js';
 
 const test = suite<{ proc: string }>('lab: how a kill is sent', { proc: '' });
@@ -74,6 +76,60 @@ test('a PID that ended between the read and the signal (ESRCH) falls back to the
   } catch (e) {
     assert.is((e as NodeJS.ErrnoException).code, 'EINVAL');
   }
+});
+
+/** A container of the run that a kill through the engine stopped, with a restart policy. */
+const stopped = (service: string, policy: string, exitCode: number, o: { max?: number; restarts?: number } = {}): Inspect => {
+  const c = container('sl-https-0a0b0c', service, {});
+  c.HostConfig.RestartPolicy = { Name: policy, MaximumRetryCount: o.max ?? 0 };
+  c.State.ExitCode = exitCode;
+  c.RestartCount = o.restarts ?? 0;
+  return c;
+};
+
+test('a container the engine killed, whose restart policy restarts a crash, is started once it has stopped, and the start is marked first', async () => {
+  for (const policy of ['unless-stopped', 'always', 'on-failure']) {
+    const c = stopped('tls-proxy', policy, 137);
+    const engine = fakeEngine([c]);
+    const marks: string[] = [];
+    const order: string[] = [];
+    const start = engine.start.bind(engine);
+    engine.start = async (id) => {
+      order.push(`start after ${marks.length} mark(s)`);
+      return start(id);
+    };
+    assert.is(await startAsPolicyWould(engine, c, (d) => marks.push(d)), 'started', policy);
+    assert.equal(engine.acted, [{ id: c.Id, action: 'start' }], policy);
+    assert.equal(order, ['start after 1 mark(s)'], policy);
+    assert.match(marks[0]!, new RegExp(`^start, as its restart policy ${policy} would after a crash \\(exit 137\\)`));
+  }
+});
+
+test('no start where the policy would not restart: none, on-failure after exit 0 or with its retries spent, or a container running again', async () => {
+  const running = stopped('app', 'unless-stopped', 0);
+  running.State.Running = true;
+  const cases: [Inspect, string][] = [
+    [stopped('app', 'no', 137), 'no restart policy'],
+    [stopped('app', 'on-failure', 0), 'not restarted by on-failure after exit 0'],
+    [stopped('app', 'on-failure', 137, { max: 3, restarts: 3 }), 'not restarted by on-failure after exit 137'],
+    [running, 'running again'],
+  ];
+  for (const [c, outcome] of cases) {
+    const engine = fakeEngine([c]);
+    assert.is(await startAsPolicyWould(engine, c, () => assert.unreachable('nothing is marked')), outcome);
+    assert.equal(engine.acted, [], outcome);
+  }
+});
+
+test('a container that does not stop within the deadline is left as it is, and the outcome says why', async () => {
+  const c = stopped('tls-proxy', 'unless-stopped', 0);
+  const engine = fakeEngine([c]);
+  engine.wait = async (_id, within) => {
+    throw new Error(`engine did not answer POST /containers/x/wait within ${within} ms`);
+  };
+  const outcome = await startAsPolicyWould(engine, c, () => assert.unreachable('nothing is marked'), 50);
+  assert.is(outcome, 'not started: engine did not answer POST /containers/x/wait within 50 ms');
+  assert.equal(engine.acted, []);
 });
 
 test.run();

@@ -118,6 +118,10 @@ export function fakeEngine(containers: Inspect[] = []): FakeEngine {
     async start(id) {
       e.acted.push({ id, action: 'start' });
     },
+    async wait(id) {
+      const c = await e.inspect(id);
+      return c.State.ExitCode ?? 0;
+    },
     async logs(id, tail, since) {
       const stream = new PassThrough();
       e.logged.push({ id, tail, since, stream });
