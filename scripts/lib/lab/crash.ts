@@ -52,7 +52,7 @@ export async function startAsPolicyWould(
   const policy = target.HostConfig.RestartPolicy?.Name || 'no';
   if (policy === 'no') return 'no restart policy';
   try {
-    const code = await engine.wait(target.Id, withinMs);
+    const code = await engine.exitCode(target.Id, withinMs);
     const now = await engine.inspect(target.Id);
     if (now.State.Running) return 'running again';
     if (!restartsAfterCrash(now, code)) return `not restarted by ${policy} after exit ${code}`;

@@ -15,7 +15,7 @@ export interface Engine {
   stop(id: string): Promise<void>;
   start(id: string): Promise<void>;
   /** Resolves with the exit code once the container is not running (at once if it is not); rejects after withinMs. */
-  wait(id: string, withinMs: number): Promise<number>;
+  exitCode(id: string, withinMs: number): Promise<number>;
   /** The container event stream, one JSON object a line; ends or errors when the engine goes away. */
   events(): Promise<Readable>;
   /** A container's log, its last `tail` lines (since `since`, in seconds, when given) then as it comes
@@ -125,7 +125,7 @@ export function socketEngine(path = socketPath(), timeoutMs = 5000): Engine {
     async start(id) {
       (await call('POST', `/containers/${encodeURIComponent(id)}/start`, false, 60_000)).resume();
     },
-    wait: async (id, withinMs) =>
+    exitCode: async (id, withinMs) =>
       (await json<{ StatusCode: number }>(`/containers/${encodeURIComponent(id)}/wait?condition=not-running`, 'POST', withinMs)).StatusCode,
     logs: (id, tail, since) =>
       call(

@@ -23,7 +23,7 @@ export function keptInspects(engine: Engine, hub: Pick<Hub, 'generation' | 'chan
     restart: (id) => engine.restart(id),
     stop: (id) => engine.stop(id),
     start: (id) => engine.start(id),
-    wait: (id, withinMs) => engine.wait(id, withinMs),
+    exitCode: (id, withinMs) => engine.exitCode(id, withinMs),
     events: () => engine.events(),
     logs: (id, tail, since) => engine.logs(id, tail, since),
     async inspect(id) {

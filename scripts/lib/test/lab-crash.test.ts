@@ -124,7 +124,7 @@ test('no start where the policy would not restart: none, on-failure after exit 0
 test('a container that does not stop within the deadline is left as it is, and the outcome says why', async () => {
   const c = stopped('tls-proxy', 'unless-stopped', 0);
   const engine = fakeEngine([c]);
-  engine.wait = async (_id, within) => {
+  engine.exitCode = async (_id, within) => {
     throw new Error(`engine did not answer POST /containers/x/wait within ${within} ms`);
   };
   const outcome = await startAsPolicyWould(engine, c, () => assert.unreachable('nothing is marked'), 50);

@@ -118,7 +118,7 @@ export function fakeEngine(containers: Inspect[] = []): FakeEngine {
     async start(id) {
       e.acted.push({ id, action: 'start' });
     },
-    async wait(id) {
+    async exitCode(id) {
       const c = await e.inspect(id);
       return c.State.ExitCode ?? 0;
     },
