@@ -99,8 +99,10 @@ export const labActions = (pictureCheck: number): Check<StackContext> => ({
 
       const buttons = page.locator('[data-testid=chaos] button');
       const kill = page.locator('[data-testid=chaos] button[data-testid^="chaos-kill-"]').first();
-      if ((await kill.count()) === 0)
+      // A sidecar's kill button needs its role, which a fresh lab may still be reading (picture.ts).
+      await kill.waitFor(WAIT).catch(async () => {
         throw new CheckFailure('a chaos button that kills a sidecar of the run', 'one', await buttons.allTextContents());
+      });
       const service = (await kill.getAttribute('data-testid'))!.slice('chaos-kill-'.length);
       const container = `${project}-${service}-1`;
       const healthChecked =
