@@ -100,6 +100,7 @@ export const consistentPairs: C = {
         }
       }
     };
+    const m0 = await metrics(ctx.project);
     const clients = [client(), client()];
     // The positive control waits for its events, bounded only against a hang: each burst's last push goes live,
     // and a client's pair carries it, before the next burst; then at least 30 pairs. How fast the machine is
@@ -141,8 +142,12 @@ export const consistentPairs: C = {
       `the 3 bursts' revisions in >= 30 pairs`,
       `${heads.filter((h) => revisions.has(h)).length} of them in ${pairs.length} pairs`,
     );
+    // git-sync held each flip until the server restarted by the one before worked in its tree.
+    const m1 = await metrics(ctx.project);
+    const held = (result: string) => sum(m1, 'git_sync_flip_holds_total', { result }) - sum(m0, 'git_sync_flip_holds_total', { result });
+    expect.ok(held('adopted') > 0, 'flips held until the app took up the revision before', '> 0', held('adopted'));
     note(
-      `${pairs.length} pairs over ${revisions.size} revisions, none torn, slowest request ${slowest} ms; the unpinned /version.txt disagreed with the page before it ${pairs.filter((p) => p.unpinned !== p.page).length} times`,
+      `${held('adopted')} flips held until the app took the last one up (${held('timeout')} held until the timeout); ${pairs.length} pairs over ${revisions.size} revisions, none torn, slowest request ${slowest} ms; the unpinned /version.txt disagreed with the page before it ${pairs.filter((p) => p.unpinned !== p.page).length} times`,
     );
   },
 };

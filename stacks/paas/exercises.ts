@@ -107,9 +107,9 @@ npm run stack:paas -- start git-server
   {
     title: 'Watch the flip.',
     text: `In a second terminal, watch the link while you push a commit: it flips from one tree to the next in one
-step, and never names a half-made one. The tree it leaves is retired: git-sync removes it after its grace period (15 s
-here), and only once no process in the pod has a file open in it (the old server keeps its working directory there
-until nodemon stops it). List the trees again a little later.
+step, and never names a half-made one. The tree it leaves is retired: git-sync removes it once no process in the pod
+has a file open in it (the old server keeps its working directory there until nodemon stops it), and its grace period
+(15 s here) has passed since then. List the trees again a little later.
 
 \`\`\`sh
 npm run stack:paas -- exec app sh -c 'while :; do readlink /srv/site/current; sleep 0.2; done'

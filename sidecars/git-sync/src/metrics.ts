@@ -17,6 +17,11 @@ export function registerMetrics(r: Registry) {
       'Duration of each sync attempt, from remote check to flip.',
       [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     ),
+    holds: r.counter(
+      'flip_holds_total',
+      'Flips held for the app to take up the last revision (--adopt-timeout), by result (adopted|timeout).',
+      ['result'],
+    ),
     checks: r.counter('checks_total', 'Pre-publish checks by result (pass|fail).', ['result']),
     trees: r.gauge('worktrees', 'Complete trees in the shared directory, the current one included.'),
     removed: r.counter('gc_removed_total', 'Retired trees removed after their grace period.'),

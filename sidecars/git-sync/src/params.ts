@@ -60,7 +60,14 @@ export const spec = defineSpec({
       min: '0s',
       max: '24h',
       description:
-        "A tree that stopped being current is removed after this long, and only once no process in the pod has a file or its cwd inside it. Must exceed the app's longest request.",
+        "A tree that stopped being current is removed once no process in the pod has a file or its cwd inside it, and this long after the flip and after a process was last seen using it. Must exceed the app's longest request.",
+    }),
+    adoptTimeout: duration({
+      default: '0s',
+      min: '0s',
+      max: '10m',
+      description:
+        'Before publishing the next revision, wait up to this long after the last flip for a process in the pod to take it up (its cwd or an open file in the tree). Keeps an app that restarts on each flip from being restarted again while it starts. 0s: publish at once.',
     }),
     webhookPort: port({
       default: 9002,

@@ -31,6 +31,7 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
     checkCommand: p.checkCommand,
     checkTimeoutMs: p.syncTimeout,
     graceMs: p.gcGrace,
+    adoptTimeoutMs: p.adoptTimeout,
     scan: () => scanProc(store.worktrees),
     onExhausted(error) {
       log.error('failure budget spent: exiting so the failure is seen (the published tree stays in place)', {

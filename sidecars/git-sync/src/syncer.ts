@@ -4,7 +4,8 @@
 import type { Logger } from '../../lib/log.js';
 import type { FailureBudget } from './budget.js';
 import { runCheck } from './check.js';
-import { planGc, Retirements } from './gc.js';
+import { untilAdopted } from './adopt.js';
+import { Collector } from './gc.js';
 import type { Usage } from './inuse.js';
 import { flipLink } from './link.js';
 import type { Metrics } from './metrics.js';
@@ -23,6 +24,8 @@ export interface SyncerOptions {
   checkCommand: string;
   checkTimeoutMs: number;
   graceMs: number;
+  /** How long a flip may wait for the app to take up the revision before it (0: not at all). */
+  adoptTimeoutMs?: number;
   scan(): Usage;
   /** The failure budget is spent. */
   onExhausted(error: string): void;
@@ -40,12 +43,19 @@ export class Syncer {
   private pending: Trigger | undefined;
   /** Milliseconds per step of the current sync, logged with its result. */
   private steps: Record<string, number> = {};
-  private readonly retired: Retirements;
+  private readonly collector: Collector;
   private readonly clock: () => number;
+  /** When this process last flipped the link: the start of the app's time to take it up. */
+  private flippedAt: number | undefined;
 
   constructor(private readonly o: SyncerOptions) {
     this.clock = o.clock ?? Date.now;
-    this.retired = new Retirements(this.clock);
+    this.collector = new Collector({
+      graceMs: o.graceMs,
+      scan: o.scan,
+      clock: this.clock,
+      remove: (sha) => o.store.removeTree(o.store.path(sha)),
+    });
     this.current = o.store.current();
     this.showRevision();
   }
@@ -119,7 +129,7 @@ export class Syncer {
       const head = await store.git.remoteHead(this.o.ref);
       if (head === this.current || head === this.rejected) return 'unchanged';
       if (store.isComplete(head)) {
-        this.flip(head);
+        await this.flip(head);
         return 'published';
       }
     }
@@ -147,7 +157,7 @@ export class Syncer {
       }
       await this.timed('rename', () => store.finalize(sha));
     }
-    this.flip(sha);
+    await this.flip(sha);
     return 'published';
   }
 
@@ -160,12 +170,27 @@ export class Syncer {
     }
   }
 
-  private flip(sha: string): void {
+  private async flip(sha: string): Promise<void> {
+    await this.hold();
     flipLink(this.o.store.root, this.o.store.link, `worktrees/${sha}`);
     this.current = sha;
     this.rejected = undefined;
-    this.o.m.published.set(this.clock() / 1000);
+    this.flippedAt = this.clock();
+    this.o.m.published.set(this.flippedAt / 1000);
     this.showRevision();
+  }
+
+  /** With an adopt timeout: waits until a process uses the tree this process last flipped to. */
+  private async hold(): Promise<void> {
+    const { adoptTimeoutMs = 0, m, log } = this.o;
+    const [sha, since] = [this.current, this.flippedAt];
+    if (!adoptTimeoutMs || !sha || since === undefined) return;
+    const held = await this.timed('hold', () =>
+      untilAdopted({ sha, since, timeoutMs: adoptTimeoutMs, scan: this.o.scan, clock: this.clock }),
+    );
+    m.holds.inc({ result: held });
+    if (held === 'timeout')
+      log.warn('no process took up the last revision in time; publishing the next', { previous: sha, adoptTimeoutMs });
   }
 
   private showRevision(): void {
@@ -173,22 +198,15 @@ export class Syncer {
     if (this.current) this.o.m.revision.set(1, { sha: this.current });
   }
 
-  /** Removes trees whose grace period is over and that no process is using. */
+  /** Removes retired trees that no process uses and that none has used for the grace period. */
   async collect(): Promise<string[]> {
     const { store, log, m } = this.o;
     const trees = store.complete();
-    const retiredAt = this.retired.update(trees, this.current);
-    let usage: Usage = { inUse: new Set(), uninspectable: 0 };
-    const due = trees.some((sha) => sha !== this.current && this.clock() - (retiredAt.get(sha) ?? 0) >= this.o.graceMs);
-    if (due) usage = this.o.scan();
-    const plan = planGc(trees, { current: this.current, retiredAt, now: this.clock(), graceMs: this.o.graceMs, inUse: usage.inUse });
-    m.uninspectable.set(usage.uninspectable);
-    for (const sha of plan.remove) {
-      await store.removeTree(store.path(sha));
-      m.removed.inc();
-      log.info('removed a retired tree', { revision: sha });
-    }
-    m.trees.set(trees.length - plan.remove.length);
-    return plan.remove;
+    const removed = await this.collector.collect(trees, this.current);
+    m.uninspectable.set(this.collector.uninspectable);
+    m.removed.inc({}, removed.length);
+    for (const sha of removed) log.info('removed a retired tree', { revision: sha });
+    m.trees.set(trees.length - removed.length);
+    return removed;
   }
 }

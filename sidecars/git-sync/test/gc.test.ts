@@ -25,6 +25,18 @@ test('a tree past its grace period that a process still uses is kept, and remove
   assert.equal(planGc([A, C], { ...o, inUse: new Set() }).remove, [C]);
 });
 
+test('a retired tree a process was seen using starts its grace again from then, and is removed a grace period after', () => {
+  let now = 0;
+  const r = new Retirements(() => now);
+  r.update([A, B], A);
+  now = GRACE * 3;
+  const retiredAt = r.seen(new Set([B]));
+  const at = (t: number) => planGc([A, B], { current: A, retiredAt, now: t, graceMs: GRACE, inUse: new Set() });
+  assert.equal(at(now + GRACE - 1).keep[1], { sha: B, why: 'grace' }, 'a server of B may have handed out /r/B/ links just now');
+  assert.equal(at(now + GRACE).remove, [B]);
+  assert.equal([...r.seen(new Set([C]))], [[B, GRACE * 3]], 'a tree not retired is not started by a scan');
+});
+
 test('a tree with no known retirement time is never removed on sight', () => {
   assert.equal(planGc([A, D], { current: A, retiredAt: new Map(), now: 5, graceMs: 1, inUse: new Set() }).remove, []);
 });

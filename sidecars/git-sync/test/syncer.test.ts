@@ -146,7 +146,7 @@ test('git errors are counted against the budget, the link stays, and a success r
   assert.is(m.consecutive.get(), 0);
 });
 
-test('retired trees are removed after the grace period unless a process uses them; the current one never', async (ctx) => {
+test('retired trees are removed after the grace period unless a process uses them or used them within it; the current one never', async (ctx) => {
   let now = 1_000_000;
   const inUse = new Set<string>();
   const { s } = await syncer(ctx, { graceMs: 5000, clock: () => now, scan: () => ({ inUse, uninspectable: 0 }) });
@@ -163,8 +163,48 @@ test('retired trees are removed after the grace period unless a process uses the
   assert.equal(await s.collect(), [two]);
   assert.equal(trees(), [one, three].sort(), 'the tree in use stays');
   inUse.clear();
+  now += 5000 - 1;
+  assert.equal(await s.collect(), [], 'a tree seen in use keeps its grace from the last time it was seen');
+  now += 1;
   assert.equal(await s.collect(), [one]);
   assert.equal(trees(), [three]);
+});
+
+test('with an adopt timeout, the next flip waits until a process uses the current tree, then publishes', async (ctx) => {
+  const inUse = new Set<string>();
+  let heldAt: string | undefined;
+  const { s, store, m } = await syncer(ctx, {
+    adoptTimeoutMs: 60_000,
+    scan: () => {
+      heldAt ??= store.current();
+      if (!inUse.size) inUse.add(store.current()!); // the app takes the tree up after the first look
+      return { inUse, uninspectable: 0 };
+    },
+  });
+  const one = commit(ctx, { 'app.js': '1;\n' });
+  await s.sync('start');
+  assert.is(heldAt, undefined, 'the first flip of a process is not held');
+  const two = commit(ctx, { 'app.js': '2;\n' });
+  assert.is(await s.sync('webhook'), 'published');
+  assert.is(heldAt, one, 'the link still named the last revision while the flip was held');
+  assert.is(store.current(), two);
+  assert.is(m.holds.get({ result: 'adopted' }), 1);
+  assert.is(m.holds.get({ result: 'timeout' }), 0);
+});
+
+test('with an adopt timeout, a revision no process takes up holds the next flip only until the timeout', async (ctx) => {
+  let scans = 0;
+  const { s, store, m } = await syncer(ctx, {
+    adoptTimeoutMs: 200,
+    scan: () => (scans++, { inUse: new Set(), uninspectable: 0 }),
+  });
+  commit(ctx, { 'app.js': '1;\n' });
+  await s.sync('start');
+  const two = commit(ctx, { 'app.js': '2;\n' });
+  assert.is(await s.sync('webhook'), 'published');
+  assert.is(store.current(), two);
+  assert.is(m.holds.get({ result: 'timeout' }), 1);
+  assert.ok(scans >= 2, `looked more than once while holding (${scans})`);
 });
 
 test('start-up repair removes a half-made staging tree and stale temporary links, and keeps the published one', async (ctx) => {
