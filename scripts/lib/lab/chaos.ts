@@ -1,8 +1,9 @@
-// POST /api/chaos: the chaos steps the lessons take, on one of our containers: kill it as a crash comes
-// (SIGKILL to its main process, crash.ts, so its restart policy brings it back, or the lab where only the engine
-// could send it), restart it (docker restart),
-// stop it and start it again (a receiver away, then back). Each action is kept on the timeline as an event of
-// its own (action `lab`), beside the engine's events it causes.
+// POST /api/chaos: the chaos steps the lessons take, on one of our containers:
+// - kill it as a crash comes: SIGKILL to its main process (crash.ts), so that its restart policy brings it
+//   back; where only the engine can send the kill, the lab makes the start the policy would have made;
+// - restart it (docker restart);
+// - stop it and start it again (a receiver away, then back).
+// Each action is kept on the timeline as an event of its own (action `lab`), beside the engine's events it causes.
 import { HttpError } from '../../../sidecars/lib/http.js';
 import { type Signaller, signalContainer, type Via } from './crash.js';
 import type { Engine, Inspect } from './engine.js';

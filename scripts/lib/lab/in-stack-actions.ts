@@ -10,10 +10,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
 import { type Browser, openBrowser } from '../browser.js';
-import { type Check, CheckFailure, expect, note } from '../check.js';
+import { type Check, CheckFailure, eventually, expect, note } from '../check.js';
 import { ARTIFACTS_DIR } from '../config.js';
 import type { StackContext } from '../stack-types.js';
 import { namespaceAccess } from '../verify/probe.js';
+import { backAfterKill, type ShownEvent, showTab, shownEvents } from './drive.js';
 import { spawnLab } from './spawn.js';
 
 /** How long a check run from the page, or the sidecar's return, may take. */
@@ -26,12 +27,6 @@ const runningIds = async (project: string) =>
     .filter(Boolean)
     .sort();
 
-/** The page's timeline events of one service, in the order shown: [action, text]. */
-const shownEvents = (b: Browser, service: string) =>
-  b.page
-    .locator(`[data-testid=event][data-service="${service}"]`)
-    .evaluateAll((els) => els.map((e) => [e.getAttribute('data-action') ?? '', e.textContent ?? ''] as const));
-
 export const labActions = (pictureCheck: number): Check<StackContext> => ({
   name: `lab: on the lab's page in Chromium, the Pods view shows every running container; check ${pictureCheck} of the run passes from the Actions view and every container stays up; the first sidecar killed with its chaos button is marked on the timeline, dies and comes back, and the sidecar's log lines and (where the lab sees the engine's processes) the pod's processes show`,
   effect: 'destroys',
@@ -43,10 +38,7 @@ export const labActions = (pictureCheck: number): Check<StackContext> => ({
     try {
       browser = await openBrowser({ width: 1280, height: 900 });
       const { page } = browser;
-      const tab = async (view: string) => {
-        await page.click(`#tab-${view}`);
-        await page.locator(`#tab-${view}[aria-selected="true"]`).waitFor(WAIT);
-      };
+      const tab = (view: string) => showTab(page, view, WAIT.timeout);
       const before = await runningIds(project);
       // The lab reads namespaces and processes from its own /proc: a runner with a /proc of its own (Docker
       // Desktop's case) has none of the run's, so the picture check is skipped there and the Processes view is empty.
@@ -118,34 +110,20 @@ export const labActions = (pictureCheck: number): Check<StackContext> => ({
       await tab('Timeline');
       await page.selectOption('select[aria-label="Project shown in the timeline"]', project);
       // In time order: the lab's mark, then the sidecar's die, then its health_status healthy (or its start).
-      const back = (a: string, t: string) => (healthChecked ? a === 'health_status' && /health healthy/.test(t) : a === 'start');
-      try {
-        await page.waitForFunction(
-          ({ service, healthChecked }) => {
-            const items = [...document.querySelectorAll(`[data-testid=event][data-service="${service}"]`)].map(
-              (li) => [li.getAttribute('data-action'), li.textContent ?? ''] as const,
-            );
-            const mark = items.findIndex(([a]) => a === 'lab');
-            const die = items.findIndex(([a], i) => i > mark && a === 'die');
-            return (
-              mark >= 0 &&
-              die > mark &&
-              items.some(([a, t], i) => i > die && (healthChecked ? a === 'health_status' && /health healthy/.test(t) : a === 'start'))
-            );
-          },
-          { service, healthChecked },
-          { timeout: DEADLINE_MS },
-        );
-      } catch {
-        throw new CheckFailure(
-          `${service}'s events on the page's timeline`,
-          `the lab's mark, then die, then ${healthChecked ? 'health_status: healthy' : 'start'}`,
-          (await shownEvents(browser, service)).slice(-8),
-        );
-      }
-      const shown = await shownEvents(browser, service);
-      const from = shown.findIndex(([a]) => a === 'lab');
-      const to = shown.findIndex(([a, t], i) => i > from && back(a, t));
+      let shown: ShownEvent[] = [];
+      const seen = await eventually(
+        async () => {
+          shown = await shownEvents(page, service);
+          const at = backAfterKill(shown, healthChecked);
+          if (at) return at;
+          throw new CheckFailure(
+            `${service}'s events on the page's timeline`,
+            `the lab's mark, then die, then ${healthChecked ? 'health_status: healthy' : 'start'}`,
+            shown.slice(-8),
+          );
+        },
+        { within: DEADLINE_MS, every: 200 },
+      );
 
       await tab('Pods');
       const owner = await page
@@ -174,7 +152,7 @@ export const labActions = (pictureCheck: number): Check<StackContext> => ({
       }
       note(
         `kill ${service}: ${shown
-          .slice(from, to + 1)
+          .slice(seen.mark, seen.back + 1)
           .map(([a]) => a)
           .join(', ')}; ${logged} log line(s) shown; ${caption}`,
       );

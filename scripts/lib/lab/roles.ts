@@ -56,8 +56,9 @@ export function rolesFromIdentify(read: RoleReader = inChild): Roles {
 
 /** The roles as far as they are known within waitMs: a project whose roles are still being read (a child process
  * running `docker compose config`, seconds on a busy machine) is shown now with its roles unknown, and `late` is
- * called once they are in, so that the picture is read again with them. */
+ * called once they are in (once, however many reads gave up on them), so that the picture is read again with them. */
 export function rolesWithin(roles: Roles, waitMs: number, late: () => void): Roles {
+  const awaited = new Set<string>();
   return async (project, labels) => {
     const read = roles(project, labels);
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -67,7 +68,15 @@ export function rolesWithin(roles: Roles, waitMs: number, late: () => void): Rol
     const known = await Promise.race([read, wait]);
     clearTimeout(timer);
     if (known) return known;
-    void read.then(late, late);
+    const key = `${project}\n${labels[FILES_LABEL] ?? ''}`;
+    if (!awaited.has(key)) {
+      awaited.add(key);
+      const done = () => {
+        awaited.delete(key);
+        late();
+      };
+      void read.then(done, done);
+    }
     return () => UNKNOWN;
   };
 }

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { $ } from 'zx';
+import { until } from '../../../sidecars/lib/test-support/wait.js';
+import { backAfterKill, type ShownEvent, shownEvents } from '../lab/drive.js';
 import { downStack } from '../lifecycle.js';
 import { runDir } from '../run-state.js';
 import { loadScenario } from '../scenarios.js';
@@ -118,19 +120,14 @@ test('the sidecar killed with the chaos button: the timeline marks the action, t
   await tab(ctx, 'Timeline');
   await page.selectOption('select[aria-label="Project shown in the timeline"]', ctx.project);
   // In time order: the lab's mark, then a die with exit 137, then healthy again.
-  await page.waitForFunction(
-    () => {
-      const items = [...document.querySelectorAll('[data-testid=event][data-service=tls-proxy]')].map((li) => [
-        li.getAttribute('data-action'),
-        li.textContent ?? '',
-      ]);
-      const mark = items.findIndex(([a]) => a === 'lab');
-      const die = items.findIndex(([a, t], i) => i > mark && a === 'die' && /die \(exit 137\)/.test(t!));
-      return mark >= 0 && die > mark && items.some(([a, t], i) => i > die && a === 'health_status' && /health healthy/.test(t!));
-    },
-    undefined,
-    { timeout: 20_000 },
+  let items: ShownEvent[] = [];
+  await until(
+    'the kill, the die and healthy again on the timeline',
+    async () => backAfterKill((items = await shownEvents(page, 'tls-proxy')), true) !== undefined,
+    20_000,
+    100,
   );
+  assert.match(items[backAfterKill(items, true)!.die]![1], /die \(exit 137\)/);
   const mark = page.locator('[data-testid=event][data-action=lab][data-service=tls-proxy]');
   assert.is(await mark.count(), 1);
   assert.match((await mark.textContent()) ?? '', /☛ .*tls-proxy\s+lab action: kill SIGKILL \(pid\)/);

@@ -274,5 +274,36 @@ test('a kill through /api/kill is marked on the timeline too, and a viewer of th
   }
 });
 
+test('a kill the engine sent, from /api/kill or the chaos steps, is followed by the start the restart policy would make, marked after the kill', async () => {
+  const c = container('sl-https-0a0b0c', 'tls-proxy', {});
+  c.HostConfig.RestartPolicy = { Name: 'unless-stopped', MaximumRetryCount: 0 };
+  c.State.ExitCode = 137;
+  const lab = await start(fakeEngine([c]));
+  const name = 'sl-https-0a0b0c-tls-proxy-1';
+  const starts = () => lab.engine.acted.filter((a) => a.action === 'start').length;
+  try {
+    assert.is((await send(lab, '/api/kill', { container: name })).status, 202);
+    await until('the lab starts the container the engine killed', () => starts() === 1, 5000);
+    assert.is((await send(lab, '/api/chaos', { container: name, action: 'kill' })).status, 202);
+    await until('and again after the chaos kill', () => starts() === 2, 5000);
+    assert.equal(lab.engine.acted, [
+      { id: c.Id, action: 'start' },
+      { id: c.Id, action: 'start' },
+    ]);
+    const events = (
+      (await (await fetch(`http://127.0.0.1:${lab.port}/api/timeline`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+        events: LabEvent[];
+      }
+    ).events;
+    const pair = ['kill SIGKILL (engine)', 'start, as its restart policy unless-stopped would after a crash (exit 137)'];
+    assert.equal(
+      events.map((e) => e.detail?.replace(/:.*/, '')),
+      [...pair, ...pair],
+    );
+  } finally {
+    await lab.close();
+  }
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();

@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import { $ } from 'zx';
 import { type Browser, openBrowser } from '../browser.js';
 import { ARTIFACTS_DIR } from '../config.js';
+import { showTab } from '../lab/drive.js';
 import { type SpawnedLab, spawnLab } from '../lab/spawn.js';
 import { downStack, upStack } from '../lifecycle.js';
 import { teardownOnce } from '../teardown.js';
@@ -67,10 +68,7 @@ export const member = (ctx: StackInLab, service: string) =>
     has: ctx.browser.page.locator('h4', { hasText: new RegExp(`^${service} `) }),
   });
 
-export async function tab(ctx: StackInLab, view: string) {
-  await ctx.browser.page.click(`#tab-${view}`);
-  await ctx.browser.page.locator(`#tab-${view}[aria-selected="true"]`).waitFor(WAIT);
-}
+export const tab = (ctx: StackInLab, view: string) => showTab(ctx.browser.page, view, WAIT.timeout);
 
 /** Answers of the lab to a request from outside the page (node:http, so that Host can be anything). */
 export function call(ctx: StackInLab, o: { path: string; method?: string; headers?: Record<string, string>; body?: string }) {

@@ -157,14 +157,17 @@ test('a project whose roles are still being read is drawn at once without them, 
     return new Promise((r) => (give = r));
   });
   const t = await setup(60_000, roles);
-  const shown = async () =>
-    (JSON.parse((await t.picture()).toString()) as { stacks: { pods: { containers: { role: string | null }[] }[] }[] }).stacks[0]!.pods[0]!
-      .containers[0]!.role;
+  const shown = async (fresh = false) =>
+    (JSON.parse((await t.picture(fresh)).toString()) as { stacks: { pods: { containers: { role: string | null }[] }[] }[] }).stacks[0]!
+      .pods[0]!.containers[0]!.role;
   try {
     assert.is(await within(2000, 'the first picture, with the roles held', shown()), null);
+    assert.is(await within(2000, 'a fresh picture, with the roles still held', shown(true)), null);
     assert.is(t.announced(), 0, 'nothing announced while the roles are read');
     give(new Map([['pod', { role: 'pause', pattern: 'pause' }]]));
     await until('the roles coming in are announced', () => t.announced() === 1);
+    await new Promise(setImmediate); // every reaction to the roles' promise has run by now
+    assert.is(t.announced(), 1, 'announced once, though two reads gave up on the roles');
     assert.is(await shown(), 'pause', 'the picture after the announcement');
     assert.is(reads, 1, "the project's roles were read once");
   } finally {
