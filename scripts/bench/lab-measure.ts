@@ -161,16 +161,21 @@ export interface Ours {
   pods: number;
 }
 
-export const ourPods = async (lab: SpawnedLab, projects: string[]): Promise<Ours> => ({
-  projects,
-  pods: (
-    (await (await fetch(`http://127.0.0.1:${lab.port}/api/stacks`, authorized(lab))).json()) as {
-      stacks: { project: string; pods: unknown[] }[];
-    }
-  ).stacks
-    .filter((s) => projects.includes(s.project))
-    .reduce((n, s) => n + s.pods.length, 0),
-});
+/** Our pods, once the lab knows the roles of each of our projects: a fresh lab reads the roles in the background, and the
+ * picture is read again when they come in, which is start-up work, not what a phase measures. */
+export async function ourPods(lab: SpawnedLab, projects: string[]): Promise<Ours> {
+  type Stacks = { stacks: { project: string; pods: { containers: { role: string | null }[] }[] }[] };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const mine = ((await (await fetch(`http://127.0.0.1:${lab.port}/api/stacks`, authorized(lab))).json()) as Stacks).stacks.filter((s) =>
+      projects.includes(s.project),
+    );
+    // A project's roles come in all at once; a service that is in no pod (a stack's git server) has none.
+    const known = mine.every((s) => s.pods.some((p) => p.containers.some((c) => c.role !== null)));
+    if (known || Date.now() > deadline) return { projects, pods: mine.reduce((n, s) => n + s.pods.length, 0) };
+    await sleep(200); // polling the lab's picture for the roles' arrival
+  }
+}
 
 /** The server's read of every pod, as the first viewer after an event gets it (its kept read expired), 5 times. */
 export async function serverReads(lab: SpawnedLab): Promise<number[]> {

@@ -56,11 +56,14 @@ export function rolesFromIdentify(read: RoleReader = inChild): Roles {
 
 /** The roles as far as they are known within waitMs: a project whose roles are still being read (a child process
  * running `docker compose config`, seconds on a busy machine) is shown now with its roles unknown, and `late` is
- * called once they are in (once, however many reads gave up on them), so that the picture is read again with them. */
+ * called once they are in, so that the picture is read again with them. Only the first read waits: the reads after it,
+ * while the roles are still coming, show them unknown at once, and `late` is called once. */
 export function rolesWithin(roles: Roles, waitMs: number, late: () => void): Roles {
   const awaited = new Set<string>();
   return async (project, labels) => {
     const read = roles(project, labels);
+    const key = `${project}\n${labels[FILES_LABEL] ?? ''}`;
+    if (awaited.has(key)) return () => UNKNOWN; // known to be slow: only the first read waits for them
     let timer: ReturnType<typeof setTimeout> | undefined;
     const wait = new Promise<undefined>((r) => {
       timer = setTimeout(() => r(undefined), waitMs);
@@ -68,15 +71,12 @@ export function rolesWithin(roles: Roles, waitMs: number, late: () => void): Rol
     const known = await Promise.race([read, wait]);
     clearTimeout(timer);
     if (known) return known;
-    const key = `${project}\n${labels[FILES_LABEL] ?? ''}`;
-    if (!awaited.has(key)) {
-      awaited.add(key);
-      const done = () => {
-        awaited.delete(key);
-        late();
-      };
-      void read.then(done, done);
-    }
+    awaited.add(key);
+    const done = () => {
+      awaited.delete(key);
+      late();
+    };
+    void read.then(done, done);
     return () => UNKNOWN;
   };
 }
