@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Usage } from './inuse.js';
 
-export type Hold = 'adopted' | 'timeout';
+export type Hold = 'adopted' | 'timeout' | 'stopped';
 
 export interface HoldOptions {
   /** The revision the link points at, flipped by this process at `since`. */
@@ -18,14 +18,17 @@ export interface HoldOptions {
   scan(): Usage;
   clock: () => number;
   everyMs?: number;
+  /** git-sync is draining: the hold ends at once, and the flip goes ahead. */
+  signal?: AbortSignal;
 }
 
-/** Resolves once `sha` is in use, or `timeoutMs` after `since`; at once when it already is. */
+/** Resolves once `sha` is in use, or `timeoutMs` after `since`, or once the signal aborts; at once when it already is. */
 export async function untilAdopted(o: HoldOptions): Promise<Hold> {
   for (;;) {
     if (o.scan().inUse.has(o.sha)) return 'adopted';
     const left = o.since + o.timeoutMs - o.clock();
     if (left <= 0) return 'timeout';
-    await sleep(Math.min(left, o.everyMs ?? 50));
+    if (o.signal?.aborted) return 'stopped';
+    await sleep(Math.min(left, o.everyMs ?? 50), undefined, { signal: o.signal }).catch(() => undefined);
   }
 }

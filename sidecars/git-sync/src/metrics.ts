@@ -19,7 +19,7 @@ export function registerMetrics(r: Registry) {
     ),
     holds: r.counter(
       'flip_holds_total',
-      'Flips held for the app to take up the last revision (--adopt-timeout), by result (adopted|timeout).',
+      'Flips held for the app to take up the last revision (--adopt-timeout), by result (adopted|timeout|stopped: the sidecar was draining).',
       ['result'],
     ),
     checks: r.counter('checks_total', 'Pre-publish checks by result (pass|fail).', ['result']),

@@ -90,7 +90,7 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
       stopped = true;
       clearInterval(poll);
       await new Promise<void>((r) => (webhook ? webhook.close(() => r()) : r()));
-      await syncer.idle();
+      await syncer.drain();
     },
   };
 }

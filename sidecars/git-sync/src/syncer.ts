@@ -47,6 +47,7 @@ export class Syncer {
   private readonly clock: () => number;
   /** When this process last flipped the link: the start of the app's time to take it up. */
   private flippedAt: number | undefined;
+  private readonly draining = new AbortController();
 
   constructor(private readonly o: SyncerOptions) {
     this.clock = o.clock ?? Date.now;
@@ -78,8 +79,10 @@ export class Syncer {
     return this.running;
   }
 
-  /** Resolves when no sync is running. */
-  idle(): Promise<void> {
+  /** For the sidecar's drain: resolves when no sync is running; one holding its flip for the app
+   * (--adopt-timeout) flips at once. */
+  drain(): Promise<void> {
+    this.draining.abort();
     return this.running ?? Promise.resolve();
   }
 
@@ -186,7 +189,7 @@ export class Syncer {
     const [sha, since] = [this.current, this.flippedAt];
     if (!adoptTimeoutMs || !sha || since === undefined) return;
     const held = await this.timed('hold', () =>
-      untilAdopted({ sha, since, timeoutMs: adoptTimeoutMs, scan: this.o.scan, clock: this.clock }),
+      untilAdopted({ sha, since, timeoutMs: adoptTimeoutMs, scan: this.o.scan, clock: this.clock, signal: this.draining.signal }),
     );
     m.holds.inc({ result: held });
     if (held === 'timeout')

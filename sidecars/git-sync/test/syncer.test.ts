@@ -207,6 +207,28 @@ test('with an adopt timeout, a revision no process takes up holds the next flip 
   assert.ok(scans >= 2, `looked more than once while holding (${scans})`);
 });
 
+test('a drain ends a held flip at once: the revision is published and the hold counted as stopped', async (ctx) => {
+  let scans = 0;
+  let holding: () => void = () => {};
+  const held = new Promise<void>((r) => (holding = r));
+  const { s, store, m } = await syncer(ctx, {
+    adoptTimeoutMs: 600_000,
+    scan: () => {
+      if (++scans === 1) holding();
+      return { inUse: new Set(), uninspectable: 0 };
+    },
+  });
+  commit(ctx, { 'app.js': '1;\n' });
+  await s.trigger('start');
+  const two = commit(ctx, { 'app.js': '2;\n' });
+  const syncing = s.trigger('webhook');
+  await held;
+  await s.drain();
+  await syncing;
+  assert.is(store.current(), two);
+  assert.is(m.holds.get({ result: 'stopped' }), 1);
+});
+
 test('start-up repair removes a half-made staging tree and stale temporary links, and keeps the published one', async (ctx) => {
   const sha = commit(ctx, { 'app.js': '1;\n' });
   const { s, store } = await syncer(ctx);
