@@ -128,6 +128,10 @@ export async function load(b: Browser, url: string, ours: Ours): Promise<Load> {
   };
   b.page.on('console', onConsole);
   let timer: NodeJS.Timeout | undefined;
+  // The page asks for the pods once its live stream is open (what changed since its HTML was made): a load ends
+  // with that answer, so that an idle window after it holds no work of the load's.
+  const asked = b.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/stacks', { timeout: 30_000 });
+  asked.catch(() => undefined);
   try {
     await b.page.goto(url);
     const drawn = await Promise.race([
@@ -138,7 +142,7 @@ export async function load(b: Browser, url: string, ours: Ours): Promise<Load> {
     ]);
     // Long tasks are reported when they end: a task running at the drawing is seen within the next frames.
     await b.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    return await b.page.evaluate((at) => {
+    const measured = await b.page.evaluate((at) => {
       const tasks = (window as unknown as { longTasks: { start: number; end: number }[] }).longTasks;
       return {
         drawn: at,
@@ -147,6 +151,8 @@ export async function load(b: Browser, url: string, ours: Ours): Promise<Load> {
         api: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/stacks') && e.startTime < at)?.duration ?? 0,
       };
     }, drawn);
+    await asked;
+    return measured;
   } finally {
     clearTimeout(timer);
     b.page.off('console', onConsole);
