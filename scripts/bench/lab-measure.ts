@@ -25,12 +25,60 @@ export async function settled(lab: SpawnedLab): Promise<void> {
   await (await fetch(`http://127.0.0.1:${lab.port}/api/stacks?fresh=1`, authorized(lab))).arrayBuffer();
 }
 
-/** The lab's CPU over a window in which nothing is asked of it, as % of one core. */
-export async function idleCpu(pid: number): Promise<number> {
+export interface Idle {
+  /** % of one core. */
+  cpu: number;
+  /** What the live stream told every viewer over the window, pings aside: each message by its type, an event by
+   * its action (`event health_status`). Each one has every viewer read the pods again. */
+  told: Record<string, number>;
+}
+
+/** The lab's CPU over a window in which nothing is asked of it, as % of one core, and what its live stream carried
+ * meanwhile (read on a stream of the bench's own, opened before the window). */
+export async function idleCpu(lab: SpawnedLab): Promise<Idle> {
+  const pid = lab.child.pid!;
+  const told: Record<string, number> = {};
+  const stop = new AbortController();
+  const res = await fetch(`http://127.0.0.1:${lab.port}/api/events`, { ...authorized(lab), signal: stop.signal });
+  // The stream opens with `hello` and the engine's state as the hub hands it to each new subscriber: the window
+  // begins after them.
+  let opened: () => void = () => undefined;
+  const open = new Promise<void>((r) => (opened = r));
+  let first = true;
+  const counting = (async () => {
+    let rest = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      rest += Buffer.from(chunk).toString();
+      const lines = rest.split('\n');
+      rest = lines.pop()!;
+      for (const line of lines.filter(Boolean)) {
+        const m = JSON.parse(line) as { type: string; event?: { action: string } };
+        if (m.type === 'ping' || m.type === 'hello') continue;
+        if (first && m.type === 'engine') {
+          first = false;
+          opened();
+          continue;
+        }
+        const kind = m.event ? `${m.type} ${m.event.action}` : m.type;
+        told[kind] = (told[kind] ?? 0) + 1;
+      }
+    }
+  })().catch(() => undefined); // ended by the abort below
+  await open;
   const [t0, c0] = [performance.now(), cpuTicks(pid)];
   await sleep(IDLE_S * 1000); // a measuring window, not a wait for an event
-  return (((cpuTicks(pid) - c0) / TICK) * 100) / ((performance.now() - t0) / 1000);
+  const cpu = (((cpuTicks(pid) - c0) / TICK) * 100) / ((performance.now() - t0) / 1000);
+  stop.abort();
+  await counting;
+  return { cpu, told };
 }
+
+/** `3 event health_status, 1 stacks`, or `nothing`. */
+export const toldText = (told: Record<string, number>) =>
+  Object.entries(told)
+    .sort()
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ') || 'nothing';
 
 /** The CPU of the containers of these compose projects (their cgroups: what their processes and health checks
  * ran), and of dockerd and containerd, over the window, in % of one core. NaN where this host cannot tell. */

@@ -7,7 +7,8 @@
 // - the server's own read of every pod (GET /api/stacks?fresh=1: a read begun after the request), 5 times per phase;
 // - the lab server's RSS (VmRSS, and its peak VmHWM) with no viewer, with one and with five viewers open;
 // - the lab server's CPU, idle, with no viewer, one and five viewers, 20 s each (utime + stime from /proc), each window
-//   from the end of the read of the pods a page load may have left under way (GET /api/stacks?fresh=1);
+//   from the end of the read of the pods a page load may have left under way (GET /api/stacks?fresh=1), and what the
+//   live stream told each viewer in it, counted on a stream of the bench's own that asks for nothing;
 // Goals: interactive within 1 s, ≤ 60 MB RSS, < 2% of a core idle, on the runtime `npm run lab` uses. Writes its
 // section of docs/benchmarks.md.
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ import {
   settled,
   stacksCpu,
   status,
+  toldText,
   watchLongTasks,
 } from './lab-measure.js';
 import { renderSection, writeSection } from './section.js';
@@ -87,6 +89,7 @@ async function phase(label: string, runtime: string, lab: SpawnedLab, b: Browser
 interface Server {
   runtime: string;
   cpu: Record<string, number>;
+  told: Record<string, string>;
   rss: Record<string, number>;
   peak: number;
 }
@@ -96,10 +99,16 @@ async function atRest(runtime: string, lab: SpawnedLab, first: Browser, ours: Ou
   const pid = lab.child.pid!;
   const more: Browser[] = [];
   const cpu: Record<string, number> = {};
+  const told: Record<string, string> = {};
+  const idle = async (k: string) => {
+    const w = await idleCpu(lab);
+    cpu[k] = w.cpu;
+    told[k] = toldText(w.told);
+  };
   const rss: Record<string, number> = {};
   try {
     await settled(lab);
-    cpu.one = await idleCpu(pid);
+    await idle('one');
     rss.one = status(pid, 'VmRSS');
     for (let i = 1; i < 5; i++) {
       const b = await openBrowser({ width: 1280, height: 900 });
@@ -108,16 +117,16 @@ async function atRest(runtime: string, lab: SpawnedLab, first: Browser, ours: Ou
       await load(b, lab.url, ours);
     }
     await settled(lab);
-    cpu.five = await idleCpu(pid);
+    await idle('five');
     rss.five = status(pid, 'VmRSS');
   } finally {
     for (const v of more) await v.close();
   }
   await first.page.goto('about:blank');
   await settled(lab);
-  cpu.none = await idleCpu(pid);
+  await idle('none');
   rss.none = status(pid, 'VmRSS');
-  return { runtime, cpu, rss, peak: status(pid, 'VmHWM') };
+  return { runtime, cpu, told, rss, peak: status(pid, 'VmHWM') };
 }
 
 const clock = new BenchClock();
@@ -174,7 +183,7 @@ try {
     notes: [
       `Stacks up: ${wanted.join(', ')} (${projects.length} projects, ${pods} pods), each idle (no load), their health checks every 2 s (the pod every 5 s). At rest, before any lab started, their ${rest.count} containers used ${rest.containers.toFixed(0)}% of a core (their cgroups, health checks included) and dockerd with containerd ${rest.engine.toFixed(0)}%, over ${IDLE_S} s. Other engineers' work shared the machine.`,
       `The lab: dist/scripts/lab.js, one engine event stream, on ${RUNTIMES.map((r) => r.name).join(' and on ')} in turn (${RUNTIMES[0]!.name} is what \`npm run lab\` runs), one at a time.`,
-      `Viewers: headless Chromium pages (playwright-core) on the same 2 cores, each with the live stream open; ${LOADS} fresh loads in the first, in each phase; its long tasks recorded by a PerformanceObserver, and the pods drawn at each frame after a change of the DOM by a MutationObserver, both from before the page's own script, so that the bench runs none of its own in the page while it loads; each load ending with the answer to the page's own GET /api/stacks once its live stream is open, and each idle window from the end of any read of the pods a load left under way (a fresh read waits for it); the lab's Node with the flags \`npm run lab\` gives it (${NODE_FLAGS.join(' ')}).`,
+      `Viewers: headless Chromium pages (playwright-core) on the same 2 cores, each with the live stream open; ${LOADS} fresh loads in the first, in each phase; its long tasks recorded by a PerformanceObserver, and the pods drawn at each frame after a change of the DOM by a MutationObserver, both from before the page's own script, so that the bench runs none of its own in the page while it loads; each load ending with the answer to the page's own GET /api/stacks once its live stream is open, and each idle window from the end of any read of the pods a load left under way (a fresh read waits for it), with one live stream of the bench's own open through it, which counts the stream's messages and asks for nothing; the lab's Node with the flags \`npm run lab\` gives it (${NODE_FLAGS.join(' ')}).`,
     ],
   });
   const lead = `The lab with one stack, then with ${all} up, on two runtimes: page load to the Pods view drawn with every pod and to the main thread free after it (${LOADS} loads), the server's own read of the pods (GET /api/stacks?fresh=1), its resident memory and its idle CPU over ${IDLE_S} s with one, five and no viewers.`;
@@ -219,10 +228,10 @@ try {
       return `Ratio on ${r.name}, ${all} to ${one} alone: drawn ${(med(b!.loads.map((l) => l.drawn)) / med(a!.loads.map((l) => l.drawn))).toFixed(2)}×, server read ${(med(b!.reads) / med(a!.reads)).toFixed(2)}×.`;
     }),
     '',
-    `| viewers (${all} up) | ${servers.map((v) => `RSS on ${v.runtime} | idle CPU on ${v.runtime}`).join(' | ')} |`,
-    `| --- | ${servers.map(() => '---: | ---:').join(' | ')} |`,
+    `| viewers (${all} up) | ${servers.map((v) => `RSS on ${v.runtime} | idle CPU on ${v.runtime} | the live stream told each viewer`).join(' | ')} |`,
+    `| --- | ${servers.map(() => '---: | ---: | ---').join(' | ')} |`,
     ...(['one', 'five', 'none'] as const).map(
-      (k) => `| ${k} | ${servers.map((v) => `${v.rss[k]!.toFixed(1)} MB | ${v.cpu[k]!.toFixed(2)}%`).join(' | ')} |`,
+      (k) => `| ${k} | ${servers.map((v) => `${v.rss[k]!.toFixed(1)} MB | ${v.cpu[k]!.toFixed(2)}% | ${v.told[k]}`).join(' | ')} |`,
     ),
     '',
     `Peak RSS (VmHWM) over the run: ${servers.map((v) => `${v.peak.toFixed(1)} MB on ${v.runtime}`).join(', ')}.`,
