@@ -23,6 +23,14 @@ export function variantsFor(fast: boolean): Variant[] {
       : []),
     { id: 'ours-tcp', label: 'tls-proxy --mode tcp (L4)', service: 'ours-tcp', port: 8443, tls: true, adminPort: 9901 },
     { id: 'ours-http', label: 'tls-proxy --mode http (L7)', service: 'ours-http', port: 8444, tls: true, adminPort: 9902 },
+    // The floor under load (bench/floor/pipe.mjs): what tcp mode would cost with nothing of its own.
+    {
+      id: 'floor-tcp',
+      label: 'floor: bare Bun relaying TLS on its native sockets (L4), with the modules tls-proxy loads',
+      service: 'floor-pipe',
+      port: 8449,
+      tls: true,
+    },
     { id: 'nginx', label: 'nginx http (L7)', service: 'nginx', port: 8445, tls: true },
     { id: 'nginx-stream', label: 'nginx stream (L4)', service: 'nginx-stream', port: 8447, tls: true },
     { id: 'haproxy', label: 'HAProxy mode http (L7)', service: 'haproxy', port: 8446, tls: true },
@@ -34,6 +42,7 @@ export function variantsFor(fast: boolean): Variant[] {
 export const REFERENCES: Record<string, { nginx: string; haproxy: string }> = {
   'ours-tcp': { nginx: 'nginx-stream', haproxy: 'haproxy-tcp' },
   'ours-http': { nginx: 'nginx', haproxy: 'haproxy' },
+  'floor-tcp': { nginx: 'nginx-stream', haproxy: 'haproxy-tcp' },
 };
 
 /** One ECDSA P-256 certificate for localhost, signed by a fresh CA; combined.pem (chain then key) is for HAProxy. */
