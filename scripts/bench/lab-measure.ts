@@ -64,7 +64,8 @@ export async function idleCpu(lab: SpawnedLab): Promise<Idle> {
       }
     }
   })().catch(() => undefined); // ended by the abort below
-  await open;
+  // A stream that ends (or sends what is not JSON) before the engine's state opens the window too, counting nothing.
+  await Promise.race([open, counting]);
   const [t0, c0] = [performance.now(), cpuTicks(pid)];
   await sleep(IDLE_S * 1000); // a measuring window, not a wait for an event
   const cpu = (((cpuTicks(pid) - c0) / TICK) * 100) / ((performance.now() - t0) / 1000);
