@@ -9,6 +9,10 @@ export interface BunSocket<D> {
   data: D;
   readonly remoteAddress: string;
   readonly alpnProtocol?: string | false | null;
+  /** TLS: whether the peer's certificate chains to a trusted CA (and, as a client, names the server). */
+  readonly authorized?: boolean;
+  /** TLS: the peer's certificate, once the handshake is done. */
+  getPeerX509Certificate(): { subjectAltName?: string } | undefined;
   /** The bytes written now (the rest is the caller's to write on drain); -1 when closed. */
   write(data: Uint8Array | string): number;
   /** Flushes, then closes. */
@@ -46,9 +50,15 @@ export interface ServerTls {
   ALPNProtocols?: Buffer;
 }
 
+/** What a client TLS connection takes: a native secure context, and whether Bun itself refuses what fails to verify. */
+export interface ClientTls {
+  secureContext: unknown;
+  rejectUnauthorized: boolean;
+}
+
 interface BunGlobal {
   listen<D>(o: { hostname: string; port: number; socket: BunHandlers<D> }): BunListener;
-  connect<D>(o: { hostname: string; port: number; data: D; socket: BunHandlers<D> }): Promise<BunSocket<D>>;
+  connect<D>(o: { hostname: string; port: number; data: D; socket: BunHandlers<D>; tls?: ClientTls }): Promise<BunSocket<D>>;
 }
 
 const bun = (): BunGlobal => {
@@ -60,8 +70,8 @@ const bun = (): BunGlobal => {
 export const bunListen = <D>(hostname: string, port: number, socket: BunHandlers<D>): BunListener =>
   bun().listen({ hostname, port, socket });
 
-export const bunConnect = <D>(hostname: string, port: number, data: D, socket: BunHandlers<D>): Promise<BunSocket<D>> =>
-  bun().connect({ hostname, port, data, socket });
+export const bunConnect = <D>(hostname: string, port: number, data: D, socket: BunHandlers<D>, tls?: ClientTls): Promise<BunSocket<D>> =>
+  bun().connect({ hostname, port, data, socket, ...(tls ? { tls } : {}) });
 
 /** Starts TLS as the server on an accepted plain socket, handing it the bytes already read; the TLS socket. */
 export function upgradeServerTls<R, D>(

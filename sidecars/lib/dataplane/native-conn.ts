@@ -4,7 +4,7 @@
 // 'end' (the peer's FIN; this side then ends too, as a Node socket that does not allow half-open
 // connections), 'error', then 'close' exactly once.
 import { EventEmitter } from 'node:events';
-import { type BunHandlers, type BunSocket, bunConnect } from './bun-socket.js';
+import { type BunHandlers, type BunSocket, bunConnect, type ClientTls } from './bun-socket.js';
 import type { Conn } from '../conn.js';
 
 /** Bytes queued before write() returns false, as a Node socket's default high-water mark. */
@@ -22,11 +22,21 @@ export class NativeConn extends EventEmitter implements Conn {
   private held: Buffer[] | undefined;
   destroyed = false;
   remoteAddress: string | undefined;
-  /** Called once with the TLS handshake's outcome (server side). */
+  /** Called once with the TLS handshake's outcome. */
   onHandshake: ((ok: boolean, err: Error | null) => void) | undefined;
+  /** Set before the handshake to have the peer's certificate read as it ends (mTLS). */
+  wantsPeer = false;
+  /** The peer's certificate as the handshake ended: whether it chains to a trusted CA, and its subjectAltName. */
+  peer: PeerCertificate | undefined;
 
-  /** held: keep what is read until start() (a server connection, until its handshake is done). */
-  constructor(held = false) {
+  /**
+   * held: keep what is read until start() (a server connection, until its handshake is done).
+   * gated: keep what is written until open() (a client connection, until the server is known).
+   */
+  constructor(
+    held = false,
+    private gated = false,
+  ) {
     super();
     if (held) this.held = [];
   }
@@ -45,6 +55,12 @@ export class NativeConn extends EventEmitter implements Conn {
     this.remoteAddress = s.remoteAddress;
     s.setNoDelay(true);
     if (this.paused) s.pause();
+    if (!this.gated) this.flush();
+  }
+
+  /** Lets what was written go out (a gated connection whose peer is now known). */
+  open(): void {
+    this.gated = false;
     this.flush();
   }
 
@@ -58,7 +74,7 @@ export class NativeConn extends EventEmitter implements Conn {
   write(data: Uint8Array | string, encoding: BufferEncoding = 'utf8'): boolean {
     if (!this.writable) return false;
     const b = typeof data === 'string' ? Buffer.from(data, encoding) : (data as Buffer);
-    if (this.s && this.queued === 0) {
+    if (this.s && this.queued === 0 && !this.gated) {
       const n = this.s.write(b);
       if (n === b.length) return true;
       if (n < 0) return false;
@@ -73,7 +89,7 @@ export class NativeConn extends EventEmitter implements Conn {
     if (data !== undefined) this.write(data);
     if (this.ending || this.destroyed) return this;
     this.ending = true;
-    if (this.s && this.queued === 0) this.s.shutdown();
+    if (this.s && this.queued === 0 && !this.gated) this.s.shutdown();
     return this;
   }
 
@@ -108,7 +124,7 @@ export class NativeConn extends EventEmitter implements Conn {
   /** Writes what is queued, as far as the socket takes it. */
   private flush(): void {
     const s = this.s;
-    if (!s || this.destroyed) return;
+    if (!s || this.destroyed || this.gated) return;
     if (this.queued > 0) {
       const all = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queued);
       const n = s.write(all);
@@ -142,6 +158,11 @@ export class NativeConn extends EventEmitter implements Conn {
     this.destroy();
   }
 
+  handshaken(s: BunSocket<NativeConn>, ok: boolean, err: Error | null): void {
+    if (this.wantsPeer) this.peer = { authorized: s.authorized === true, subjectAltName: s.getPeerX509Certificate()?.subjectAltName };
+    this.onHandshake?.(ok, err);
+  }
+
   closedNow(): void {
     if (this.closed) return;
     this.closed = true;
@@ -159,8 +180,13 @@ export class NativeConn extends EventEmitter implements Conn {
     error: (s, err) => s.data.failed(err),
     connectError: (s, err) => s.data.failed(err),
     close: (s, err) => (err ? s.data.failed(err) : s.data.closedNow()),
-    handshake: (s, ok, err) => s.data.onHandshake?.(ok, err),
+    handshake: (s, ok, err) => s.data.handshaken(s, ok, err),
   };
+}
+
+export interface PeerCertificate {
+  authorized: boolean;
+  subjectAltName: string | undefined;
 }
 
 /** A plain TCP connection to host:port; writes made before it is open wait in its queue. */
@@ -169,3 +195,32 @@ export function dial(host: string, port: number): NativeConn {
   bunConnect(host, port, c, NativeConn.handlers).catch((err: Error) => c.failed(err));
   return c;
 }
+
+/**
+ * A TLS connection to host:port whose server is accepted only if check() finds nothing wrong with its
+ * certificate: nothing written goes out before that. The name the server is reached by is not checked
+ * (check() says who it must be); its chain is: Bun reports a failed chain before a name that does not
+ * match, and reports the name only when the chain verified (pinned by bun-socket.test.ts).
+ */
+export function dialTls(
+  host: string,
+  port: number,
+  secureContext: unknown,
+  check: (peer: PeerCertificate) => Error | undefined,
+): NativeConn {
+  const c = new NativeConn(false, true);
+  c.wantsPeer = true;
+  c.onHandshake = (ok, err) => {
+    c.onHandshake = undefined;
+    const chained = ok ? !err : (err as NodeJS.ErrnoException | null)?.code === NAME_MISMATCH;
+    const refusal = chained ? check(c.peer!) : (err ?? new Error('TLS handshake failed'));
+    if (refusal) c.failed(refusal);
+    else c.open();
+  };
+  const tls: ClientTls = { secureContext, rejectUnauthorized: false };
+  bunConnect(host, port, c, NativeConn.handlers, tls).catch((err: Error) => c.failed(err));
+  return c;
+}
+
+/** Bun's code for a verified chain whose names do not include the one dialled. */
+const NAME_MISMATCH = 'ERR_TLS_CERT_ALTNAME_INVALID';

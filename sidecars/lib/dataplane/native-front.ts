@@ -2,7 +2,9 @@
 // handshake record starts TLS on that socket (server side, with the secure context current at that
 // moment, so a renewed certificate serves the next connection), anything else is plain text sent to a
 // TLS port and gets front.ts's answer. One deadline runs from accept to the end of the handshake:
-// bytes trickled in do not extend it.
+// bytes trickled in do not extend it. With client certificates required (mTLS), a connection whose
+// certificate did not verify is refused here: Bun ends such a handshake as a success with an error
+// beside it, and does not close the connection itself (pinned by bun-socket.test.ts).
 import { type BunListener, type BunSocket, bunListen, type ServerTls, upgradeServerTls } from './bun-socket.js';
 import { plainAnswer } from './front.js';
 import { NativeConn } from './native-conn.js';
@@ -12,7 +14,9 @@ export interface NativeFrontOptions {
   plainHttp: 'reject' | 'redirect';
   /** The TLS settings of a new connection, read as it begins its handshake. */
   tls(): ServerTls;
-  /** A connection whose handshake succeeded. */
+  /** mTLS: the context requests a client certificate, and one that does not verify fails the handshake. */
+  clientCertificates?: boolean;
+  /** A connection whose handshake succeeded (with clientCertificates, conn.peer is the verified client's). */
   secure(conn: NativeConn): void;
   onPlain(): void;
   /** The handshake failed, or did not end in time. */
@@ -44,12 +48,14 @@ export function listenNative(address: string, port: number, o: NativeFrontOption
   const startTls = (s: BunSocket<Accepted>, first: Buffer) => {
     const conn = new NativeConn(true);
     s.data.conn = conn;
+    conn.wantsPeer = o.clientCertificates === true;
     conn.onHandshake = (ok, err) => {
       conn.onHandshake = undefined;
       clearTimeout(s.data.timer);
       s.data.timer = undefined;
-      if (!ok) {
-        o.onHandshakeError(err ?? new Error('TLS handshake failed'));
+      const verified = !o.clientCertificates || (!err && conn.peer?.authorized === true);
+      if (!ok || !verified) {
+        o.onHandshakeError(err ?? new Error(ok ? 'the client certificate was not verified' : 'TLS handshake failed'));
         conn.destroy();
         s.terminate();
         return;
@@ -85,5 +91,17 @@ export function listenNative(address: string, port: number, o: NativeFrontOption
       o.closed();
     },
     error() {},
+  });
+}
+
+/** A plain TCP listener whose every connection is a NativeConn; stop() stops accepting, open connections go on. */
+export function listenPlain(address: string, port: number, accepted: (conn: NativeConn) => void): BunListener {
+  return bunListen<NativeConn>(address, port, {
+    ...NativeConn.handlers,
+    open(s) {
+      s.data = new NativeConn();
+      s.data.attach(s);
+      accepted(s.data);
+    },
   });
 }

@@ -18,8 +18,12 @@ export interface Pki {
   dir: string;
   caFile: string;
   ca: Buffer;
-  /** Issues a server certificate for localhost and 127.0.0.1, signed by the CA, with the given hex serial (EC P-256 key unless rsa). */
-  issue(name: string, serial: string, key?: 'ec' | 'rsa'): Issued;
+  /**
+   * Issues a server certificate for localhost and 127.0.0.1, signed by the CA, with the given hex serial
+   * (EC P-256 key unless rsa); o.peer makes it a client certificate too (mTLS), o.days sets its validity
+   * (-1: expired).
+   */
+  issue(name: string, serial: string, key?: 'ec' | 'rsa', o?: { peer?: boolean; days?: number }): Issued;
   cleanup(): void;
 }
 
@@ -43,22 +47,22 @@ export function makePki(): Pki {
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  writeFileSync(
-    join(dir, 'server.ext'),
+  const ext = (usage: string) =>
     [
       'subjectAltName=DNS:localhost,IP:127.0.0.1',
       'basicConstraints=critical,CA:FALSE',
       'keyUsage=critical,digitalSignature',
-      'extendedKeyUsage=serverAuth',
+      usage,
       '',
-    ].join('\n'),
-  );
+    ].join('\n');
+  writeFileSync(join(dir, 'server.ext'), ext('extendedKeyUsage=serverAuth'));
+  writeFileSync(join(dir, 'peer.ext'), ext('extendedKeyUsage=serverAuth,clientAuth'));
   const caFile = join(dir, 'ca.crt');
   return {
     dir,
     caFile,
     ca: readFileSync(caFile),
-    issue(name, serial, kind = 'ec') {
+    issue(name, serial, kind = 'ec', o = {}) {
       const key = join(dir, `${name}.key`),
         csr = join(dir, `${name}.csr`),
         cert = join(dir, `${name}.crt`);
@@ -85,11 +89,11 @@ export function makePki(): Pki {
         '-set_serial',
         `0x${serial}`,
         '-days',
-        '1',
+        String(o.days ?? 1),
         '-out',
         cert,
         '-extfile',
-        'server.ext',
+        o.peer ? 'peer.ext' : 'server.ext',
       ]);
       return { cert, key, serial: serial.toUpperCase() };
     },

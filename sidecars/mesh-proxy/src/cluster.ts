@@ -4,7 +4,7 @@
 // the last answer, as Envoy's strict DNS does. Each endpoint has its own keep-alive pool of mTLS
 // connections, and picks go round robin over the endpoints not ejected (all of them, if all are).
 import { lookup } from 'node:dns/promises';
-import type { Socket } from 'node:net';
+import type { Conn } from '../../lib/conn.js';
 import { UpstreamPool } from '../../lib/dataplane/index.js';
 import { fresh, type OutlierDetector, type OutlierState } from './outlier.js';
 
@@ -28,7 +28,7 @@ export class Cluster {
     readonly service: string,
     readonly port: number,
     private readonly o: {
-      dial: (address: string, port: number) => Socket;
+      dial: (address: string, port: number) => Conn;
       outliers: OutlierDetector;
       resolve?: Resolve;
       onResolve: (ok: boolean, error?: string) => void;

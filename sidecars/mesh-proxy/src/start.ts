@@ -1,16 +1,20 @@
 // Builds mesh-proxy from its parameters: the identity store with its reloads, the inbound mTLS listener
 // in front of the app, one outbound listener and cluster per destination, the span exporter, readiness
 // and the SIGTERM drain.
-import { createServer, type Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, type SecureContext, type SecureContextOptions } from 'node:tls';
-import { listen } from '../../lib/listen.js';
+import { createSecureContext, type SecureContextOptions } from 'node:tls';
+import { bindOrExplain } from '../../lib/listen.js';
 import { Reloadable } from '../../lib/reloadable.js';
 import type { Context, Running } from '../../lib/run.js';
 import {
   answers,
+  type BunListener,
+  dial,
+  dialTls,
   drainConnections,
   follow,
   HttpSession,
+  listenPlain,
+  type NativeConn,
   type SessionContext,
   showCertificate,
   UpstreamPool,
@@ -48,7 +52,9 @@ export async function start({ params: p, log, metrics }: Context<typeof table>, 
   const first = await store.reload('start');
   if (!first.ok) throw new Error(`invalid --identity-dir: ${first.error}`);
   const secure = (): SecureContextOptions => ({ cert: store.value.cert, key: store.value.key, ca: store.value.ca });
-  let clientContext: SecureContext = createSecureContext({ ...secure(), minVersion: 'TLSv1.3' });
+  // A native context, built once per identity: a new connection costs no parsing of keys.
+  const client = () => createSecureContext({ ...secure(), minVersion: 'TLSv1.3' }).context as unknown;
+  let clientContext = client();
 
   let draining = false;
   const exporter = p.otlpEndpoint ? createExporter({ endpoint: p.otlpEndpoint, service: p.service, log, spans: m.spans }) : undefined;
@@ -64,7 +70,7 @@ export async function start({ params: p, log, metrics }: Context<typeof table>, 
     proto,
   });
 
-  const app = new UpstreamPool(LOOPBACK, p.appPort);
+  const app = new UpstreamPool(LOOPBACK, p.appPort, 256, () => dial(LOOPBACK, p.appPort));
   const inbound = createInbound({
     service: p.service,
     selfId,
@@ -84,31 +90,20 @@ export async function start({ params: p, log, metrics }: Context<typeof table>, 
     maxPercent: p.outlierMaxEjectionPercent,
     onEject: (ms) => log.warn('endpoint ejected', { ms }),
   });
-  const servers = [inbound.front];
+  const listeners: BunListener[] = [];
   const sessions = new Set<HttpSession>();
   for (const d of p.outbound) {
     const peerId = spiffeId(p.trustDomain, p.namespace, d.service);
-    const dial = (address: string, port: number): Socket => {
-      const s = tlsConnect({
-        host: address,
-        port,
-        secureContext: clientContext,
-        servername: d.service,
-        ALPNProtocols: ['http/1.1'],
-        // The server must be the destination's identity; its name or address does not matter.
-        checkServerIdentity: (_host, cert) => {
-          const id = certSpiffeId(cert.subjectaltname);
+    const cluster = new Cluster(d.service, d.port, {
+      // The server must be the destination's identity; its name or address does not matter.
+      dial: (address, port) =>
+        dialTls(address, port, clientContext, (peer) => {
+          const id = certSpiffeId(peer.subjectAltName);
           if (id === peerId) return undefined;
           // Node's code for a server that is not who it should be: the try counts as a connect failure.
           const err = new Error(`${address} presented ${id ?? 'no SPIFFE ID'}, not ${peerId}`);
           return Object.assign(err, { code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
-        },
-      });
-      s.setNoDelay(true);
-      return s;
-    };
-    const cluster = new Cluster(d.service, d.port, {
-      dial,
+        }),
       resolve: deps.resolve,
       outliers,
       onResolve: (ok, error) => {
@@ -137,31 +132,37 @@ export async function start({ params: p, log, metrics }: Context<typeof table>, 
     const ctx: SessionContext = { ...base(d.localPort, 'http'), router, defaultHost: `${d.service}:${d.port}` };
     // A client's FIN ends the connection (allowHalfOpen off): an app that goes away frees its pending place
     // at once, rather than when the try times out. An app that half-closes after its request gets no answer.
-    const server = createServer((s) => {
-      s.setNoDelay(true);
-      const session = new HttpSession(s, ctx);
+    const accepted = (conn: NativeConn) => {
+      const session = new HttpSession(conn, ctx);
       sessions.add(session);
-      s.once('close', () => sessions.delete(session));
-    });
-    server.on('error', (err) => log.error('outbound listener error', { err, destination: d.service }));
-    servers.push(server);
-    await listen(server, d.localPort, LOOPBACK, { port: 'outbound', address: 'outbound' });
+      conn.once('close', () => sessions.delete(session));
+    };
+    listeners.push(
+      await bindOrExplain(() => listenPlain(LOOPBACK, d.localPort, accepted), d.localPort, LOOPBACK, {
+        port: 'outbound',
+        address: 'outbound',
+      }),
+    );
     await cluster.start(p.dnsRefresh);
   }
 
   const { check, unwatch } = follow({ files, intervalMs: p.reloadInterval, store, log, what: 'identity' }, (id) => {
     inbound.rotate(secure());
-    clientContext = createSecureContext({ ...secure(), minVersion: 'TLSv1.3' });
+    clientContext = client();
     showCertificate(m, { serial: id.serial, spiffe_id: id.spiffeId }, id.notAfter);
   });
 
   try {
-    await listen(inbound.front, p.inboundPort, p.inboundAddress, { port: 'inboundPort', address: 'inboundAddress' });
+    listeners.push(
+      await bindOrExplain(() => inbound.listen(p.inboundAddress, p.inboundPort), p.inboundPort, p.inboundAddress, {
+        port: 'inboundPort',
+        address: 'inboundAddress',
+      }),
+    );
   } catch (e) {
     unwatch();
     throw e;
   }
-  inbound.front.on('error', (err) => log.error('inbound listener error', { err }));
   log.info('listening', {
     spiffeId: selfId,
     inbound: p.inboundPort,
@@ -178,7 +179,7 @@ export async function start({ params: p, log, metrics }: Context<typeof table>, 
     async drain() {
       draining = true;
       unwatch();
-      for (const s of servers) s.close();
+      for (const l of listeners) l.stop(false);
       await drainConnections({
         closeIdle() {
           inbound.closeIdle();

@@ -1,8 +1,10 @@
-import { connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
-import { createFront, plainAnswer } from '../../lib/dataplane/index.js';
-import { httpsGet, until, type Proxy } from './fixtures.js';
+import { listenNative, plainAnswer } from '../../lib/dataplane/index.js';
+import { httpsGet, until, within, type Proxy } from './fixtures.js';
 import { appSuite, type AppCtx } from './suites.js';
 
 interface Ctx extends AppCtx {
@@ -37,11 +39,6 @@ function exchange(port: number, bytes: string | Buffer, limitMs = 3000): Promise
     s.on('end', () => s.end());
     if (bytes.length) s.write(bytes);
   });
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as AddressInfo).port;
 }
 
 test('plainAnswer rejects with a 400 that says to use https', () => {
@@ -95,55 +92,58 @@ test('TLS on the same port still works next to the plain-HTTP answer', async ({ 
   assert.is(r.body, 'hello from upstream /tls');
 });
 
-test('a connection whose first byte is a TLS record is handed over with that byte still unread', async () => {
-  let handed: Socket | undefined;
-  let plain = 0;
-  const front = createFront({
-    handshakeTimeoutMs: 5000,
+/** A native front serving the suite's certificate, that counts what it was told. */
+function nativeFront(ctx: Ctx, handshakeTimeoutMs: number) {
+  const told = { plain: 0, errors: [] as string[], secure: 0 };
+  const secureContext = createSecureContext({ cert: readFileSync(ctx.cert.cert), key: readFileSync(ctx.cert.key) }).context;
+  const listener = listenNative('127.0.0.1', 0, {
+    handshakeTimeoutMs,
     plainHttp: 'reject',
-    tls: (s) => {
-      handed = s;
-    },
-    onPlain: () => plain++,
+    tls: () => ({ secureContext }),
+    secure: () => void told.secure++,
+    onPlain: () => void told.plain++,
+    onHandshakeError: (e) => void told.errors.push(e.message),
+    opened() {},
+    closed() {},
   });
-  const port = await listen(front);
-  const client = connect(port, '127.0.0.1');
+  return { listener, told };
+}
+
+/** Milliseconds from connecting until the server ends the connection, by a close or a reset. */
+function closedAfter(s: Socket, t0: number): Promise<number> {
+  return new Promise((resolve) => {
+    s.on('error', () => {});
+    s.once('close', () => resolve(Date.now() - t0));
+  });
+}
+
+test('a connection that sends nothing is cut when the handshake timeout passes', async (ctx) => {
+  const { listener, told } = nativeFront(ctx, 150);
   try {
-    const hello = Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5]);
-    client.write(hello);
-    await until('the hello handed to the TLS side', () => Boolean(handed), 2000, 10);
-    assert.ok(handed, 'handed to the TLS side');
-    const got = await new Promise<Buffer>((resolve) => {
-      const chunks: Buffer[] = [];
-      handed!.on('data', (c: Buffer) => {
-        chunks.push(c);
-        if (Buffer.concat(chunks).length >= hello.length) resolve(Buffer.concat(chunks));
-      });
-      handed!.resume();
-    });
-    assert.equal([...got], [...hello]);
-    assert.is(plain, 0);
+    const s = connect(listener.port, '127.0.0.1');
+    const ms = await within(5000, 'the cut', closedAfter(s, Date.now()));
+    assert.ok(ms >= 140 && ms < 1500, `cut after ${ms}ms`);
+    assert.equal(told, { plain: 0, errors: [], secure: 0 });
   } finally {
-    client.destroy();
-    handed?.destroy();
-    await new Promise((r) => front.close(r));
+    listener.stop(true);
   }
 });
 
-test('a connection that sends nothing is closed when the handshake timeout passes', async () => {
-  const front = createFront({
-    handshakeTimeoutMs: 150,
-    plainHttp: 'reject',
-    tls: () => assert.unreachable('no TLS'),
-    onPlain: () => assert.unreachable('no plain'),
-  });
-  const port = await listen(front);
+test('a ClientHello trickled a byte at a time is cut at the handshake deadline, which the bytes do not extend', async (ctx) => {
+  const { listener, told } = nativeFront(ctx, 400);
+  const s = connect(listener.port, '127.0.0.1');
+  const t0 = Date.now();
+  // A TLS record header, then a byte every 50 ms: never a whole ClientHello.
+  s.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00]));
+  const drip = setInterval(() => s.writable && s.write(Buffer.from([1])), 50);
   try {
-    const r = await exchange(port, '');
-    assert.is(r.text, '');
-    assert.ok(r.ms >= 140 && r.ms < 1500, `closed after ${r.ms}ms`);
+    const ms = await within(5000, 'the cut', closedAfter(s, t0));
+    assert.ok(ms >= 390 && ms < 2000, `cut after ${ms}ms`);
+    assert.equal(told, { plain: 0, errors: ['TLS handshake timeout'], secure: 0 });
   } finally {
-    await new Promise((r) => front.close(r));
+    clearInterval(drip);
+    s.destroy();
+    listener.stop(true);
   }
 });
 

@@ -2,6 +2,9 @@
 import type { Conditions } from '../../../scripts/bench/conditions.js';
 import { percentile } from '../../../scripts/bench/stats.js';
 
+/** The memory goal at full speed (issue 28): 64 MiB, the heap size JavaScriptCore was tried at. */
+const RSS_GOAL_MIB = 64;
+
 export interface Result {
   sender: 'shipper' | 'shipper-json' | 'imfile';
   bytes: number;
@@ -37,7 +40,7 @@ export function report(results: Result[], rounds: number, conditions: Conditions
     const rss = Math.max(...of('shipper', b).map((r) => r.peakRss)) / 2 ** 20;
     const verdict = (ok: boolean) => (ok ? '**met**' : '**not met**');
     goals.push(
-      `| ${b} B | ${(shipper / ref).toFixed(2)}× ${verdict(shipper >= ref)} | ${shipper.toFixed(1)} MiB/s ${verdict(shipper >= 50)} | ${rss.toFixed(0)} MiB ${verdict(rss <= 60)} | ${median(of('shipper', b).map(cpuPerGib)).toFixed(1)} |`,
+      `| ${b} B | ${(shipper / ref).toFixed(2)}× ${verdict(shipper >= ref)} | ${shipper.toFixed(1)} MiB/s ${verdict(shipper >= 50)} | ${rss.toFixed(0)} MiB ${verdict(rss <= RSS_GOAL_MIB)} | ${median(of('shipper', b).map(cpuPerGib)).toFixed(1)} |`,
     );
   }
   const perRound =
@@ -59,7 +62,7 @@ export function report(results: Result[], rounds: number, conditions: Conditions
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...rows,
       '',
-      '**Goals** (not tests), for log-shipper (text): ≥ 1.0× imfile; ≥ 50 MiB/s (Vector publishes 77 MiB/s and Fluent Bit 35 MiB/s for file → TCP, 2019); RSS ≤ 60 MB; CPU seconds per GiB reported.',
+      `**Goals** (not tests), for log-shipper (text): ≥ 1.0× imfile; ≥ 50 MiB/s (Vector publishes 77 MiB/s and Fluent Bit 35 MiB/s for file → TCP, 2019); RSS ≤ ${RSS_GOAL_MIB} MiB at full speed; CPU seconds per GiB reported.`,
       '',
       '| line | × imfile | throughput | peak RSS | CPU s/GiB |',
       '| --- | --- | --- | --- | --- |',

@@ -40,7 +40,7 @@ export function markdown(rows: Summary[], vs: Comparison | undefined, c: MeshCon
   const line = (what: string, f: (r: Summary) => Spread | undefined, fmt: (v: number) => string, ratio?: Spread, direct = true) =>
     `| ${what} | ${direct && d ? s(f(d), fmt) : '—'} | ${o ? s(f(o), fmt) : 'n/a'} | ${h ? s(f(h), fmt) : 'n/a'} | ${ratio ? s(ratio, x2) : '—'} |`;
   const out: string[] = [
-    '**Goals** (issue 11; measured, not tests; met or not by the median):',
+    '**Goals** (issue 28; measured, not tests; met or not by the median):',
     '',
     ...goalTable(goalsOf(rows, vs, OURS)),
     '',
