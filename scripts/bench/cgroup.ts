@@ -26,15 +26,40 @@ export class ContainerCgroup {
     return Number(usec) / 1e6;
   }
 
+  private pids(): string[] {
+    return readFileSync(`${this.dir}/cgroup.procs`, 'utf8').trim().split('\n').filter(Boolean);
+  }
+
   /** Resident memory of the container's processes (sum of VmRSS), and the anonymous (private) part of it, in bytes. */
   rss(): { rss: number; anon: number } {
-    const pids = readFileSync(`${this.dir}/cgroup.procs`, 'utf8').trim().split('\n').filter(Boolean);
     const sum = { rss: 0, anon: 0 };
-    for (const pid of pids) {
+    for (const pid of this.pids()) {
       try {
         const status = readFileSync(`/proc/${pid}/status`, 'utf8');
         sum.rss += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
         sum.anon += Number(/RssAnon:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      } catch {
+        /* exited meanwhile */
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Proportional memory of the container's processes (/proc/<pid>/smaps_rollup), in bytes: each page
+   * counted as its share among the processes that map it, so pages the processes of several containers
+   * share (one image's runtime) are counted once across them. The resident total beside it.
+   */
+  pss(): { pss: number; pssAnon: number; pssFile: number; rss: number } {
+    const sum = { pss: 0, pssAnon: 0, pssFile: 0, rss: 0 };
+    const kb = (text: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+    for (const pid of this.pids()) {
+      try {
+        const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+        sum.pss += kb(rollup, 'Pss');
+        sum.pssAnon += kb(rollup, 'Pss_Anon');
+        sum.pssFile += kb(rollup, 'Pss_File');
+        sum.rss += kb(rollup, 'Rss');
       } catch {
         /* exited meanwhile */
       }
