@@ -1,6 +1,7 @@
 // A Conn over one of Bun's native sockets: what node:net would be, without its stream layer. A native write
 // takes what the socket can take now and returns the count; the rest waits here, in order, and goes out
-// on the socket's drain. Events follow a Node socket's: 'data', 'drain' (after a write returned false),
+// on the socket's drain. Events follow a Node socket's: 'connect' (the socket is open; for TLS, before
+// its handshake), 'data', 'drain' (after a write returned false),
 // 'end' (the peer's FIN; this side then ends too, as a Node socket that does not allow half-open
 // connections), 'error', then 'close' exactly once.
 import { EventEmitter } from 'node:events';
@@ -55,6 +56,7 @@ export class NativeConn extends EventEmitter implements Conn {
     this.remoteAddress = s.remoteAddress;
     s.setNoDelay(true);
     if (this.paused) s.pause();
+    this.emit('connect');
     if (!this.gated) this.flush();
   }
 
@@ -189,8 +191,11 @@ export interface PeerCertificate {
   subjectAltName: string | undefined;
 }
 
-/** A plain TCP connection to host:port; writes made before it is open wait in its queue. */
+/** A plain TCP connection to host:port; writes made before it is open wait in its queue. A port out of
+ * range throws at once, as node:net's connect does (ERR_SOCKET_BAD_PORT). */
 export function dial(host: string, port: number): NativeConn {
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw Object.assign(new RangeError(`port should be >= 0 and < 65536, received ${port}`), { code: 'ERR_SOCKET_BAD_PORT' });
   const c = new NativeConn();
   bunConnect(host, port, c, NativeConn.handlers).catch((err: Error) => c.failed(err));
   return c;

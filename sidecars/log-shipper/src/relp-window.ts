@@ -3,7 +3,7 @@
 // 'drain' when the socket asks), each rsp matched to its message, and the ack clock (no ack within
 // timeoutMs fails the session). A caller may send the next batch before the last is acknowledged, so
 // the link never idles between batches. One SendWindow per connection; relp.ts runs the session.
-import type { Socket } from 'node:net';
+import type { Conn } from '../../lib/conn.js';
 import { performance } from 'node:perf_hooks';
 import { addTxnr, encodeSyslogFrames, type Frame, MAX_TXNR, RelpError } from './relp-frame.js';
 import { isOk, parseRsp } from './relp-rsp.js';
@@ -54,7 +54,7 @@ export class SendWindow {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly sock: Socket,
+    private readonly sock: Conn,
     private readonly s: WindowSession,
   ) {}
 

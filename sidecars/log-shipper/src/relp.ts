@@ -3,7 +3,8 @@
 // lost connection, silence) rejects the pending call with a RelpError and closes the client; the caller
 // reconnects. This module is the API and the session's lifecycle (connect, open, close, failure); the
 // batch in flight (send window, acks, ack timeout) is relp-window.ts.
-import { connect as tcpConnect, type Socket } from 'node:net';
+import type { Conn } from '../../lib/conn.js';
+import { dial } from '../../lib/dataplane/index.js';
 import { addTxnr, encodeFrame, type Frame, MAX_DATALEN, nextTxnr, RelpError } from './relp-frame.js';
 import { FrameParser } from './relp-parser.js';
 import { checkOpenAnswer } from './relp-rsp.js';
@@ -28,7 +29,7 @@ type Phase = 'closed' | 'connecting' | 'opening' | 'ready' | 'sending' | 'closin
 
 export class RelpClient {
   private phase: Phase = 'closed';
-  private socket: Socket | undefined;
+  private socket: Conn | undefined;
   private parser = new FrameParser();
   private txnr = 1;
   private waitTxnr = 0;
@@ -67,12 +68,12 @@ export class RelpClient {
   }
 
   private dial(): void {
-    const sock = tcpConnect({ host: this.o.host, port: this.o.port });
+    // Bun's native socket (the data plane's NativeConn): no stream layer under the frames.
+    const sock = dial(this.o.host, this.o.port);
     this.socket = sock;
     const { where, o } = this;
     const guard = (fn: () => void) => this.on(sock, fn);
     this.window = new SendWindow(sock, { where, size: o.window, timeoutMs: o.timeoutMs, guard, fail: (e) => this.fail(e) });
-    sock.setNoDelay(true);
     sock.on('error', (e: NodeJS.ErrnoException) => this.on(sock, () => this.fail(this.lost(e.code ?? e.message))));
     sock.on('end', () => this.on(sock, () => this.fail(this.lost('closed by the server'))));
     sock.on('close', () => this.on(sock, () => this.fail(this.lost('closed'))));
@@ -108,7 +109,7 @@ export class RelpClient {
   }
 
   /** Runs an event handler of the current socket; anything it throws fails the session. */
-  private on(sock: Socket, fn: () => void): void {
+  private on(sock: Conn, fn: () => void): void {
     if (sock !== this.socket) return;
     try {
       fn();

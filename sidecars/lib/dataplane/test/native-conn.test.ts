@@ -118,4 +118,25 @@ test("a refused connection emits 'error', then 'close' once", async () => {
   assert.equal([errors.length, n.close], [1, 1]);
 });
 
+test("'connect' comes once the connection is open, before the first byte is read", async (c) => {
+  const port = await serve(c, (s) => s.end('hi'));
+  const conn = dial('127.0.0.1', port);
+  const events: string[] = [];
+  conn.on('connect', () => events.push('connect'));
+  conn.on('data', (d: Buffer) => events.push(`data ${d.toString()}`));
+  await within(5000, "'close'", new Promise<void>((r) => conn.on('close', () => r())));
+  assert.equal(events, ['connect', 'data hi']);
+});
+
+test('a port out of range throws ERR_SOCKET_BAD_PORT at once, as node:net does', () => {
+  for (const port of [70000, -1, 1.5]) {
+    try {
+      dial('127.0.0.1', port);
+      assert.unreachable(`port ${port} was dialled`);
+    } catch (e) {
+      assert.is((e as NodeJS.ErrnoException).code, 'ERR_SOCKET_BAD_PORT', String(port));
+    }
+  }
+});
+
 test.run();
