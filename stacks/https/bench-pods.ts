@@ -1,4 +1,4 @@
-// npm run bench:https-pods [-- --pods 10 --seconds 3 --out FILE]   (as root: reads /proc/<pid>/smaps_rollup)
+// npm run bench:https-pods [-- --pods 10 --seconds 3 --load-cpu 1 --out FILE]   (as root: reads /proc/<pid>/smaps_rollup)
 // What a machine pays for ten pods (issue 28): ten pods with tls-proxy in front of the app and ten with nginx,
 // up at once as one project; each sidecar gets the same HTTPS load, one after the other, then every sidecar's
 // proportional memory is read on the host. Writes the bench:https-pods section of docs/benchmarks.md and

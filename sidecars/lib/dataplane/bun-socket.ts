@@ -1,7 +1,7 @@
 // The part of Bun's native socket API (Bun.listen, Bun.connect) the data plane uses, typed here because
 // the build type-checks against Node's types only. One call is not documented: a server-side upgradeTLS
 // (isServer, initialData), which Bun's own node:tls uses to start TLS on an accepted socket. Every
-// behaviour relied on is pinned by sidecars/lib/test/bun-socket.test.ts at the Bun version in package.json:
+// behaviour relied on is pinned by test/bun-socket.test.ts (and, for certificate verification, test/bun-mtls.test.ts) at the Bun version in package.json:
 // the raw socket's handler still receives the ciphertext, the handshake handler reports success as true,
 // a partial write returns the count written, shutdown() half-closes while reading goes on.
 

@@ -5,7 +5,7 @@
 // 'end' (the peer's FIN; this side then ends too, as a Node socket that does not allow half-open
 // connections), 'error', then 'close' exactly once.
 import { EventEmitter } from 'node:events';
-import { type BunHandlers, type BunSocket, bunConnect, type ClientTls } from './bun-socket.js';
+import { type BunHandlers, type BunSocket, bunConnect } from './bun-socket.js';
 import type { Conn } from '../conn.js';
 
 /** Bytes queued before write() returns false, as a Node socket's default high-water mark. */
@@ -27,7 +27,7 @@ export class NativeConn extends EventEmitter implements Conn {
   onHandshake: ((ok: boolean, err: Error | null) => void) | undefined;
   /** Set before the handshake to have the peer's certificate read as it ends (mTLS). */
   wantsPeer = false;
-  /** The peer's certificate as the handshake ended: whether it chains to a trusted CA, and its subjectAltName. */
+  /** The peer's certificate as the handshake ended (wantsPeer). */
   peer: PeerCertificate | undefined;
 
   /**
@@ -186,7 +186,9 @@ export class NativeConn extends EventEmitter implements Conn {
   };
 }
 
+/** The peer's certificate as a TLS handshake ended. */
 export interface PeerCertificate {
+  /** Bun's verdict: the chain verified (and, for a client, the name dialled matched; dialTls checks no name). */
   authorized: boolean;
   subjectAltName: string | undefined;
 }
@@ -200,32 +202,3 @@ export function dial(host: string, port: number): NativeConn {
   bunConnect(host, port, c, NativeConn.handlers).catch((err: Error) => c.failed(err));
   return c;
 }
-
-/**
- * A TLS connection to host:port whose server is accepted only if check() finds nothing wrong with its
- * certificate: nothing written goes out before that. The name the server is reached by is not checked
- * (check() says who it must be); its chain is: Bun reports a failed chain before a name that does not
- * match, and reports the name only when the chain verified (pinned by bun-socket.test.ts).
- */
-export function dialTls(
-  host: string,
-  port: number,
-  secureContext: unknown,
-  check: (peer: PeerCertificate) => Error | undefined,
-): NativeConn {
-  const c = new NativeConn(false, true);
-  c.wantsPeer = true;
-  c.onHandshake = (ok, err) => {
-    c.onHandshake = undefined;
-    const chained = ok ? !err : (err as NodeJS.ErrnoException | null)?.code === NAME_MISMATCH;
-    const refusal = chained ? check(c.peer!) : (err ?? new Error('TLS handshake failed'));
-    if (refusal) c.failed(refusal);
-    else c.open();
-  };
-  const tls: ClientTls = { secureContext, rejectUnauthorized: false };
-  bunConnect(host, port, c, NativeConn.handlers, tls).catch((err: Error) => c.failed(err));
-  return c;
-}
-
-/** Bun's code for a verified chain whose names do not include the one dialled. */
-const NAME_MISMATCH = 'ERR_TLS_CERT_ALTNAME_INVALID';

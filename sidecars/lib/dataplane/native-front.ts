@@ -4,7 +4,7 @@
 // TLS port and gets front.ts's answer. One deadline runs from accept to the end of the handshake:
 // bytes trickled in do not extend it. With client certificates required (mTLS), a connection whose
 // certificate did not verify is refused here: Bun ends such a handshake as a success with an error
-// beside it, and does not close the connection itself (pinned by bun-socket.test.ts).
+// beside it, and does not close the connection itself (pinned by test/bun-mtls.test.ts).
 import { type BunListener, type BunSocket, bunListen, type ServerTls, upgradeServerTls } from './bun-socket.js';
 import { plainAnswer } from './front.js';
 import { NativeConn } from './native-conn.js';
@@ -14,7 +14,8 @@ export interface NativeFrontOptions {
   plainHttp: 'reject' | 'redirect';
   /** The TLS settings of a new connection, read as it begins its handshake. */
   tls(): ServerTls;
-  /** mTLS: the context requests a client certificate, and one that does not verify fails the handshake. */
+  /** mTLS: a connection whose client certificate did not verify fails the handshake. The context must ask for
+   * one (requestCert), and the upgrade must be given no ALPN, which would drop that ask. */
   clientCertificates?: boolean;
   /** A connection whose handshake succeeded (with clientCertificates, conn.peer is the verified client's). */
   secure(conn: NativeConn): void;
@@ -88,6 +89,12 @@ export function listenNative(address: string, port: number, o: NativeFrontOption
     },
     close(s) {
       clearTimeout(s.data.timer);
+      // A client gone in the middle of its handshake: a failed one (node:tls says so with tlsClientError).
+      const conn = s.data.conn;
+      if (conn?.onHandshake) {
+        conn.onHandshake = undefined;
+        o.onHandshakeError(new Error('the client closed the connection during the TLS handshake'));
+      }
       o.closed();
     },
     error() {},

@@ -120,8 +120,8 @@ export class UpstreamPool {
   constructor(
     readonly host: string,
     readonly port: number,
-    readonly maxIdle = 256,
-    private readonly dial: () => Conn = () => connect({ host, port, noDelay: true }),
+    readonly maxIdle: number,
+    private readonly dial: () => Conn,
   ) {}
 
   /** Connections waiting in the pool. */

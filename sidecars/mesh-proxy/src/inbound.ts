@@ -84,7 +84,7 @@ function serverTls(secure: SecureContextOptions): ServerTls {
   };
   const context = createSecureContext(options);
   // No ALPN: Bun's upgrade given ALPN protocols beside a context stops asking for client certificates
-  // (pinned by bun-socket.test.ts).
+  // (pinned by sidecars/lib/dataplane/test/bun-mtls.test.ts).
   return { secureContext: context.context };
 }
 

@@ -186,4 +186,10 @@ test("a client reaching a server of another CA gets the chain's error, not the n
   assert.equal([o.ok, o.code, o.authorized], [false, 'SELF_SIGNED_CERT_IN_CHAIN', false]); // the server sends its CA along
 });
 
+test("a client reaching an expired server of the trusted CA by a name it lacks gets CERT_HAS_EXPIRED, not the name's error", async (c) => {
+  const expired = c.pki.issue('expired-server', '0a04', 'ec', { peer: true, days: -1 });
+  const o = await dialWith(c, expired, c.pki.ca);
+  assert.equal([o.ok, o.code, o.authorized], [false, 'CERT_HAS_EXPIRED', false]);
+});
+
 test.run();

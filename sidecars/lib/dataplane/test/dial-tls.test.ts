@@ -7,7 +7,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makePki, type Issued, type Pki } from '../../test-support/pki.js';
 import { until, within } from '../../test-support/wait.js';
-import { dialTls, type NativeConn, type PeerCertificate } from '../native-conn.js';
+import { dialTls } from '../dial-tls.js';
+import type { NativeConn, PeerCertificate } from '../native-conn.js';
 
 interface Ctx {
   pki: Pki;
@@ -104,6 +105,22 @@ test('a server of another CA is refused without asking the check, and reads no b
   });
   const how = await within(5000, 'the connection to end', ended);
   assert.match(how, /^error: .+, close$/);
+  assert.is(asked, 0);
+  assert.is(c.accepted, 1);
+  assert.ok(
+    c.read.every((r) => r === ''),
+    JSON.stringify(c.read),
+  );
+});
+
+test('an expired server certificate of the trusted CA is refused without asking the check, and reads no byte', async (c) => {
+  const port = await serve(c, c.pki.issue('expired-server', '0c04', 'ec', { peer: true, days: -1 }), c.pki.ca);
+  let asked = 0;
+  const { ended } = dialAndWrite(c, port, () => {
+    asked++;
+    return undefined;
+  });
+  assert.match(await within(5000, 'the connection to end', ended), /^error: .*expired.*, close$/);
   assert.is(asked, 0);
   assert.is(c.accepted, 1);
   assert.ok(
