@@ -5,7 +5,6 @@
 // docs/bench-https-pods.json; with --out FILE, the readings to FILE and the report to stdout only.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get } from 'node:https';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $, retry } from 'zx';
@@ -15,6 +14,7 @@ import { wrk } from '../../scripts/bench/wrk.js';
 import { Project } from '../../scripts/lib/compose.js';
 import { ROOT, STATE_DIR } from '../../scripts/lib/config.js';
 import { buildFor, imageEnv } from '../../scripts/lib/images.js';
+import { httpsGet } from '../../scripts/lib/tls-client.js';
 import { step } from '../../scripts/lib/progress.js';
 import { KINDS, type Kind, PODS_SECTION, podsCompose, podsMarkdown, type Reading, readSidecar, summarizePods } from './bench/pods.js';
 import { makeCerts } from './bench/setup.js';
@@ -34,16 +34,10 @@ if (!(seconds >= 1 && seconds <= 30)) throw new Error(`invalid --seconds: ${a.se
 if (process.getuid?.() !== 0) throw new Error("bench:https-pods reads other users' /proc/<pid>/smaps_rollup: run it as root");
 
 /** Resolves once an HTTPS GET of the URL is answered 200, trusting the bench's CA (PEM). */
-const answers = (url: string, ca: Buffer) =>
-  new Promise<void>((resolve, reject) => {
-    const req = get(url, { ca, timeout: 2000 }, (res) => {
-      res.resume();
-      if (res.statusCode === 200) resolve();
-      else reject(new Error(`${url}: ${res.statusCode}`));
-    });
-    req.on('timeout', () => req.destroy(new Error(`${url}: no answer in 2 s`)));
-    req.on('error', reject);
-  });
+async function answers(url: string, ca: Buffer): Promise<void> {
+  const r = await httpsGet(url, { ca, timeoutMs: 2000 });
+  if (r.status !== 200) throw new Error(`${url}: ${r.status}`);
+}
 
 const clock = new BenchClock();
 const name = `sl-bench-https-pods-${randomBytes(3).toString('hex')}`;
