@@ -18,4 +18,7 @@ export interface Conn {
   readonly destroyed: boolean;
   readonly writable: boolean;
   readonly remoteAddress?: string;
+  /** Bytes written and not yet taken by the kernel (a node:net socket's too). A buffer written may be
+   * held, as it is, until this is 0 again: its writer must not change it meanwhile. */
+  readonly writableLength?: number;
 }

@@ -73,6 +73,10 @@ export class NativeConn extends EventEmitter implements Conn {
     for (const b of held) this.emit('data', b);
   }
 
+  get writableLength(): number {
+    return this.queued;
+  }
+
   write(data: Uint8Array | string, encoding: BufferEncoding = 'utf8'): boolean {
     if (!this.writable) return false;
     const b = typeof data === 'string' ? Buffer.from(data, encoding) : (data as Buffer);

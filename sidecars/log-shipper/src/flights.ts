@@ -20,6 +20,8 @@ export interface Flight {
   batch: Shipped[];
   bytes: number;
   messages: Buffer[];
+  /** What messages are views of: the shipper reuses it once the flight is acknowledged. */
+  buffer?: Buffer;
   state: 'flying' | 'acked' | 'failed';
   error?: unknown;
   settled: Promise<void>;

@@ -5,6 +5,9 @@
 // The id is the file's fingerprint and the record's offset in it: the same record read again (after a
 // crash, a retry or a copytruncate) has the same id, so the receiver can drop what it already stored.
 // JSON.stringify escapes every control character, so a multi-line record is one line on the wire.
+import type { MessageBuffer } from './batch-buffer.js';
+import { Slice } from './framer.js';
+import { jsonString, jsonStringRoom } from './json-bytes.js';
 import type { Shipped } from './tracked.js';
 
 export interface Labels {
@@ -37,9 +40,26 @@ export const recordId = (r: Pick<Shipped, 'fp' | 'start' | 'end'>) => `${r.fp}:$
  * would be longer goes without its fields, then with its text cut, and says so ("truncated": true). */
 export const MAX_MESSAGE_BYTES = 60_000;
 
+/** Writes n in decimal at pos; returns the position after it. */
+function putInt(buf: Buffer, pos: number, n: number): number {
+  let end = pos + 1;
+  for (let p = 10; p <= n; p *= 10) end++;
+  for (let i = end - 1; i >= pos; i--, n = Math.floor(n / 10)) buf[i] = 48 + (n % 10);
+  return end;
+}
+
 export class Formatter {
   private readonly head: string;
   private readonly labels: string;
+  /** The parts of a message written from bytes, encoded once: the syslog header up to its time, what
+   * follows the time up to the id, and what follows the id up to the file's name. */
+  private readonly pri = Buffer.from('<14>1 ');
+  private readonly afterTime: Buffer;
+  private readonly afterId: Buffer;
+  private static readonly MESSAGE = Buffer.from(',"message":');
+  /** The last time and file name written, encoded (a batch shares its time, and mostly its file). */
+  private time = { text: '', bytes: Buffer.alloc(0) };
+  private file = { name: '', json: Buffer.alloc(0) };
 
   constructor(
     labels: Labels,
@@ -47,6 +67,52 @@ export class Formatter {
   ) {
     this.head = ` ${hostField(labels.pod)} log-shipper - - - `;
     this.labels = `,"pod":${JSON.stringify(labels.pod)},"container":${JSON.stringify(labels.container)},"file":`;
+    this.afterTime = Buffer.from(`${this.head}{"id":"`);
+    this.afterId = Buffer.from(`"${this.labels}`);
+  }
+
+  /** Writes the message of one record at the end of out, the same bytes as message(). A record read from
+   * bytes (a Slice) is written from them, with no string of its text unless --parse-json looks at it;
+   * any other record, one whose bytes are not UTF-8, and one too long for a message go through message(). */
+  write(r: Shipped, time: string, out: MessageBuffer): void {
+    const at = out.pos;
+    if (!(r instanceof Slice) || !this.writeSlice(r, time, out) || out.pos - at > MAX_MESSAGE_BYTES) {
+      out.pos = at;
+      out.put(this.message(r, time));
+    }
+    out.end();
+    if (r instanceof Slice) r.release();
+  }
+
+  private writeSlice(r: Slice & Shipped, time: string, out: MessageBuffer): boolean {
+    if (time !== this.time.text) this.time = { text: time, bytes: Buffer.from(time, 'latin1') };
+    if (r.from.name !== this.file.name) this.file = { name: r.from.name, json: Buffer.from(JSON.stringify(r.from.name)) };
+    const fields = this.parseJson && r.chunk[r.at] === 0x7b ? jsonFields(r.text) : undefined;
+    // The id's fingerprint is hex, and each offset at most 16 digits.
+    const fixed = this.pri.length + this.time.bytes.length + this.afterTime.length + r.fp.length + 34 + this.afterId.length;
+    const room = fixed + this.file.json.length + Formatter.MESSAGE.length + jsonStringRoom(r.to - r.at) + 1;
+    const buf = out.room(room + (fields ? 10 + 3 * fields.length : 0));
+    let p = out.pos;
+    p += this.pri.copy(buf, p);
+    p += this.time.bytes.copy(buf, p);
+    p += this.afterTime.copy(buf, p);
+    p += buf.write(r.fp, p, 'latin1');
+    buf[p++] = 0x3a; // :
+    p = putInt(buf, p, r.start);
+    buf[p++] = 0x2d; // -
+    p = putInt(buf, p, r.end);
+    p += this.afterId.copy(buf, p);
+    p += this.file.json.copy(buf, p);
+    p += Formatter.MESSAGE.copy(buf, p);
+    p = jsonString(r.chunk, r.at, r.to, buf, p);
+    if (p < 0) return false;
+    if (fields) {
+      p += buf.write(',"fields":', p, 'latin1');
+      p += buf.write(fields, p, 'utf8');
+    }
+    buf[p++] = 0x7d; // }
+    out.pos = p;
+    return true;
   }
 
   /** The syslog message of one record; time is the batch's timestamp (RFC 3339). */

@@ -2,7 +2,9 @@
 // with a start pattern, a first line and the lines after it that do not match (a stack trace). Its end is
 // the offset just past its last newline: what the registry may move to once the record is acknowledged.
 // Bytes after the last newline wait for the rest of their line; a line longer than maxRecordBytes is cut
-// into pieces (at a UTF-8 character boundary), each a record.
+// into pieces (at a UTF-8 character boundary), each a record. With `bytes`, a record keeps a view of the
+// bytes it was framed from (a Slice) and decodes its text only when asked: the shipper writes its message
+// from those bytes.
 
 export interface Record {
   /** Offset of its first byte in the file, and just past its last. */
@@ -12,10 +14,44 @@ export interface Record {
   text: string;
 }
 
+/** A record framed with `bytes`: its text is chunk[at, to), decoded when asked. The chunk is the buffer it
+ * was read into, shared with the records around it. Once the record's message is written, release() lets
+ * the chunk go back to its pool (when every record of it is written): the text is empty from then on. */
+export class Slice implements Record {
+  /** Set by the file it was read from (tracked.ts), here so that every Slice has one shape. */
+  fp = '';
+  from: unknown = undefined;
+  /** Counts the records of a pooled chunk still to be written (tracked.ts). */
+  lease: { release(): void } | undefined = undefined;
+
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    public chunk: Buffer,
+    public at: number,
+    public to: number,
+  ) {}
+
+  get text(): string {
+    return this.chunk.toString('utf8', this.at, this.to);
+  }
+
+  release(): void {
+    this.lease?.release();
+    this.lease = undefined;
+    this.chunk = EMPTY;
+    this.at = this.to = 0;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
 export interface FramerOptions {
   maxRecordBytes: number;
   /** Matches the first line of a record; unset: every line is a record. */
   start?: RegExp;
+  /** Records are Slices of the bytes pushed, which must then never be written again. */
+  bytes?: boolean;
 }
 
 /** The largest cut <= at that does not split a UTF-8 character. */
@@ -53,25 +89,49 @@ export class Framer {
     this.pendingEnd = -1;
   }
 
-  private text(buf: Buffer, s: number, e: number): string {
+  /** Where the text of buf[s, e) ends: before a final newline (and a CR before it). */
+  private textEnd(buf: Buffer, s: number, e: number): number {
     let end = e;
     if (end > s && buf[end - 1] === 0x0a) end--;
     if (end > s && buf[end - 1] === 0x0d) end--;
-    return buf.toString('utf8', s, end);
+    return end;
+  }
+
+  private text(buf: Buffer, s: number, e: number): string {
+    return buf.toString('utf8', s, this.textEnd(buf, s, e));
+  }
+
+  private record(buf: Buffer, start: number, s: number, e: number): Record {
+    if (this.o.bytes) return new Slice(start, start + e - s, buf, s, this.textEnd(buf, s, e));
+    return { start, end: start + e - s, text: this.text(buf, s, e) };
   }
 
   /** Feeds the bytes read at this.offset and appends the records they complete to out; returns the
    * number of lines the chunk completed. */
   push(chunk: Buffer, out: Record[], now = Date.now()): number {
+    return this.frame(this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk, out, now);
+  }
+
+  /** Copies the bytes held into the start of buf: a reader then reads at this.offset into buf after them,
+   * and gives the whole to pushHeld, which spares a copy of what was read. */
+  copyHeld(buf: Buffer): void {
+    this.carry.copy(buf, 0);
+  }
+
+  /** As push, for a buffer that starts with the bytes held (copyHeld) and goes on with those read. */
+  pushHeld(buf: Buffer, out: Record[], now = Date.now()): number {
+    return this.frame(buf, out, now);
+  }
+
+  private frame(buf: Buffer, out: Record[], now: number): number {
     const base = this.carryStart;
-    const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     const max = this.o.maxRecordBytes;
     const pend = () => (this.pendingEnd < 0 ? -1 : this.pendingEnd - base);
     let pos = this.pendingEnd < 0 ? 0 : this.pendingEnd - base; // first byte not yet in a line
     let recStart = 0; // first byte not yet emitted
     let lines = 0;
     const emit = (s: number, e: number) => {
-      out.push({ start: base + s, end: base + e, text: this.text(buf, s, e) });
+      out.push(this.record(buf, base + s, s, e));
       recStart = e;
     };
     for (;;) {
@@ -128,7 +188,7 @@ export class Framer {
   flush(out: Record[], timeoutMs: number, now = Date.now()): void {
     if (this.pendingEnd < 0 || now - this.pendingAt < timeoutMs) return;
     const n = this.pendingEnd - this.carryStart;
-    out.push({ start: this.carryStart, end: this.pendingEnd, text: this.text(this.carry, 0, n) });
+    out.push(this.record(this.carry, this.carryStart, 0, n));
     this.carry = Buffer.from(this.carry.subarray(n));
     this.carryStart = this.pendingEnd;
     this.pendingEnd = -1;

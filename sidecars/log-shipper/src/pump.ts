@@ -2,6 +2,7 @@
 // budget, hand the records to the shipper, and sleep a poll interval when a pass found nothing.
 import type { Readiness } from '../../lib/admin.js';
 import type { Logger } from '../../lib/log.js';
+import { GC_EVERY_RECORDS, GcPacer } from './gc-pacer.js';
 import type { ShipperMetrics } from './metrics.js';
 import type { Shipper } from './shipper.js';
 import type { Tailer } from './tailer.js';
@@ -23,6 +24,7 @@ export class Pump {
   private lastScan = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private wake: (() => void) | undefined;
+  private readonly gc = new GcPacer(GC_EVERY_RECORDS);
   scanned = false;
 
   constructor(
@@ -65,6 +67,7 @@ export class Pump {
     this.m.readBytes.inc({}, n);
     this.m.readLines.inc({}, this.tailer.lines.n - lines0);
     this.shipper.enqueue(out);
+    this.gc.read(out.length);
     this.o.report?.();
     return n;
   }

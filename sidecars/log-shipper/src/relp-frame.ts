@@ -63,17 +63,22 @@ export function encodeFrame(txnr: number, command: string, data?: Uint8Array): B
 
 const SYSLOG = Buffer.from(' syslog ', 'latin1');
 
-/** The syslog frames of messages[from, to), numbered from firstTxnr, in one buffer. Lengths are the caller's to check. */
-export function encodeSyslogFrames(messages: readonly Uint8Array[], from: number, to: number, firstTxnr: number): Buffer {
+/** The bytes of the syslog frames of messages[from, to), numbered from firstTxnr. */
+export function syslogFramesSize(messages: readonly Uint8Array[], from: number, to: number, firstTxnr: number): number {
   let size = 0;
   let t = firstTxnr;
   for (let i = from; i < to; i++, t = nextTxnr(t)) {
     const len = messages[i]!.length;
     size += digits(t) + SYSLOG.length + digits(len) + (len ? 1 + len : 0) + 1;
   }
-  const out = Buffer.allocUnsafe(size);
+  return size;
+}
+
+/** Writes the syslog frames of messages[from, to), numbered from firstTxnr, at the start of out (which
+ * must hold syslogFramesSize of them); returns their length. Lengths are the caller's to check. */
+export function writeSyslogFrames(out: Buffer, messages: readonly Uint8Array[], from: number, to: number, firstTxnr: number): number {
   let pos = 0;
-  t = firstTxnr;
+  let t = firstTxnr;
   for (let i = from; i < to; i++, t = nextTxnr(t)) {
     const m = messages[i]!;
     pos = putUint(out, pos, t, digits(t));
@@ -86,5 +91,12 @@ export function encodeSyslogFrames(messages: readonly Uint8Array[], from: number
     }
     out[pos++] = LF;
   }
+  return pos;
+}
+
+/** The syslog frames of messages[from, to), numbered from firstTxnr, in one buffer. Lengths are the caller's to check. */
+export function encodeSyslogFrames(messages: readonly Uint8Array[], from: number, to: number, firstTxnr: number): Buffer {
+  const out = Buffer.allocUnsafe(syslogFramesSize(messages, from, to, firstTxnr));
+  writeSyslogFrames(out, messages, from, to, firstTxnr);
   return out;
 }

@@ -10,6 +10,10 @@ const DATA = 3;
 const TRAILER = 4;
 const EMPTY = Buffer.alloc(0);
 const RSP = 'rsp';
+/** What follows the TXNR of a positive ack, as rsyslog writes every one: "rsp 6 200 OK". */
+const ACK_TAIL = Buffer.from(' rsp 6 200 OK\n', 'latin1');
+/** The frame an ack is. */
+export const ACK_DATA = Buffer.from('200 OK', 'latin1');
 
 const shown = (c: number) => (c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `0x${c.toString(16).padStart(2, '0')}`);
 
@@ -29,20 +33,51 @@ export class FrameParser {
   constructor(private readonly maxData = DEFAULT_MAX_DATA) {}
 
   push(chunk: Uint8Array): Frame[] {
+    const out: Frame[] = [];
+    this.each(chunk, (f) => out.push(f));
+    return out;
+  }
+
+  /**
+   * Hands each frame of the chunk to onFrame, in order, as it is read. With onAck, a positive ack whole in
+   * the chunk ("TXNR rsp 6 200 OK") goes to onAck(txnr) instead, with no object made for it: the same
+   * frame as { txnr, command: 'rsp', data: ACK_DATA }. What a callback throws ends the parser as bad bytes do.
+   */
+  each(chunk: Uint8Array, onFrame: (f: Frame) => void, onAck?: (txnr: number) => void): void {
     if (this.failed) throw this.failed;
     try {
-      return this.scan(chunk);
+      this.scan(chunk, onFrame, onAck);
     } catch (e) {
       this.failed = e instanceof RelpError ? e : new RelpError(`RELP parser: ${(e as Error).message}`);
       throw this.failed;
     }
   }
 
-  private scan(b: Uint8Array): Frame[] {
-    const out: Frame[] = [];
+  /** The end of an ack whole at b[i] (TXNR, then ACK_TAIL), or -1; its TXNR in this.txnr. */
+  private ackAt(b: Uint8Array, i: number): number {
+    let j = i;
+    let t = 0;
+    for (; j < b.length && j - i < 9 && b[j]! >= 48 && b[j]! <= 57; j++) t = t * 10 + b[j]! - 48;
+    if (j === i || j + ACK_TAIL.length > b.length) return -1;
+    for (let k = 0; k < ACK_TAIL.length; k++) if (b[j + k] !== ACK_TAIL[k]) return -1;
+    this.txnr = t;
+    return j + ACK_TAIL.length;
+  }
+
+  private scan(b: Uint8Array, out: (f: Frame) => void, onAck: ((txnr: number) => void) | undefined): void {
     const n = b.length;
     let i = 0;
     while (i < n) {
+      if (onAck && this.state === TXNR && this.count === 0) {
+        const end = this.ackAt(b, i);
+        if (end >= 0) {
+          const t = this.txnr;
+          this.txnr = 0;
+          onAck(t);
+          i = end;
+          continue;
+        }
+      }
       if (this.state === DATA) {
         const take = Math.min(this.len - this.got, n - i);
         const view = Buffer.from(b.buffer, b.byteOffset + i, take);
@@ -84,16 +119,15 @@ export class FrameParser {
           } else if (!this.count) bad(`${shown(c)} where DATALEN belongs`);
           else if (this.len === 0) {
             if (c !== LF) bad(`${shown(c)} after DATALEN 0 where the LF trailer belongs`);
-            out.push(this.frame());
+            out(this.frame());
           } else if (c === SP) this.next(DATA);
           else bad(`${shown(c)} after DATALEN where SP belongs`);
           break;
         default: // TRAILER
           if (c !== LF) bad(`${shown(c)} after ${this.len} bytes of data where the LF trailer belongs`);
-          out.push(this.frame());
+          out(this.frame());
       }
     }
-    return out;
   }
 
   private next(state: number): void {

@@ -5,7 +5,7 @@
 // the link never idles between batches. One SendWindow per connection; relp.ts runs the session.
 import type { Conn } from '../../lib/conn.js';
 import { performance } from 'node:perf_hooks';
-import { addTxnr, encodeSyslogFrames, type Frame, MAX_TXNR, RelpError } from './relp-frame.js';
+import { addTxnr, type Frame, MAX_TXNR, RelpError, syslogFramesSize, writeSyslogFrames } from './relp-frame.js';
 import { isOk, parseRsp } from './relp-rsp.js';
 
 /** What a SendWindow needs of its session. */
@@ -37,6 +37,7 @@ interface Batch {
 }
 
 const MAX_WRITE = 1 << 20;
+const MIN_SCRATCH = 64 * 1024;
 
 /** The error for an rsp whose txnr nothing awaits. */
 export const strayAnswer = (where: string, txnr: number, delivered = 0): RelpError =>
@@ -52,6 +53,8 @@ export class SendWindow {
   private moved = false;
   private lastAck = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Where frames are written before they go to the socket: reused while the socket keeps none of it. */
+  private scratch: Buffer | undefined;
 
   constructor(
     private readonly sock: Conn,
@@ -74,19 +77,29 @@ export class SendWindow {
 
   /** Takes the rsp to a message in flight; true if no batch is left in flight. Throws on a refusal. */
   ack(f: Frame): boolean {
+    return this.answered(f.txnr, f.data);
+  }
+
+  /** Takes a positive ack ("200 OK") to a message in flight, as ack() takes that frame. */
+  ackOk(txnr: number): boolean {
+    return this.answered(txnr, undefined);
+  }
+
+  /** data: the rsp's, undefined for a positive ack. */
+  private answered(txnr: number, data: Buffer | undefined): boolean {
     let b: Batch | undefined;
     let i = 0;
     for (const c of this.batches) {
-      i = (f.txnr - c.first + MAX_TXNR) % MAX_TXNR;
+      i = (txnr - c.first + MAX_TXNR) % MAX_TXNR;
       if (i < c.messages.length) {
         b = c;
         break;
       }
     }
-    if (!b || i >= b.sent || b.flags[i]) throw strayAnswer(this.s.where, f.txnr, this.batches[0]?.prefix ?? 0);
-    if (!isOk(f.data)) {
-      const { code, text } = parseRsp(f.data);
-      const which = `message ${i + 1} of ${b.messages.length} (txnr ${f.txnr})`;
+    if (!b || i >= b.sent || b.flags[i]) throw strayAnswer(this.s.where, txnr, this.batches[0]?.prefix ?? 0);
+    if (data && !isOk(data)) {
+      const { code, text } = parseRsp(data);
+      const which = `message ${i + 1} of ${b.messages.length} (txnr ${txnr})`;
       throw new RelpError(`RELP server ${this.s.where} refused ${which}: ${code} ${text}`, { code, delivered: b.prefix });
     }
     b.flags[i] = 1;
@@ -138,10 +151,16 @@ export class SendWindow {
         const last = Math.min(b.messages.length, b.sent + this.s.size - this.outstanding);
         let end = b.sent;
         for (let bytes = 0; end < last && bytes < MAX_WRITE; end++) bytes += b.messages[end]!.length + 24;
-        const buf = encodeSyslogFrames(b.messages, b.sent, end, addTxnr(b.first, b.sent));
+        const first = addTxnr(b.first, b.sent);
+        const size = syslogFramesSize(b.messages, b.sent, end, first);
+        if (!this.scratch || this.scratch.length < size) this.scratch = Buffer.allocUnsafeSlow(Math.max(size, MIN_SCRATCH));
+        writeSyslogFrames(this.scratch, b.messages, b.sent, end, first);
         this.outstanding += end - b.sent;
         b.sent = end;
-        if (!sock.write(buf)) {
+        const written = sock.write(this.scratch.subarray(0, size));
+        // Bytes the socket could not take yet stay queued as a view of the scratch buffer: it is the socket's now.
+        if (sock.writableLength !== 0) this.scratch = undefined;
+        if (!written) {
           this.draining = true;
           sock.once('drain', () =>
             this.s.guard(() => {

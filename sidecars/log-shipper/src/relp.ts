@@ -6,7 +6,7 @@
 import type { Conn } from '../../lib/conn.js';
 import { dial } from '../../lib/dataplane/index.js';
 import { addTxnr, encodeFrame, type Frame, MAX_DATALEN, nextTxnr, RelpError } from './relp-frame.js';
-import { FrameParser } from './relp-parser.js';
+import { ACK_DATA, FrameParser } from './relp-parser.js';
 import { checkOpenAnswer } from './relp-rsp.js';
 import { SendWindow, strayAnswer } from './relp-window.js';
 
@@ -132,10 +132,17 @@ export class RelpClient {
   }
 
   private receive(chunk: Buffer): void {
-    const frames = this.parser.push(chunk);
-    for (const f of frames) this.frame(f);
+    this.parser.each(chunk, this.onFrame, this.onAck);
     this.window?.settle();
   }
+
+  private readonly onFrame = (f: Frame) => this.frame(f);
+
+  /** A positive ack, read with no frame made for it (the parser's fast path): to the window while sending. */
+  private readonly onAck = (txnr: number) => {
+    if (this.phase !== 'sending') this.frame({ txnr, command: 'rsp', data: ACK_DATA });
+    else if (this.window!.ackOk(txnr)) this.phase = 'ready';
+  };
 
   private frame(f: Frame): void {
     if (f.txnr === 0 && f.command === 'serverclose') throw this.lost('closed by the server (serverclose)');

@@ -7,9 +7,10 @@
 // and not yet acknowledged are bounded (maxBufferBytes): the reader stops at the bound, so the files are
 // the buffer.
 import type { Logger } from '../../lib/log.js';
+import { BufferPool, MessageBuffer } from './batch-buffer.js';
 import type { Formatter } from './format.js';
 import type { ShipperMetrics } from './metrics.js';
-import { type Flight, Flights, type Transport } from './flights.js';
+import { type Flight, Flights, MAX_FLIGHTS, type Transport } from './flights.js';
 import { RecordQueue } from './queue.js';
 import type { Registry } from './registry.js';
 import type { Shipped } from './tracked.js';
@@ -28,6 +29,8 @@ export interface ShipperOptions {
 
 export class Shipper {
   private readonly queue = new RecordQueue();
+  /** The buffers batches are written into: one for each flight, and one being written. */
+  private readonly buffers = new BufferPool(MAX_FLIGHTS + 1);
   private inflightBytes = 0;
   private readonly flights: Flights;
   private wake: (() => void) | undefined;
@@ -133,10 +136,14 @@ export class Shipper {
     const { batch, bytes } = this.queue.take(this.o.batchMaxRecords, this.o.batchMaxBytes);
     this.inflightBytes += bytes;
     const time = new Date().toISOString();
-    return { batch, bytes, messages: batch.map((r) => this.format.message(r, time)), state: 'flying', settled: Promise.resolve() };
+    // Room for the text, and for the header and labels of each message: grown if it is not enough.
+    const out = new MessageBuffer(this.buffers, bytes + 256 * batch.length);
+    for (const r of batch) this.format.write(r, time, out);
+    return { batch, bytes, messages: out.messages(), buffer: out.buf, state: 'flying', settled: Promise.resolve() };
   }
 
   private acknowledged(f: Flight): void {
+    if (f.buffer) this.buffers.give(f.buffer);
     this.inflightBytes -= f.bytes;
     this.m.acked.inc({}, f.batch.length);
     this.m.ackedBytes.inc({}, f.bytes);

@@ -10,7 +10,7 @@ import type { Logger } from '../../lib/log.js';
 import type { FramerOptions } from './framer.js';
 import { fingerprintFd, type Opened, openFile } from './identity.js';
 import type { Registry } from './registry.js';
-import { type Shipped, Tracked } from './tracked.js';
+import { MAX_READ, type Shipped, Tracked } from './tracked.js';
 
 export interface TailerOptions {
   dir: string;
@@ -23,12 +23,9 @@ export interface TailerOptions {
   onRotation?: (kind: 'rename' | 'copytruncate' | 'truncate', name: string) => void;
 }
 
-const CHUNK = 256 * 1024;
-
 export class Tailer {
   /** Followed files by fingerprint. */
   readonly files = new Map<string, Tracked>();
-  private readonly buf = Buffer.alloc(CHUNK);
   readonly lines = { n: 0 };
   /** Names that could not be opened (no permission, an I/O error): each warned about once, while it lasts. */
   private readonly refused = new Set<string>();
@@ -142,7 +139,7 @@ export class Tailer {
       if (!t.fh) continue;
       let got = 0;
       while (total < budget) {
-        const n = await t.read(this.buf, Math.min(CHUNK, budget - total), out, this.lines);
+        const n = await t.read(Math.min(MAX_READ, budget - total), out, this.lines);
         if (!n) break;
         got += n;
         total += n;

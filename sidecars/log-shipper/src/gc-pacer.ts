@@ -1,0 +1,31 @@
+// A full garbage collection paced by the records read. JavaScriptCore collects when what was allocated
+// since its last collection passes a share of the heap, and lets the heap grow to about twice what was
+// live after a full collection; the records of a full-speed pass are many short-lived objects, so the
+// heap grew to several times the live records before anything collected it (bench:logs: 152-170 MiB).
+// One full collection every GC_EVERY_RECORDS records read holds it near what is live, at a cost that
+// scales with the records, and none while idle. Measured in docs/benchmarks.md (bench:logs).
+
+/** Records read between two full collections. */
+export const GC_EVERY_RECORDS = 20_000;
+
+type Collect = () => void;
+
+/** Bun's synchronous full collection; nothing on a runtime without it. */
+const bunGc: Collect = () => (globalThis as { Bun?: { gc(sync: boolean): void } }).Bun?.gc(true);
+
+export class GcPacer {
+  private since = 0;
+
+  constructor(
+    private readonly every: number,
+    private readonly collect: Collect = bunGc,
+  ) {}
+
+  /** Counts records read; collects once every `every` of them. */
+  read(records: number): void {
+    this.since += records;
+    if (this.since < this.every) return;
+    this.since = 0;
+    this.collect();
+  }
+}
