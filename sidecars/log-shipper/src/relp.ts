@@ -96,7 +96,7 @@ export class RelpClient {
   close(): Promise<void> {
     if (this.closing) return this.closing.done;
     if (this.phase !== 'ready') {
-      this.fail(new RelpError(`RELP client for ${this.where} was closed while ${this.phase}${this.unacked()}`));
+      this.fail(new RelpError(`RELP client for ${this.where} was closed while ${this.phase}${this.window?.unacked() ?? ''}`));
       return Promise.resolve();
     }
     let resolve = () => {};
@@ -138,9 +138,10 @@ export class RelpClient {
 
   private readonly onFrame = (f: Frame) => this.frame(f);
 
-  /** A positive ack, read with no frame made for it (the parser's fast path): to the window while sending. */
+  /** A positive ack, read with no frame made for it (the parser's fast path): to the window while sending;
+   * otherwise, and for txnr 0 (a server hint, never an answer), what frame() makes of that frame. */
   private readonly onAck = (txnr: number) => {
-    if (this.phase !== 'sending') this.frame({ txnr, command: 'rsp', data: ACK_DATA });
+    if (this.phase !== 'sending' || txnr === 0) this.frame({ txnr, command: 'rsp', data: ACK_DATA });
     else if (this.window!.ackOk(txnr)) this.phase = 'ready';
   };
 
@@ -189,11 +190,7 @@ export class RelpClient {
   private lost(why: string): RelpError {
     if (this.phase === 'connecting') return new RelpError(`RELP connect to ${this.where} failed: ${why}`);
     if (this.phase === 'opening') return new RelpError(`RELP connection to ${this.where} ${why} before open was answered`);
-    return new RelpError(`RELP connection to ${this.where} lost (${why})${this.unacked()}`, this.window?.progress());
-  }
-
-  private unacked(): string {
-    return this.window?.unacked() ?? '';
+    return new RelpError(`RELP connection to ${this.where} lost (${why})${this.window?.unacked() ?? ''}`, this.window?.progress());
   }
 
   private notReady(): RelpError {

@@ -19,7 +19,8 @@ export const MAX_READ = 256 * 1024;
 
 /** The buffers reads go into, shared by every file: a buffer comes back when the last record read into it
  * is written into a batch (Slice.release), so reading at full speed reuses a few buffers rather than
- * leaving one to the garbage collector per read. Enough for the default 4 MiB read and not acknowledged. */
+ * leaving one to the garbage collector per read. It keeps at most 20 (about 6.4 MiB at the default
+ * --max-record-bytes), enough for the records of the default 4 MiB buffer still waiting to be written. */
 const chunks = new BufferPool(20);
 
 /** The records of one pooled buffer still to be written: at 0 it goes back to the pool. */
@@ -89,7 +90,7 @@ export class Tracked {
     const want = Math.min(max, this.want, buf.length - held);
     this.framer.copyHeld(buf);
     const { bytesRead } = await this.fh.read(buf, held, want, this.position);
-    this.want = bytesRead === want ? Math.min(2 * want, MAX_READ) : Math.max(MIN_READ, bytesRead);
+    this.want = Math.max(MIN_READ, bytesRead === want ? Math.min(2 * want, MAX_READ) : bytesRead);
     const filled = held + bytesRead;
     const small = filled < buf.length / 2;
     const chunk = small ? Buffer.from(buf.subarray(0, filled)) : buf.subarray(0, filled);

@@ -5,6 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeFrame, type Frame, MAX_TXNR, RelpError } from '../src/relp-frame.js';
 import { ACK_DATA, FrameParser } from '../src/relp-parser.js';
+import { RelpClient } from '../src/relp.js';
+import { FakeRelp } from './fake-relp.js';
 
 type Seen = { txnr: number; command: string; data: string };
 const seen = (f: Frame): Seen => ({ txnr: f.txnr, command: f.command, data: f.data.toString('hex') });
@@ -89,6 +91,26 @@ test('a whole ack goes to onAck with no frame; an ack cut in two is read all the
   const split = read([Buffer.from('8 rsp 6 20'), Buffer.from('0 OK\n')], true);
   assert.equal(split.frames, [{ txnr: 8, command: 'rsp', data: ACK_DATA.toString('hex') }]);
   assert.is(split.acks, 0, 'the general path read it');
+});
+
+test('an ack with txnr 0 (a server hint, never an answer) fails the session as the general path does, even for a message in flight at the wrap', async () => {
+  const fake = await new FakeRelp().start();
+  try {
+    // The batch spans the wrap: txnr 999999999 is in flight, the one the window would match 0 to.
+    fake.trouble = { at: 2, what: { garbage: Buffer.from('0 rsp 6 200 OK\n', 'latin1') } };
+    const c = new RelpClient({ host: '127.0.0.1', port: fake.port, window: 4, timeoutMs: 2000, firstTxnr: MAX_TXNR - 2 });
+    await c.connect();
+    const sent = c.send([Buffer.from('a'), Buffer.from('b'), Buffer.from('c')]).then(
+      () => assert.unreachable('an ack with txnr 0 was taken'),
+      (e: Error) => e,
+    );
+    const e = (await sent) as Error;
+    assert.instance(e, RelpError);
+    assert.match(e.message, /unexpected rsp/);
+    assert.is(c.connected, false);
+  } finally {
+    await fake.stop();
+  }
 });
 
 test.run();

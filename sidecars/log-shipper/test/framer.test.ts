@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Framer, type Record } from '../src/framer.js';
+import { Framer, type Record, Slice } from '../src/framer.js';
 
 /** Feeds text in the given chunk sizes (cycled), then flushes open multi-line records. */
 function frame(text: string, sizes: number[], o: ConstructorParameters<typeof Framer>[0]): Record[] {
@@ -53,6 +53,23 @@ test('however the bytes are chunked, push counts each completed line once', () =
       }
       assert.is(counted, ls.length);
     }),
+  );
+});
+
+test('property: records framed as byte slices (as the tailer frames them) are the records framed as text, however chunked', () => {
+  fc.assert(
+    fc.property(lines, chunking, fc.boolean(), (ls, sizes, multi) => {
+      const text = ls.map((l) => `${l}\n`).join('');
+      const o = { maxRecordBytes: 64, start: multi ? /^\S/ : undefined };
+      const asText = frame(text, sizes, o);
+      const asBytes = frame(text, sizes, { ...o, bytes: true });
+      assert.ok(asBytes.every((r) => r instanceof Slice));
+      assert.equal(
+        asBytes.map((r) => ({ start: r.start, end: r.end, text: r.text })),
+        asText,
+      );
+    }),
+    { numRuns: 400 },
   );
 });
 
