@@ -14,6 +14,13 @@ export class BufferPool {
     return i >= 0 ? this.free.splice(i, 1)[0]! : Buffer.allocUnsafeSlow(min);
   }
 
+  /** Drops every buffer kept (the next take allocates); the bytes dropped. */
+  clear(): number {
+    const bytes = this.free.reduce((n, b) => n + b.length, 0);
+    this.free.length = 0;
+    return bytes;
+  }
+
   /** Takes a buffer back; nothing may use it afterwards. */
   give(b: Buffer): void {
     if (this.free.length < this.keep) this.free.push(b);

@@ -16,6 +16,8 @@ export interface PumpOptions {
   report?: () => void;
   /** A pass running longer than this is a stalled reader (not ready). */
   stallAfterMs: number;
+  /** Drops the buffers kept for reuse: run when a burst is over, before the collection that frees them. */
+  release?: () => void;
 }
 
 export class Pump {
@@ -24,7 +26,6 @@ export class Pump {
   private lastScan = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private wake: (() => void) | undefined;
-  private readonly gc = new GcPacer(GC_EVERY_RECORDS);
   scanned = false;
 
   constructor(
@@ -33,6 +34,7 @@ export class Pump {
     private readonly shipper: Shipper,
     private readonly m: ShipperMetrics,
     private readonly log: Logger,
+    private readonly gc = new GcPacer(GC_EVERY_RECORDS),
   ) {}
 
   /** One pass: scan when due (or forced), read within the budget, flush timed-out multi-line records. */
@@ -84,7 +86,10 @@ export class Pump {
       } catch (e) {
         this.log.error('reading the log directory failed; trying again', { err: e });
       }
-      if (!n && !this.stopped) await this.pause(this.o.pollIntervalMs);
+      if (n || this.stopped) continue;
+      // Nothing read, and nothing left to ship or acknowledge: a burst is over, give its memory back.
+      if (this.shipper.buffered === 0) this.gc.idle(() => this.o.release?.());
+      await this.pause(this.o.pollIntervalMs);
     }
   }
 

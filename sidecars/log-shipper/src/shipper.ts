@@ -59,6 +59,11 @@ export class Shipper {
     return this.queue.bytes + this.inflightBytes + this.held();
   }
 
+  /** Drops the batch buffers kept for the next batches (those of batches in flight are not kept, so not touched); the bytes dropped. */
+  releaseBuffers(): number {
+    return this.buffers.clear();
+  }
+
   /** How many more bytes may be read now. */
   get budget(): number {
     return Math.max(0, this.o.maxBufferBytes - this.buffered);

@@ -12,6 +12,7 @@ import { Registry } from './registry.js';
 import { RelpClient } from './relp.js';
 import { Shipper } from './shipper.js';
 import { Tailer } from './tailer.js';
+import { releaseReadBuffers } from './tracked.js';
 
 type P = Context<typeof params>['params'];
 
@@ -92,6 +93,10 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
       multilineTimeoutMs: p.multilineTimeout,
       report,
       stallAfterMs: STALL_MS,
+      release: () => {
+        releaseReadBuffers();
+        shipper.releaseBuffers();
+      },
     },
     tailer,
     shipper,

@@ -20,8 +20,12 @@ export const MAX_READ = 256 * 1024;
 /** The buffers reads go into, shared by every file: a buffer comes back when the last record read into it
  * is written into a batch (Slice.release), so reading at full speed reuses a few buffers rather than
  * leaving one to the garbage collector per read. It keeps at most 20 (about 6.4 MiB at the default
- * --max-record-bytes), enough for the records of the default 4 MiB buffer still waiting to be written. */
+ * --max-record-bytes), enough for the records of the default 4 MiB buffer still waiting to be written; the
+ * read loop drops them when a burst is over (releaseReadBuffers). */
 const chunks = new BufferPool(20);
+
+/** Drops the read buffers kept for the next reads (the pump does, once reading and shipping are idle); the bytes dropped. */
+export const releaseReadBuffers = (): number => chunks.clear();
 
 /** The records of one pooled buffer still to be written: at 0 it goes back to the pool. */
 class Lease {
