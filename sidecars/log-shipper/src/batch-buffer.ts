@@ -14,9 +14,14 @@ export class BufferPool {
     return i >= 0 ? this.free.splice(i, 1)[0]! : Buffer.allocUnsafeSlow(min);
   }
 
+  /** Bytes of the buffers kept. */
+  get bytes(): number {
+    return this.free.reduce((n, b) => n + b.length, 0);
+  }
+
   /** Drops every buffer kept (the next take allocates); the bytes dropped. */
   clear(): number {
-    const bytes = this.free.reduce((n, b) => n + b.length, 0);
+    const bytes = this.bytes;
     this.free.length = 0;
     return bytes;
   }

@@ -1,5 +1,6 @@
 // log-shipper's metrics, all in one place (names get the log_shipper_ prefix from the registry).
 import type { Registry } from '../../lib/metrics.js';
+import { IDLE_AFTER_RECORDS } from './gc-pacer.js';
 
 /** Past this, a pass of the read loop that has not ended is a stalled reader: /readyz says so. */
 export const STALL_MS = 30_000;
@@ -7,8 +8,11 @@ export const STALL_MS = 30_000;
 export function registerMetrics(r: Registry) {
   /** When the read loop's current pass began (0: between passes); the pump sets it, a scrape reads it. */
   const pass = { startedAt: 0 };
+  /** The bytes of the buffers kept for reuse; start.ts says where they are, a scrape reads them. */
+  const pools = { bytes: () => 0 };
   const m = {
     pass,
+    pools,
     readBytes: r.counter('read_bytes_total', 'Bytes read from the followed files.'),
     readLines: r.counter('read_lines_total', 'Complete lines read from the followed files.'),
     shipped: r.counter('shipped_records_total', 'Records sent to the receiver, each attempt counted (a resent batch counts again).'),
@@ -25,6 +29,15 @@ export function registerMetrics(r: Registry) {
     ]),
     connected: r.gauge('receiver_connected', '1 while the RELP session to the receiver is open.'),
     buffered: r.gauge('buffered_bytes', 'Bytes read and not yet acknowledged (bounded by --max-buffer-bytes).'),
+    pooled: r.gauge(
+      'pooled_buffer_bytes',
+      `Bytes of read and batch buffers kept for reuse, outside buffered_bytes. A burst grows them; once it is over (nothing left to read, send or acknowledge, after at least ${IDLE_AFTER_RECORDS} records) the read loop drops them.`,
+      {
+        collect() {
+          this.set(pools.bytes());
+        },
+      },
+    ),
     bufferLimit: r.gauge('buffer_limit_bytes', 'The bound on buffered_bytes (--max-buffer-bytes).'),
     files: r.gauge('files', 'Files followed (open or closed while idle).'),
     lag: r.gauge('lag_bytes', 'Per followed file: its size minus the offset the receiver has acknowledged.', { labels: ['file'] }),

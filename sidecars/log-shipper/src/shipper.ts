@@ -59,6 +59,11 @@ export class Shipper {
     return this.queue.bytes + this.inflightBytes + this.held();
   }
 
+  /** Bytes of the batch buffers kept for the next batches. */
+  get pooledBytes(): number {
+    return this.buffers.bytes;
+  }
+
   /** Drops the batch buffers kept for the next batches (those of batches in flight are not kept, so not touched); the bytes dropped. */
   releaseBuffers(): number {
     return this.buffers.clear();

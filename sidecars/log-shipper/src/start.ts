@@ -12,7 +12,7 @@ import { Registry } from './registry.js';
 import { RelpClient } from './relp.js';
 import { Shipper } from './shipper.js';
 import { Tailer } from './tailer.js';
-import { releaseReadBuffers } from './tracked.js';
+import { pooledReadBytes, releaseReadBuffers } from './tracked.js';
 
 type P = Context<typeof params>['params'];
 
@@ -76,6 +76,7 @@ export async function start({ params: p, log, metrics }: Context<typeof params>)
     log,
   );
   shipper.held = () => tailer.held;
+  m.pools.bytes = () => pooledReadBytes() + shipper.pooledBytes;
   const report = () => {
     m.buffered.set(shipper.buffered);
     m.files.set(tailer.files.size);

@@ -27,6 +27,9 @@ const chunks = new BufferPool(20);
 /** Drops the read buffers kept for the next reads (the pump does, once reading and shipping are idle); the bytes dropped. */
 export const releaseReadBuffers = (): number => chunks.clear();
 
+/** Bytes of the read buffers kept for the next reads. */
+export const pooledReadBytes = (): number => chunks.bytes;
+
 /** The records of one pooled buffer still to be written: at 0 it goes back to the pool. */
 class Lease {
   constructor(

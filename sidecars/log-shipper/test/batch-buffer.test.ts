@@ -10,7 +10,9 @@ test('clear drops the buffers a pool keeps, says how many bytes, and leaves buff
   pool.give(b);
   assert.is(pool.take(150), b, 'a kept buffer is reused');
   pool.give(b);
+  assert.is(pool.bytes, 300, 'the bytes kept are those given back, not those lent out');
   assert.is(pool.clear(), 300);
+  assert.is(pool.bytes, 0);
   assert.is(pool.clear(), 0, 'nothing is left to drop');
   const d = pool.take(150);
   assert.ok(d !== a && d !== b, 'after clear, a take allocates');
