@@ -31,6 +31,15 @@ export function variantsFor(fast: boolean): Variant[] {
       port: 8449,
       tls: true,
     },
+    // The floor of http mode under load (bench/floor/pipe.mjs rewrite): the request heads found and added to, nothing parsed or framed.
+    {
+      id: 'floor-http',
+      label:
+        'floor: bare Bun adding X-Forwarded-* to each request head on its native sockets (L7; nothing parsed, responses unframed), with the modules tls-proxy loads',
+      service: 'floor-rewrite',
+      port: 8450,
+      tls: true,
+    },
     { id: 'nginx', label: 'nginx http (L7)', service: 'nginx', port: 8445, tls: true },
     { id: 'nginx-stream', label: 'nginx stream (L4)', service: 'nginx-stream', port: 8447, tls: true },
     { id: 'haproxy', label: 'HAProxy mode http (L7)', service: 'haproxy', port: 8446, tls: true },
@@ -43,6 +52,7 @@ export const REFERENCES: Record<string, { nginx: string; haproxy: string }> = {
   'ours-tcp': { nginx: 'nginx-stream', haproxy: 'haproxy-tcp' },
   'ours-http': { nginx: 'nginx', haproxy: 'haproxy' },
   'floor-tcp': { nginx: 'nginx-stream', haproxy: 'haproxy-tcp' },
+  'floor-http': { nginx: 'nginx', haproxy: 'haproxy' },
 };
 
 /** One ECDSA P-256 certificate for localhost, signed by a fresh CA; combined.pem (chain then key) is for HAProxy. */

@@ -30,6 +30,7 @@ const measured = () =>
     ['ours-tcp', runs({ rps: [900, 1100, 1000], p99: [1.2, 2.1, 1.3], hsCpuMs: [1.2, 1.5, 1.0], rssMB: 40, churnMB: 55 })],
     ['ours-http', runs({ rps: [450, 500, 600], p99: [2, 3, 2], hsCpuMs: [1.1, 1.1, 1.1], rssMB: 60, churnMB: 45 })],
     ['floor-tcp', runs({ rps: [1200, 1200, 2400], rssMB: 30, churnMB: 35 })],
+    ['floor-http', runs({ rps: [1100, 1000, 1200], rssMB: 32, churnMB: 36 })],
     ['nginx', runs({ rps: [500, 500, 500], hsCpuMs: [1, 1, 1] })],
     ['nginx-stream', runs({ rps: [1000, 1000, 2000], hsCpuMs: [1, 1, 2] })],
     ['haproxy', runs({ rps: [600, 400, 500] })],
@@ -42,6 +43,7 @@ test('the tcp mode is compared with nginx stream and HAProxy mode tcp, the http 
   assert.equal(row(rows, 'ours-tcp').refs, { nginx: 'nginx stream (L4)', haproxy: 'HAProxy mode tcp (L4)' });
   assert.equal(row(rows, 'ours-http').refs, { nginx: 'nginx http (L7)', haproxy: 'HAProxy mode http (L7)' });
   assert.equal(row(rows, 'floor-tcp').refs, row(rows, 'ours-tcp').refs, 'the floor under load is weighed as tcp mode is');
+  assert.equal(row(rows, 'floor-http').refs, row(rows, 'ours-http').refs, 'the floor of http mode is weighed as http mode is');
   assert.is(row(rows, 'nginx').vsNginx, undefined, 'a reference has no ratio of its own');
 });
 
