@@ -23,7 +23,7 @@ export function variantsFor(fast: boolean): Variant[] {
       : []),
     { id: 'ours-tcp', label: 'tls-proxy --mode tcp (L4)', service: 'ours-tcp', port: 8443, tls: true, adminPort: 9901 },
     { id: 'ours-http', label: 'tls-proxy --mode http (L7)', service: 'ours-http', port: 8444, tls: true, adminPort: 9902 },
-    // The floor under load (bench/floor/pipe.mjs): what tcp mode would cost with nothing of its own.
+    // The floor under load (scripts/bench/floor/pipe.mjs): what tcp mode would cost with nothing of its own.
     {
       id: 'floor-tcp',
       label: 'floor: bare Bun relaying TLS on its native sockets (L4), with the modules tls-proxy loads',
@@ -31,7 +31,7 @@ export function variantsFor(fast: boolean): Variant[] {
       port: 8449,
       tls: true,
     },
-    // The floor of http mode under load (bench/floor/pipe.mjs rewrite): the request heads found and added to, nothing parsed or framed.
+    // The floor of http mode under load (pipe.mjs --rewrite): the request heads found and added to, nothing parsed or framed.
     {
       id: 'floor-http',
       label:

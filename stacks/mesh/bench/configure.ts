@@ -24,12 +24,13 @@ export const MESH_BENCH: PodBench<ReturnType<typeof report>, MeshConditions, Set
   notes: (n) => notes(n),
   conditions: (c, rounds) => ({ ...c, rounds }),
   summarize: report,
-  markdown: ({ rows, vs }, c) => markdown(rows, vs, c),
-  saved: ({ rows, vs }, conditions, raw) => ({
+  markdown: (r, c) => markdown(r, c),
+  saved: ({ rows, vs, floorVs }, conditions, raw) => ({
     conditions,
     results: rows.map((r) => ({ id: r.id, label: r.label })),
     summaries: rows,
     comparison: vs,
+    floorComparison: floorVs,
     raw,
   }),
   profiled: (o, s) =>

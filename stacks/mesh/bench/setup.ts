@@ -23,6 +23,15 @@ export const VARIANTS: Variant[] = [
       { service: 'mesh-in', adminPort: 9916 },
     ],
   },
+  // The floor (scripts/bench/floor/pipe.mjs): what the pair would cost with nothing of its own.
+  {
+    id: 'floor',
+    label: 'floor pair: bare Bun, heads added to, mTLS, nothing parsed',
+    service: 'floor-out',
+    port: 15201,
+    tls: false,
+    members: [{ service: 'floor-out' }, { service: 'floor-in' }],
+  },
   {
     id: 'haproxy',
     label: 'HAProxy pair',
@@ -37,6 +46,8 @@ export const VARIANTS: Variant[] = [
 export const ROLE: Record<string, string> = {
   'mesh-out': 'outbound (caller side)',
   'mesh-in': 'inbound (called side)',
+  'floor-out': 'outbound (caller side)',
+  'floor-in': 'inbound (called side)',
   'haproxy-out': 'outbound (caller side)',
   'haproxy-in': 'inbound (called side)',
 };
@@ -106,6 +117,7 @@ export function notes(o: { cores: { pod: number; load: number }; settings: Setti
     `Pinning: every container of the bench pod (both sidecars of each pair, and the app) has cpuset ${o.cores.pod} and cpu_shares 10240, under a parent cgroup with 10× an ordinary process's CPU weight (${o.priority}); the load generators run with taskset -c ${o.cores.load} in a cgroup of their own with the same weight, inside the pod's network namespace (nsenter --net), so every hop is the pod loopback. Both pairs run at once, idle but for the one measured; health checks are off.`,
     "Path: the load generator plays the calling app and sends plain HTTP/1.1 to its outbound sidecar on 127.0.0.1; that sidecar opens mTLS (TLS 1.3, kept-alive connections) to the called side's inbound sidecar, which forwards plain HTTP to the app (nginx serving 1 KB, images/bench-nginx origin.conf, on 127.0.0.1:8081). \"Direct\" is the load generator calling the app itself; added latency is a pair minus direct, per round. Both ends are in one pod on one core: the hop's network is the loopback, so what is measured is the sidecars' own cost.",
     "mesh-proxy: outbound `--service client --outbound app:15006=15001` (\"app\" resolves to 127.0.0.1 through the pod's /etc/hosts), inbound `--service app --allow client`, namespace bench, other flags at their defaults (retries 2 under the retry budget, outlier detection, circuit breaker at 1024 pending, traceparent and X-Forwarded-Client-Cert added, no span export). Identities: a throwaway CA and two EC P-256 certificates with SPIFFE IDs spiffe://sidecar-lab/bench/client and …/app; the outbound side checks the server's SPIFFE ID, the inbound side the caller's against its allow list.",
+    'Floor pair: two bare Buns of the mesh-proxy image with the modules tls-proxy loads (scripts/bench/floor/pipe.mjs --rewrite), on the same path and with the same identities: plain on 15201, mTLS (the client certificate required and checked against the CA) to 15206, then the app. Each side adds X-Forwarded-For and X-Forwarded-Proto to each request head it finds by a search; nothing is parsed, no SPIFFE ID is checked, and the responses are relayed unframed. It is what any mesh sidecar pair on this runtime pays at least.',
     "HAProxy: Debian's, one process with nbthread 1 per side, mode http (stacks/mesh/bench/haproxy/): out.cfg forwards to in.cfg with `ssl crt <client> ca-file <CA> verify required sni str(app) verifyhost app ssl-min-ver TLSv1.3 alpn http/1.1` and http-reuse always; in.cfg binds with `ssl crt <app> ca-file <CA> verify required ssl-min-ver TLSv1.3 alpn http/1.1` and keeps its connections to the app alive (http-reuse always). It adds no headers and checks no SPIFFE ID.",
     `Load generators: maximum throughput: wrk -t1 -c${s.conns}, ${s.seconds} s (closed loop, keep-alive); latency: Node open-loop generator (scripts/bench/openloop.ts) at ${s.rate} req/s over ${s.rateConns} keep-alive connections, ${s.seconds} s after 1 s of warm-up, latency from each request's scheduled send time (no coordinated omission). Rounds: every round measures every variant back to back, after a 2 s wrk warm-up of each.`,
   ];

@@ -24,6 +24,7 @@ function run(rps: number, p99: number, members?: Record<string, number>): Runs {
 const raw = {
   direct: run(90000, 0.2),
   ours: run(3000, 0.9, { 'mesh-out': 58, 'mesh-in': 61 }),
+  floor: run(10000, 0.5, { 'floor-out': 50, 'floor-in': 52 }),
   haproxy: run(8000, 0.6, { 'haproxy-out': 22, 'haproxy-in': 27 }),
 };
 const base: Conditions = {
@@ -36,9 +37,8 @@ const base: Conditions = {
 };
 const c: MeshConditions = { ...base, seconds: 5, conns: 64, rate: 1000, rateConns: 16, hsConns: 16, hsSeconds: 4, rounds: 1 };
 
-test('the section states the conditions, then the goals, then both pairs side by side with their ratio', () => {
-  const { rows, vs } = report(VARIANTS, new Map(Object.entries(raw)));
-  const text = markdown(rows, vs, c);
+test('the section states the conditions, then the goals, then the pairs and the floor side by side with their ratios', () => {
+  const text = markdown(report(VARIANTS, new Map(Object.entries(raw))), c);
   assert.ok(
     text.startsWith('Each figure: median of 1 rounds (min–max).\n\n**Conditions.**\n\n- Date: 2026-11-22 18:00 UTC; '),
     text.slice(0, 200),
@@ -46,11 +46,12 @@ test('the section states the conditions, then the goals, then both pairs side by
   assert.match(text, /^- Pinning: cpuset 0\.$/m);
   assert.match(text, /^\| added p99 at 1000 req\/s ≤ 1 ms \| 0\.700 ms \| met \|$/m);
   assert.not.match(text, /HAProxy pair's \|/, "the ratio of added p99s is not a goal (it is in the pairs' table)");
-  assert.match(text, /^\| maximum throughput, req\/s \| 90,000 \| 3,000 \| 8,000 \| 0\.38× \|$/m);
-  assert.match(text, /^\| added p99, ms \| — \| 0\.700 \| 0\.400 \| 1\.75× \|$/m);
+  assert.match(text, /^\| maximum throughput, req\/s \| 90,000 \| 3,000 \| 10,000 \| 8,000 \| 0\.38× \| 1\.25× \|$/m);
+  assert.match(text, /^\| added p99, ms \| — \| 0\.700 \| 0\.300 \| 0\.400 \| 1\.75× \| 0\.75× \|$/m);
+  assert.match(text, /^\| floor-in \(floor pair: [^)]+\) \| inbound \(called side\) \| n\/a \| 52\.0 \|/m);
   assert.match(text, /^\| mesh-in \(mesh-proxy pair\) \| inbound \(called side\) \| n\/a \| 61\.0 \| 1\.0 \| n\/a \| 61\.0 \|$/m);
   assert.match(text, /^\| sidecar RSS under load ≤ 40 MB, inbound \(called side\) \| 61\.0 MB \| \*\*not met\*\* \|$/m);
-  assert.match(text, /Errors \(non-2xx, socket errors, unanswered\): direct 0, ours 0, haproxy 0\./);
+  assert.match(text, /Errors \(non-2xx, socket errors, unanswered\): direct 0, ours 0, floor 0, haproxy 0\./);
 });
 
 test('a saved run renders again (--render) with the labels it was saved with', () => {
@@ -60,7 +61,10 @@ test('a saved run renders again (--render) with the labels it was saved with', (
     raw,
   };
   const { body: text } = renderSaved(MESH_BENCH, JSON.parse(JSON.stringify(saved)));
-  assert.match(text, /^\| \| direct \| mesh-proxy 0\.0\.9 pair \| HAProxy pair \| mesh-proxy \/ HAProxy \|$/m);
+  assert.match(
+    text,
+    /^\| \| direct \| mesh-proxy 0\.0\.9 pair \| floor pair: [^|]+ \| HAProxy pair \| mesh-proxy \/ HAProxy \| floor \/ HAProxy \|$/m,
+  );
   assert.match(text, /^\| mesh-out \(mesh-proxy 0\.0\.9 pair\) \| outbound \(caller side\) \| n\/a \| 58\.0 \|/m);
 });
 
