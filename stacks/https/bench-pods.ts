@@ -5,7 +5,7 @@
 // docs/bench-https-pods.json; with --out FILE, the readings to FILE and the report to stdout only.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $, retry } from 'zx';
 import { BenchClock } from '../../scripts/bench/conditions.js';
@@ -40,6 +40,7 @@ async function answers(url: string, ca: Buffer): Promise<void> {
 }
 
 const clock = new BenchClock();
+const sidecarKinds = Object.keys(KINDS).length;
 const name = `sl-bench-https-pods-${randomBytes(3).toString('hex')}`;
 const state = join(STATE_DIR, name);
 mkdirSync(state, { recursive: true });
@@ -57,10 +58,11 @@ try {
   const { dir } = certs;
   const ca = readFileSync(certs.ca);
   writeFileSync(join(state, 'compose.yaml'), podsCompose(pods));
-  Object.assign(project.o.env, await imageEnv(), { CERT_DIR: dir });
+  const images = await imageEnv();
+  Object.assign(project.o.env, images, { CERT_DIR: dir, FLOOR_BUN_DIR: join(ROOT, dirname(images.SIDECAR_LAB_BUN_BINARY!)) });
   await buildFor(project);
   // Health checks are off, so nothing to wait for here: each sidecar is waited for by its first answer below.
-  await step(`up ${name}: ${pods} pods of each kind`, () => project.up(300, { wait: false }));
+  await step(`up ${name}: ${pods} pods of each of ${sidecarKinds} kinds`, () => project.up(300, { wait: false }));
   const sidecars = (Object.keys(KINDS) as Kind[]).flatMap((kind) => Array.from({ length: pods }, (_, i) => ({ kind, i: i + 1 })));
   const readings: Reading[] = [];
   await step(`the same load through each of ${sidecars.length} sidecars (wrk -c16, ${seconds} s each)`, async () => {
@@ -78,7 +80,7 @@ try {
   const rows = summarizePods(readings);
   const conditions = await clock.finish({
     notes: [
-      `Pods: ${pods} with tls-proxy (\`--mode http --min-tls-version 1.3\`, its defaults otherwise) and ${pods} with nginx (images/bench-nginx tls-proxy.conf: one worker, TLS 1.3, keep-alive to the app), each in front of its own app (legacy-greeter, Python: of neither kind, so it shares no pages with either) in a pod of its own; all ${pods * 2} pods up at once, health checks off.`,
+      `Pods: ${pods} with tls-proxy (\`--mode http --min-tls-version 1.3\`, its defaults otherwise), ${pods} with the floor (a bare Bun of the tls-proxy image with the modules tls-proxy loads, scripts/bench/floor/pipe.mjs --rewrite: TLS terminated, X-Forwarded-* added to each request head it finds, nothing parsed, responses relayed unframed; its Bun is the same build from another file, so that it shares no runtime pages with tls-proxy) and ${pods} with nginx (images/bench-nginx tls-proxy.conf: one worker, TLS 1.3, keep-alive to the app), each in front of its own app (legacy-greeter, Python: of no kind here, so it shares no pages with them) in a pod of its own; all ${pods * sidecarKinds} pods up at once, health checks off.`,
       `Load: each sidecar in turn, wrk -t1 -c16 for ${seconds} s of HTTPS (keep-alive) through its pod's published port on 127.0.0.1; then every sidecar's memory read at rest, on the host, from /proc/<pid>/smaps_rollup of each of its processes (nginx: master and worker).`,
     ],
   });

@@ -2,7 +2,8 @@
 // modules tls-proxy's bundle loads, and nothing else but a listener on Bun's native sockets that relays bytes to
 // one address (Bun.listen, Bun.connect), in the sidecar's own image, in the same pod. No metrics, logs,
 // deadlines or drain: what any sidecar on this runtime pays at least. Run as `bun /etc/floor-pipe/pipe.mjs`:
-//   --listen PORT         where it listens, on 127.0.0.1
+//   --listen PORT         where it listens
+//   --address ADDRESS     on which address (127.0.0.1 unless said)
 //   --cert DIR            TLS on that port, with DIR/tls.crt and DIR/tls.key (else plain TCP)
 //   --client-ca FILE      and a client certificate signed by FILE required (mTLS)
 //   --to HOST:PORT        where every connection is relayed to
@@ -25,6 +26,7 @@ import { parseArgs } from 'node:util';
 const { values: o } = parseArgs({
   options: {
     listen: { type: 'string' },
+    address: { type: 'string', default: '127.0.0.1' },
     cert: { type: 'string' },
     'client-ca': { type: 'string' },
     to: { type: 'string' },
@@ -90,7 +92,7 @@ const upstreamSide = {
 };
 
 Bun.listen({
-  hostname: '127.0.0.1',
+  hostname: o.address,
   port: Number(o.listen),
   ...(serverTls ? { tls: serverTls } : {}),
   socket: {

@@ -1,5 +1,6 @@
 // bench:https-pods: what a machine pays for ten pods (issue 28). Ten pods of the app with tls-proxy (http mode)
-// in front, and ten pods of the same app with nginx terminating TLS in front, all up at once. Every sidecar is
+// in front, ten with the floor of an L7 sidecar on Bun in front (scripts/bench/floor/pipe.mjs --rewrite, in the
+// tls-proxy image), and ten with nginx terminating TLS in front, all up at once. Every sidecar is
 // given the same HTTPS load, then each one's proportional memory (PSS) is read on the host from /proc: pages that
 // processes share (one image's runtime and libraries) count as a share each, so the total is what the machine pays.
 import { join } from 'node:path';
@@ -14,15 +15,51 @@ export const PODS_SECTION: Section = {
   title: 'what a machine pays for ten pods',
   source: 'stacks/https/bench-pods.ts',
   intro:
-    "Run it with `npm run bench:https-pods` (as root: it reads each container's /proc/<pid>/smaps_rollup). Ten pods with tls-proxy and ten with nginx, side by side in one run.",
+    "Run it with `npm run bench:https-pods` (as root: it reads each container's /proc/<pid>/smaps_rollup). Ten pods with tls-proxy, ten with a bare Bun as the floor, and ten with nginx, side by side in one run.",
 };
 
 /** The kinds of pod: the sidecar in front of the app, the port it serves HTTPS on, and its command. */
 export const KINDS = {
   ours: { label: 'tls-proxy --mode http', port: 8444 },
+  floor: { label: 'floor: bare Bun adding X-Forwarded-* to each request head', port: 8450 },
   nginx: { label: 'nginx (TLS 1.3, proxy_pass with keep-alive)', port: 8445 },
 } as const;
 export type Kind = keyof typeof KINDS;
+
+const TLS_DIR = '${CERT_DIR:?set CERT_DIR}:/etc/tls:ro';
+/** Each kind's sidecar container. */
+const SIDECAR: Record<Kind, object> = {
+  ours: {
+    image: 'sidecar-lab/tls-proxy:${SIDECAR_LAB_VERSION:-dev}',
+    command: ['--mode', 'http', '--listen-port', '8444', '--upstream-port', '8081', '--min-tls-version', '1.3'],
+    volumes: [TLS_DIR],
+  },
+  // Its Bun is the same build from another file (the one the images are built from, mounted), so that the floor
+  // and tls-proxy do not share the runtime's pages: each kind's PSS is what it would be without the other.
+  floor: {
+    image: 'sidecar-lab/tls-proxy:${SIDECAR_LAB_VERSION:-dev}',
+    entrypoint: [
+      '/opt/floor-bun/bun',
+      '/etc/floor-pipe/pipe.mjs',
+      '--listen',
+      '8450',
+      '--address',
+      '0.0.0.0',
+      '--cert',
+      '/etc/tls',
+      '--to',
+      '127.0.0.1:8081',
+      '--rewrite',
+    ],
+    command: [],
+    volumes: [
+      TLS_DIR,
+      `${join(ROOT, 'scripts', 'bench', 'floor')}:/etc/floor-pipe:ro`,
+      '${FLOOR_BUN_DIR:?set FLOOR_BUN_DIR}:/opt/floor-bun:ro',
+    ],
+  },
+  nginx: { image: 'sidecar-lab/bench-nginx:${SIDECAR_LAB_VERSION:-dev}', tmpfs: ['/tmp'], volumes: [TLS_DIR] },
+};
 
 /** Compose's view of n pods of each kind: pod-<kind>-<i> (pause, the HTTPS port published), app-<kind>-<i>, and <kind>-<i>. */
 export function podsCompose(n: number): string {
@@ -50,20 +87,7 @@ export function podsCompose(n: number): string {
         image: 'sidecar-lab/legacy-greeter:${SIDECAR_LAB_VERSION:-dev}',
         environment: { PORT: '8081' },
       };
-      services[`${kind}-${i}`] =
-        kind === 'ours'
-          ? {
-              ...member,
-              image: 'sidecar-lab/tls-proxy:${SIDECAR_LAB_VERSION:-dev}',
-              command: ['--mode', 'http', '--listen-port', '8444', '--upstream-port', '8081', '--min-tls-version', '1.3'],
-              volumes: ['${CERT_DIR:?set CERT_DIR}:/etc/tls:ro'],
-            }
-          : {
-              ...member,
-              image: 'sidecar-lab/bench-nginx:${SIDECAR_LAB_VERSION:-dev}',
-              tmpfs: ['/tmp'],
-              volumes: ['${CERT_DIR:?set CERT_DIR}:/etc/tls:ro'],
-            };
+      services[`${kind}-${i}`] = { ...member, ...SIDECAR[kind] };
     }
   }
   return stringify({ services });
@@ -123,21 +147,22 @@ export function summarizePods(readings: Reading[]): PodsSummary[] {
 export const PSS_GOAL = 1.5;
 
 export function podsMarkdown(rows: PodsSummary[]): string[] {
-  const ours = rows.find((r) => r.kind === 'ours');
-  const nginx = rows.find((r) => r.kind === 'nginx');
+  const of = (kind: Kind) => rows.find((r) => r.kind === kind && r.count > 0);
+  const [ours, floor, nginx] = [of('ours'), of('floor'), of('nginx')];
   const ratio = ours && nginx && nginx.pssMB > 0 ? ours.pssMB / nginx.pssMB : Number.NaN;
   const verdict = Number.isFinite(ratio) ? (ratio <= PSS_GOAL ? 'met' : '**not met**') : 'n/a';
   const x = (f: (r: PodsSummary) => number) => {
-    const [a, b] = [ours ? f(ours) : Number.NaN, nginx ? f(nginx) : Number.NaN];
-    return `${a.toFixed(1)} | ${b.toFixed(1)} | ${b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a'}`;
+    const [a, fl, b] = [ours, floor, nginx].map((r) => (r ? f(r) : Number.NaN)) as [number, number, number];
+    const over = (v: number) => (b > 0 && Number.isFinite(v) ? `${(v / b).toFixed(2)}×` : 'n/a');
+    return `${a.toFixed(1)} | ${fl.toFixed(1)} | ${b.toFixed(1)} | ${over(a)} | ${over(fl)}`;
   };
   return [
     '| goal | measured | |',
     '| --- | --- | --- |',
     `| total PSS of ${ours?.count ?? 0} tls-proxy sidecars ≤ ${PSS_GOAL}× that of ${nginx?.count ?? 0} nginx | ${Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n/a'} | ${verdict} |`,
     '',
-    `| MB, over every sidecar of a kind | ${KINDS.ours.label} | ${KINDS.nginx.label} | ratio |`,
-    '| --- | --- | --- | --- |',
+    `| MB, over every sidecar of a kind | ${KINDS.ours.label} | ${KINDS.floor.label} | ${KINDS.nginx.label} | tls-proxy / nginx | floor / nginx |`,
+    '| --- | --- | --- | --- | --- | --- |',
     `| PSS, total | ${x((r) => r.pssMB)} |`,
     `| PSS of anonymous pages | ${x((r) => r.pssAnonMB)} |`,
     `| PSS of file pages (the runtime, libraries) | ${x((r) => r.pssFileMB)} |`,

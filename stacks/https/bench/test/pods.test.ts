@@ -16,21 +16,26 @@ interface Service {
 test('each sidecar and its app join a pod of their own, and only pods publish, ephemeral, on 127.0.0.1', () => {
   const { services } = parse(podsCompose(3)) as { services: Record<string, Service> };
   const names = Object.keys(services);
-  assert.is(names.length, 18, '3 pods of each kind, 3 containers each');
-  for (const kind of ['ours', 'nginx'])
+  assert.is(names.length, 27, '3 pods of each of 3 kinds, 3 containers each');
+  for (const [kind, port] of [
+    ['ours', 8444],
+    ['floor', 8450],
+    ['nginx', 8445],
+  ] as const)
     for (let i = 1; i <= 3; i++) {
       for (const member of [`app-${kind}-${i}`, `${kind}-${i}`]) {
         assert.is(services[member]!.network_mode, `service:pod-${kind}-${i}`, member);
         assert.is(services[member]!.pid, `service:pod-${kind}-${i}`, member);
         assert.is(services[member]!.ports, undefined, member);
       }
-      assert.equal(services[`pod-${kind}-${i}`]!.ports, [`127.0.0.1::${kind === 'ours' ? 8444 : 8445}`]);
+      assert.equal(services[`pod-${kind}-${i}`]!.ports, [`127.0.0.1::${port}`]);
     }
   assert.ok(
     names.every((n) => services[n]!.container_name === undefined),
     'no fixed container name',
   );
   assert.match(services['ours-1']!.image!, /^sidecar-lab\/tls-proxy:/);
+  assert.match(services['floor-1']!.image!, /^sidecar-lab\/tls-proxy:/, 'the floor is a bare Bun of the same image');
   assert.match(services['app-nginx-1']!.image!, /^sidecar-lab\/legacy-greeter:/, 'the app is of neither kind');
 });
 
@@ -43,17 +48,26 @@ const reading = (kind: Reading['kind'], mb: number): Reading => ({
 });
 
 test('the totals are summed over each kind, the median is of one sidecar, and the goal is the ratio of the PSS totals', () => {
-  const rows = summarizePods([reading('ours', 10), reading('ours', 14), reading('ours', 12), reading('nginx', 6), reading('nginx', 10)]);
+  const rows = summarizePods([
+    reading('ours', 10),
+    reading('ours', 14),
+    reading('ours', 12),
+    reading('floor', 9),
+    reading('floor', 11),
+    reading('nginx', 6),
+    reading('nginx', 10),
+  ]);
   assert.equal(
     rows.map((r) => [r.kind, r.count, r.pssMB, r.rssMB, r.medianPssMB]),
     [
       ['ours', 3, 36, 108, 12],
+      ['floor', 2, 20, 60, 9],
       ['nginx', 2, 16, 48, 6],
     ],
   );
   const text = podsMarkdown(rows).join('\n');
   assert.match(text, '| total PSS of 3 tls-proxy sidecars ≤ 1.5× that of 2 nginx | 2.25× | **not met** |');
-  assert.match(text, '| PSS, total | 36.0 | 16.0 | 2.25× |');
+  assert.match(text, '| PSS, total | 36.0 | 20.0 | 16.0 | 2.25× | 1.25× |');
 });
 
 test('a ratio of 1.5 meets the goal, and a kind that was not measured makes it n/a', () => {
