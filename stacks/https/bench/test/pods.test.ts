@@ -36,6 +36,12 @@ test('each sidecar and its app join a pod of their own, and only pods publish, e
   );
   assert.match(services['ours-1']!.image!, /^sidecar-lab\/tls-proxy:/);
   assert.match(services['floor-1']!.image!, /^sidecar-lab\/tls-proxy:/, 'the floor is a bare Bun of the same image');
+  const floor = services['floor-1'] as Service & { entrypoint: string[]; volumes: string[] };
+  assert.is(floor.entrypoint[0], '/opt/floor-bun/bun', "the floor runs Bun from another file than the image's");
+  assert.ok(
+    floor.volumes.includes('${FLOOR_BUN_DIR:?set FLOOR_BUN_DIR}:/opt/floor-bun:ro'),
+    'that file is mounted, so the floor shares no runtime pages with tls-proxy',
+  );
   assert.match(services['app-nginx-1']!.image!, /^sidecar-lab\/legacy-greeter:/, 'the app is of neither kind');
 });
 
