@@ -17,7 +17,7 @@ import type { Settings } from './measure.js';
 import { BenchPod, LOAD_CGROUP, membersOf, preflight, type Variant } from './pod.js';
 import { profileSidecar, type Profiled } from './profile.js';
 import { measureAll, type Runs } from './run.js';
-import { writeJson, writeSection, type Section } from './section.js';
+import { publish, type Section } from './section.js';
 
 /** The parsed command line: the driver's options and the stack's own. */
 export type Values = Record<string, string | boolean | undefined>;
@@ -89,18 +89,8 @@ export function renderSaved<R, C extends Conditions & Settings, S extends Setup>
   return { report, conditions, body: bench.markdown(report, conditions), json: bench.saved(report, conditions, saved.raw) };
 }
 
-/** Prints the report; writes it and the raw data to docs/ (or the raw data to --out FILE only, or nothing with --no-write). */
-function write(section: Section, a: Values, body: string, json: Saved): void {
-  console.log(`\n${body}\n`);
-  if (typeof a.out === 'string') {
-    writeJson(a.out, json);
-    console.log(`wrote ${a.out} (docs untouched)`);
-  }
-  if (a['no-write'] || a.out) return;
-  writeJson(join(ROOT, 'docs', `bench-${section.id}.json`), json);
-  writeSection(section, body);
-  console.log(`wrote docs/bench-${section.id}.json and the bench:${section.id} section of docs/benchmarks.md`);
-}
+/** The report's destination from the command line: --out FILE, or --no-write. */
+const dest = (a: Values) => ({ out: typeof a.out === 'string' ? a.out : undefined, noWrite: a['no-write'] === true });
 
 /** Runs a stack's bench from the command line: --render FILE, --profile (the stack's), or the rounds. */
 export async function runPodBench<R, C extends Conditions & Settings, S extends Setup>(bench: PodBench<R, C, S>): Promise<void> {
@@ -108,7 +98,7 @@ export async function runPodBench<R, C extends Conditions & Settings, S extends 
   const id = bench.section.id;
   if (typeof a.render === 'string') {
     const { body, json } = renderSaved(bench, JSON.parse(readFileSync(a.render, 'utf8')) as Saved, a);
-    return write(bench.section, a, body, json);
+    return publish(bench.section, body, json, dest(a));
   }
   const cores = { pod: Number(a['pod-cpu']), load: Number(a['load-cpu']) };
   const seconds = Number(a.seconds);
@@ -160,7 +150,7 @@ export async function runPodBench<R, C extends Conditions & Settings, S extends 
     const notes = bench.notes({ cores, settings, priority: pod.priority }, a);
     const c = bench.conditions({ ...(await clock.finish({ versions, notes })), ...settings }, rounds, floors);
     const raw = Object.fromEntries(runs);
-    write(bench.section, a, bench.markdown(report, c), bench.saved(report, c, raw));
+    publish(bench.section, bench.markdown(report, c), bench.saved(report, c, raw), dest(a));
   } finally {
     await down();
   }

@@ -63,3 +63,17 @@ export function writeJson(file: string, data: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
 }
+
+/** Prints a report; writes it and its raw data to docs/ (docs/bench-<id>.json and its section of docs/benchmarks.md),
+ * or the raw data to `out` only, or nothing with noWrite. */
+export function publish(section: Section, body: string, json: unknown, o: { out?: string; noWrite?: boolean } = {}): void {
+  console.log(`\n${body}\n`);
+  if (o.out !== undefined) {
+    writeJson(o.out, json);
+    console.log(`wrote ${o.out} (docs untouched)`);
+  }
+  if (o.noWrite || o.out !== undefined) return;
+  writeJson(join(ROOT, 'docs', `bench-${section.id}.json`), json);
+  writeSection(section, body);
+  console.log(`wrote docs/bench-${section.id}.json and the bench:${section.id} section of docs/benchmarks.md`);
+}

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $, retry } from 'zx';
 import { BenchClock } from '../../scripts/bench/conditions.js';
-import { renderSection, writeJson, writeSection } from '../../scripts/bench/section.js';
+import { publish, renderSection } from '../../scripts/bench/section.js';
 import { wrk } from '../../scripts/bench/wrk.js';
 import { Project } from '../../scripts/lib/compose.js';
 import { ROOT, STATE_DIR } from '../../scripts/lib/config.js';
@@ -89,13 +89,7 @@ try {
     conditions,
     results: podsMarkdown(rows),
   });
-  console.log(`\n${body}\n`);
-  const json = { conditions, results: rows, readings };
-  if (typeof a.out === 'string') writeJson(a.out, json);
-  else {
-    writeJson(join(ROOT, 'docs', 'bench-https-pods.json'), json);
-    writeSection(PODS_SECTION, body);
-  }
+  publish(PODS_SECTION, body, { conditions, results: rows, readings }, { out: a.out });
 } finally {
   await down();
 }

@@ -1,7 +1,10 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { conditionsBlock, type Conditions } from '../conditions.js';
-import { generatedBody, markers, renderSection, withSection, type Section } from '../section.js';
+import { BENCHMARKS_MD, generatedBody, markers, publish, renderSection, withSection, type Section } from '../section.js';
 
 const test = suite('bench report');
 const TOPZ: Section = { id: 'topz', title: 'memory and scan time', source: 'stacks/topz/bench.ts' };
@@ -90,6 +93,26 @@ test('a section’s generated block reads back exactly as written, and a file wi
   assert.is(generatedBody(doc, TOPZ), body);
   assert.is(generatedBody(doc, { ...TOPZ, id: 'top' }), 'other body');
   assert.is(generatedBody(doc, { ...TOPZ, id: 'paas' }), undefined);
+});
+
+test('a report published with --out writes its raw data there only, and with --no-write nothing at all', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'publish-'));
+  const section: Section = { id: 'publish-test', title: 'never written', source: 'scripts/bench/test/section.test.ts' };
+  const docs = readFileSync(BENCHMARKS_MD, 'utf8');
+  const log = console.log;
+  const printed: string[] = [];
+  console.log = (s: string) => printed.push(s);
+  try {
+    publish(section, 'the body', { n: 1 }, { out: join(dir, 'out.json') });
+    publish(section, 'the body', { n: 2 }, { noWrite: true });
+  } finally {
+    console.log = log;
+  }
+  assert.equal(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')), { n: 1 });
+  assert.is(printed.filter((p) => p.includes('the body')).length, 2, 'the report is printed each time');
+  assert.is(readFileSync(BENCHMARKS_MD, 'utf8'), docs, 'docs/benchmarks.md untouched');
+  assert.not.ok(existsSync(join(BENCHMARKS_MD, '..', 'bench-publish-test.json')));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test.run();
