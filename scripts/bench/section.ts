@@ -77,3 +77,13 @@ export function publish(section: Section, body: string, json: unknown, o: { out?
   writeSection(section, body);
   console.log(`wrote docs/bench-${section.id}.json and the bench:${section.id} section of docs/benchmarks.md`);
 }
+
+/** A section rendered from its parts (renderSection) and published with its raw data beside its conditions. */
+export function publishSection(
+  section: Section,
+  parts: { lead: string; conditions: Conditions; results: string[] },
+  data: Record<string, unknown>,
+  out?: string,
+): void {
+  publish(section, renderSection(parts), { conditions: parts.conditions, ...data }, { out });
+}

@@ -2,23 +2,21 @@
 // Where http mode's CPU goes, layer by layer (bench/layers.ts says how). Rounds are interleaved: each round runs
 // every row once, in order. Writes the bench:https-layers section of docs/benchmarks.md and
 // docs/bench-https-layers.json; with --out FILE, the readings to FILE and the report to stdout only.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { retry } from 'zx';
 import { BenchClock } from '../../scripts/bench/conditions.js';
-import { publish, renderSection } from '../../scripts/bench/section.js';
+import { HostProcesses, hostBenchPreflight } from '../../scripts/bench/host.js';
+import { publishSection } from '../../scripts/bench/section.js';
 import { wrk, wrkVersion } from '../../scripts/bench/wrk.js';
-import { bunArch, bunVersion, ensureBunBinary } from '../../scripts/lib/bun-binary.js';
+import { bunVersion } from '../../scripts/lib/bun-binary.js';
 import { ROOT, STATE_DIR } from '../../scripts/lib/config.js';
 import { step } from '../../scripts/lib/progress.js';
 import { httpsGet } from '../../scripts/lib/tls-client.js';
 import { freePort } from '../../sidecars/lib/test-support/wait.js';
-import { LAYERS_SECTION, layersMarkdown, peakMb, ROWS, type Reading, statTicks, summarizeLayers } from './bench/layers.js';
+import { LAYERS_SECTION, layersMarkdown, ROWS, type Reading, summarizeLayers } from './bench/layers.js';
 import { makeCerts } from './bench/setup.js';
 
 const { values: a } = parseArgs({
@@ -29,37 +27,21 @@ const seconds = Number(a.seconds);
 if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20)
   throw new Error(`invalid --rounds: ${a.rounds} is not a whole number from 1 to 20`);
 if (!(seconds >= 1 && seconds <= 60)) throw new Error(`invalid --seconds: ${a.seconds} is not from 1 to 60`);
-if (process.platform !== 'linux') throw new Error('bench:https-layers pins processes with taskset and reads /proc: it runs on Linux');
-if (cpus().length < 2) throw new Error('bench:https-layers needs two cores: one for the proxy and its upstream, one for wrk');
+hostBenchPreflight('bench:https-layers');
 
 /** Seconds of the same load before each measured run. */
 const WARMUP = 1;
-const TICK = 100; // USER_HZ: /proc counts CPU time in hundredths of a second on Linux
-const bun = join(ROOT, ensureBunBinary(bunArch(process.arch)));
 const PROBE = join(ROOT, 'dist', 'sidecars', 'lib', 'dataplane', 'bench', 'probe.js');
 const TLS_PROXY = join(ROOT, 'sidecars', 'tls-proxy', 'dist', 'main.mjs');
-const ORIGIN = "const b='x'.repeat(1024);const s=Bun.serve({hostname:'127.0.0.1',port:0,fetch:()=>new Response(b)});console.log(s.port)";
+const ORIGIN =
+  "const b='x'.repeat(1024);const s=Bun.serve({hostname:'127.0.0.1',port:0,fetch:()=>new Response(b)});console.log(JSON.stringify({port:s.port}))";
 
-const started = new Set<ChildProcess>();
-/** A process pinned to core 0; its output is kept for an error message. */
-function pinned(argv: string[], env: NodeJS.ProcessEnv = {}): ChildProcess & { output: string[] } {
-  const c = Object.assign(spawn('taskset', ['-c', '0', bun, ...argv], { env: { ...process.env, ...env } }), { output: [] as string[] });
-  for (const s of [c.stdout, c.stderr]) s.on('data', (d: Buffer) => c.output.push(d.toString()));
-  started.add(c);
-  c.once('exit', () => started.delete(c));
-  return c;
-}
-async function stop(c: ChildProcess): Promise<void> {
-  if (c.exitCode !== null || c.signalCode !== null) return;
-  c.kill('SIGTERM');
-  await once(c, 'exit');
-}
-
+const procs = new HostProcesses();
 const clock = new BenchClock();
 const state = join(STATE_DIR, `sl-bench-https-layers-${randomBytes(3).toString('hex')}`);
 mkdirSync(state, { recursive: true });
 const cleanup = async () => {
-  await Promise.all([...started].map(stop));
+  await procs.stopAll();
   rmSync(state, { recursive: true, force: true });
 };
 process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
@@ -67,9 +49,8 @@ process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 try {
   const certs = await makeCerts(state);
   const ca = readFileSync(certs.ca);
-  const origin = pinned(['-e', ORIGIN]);
-  const [line] = (await once(origin.stdout!, 'data')) as [Buffer];
-  const upstream = Number(line.toString().trim());
+  const origin = procs.run(0, ['-e', ORIGIN]);
+  const { port: upstream } = await origin.json<{ port: number }>('port');
   const readings: Reading[] = [];
   await step(`${ROWS.length} rows, ${rounds} rounds of wrk -c64 for ${seconds} s each`, async () => {
     for (let round = 1; round <= rounds; round++)
@@ -77,8 +58,8 @@ try {
         const listen = await freePort();
         const proc =
           'layer' in row
-            ? pinned([PROBE, '--layer', row.layer, '--listen', String(listen), '--upstream', String(upstream), '--cert', certs.dir])
-            : pinned([TLS_PROXY], {
+            ? procs.run(0, [PROBE, '--layer', row.layer, '--listen', String(listen), '--upstream', String(upstream), '--cert', certs.dir])
+            : procs.run(0, [TLS_PROXY], {
                 TLS_PROXY_MODE: row.mode,
                 TLS_PROXY_CERT_FILE: join(certs.dir, 'tls.crt'),
                 TLS_PROXY_KEY_FILE: join(certs.dir, 'tls.key'),
@@ -96,18 +77,17 @@ try {
           });
           // Not measured: the JIT compiles the hot path under this load first, so each row is read in its steady state.
           await wrk(['taskset', '-c', '1'], url, { conns: 64, seconds: WARMUP });
-          const ticks = () => statTicks(readFileSync(`/proc/${proc.pid}/stat`, 'utf8'));
-          const t0 = ticks();
+          const cpu0 = proc.cpuSeconds();
           const w = await wrk(['taskset', '-c', '1'], url, { conns: 64, seconds });
-          const cpuSeconds = (ticks() - t0) / TICK;
-          const peak = peakMb(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
+          const cpuSeconds = proc.cpuSeconds() - cpu0;
+          const peak = proc.mib('VmHWM');
           if (w.errors > 0) throw new Error(`${row.id}: ${w.errors} errors under load`);
           readings.push({ id: row.id, round, requests: w.requests, perSecond: w.perSecond, cpuSeconds, peakMb: peak, errors: w.errors });
           clock.sample();
         } catch (e) {
           throw new Error(`${row.id}, round ${round}: ${(e as Error).message}\n${proc.output.join('').slice(-2000)}`);
         } finally {
-          await stop(proc);
+          await procs.stop(proc);
         }
       }
   });
@@ -120,12 +100,16 @@ try {
       "Rows: the probe rows are sidecars/lib/dataplane/bench/layers.ts on the data plane's own front (listenNative, NativeConn), with no metrics or logs; the tls-proxy rows run its bundle (sidecars/tls-proxy/dist/main.mjs) with its defaults but for ports and certificate.",
     ],
   });
-  const body = renderSection({
-    lead: 'What each part of http mode costs a request on the host: each row adds one part to the row before, up to tls-proxy itself.',
-    conditions,
-    results: layersMarkdown(rows),
-  });
-  publish(LAYERS_SECTION, body, { conditions, results: rows, readings }, { out: a.out });
+  publishSection(
+    LAYERS_SECTION,
+    {
+      lead: 'What each part of http mode costs a request on the host: each row adds one part to the row before, up to tls-proxy itself.',
+      conditions,
+      results: layersMarkdown(rows),
+    },
+    { results: rows, readings },
+    a.out,
+  );
 } finally {
   await cleanup();
 }

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $, retry } from 'zx';
 import { BenchClock } from '../../scripts/bench/conditions.js';
-import { publish, renderSection } from '../../scripts/bench/section.js';
+import { publishSection } from '../../scripts/bench/section.js';
 import { wrk } from '../../scripts/bench/wrk.js';
 import { Project } from '../../scripts/lib/compose.js';
 import { ROOT, STATE_DIR } from '../../scripts/lib/config.js';
@@ -84,12 +84,16 @@ try {
       `Load: each sidecar in turn, wrk -t1 -c16 for ${seconds} s of HTTPS (keep-alive) through its pod's published port on 127.0.0.1; then every sidecar's memory read at rest, on the host, from /proc/<pid>/smaps_rollup of each of its processes (nginx: master and worker).`,
     ],
   });
-  const body = renderSection({
-    lead: `What ${pods} sidecars of each kind cost the machine together: PSS counts each page once across the processes that share it.`,
-    conditions,
-    results: podsMarkdown(rows),
-  });
-  publish(PODS_SECTION, body, { conditions, results: rows, readings }, { out: a.out });
+  publishSection(
+    PODS_SECTION,
+    {
+      lead: `What ${pods} sidecars of each kind cost the machine together: PSS counts each page once across the processes that share it.`,
+      conditions,
+      results: podsMarkdown(rows),
+    },
+    { results: rows, readings },
+    a.out,
+  );
 } finally {
   await down();
 }

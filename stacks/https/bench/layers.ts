@@ -57,20 +57,6 @@ export interface LayerRow {
 /** CPU time per request in µs from a process's ticks over the load. */
 export const usPerRequest = (r: Pick<Reading, 'cpuSeconds' | 'requests'>) => (r.cpuSeconds * 1e6) / r.requests;
 
-/** The utime and stime of /proc/<pid>/stat, in ticks (the command name, in parentheses, may hold spaces). */
-export function statTicks(stat: string): number {
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14 and 15 of the line, counted after the name: 3 is the state, so utime is index 11.
-  return Number(f[11]) + Number(f[12]);
-}
-
-/** VmHWM of /proc/<pid>/status in MB. */
-export function peakMb(status: string): number {
-  const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
-  if (kb === undefined) throw new Error('no VmHWM in /proc/<pid>/status');
-  return Number(kb) / 1024;
-}
-
 /** The rows with their spreads over the rounds, in the order of ROWS; a row with no reading is left out. */
 export function summarizeLayers(readings: readonly Reading[]): LayerRow[] {
   const rows: LayerRow[] = [];

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { layersMarkdown, peakMb, ROWS, type Reading, type RowId, statTicks, summarizeLayers, usPerRequest } from '../layers.js';
+import { layersMarkdown, ROWS, type Reading, type RowId, summarizeLayers, usPerRequest } from '../layers.js';
 
 const test = suite('bench:https-layers');
 
@@ -12,21 +12,6 @@ const reading = (id: RowId, round: number, cpuSeconds: number, requests = 100_00
   cpuSeconds,
   peakMb: 60 + round,
   errors: 0,
-});
-
-test("a process's CPU ticks are utime plus stime, whatever spaces its name holds", () => {
-  const stat = '4242 (bun probe x) S 1 4242 4242 0 -1 4194560 9000 0 0 0 1234 567 0 0 20 0 7 0 100 0 0';
-  assert.is(statTicks(stat), 1234 + 567);
-});
-
-test('peak RSS is VmHWM in MB, and a status without it is an error', () => {
-  assert.is(peakMb('Name:\tbun\nVmHWM:\t   76800 kB\nVmRSS:\t 70000 kB\n'), 75);
-  try {
-    peakMb('Name:\tbun\n');
-    assert.unreachable('no VmHWM');
-  } catch (e) {
-    assert.match((e as Error).message, 'no VmHWM');
-  }
 });
 
 test('CPU per request is the CPU seconds over the load divided by the requests, in µs', () => {
