@@ -76,12 +76,13 @@ export class Formatter {
    * any other record, one whose bytes are not UTF-8, and one too long for a message go through message(). */
   write(r: Shipped, time: string, out: MessageBuffer): void {
     const at = out.pos;
-    if (!(r instanceof Slice) || !this.writeSlice(r, time, out) || out.pos - at > MAX_MESSAGE_BYTES) {
+    const slice = r instanceof Slice ? r : undefined;
+    if (!slice || !this.writeSlice(slice, time, out) || out.pos - at > MAX_MESSAGE_BYTES) {
       out.pos = at;
       out.put(this.message(r, time));
     }
     out.end();
-    if (r instanceof Slice) r.release();
+    slice?.release();
   }
 
   private writeSlice(r: Slice & Shipped, time: string, out: MessageBuffer): boolean {

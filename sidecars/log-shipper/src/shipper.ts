@@ -64,9 +64,9 @@ export class Shipper {
     return this.buffers.bytes;
   }
 
-  /** Drops the batch buffers kept for the next batches (those of batches in flight are not kept, so not touched); the bytes dropped. */
-  releaseBuffers(): number {
-    return this.buffers.clear();
+  /** Drops the batch buffers kept for the next batches (those of batches in flight are not kept, so not touched). */
+  releaseBuffers(): void {
+    this.buffers.clear();
   }
 
   /** How many more bytes may be read now. */

@@ -10,7 +10,6 @@ export interface Shipped extends Record {
 }
 
 let order = 0;
-const NONE: Record[] = [];
 
 /** The first read of a file, and the smallest after a read that found little. */
 const MIN_READ = 16 * 1024;
@@ -24,8 +23,8 @@ export const MAX_READ = 256 * 1024;
  * read loop drops them when a burst is over (releaseReadBuffers). */
 const chunks = new BufferPool(20);
 
-/** Drops the read buffers kept for the next reads (the pump does, once reading and shipping are idle); the bytes dropped. */
-export const releaseReadBuffers = (): number => chunks.clear();
+/** Drops the read buffers kept for the next reads (the pump does, once reading and shipping are idle). */
+export const releaseReadBuffers = (): void => void chunks.clear();
 
 /** Bytes of the read buffers kept for the next reads. */
 export const pooledReadBytes = (): number => chunks.bytes;
@@ -98,11 +97,15 @@ export class Tracked {
     this.framer.copyHeld(buf);
     const { bytesRead } = await this.fh.read(buf, held, want, this.position);
     this.want = Math.max(MIN_READ, bytesRead === want ? Math.min(2 * want, MAX_READ) : bytesRead);
+    if (!bytesRead) {
+      chunks.give(buf);
+      return 0;
+    }
     const filled = held + bytesRead;
     const small = filled < buf.length / 2;
     const chunk = small ? Buffer.from(buf.subarray(0, filled)) : buf.subarray(0, filled);
-    const recs: Record[] = bytesRead ? [] : NONE;
-    if (bytesRead) lines.n += this.framer.pushHeld(chunk, recs);
+    const recs: Record[] = [];
+    lines.n += this.framer.pushHeld(chunk, recs);
     if (small || !recs.length) chunks.give(buf);
     else {
       const lease = new Lease(buf, recs.length);
