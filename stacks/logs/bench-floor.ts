@@ -13,7 +13,7 @@ import { publishSection } from '../../scripts/bench/section.js';
 import { bunVersion } from '../../scripts/lib/bun-binary.js';
 import { ROOT, STATE_DIR } from '../../scripts/lib/config.js';
 import { step } from '../../scripts/lib/progress.js';
-import { freePort, until } from '../../sidecars/lib/test-support/wait.js';
+import { freePort, quietFor, until } from '../../sidecars/lib/test-support/wait.js';
 import { FLOOR_ROWS, FLOOR_SECTION, type FloorReading, floorMarkdown, summarizeFloor } from './bench/floor.js';
 
 const { values: a } = parseArgs({
@@ -109,7 +109,7 @@ async function measure(
   dirs: { data: string; empty: string; file: string },
   lines: number,
 ): Promise<FloorReading> {
-  const rest = () => new Promise((r) => setTimeout(r, REST_MS));
+  const rest = () => quietFor(REST_MS, 'the process at rest before its memory is read');
   if (id === 'bun-idle') {
     const p = procs.run(1, ['-e', 'setInterval(() => {}, 1 << 30); console.log(JSON.stringify({ up: true }))']);
     await p.json('up');
