@@ -2,8 +2,8 @@
 // the one image builder, while the checks that need no Docker engine run alongside (lint, unused code, the
 // unit tests on Node and on Bun); then the unit tests that need Docker, every stack scenario, every break-it
 // exercise (`test --break NAME`: its check must turn red) and every lesson's exercise proof (each exercise
-// solved, checked, reset and checked again in a copy of the tree): the proofs and the stacks whose scenario says
-// `alone` by themselves, the rest two at a time on this 2-core machine (never two heavy ones together:
+// solved, checked, reset and checked again in a copy of the tree): the stacks whose scenario says `alone`, and
+// their proofs, by themselves, the rest two at a time on this 2-core machine (never two heavy ones together:
 // scripts/lib/schedule.ts). Prints how long each part took (docs/test-times.md keeps that table), then `N passed,
 // N failed`, counting the lint and unused-code checks and the image build as one each, each unit test and each
 // stack check. `--exercises` (npm run test:exercises) runs the image build and the exercise proofs alone, for
@@ -122,16 +122,19 @@ const engineParts: EnginePart[] = [
   ...breakParts,
   ...(proofsOnly ? [] : groups.docker.map((g) => ({ name: g.name, run: (log: (t: string) => void) => runGroup(g, log) }))),
   ...(proofsOnly ? [] : [{ name: PARTS.browser, run: (log: (t: string) => void) => runGroup(groups.browser, log) }]),
-  // Each lesson's exercises proven, as a part of its own (of the stacks named, when some are), with the machine to
-  // itself: one proof keeps both cores busy (a load average of 3 to 4), so beside another part it took two to
-  // three times as long and saved nothing, and under that load a check of logs' missed its 60 s window.
-  ...groups.exercises
-    .filter((g) => !values['unit-only'] && (!positionals.length || positionals.includes(g.stack)))
-    .map((g) => ({
-      name: g.name,
-      alone: 'one proof keeps both cores busy',
-      run: (log: (t: string) => void) => runGroup(g, log),
-    })),
+  // Each lesson's exercises proven, as a part of its own (of the stacks named, when some are). The proof of a stack
+  // that runs alone (mesh, logs) has the machine to itself: beside another part, config's proof took 743 s beside
+  // mesh's (286 s alone) and a check of logs' missed its 60 s window. Another lesson's proof is a heavy part: it
+  // waits on health checks more than it computes (https's kept 27% of the 2 cores busy, config's 38%; the two side
+  // by side took 133 and 185 s, 124 and 198 s apart), so it runs beside a light part, never beside another heavy one.
+  ...(await Promise.all(
+    groups.exercises
+      .filter((g) => !values['unit-only'] && (!positionals.length || positionals.includes(g.stack)))
+      .map(async (g) => {
+        const alone = (await loadScenario(g.stack)).alone;
+        return { name: g.name, ...(alone ? { alone } : { heavy: true }), run: (log: (t: string) => void) => runGroup(g, log) };
+      }),
+  )),
   // The https, topz and patterns stacks from a container that sees the engine as Docker Desktop's runner does: a
   // part per stack, so that each packs beside another part. topz and patterns run only there (hostRuns).
   ...(stacks.length && !positionals.length && !proofsOnly

@@ -1,6 +1,7 @@
 // The order npm test runs its engine parts in: `jobs` at a time, in the order given, but never two heavy ones
-// together. The exercise proofs of the stacks that run alone (mesh, logs) are heavy: side by side they brought a
-// 2-core machine to a load average of 30, and a timing check of one of them failed.
+// together (scripts/test.ts says which are heavy: the break-its of the stacks that run alone, and the exercise
+// proofs of the others). Two exercise proofs of the stacks that run alone, side by side, once brought a 2-core
+// machine to a load average of 30, and a timing check of one of them failed.
 
 export interface Job<T> {
   heavy?: boolean;
