@@ -82,7 +82,7 @@ try {
           const cpuSeconds = proc.cpuSeconds() - cpu0;
           const peak = proc.mib('VmHWM');
           if (w.errors > 0) throw new Error(`${row.id}: ${w.errors} errors under load`);
-          readings.push({ id: row.id, round, requests: w.requests, perSecond: w.perSecond, cpuSeconds, peakMb: peak, errors: w.errors });
+          readings.push({ id: row.id, round, requests: w.requests, perSecond: w.perSecond, cpuSeconds, peakMib: peak, errors: w.errors });
           clock.sample();
         } catch (e) {
           throw new Error(`${row.id}, round ${round}: ${(e as Error).message}\n${proc.output.join('').slice(-2000)}`);

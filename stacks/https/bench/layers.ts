@@ -38,8 +38,8 @@ export interface Reading {
   perSecond: number;
   /** CPU seconds of the process over the load (user and system). */
   cpuSeconds: number;
-  /** Its peak resident memory (VmHWM), MB. */
-  peakMb: number;
+  /** Its peak resident memory (VmHWM), MiB. */
+  peakMib: number;
   errors: number;
 }
 
@@ -49,7 +49,7 @@ export interface LayerRow {
   perSecond: Spread;
   /** CPU µs per request. */
   cpuUs: Spread;
-  peakMb: Spread;
+  peakMib: Spread;
   /** The median CPU µs per request over the probe row before it (undefined for the first row and tls-proxy's tcp mode). */
   addedUs?: number;
 }
@@ -70,7 +70,7 @@ export function summarizeLayers(readings: readonly Reading[]): LayerRow[] {
       label: row.label,
       perSecond: spread(mine.map((r) => r.perSecond)),
       cpuUs,
-      peakMb: spread(mine.map((r) => r.peakMb)),
+      peakMib: spread(mine.map((r) => r.peakMib)),
       addedUs: before ? cpuUs.median - before.cpuUs.median : undefined,
     });
   }
@@ -83,11 +83,11 @@ const signed = (v: number | undefined) => (v === undefined ? '' : `${v >= 0 ? '+
 /** The table: each row's CPU per request, what it adds to the row before, its throughput and peak RSS (medians, with ranges). */
 export function layersMarkdown(rows: readonly LayerRow[]): string[] {
   return [
-    '| what the process does for each request | CPU µs per request | added to the row before | req/s | peak RSS, MB |',
+    '| what the process does for each request | CPU µs per request | added to the row before | req/s | peak RSS, MiB |',
     '| --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.label} | ${showSpread(r.cpuUs, us)} | ${signed(r.addedUs)} | ${showSpread(r.perSecond, n0)} | ${showSpread(r.peakMb, (v) => v.toFixed(1))} |`,
+        `| ${r.label} | ${showSpread(r.cpuUs, us)} | ${signed(r.addedUs)} | ${showSpread(r.perSecond, n0)} | ${showSpread(r.peakMib, (v) => v.toFixed(1))} |`,
     ),
   ];
 }

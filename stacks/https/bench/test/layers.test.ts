@@ -10,7 +10,7 @@ const reading = (id: RowId, round: number, cpuSeconds: number, requests = 100_00
   requests,
   perSecond: requests / 5,
   cpuSeconds,
-  peakMb: 60 + round,
+  peakMib: 60 + round,
   errors: 0,
 });
 
@@ -44,14 +44,14 @@ test('each row is the median of its rounds, and adds to the probe row before it;
     rows.map((r) => (r.addedUs === undefined ? undefined : Math.round(r.addedUs * 10) / 10)),
     [undefined, 4, 27, undefined],
   );
-  assert.equal(rows[0]!.peakMb, { median: 62, min: 61, max: 63, runs: [61, 62, 63] });
+  assert.equal(rows[0]!.peakMib, { median: 62, min: 61, max: 63, runs: [61, 62, 63] });
 });
 
 test('the table has a line per row with its label, CPU, what it adds, req/s and peak, after its header', () => {
   const readings = ROWS.flatMap((r, i) => [reading(r.id, 1, 2 + i / 10), reading(r.id, 2, 2.2 + i / 10)]);
   const md = layersMarkdown(summarizeLayers(readings));
   assert.is(md.length, 2 + ROWS.length);
-  assert.is(md[0], '| what the process does for each request | CPU µs per request | added to the row before | req/s | peak RSS, MB |');
+  assert.is(md[0], '| what the process does for each request | CPU µs per request | added to the row before | req/s | peak RSS, MiB |');
   assert.is(md[2], `| ${ROWS[0].label} | 21.0 (20.0–22.0) |  | 20,000 | 61.5 (61.0–62.0) |`);
   assert.is(md[3], `| ${ROWS[1].label} | 22.0 (21.0–23.0) | +1.0 | 20,000 | 61.5 (61.0–62.0) |`);
   assert.match(md.at(-1)!, /^\| tls-proxy --mode tcp, [^|]+ \| 27\.0 \(26\.0–28\.0\) \| {2}\|/);
