@@ -1,12 +1,13 @@
 // What the benches that run on the host rather than in a pod share (bench:https-layers, bench:logs-floor): Bun
 // processes pinned to a core, whose CPU and memory are read from /proc, and each one stopped by its PID.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { bunArch, ensureBunBinary } from '../lib/bun-binary.js';
-import { ROOT } from '../lib/config.js';
+import { ROOT, STATE_DIR } from '../lib/config.js';
 
 /** USER_HZ: /proc counts CPU time in hundredths of a second on Linux. */
 const TICKS_PER_SECOND = 100;
@@ -94,4 +95,19 @@ export class HostProcesses {
   async stopAll(): Promise<void> {
     await Promise.all([...this.started].map((c) => this.stop(c)));
   }
+}
+
+/** One run of a host bench: its processes, and a directory of its own under the state directory
+ * (sl-bench-NAME-xxxxxx). cleanup() stops the one and removes the other: the bench's finally calls it, and so
+ * does Ctrl-C, which then exits 130. */
+export function benchRun(name: string): { procs: HostProcesses; state: string; cleanup: () => Promise<void> } {
+  const procs = new HostProcesses();
+  const state = join(STATE_DIR, `sl-bench-${name}-${randomBytes(3).toString('hex')}`);
+  mkdirSync(state, { recursive: true });
+  const cleanup = async () => {
+    await procs.stopAll();
+    rmSync(state, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  return { procs, state, cleanup };
 }

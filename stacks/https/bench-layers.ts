@@ -2,17 +2,16 @@
 // Where http mode's CPU goes, layer by layer (bench/layers.ts says how). Rounds are interleaved: each round runs
 // every row once, in order. Writes the bench:https-layers section of docs/benchmarks.md and
 // docs/bench-https-layers.json; with --out FILE, the readings to FILE and the report to stdout only.
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { retry } from 'zx';
 import { BenchClock } from '../../scripts/bench/conditions.js';
-import { HostProcesses, hostBenchPreflight } from '../../scripts/bench/host.js';
+import { benchRun, hostBenchPreflight } from '../../scripts/bench/host.js';
 import { publishSection } from '../../scripts/bench/section.js';
 import { wrk, wrkVersion } from '../../scripts/bench/wrk.js';
 import { bunVersion } from '../../scripts/lib/bun-binary.js';
-import { ROOT, STATE_DIR } from '../../scripts/lib/config.js';
+import { ROOT } from '../../scripts/lib/config.js';
 import { step } from '../../scripts/lib/progress.js';
 import { httpsGet } from '../../scripts/lib/tls-client.js';
 import { freePort } from '../../sidecars/lib/test-support/wait.js';
@@ -36,15 +35,8 @@ const TLS_PROXY = join(ROOT, 'sidecars', 'tls-proxy', 'dist', 'main.mjs');
 const ORIGIN =
   "const b='x'.repeat(1024);const s=Bun.serve({hostname:'127.0.0.1',port:0,fetch:()=>new Response(b)});console.log(JSON.stringify({port:s.port}))";
 
-const procs = new HostProcesses();
 const clock = new BenchClock();
-const state = join(STATE_DIR, `sl-bench-https-layers-${randomBytes(3).toString('hex')}`);
-mkdirSync(state, { recursive: true });
-const cleanup = async () => {
-  await procs.stopAll();
-  rmSync(state, { recursive: true, force: true });
-};
-process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+const { procs, state, cleanup } = benchRun('https-layers');
 
 try {
   const certs = await makeCerts(state);

@@ -4,14 +4,14 @@
 // bench:logs-floor section of docs/benchmarks.md and docs/bench-logs-floor.json; with --out FILE, the readings to
 // FILE and the report to stdout only.
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchClock } from '../../scripts/bench/conditions.js';
-import { HostProcesses, type HostProcess, hostBenchPreflight } from '../../scripts/bench/host.js';
+import { benchRun, type HostProcess, hostBenchPreflight } from '../../scripts/bench/host.js';
 import { publishSection } from '../../scripts/bench/section.js';
 import { bunVersion } from '../../scripts/lib/bun-binary.js';
-import { ROOT, STATE_DIR } from '../../scripts/lib/config.js';
+import { ROOT } from '../../scripts/lib/config.js';
 import { step } from '../../scripts/lib/progress.js';
 import { freePort, quietFor, until } from '../../sidecars/lib/test-support/wait.js';
 import { FLOOR_ROWS, FLOOR_SECTION, type FloorReading, floorMarkdown, summarizeFloor } from './bench/floor.js';
@@ -68,14 +68,8 @@ async function peakAnon(p: HostProcess, done: Promise<unknown>): Promise<number>
   return Math.max(peak, p.mib('RssAnon'));
 }
 
-const procs = new HostProcesses();
 const clock = new BenchClock();
-const state = join(STATE_DIR, `sl-bench-logs-floor-${randomBytes(3).toString('hex')}`);
-const cleanup = async () => {
-  await procs.stopAll();
-  rmSync(state, { recursive: true, force: true });
-};
-process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+const { procs, state, cleanup } = benchRun('logs-floor');
 
 /** log-shipper on dir, sending to a receiver on port, with a registry of its own (so it reads from the start). */
 async function shipper(dir: string, port: number): Promise<HostProcess> {

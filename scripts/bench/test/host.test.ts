@@ -1,6 +1,9 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { statTicks, statusMib } from '../host.js';
+import { STATE_DIR } from '../../lib/config.js';
+import { benchRun, statTicks, statusMib } from '../host.js';
 
 const test = suite('host benches');
 
@@ -17,6 +20,28 @@ test('a field of /proc/<pid>/status is read in MiB, and a status without it is a
     assert.unreachable('no VmHWM');
   } catch (e) {
     assert.match((e as Error).message, 'no VmHWM in /proc/<pid>/status');
+  }
+});
+
+test('a bench run has a directory of its own in the state directory, which cleanup removes with what is in it, and Ctrl-C runs cleanup', async () => {
+  const before = process.listeners('SIGINT');
+  const a = benchRun('unit');
+  const b = benchRun('unit');
+  const added = process.listeners('SIGINT').filter((l) => !before.includes(l));
+  try {
+    assert.is(added.length, 2, 'one SIGINT handler per run');
+    for (const r of [a, b]) {
+      assert.is(dirname(r.state), STATE_DIR);
+      assert.match(basename(r.state), /^sl-bench-unit-[0-9a-f]{6}$/);
+    }
+    assert.is.not(a.state, b.state);
+    writeFileSync(join(a.state, 'left.txt'), 'x');
+    await a.cleanup();
+    assert.is(existsSync(a.state), false);
+    assert.is(existsSync(b.state), true, "another run's directory stays");
+  } finally {
+    for (const l of added) process.removeListener('SIGINT', l);
+    await Promise.all([a.cleanup(), b.cleanup()]);
   }
 });
 
