@@ -101,8 +101,7 @@ const [images, early] = await Promise.all([buildImages(), alongside()]);
 // it must run `alone` has the machine to itself; the others run JOBS at a time, each with its own project,
 // network and ephemeral ports, so two never meet. The heavy ones come first: they run one at a time, so they
 // are the longest chain (about as long as all the light parts together), and started first the light parts fill
-// the other slot beside them. Longest first alone left the heavy ones to the end, one slot idle (2172 s in all,
-// against 2167 s with the proofs alone).
+// the other slot beside them, rather than the heavy ones running last with one slot idle.
 const stacks = values['unit-only'] || proofsOnly ? [] : positionals.length ? positionals : stackNames();
 const seconds = lastTimes();
 type EnginePart = { name: string; alone?: string; heavy?: boolean; run: (log: (t: string) => void) => Promise<Count> };

@@ -39,6 +39,18 @@ test('a bench run has a directory of its own in the state directory, which clean
     await a.cleanup();
     assert.is(existsSync(a.state), false);
     assert.is(existsSync(b.state), true, "another run's directory stays");
+    // Ctrl-C: b's handler cleans up, then exits 130 (process.exit is caught here, so the runner goes on).
+    const exit = process.exit;
+    const code = new Promise<unknown>((done) => {
+      process.exit = ((c?: number) => done(c)) as typeof process.exit;
+    });
+    try {
+      (added[1] as () => void)();
+      assert.is(await code, 130);
+    } finally {
+      process.exit = exit;
+    }
+    assert.is(existsSync(b.state), false, 'Ctrl-C removed the directory before exiting');
   } finally {
     for (const l of added) process.removeListener('SIGINT', l);
     await Promise.all([a.cleanup(), b.cleanup()]);
