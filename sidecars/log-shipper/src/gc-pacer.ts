@@ -9,7 +9,7 @@
 // burst grew. Not after a trickle of a few records, which would collect for nothing.
 
 /** Records read between two full collections. */
-export const GC_EVERY_RECORDS = 20_000;
+export const GC_EVERY_RECORDS = 10_000;
 /** Records read since the last idle release for the next idle moment to release again. */
 export const IDLE_AFTER_RECORDS = 1000;
 

@@ -26,6 +26,8 @@ export class Pump {
   private lastScan = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private wake: (() => void) | undefined;
+  /** The last pass read nothing because there was no budget. */
+  private starved = false;
   scanned = false;
 
   constructor(
@@ -64,7 +66,9 @@ export class Pump {
     }
     const out: Shipped[] = [];
     const lines0 = this.tailer.lines.n;
-    const n = await this.tailer.read(this.shipper.budget, out, now);
+    const budget = this.shipper.budget;
+    this.starved = budget === 0;
+    const n = await this.tailer.read(budget, out, now);
     this.tailer.flush(out, multilineTimeoutMs);
     this.m.readBytes.inc({}, n);
     this.m.readLines.inc({}, this.tailer.lines.n - lines0);
@@ -87,6 +91,8 @@ export class Pump {
         this.log.error('reading the log directory failed; trying again', { err: e });
       }
       if (n || this.stopped) continue;
+      // The pass had no budget, and budget has freed since (before a nudge could find the loop asleep): read on.
+      if (this.starved && this.shipper.budget > 0) continue;
       // Nothing read, and nothing left to ship or acknowledge: a burst is over, give its memory back.
       if (this.shipper.buffered === 0) this.gc.idle(() => this.o.release?.());
       await this.pause(this.o.pollIntervalMs);
@@ -120,7 +126,8 @@ export class Pump {
     for (;;) {
       const n = await this.pass(false, 0);
       if (n) continue;
-      if (this.shipper.budget > 0) break;
+      if (!this.starved) break; // the pass had budget and found nothing new: all is read
+      if (this.shipper.budget > 0) continue; // budget freed during the pass
       await this.shipper.idle(); // the budget is spent: wait for acknowledgements, then read on
     }
   }

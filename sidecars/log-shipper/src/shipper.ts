@@ -17,6 +17,9 @@ import type { Shipped } from './tracked.js';
 
 export type { Transport } from './flights.js';
 
+/** The least the queue may take ahead (readAhead), so that small batch bounds do not make reads small. */
+const READ_AHEAD_MIN = 64 * 1024;
+
 export interface ShipperOptions {
   batchMaxRecords: number;
   batchMaxBytes: number;
@@ -32,6 +35,8 @@ export class Shipper {
   /** The buffers batches are written into: one for each flight, and one being written. */
   private readonly buffers = new BufferPool(MAX_FLIGHTS + 1);
   private inflightBytes = 0;
+  /** Records and bytes enqueued so far: their mean turns the batch bound in records into bytes. */
+  private readonly enqueued = { records: 0, bytes: 0 };
   private readonly flights: Flights;
   private wake: (() => void) | undefined;
   private stopped = false;
@@ -40,7 +45,7 @@ export class Shipper {
   private idleWaiters: (() => void)[] = [];
   /** Bytes read and held outside the queue (partial lines, open multi-line records): they count too. */
   held: () => number = () => 0;
-  /** Called when acknowledgements free budget (the reader may have stopped at the bound). */
+  /** Called when budget frees (the reader may have stopped): acknowledgements, or a batch taken off the queue. */
   onFreed: () => void = () => {};
 
   constructor(
@@ -69,14 +74,29 @@ export class Shipper {
     this.buffers.clear();
   }
 
-  /** How many more bytes may be read now. */
+  /** How many more bytes may be read now: what is left of maxBufferBytes, and no more than the queue may take. */
   get budget(): number {
-    return Math.max(0, this.o.maxBufferBytes - this.buffered);
+    return Math.max(0, Math.min(this.o.maxBufferBytes - this.buffered, this.readAhead()));
+  }
+
+  /**
+   * What the queue may take: the next two batches (in bytes, by the mean record so far; 64 KiB before the
+   * first record), at least 64 KiB, and nothing while more than half of that waits. Records waiting for a batch are most of the heap at
+   * full speed (an object each, and the read buffers they are views of); more of them than the next two
+   * batches only wait longer, since the receiver takes them no faster.
+   */
+  private readAhead(): number {
+    const perRecord = this.enqueued.records ? this.enqueued.bytes / this.enqueued.records : 0;
+    const ahead = Math.max(READ_AHEAD_MIN, 2 * Math.min(this.o.batchMaxBytes, this.o.batchMaxRecords * perRecord));
+    return this.queue.bytes * 2 > ahead ? 0 : Math.ceil(ahead - this.queue.bytes);
   }
 
   enqueue(records: Shipped[]): void {
     if (!records.length) return;
+    const before = this.queue.bytes;
     this.queue.push(records);
+    this.enqueued.records += records.length;
+    this.enqueued.bytes += this.queue.bytes - before;
     this.m.buffered.set(this.buffered);
     if (this.o.commitOnRead) this.commit(records);
     this.wake?.();
@@ -145,6 +165,7 @@ export class Shipper {
   private take(): Flight {
     const { batch, bytes } = this.queue.take(this.o.batchMaxRecords, this.o.batchMaxBytes);
     this.inflightBytes += bytes;
+    this.onFreed();
     const time = new Date().toISOString();
     // Room for the text, and for the header and labels of each message: grown if it is not enough.
     const out = new MessageBuffer(this.buffers, bytes + 256 * batch.length);

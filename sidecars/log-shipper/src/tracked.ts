@@ -18,10 +18,11 @@ export const MAX_READ = 256 * 1024;
 
 /** The buffers reads go into, shared by every file: a buffer comes back when the last record read into it
  * is written into a batch (Slice.release), so reading at full speed reuses a few buffers rather than
- * leaving one to the garbage collector per read. It keeps at most 20 (about 6.4 MiB at the default
- * --max-record-bytes), enough for the records of the default 4 MiB buffer still waiting to be written; the
- * read loop drops them when a burst is over (releaseReadBuffers). */
-const chunks = new BufferPool(20);
+ * leaving one to the garbage collector per read. It keeps at most 10 (about 3.2 MiB at the default
+ * --max-record-bytes), enough for the records the shipper lets the reader read ahead at the default batch
+ * bounds (two batches, 2 MiB) still waiting to be written; the read loop drops them when a burst is over
+ * (releaseReadBuffers). */
+const chunks = new BufferPool(10);
 
 /** Drops the read buffers kept for the next reads (the pump does, once reading and shipping are idle). */
 export const releaseReadBuffers = (): void => void chunks.clear();

@@ -78,4 +78,54 @@ test('the read loop gives the memory of a burst back once everything read is ack
   }
 });
 
+/** A pump over a file whose reads `read` answers (bytes read for a budget), and a shipper of budget and buffered. */
+function pumpOver(shipper: { budget: number; buffered: number }, read: (budget: number) => number) {
+  const budgets: number[] = [];
+  const tailer = {
+    scan: async () => {},
+    read: async (budget: number) => {
+      budgets.push(budget);
+      return read(budget);
+    },
+    flush() {},
+    lines: { n: 0 },
+  } as unknown as Tailer;
+  const o = { scanIntervalMs: 60_000, pollIntervalMs: 60_000, multilineTimeoutMs: 10, stallAfterMs: 60_000 };
+  const fake = Object.assign(shipper, { enqueue() {}, idle: async () => {} });
+  const pump = new Pump(o, tailer, fake as unknown as Shipper, registerMetrics(new Metrics('log_shipper')), quiet);
+  return { pump, budgets };
+}
+
+test('a pass that had no budget reads again at once when budget freed during it, not a poll interval later', async () => {
+  const shipper = { budget: 0, buffered: 1000 };
+  const { pump, budgets } = pumpOver(shipper, () => {
+    // An acknowledgement lands while the pass runs: the nudge it sends finds the loop awake.
+    shipper.budget = 4096;
+    return 0;
+  });
+  pump.start();
+  try {
+    await until('a second pass', () => budgets.length >= 2, 5000);
+    assert.equal(budgets.slice(0, 2), [0, 4096], 'the second pass had the freed budget');
+  } finally {
+    shipper.buffered = 0;
+    await pump.finish();
+  }
+});
+
+test('a drain reads on when budget freed during a pass that had none, and ends only at a pass that had budget and found nothing', async () => {
+  let left = 3;
+  const shipper = { budget: 0, buffered: 0 };
+  const { pump, budgets } = pumpOver(shipper, (budget) => {
+    // A batch taken off the queue while the pass runs frees budget; a read that finds bytes spends it.
+    shipper.budget = budget === 0 ? 4096 : 0;
+    if (budget === 0 || left === 0) return 0;
+    left--;
+    return 100;
+  });
+  await pump.finish();
+  assert.is(left, 0, 'every read the file had was made');
+  assert.equal(budgets, [0, 4096, 0, 4096, 0, 4096, 0, 4096], 'the last pass had budget and read nothing');
+});
+
 test.run();

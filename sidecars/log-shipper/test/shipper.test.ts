@@ -150,4 +150,33 @@ test('the budget is what is left of maxBufferBytes after the bytes read and not 
   await s.stop();
 });
 
+test('the reader reads at most two batches ahead: 100-byte records of batches of 2000 leave 400 kB, at least 64 KiB', async () => {
+  const t = new Held();
+  const { s } = shipperWith(t, { batchMaxRecords: 2000, batchMaxBytes: 1 << 20, maxBufferBytes: 4 << 20 });
+  assert.is(s.budget, 64 * 1024, 'before a record is seen: 64 KiB');
+  s.enqueue(records(100, 100));
+  assert.is(s.budget, 2 * 2000 * 100 - 100 * 100, 'two batches of 2000 records of the mean size, less what is queued');
+  const small = shipperWith(new Held(), { batchMaxRecords: 1, maxBufferBytes: 4 << 20 }).s;
+  small.enqueue(records(1, 100));
+  assert.is(small.budget, 64 * 1024 - 100, 'batches of one record still read 64 KiB ahead');
+});
+
+test('the reader waits while more than one batch is queued, and may read again once a batch is taken', async () => {
+  const t = new Held();
+  const { s } = shipperWith(t, { batchMaxRecords: 2000, batchMaxBytes: 1 << 20, maxBufferBytes: 4 << 20, batchMaxWaitMs: 60_000 });
+  let freed = 0;
+  s.onFreed = () => freed++;
+  s.enqueue(records(2001, 100));
+  assert.is(s.budget, 0, 'more than half of two batches is queued');
+  s.start();
+  await until('the first batch sent', () => t.sent.length === 1, 5000, 1);
+  assert.ok(freed >= 1, 'taking the batch told the reader');
+  assert.is(s.budget, 2 * 2000 * 100 - 100, 'one record is left in the queue');
+  await t.next();
+  const idle = s.idle(); // makes the last record due
+  await t.next();
+  await idle;
+  await s.stop();
+});
+
 test.run();
