@@ -59,6 +59,8 @@ export class Pump {
   }
 
   private async passAt(now: number, force: boolean, multilineTimeoutMs: number): Promise<number> {
+    // Until the read: a pass that fails before it (a listing that throws) is not starved, so the loop sleeps.
+    this.starved = false;
     if (force || now - this.lastScan >= this.o.scanIntervalMs) {
       await this.tailer.scan();
       this.lastScan = now;

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../lib/log.js';
 import { parseMetrics, Registry as Metrics } from '../../lib/metrics.js';
-import { until } from '../../lib/test-support/wait.js';
+import { quietFor, until } from '../../lib/test-support/wait.js';
 import { GcPacer } from '../src/gc-pacer.js';
 import { registerMetrics } from '../src/metrics.js';
 import { Pump } from '../src/pump.js';
@@ -79,10 +79,15 @@ test('the read loop gives the memory of a burst back once everything read is ack
 });
 
 /** A pump over a file whose reads `read` answers (bytes read for a budget), and a shipper of budget and buffered. */
-function pumpOver(shipper: { budget: number; buffered: number }, read: (budget: number) => number) {
+function pumpOver(
+  shipper: { budget: number; buffered: number },
+  read: (budget: number) => number,
+  scan = async () => {},
+  scanIntervalMs = 60_000,
+) {
   const budgets: number[] = [];
   const tailer = {
-    scan: async () => {},
+    scan,
     read: async (budget: number) => {
       budgets.push(budget);
       return read(budget);
@@ -90,7 +95,7 @@ function pumpOver(shipper: { budget: number; buffered: number }, read: (budget: 
     flush() {},
     lines: { n: 0 },
   } as unknown as Tailer;
-  const o = { scanIntervalMs: 60_000, pollIntervalMs: 60_000, multilineTimeoutMs: 10, stallAfterMs: 60_000 };
+  const o = { scanIntervalMs, pollIntervalMs: 60_000, multilineTimeoutMs: 10, stallAfterMs: 60_000 };
   const fake = Object.assign(shipper, { enqueue() {}, idle: async () => {} });
   const pump = new Pump(o, tailer, fake as unknown as Shipper, registerMetrics(new Metrics('log_shipper')), quiet);
   return { pump, budgets };
@@ -126,6 +131,34 @@ test('a drain reads on when budget freed during a pass that had none, and ends o
   await pump.finish();
   assert.is(left, 0, 'every read the file had was made');
   assert.equal(budgets, [0, 4096, 0, 4096, 0, 4096, 0, 4096], 'the last pass had budget and read nothing');
+});
+
+test('a pass whose listing fails after a pass that had no budget sleeps a poll interval, not a loop of failures', async () => {
+  const shipper = { budget: 0, buffered: 1000 };
+  let scans = 0;
+  const scan = async () => {
+    scans++;
+    if (scans > 1) throw new Error('EACCES: the directory cannot be listed');
+  };
+  const { pump, budgets } = pumpOver(
+    shipper,
+    () => {
+      shipper.budget = 4096; // freed while the pass ran
+      return 0;
+    },
+    scan,
+    0, // every pass lists the directory
+  );
+  pump.start();
+  try {
+    await until('the failing listing', () => scans === 2, 5000, 1);
+    await quietFor(300, 'another pass: the loop sleeps its poll interval (a minute) after a failed pass');
+    assert.is(scans, 2, 'one failed pass, then the sleep');
+    assert.equal(budgets, [0], 'the one read was the starved pass');
+  } finally {
+    shipper.buffered = 0;
+    await pump.finish().catch(() => {});
+  }
 });
 
 test.run();
