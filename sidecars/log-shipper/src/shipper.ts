@@ -80,8 +80,8 @@ export class Shipper {
   }
 
   /**
-   * What the queue may take: the next two batches (in bytes, by the mean record so far; 64 KiB before the
-   * first record), at least 64 KiB, and nothing while more than half of that waits. Records waiting for a batch are most of the heap at
+   * What the queue may take: the next two batches (in bytes, by the mean record so far), at least 64 KiB,
+   * and nothing while more than half of that waits. Records waiting for a batch are most of the heap at
    * full speed (an object each, and the read buffers they are views of); more of them than the next two
    * batches only wait longer, since the receiver takes them no faster.
    */
