@@ -1,16 +1,33 @@
 // The admin server every sidecar runs: /healthz (alive), /readyz (can serve), /metrics (Prometheus).
-// Its port is what the image's HEALTHCHECK probes (`<sidecar> healthcheck`). It serves through the
-// shared guard, so no request can take the sidecar down.
-import { request, type Server } from 'node:http';
-import { HttpError, serve } from './http.js';
-import { listen } from './listen.js';
+// Its port is what the image's HEALTHCHECK probes (`<sidecar> healthcheck`). It runs on Bun's native sockets
+// with the data plane's strict head reader (admin-session.ts), not on node:http: loading node:http, and the
+// node:net and node:crypto it brings, cost every sidecar 2-3 MiB of resident memory for three paths.
+// No request can take the sidecar down: a refused one gets its 4xx, a failed handler a 500 and a log line.
+import { AdminSession, type AdminHandler } from './admin-session.js';
+import type { Conn } from './conn.js';
+import { listenPlain } from './dataplane/index.js';
+import { probe200 } from './health.js';
+import { bindOrExplain } from './listen.js';
 import type { Logger } from './log.js';
 import type { Registry } from './metrics.js';
+import { HttpError } from './target.js';
 
 export interface Readiness {
   ready: boolean;
   reason?: string;
 }
+
+/** The admin listener: as much of a node:http Server as its callers use. */
+export interface AdminServer {
+  address(): { address: string; family: string; port: number };
+  /** Stops accepting and closes the connections that wait for a request; cb once every connection is closed. */
+  close(cb?: (err?: Error) => void): void;
+  /** Cuts every open connection. */
+  closeAllConnections(): void;
+}
+
+/** How long a connection may wait for its next request. */
+const KEEP_ALIVE_MS = 5000;
 
 export async function startAdmin(opts: {
   port: number;
@@ -20,39 +37,51 @@ export async function startAdmin(opts: {
   readiness: () => Readiness | Promise<Readiness>;
   /** A request head must be complete this long after its first byte (10 s), whatever trickles in. */
   headerTimeoutMs?: number;
-}): Promise<Server> {
-  const server = serve(
-    async (req, res, target) => {
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method not allowed', { allow: 'GET, HEAD' });
-      const path = target.url.pathname;
-      const send = (status: number, type: string, body: string) =>
-        res.writeHead(status, { 'content-type': type }).end(req.method === 'HEAD' ? undefined : body);
-      if (path === '/healthz') {
-        send(200, 'text/plain', 'ok\n');
-      } else if (path === '/readyz') {
-        const r = await opts.readiness();
-        send(r.ready ? 200 : 503, 'text/plain', r.ready ? 'ready\n' : `not ready: ${r.reason ?? 'starting'}\n`);
-      } else if (path === '/metrics') {
-        send(200, 'text/plain; version=0.0.4', opts.registry.render());
-      } else {
-        throw new HttpError(404, 'not found: try /healthz, /readyz or /metrics');
-      }
-    },
-    { log: opts.log, requestTimeoutMs: 10_000, headersTimeoutMs: opts.headerTimeoutMs ?? 10_000 },
+}): Promise<AdminServer> {
+  const text = (body: string, status = 200, type = 'text/plain') => ({ status, type, body });
+  const handler: AdminHandler = async (method, target) => {
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', { allow: 'GET, HEAD' });
+    const path = target.url.pathname;
+    if (path === '/healthz') return text('ok\n');
+    if (path === '/readyz') {
+      const r = await opts.readiness();
+      return r.ready ? text('ready\n') : text(`not ready: ${r.reason ?? 'starting'}\n`, 503);
+    }
+    if (path === '/metrics') return text(opts.registry.render(), 200, 'text/plain; version=0.0.4');
+    throw new HttpError(404, 'not found: try /healthz, /readyz or /metrics');
+  };
+  const sessions = new Map<Conn, AdminSession>();
+  /** Callers of close() waiting for the last connection to close. */
+  const closed: ((err?: Error) => void)[] = [];
+  const options = { log: opts.log, handler, headerTimeoutMs: opts.headerTimeoutMs ?? 10_000, keepAliveMs: KEEP_ALIVE_MS };
+  const listener = await bindOrExplain(
+    () =>
+      listenPlain(opts.address, opts.port, (conn) => {
+        sessions.set(conn, new AdminSession(conn, options));
+        conn.once('close', () => {
+          sessions.delete(conn);
+          if (!sessions.size) for (const cb of closed.splice(0)) cb();
+        });
+      }),
+    opts.port,
+    opts.address,
+    { port: 'adminPort', address: 'adminAddress' },
   );
-  await listen(server, opts.port, opts.address, { port: 'adminPort', address: 'adminAddress' });
-  return server;
+  let stopped = false;
+  return {
+    address: () => ({ address: opts.address, family: opts.address.includes(':') ? 'IPv6' : 'IPv4', port: listener.port }),
+    close(cb) {
+      if (!stopped) listener.stop(false);
+      stopped = true;
+      if (cb) closed.push(cb);
+      for (const s of sessions.values()) s.closeIfIdle();
+      if (!sessions.size) for (const f of closed.splice(0)) f();
+    },
+    closeAllConnections() {
+      for (const s of sessions.values()) s.cut();
+    },
+  };
 }
 
-/** The HEALTHCHECK probe: GET /healthz on the admin port; resolves true on 200 within the timeout. */
-export function probe(port: number, path = '/healthz', timeoutMs = 2000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-    req.end();
-  });
-}
+/** The HEALTHCHECK probe: GET `path` on the admin port; resolves true on 200 within the timeout. */
+export const probe = (port: number, path = '/healthz', timeoutMs = 2000): Promise<boolean> => probe200(port, path, timeoutMs);

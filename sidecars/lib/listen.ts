@@ -4,8 +4,7 @@
 // Bun does not say ENOTFOUND for a name that does not resolve: node:net fails with no code or EINVAL,
 // node:http (built on Bun.serve) with ENOENT or even EADDRINUSE. So a failed listen on a name asks DNS
 // itself, whatever the code, and blames the address when the name does not resolve.
-import { lookup } from 'node:dns/promises';
-import { isIP, type Server as NetServer } from 'node:net';
+import type { Server as NetServer } from 'node:net';
 import { ParamError } from './parse.js';
 
 export interface ListenKeys {
@@ -42,6 +41,8 @@ export async function bindOrExplain<T>(bind: () => T, port: number, address: str
 }
 
 async function resolves(address: string): Promise<boolean> {
+  // Loaded only here, on a failed bind: node:net and node:dns cost a sidecar that never needs them its memory.
+  const [{ isIP }, { lookup }] = await Promise.all([import('node:net'), import('node:dns/promises')]);
   if (address === '' || isIP(address) !== 0) return true;
   try {
     return (await lookup(address, { all: true })).length > 0;

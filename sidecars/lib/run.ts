@@ -1,8 +1,7 @@
 // The harness every sidecar's main.ts calls: --help, `healthcheck`, parameter parsing with
 // one-line errors, the admin server, JSON logs, SIGHUP reload and SIGTERM drain with a timeout.
 import { writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { startAdmin, type Readiness } from './admin.js';
+import { type AdminServer, startAdmin, type Readiness } from './admin.js';
 import { healthcheck } from './health.js';
 import { helpText } from './help.js';
 import { createLogger, type Level, type Logger } from './log.js';
@@ -123,7 +122,7 @@ export async function runSidecar<T extends Table & Common>(
 
   let running: Running | undefined;
   let draining = false;
-  let admin: Server;
+  let admin: AdminServer;
   try {
     running = await start({ params, log, metrics });
     admin = await startAdmin({

@@ -6,6 +6,7 @@ export { drainConnections } from './drain.js';
 export type { SessionContext } from './exchange.js';
 export { forwardedHeaders } from './forwarded.js';
 export { plainAnswer } from './front.js';
+export { headEnd, parseHead } from './request-parser.js';
 export { HttpSession } from './http-session.js';
 export { limitParams } from './params.js';
 export { alpnWire, type BunListener, type ServerTls } from './bun-socket.js';

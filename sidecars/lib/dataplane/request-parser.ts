@@ -6,7 +6,7 @@
 // with CRLF line ends only (a bare LF or CR is refused), a known method, a visible-ASCII target, and field
 // values of visible ASCII, SP, HTAB and obs-text (0x80-0xFF), no tab after a framing header's value. Empty lines before the request line are
 // skipped (RFC 9112 §2.2). The head is read as latin1, one char per byte.
-import { HttpError } from '../http.js';
+import { HttpError } from '../target.js';
 import type { RequestLine } from './forwarded.js';
 
 /** A head bigger than this gets a 431, as Node's default --max-http-header-size. */

@@ -1,6 +1,6 @@
 // What L7 mode writes to the client of its own: the head of the app's response, rewritten and framed
 // for the client, and the proxy's own plain-text answers (a refusal, a 502).
-import { STATUS_CODES } from 'node:http';
+import statuses from 'statuses';
 import { responseHeaders } from './forwarded.js';
 import type { ResponseHead } from './response-parser.js';
 
@@ -28,7 +28,7 @@ export function clientHead(
   const close = o.close || framing === 'close';
   if (framing === 'close' && !o.http10) framing = 'chunked';
   const headers = responseHeaders(h.headers, { hsts: o.hsts, close });
-  let head = `HTTP/1.1 ${h.status} ${h.reason || STATUS_CODES[h.status] || ''}\r\n`;
+  let head = `HTTP/1.1 ${h.status} ${h.reason || statuses.message[h.status] || ''}\r\n`;
   for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
   if (framing === 'chunked') head += 'Transfer-Encoding: chunked\r\n';
   // Said out loud, with the idle timeout, so that a client's pool does not reuse a connection as it closes.
@@ -38,7 +38,7 @@ export function clientHead(
 
 /** A whole plain-text answer of the proxy's own (a refusal or a 502), which closes the connection. */
 export function ownAnswer(status: number, text: string, method: string, headers: Record<string, string> = {}): string {
-  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n`;
+  let head = `HTTP/1.1 ${status} ${statuses.message[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n`;
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() !== 'connection') head += `${k}: ${v}\r\n`;
   return `${head}Connection: close\r\n\r\n${method === 'HEAD' ? '' : text}`;
 }

@@ -1,8 +1,8 @@
-import { request, type Server } from 'node:http';
+import { request } from 'node:http';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { probe, startAdmin, type Readiness } from '../admin.js';
+import { type AdminServer as Server, probe, startAdmin, type Readiness } from '../admin.js';
 import { createLogger } from '../log.js';
 import { parseMetrics, Registry } from '../metrics.js';
 import { ParamError } from '../parse.js';

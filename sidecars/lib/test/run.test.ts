@@ -1,8 +1,7 @@
-import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startAdmin } from '../admin.js';
+import { type AdminServer as Server, startAdmin } from '../admin.js';
 import { commands, helpText } from '../help.js';
 import { createLogger } from '../log.js';
 import { Registry } from '../metrics.js';

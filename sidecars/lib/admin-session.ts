@@ -1,0 +1,174 @@
+// One connection to the admin server: GET and HEAD requests read one after the other with the data plane's
+// strict head reader, each answered in full (Content-Length) before the next is read. One deadline runs from
+// a head's first byte to its end: trickled bytes do not extend it, and a head still open then gets a 408.
+// Between requests the connection may idle for keepAliveMs. A request with a body, an HTTP/1.0 request,
+// or one that says `Connection: close` is answered and the connection closed; a refusal of the head
+// itself (400, 431, 501) closes it too. The answer goes out with a lingering close (linger.ts).
+import type { Conn } from './conn.js';
+import { headEnd, parseHead } from './dataplane/index.js';
+import { lingerClose } from './linger.js';
+import type { Logger } from './log.js';
+import { escapeControls } from './parse.js';
+import statuses from 'statuses';
+import { HttpError, parseTarget, type Target } from './target.js';
+
+/** An answer: status, its content type and body, and headers of its own. */
+export interface Answer {
+  status: number;
+  type: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+export type AdminHandler = (method: string, target: Target) => Answer | Promise<Answer>;
+
+export interface SessionOptions {
+  log: Logger;
+  handler: AdminHandler;
+  headerTimeoutMs: number;
+  keepAliveMs: number;
+}
+
+/** Bytes a client may send while its request is answered (a pipelined request), before it is cut. */
+const MAX_PENDING = 64 * 1024;
+
+export function head(a: Answer, method: string, close: boolean): string {
+  let h = `HTTP/1.1 ${a.status} ${statuses.message[a.status] ?? ''}\r\ncontent-type: ${a.type}\r\ncontent-length: ${Buffer.byteLength(a.body)}\r\n`;
+  for (const [k, v] of Object.entries(a.headers ?? {})) if (k.toLowerCase() !== 'connection') h += `${k}: ${v}\r\n`;
+  h += close ? 'connection: close\r\n\r\n' : 'connection: keep-alive\r\n\r\n';
+  return method === 'HEAD' ? h : h + a.body;
+}
+
+const refusal = (e: HttpError): Answer => ({
+  status: e.status,
+  type: 'text/plain; charset=utf-8',
+  body: `${e.message}\n`,
+  headers: e.headers,
+});
+
+export class AdminSession {
+  private buf: Buffer = Buffer.alloc(0);
+  private busy = false;
+  private done = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** Whether the timer is a head's deadline (else the keep-alive idle). */
+  private heading = false;
+
+  constructor(
+    private readonly conn: Conn,
+    private readonly o: SessionOptions,
+  ) {
+    conn.on('data', (chunk: Buffer) => this.read(chunk));
+    conn.on('end', () => this.finish());
+    conn.on('error', () => this.finish());
+    conn.on('close', () => this.finish());
+    this.idle();
+  }
+
+  /** Waiting for its next request (no head begun, none being answered). */
+  get waiting(): boolean {
+    return !this.busy && !this.heading && !this.done;
+  }
+
+  private read(chunk: Buffer): void {
+    if (this.done) return;
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    if (this.busy) {
+      if (this.buf.length > MAX_PENDING) this.cut();
+      return;
+    }
+    this.step();
+  }
+
+  /** Reads the next head from the buffer and answers it, if it is complete. */
+  private step(): void {
+    if (this.done || this.busy || !this.buf.length) return;
+    if (!this.heading) this.arm(true);
+    let end: number;
+    let req: ReturnType<typeof parseHead>;
+    try {
+      end = headEnd(this.buf);
+      if (end < 0) return;
+      req = parseHead(this.buf, end);
+    } catch (e) {
+      this.close(refusal(e as HttpError), 'GET');
+      return;
+    }
+    this.buf = this.buf.subarray(end);
+    this.disarm();
+    const fields = new Map<string, string>();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) fields.set(req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!);
+    const body = fields.has('transfer-encoding') || (fields.get('content-length') ?? '0') !== '0';
+    const last = body || req.httpVersionMinor === 0 || /(?:^|,)\s*close\s*(?:,|$)/i.test(fields.get('connection') ?? '');
+    this.busy = true;
+    this.answer(req.method, req.target)
+      .then((a) => {
+        this.busy = false;
+        if (this.done) return;
+        if (last) return this.close(a, req.method);
+        this.conn.write(head(a, req.method, false));
+        this.idle();
+        this.step();
+      })
+      .catch(() => this.cut());
+  }
+
+  /** The handler's answer; a refusal (HttpError) its status; anything else a 500 and one log line. */
+  private async answer(method: string, raw: string): Promise<Answer> {
+    try {
+      return await this.o.handler(method, parseTarget(method, raw));
+    } catch (e) {
+      if (e instanceof HttpError) return refusal(e);
+      const err = e instanceof Error ? e : new Error(String(e));
+      this.o.log.error('handler failed', { err, method, path: escapeControls(raw.slice(0, 200)) });
+      return { status: 500, type: 'text/plain; charset=utf-8', body: 'internal error\n' };
+    }
+  }
+
+  /** The last answer: written, then the connection lingers until the client closes or the deadline. */
+  private close(a: Answer, method: string): void {
+    this.finish();
+    lingerClose(this.conn, head(a, method, true));
+  }
+
+  /** Closes the connection if it waits for its next request (the server is closing). */
+  closeIfIdle(): void {
+    if (this.waiting) this.cut();
+  }
+
+  cut(): void {
+    this.finish();
+    this.conn.destroy();
+  }
+
+  private idle(): void {
+    this.arm(false);
+  }
+
+  private arm(heading: boolean): void {
+    clearTimeout(this.timer);
+    this.heading = heading;
+    const ms = heading ? this.o.headerTimeoutMs : this.o.keepAliveMs;
+    this.timer = setTimeout(() => (heading ? this.timedOut() : this.cut()), ms);
+  }
+
+  private disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.heading = false;
+  }
+
+  private timedOut(): void {
+    const ms = this.o.headerTimeoutMs;
+    this.close(
+      { status: 408, type: 'text/plain; charset=utf-8', body: `request timeout: the request head was not complete within ${ms} ms\n` },
+      'GET',
+    );
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.disarm();
+    this.buf = Buffer.alloc(0);
+  }
+}

@@ -1,0 +1,140 @@
+import fc from 'fast-check';
+import { connect, type Socket } from 'node:net';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type AdminServer, startAdmin } from '../admin.js';
+import { createLogger } from '../log.js';
+import { Registry } from '../metrics.js';
+import { rawExchange } from '../test-support/hostile.js';
+import { within } from '../test-support/wait.js';
+
+interface Ctx {
+  server: AdminServer;
+  port: number;
+}
+
+const test = suite<Ctx>('admin connections', {} as Ctx);
+
+test.before(async (ctx) => {
+  ctx.server = await startAdmin({
+    port: 0,
+    address: '127.0.0.1',
+    log: createLogger('demo', 'error', () => {}),
+    registry: new Registry('demo'),
+    readiness: () => ({ ready: true }),
+  });
+  ctx.port = ctx.server.address().port;
+});
+test.after(async (ctx) => {
+  ctx.server.closeAllConnections();
+  await new Promise((r) => ctx.server.close(r));
+});
+
+/** Writes bytes on one connection and collects what comes back until the server closes it (or `ms` pass). */
+function exchange(port: number, bytes: string, ms = 3000): Promise<{ text: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const s: Socket = connect(port, '127.0.0.1', () => s.write(bytes, 'latin1'));
+    let text = '';
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve({ text, closed: false });
+    }, ms);
+    s.setEncoding('latin1');
+    s.on('data', (c: string) => (text += c));
+    s.on('error', () => {});
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text, closed: true });
+    });
+  });
+}
+
+const statuses = (text: string) => [...text.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => Number(m[1]));
+const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
+
+test('requests pipelined on one connection are answered in order, and the connection stays open after them', async ({ port }) => {
+  const r = await exchange(port, get('/healthz') + get('/nope') + get('/readyz'), 500);
+  assert.equal(statuses(r.text), [200, 404, 200]);
+  assert.is(r.closed, false, 'kept alive');
+  assert.is((r.text.match(/connection: keep-alive/g) ?? []).length, 3);
+});
+
+test('Connection: close is answered, then the connection is closed', async ({ port }) => {
+  const r = await exchange(port, get('/healthz', 'Connection: close\r\n'));
+  assert.equal(statuses(r.text), [200]);
+  assert.ok(r.text.includes('connection: close'));
+  assert.is(r.closed, true);
+});
+
+test('an HTTP/1.0 request is answered, then the connection is closed', async ({ port }) => {
+  const r = await exchange(port, 'GET /healthz HTTP/1.0\r\n\r\n');
+  assert.equal(statuses(r.text), [200]);
+  assert.ok(r.text.endsWith('ok\n'));
+  assert.is(r.closed, true);
+});
+
+test('a request with a body is answered and the connection closed, so the body is never read as a request', async ({ port }) => {
+  const body = get('/healthz');
+  const r = await exchange(port, `POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  assert.equal(statuses(r.text), [405]);
+  assert.is(r.closed, true);
+});
+
+test('HEAD gets the head of the GET answer, its Content-Length included, and no body', async ({ port }) => {
+  const r = await exchange(port, `HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+  assert.ok(r.text.startsWith('HTTP/1.1 200 OK\r\n'));
+  assert.ok(r.text.includes('content-length: 3\r\n'));
+  assert.ok(r.text.endsWith('\r\n\r\n'), 'nothing after the head');
+});
+
+test('a head the strict reader refuses gets its status and the connection is closed', async ({ port }) => {
+  const bareLf = await exchange(port, 'GET /healthz HTTP/1.1\nHost: x\n\n');
+  assert.equal([statuses(bareLf.text), bareLf.closed], [[400], true]);
+  const unknown = await exchange(port, 'BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.equal([statuses(unknown.text), unknown.closed], [[501], true]);
+  const big = await exchange(port, `GET /healthz HTTP/1.1\r\nX: ${'a'.repeat(17 * 1024)}\r\n\r\n`);
+  assert.equal([statuses(big.text), big.closed], [[431], true]);
+});
+
+test('a connection idle past the keep-alive timeout is closed by the server', async ({ port }) => {
+  const r = await within(9000, 'the idle connection to close', exchange(port, get('/healthz'), 8000));
+  assert.equal(statuses(r.text), [200]);
+  assert.is(r.closed, true);
+});
+
+test('close() stops accepting, closes the connections that wait, and calls back once none is left', async () => {
+  const server = await startAdmin({
+    port: 0,
+    address: '127.0.0.1',
+    log: createLogger('demo', 'error', () => {}),
+    registry: new Registry('demo'),
+    readiness: () => ({ ready: true }),
+  });
+  const port = server.address().port;
+  const waiting = exchange(port, get('/healthz'), 4000);
+  assert.equal(statuses((await rawExchange({ port }, get('/healthz', 'Connection: close\r\n'))).text), [200]);
+  await within(2000, 'close() to call back', new Promise((r) => server.close(r)));
+  assert.is((await waiting).closed, true);
+  assert.is((await rawExchange({ port }, get('/healthz'), 1000)).status, undefined, 'nothing listens any more');
+});
+
+test('any bytes ending in CRLF CRLF get a refusal (4xx, or 501 for a method), never a 500, and /healthz still answers', async ({
+  port,
+}) => {
+  let answered = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (bytes) => {
+      const r = await exchange(port, `${Buffer.from(bytes).toString('latin1')}\r\n\r\n`, 1000);
+      const got = statuses(r.text);
+      if (got.length) answered++;
+      for (const s of got) assert.ok((s >= 400 && s < 500) || s === 501, `status ${s}`);
+    }),
+    { numRuns: 150 },
+  );
+  // Only bytes that are all empty lines leave a head still to come (the header deadline ends those).
+  assert.ok(answered > 100, `only ${answered} of 150 answered`);
+  const r = await exchange(port, get('/healthz', 'Connection: close\r\n'));
+  assert.equal(statuses(r.text), [200]);
+});
+
+test.run();
