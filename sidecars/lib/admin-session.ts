@@ -1,9 +1,12 @@
 // One connection to the admin server: GET and HEAD requests read one after the other with the data plane's
 // strict head reader, each answered in full (Content-Length) before the next is read. One deadline runs from
 // a head's first byte to its end: trickled bytes do not extend it, and a head still open then gets a 408.
-// Between requests the connection may idle for keepAliveMs. A request with a body, an HTTP/1.0 request,
-// or one that says `Connection: close` is answered and the connection closed; a refusal of the head
-// itself (400, 431, 501) closes it too. The answer goes out with a lingering close (linger.ts).
+// Between requests the connection may idle for keepAliveMs. A request that may have a body (any
+// Transfer-Encoding, a Content-Length other than one 0), an HTTP/1.0 request, one that says `Connection:
+// close`, and any request once the server is stopping, is answered and the connection closed; a refusal of
+// the head itself (400, 431, 501) closes it too. The answer goes out with a lingering close (linger.ts). An
+// answer the client does not read stops the reading of its next requests until it drains, and the wait is
+// bounded by keepAliveMs: a client that sends and never reads holds one answer's bytes, for that long.
 import type { Conn } from './conn.js';
 import { headEnd, parseHead } from './dataplane/index.js';
 import { lingerClose } from './linger.js';
@@ -46,6 +49,21 @@ const refusal = (e: HttpError): Answer => ({
   headers: e.headers,
 });
 
+/** Whether a request may have a body: any Transfer-Encoding, or Content-Length other than one field of 0. */
+function mayHaveBody(raw: string[]): boolean {
+  let lengths = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name === 'transfer-encoding') return true;
+    if (name === 'content-length' && (++lengths > 1 || raw[i + 1] !== '0')) return true;
+  }
+  return false;
+}
+
+/** Whether a Connection field lists close. */
+const saysClose = (raw: string[]): boolean =>
+  raw.some((v, i) => i % 2 === 1 && raw[i - 1]!.toLowerCase() === 'connection' && /(?:^|,)\s*close\s*(?:,|$)/i.test(v));
+
 export class AdminSession {
   private buf: Buffer = Buffer.alloc(0);
   private busy = false;
@@ -53,12 +71,17 @@ export class AdminSession {
   private timer: NodeJS.Timeout | undefined;
   /** Whether the timer is a head's deadline (else the keep-alive idle). */
   private heading = false;
+  /** An answer is still queued for the client: no next request is read until it drains. */
+  private blocked = false;
+  /** The server is closing: the next answer is the last. */
+  private stopping = false;
 
   constructor(
     private readonly conn: Conn,
     private readonly o: SessionOptions,
   ) {
     conn.on('data', (chunk: Buffer) => this.read(chunk));
+    conn.on('drain', () => this.drained());
     conn.on('end', () => this.finish());
     conn.on('error', () => this.finish());
     conn.on('close', () => this.finish());
@@ -67,13 +90,13 @@ export class AdminSession {
 
   /** Waiting for its next request (no head begun, none being answered). */
   get waiting(): boolean {
-    return !this.busy && !this.heading && !this.done;
+    return !this.busy && !this.blocked && !this.heading && !this.done;
   }
 
   private read(chunk: Buffer): void {
     if (this.done) return;
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    if (this.busy) {
+    if (this.busy || this.blocked) {
       if (this.buf.length > MAX_PENDING) this.cut();
       return;
     }
@@ -82,7 +105,7 @@ export class AdminSession {
 
   /** Reads the next head from the buffer and answers it, if it is complete. */
   private step(): void {
-    if (this.done || this.busy || !this.buf.length) return;
+    if (this.done || this.busy || this.blocked || !this.buf.length) return;
     if (!this.heading) this.arm(true);
     let end: number;
     let req: ReturnType<typeof parseHead>;
@@ -96,21 +119,37 @@ export class AdminSession {
     }
     this.buf = this.buf.subarray(end);
     this.disarm();
-    const fields = new Map<string, string>();
-    for (let i = 0; i < req.rawHeaders.length; i += 2) fields.set(req.rawHeaders[i]!.toLowerCase(), req.rawHeaders[i + 1]!);
-    const body = fields.has('transfer-encoding') || (fields.get('content-length') ?? '0') !== '0';
-    const last = body || req.httpVersionMinor === 0 || /(?:^|,)\s*close\s*(?:,|$)/i.test(fields.get('connection') ?? '');
+    const last = mayHaveBody(req.rawHeaders) || req.httpVersionMinor === 0 || saysClose(req.rawHeaders);
     this.busy = true;
     this.answer(req.method, req.target)
       .then((a) => {
         this.busy = false;
         if (this.done) return;
-        if (last) return this.close(a, req.method);
-        this.conn.write(head(a, req.method, false));
+        if (last || this.stopping) return this.close(a, req.method);
+        if (this.conn.write(head(a, req.method, false))) {
+          this.idle();
+          this.step();
+          return;
+        }
+        // Not taken by the socket yet: read nothing more until it is, within the keep-alive time.
+        this.blocked = true;
+        this.conn.pause();
         this.idle();
-        this.step();
       })
       .catch(() => this.cut());
+  }
+
+  /** The answer queued went out: the next request may be read. */
+  private drained(): void {
+    if (!this.blocked || this.done) return;
+    this.blocked = false;
+    this.conn.resume();
+    if (this.stopping) {
+      this.cut();
+      return;
+    }
+    this.idle();
+    this.step();
   }
 
   /** The handler's answer; a refusal (HttpError) its status; anything else a 500 and one log line. */
@@ -131,8 +170,9 @@ export class AdminSession {
     lingerClose(this.conn, head(a, method, true));
   }
 
-  /** Closes the connection if it waits for its next request (the server is closing). */
-  closeIfIdle(): void {
+  /** The server is closing: cut the connection if it waits for its next request, else make its next answer the last. */
+  stop(): void {
+    this.stopping = true;
     if (this.waiting) this.cut();
   }
 

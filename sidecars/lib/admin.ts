@@ -20,7 +20,8 @@ export interface Readiness {
 /** The admin listener: as much of a node:http Server as its callers use. */
 export interface AdminServer {
   address(): { address: string; family: string; port: number };
-  /** Stops accepting and closes the connections that wait for a request; cb once every connection is closed. */
+  /** Stops accepting, closes the connections that wait for a request and the others after their next answer;
+   * cb once every connection is closed. */
   close(cb?: (err?: Error) => void): void;
   /** Cuts every open connection. */
   closeAllConnections(): void;
@@ -74,7 +75,7 @@ export async function startAdmin(opts: {
       if (!stopped) listener.stop(false);
       stopped = true;
       if (cb) closed.push(cb);
-      for (const s of sessions.values()) s.closeIfIdle();
+      for (const s of sessions.values()) s.stop();
       if (!sessions.size) for (const f of closed.splice(0)) f();
     },
     closeAllConnections() {

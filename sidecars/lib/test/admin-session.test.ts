@@ -80,6 +80,73 @@ test('a request with a body is answered and the connection closed, so the body i
   assert.is(r.closed, true);
 });
 
+test('a second Content-Length never turns a body into a request: the request is answered once and the connection closed', async ({
+  port,
+}) => {
+  const body = get('/metrics');
+  const r = await exchange(port, `GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nContent-Length: 0\r\n\r\n${body}`);
+  assert.equal(statuses(r.text), [200]);
+  assert.not.ok(r.text.includes('version=0.0.4'), 'the body was answered as /metrics');
+  assert.is(r.closed, true);
+});
+
+test('a client that sends requests and never reads an answer is cut within the keep-alive time, holding at most one answer', async ({
+  port,
+}) => {
+  const s: Socket = connect(port, '127.0.0.1');
+  s.on('error', () => {});
+  await new Promise((r) => s.once('connect', r));
+  s.pause(); // never reads
+  const burst = Buffer.from(get('/healthz').repeat(1000));
+  let sent = 0;
+  let closed = false;
+  s.once('close', () => (closed = true));
+  const t0 = Date.now();
+  while (!closed && Date.now() - t0 < 12_000) {
+    if (s.writableLength < 1 << 20) {
+      s.write(burst);
+      sent += burst.length;
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  s.destroy();
+  assert.ok(closed, `still open after ${Date.now() - t0} ms and ${sent} bytes of requests`);
+  assert.ok(Date.now() - t0 < 9000, `cut after ${Date.now() - t0} ms`);
+});
+
+test('close() makes the answer a busy connection is giving its last, and calls back once the connection is closed', async () => {
+  let asked: () => void = () => {};
+  const askedNow = new Promise<void>((r) => (asked = r));
+  let release: () => void = () => {};
+  const released = new Promise<void>((r) => (release = r));
+  const server = await startAdmin({
+    port: 0,
+    address: '127.0.0.1',
+    log: createLogger('demo', 'error', () => {}),
+    registry: new Registry('demo'),
+    readiness: async () => {
+      asked();
+      await released;
+      return { ready: true };
+    },
+  });
+  const port = server.address().port;
+  const s: Socket = connect(port, '127.0.0.1');
+  let text = '';
+  s.setEncoding('latin1');
+  s.on('data', (c: string) => (text += c));
+  s.on('error', () => {});
+  const closed = new Promise((r) => s.once('close', r));
+  s.write(get('/readyz'));
+  await within(3000, 'the server to ask readiness', askedNow);
+  const calledBack = new Promise((r) => server.close(r));
+  release();
+  await within(3000, 'the connection to close after its answer', closed);
+  assert.equal(statuses(text), [200]);
+  assert.ok(text.includes('connection: close'));
+  await within(2000, 'close() to call back', calledBack);
+});
+
 test('HEAD gets the head of the GET answer, its Content-Length included, and no body', async ({ port }) => {
   const r = await exchange(port, `HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
   assert.ok(r.text.startsWith('HTTP/1.1 200 OK\r\n'));
