@@ -10,6 +10,8 @@ import { type Dict, type Healthcheck, seconds } from '../compose-file/model.js';
 export interface ImageInfo {
   healthcheck?: Healthcheck;
   expose: number[];
+  /** Its ENV lines' variables (a sidecar's parameter defaults among them); values as written, quotes removed. */
+  env: Record<string, string>;
 }
 
 const readYaml = (file: string) => (parse(readFileSync(file, 'utf8'), { merge: true }) ?? {}) as Dict;
@@ -60,6 +62,16 @@ function stages(text: string): Stage[] {
   return out;
 }
 
+/** ENV K="v" K2=v2 (the key=value form; a value with ${...} is left out, since the build fills it in). */
+export function dockerEnv(args: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|\S*)/g)) {
+    const v = m[2]!.startsWith('"') ? m[2]!.slice(1, -1).replace(/\\(.)/g, '$1') : m[2]!;
+    if (!v.includes('$')) out[m[1]!] = v;
+  }
+  return out;
+}
+
 /** HEALTHCHECK [--interval=..] [--timeout=..] [--start-period=..] [--start-interval=..] [--retries=..] CMD ... | NONE */
 export function dockerHealthcheck(args: string): Healthcheck {
   if (/^NONE\b/i.test(args)) return { test: ['NONE'] };
@@ -94,10 +106,11 @@ export function imageInfo(image: string | undefined): ImageInfo | undefined {
       const chain: Stage[] = [];
       for (let s = all.find((x) => x.name === build.target); s && !chain.includes(s); s = all.find((x) => x.name === s!.from))
         chain.unshift(s);
-      const info: ImageInfo = { expose: [] };
+      const info: ImageInfo = { expose: [], env: {} };
       for (const line of chain.flatMap((s) => s.lines)) {
         const [op = '', rest = ''] = line.split(/\s+(.*)/s);
         if (/^HEALTHCHECK$/i.test(op)) info.healthcheck = dockerHealthcheck(rest);
+        if (/^ENV$/i.test(op)) Object.assign(info.env, dockerEnv(rest));
         if (/^EXPOSE$/i.test(op)) {
           const ports = rest.replace(/\$\{?(\w+)\}?/g, (_m, v: string) => build.args[v] ?? '');
           info.expose.push(

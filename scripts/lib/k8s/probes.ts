@@ -5,8 +5,10 @@
 //   readinessProbe  periodSeconds = interval, timeoutSeconds = timeout, failureThreshold = retries.
 //   livenessProbe   the same, only where Compose restarts the service (restart: always, unless-stopped,
 //                   on-failure): the closest Kubernetes gets to "an unhealthy container is replaced".
-// The test becomes an exec probe: CMD a b -> [a, b]; CMD-SHELL s -> [/bin/sh, -c, s].
+// The test becomes an exec probe: CMD a b -> [a, b]; CMD-SHELL s -> [/bin/sh, -c, s]. Our sidecars' own
+// probe becomes an httpGet of their admin port instead, where the kubelet can reach it (admin-probe.ts).
 import type { Probe } from 'kubernetes-types/core/v1.js';
+import { adminHttpGet } from './admin-probe.js';
 import { imageInfo } from './images.js';
 import type { Healthcheck, Service } from '../compose-file/model.js';
 import type { Warnings } from './warnings.js';
@@ -51,9 +53,11 @@ export function probes(name: string, s: Service, w: Warnings, liveness: boolean)
   const retries = h.retries ?? DEFAULTS.retries;
   const startPeriod = h.start_interval !== undefined ? whole('start_interval', h.start_interval) : period;
   const grace = h.start_period ? Math.ceil(h.start_period / startPeriod) : 0;
-  const steady: Probe = { exec: { command }, periodSeconds: period, timeoutSeconds, failureThreshold: retries };
+  const httpGet = adminHttpGet(h.test!, s, imageInfo(s.image)?.env ?? {});
+  const action = httpGet ? { httpGet } : { exec: { command } };
+  const steady: Probe = { ...action, periodSeconds: period, timeoutSeconds, failureThreshold: retries };
   return {
-    startupProbe: { exec: { command }, periodSeconds: startPeriod, timeoutSeconds, failureThreshold: grace + retries },
+    startupProbe: { ...action, periodSeconds: startPeriod, timeoutSeconds, failureThreshold: grace + retries },
     readinessProbe: steady,
     ...(liveness ? { livenessProbe: steady } : {}),
   };

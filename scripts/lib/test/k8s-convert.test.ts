@@ -110,6 +110,41 @@ test('a healthcheck maps to startup and readiness probes, plus liveness only for
   );
 });
 
+test('our sidecar’s own probe becomes an httpGet of its admin port: the default, the env’s port, the flag’s, /readyz for --ready', () => {
+  const c = convert(
+    made({
+      plain: { image: 'sidecar-lab/tls-proxy:1', restart: 'always' },
+      env: { image: 'sidecar-lab/tls-proxy:1', environment: { TLS_PROXY_ADMIN_PORT: '9911' } },
+      flag: { image: 'sidecar-lab/tls-proxy:1', environment: { TLS_PROXY_ADMIN_PORT: '9911' }, command: ['--admin-port=9922'] },
+      ready: { image: 'sidecar-lab/config-sync:1' },
+    }),
+  );
+  const probeOf = (name: string) => spec(c.objects, name).containers[0]!;
+  const plain = probeOf('plain');
+  for (const p of [plain.startupProbe, plain.readinessProbe, plain.livenessProbe])
+    assert.equal([p?.httpGet, p?.exec], [{ path: '/healthz', port: 9901 }, undefined]);
+  assert.equal(plain.startupProbe?.failureThreshold, 12 + 3, 'the image HEALTHCHECK’s start period and retries still count');
+  assert.equal(probeOf('env').readinessProbe?.httpGet, { path: '/healthz', port: 9911 });
+  assert.equal(probeOf('flag').readinessProbe?.httpGet, { path: '/healthz', port: 9922 });
+  assert.equal(probeOf('ready').readinessProbe?.httpGet, { path: '/readyz', port: 9902 });
+});
+
+test('an admin port the kubelet cannot reach, or cannot know before run time, keeps the exec probe', () => {
+  const c = convert(
+    made({
+      loopback: { image: 'sidecar-lab/tls-proxy:1', environment: { TLS_PROXY_ADMIN_ADDRESS: '127.0.0.1' } },
+      flag: { image: 'sidecar-lab/tls-proxy:1', command: ['--admin-address', '127.0.0.1'] },
+      'per-run': { image: 'sidecar-lab/tls-proxy:1', environment: { TLS_PROXY_ADMIN_PORT: '${ADMIN}' } },
+      other: { image: 'sidecar-lab/tls-proxy:1', healthcheck: { test: ['CMD', 'bun', '/opt/sidecar/health.mjs', '--verbose'] } },
+    }),
+  );
+  for (const name of ['loopback', 'flag', 'per-run', 'other']) {
+    const ctr = spec(c.objects, name).containers[0]!;
+    assert.not.ok(ctr.readinessProbe?.httpGet, `${name}: no httpGet`);
+    assert.equal(ctr.readinessProbe?.exec?.command?.slice(0, 2), ['bun', '/opt/sidecar/health.mjs'], `${name}: the exec probe`);
+  }
+});
+
 test('read_only, cap_drop, cap_add, no-new-privileges and user map to the securityContext; what cannot map is warned', () => {
   const c = convert(
     made({

@@ -1,13 +1,14 @@
 // npm run k8s on every stack that has a compose file, resolved by the YAML resolver (no Docker needed):
 // what each stack must become, exactly, and the rules every conversion must keep.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Container, Service } from 'kubernetes-types/core/v1.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { DIST } from '../config.js';
+import { DIST, ROOT } from '../config.js';
+import { loadSpec } from '../sidecar-docs.js';
 import { convert } from '../k8s/convert.js';
 import { fileName, imagesOf } from '../k8s/emit.js';
 import { effectiveHealthcheck } from '../k8s/probes.js';
@@ -59,7 +60,7 @@ for (const stack of stacks) {
     assert.equal(got, want);
   });
 
-  test(`${stack}: every container keeps its service's hardening, user, probes and restart behaviour`, () => {
+  test(`${stack}: every container keeps its service's hardening, user, probes and restart behaviour`, async () => {
     const r = resolveStack(stack, { env: ENV, resolver: 'yaml' });
     const { objects } = convert(r);
     for (const o of objects) {
@@ -90,7 +91,20 @@ for (const stack of stacks) {
         if (h && !job) {
           assert.is(ctr.readinessProbe?.periodSeconds, Math.ceil(h.interval!), `${where}: interval`);
           assert.is(ctr.readinessProbe?.failureThreshold, h.retries ?? 3, `${where}: retries`);
-          assert.equal(ctr.readinessProbe?.exec?.command, h.test![0] === 'CMD-SHELL' ? ['/bin/sh', '-c', h.test![1]] : h.test!.slice(1));
+          const sidecar = /^sidecar-lab\/([a-z-]+):/.exec(ctr.image ?? '')?.[1] ?? '';
+          const ours = h.test!.slice(0, 3).join(' ') === 'CMD bun /opt/sidecar/health.mjs' && existsSync(join(ROOT, 'sidecars', sidecar));
+          if (ours) {
+            // Our sidecar's own probe: an httpGet of its admin port, as its parameter table and the env set it.
+            const spec = await loadSpec(sidecar);
+            const set = ctr.env?.find((e) => e.name === `${spec.prefix}_ADMIN_PORT`)?.value;
+            const want = {
+              path: h.test!.includes('--ready') ? '/readyz' : '/healthz',
+              port: Number(set ?? spec.params.adminPort!.default),
+            };
+            for (const p of [ctr.startupProbe, ctr.readinessProbe, ctr.livenessProbe].filter(Boolean))
+              assert.equal([p!.httpGet, p!.exec], [want, undefined], `${where}: httpGet probe`);
+          } else
+            assert.equal(ctr.readinessProbe?.exec?.command, h.test![0] === 'CMD-SHELL' ? ['/bin/sh', '-c', h.test![1]] : h.test!.slice(1));
         }
       }
     }
