@@ -6,22 +6,15 @@
 // close`, and any request once the server is stopping, is answered and the connection closed; a refusal of
 // the head itself (400, 431, 501) closes it too. The answer goes out with a lingering close (linger.ts). An
 // answer the client does not read stops the reading of its next requests until it drains, and the wait is
-// bounded by keepAliveMs: a client that sends and never reads holds one answer's bytes, for that long.
+// bounded by keepAliveMs: a client that sends and never reads holds one answer's bytes, for that long. A client
+// that half-closes (its FIN) gets the answers to the requests it completed, then the connection ends.
 import type { Conn } from './conn.js';
 import { headEnd, parseHead } from './dataplane/index.js';
 import { lingerClose } from './linger.js';
 import type { Logger } from './log.js';
 import { escapeControls } from './parse.js';
-import statuses from 'statuses';
 import { HttpError, parseTarget, type Target } from './target.js';
-
-/** An answer: status, its content type and body, and headers of its own. */
-export interface Answer {
-  status: number;
-  type: string;
-  body: string;
-  headers?: Record<string, string>;
-}
+import { type Answer, head, hostRefusal, mayHaveBody, refusal, saysClose } from './admin-answer.js';
 
 export type AdminHandler = (method: string, target: Target) => Answer | Promise<Answer>;
 
@@ -35,35 +28,6 @@ export interface SessionOptions {
 /** Bytes a client may send while its request is answered (a pipelined request), before it is cut. */
 const MAX_PENDING = 64 * 1024;
 
-export function head(a: Answer, method: string, close: boolean): string {
-  let h = `HTTP/1.1 ${a.status} ${statuses.message[a.status] ?? ''}\r\ncontent-type: ${a.type}\r\ncontent-length: ${Buffer.byteLength(a.body)}\r\n`;
-  for (const [k, v] of Object.entries(a.headers ?? {})) if (k.toLowerCase() !== 'connection') h += `${k}: ${v}\r\n`;
-  h += close ? 'connection: close\r\n\r\n' : 'connection: keep-alive\r\n\r\n';
-  return method === 'HEAD' ? h : h + a.body;
-}
-
-const refusal = (e: HttpError): Answer => ({
-  status: e.status,
-  type: 'text/plain; charset=utf-8',
-  body: `${e.message}\n`,
-  headers: e.headers,
-});
-
-/** Whether a request may have a body: any Transfer-Encoding, or Content-Length other than one field of 0. */
-function mayHaveBody(raw: string[]): boolean {
-  let lengths = 0;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    if (name === 'transfer-encoding') return true;
-    if (name === 'content-length' && (++lengths > 1 || raw[i + 1] !== '0')) return true;
-  }
-  return false;
-}
-
-/** Whether a Connection field lists close. */
-const saysClose = (raw: string[]): boolean =>
-  raw.some((v, i) => i % 2 === 1 && raw[i - 1]!.toLowerCase() === 'connection' && /(?:^|,)\s*close\s*(?:,|$)/i.test(v));
-
 export class AdminSession {
   private buf: Buffer = Buffer.alloc(0);
   private busy = false;
@@ -75,6 +39,8 @@ export class AdminSession {
   private blocked = false;
   /** The server is closing: the next answer is the last. */
   private stopping = false;
+  /** The client half-closed: what it sent is all there is. */
+  private peerGone = false;
 
   constructor(
     private readonly conn: Conn,
@@ -82,7 +48,7 @@ export class AdminSession {
   ) {
     conn.on('data', (chunk: Buffer) => this.read(chunk));
     conn.on('drain', () => this.drained());
-    conn.on('end', () => this.finish());
+    conn.on('end', () => this.peerEnded());
     conn.on('error', () => this.finish());
     conn.on('close', () => this.finish());
     this.idle();
@@ -119,13 +85,18 @@ export class AdminSession {
     }
     this.buf = this.buf.subarray(end);
     this.disarm();
+    const bad = hostRefusal(req.rawHeaders, req.httpVersionMinor);
+    if (bad) {
+      this.close(refusal(bad), req.method);
+      return;
+    }
     const last = mayHaveBody(req.rawHeaders) || req.httpVersionMinor === 0 || saysClose(req.rawHeaders);
     this.busy = true;
     this.answer(req.method, req.target)
       .then((a) => {
         this.busy = false;
         if (this.done) return;
-        if (last || this.stopping) return this.close(a, req.method);
+        if (last || this.stopping || this.peerGone) return this.close(a, req.method);
         if (this.conn.write(head(a, req.method, false))) {
           this.idle();
           this.step();
@@ -150,6 +121,21 @@ export class AdminSession {
     }
     this.idle();
     this.step();
+    this.endIfGone();
+  }
+
+  /** The client's FIN: a request complete or in hand is answered, and the connection ends with its answer. */
+  private peerEnded(): void {
+    this.peerGone = true;
+    this.step();
+    this.endIfGone();
+  }
+
+  /** The client half-closed and nothing is left to answer: end this side too. */
+  private endIfGone(): void {
+    if (!this.peerGone || this.busy || this.blocked || this.done) return;
+    this.finish();
+    this.conn.end();
   }
 
   /** The handler's answer; a refusal (HttpError) its status; anything else a 500 and one log line. */

@@ -57,13 +57,19 @@ export async function startAdmin(opts: {
   const options = { log: opts.log, handler, headerTimeoutMs: opts.headerTimeoutMs ?? 10_000, keepAliveMs: KEEP_ALIVE_MS };
   const listener = await bindOrExplain(
     () =>
-      listenPlain(opts.address, opts.port, (conn) => {
-        sessions.set(conn, new AdminSession(conn, options));
-        conn.once('close', () => {
-          sessions.delete(conn);
-          if (!sessions.size) for (const cb of closed.splice(0)) cb();
-        });
-      }),
+      listenPlain(
+        opts.address,
+        opts.port,
+        (conn) => {
+          sessions.set(conn, new AdminSession(conn, options));
+          conn.once('close', () => {
+            sessions.delete(conn);
+            if (!sessions.size) for (const cb of closed.splice(0)) cb();
+          });
+        },
+        // allowHalfOpen: a client that half-closes after its request still gets its answer; the session ends the connection.
+        true,
+      ),
     opts.port,
     opts.address,
     { port: 'adminPort', address: 'adminAddress' },

@@ -13,6 +13,9 @@ export class HttpError extends Error {
   }
 }
 
+// RFC 9112 §3.2 and RFC 3986 §3.2: uri-host [":" port], where a reg-name has no "," (so no list) and no "@".
+export const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+;=%]+)(?::[0-9]*)?$/;
+
 export interface Target {
   /** origin: `/path?query`; absolute: `http://host/path`; asterisk: `*` (OPTIONS only). */
   form: 'origin' | 'absolute' | 'asterisk';

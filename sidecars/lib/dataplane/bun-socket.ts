@@ -3,7 +3,8 @@
 // (isServer, initialData), which Bun's own node:tls uses to start TLS on an accepted socket. Every
 // behaviour relied on is pinned by test/bun-socket.test.ts (and, for certificate verification, test/bun-mtls.test.ts) at the Bun version in package.json:
 // the raw socket's handler still receives the ciphertext, the handshake handler reports success as true,
-// a partial write returns the count written, shutdown() half-closes while reading goes on.
+// a partial write returns the count written, shutdown() half-closes while reading goes on, and a listener with
+// allowHalfOpen (documented) keeps its side open after the peer's FIN until it ends it.
 
 export interface BunSocket<D> {
   data: D;
@@ -57,7 +58,7 @@ export interface ClientTls {
 }
 
 interface BunGlobal {
-  listen<D>(o: { hostname: string; port: number; socket: BunHandlers<D> }): BunListener;
+  listen<D>(o: { hostname: string; port: number; socket: BunHandlers<D>; allowHalfOpen?: boolean }): BunListener;
   connect<D>(o: { hostname: string; port: number; data: D; socket: BunHandlers<D>; tls?: ClientTls }): Promise<BunSocket<D>>;
 }
 
@@ -67,8 +68,9 @@ const bun = (): BunGlobal => {
   return b;
 };
 
-export const bunListen = <D>(hostname: string, port: number, socket: BunHandlers<D>): BunListener =>
-  bun().listen({ hostname, port, socket });
+/** allowHalfOpen: the peer's FIN leaves this side open until the handler ends it (by default Bun closes both). */
+export const bunListen = <D>(hostname: string, port: number, socket: BunHandlers<D>, allowHalfOpen = false): BunListener =>
+  bun().listen({ hostname, port, socket, allowHalfOpen });
 
 export const bunConnect = <D>(hostname: string, port: number, data: D, socket: BunHandlers<D>, tls?: ClientTls): Promise<BunSocket<D>> =>
   bun().connect({ hostname, port, data, socket, ...(tls ? { tls } : {}) });

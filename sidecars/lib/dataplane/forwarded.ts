@@ -6,6 +6,7 @@
 // https). Headers travel as flat [name, value, ...] lists, in the order the client sent them.
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpError, type Target } from '../http.js';
+import { HOST_VALUE } from '../target.js';
 import { CODING, CONNECTION, connectionTokens, HOST, LENGTH, MAX_HEADERS, PASS, requestKind } from './hop-by-hop.js';
 
 export { responseHeaders } from './hop-by-hop.js';
@@ -19,8 +20,6 @@ export interface RequestLine {
   rawHeaders: string[];
 }
 
-// RFC 9112 §3.2 and RFC 3986 §3.2: uri-host [":" port], where a reg-name has no "," (so no list) and no "@".
-const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+;=%]+)(?::[0-9]*)?$/;
 const DIGITS = /^[0-9]+$/;
 
 /** Each header's kind, per request: reused, as requests are handled one at a time. */

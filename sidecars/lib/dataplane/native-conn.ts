@@ -3,7 +3,7 @@
 // on the socket's drain. Events follow a Node socket's: 'connect' (the socket is open; for TLS, before
 // its handshake), 'data', 'drain' (after a write returned false),
 // 'end' (the peer's FIN; this side then ends too, as a Node socket that does not allow half-open
-// connections), 'error', then 'close' exactly once.
+// connections, unless allowHalfOpen is set), 'error', then 'close' exactly once.
 import { EventEmitter } from 'node:events';
 import { type BunHandlers, type BunSocket, bunConnect } from './bun-socket.js';
 import type { Conn } from '../conn.js';
@@ -29,6 +29,8 @@ export class NativeConn extends EventEmitter implements Conn {
   wantsPeer = false;
   /** The peer's certificate as the handshake ended (wantsPeer). */
   peer: PeerCertificate | undefined;
+  /** The peer's FIN leaves this side open: whoever reads 'end' ends it (a server that still owes an answer). */
+  allowHalfOpen = false;
 
   /**
    * held: keep what is read until start() (a server connection, until its handshake is done).
@@ -155,7 +157,7 @@ export class NativeConn extends EventEmitter implements Conn {
   peerEnded(): void {
     if (this.destroyed) return;
     this.emit('end');
-    this.end();
+    if (!this.allowHalfOpen) this.end();
   }
 
   failed(err: Error): void {

@@ -101,14 +101,21 @@ export function listenNative(address: string, port: number, o: NativeFrontOption
   });
 }
 
-/** A plain TCP listener whose every connection is a NativeConn; stop() stops accepting, open connections go on. */
-export function listenPlain(address: string, port: number, accepted: (conn: NativeConn) => void): BunListener {
-  return bunListen<NativeConn>(address, port, {
-    ...NativeConn.handlers,
-    open(s) {
-      s.data = new NativeConn();
-      s.data.attach(s);
-      accepted(s.data);
+/** A plain TCP listener whose every connection is a NativeConn; stop() stops accepting, open connections go on. With
+ * allowHalfOpen, a client's FIN leaves the connection open for the answers it is owed: its reader ends it. */
+export function listenPlain(address: string, port: number, accepted: (conn: NativeConn) => void, allowHalfOpen = false): BunListener {
+  return bunListen<NativeConn>(
+    address,
+    port,
+    {
+      ...NativeConn.handlers,
+      open(s) {
+        s.data = new NativeConn();
+        s.data.allowHalfOpen = allowHalfOpen;
+        s.data.attach(s);
+        accepted(s.data);
+      },
     },
-  });
+    allowHalfOpen,
+  );
 }

@@ -6,7 +6,7 @@ import { type AdminServer, startAdmin } from '../admin.js';
 import { createLogger } from '../log.js';
 import { Registry } from '../metrics.js';
 import { rawExchange } from '../test-support/hostile.js';
-import { within } from '../test-support/wait.js';
+import { quietFor, within } from '../test-support/wait.js';
 
 interface Ctx {
   server: AdminServer;
@@ -95,7 +95,8 @@ test('a client that sends requests and never reads an answer is cut by the serve
   s.on('error', () => {});
   await new Promise((r) => s.once('connect', r));
   s.pause(); // never reads
-  const burst = Buffer.from(get('/healthz').repeat(1000));
+  // /metrics, the largest answer: the socket's buffers fill after fewer answers, so the keep-alive time starts sooner.
+  const burst = Buffer.from(get('/metrics').repeat(1000));
   let open = true;
   let sent = 0;
   const closed = new Promise<void>((r) => s.once('close', () => r()));
@@ -115,7 +116,8 @@ test('a client that sends requests and never reads an answer is cut by the serve
   assert.ok(sent > burst.length, `only ${sent} bytes of requests were sent`);
 });
 
-test('close() makes the answer a busy connection is giving its last, and calls back once the connection is closed', async () => {
+/** An admin server whose /readyz waits until released; asked resolves once a readiness check has begun. */
+async function gatedServer() {
   let asked: () => void = () => {};
   const askedNow = new Promise<void>((r) => (asked = r));
   let release: () => void = () => {};
@@ -131,21 +133,59 @@ test('close() makes the answer a busy connection is giving its last, and calls b
       return { ready: true };
     },
   });
-  const port = server.address().port;
+  return { server, askedNow, release };
+}
+
+/** A client on port whose reads gather in text(), and closed, its close. */
+function client(port: number) {
   const s: Socket = connect(port, '127.0.0.1');
   let text = '';
   s.setEncoding('latin1');
   s.on('data', (c: string) => (text += c));
   s.on('error', () => {});
   const closed = new Promise((r) => s.once('close', r));
-  s.write(get('/readyz'));
+  return { s, closed, text: () => text };
+}
+
+test('close() makes the answer a busy connection is giving its last, and calls back once the connection is closed', async () => {
+  const { server, askedNow, release } = await gatedServer();
+  const c = client(server.address().port);
+  c.s.write(get('/readyz'));
   await within(3000, 'the server to ask readiness', askedNow);
   const calledBack = new Promise((r) => server.close(r));
   release();
-  await within(3000, 'the connection to close after its answer', closed);
-  assert.equal(statuses(text), [200]);
-  assert.ok(text.includes('connection: close'));
+  await within(3000, 'the connection to close after its answer', c.closed);
+  assert.equal(statuses(c.text()), [200]);
+  assert.ok(c.text().includes('connection: close'));
   await within(2000, 'close() to call back', calledBack);
+});
+
+test('a client that half-closes after its request still gets the answer, however long the handler takes, then the connection ends', async () => {
+  const { server, askedNow, release } = await gatedServer();
+  try {
+    const c = client(server.address().port);
+    c.s.end(get('/readyz'));
+    await within(3000, 'the server to ask readiness', askedNow);
+    await quietFor(300, 'the server dropping the request because the client half-closed');
+    release();
+    await within(3000, 'the connection to close after its answer', c.closed);
+    assert.equal(statuses(c.text()), [200]);
+    assert.ok(c.text().includes('connection: close'));
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});
+
+test('a client that half-closes with nothing asked, or in the middle of a head, has the connection ended with no answer', async ({
+  port,
+}) => {
+  for (const bytes of ['', 'GET /healthz HTTP/1.1\r\nHo']) {
+    const c = client(port);
+    c.s.end(bytes);
+    await within(3000, `the server to end the connection after ${JSON.stringify(bytes)} and a FIN`, c.closed);
+    assert.is(c.text(), '');
+  }
 });
 
 test('HEAD gets the head of the GET answer, its Content-Length included, and no body', async ({ port }) => {
@@ -153,6 +193,22 @@ test('HEAD gets the head of the GET answer, its Content-Length included, and no 
   assert.ok(r.text.startsWith('HTTP/1.1 200 OK\r\n'));
   assert.ok(r.text.includes('content-length: 3\r\n'));
   assert.ok(r.text.endsWith('\r\n\r\n'), 'nothing after the head');
+});
+
+test('an HTTP/1.1 request without Host, with two, or with one that is not host[:port] gets a 400 and the connection closed', async ({
+  port,
+}) => {
+  for (const head of [
+    'GET /healthz HTTP/1.1\r\n',
+    'GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n',
+    'GET /healthz HTTP/1.1\r\nHost: a@b\r\n',
+  ]) {
+    const r = await exchange(port, `${head}\r\n`);
+    assert.equal([statuses(r.text), r.closed], [[400], true], JSON.stringify(head));
+    assert.match(r.text, /Host/);
+  }
+  const old = await exchange(port, 'GET /healthz HTTP/1.0\r\n\r\n');
+  assert.equal(statuses(old.text), [200], 'HTTP/1.0 needs no Host');
 });
 
 test('a head the strict reader refuses gets its status and the connection is closed', async ({ port }) => {

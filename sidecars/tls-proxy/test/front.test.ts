@@ -4,7 +4,7 @@ import { createSecureContext } from 'node:tls';
 import * as assert from 'uvu/assert';
 import { parseMetrics } from '../../lib/metrics.js';
 import { listenNative, plainAnswer } from '../../lib/dataplane/index.js';
-import { httpsGet, until, within, type Proxy } from './fixtures.js';
+import { httpsGet, within, type Proxy } from './fixtures.js';
 import { appSuite, type AppCtx } from './suites.js';
 
 interface Ctx extends AppCtx {

@@ -7,7 +7,7 @@ import { type ConnectionOptions, connect as tlsConnect, createSecureContext, typ
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makePki, type Pki } from '../../test-support/pki.js';
-import { until, within } from '../../test-support/wait.js';
+import { quietFor, until, within } from '../../test-support/wait.js';
 import { alpnWire, type BunListener, type BunSocket, bunListen, upgradeServerTls } from '../bun-socket.js';
 
 interface Seen {
@@ -137,6 +137,37 @@ test('a plain socket that is not upgraded answers and ends with end(data)', asyn
   s.write('hello');
   await within(5000, 'the close', closed);
   assert.equal(read.join(''), 'plain answer');
+});
+
+test('with allowHalfOpen, a listener still writes after the peer’s FIN, and the connection closes once it ends too', async (c) => {
+  let peerEnded: () => void = () => {};
+  const sawEnd = new Promise<void>((r) => (peerEnded = r));
+  let held: BunSocket<undefined> | undefined;
+  c.server = bunListen<undefined>(
+    '127.0.0.1',
+    0,
+    {
+      open: (s) => void (held = s),
+      data: () => {},
+      end: () => peerEnded(),
+    },
+    true,
+  );
+  const s: Socket = tcpConnect(c.server.port, '127.0.0.1');
+  const read: string[] = [];
+  s.on('data', (d: Buffer) => read.push(d.toString()));
+  const closed = new Promise<void>((r) => s.once('close', () => r()));
+  s.end('request');
+  let ended = false;
+  s.on('end', () => (ended = true));
+  await within(5000, "the peer's FIN at the listener", sawEnd);
+  await quietFor(300, 'the listener ending its own side on the peer’s FIN');
+  assert.is(ended, false, 'the listener has not ended its side');
+  assert.ok(held, 'the listener kept the socket');
+  assert.ok(held.write('late answer') > 0, 'a write after the FIN is taken');
+  held.end();
+  await within(5000, 'the close', closed);
+  assert.equal(read.join(''), 'late answer');
 });
 
 test.run();

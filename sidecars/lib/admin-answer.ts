@@ -1,0 +1,52 @@
+// The admin server's answers on the wire, and what a request head says about the connection: whether it may
+// carry a body, whether it asks to close, and whether its Host is one host[:port] (RFC 9112 §3.2). Every answer is framed by Content-Length; HEAD gets no body.
+import statuses from 'statuses';
+import { HOST_VALUE, HttpError } from './target.js';
+
+/** An answer: status, its content type and body, and headers of its own. */
+export interface Answer {
+  status: number;
+  type: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+export function head(a: Answer, method: string, close: boolean): string {
+  let h = `HTTP/1.1 ${a.status} ${statuses.message[a.status] ?? ''}\r\ncontent-type: ${a.type}\r\ncontent-length: ${Buffer.byteLength(a.body)}\r\n`;
+  for (const [k, v] of Object.entries(a.headers ?? {})) if (k.toLowerCase() !== 'connection') h += `${k}: ${v}\r\n`;
+  h += close ? 'connection: close\r\n\r\n' : 'connection: keep-alive\r\n\r\n';
+  return method === 'HEAD' ? h : h + a.body;
+}
+
+export const refusal = (e: HttpError): Answer => ({
+  status: e.status,
+  type: 'text/plain; charset=utf-8',
+  body: `${e.message}\n`,
+  headers: e.headers,
+});
+
+/** Whether a request may have a body: any Transfer-Encoding, or Content-Length other than one field of 0. */
+export function mayHaveBody(raw: string[]): boolean {
+  let lengths = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name === 'transfer-encoding') return true;
+    if (name === 'content-length' && (++lengths > 1 || raw[i + 1] !== '0')) return true;
+  }
+  return false;
+}
+
+/** Whether a Connection field lists close. */
+export const saysClose = (raw: string[]): boolean =>
+  raw.some((v, i) => i % 2 === 1 && raw[i - 1]!.toLowerCase() === 'connection' && /(?:^|,)\s*close\s*(?:,|$)/i.test(v));
+
+/** RFC 9112 §3.2: a 400 for more than one Host, a Host that is not host[:port], or an HTTP/1.1 request with none. */
+export function hostRefusal(raw: string[], minor: number): HttpError | undefined {
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() !== 'host') continue;
+    if (++hosts > 1) return new HttpError(400, 'bad request: more than one Host header');
+    if (!HOST_VALUE.test(raw[i + 1]!)) return new HttpError(400, 'bad request: Host is not host[:port]');
+  }
+  return hosts === 0 && minor === 1 ? new HttpError(400, 'bad request: HTTP/1.1 without Host') : undefined;
+}
