@@ -1,7 +1,8 @@
 // The admin server's answers on the wire, and what a request head says about the connection: whether it may
-// carry a body, whether it asks to close, and whether its Host is one host[:port] (RFC 9112 §3.2). Every answer is framed by Content-Length; HEAD gets no body.
+// carry a body, whether it asks to close, and whether its Host is one host[:port] (RFC 9112 §3.2). Every
+// answer is framed by Content-Length; HEAD gets no body.
 import statuses from 'statuses';
-import { HOST_VALUE, HttpError } from './target.js';
+import { HttpError, hostFault, NO_HOST } from './target.js';
 
 /** An answer: status, its content type and body, and headers of its own. */
 export interface Answer {
@@ -42,11 +43,12 @@ export const saysClose = (raw: string[]): boolean =>
 
 /** RFC 9112 §3.2: a 400 for more than one Host, a Host that is not host[:port], or an HTTP/1.1 request with none. */
 export function hostRefusal(raw: string[], minor: number): HttpError | undefined {
-  let hosts = 0;
+  let seen = false;
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i]!.toLowerCase() !== 'host') continue;
-    if (++hosts > 1) return new HttpError(400, 'bad request: more than one Host header');
-    if (!HOST_VALUE.test(raw[i + 1]!)) return new HttpError(400, 'bad request: Host is not host[:port]');
+    const fault = hostFault(raw[i + 1]!, seen);
+    if (fault) return new HttpError(400, fault);
+    seen = true;
   }
-  return hosts === 0 && minor === 1 ? new HttpError(400, 'bad request: HTTP/1.1 without Host') : undefined;
+  return !seen && minor === 1 ? new HttpError(400, NO_HOST) : undefined;
 }

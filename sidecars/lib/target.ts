@@ -16,6 +16,16 @@ export class HttpError extends Error {
 // RFC 9112 §3.2 and RFC 3986 §3.2: uri-host [":" port], where a reg-name has no "," (so no list) and no "@".
 export const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+;=%]+)(?::[0-9]*)?$/;
 
+/**
+ * RFC 9112 §3.2, one Host field at a time: why it gets a 400 (it is a second one, or not host[:port]), or
+ * undefined. Every server of ours reads Host through here, with NO_HOST for an HTTP/1.1 request that has none.
+ */
+export function hostFault(value: string, seen: boolean): string | undefined {
+  if (seen) return 'bad request: more than one Host header';
+  return HOST_VALUE.test(value) ? undefined : 'bad request: Host is not host[:port]';
+}
+export const NO_HOST = 'bad request: HTTP/1.1 without Host';
+
 export interface Target {
   /** origin: `/path?query`; absolute: `http://host/path`; asterisk: `*` (OPTIONS only). */
   form: 'origin' | 'absolute' | 'asterisk';

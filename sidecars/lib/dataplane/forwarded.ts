@@ -6,7 +6,7 @@
 // https). Headers travel as flat [name, value, ...] lists, in the order the client sent them.
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpError, type Target } from '../http.js';
-import { HOST_VALUE } from '../target.js';
+import { HOST_VALUE, hostFault, NO_HOST } from '../target.js';
 import { CODING, CONNECTION, connectionTokens, HOST, LENGTH, MAX_HEADERS, PASS, requestKind } from './hop-by-hop.js';
 
 export { responseHeaders } from './hop-by-hop.js';
@@ -67,8 +67,8 @@ export function requestHead(
     const kind = (kinds[i] = requestKind(raw[2 * i]!));
     if (kind === PASS) continue;
     if (kind === HOST) {
-      if (host !== undefined) throw refuse(400, 'bad request: more than one Host header');
-      if (!HOST_VALUE.test(value)) throw refuse(400, 'bad request: Host is not host[:port]');
+      const fault = hostFault(value, host !== undefined);
+      if (fault) throw refuse(400, fault);
       host = value;
     } else if (kind === CONNECTION) {
       named = connectionTokens(value, named);
@@ -94,7 +94,7 @@ export function requestHead(
   if (chunked && (length !== undefined || req.httpVersionMinor === 0))
     throw refuse(400, 'bad request: Transfer-Encoding with Content-Length or in HTTP/1.0');
   // RFC 9112 §3.2: an HTTP/1.1 request without Host gets a 400.
-  if (host === undefined && req.httpVersionMinor === 1) throw refuse(400, 'bad request: HTTP/1.1 without Host');
+  if (host === undefined && req.httpVersionMinor === 1) throw refuse(400, NO_HOST);
   if (target.authority !== undefined) {
     if (!HOST_VALUE.test(target.authority)) throw refuse(400, 'bad request target: its authority is not host[:port]');
     host = target.authority;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HttpError, parseTarget } from '../target.js';
+import { HttpError, hostFault, parseTarget } from '../target.js';
 
 const test = suite('request target');
 
@@ -72,6 +72,26 @@ test('property: an accepted target always yields an origin-form path of visible 
       }
       return path.startsWith('/') && /^[\x21-\x7e]+$/.test(path) && !/[#[\]\\{}|^`"<>]/.test(path);
     }),
+    { numRuns: 2000 },
+  );
+});
+
+test('a Host of host[:port] passes once and a second Host is refused, whatever its value', () => {
+  assert.equal(
+    ['example.com', 'example.com:8080', '[::1]:443', '10.0.0.1', 'h:'].map((v) => hostFault(v, false)),
+    [undefined, undefined, undefined, undefined, undefined],
+  );
+  assert.is(hostFault('example.com', true), 'bad request: more than one Host header');
+});
+
+test('a Host that is a list, carries userinfo, a path, a space or an empty value is not host[:port]', () => {
+  for (const v of ['a.com, b.com', 'user@a.com', 'a.com/x', 'a.com b', '', 'a.com:80:80'])
+    assert.is(hostFault(v, false), 'bad request: Host is not host[:port]', JSON.stringify(v));
+});
+
+test('property: an accepted Host holds no comma, @, slash, whitespace or control character', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (v) => hostFault(v, false) !== undefined || !/[,@/\s\x00-\x1f\x7f]/.test(v)),
     { numRuns: 2000 },
   );
 });
