@@ -2,7 +2,9 @@
 // carry a body, whether it asks to close, and whether its Host is one host[:port] (RFC 9112 §3.2). Every
 // answer is framed by Content-Length; HEAD gets no body.
 import statuses from 'statuses';
-import { HttpError, hostFault, NO_HOST } from './target.js';
+import type { Logger } from './log.js';
+import { escapeControls } from './parse.js';
+import { HttpError, hostFault, NO_HOST, parseTarget, type Target } from './target.js';
 
 /** An answer: status, its content type and body, and headers of its own. */
 export interface Answer {
@@ -10,6 +12,42 @@ export interface Answer {
   type: string;
   body: string;
   headers?: Record<string, string>;
+}
+
+export type AdminHandler = (method: string, target: Target) => Answer | Promise<Answer>;
+
+const plain = (status: number, body: string): Answer => ({ status, type: 'text/plain; charset=utf-8', body });
+
+/**
+ * The handler's answer. A refusal (HttpError) gets its status; an asynchronous answer not given within
+ * answerTimeoutMs a 503; any other failure a 500. The last two are logged.
+ */
+export async function answerOf(
+  o: { handler: AdminHandler; log: Logger; answerTimeoutMs: number },
+  method: string,
+  raw: string,
+): Promise<Answer> {
+  const path = () => escapeControls(raw.slice(0, 200));
+  let late: NodeJS.Timeout | undefined;
+  try {
+    const a = o.handler(method, parseTarget(method, raw));
+    if (!(a instanceof Promise)) return a;
+    const ms = o.answerTimeoutMs;
+    const deadline = new Promise<Answer>((resolve) => {
+      late = setTimeout(() => {
+        o.log.error('handler timed out', { ms, method, path: path() });
+        resolve(plain(503, `service unavailable: no answer within ${ms} ms\n`));
+      }, ms);
+    });
+    return await Promise.race([a, deadline]);
+  } catch (e) {
+    if (e instanceof HttpError) return refusal(e);
+    const err = e instanceof Error ? e : new Error(String(e));
+    o.log.error('handler failed', { err, method, path: path() });
+    return plain(500, 'internal error\n');
+  } finally {
+    clearTimeout(late);
+  }
 }
 
 export function head(a: Answer, method: string, close: boolean): string {

@@ -7,22 +7,22 @@
 // the head itself (400, 431, 501) closes it too. The answer goes out with a lingering close (linger.ts). An
 // answer the client does not read stops the reading of its next requests until it drains, and the wait is
 // bounded by keepAliveMs: a client that sends and never reads holds one answer's bytes, for that long. A client
-// that half-closes (its FIN) gets the answers to the requests it completed, then the connection ends.
+// that half-closes (its FIN) gets the answers to the requests it completed, then the connection ends. A handler
+// that has not answered within answerTimeoutMs gets a 503 in its place, and one log line.
 import type { Conn } from './conn.js';
 import { headEnd, parseHead } from './dataplane/index.js';
 import { lingerClose } from './linger.js';
 import type { Logger } from './log.js';
-import { escapeControls } from './parse.js';
-import { HttpError, parseTarget, type Target } from './target.js';
-import { type Answer, head, hostRefusal, mayHaveBody, refusal, saysClose } from './admin-answer.js';
-
-export type AdminHandler = (method: string, target: Target) => Answer | Promise<Answer>;
+import type { HttpError } from './target.js';
+import { type AdminHandler, type Answer, answerOf, head, hostRefusal, mayHaveBody, refusal, saysClose } from './admin-answer.js';
 
 export interface SessionOptions {
   log: Logger;
   handler: AdminHandler;
   headerTimeoutMs: number;
   keepAliveMs: number;
+  /** An asynchronous handler's answer must come this long after the head's end, or the client gets a 503. */
+  answerTimeoutMs: number;
 }
 
 /** Bytes a client may send while its request is answered (a pipelined request), before it is cut. */
@@ -92,7 +92,7 @@ export class AdminSession {
     }
     const last = mayHaveBody(req.rawHeaders) || req.httpVersionMinor === 0 || saysClose(req.rawHeaders);
     this.busy = true;
-    this.answer(req.method, req.target)
+    answerOf(this.o, req.method, req.target)
       .then((a) => {
         this.busy = false;
         if (this.done) return;
@@ -136,18 +136,6 @@ export class AdminSession {
     if (!this.peerGone || this.busy || this.blocked || this.done) return;
     this.finish();
     this.conn.end();
-  }
-
-  /** The handler's answer; a refusal (HttpError) its status; anything else a 500 and one log line. */
-  private async answer(method: string, raw: string): Promise<Answer> {
-    try {
-      return await this.o.handler(method, parseTarget(method, raw));
-    } catch (e) {
-      if (e instanceof HttpError) return refusal(e);
-      const err = e instanceof Error ? e : new Error(String(e));
-      this.o.log.error('handler failed', { err, method, path: escapeControls(raw.slice(0, 200)) });
-      return { status: 500, type: 'text/plain; charset=utf-8', body: 'internal error\n' };
-    }
   }
 
   /** The last answer: written, then the connection lingers until the client closes or the deadline. */

@@ -3,7 +3,8 @@
 // with the data plane's strict head reader (admin-session.ts), not on node:http: loading node:http, and the
 // node:net and node:crypto it brings, cost every sidecar 2-3 MiB of resident memory for three paths.
 // No request can take the sidecar down: a refused one gets its 4xx, a failed handler a 500 and a log line.
-import { AdminSession, type AdminHandler } from './admin-session.js';
+import type { AdminHandler } from './admin-answer.js';
+import { AdminSession } from './admin-session.js';
 import type { Conn } from './conn.js';
 import { listenPlain } from './dataplane/index.js';
 import { probe200 } from './health.js';
@@ -38,6 +39,8 @@ export async function startAdmin(opts: {
   readiness: () => Readiness | Promise<Readiness>;
   /** A request head must be complete this long after its first byte (10 s), whatever trickles in. */
   headerTimeoutMs?: number;
+  /** A readiness check must answer this long after the request (5 s), or the client gets a 503. */
+  answerTimeoutMs?: number;
 }): Promise<AdminServer> {
   const text = (body: string, status = 200, type = 'text/plain') => ({ status, type, body });
   const handler: AdminHandler = async (method, target) => {
@@ -54,7 +57,13 @@ export async function startAdmin(opts: {
   const sessions = new Map<Conn, AdminSession>();
   /** Callers of close() waiting for the last connection to close. */
   const closed: ((err?: Error) => void)[] = [];
-  const options = { log: opts.log, handler, headerTimeoutMs: opts.headerTimeoutMs ?? 10_000, keepAliveMs: KEEP_ALIVE_MS };
+  const options = {
+    log: opts.log,
+    handler,
+    headerTimeoutMs: opts.headerTimeoutMs ?? 10_000,
+    keepAliveMs: KEEP_ALIVE_MS,
+    answerTimeoutMs: opts.answerTimeoutMs ?? 5000,
+  };
   const listener = await bindOrExplain(
     () =>
       listenPlain(

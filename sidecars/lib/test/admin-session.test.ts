@@ -6,7 +6,7 @@ import { type AdminServer, startAdmin } from '../admin.js';
 import { createLogger } from '../log.js';
 import { Registry } from '../metrics.js';
 import { rawExchange } from '../test-support/hostile.js';
-import { quietFor, within } from '../test-support/wait.js';
+import { quietFor, until, within } from '../test-support/wait.js';
 
 interface Ctx {
   server: AdminServer;
@@ -117,7 +117,7 @@ test('a client that sends requests and never reads an answer is cut by the serve
 });
 
 /** An admin server whose /readyz waits until released; asked resolves once a readiness check has begun. */
-async function gatedServer() {
+async function gatedServer(more: { answerTimeoutMs?: number; logs?: string[] } = {}) {
   let asked: () => void = () => {};
   const askedNow = new Promise<void>((r) => (asked = r));
   let release: () => void = () => {};
@@ -125,8 +125,9 @@ async function gatedServer() {
   const server = await startAdmin({
     port: 0,
     address: '127.0.0.1',
-    log: createLogger('demo', 'error', () => {}),
+    log: createLogger('demo', 'error', (line) => more.logs?.push(line)),
     registry: new Registry('demo'),
+    answerTimeoutMs: more.answerTimeoutMs,
     readiness: async () => {
       asked();
       await released;
@@ -158,6 +159,27 @@ test('close() makes the answer a busy connection is giving its last, and calls b
   assert.equal(statuses(c.text()), [200]);
   assert.ok(c.text().includes('connection: close'));
   await within(2000, 'close() to call back', calledBack);
+});
+
+test('a readiness check that never answers gets a 503 at the answer deadline, one log line, and the connection serves on', async () => {
+  const logs: string[] = [];
+  const { server, askedNow } = await gatedServer({ answerTimeoutMs: 300, logs });
+  try {
+    const c = client(server.address().port);
+    c.s.write(get('/readyz'));
+    await within(3000, 'the server to ask readiness', askedNow);
+    await until('the 503 in place of the answer', () => c.text().includes('no answer within 300 ms'), 3000);
+    c.s.write(get('/healthz'));
+    await until('the next request answered on the same connection', () => statuses(c.text()).length === 2, 3000);
+    assert.equal(statuses(c.text()), [503, 200]);
+    assert.equal(
+      logs.map((l) => JSON.parse(l)).map((l) => [l.level, l.msg, l.path, l.ms]),
+      [['error', 'handler timed out', '/readyz', 300]],
+    );
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
 });
 
 test('a client that half-closes after its request still gets the answer, however long the handler takes, then the connection ends', async () => {
