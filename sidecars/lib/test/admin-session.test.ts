@@ -182,7 +182,7 @@ test('a readiness check that never answers gets a 503 at the answer deadline, on
   }
 });
 
-test('a client that half-closes after its request still gets the answer, however long the handler takes, then the connection ends', async () => {
+test('a client that half-closes after its request still gets the answer the handler gives later, then the connection ends', async () => {
   const { server, askedNow, release } = await gatedServer();
   try {
     const c = client(server.address().port);
