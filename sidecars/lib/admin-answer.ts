@@ -20,30 +20,36 @@ const plain = (status: number, body: string): Answer => ({ status, type: 'text/p
 
 /**
  * The handler's answer. A refusal (HttpError) gets its status; an asynchronous answer not given within
- * answerTimeoutMs a 503; any other failure a 500. The last two are logged.
+ * answerTimeoutMs a 503, and late(pathname) is called; any other failure a 500. Failures are logged, also a
+ * rejection that comes after the deadline.
  */
 export async function answerOf(
-  o: { handler: AdminHandler; log: Logger; answerTimeoutMs: number },
+  o: { handler: AdminHandler; log: Logger; answerTimeoutMs: number; late?: (pathname: string) => void },
   method: string,
   raw: string,
 ): Promise<Answer> {
   const path = () => escapeControls(raw.slice(0, 200));
+  const failed = (msg: string, e: unknown) =>
+    o.log.error(msg, { err: e instanceof Error ? e : new Error(String(e)), method, path: path() });
   let late: NodeJS.Timeout | undefined;
   try {
-    const a = o.handler(method, parseTarget(method, raw));
-    if (!(a instanceof Promise)) return a;
+    const target = parseTarget(method, raw);
+    const a = o.handler(method, target);
+    if (typeof (a as Partial<PromiseLike<Answer>>).then !== 'function') return a as Answer;
+    const answer = Promise.resolve(a);
     const ms = o.answerTimeoutMs;
     const deadline = new Promise<Answer>((resolve) => {
       late = setTimeout(() => {
         o.log.error('handler timed out', { ms, method, path: path() });
+        answer.catch((e) => failed('handler failed after its deadline', e));
+        o.late?.(target.url.pathname);
         resolve(plain(503, `service unavailable: no answer within ${ms} ms\n`));
       }, ms);
     });
-    return await Promise.race([a, deadline]);
+    return await Promise.race([answer, deadline]);
   } catch (e) {
     if (e instanceof HttpError) return refusal(e);
-    const err = e instanceof Error ? e : new Error(String(e));
-    o.log.error('handler failed', { err, method, path: path() });
+    failed('handler failed', e);
     return plain(500, 'internal error\n');
   } finally {
     clearTimeout(late);

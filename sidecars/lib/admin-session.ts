@@ -21,8 +21,10 @@ export interface SessionOptions {
   handler: AdminHandler;
   headerTimeoutMs: number;
   keepAliveMs: number;
-  /** An asynchronous handler's answer must come this long after the head's end, or the client gets a 503. */
+  /** An asynchronous handler's answer must come this long after the handler is called, or the client gets a 503. */
   answerTimeoutMs: number;
+  /** Called with the path of a request whose answer missed answerTimeoutMs. */
+  late?: (pathname: string) => void;
 }
 
 /** Bytes a client may send while its request is answered (a pipelined request), before it is cut. */

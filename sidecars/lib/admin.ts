@@ -2,7 +2,8 @@
 // Its port is what the image's HEALTHCHECK probes (`<sidecar> healthcheck`). It runs on Bun's native sockets
 // with the data plane's strict head reader (admin-session.ts), not on node:http: loading node:http, and the
 // node:net and node:crypto it brings, cost every sidecar 2-3 MiB of resident memory for three paths.
-// No request can take the sidecar down: a refused one gets its 4xx, a failed handler a 500 and a log line.
+// No request can take the sidecar down: a refused one gets its 4xx, a failed handler a 500 and a log line, and a
+// readiness check that hangs a 503 after answerTimeoutMs.
 import type { AdminHandler } from './admin-answer.js';
 import { AdminSession } from './admin-session.js';
 import type { Conn } from './conn.js';
@@ -39,8 +40,10 @@ export async function startAdmin(opts: {
   readiness: () => Readiness | Promise<Readiness>;
   /** A request head must be complete this long after its first byte (10 s), whatever trickles in. */
   headerTimeoutMs?: number;
-  /** A readiness check must answer this long after the request (5 s), or the client gets a 503. */
+  /** A readiness check must answer this long after it is asked (5 s), or the client gets a 503. */
   answerTimeoutMs?: number;
+  /** Called when a readiness check missed answerTimeoutMs and its /readyz got a 503. */
+  readinessLate?: () => void;
 }): Promise<AdminServer> {
   const text = (body: string, status = 200, type = 'text/plain') => ({ status, type, body });
   const handler: AdminHandler = async (method, target) => {
@@ -63,6 +66,9 @@ export async function startAdmin(opts: {
     headerTimeoutMs: opts.headerTimeoutMs ?? 10_000,
     keepAliveMs: KEEP_ALIVE_MS,
     answerTimeoutMs: opts.answerTimeoutMs ?? 5000,
+    late: (pathname: string) => {
+      if (pathname === '/readyz') opts.readinessLate?.();
+    },
   };
   const listener = await bindOrExplain(
     () =>

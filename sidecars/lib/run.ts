@@ -135,6 +135,8 @@ export async function runSidecar<T extends Table & Common>(
         common.ready.set(r.ready ? 1 : 0);
         return r;
       },
+      // /readyz answered 503 for a check that hung: the gauge says so too, until a check settles.
+      readinessLate: () => common.ready.set(0),
     });
   } catch (e) {
     // A ConfigError or ParamError thrown by start is bad input too (a combination of parameters, a port

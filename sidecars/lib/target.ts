@@ -18,7 +18,8 @@ export const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+;=%]+)(
 
 /**
  * RFC 9112 §3.2, one Host field at a time: why it gets a 400 (it is a second one, or not host[:port]), or
- * undefined. Every server of ours reads Host through here, with NO_HOST for an HTTP/1.1 request that has none.
+ * undefined. The data plane's request reader and the admin server read Host through here, with NO_HOST for an
+ * HTTP/1.1 request that has none.
  */
 export function hostFault(value: string, seen: boolean): string | undefined {
   if (seen) return 'bad request: more than one Host header';

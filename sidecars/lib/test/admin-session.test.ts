@@ -117,7 +117,7 @@ test('a client that sends requests and never reads an answer is cut by the serve
 });
 
 /** An admin server whose /readyz waits until released; asked resolves once a readiness check has begun. */
-async function gatedServer(more: { answerTimeoutMs?: number; logs?: string[] } = {}) {
+async function gatedServer(more: { answerTimeoutMs?: number; logs?: string[]; fail?: boolean; readinessLate?: () => void } = {}) {
   let asked: () => void = () => {};
   const askedNow = new Promise<void>((r) => (asked = r));
   let release: () => void = () => {};
@@ -128,9 +128,11 @@ async function gatedServer(more: { answerTimeoutMs?: number; logs?: string[] } =
     log: createLogger('demo', 'error', (line) => more.logs?.push(line)),
     registry: new Registry('demo'),
     answerTimeoutMs: more.answerTimeoutMs,
+    readinessLate: more.readinessLate,
     readiness: async () => {
       asked();
       await released;
+      if (more.fail) throw new Error('the check failed late');
       return { ready: true };
     },
   });
@@ -161,9 +163,10 @@ test('close() makes the answer a busy connection is giving its last, and calls b
   await within(2000, 'close() to call back', calledBack);
 });
 
-test('a readiness check that never answers gets a 503 at the answer deadline, one log line, and the connection serves on', async () => {
+test('a readiness check that hangs gets a 503 at the answer deadline, marks readiness late once, and the connection serves on', async () => {
   const logs: string[] = [];
-  const { server, askedNow } = await gatedServer({ answerTimeoutMs: 300, logs });
+  let late = 0;
+  const { server, askedNow, release } = await gatedServer({ answerTimeoutMs: 300, logs, fail: true, readinessLate: () => late++ });
   try {
     const c = client(server.address().port);
     c.s.write(get('/readyz'));
@@ -172,9 +175,15 @@ test('a readiness check that never answers gets a 503 at the answer deadline, on
     c.s.write(get('/healthz'));
     await until('the next request answered on the same connection', () => statuses(c.text()).length === 2, 3000);
     assert.equal(statuses(c.text()), [503, 200]);
+    assert.is(late, 1);
+    release();
+    await until('the check’s late failure logged', () => logs.length === 2, 3000);
     assert.equal(
-      logs.map((l) => JSON.parse(l)).map((l) => [l.level, l.msg, l.path, l.ms]),
-      [['error', 'handler timed out', '/readyz', 300]],
+      logs.map((l) => JSON.parse(l)).map((l) => [l.level, l.msg, l.path]),
+      [
+        ['error', 'handler timed out', '/readyz'],
+        ['error', 'handler failed after its deadline', '/readyz'],
+      ],
     );
   } finally {
     server.closeAllConnections();
