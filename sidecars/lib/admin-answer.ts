@@ -16,7 +16,8 @@ export interface Answer {
 
 export type AdminHandler = (method: string, target: Target) => Answer | Promise<Answer>;
 
-const plain = (status: number, body: string): Answer => ({ status, type: 'text/plain; charset=utf-8', body });
+/** A text answer; a type given replaces UTF-8 plain text. */
+export const plain = (status: number, body: string, type = 'text/plain; charset=utf-8'): Answer => ({ status, type, body });
 
 /**
  * The handler's answer. A refusal (HttpError) gets its status; an asynchronous answer not given within
@@ -31,7 +32,7 @@ export async function answerOf(
   const path = () => escapeControls(raw.slice(0, 200));
   const failed = (msg: string, e: unknown) =>
     o.log.error(msg, { err: e instanceof Error ? e : new Error(String(e)), method, path: path() });
-  let late: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined;
   try {
     const target = parseTarget(method, raw);
     const a = o.handler(method, target);
@@ -39,7 +40,7 @@ export async function answerOf(
     const answer = Promise.resolve(a);
     const ms = o.answerTimeoutMs;
     const deadline = new Promise<Answer>((resolve) => {
-      late = setTimeout(() => {
+      timer = setTimeout(() => {
         o.log.error('handler timed out', { ms, method, path: path() });
         answer.catch((e) => failed('handler failed after its deadline', e));
         o.late?.(target.url.pathname);
@@ -52,7 +53,7 @@ export async function answerOf(
     failed('handler failed', e);
     return plain(500, 'internal error\n');
   } finally {
-    clearTimeout(late);
+    clearTimeout(timer);
   }
 }
 
@@ -63,12 +64,7 @@ export function head(a: Answer, method: string, close: boolean): string {
   return method === 'HEAD' ? h : h + a.body;
 }
 
-export const refusal = (e: HttpError): Answer => ({
-  status: e.status,
-  type: 'text/plain; charset=utf-8',
-  body: `${e.message}\n`,
-  headers: e.headers,
-});
+export const refusal = (e: HttpError): Answer => ({ ...plain(e.status, `${e.message}\n`), headers: e.headers });
 
 /** Whether a request may have a body: any Transfer-Encoding, or Content-Length other than one field of 0. */
 export function mayHaveBody(raw: string[]): boolean {

@@ -14,7 +14,7 @@ import { headEnd, parseHead } from './dataplane/index.js';
 import { lingerClose } from './linger.js';
 import type { Logger } from './log.js';
 import type { HttpError } from './target.js';
-import { type AdminHandler, type Answer, answerOf, head, hostRefusal, mayHaveBody, refusal, saysClose } from './admin-answer.js';
+import { type AdminHandler, type Answer, answerOf, head, hostRefusal, mayHaveBody, plain, refusal, saysClose } from './admin-answer.js';
 
 export interface SessionOptions {
   log: Logger;
@@ -176,10 +176,7 @@ export class AdminSession {
 
   private timedOut(): void {
     const ms = this.o.headerTimeoutMs;
-    this.close(
-      { status: 408, type: 'text/plain; charset=utf-8', body: `request timeout: the request head was not complete within ${ms} ms\n` },
-      'GET',
-    );
+    this.close(plain(408, `request timeout: the request head was not complete within ${ms} ms\n`), 'GET');
   }
 
   private finish(): void {

@@ -4,7 +4,7 @@
 // node:net and node:crypto it brings, cost every sidecar 2-3 MiB of resident memory for three paths.
 // No request can take the sidecar down: a refused one gets its 4xx, a failed handler a 500 and a log line, and a
 // readiness check that hangs a 503 after answerTimeoutMs.
-import type { AdminHandler } from './admin-answer.js';
+import { type AdminHandler, plain } from './admin-answer.js';
 import { AdminSession } from './admin-session.js';
 import type { Conn } from './conn.js';
 import { listenPlain } from './dataplane/index.js';
@@ -45,16 +45,15 @@ export async function startAdmin(opts: {
   /** Called when a readiness check missed answerTimeoutMs and its /readyz got a 503. */
   readinessLate?: () => void;
 }): Promise<AdminServer> {
-  const text = (body: string, status = 200, type = 'text/plain') => ({ status, type, body });
   const handler: AdminHandler = async (method, target) => {
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', { allow: 'GET, HEAD' });
     const path = target.url.pathname;
-    if (path === '/healthz') return text('ok\n');
+    if (path === '/healthz') return plain(200, 'ok\n');
     if (path === '/readyz') {
       const r = await opts.readiness();
-      return r.ready ? text('ready\n') : text(`not ready: ${r.reason ?? 'starting'}\n`, 503);
+      return r.ready ? plain(200, 'ready\n') : plain(503, `not ready: ${r.reason ?? 'starting'}\n`);
     }
-    if (path === '/metrics') return text(opts.registry.render(), 200, 'text/plain; version=0.0.4');
+    if (path === '/metrics') return plain(200, opts.registry.render(), 'text/plain; version=0.0.4');
     throw new HttpError(404, 'not found: try /healthz, /readyz or /metrics');
   };
   const sessions = new Map<Conn, AdminSession>();

@@ -81,7 +81,8 @@ test('a Host of host[:port] passes once and a second Host is refused, whatever i
     ['example.com', 'example.com:8080', '[::1]:443', '10.0.0.1', 'h:'].map((v) => hostFault(v, false)),
     [undefined, undefined, undefined, undefined, undefined],
   );
-  assert.is(hostFault('example.com', true), 'bad request: more than one Host header');
+  for (const second of ['example.com', 'a.com, b.com', ''])
+    assert.is(hostFault(second, true), 'bad request: more than one Host header', JSON.stringify(second));
 });
 
 test('a Host that is a list, carries userinfo, a path, a space or an empty value is not host[:port]', () => {
