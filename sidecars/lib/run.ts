@@ -5,7 +5,7 @@ import { type AdminServer, startAdmin, type Readiness } from './admin.js';
 import { healthcheck } from './health.js';
 import { helpText } from './help.js';
 import { createLogger, type Level, type Logger } from './log.js';
-import { Registry } from './metrics.js';
+import { type Gauge, Registry } from './metrics.js';
 import { duration, oneOf, port, string, type Table, type Values } from './params.js';
 import { ConfigError, errorLine, escapeControls, ParamError, parse, type Spec } from './parse.js';
 
@@ -45,6 +45,21 @@ export function commonMetrics(metrics: Registry) {
   return {
     buildInfo: metrics.gauge('build_info', 'Always 1; labels carry the version.', { labels: ['version'] }),
     ready: metrics.gauge('ready', '1 when /readyz answers 200.'),
+  };
+}
+
+/**
+ * /readyz's check and the hook for a check that missed its deadline, each setting the ready gauge to what
+ * /readyz answered: 1 or 0 as a check settles, 0 when the client got a 503 in place of a check that hung.
+ */
+export function gaugedReadiness(ready: Gauge, check: () => Promise<Readiness>) {
+  return {
+    readiness: async (): Promise<Readiness> => {
+      const r = await check();
+      ready.set(r.ready ? 1 : 0);
+      return r;
+    },
+    readinessLate: () => ready.set(0),
   };
 }
 
@@ -130,13 +145,7 @@ export async function runSidecar<T extends Table & Common>(
       address: params.adminAddress as string,
       log,
       registry: metrics,
-      readiness: async () => {
-        const r: Readiness = draining ? { ready: false, reason: 'draining' } : await running!.ready();
-        common.ready.set(r.ready ? 1 : 0);
-        return r;
-      },
-      // /readyz answered 503 for a check that hung: the gauge says so too, until a check settles.
-      readinessLate: () => common.ready.set(0),
+      ...gaugedReadiness(common.ready, async () => (draining ? { ready: false, reason: 'draining' } : await running!.ready())),
     });
   } catch (e) {
     // A ConfigError or ParamError thrown by start is bad input too (a combination of parameters, a port

@@ -7,7 +7,7 @@ import { createLogger } from '../log.js';
 import { Registry } from '../metrics.js';
 import { port, string } from '../params.js';
 import type { Spec } from '../parse.js';
-import { commonMetrics, commonParams, preflight, VERSION } from '../run.js';
+import { commonMetrics, commonParams, gaugedReadiness, preflight, VERSION } from '../run.js';
 
 const params = {
   upstreamPort: port({ default: 8080, description: 'App port.' }),
@@ -141,6 +141,41 @@ test('commonMetrics registers build_info, labelled with the version, and ready o
   );
   assert.ok(r.render().includes('demo_build_info{version="1.2.3"} 1\n'));
   assert.equal(r.undeclaredLabels(), []);
+});
+
+test('the ready gauge says what /readyz answered: 1 for ready, 0 for a check that missed its deadline, 1 again once one settles ready', async () => {
+  const r = new Registry('demo');
+  const gauge = commonMetrics(r).ready;
+  let hang = false;
+  let release: () => void = () => {};
+  const check = async () => {
+    if (hang) await new Promise<void>((done) => (release = done));
+    return { ready: true };
+  };
+  const admin: Server = await startAdmin({
+    port: 0,
+    address: '127.0.0.1',
+    log: createLogger('demo', 'error', () => {}),
+    registry: r,
+    answerTimeoutMs: 300,
+    ...gaugedReadiness(gauge, check),
+  });
+  const readyz = async () => (await fetch(`http://127.0.0.1:${(admin.address() as AddressInfo).port}/readyz`)).status;
+  const gaugeNow = () => /^demo_ready (\d+)$/m.exec(r.render())?.[1];
+  try {
+    assert.is(await readyz(), 200);
+    assert.is(gaugeNow(), '1');
+    hang = true;
+    assert.is(await readyz(), 503);
+    assert.is(gaugeNow(), '0', 'the gauge agrees with the 503');
+    hang = false;
+    release();
+    assert.is(await readyz(), 200);
+    assert.is(gaugeNow(), '1');
+  } finally {
+    admin.closeAllConnections();
+    await new Promise((done) => admin.close(done));
+  }
 });
 
 test('commonParams documents the admin port default it is given and caps the drain timeout at 10m', () => {
