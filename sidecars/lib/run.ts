@@ -49,8 +49,8 @@ export function commonMetrics(metrics: Registry) {
 }
 
 /**
- * /readyz's check and the hook for a check that missed its deadline, each setting the ready gauge to what
- * /readyz answered: 1 or 0 as a check settles, 0 when the client got a 503 in place of a check that hung.
+ * /readyz's check and the hook for a check that missed its deadline. The ready gauge follows them: the check's
+ * result (1 or 0) as it settles, and 0 when /readyz answered 503 in place of a check that hung.
  */
 export function gaugedReadiness(ready: Gauge, check: () => Promise<Readiness>) {
   return {

@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type AdminServer as Server, startAdmin } from '../admin.js';
+import { type Readiness, type AdminServer as Server, startAdmin } from '../admin.js';
 import { commands, helpText } from '../help.js';
 import { createLogger } from '../log.js';
 import { Registry } from '../metrics.js';
@@ -143,14 +143,16 @@ test('commonMetrics registers build_info, labelled with the version, and ready o
   assert.equal(r.undeclaredLabels(), []);
 });
 
-test('the ready gauge says what /readyz answered: 1 for ready, 0 for a check that missed its deadline, 1 again once one settles ready', async () => {
+test('the ready gauge follows /readyz: 1 for ready, 0 for a check that missed its deadline, then what each check says', async () => {
   const r = new Registry('demo');
   const gauge = commonMetrics(r).ready;
   let hang = false;
   let release: () => void = () => {};
-  const check = async () => {
-    if (hang) await new Promise<void>((done) => (release = done));
-    return { ready: true };
+  let late: Promise<Readiness> = Promise.resolve({ ready: true });
+  const check = (): Promise<Readiness> => {
+    if (!hang) return Promise.resolve({ ready: true });
+    late = new Promise((done) => (release = () => done({ ready: false, reason: 'late' })));
+    return late;
   };
   const admin: Server = await startAdmin({
     port: 0,
@@ -170,6 +172,9 @@ test('the ready gauge says what /readyz answered: 1 for ready, 0 for a check tha
     assert.is(gaugeNow(), '0', 'the gauge agrees with the 503');
     hang = false;
     release();
+    // The gauge's own continuation awaited the late check first, so it has run when this await returns.
+    await late;
+    assert.is(gaugeNow(), '0', 'the late check settled not ready');
     assert.is(await readyz(), 200);
     assert.is(gaugeNow(), '1');
   } finally {
