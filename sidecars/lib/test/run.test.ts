@@ -143,15 +143,15 @@ test('commonMetrics registers build_info, labelled with the version, and ready o
   assert.equal(r.undeclaredLabels(), []);
 });
 
-test('the ready gauge follows /readyz: 1 for ready, 0 for a check that missed its deadline, then what each check says', async () => {
+test('the ready gauge follows /readyz: 1 for ready, 0 for a check that missed its deadline, then each check’s result as it settles', async () => {
   const r = new Registry('demo');
   const gauge = commonMetrics(r).ready;
-  let hang = false;
+  let next: 'ready' | 'not ready' | 'hang' = 'ready';
   let release: () => void = () => {};
-  let late: Promise<Readiness> = Promise.resolve({ ready: true });
+  let late: Promise<Readiness> | undefined;
   const check = (): Promise<Readiness> => {
-    if (!hang) return Promise.resolve({ ready: true });
-    late = new Promise((done) => (release = () => done({ ready: false, reason: 'late' })));
+    if (next !== 'hang') return Promise.resolve({ ready: next === 'ready' });
+    late = new Promise((done) => (release = () => done({ ready: true })));
     return late;
   };
   const admin: Server = await startAdmin({
@@ -167,14 +167,17 @@ test('the ready gauge follows /readyz: 1 for ready, 0 for a check that missed it
   try {
     assert.is(await readyz(), 200);
     assert.is(gaugeNow(), '1');
-    hang = true;
+    next = 'hang';
     assert.is(await readyz(), 503);
     assert.is(gaugeNow(), '0', 'the gauge agrees with the 503');
-    hang = false;
+    next = 'not ready';
     release();
     // The gauge's own continuation awaited the late check first, so it has run when this await returns.
     await late;
-    assert.is(gaugeNow(), '0', 'the late check settled not ready');
+    assert.is(gaugeNow(), '1', 'the late check settled ready');
+    assert.is(await readyz(), 503);
+    assert.is(gaugeNow(), '0', 'a check that says not ready');
+    next = 'ready';
     assert.is(await readyz(), 200);
     assert.is(gaugeNow(), '1');
   } finally {
