@@ -30,6 +30,16 @@ export function markdownTable(spec: Spec<Table>): string {
   return [...head, ...rows].join('\n');
 }
 
+/** Below the parameter table: the runtime settings the image sets besides the parameters, if the sidecar declares any. */
+export function runtimeNote(spec: Spec<Table>): string[] {
+  const vars = Object.entries(spec.runtimeEnv ?? {}).map(([name, value]) => `\`${name}=${value}\``);
+  if (!vars.length) return [];
+  return [
+    '',
+    `The image also sets ${vars.join(', ')} for the runtime (Bun and its JavaScriptCore), not a parameter: the same variable in the environment overrides it.`,
+  ];
+}
+
 /**
  * What a sidecar's /metrics lists, as a run registers it: its own metrics (`register`, its src/metrics.ts),
  * then the ones every sidecar has (run.ts: build_info, ready) and the registry's process_ ones.

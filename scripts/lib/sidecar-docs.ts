@@ -4,7 +4,7 @@
 //   sidecars/<name>/image.yaml   a compose fragment the catalogue (compose.yaml) extends: the ports the sidecar
 //                                listens on (its EXPOSE) and one label per parameter, with its default.
 //   images/Dockerfile            one stage per sidecar (target <name>): the shared sidecar stage plus an ENV
-//                                line for every parameter default.
+//                                line for every parameter default, and one for the runtime settings it declares.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +14,7 @@ import { envCell } from '../../sidecars/lib/help.js';
 import { envName, flagName, type Table } from '../../sidecars/lib/params.js';
 import { sidecarNames } from './bundle.js';
 import { DIST, ROOT } from './config.js';
-import { markdownTable, MARKERS, metricsTable, replaceBetween, sidecarMetrics } from './docs-gen.js';
+import { markdownTable, MARKERS, metricsTable, replaceBetween, runtimeNote, sidecarMetrics } from './docs-gen.js';
 
 export interface GeneratedFile {
   path: string;
@@ -71,13 +71,20 @@ const envValue = (s: string) => `"${s.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
 /**
  * A sidecar's stage of images/Dockerfile: the shared `sidecar` stage (or `sidecar-ready`, for a sidecar
  * whose health is readiness) plus one ENV line per parameter default, so `docker inspect` shows every
- * setting the image runs with. A secret, or a parameter without a default, gets none.
+ * setting the image runs with. A secret, or a parameter without a default, gets none. The runtime settings
+ * the sidecar declares (`runtimeEnv`) follow on an ENV line of their own.
  */
 export function dockerStage(spec: Spec<Table>): string {
   const env = Object.entries(spec.params)
     .filter(([, p]) => p.kind !== 'secret' && p.default !== undefined)
     .map(([key, p]) => `${envName(spec.prefix, key)}=${envValue(p.show(p.default))}`);
-  return [`FROM ${spec.health === 'ready' ? 'sidecar-ready' : 'sidecar'} AS ${spec.name}`, `ENV ${env.join(' \\\n    ')}`].join('\n');
+  const runtime = Object.entries(spec.runtimeEnv ?? {}).map(([name, value]) => `${name}=${envValue(value)}`);
+  return [
+    `FROM ${spec.health === 'ready' ? 'sidecar-ready' : 'sidecar'} AS ${spec.name}`,
+    `ENV ${env.join(' \\\n    ')}`,
+    // The runtime's own settings, on a line of their own: not parameters of the sidecar.
+    ...(runtime.length ? [`ENV ${runtime.join(' \\\n    ')}`] : []),
+  ].join('\n');
 }
 
 const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
@@ -90,7 +97,7 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
     stages.push(dockerStage(spec));
     const readme = join(ROOT, 'sidecars', name, 'README.md');
     const current = read(readme);
-    const withParams = replaceBetween(current, MARKERS.params, markdownTable(spec), readme);
+    const withParams = replaceBetween(current, MARKERS.params, [markdownTable(spec), ...runtimeNote(spec)].join('\n'), readme);
     const metrics = metricsTable(sidecarMetrics(spec, await loadMetrics(name)));
     out.push({ path: readme, current, wanted: replaceBetween(withParams, MARKERS.metrics, metrics, readme) });
     const image = join(ROOT, 'sidecars', name, 'image.yaml');

@@ -16,6 +16,8 @@ export interface Spec<T extends Table> {
   /** What the image's HEALTHCHECK asks: alive (/healthz, the default), or ready (/readyz), for a sidecar
    * whose app must not start before it is ready. */
   health?: 'alive' | 'ready';
+  /** Variables the image sets for the runtime (Bun and its JavaScriptCore), outside the sidecar's prefix. */
+  runtimeEnv?: Readonly<Record<string, string>>;
 }
 
 export class ConfigError extends Error {}

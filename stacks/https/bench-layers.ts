@@ -15,6 +15,7 @@ import { ROOT } from '../../scripts/lib/config.js';
 import { step } from '../../scripts/lib/progress.js';
 import { httpsGet } from '../../scripts/lib/tls-client.js';
 import { freePort } from '../../sidecars/lib/test-support/wait.js';
+import { spec as tlsProxy } from '../../sidecars/tls-proxy/src/params.js';
 import { LAYERS_SECTION, layersMarkdown, ROWS, type Reading, summarizeLayers } from './bench/layers.js';
 import { makeCerts } from './bench/setup.js';
 
@@ -35,6 +36,11 @@ const TLS_PROXY = join(ROOT, 'sidecars', 'tls-proxy', 'dist', 'main.mjs');
 const ORIGIN =
   "const b='x'.repeat(1024);const s=Bun.serve({hostname:'127.0.0.1',port:0,fetch:()=>new Response(b)});console.log(JSON.stringify({port:s.port}))";
 
+/** Every row runs with the runtime settings of tls-proxy's image, as the stacks run it. */
+const RUNTIME = { ...tlsProxy.runtimeEnv };
+const RUNTIME_TEXT = Object.entries(RUNTIME)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(', ');
 const clock = new BenchClock();
 const { procs, state, cleanup } = benchRun('https-layers');
 
@@ -50,8 +56,13 @@ try {
         const listen = await freePort();
         const proc =
           'layer' in row
-            ? procs.run(0, [PROBE, '--layer', row.layer, '--listen', String(listen), '--upstream', String(upstream), '--cert', certs.dir])
+            ? procs.run(
+                0,
+                [PROBE, '--layer', row.layer, '--listen', String(listen), '--upstream', String(upstream), '--cert', certs.dir],
+                RUNTIME,
+              )
             : procs.run(0, [TLS_PROXY], {
+                ...RUNTIME,
                 TLS_PROXY_MODE: row.mode,
                 TLS_PROXY_CERT_FILE: join(certs.dir, 'tls.crt'),
                 TLS_PROXY_KEY_FILE: join(certs.dir, 'tls.key'),
@@ -89,7 +100,7 @@ try {
     notes: [
       `Pinning: each row's process and the upstream (Bun.serve answering 1 KB to every request) on core 0, wrk -t1 -c64 --latency on core 1, ${seconds} s a run after ${WARMUP} s of the same load not measured, over TLS 1.3 with keep-alive on 127.0.0.1; ${rounds} rounds, each running every row once in the order of the table (medians, with the range of the rounds).`,
       "CPU per request: the process's user and system time from /proc/<pid>/stat over the load, divided by the requests wrk completed; peak RSS is its VmHWM, start-up and the warm-up included.",
-      "Rows: the probe rows are sidecars/lib/dataplane/bench/layers.ts on the data plane's own front (listenNative, NativeConn), with no metrics or logs; the tls-proxy rows run its bundle (sidecars/tls-proxy/dist/main.mjs) with its defaults but for ports and certificate.",
+      `Rows: the probe rows are sidecars/lib/dataplane/bench/layers.ts on the data plane's own front (listenNative, NativeConn), with no metrics or logs; the tls-proxy rows run its bundle (sidecars/tls-proxy/dist/main.mjs) with its defaults but for ports and certificate. Every row runs with the runtime settings of tls-proxy's image (${RUNTIME_TEXT}).`,
     ],
   });
   publishSection(

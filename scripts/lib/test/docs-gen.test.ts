@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import type { Registry } from '../../../sidecars/lib/metrics.js';
 import { thrownMessage } from '../../../sidecars/lib/test-support/basics.js';
 import { demoSpec as spec } from '../../../sidecars/lib/test-support/demo-spec.js';
-import { markdownTable, MARKERS, metricsTable, replaceBetween, sidecarMetrics } from '../docs-gen.js';
+import { markdownTable, MARKERS, metricsTable, replaceBetween, runtimeNote, sidecarMetrics } from '../docs-gen.js';
+import { dockerStage } from '../sidecar-docs.js';
 
 const test = suite('generated README blocks');
 
@@ -84,6 +85,24 @@ test('replaceBetween refuses a text whose markers are missing or out of order, n
       `README.md: markers not found: ${begin} ... ${end}`,
     );
   }
+});
+
+const tuned = { ...spec, runtimeEnv: { BUN_JSC_someOption: '0.5', BUN_JSC_other: 'a$b' } };
+
+test('a sidecar that declares runtime settings gets them on an ENV line of their own, after its parameters', () => {
+  const lines = dockerStage(tuned).split('\n');
+  assert.is(lines[0], 'FROM sidecar AS demo');
+  assert.ok(lines[1]!.startsWith('ENV DEMO_LISTEN_PORT="8443"'), lines[1]);
+  assert.equal(lines.slice(-2), ['ENV BUN_JSC_someOption="0.5" \\', '    BUN_JSC_other="a\\$b"']);
+  assert.not.match(dockerStage(spec), /BUN_JSC_/);
+});
+
+test('the README names the runtime settings below the parameter table, and says nothing for a sidecar without any', () => {
+  assert.equal(runtimeNote(spec), []);
+  const note = runtimeNote(tuned);
+  assert.is(note.length, 2);
+  assert.is(note[0], '');
+  assert.match(note[1]!, /^The image also sets `BUN_JSC_someOption=0\.5`, `BUN_JSC_other=a\$b` for the runtime/);
 });
 
 test.run();
