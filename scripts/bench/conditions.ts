@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { $ } from 'zx';
+import type { Table } from '../../sidecars/lib/params.js';
+import type { Spec } from '../../sidecars/lib/parse.js';
 import { VERSION } from '../lib/config.js';
 import { percentile } from './stats.js';
 
@@ -91,4 +93,15 @@ export function conditionsBlock(c: Conditions): string {
       .join('; ')}.`,
     ...c.notes.map((n) => `- ${n}`),
   ].join('\n');
+}
+
+/** A sidecar image's runtime settings (its spec's runtime) as conditions name them: `NAME=value`, …, or none. */
+export function runtimeText(spec: Spec<Table>): string {
+  const env = Object.entries(spec.runtime?.env ?? {});
+  return env.length ? env.map(([name, value]) => `\`${name}=${value}\``).join(', ') : 'none';
+}
+
+/** The conditions line of a bench that runs floors in a sidecar's image: they inherit its runtime settings too. */
+export function runtimeLine(spec: Spec<Table>): string {
+  return `Runtime settings: the ${spec.name} image sets ${runtimeText(spec)} for Bun (sidecars/${spec.name}/README.md says why, under its parameters). Every Bun started in that image runs with them: the sidecar, and the floors, which run in the same image with an entrypoint of their own. nginx and HAProxy are not Bun.`;
 }

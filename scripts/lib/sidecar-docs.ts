@@ -14,7 +14,7 @@ import { envCell } from '../../sidecars/lib/help.js';
 import { envName, flagName, type Table } from '../../sidecars/lib/params.js';
 import { sidecarNames } from './bundle.js';
 import { DIST, ROOT } from './config.js';
-import { markdownTable, MARKERS, metricsTable, replaceBetween, runtimeNote, sidecarMetrics } from './docs-gen.js';
+import { markdownTable, MARKERS, metricsTable, replaceBetween, runtimeNote, runtimeSettings, sidecarMetrics } from './docs-gen.js';
 
 export interface GeneratedFile {
   path: string;
@@ -72,13 +72,13 @@ const envValue = (s: string) => `"${s.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
  * A sidecar's stage of images/Dockerfile: the shared `sidecar` stage (or `sidecar-ready`, for a sidecar
  * whose health is readiness) plus one ENV line per parameter default, so `docker inspect` shows every
  * setting the image runs with. A secret, or a parameter without a default, gets none. The runtime settings
- * the sidecar declares (`runtimeEnv`) follow on an ENV line of their own.
+ * the sidecar declares (`runtime`, checked by runtimeSettings) follow on an ENV line of their own.
  */
 export function dockerStage(spec: Spec<Table>): string {
   const env = Object.entries(spec.params)
     .filter(([, p]) => p.kind !== 'secret' && p.default !== undefined)
     .map(([key, p]) => `${envName(spec.prefix, key)}=${envValue(p.show(p.default))}`);
-  const runtime = Object.entries(spec.runtimeEnv ?? {}).map(([name, value]) => `${name}=${envValue(value)}`);
+  const runtime = runtimeSettings(spec).map(([name, value]) => `${name}=${envValue(value)}`);
   return [
     `FROM ${spec.health === 'ready' ? 'sidecar-ready' : 'sidecar'} AS ${spec.name}`,
     `ENV ${env.join(' \\\n    ')}`,

@@ -17,7 +17,13 @@ export interface Spec<T extends Table> {
    * whose app must not start before it is ready. */
   health?: 'alive' | 'ready';
   /** Variables the image sets for the runtime (Bun and its JavaScriptCore), outside the sidecar's prefix. */
-  runtimeEnv?: Readonly<Record<string, string>>;
+  runtime?: RuntimeSettings;
+}
+
+/** Runtime settings an image sets beside its parameters, and one sentence on why (its README prints it). */
+export interface RuntimeSettings {
+  env: Readonly<Record<string, string>>;
+  why: string;
 }
 
 export class ConfigError extends Error {}

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { retry } from 'zx';
-import { BenchClock } from '../../scripts/bench/conditions.js';
+import { BenchClock, runtimeText } from '../../scripts/bench/conditions.js';
 import { benchRun, hostBenchPreflight } from '../../scripts/bench/host.js';
 import { publishSection } from '../../scripts/bench/section.js';
 import { wrk, wrkVersion } from '../../scripts/bench/wrk.js';
@@ -37,10 +37,7 @@ const ORIGIN =
   "const b='x'.repeat(1024);const s=Bun.serve({hostname:'127.0.0.1',port:0,fetch:()=>new Response(b)});console.log(JSON.stringify({port:s.port}))";
 
 /** Every row runs with the runtime settings of tls-proxy's image, as the stacks run it. */
-const RUNTIME = { ...tlsProxy.runtimeEnv };
-const RUNTIME_TEXT = Object.entries(RUNTIME)
-  .map(([k, v]) => `${k}=${v}`)
-  .join(', ');
+const RUNTIME = { ...tlsProxy.runtime?.env };
 const clock = new BenchClock();
 const { procs, state, cleanup } = benchRun('https-layers');
 
@@ -100,7 +97,7 @@ try {
     notes: [
       `Pinning: each row's process and the upstream (Bun.serve answering 1 KB to every request) on core 0, wrk -t1 -c64 --latency on core 1, ${seconds} s a run after ${WARMUP} s of the same load not measured, over TLS 1.3 with keep-alive on 127.0.0.1; ${rounds} rounds, each running every row once in the order of the table (medians, with the range of the rounds).`,
       "CPU per request: the process's user and system time from /proc/<pid>/stat over the load, divided by the requests wrk completed; peak RSS is its VmHWM, start-up and the warm-up included.",
-      `Rows: the probe rows are sidecars/lib/dataplane/bench/layers.ts on the data plane's own front (listenNative, NativeConn), with no metrics or logs; the tls-proxy rows run its bundle (sidecars/tls-proxy/dist/main.mjs) with its defaults but for ports and certificate. Every row runs with the runtime settings of tls-proxy's image (${RUNTIME_TEXT}).`,
+      `Rows: the probe rows are sidecars/lib/dataplane/bench/layers.ts on the data plane's own front (listenNative, NativeConn), with no metrics or logs; the tls-proxy rows run its bundle (sidecars/tls-proxy/dist/main.mjs) with its defaults but for ports and certificate. Every row runs with the runtime settings of tls-proxy's image (${runtimeText(tlsProxy)}).`,
     ],
   });
   publishSection(

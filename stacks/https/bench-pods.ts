@@ -8,13 +8,14 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { $, retry } from 'zx';
-import { BenchClock } from '../../scripts/bench/conditions.js';
+import { BenchClock, runtimeLine } from '../../scripts/bench/conditions.js';
 import { publishSection } from '../../scripts/bench/section.js';
 import { wrk } from '../../scripts/bench/wrk.js';
 import { Project } from '../../scripts/lib/compose.js';
 import { ROOT, STATE_DIR } from '../../scripts/lib/config.js';
 import { buildFor, imageEnv } from '../../scripts/lib/images.js';
 import { httpsGet } from '../../scripts/lib/tls-client.js';
+import { spec as tlsProxy } from '../../sidecars/tls-proxy/src/params.js';
 import { step } from '../../scripts/lib/progress.js';
 import { KINDS, type Kind, PODS_SECTION, podsCompose, podsMarkdown, type Reading, readSidecar, summarizePods } from './bench/pods.js';
 import { makeCerts } from './bench/setup.js';
@@ -81,6 +82,7 @@ try {
   const conditions = await clock.finish({
     notes: [
       `Pods: ${pods} with tls-proxy (\`--mode http --min-tls-version 1.3\`, its defaults otherwise), ${pods} with the floor (a bare Bun of the tls-proxy image with the modules tls-proxy loads, scripts/bench/floor/pipe.mjs --rewrite: TLS terminated, X-Forwarded-* added to each request head it finds, nothing parsed, responses relayed unframed; its Bun is the same build from another file, so that it shares no runtime pages with tls-proxy) and ${pods} with nginx (images/bench-nginx tls-proxy.conf: one worker, TLS 1.3, keep-alive to the app), each in front of its own app (legacy-greeter, Python: of no kind here, so it shares no pages with them) in a pod of its own; all ${pods * sidecarKinds} pods up at once, health checks off.`,
+      runtimeLine(tlsProxy),
       `Load: each sidecar in turn, wrk -t1 -c16 for ${seconds} s of HTTPS (keep-alive) through its pod's published port on 127.0.0.1; then every sidecar's memory read at rest, on the host, from /proc/<pid>/smaps_rollup of each of its processes (nginx: master and worker).`,
     ],
   });

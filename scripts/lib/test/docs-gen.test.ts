@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { Registry } from '../../../sidecars/lib/metrics.js';
 import { thrownMessage } from '../../../sidecars/lib/test-support/basics.js';
 import { demoSpec as spec } from '../../../sidecars/lib/test-support/demo-spec.js';
-import { markdownTable, MARKERS, metricsTable, replaceBetween, runtimeNote, sidecarMetrics } from '../docs-gen.js';
+import { markdownTable, MARKERS, metricsTable, replaceBetween, runtimeNote, runtimeSettings, sidecarMetrics } from '../docs-gen.js';
 import { dockerStage } from '../sidecar-docs.js';
 
 const test = suite('generated README blocks');
@@ -87,22 +87,49 @@ test('replaceBetween refuses a text whose markers are missing or out of order, n
   }
 });
 
-const tuned = { ...spec, runtimeEnv: { BUN_JSC_someOption: '0.5', BUN_JSC_other: 'a$b' } };
+const tuned = { ...spec, runtime: { env: { BUN_JSC_someOption: '0.5', BUN_JSC_other: 'a/b' }, why: 'it keeps the heap small.' } };
 
 test('a sidecar that declares runtime settings gets them on an ENV line of their own, after its parameters', () => {
   const lines = dockerStage(tuned).split('\n');
   assert.is(lines[0], 'FROM sidecar AS demo');
   assert.ok(lines[1]!.startsWith('ENV DEMO_LISTEN_PORT="8443"'), lines[1]);
-  assert.equal(lines.slice(-2), ['ENV BUN_JSC_someOption="0.5" \\', '    BUN_JSC_other="a\\$b"']);
+  assert.equal(lines.slice(-2), ['ENV BUN_JSC_someOption="0.5" \\', '    BUN_JSC_other="a/b"']);
   assert.not.match(dockerStage(spec), /BUN_JSC_/);
 });
 
-test('the README names the runtime settings below the parameter table, and says nothing for a sidecar without any', () => {
+test('the README names the runtime settings below the parameter table with their reason, and says nothing for a sidecar without any', () => {
   assert.equal(runtimeNote(spec), []);
   const note = runtimeNote(tuned);
   assert.is(note.length, 2);
   assert.is(note[0], '');
-  assert.match(note[1]!, /^The image also sets `BUN_JSC_someOption=0\.5`, `BUN_JSC_other=a\$b` for the runtime/);
+  assert.match(note[1]!, /^The image also sets `BUN_JSC_someOption=0\.5`, `BUN_JSC_other=a\/b` for its runtime/);
+  assert.match(note[1]!, /not a parameter\. It keeps the heap small\. The same variable/);
 });
+
+const declaring = (env: Record<string, string>, why = 'a reason') => ({ ...spec, runtime: { env, why } });
+const refused: [string, ReturnType<typeof declaring>, string][] = [
+  ['an empty list', declaring({}), 'demo: runtime setting list is empty: declare none, or at least one variable'],
+  ['a name that is not a variable name', declaring({ 'BUN JSC': '1' }), 'demo: runtime setting "BUN JSC" is not a variable name'],
+  ['a name inside the sidecar’s prefix', declaring({ DEMO_GC: '1' }), 'demo: runtime setting DEMO_GC is inside the prefix DEMO_'],
+  ['an empty value', declaring({ BUN_JSC_x: '' }), 'demo: runtime setting BUN_JSC_x="" must be a plain value'],
+  ['a value with a newline', declaring({ BUN_JSC_x: '1\nENV X=2' }), 'demo: runtime setting BUN_JSC_x="1\\nENV X=2" must be a plain value'],
+  [
+    'a value that would break the README’s backticks or table',
+    declaring({ BUN_JSC_x: '`1|2`' }),
+    'demo: runtime setting BUN_JSC_x="`1|2`" must be',
+  ],
+  ['a reason of two lines', declaring({ BUN_JSC_x: '1' }, 'one\ntwo'), 'demo: runtime setting reason (why) must be one line of text'],
+  ['no reason', declaring({ BUN_JSC_x: '1' }, ' '), 'demo: runtime setting reason (why) must be one line of text'],
+];
+for (const [what, bad, message] of refused)
+  test(`the generator refuses ${what} in the runtime settings, in one line that names the sidecar and the rule`, () => {
+    const seen = thrownMessage(Error, () => runtimeSettings(bad));
+    assert.ok(seen.startsWith(message), seen);
+    assert.not.match(seen, /\n/);
+    assert.is(
+      thrownMessage(Error, () => dockerStage(bad)),
+      seen,
+    );
+  });
 
 test.run();

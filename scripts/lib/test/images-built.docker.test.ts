@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import { parse } from 'yaml';
 import * as assert from 'uvu/assert';
 import { sidecarNames } from '../bundle.js';
+import { loadSpec } from '../sidecar-docs.js';
 import { catalogue, imagePresent } from '../compose.js';
 import { ROOT, STATE_DIR, VERSION } from '../config.js';
 import { buildFor } from '../images.js';
@@ -82,6 +83,31 @@ test('no image has apt or dpkg on its filesystem (programs or state)', async () 
     batch.forEach((s, j) => found.push(...files[j]!.map((f) => `${s}: /${f}`)));
   }
   assert.equal(found, []);
+});
+
+/** The JavaScriptCore options a Bun of `image` runs with, as it dumps them (name=value), with `env` added to the container's environment. */
+async function jscOptions(image: string, env: Record<string, string>): Promise<string> {
+  const vars = Object.entries({ BUN_JSC_dumpOptions: '1', ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  const r = await $`docker run --pull never --rm --network none --entrypoint bun ${vars} ${image} -e 0`.quiet();
+  return r.stderr;
+}
+
+test('an image runs Bun with the runtime settings its sidecar declares, and the container’s environment takes their place', async () => {
+  const declaring = [];
+  for (const name of sidecars) {
+    const spec = await loadSpec(name);
+    const env = Object.entries(spec.runtime?.env ?? {});
+    if (!env.length) continue;
+    declaring.push(name);
+    const image = images[name]!;
+    const as = await jscOptions(image, {});
+    for (const [k, v] of env)
+      assert.match(as, new RegExp(`^ +${k.replace(/^BUN_JSC_/, '')}=${v.replace(/\./g, '\\.')} \\(default: `, 'm'), `${image}: ${as}`);
+    const replaced = await jscOptions(image, Object.fromEntries(env.map(([k]) => [k, '0.25'])));
+    for (const [k] of env)
+      assert.match(replaced, new RegExp(`^ +${k.replace(/^BUN_JSC_/, '')}=0\\.25 \\(default: `, 'm'), `${image}: ${replaced}`);
+  }
+  assert.equal(declaring.sort(), ['mesh-proxy', 'tls-proxy']);
 });
 
 /** The stages of a Dockerfile that descend from `root` (FROM root, or FROM one of those). */

@@ -28,7 +28,7 @@ export const HTTPS_BENCH: PodBench<Summary[], HttpsConditions, Setup & { certs: 
   },
   versions,
   notes: (n, o) => notes({ ...n, fast: fast(o) }),
-  // The floor: a bare Bun of the tls-proxy image holding one TLS listener (bench/floor/), idle in the pod.
+  // The floor: a bare Bun of the tls-proxy image (with its runtime settings) holding one TLS listener (bench/floor/), idle in the pod.
   floors: (pod) => ({ floorIdleRssMB: Math.round((pod.rss('floor').rss / 2 ** 20) * 10) / 10 }),
   conditions: (c, reps, floors) => ({ ...c, reps, floorIdleRssMB: floors.floorIdleRssMB }),
   fromSaved,

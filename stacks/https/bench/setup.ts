@@ -3,9 +3,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCa, issueServerCert } from '../../../scripts/lib/certs.js';
+import { runtimeLine } from '../../../scripts/bench/conditions.js';
 import type { Settings } from '../../../scripts/bench/measure.js';
 import type { BenchPod, Variant } from '../../../scripts/bench/pod.js';
 import { wrkVersion } from '../../../scripts/bench/wrk.js';
+import { spec as tlsProxy } from '../../../sidecars/tls-proxy/src/params.js';
 
 /** The ways bench:https reaches the upstream; `fast`: nginx serving 1 KB is the upstream, legacy-greeter a reference row. */
 export function variantsFor(fast: boolean): Variant[] {
@@ -101,6 +103,7 @@ export function notes(o: { cores: { pod: number; load: number }; settings: Setti
         : 'legacy-greeter (Python, GET /1k) on the pod loopback.'
     }`,
     'References: one container each, one worker or thread each, the same certificate and upstream. L7: nginx http (proxy_pass, keep-alive to the upstream, X-Forwarded-* set) and HAProxy mode http (ssl on the bind line, http-reuse always, X-Forwarded-* set); L4: nginx stream (ngx_stream_module from libnginx-mod-stream, ssl on the listen line, bytes relayed) and HAProxy mode tcp (ssl on the bind line, bytes relayed). tls-proxy --mode tcp is compared with the L4 pair, --mode http with the L7 pair.',
+    runtimeLine(tlsProxy),
     `Load generators: throughput: wrk -t1 -c${s.conns} (closed loop, keep-alive); latency: Node open-loop generator (scripts/bench/openloop.ts; Debian has no wrk2) at ${s.rate} req/s over ${s.rateConns} connections, latency from each request's scheduled send time; new connections: Node closed-loop client (scripts/bench/handshakes.ts), full handshakes only. TLS 1.3 everywhere, one ECDSA P-256 certificate (scripts/lib/certs.ts), verified by the Node clients.`,
   ];
 }

@@ -4,10 +4,12 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
+import { runtimeLine } from '../../../scripts/bench/conditions.js';
 import type { Settings } from '../../../scripts/bench/measure.js';
 import type { BenchPod, Variant } from '../../../scripts/bench/pod.js';
 import { wrkVersion } from '../../../scripts/bench/wrk.js';
 import { createCa } from '../../../scripts/lib/certs.js';
+import { spec as meshProxy } from '../../../sidecars/mesh-proxy/src/params.js';
 
 /** The app, the sidecar pair and the HAProxy pair; the loadgen plays the calling app, origin the called one. */
 export const VARIANTS: Variant[] = [
@@ -119,6 +121,7 @@ export function notes(o: { cores: { pod: number; load: number }; settings: Setti
     "mesh-proxy: outbound `--service client --outbound app:15006=15001` (\"app\" resolves to 127.0.0.1 through the pod's /etc/hosts), inbound `--service app --allow client`, namespace bench, other flags at their defaults (retries 2 under the retry budget, outlier detection, circuit breaker at 1024 pending, traceparent and X-Forwarded-Client-Cert added, no span export). Identities: a throwaway CA and two EC P-256 certificates with SPIFFE IDs spiffe://sidecar-lab/bench/client and …/app; the outbound side checks the server's SPIFFE ID, the inbound side the caller's against its allow list.",
     'Floor pair: two bare Buns of the mesh-proxy image with the modules tls-proxy loads (scripts/bench/floor/pipe.mjs --rewrite), on the same path and with the same identities: plain on 15201, mTLS (the client certificate required and checked against the CA) to 15206, then the app. Each side adds X-Forwarded-For and X-Forwarded-Proto to each request head it finds by a search; nothing is parsed, no SPIFFE ID is checked, and the responses are relayed unframed. It is what any mesh sidecar pair on this runtime pays at least.',
     "HAProxy: Debian's, one process with nbthread 1 per side, mode http (stacks/mesh/bench/haproxy/): out.cfg forwards to in.cfg with `ssl crt <client> ca-file <CA> verify required sni str(app) verifyhost app ssl-min-ver TLSv1.3 alpn http/1.1` and http-reuse always; in.cfg binds with `ssl crt <app> ca-file <CA> verify required ssl-min-ver TLSv1.3 alpn http/1.1` and keeps its connections to the app alive (http-reuse always). It adds no headers and checks no SPIFFE ID.",
+    runtimeLine(meshProxy),
     `Load generators: maximum throughput: wrk -t1 -c${s.conns}, ${s.seconds} s (closed loop, keep-alive); latency: Node open-loop generator (scripts/bench/openloop.ts) at ${s.rate} req/s over ${s.rateConns} keep-alive connections, ${s.seconds} s after 1 s of warm-up, latency from each request's scheduled send time (no coordinated omission). Rounds: every round measures every variant back to back, after a 2 s wrk warm-up of each.`,
   ];
 }

@@ -4,7 +4,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { exited, runCommand } from '../../test-support/child.js';
-import { DATA_PLANE_RUNTIME_ENV } from '../runtime-env.js';
+import { DATA_PLANE_RUNTIME } from '../runtime-env.js';
 
 const test = suite('the runtime settings of the data plane’s images');
 
@@ -24,7 +24,7 @@ async function collections(env: Record<string, string>): Promise<{ full: number;
 }
 
 test('this Bun accepts every setting: it starts with them and runs a program', async () => {
-  const r = runCommand(process.execPath, ['-e', 'console.log("up")'], { ...DATA_PLANE_RUNTIME_ENV });
+  const r = runCommand(process.execPath, ['-e', 'console.log("up")'], { ...DATA_PLANE_RUNTIME.env });
   const { code } = await exited(r, 30_000);
   assert.is(r.stderr, '');
   assert.is(code, 0);
@@ -39,9 +39,19 @@ test('a Bun with a setting it does not know exits at start, as this file assumes
   assert.match(r.stderr, /invalid JSC environment variable/);
 });
 
+for (const value of ['', 'half'])
+  test(`a setting with ${value ? 'a value Bun cannot read' : 'an empty value'} stops Bun at start with Bun’s own message, as the README says`, async () => {
+    const [name] = Object.keys(DATA_PLANE_RUNTIME.env);
+    const r = runCommand(process.execPath, ['-e', 'console.log("up")'], { [name!]: value });
+    const { code } = await exited(r, 30_000);
+    assert.is(code, 1);
+    assert.is(r.stdout, '');
+    assert.ok(r.stderr.includes(`invalid JSC environment variable\n\n    ${name}=${value}\n`), r.stderr);
+  });
+
 test('with the settings, a heap that keeps promoting is collected in full more often and stays smaller', async () => {
   const defaults = await collections({});
-  const tuned = await collections({ ...DATA_PLANE_RUNTIME_ENV });
+  const tuned = await collections({ ...DATA_PLANE_RUNTIME.env });
   assert.ok(defaults.full > 0 && defaults.largestKb > 0, 'the program promotes enough for a full collection by default too');
   const seen = `with the settings ${tuned.full} full collections and ${tuned.largestKb} kB at most; without, ${defaults.full} and ${defaults.largestKb} kB`;
   assert.ok(tuned.full > defaults.full, seen);
