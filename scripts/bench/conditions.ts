@@ -7,6 +7,7 @@ import { $ } from 'zx';
 import type { Table } from '../../sidecars/lib/params.js';
 import type { Spec } from '../../sidecars/lib/parse.js';
 import { VERSION } from '../lib/config.js';
+import { runtimeVars } from '../lib/docs-gen.js';
 import { percentile } from './stats.js';
 
 export interface Load {
@@ -95,10 +96,10 @@ export function conditionsBlock(c: Conditions): string {
   ].join('\n');
 }
 
-/** A sidecar image's runtime settings (its spec's runtime) as conditions name them: `NAME=value`, …, or none. */
+/** A sidecar image's runtime settings (its spec's runtime, checked as the generator checks it): `NAME=value`, …, or none. */
 export function runtimeText(spec: Spec<Table>): string {
-  const env = Object.entries(spec.runtime?.env ?? {});
-  return env.length ? env.map(([name, value]) => `\`${name}=${value}\``).join(', ') : 'none';
+  const vars = runtimeVars(spec);
+  return vars.length ? vars.join(', ') : 'none';
 }
 
 /** The conditions line of a bench that runs floors in a sidecar's image: they inherit its runtime settings too. */

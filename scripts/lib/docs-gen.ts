@@ -54,14 +54,18 @@ export function runtimeSettings(spec: Spec<Table>): [string, string][] {
   return entries;
 }
 
+/** The runtime settings as the README and the bench conditions name them, checked: `NAME=value` each. */
+export const runtimeVars = (spec: Spec<Table>): string[] => runtimeSettings(spec).map(([name, value]) => `\`${name}=${value}\``);
+
 /** Below the parameter table: the runtime settings the image sets besides the parameters, if the sidecar declares any, and why. */
 export function runtimeNote(spec: Spec<Table>): string[] {
-  const vars = runtimeSettings(spec).map(([name, value]) => `\`${name}=${value}\``);
+  const vars = runtimeVars(spec);
   if (!vars.length || !spec.runtime) return [];
   const why = spec.runtime.why.trim().replace(/\.$/, '');
+  const one = vars.length === 1;
   return [
     '',
-    `The image also sets ${vars.join(', ')} for its runtime (Bun and its JavaScriptCore); it is not a parameter. ${why[0]!.toUpperCase()}${why.slice(1)}. The same variable in the container’s environment takes its place: to undo it, set the default. Bun reads it at start and stops there, with its own message rather than the sidecar’s one line, on an empty or invalid value.`,
+    `The image also sets ${vars.join(', ')} for its runtime (Bun and its JavaScriptCore); ${one ? 'it is not a parameter' : 'they are not parameters'}. ${why[0]!.toUpperCase()}${why.slice(1)}. ${one ? 'The same variable in the container’s environment takes its place: to undo it, set the default.' : 'A variable of the same name in the container’s environment replaces the image’s: to undo one, set its default.'} Bun reads ${one ? 'it' : 'them'} at start and stops there, with its own message rather than the sidecar’s one line, on an empty or invalid value.`,
   ];
 }
 

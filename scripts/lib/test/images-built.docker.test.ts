@@ -103,9 +103,15 @@ test('an image runs Bun with the runtime settings its sidecar declares, and the 
     const as = await jscOptions(image, {});
     for (const [k, v] of env)
       assert.match(as, new RegExp(`^ +${k.replace(/^BUN_JSC_/, '')}=${v.replace(/\./g, '\\.')} \\(default: `, 'm'), `${image}: ${as}`);
-    const replaced = await jscOptions(image, Object.fromEntries(env.map(([k]) => [k, '0.25'])));
-    for (const [k] of env)
-      assert.match(replaced, new RegExp(`^ +${k.replace(/^BUN_JSC_/, '')}=0\\.25 \\(default: `, 'm'), `${image}: ${replaced}`);
+    // Another value of the same kind for each: a size doubled, a ratio or factor a quarter.
+    const other = Object.fromEntries(env.map(([k, v]) => [k, /^\d+$/.test(v) ? String(2 * Number(v)) : '0.25']));
+    const replaced = await jscOptions(image, other);
+    for (const [k, v] of Object.entries(other))
+      assert.match(
+        replaced,
+        new RegExp(`^ +${k.replace(/^BUN_JSC_/, '')}=${v.replace(/\./g, '\\.')} \\(default: `, 'm'),
+        `${image}: ${replaced}`,
+      );
   }
   assert.equal(declaring.sort(), ['mesh-proxy', 'tls-proxy']);
 });

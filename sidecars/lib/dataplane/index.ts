@@ -14,6 +14,6 @@ export { dialTls } from './dial-tls.js';
 export { dial, NativeConn } from './native-conn.js';
 export { listenNative, listenPlain, type NativeFrontOptions } from './native-front.js';
 export { ownAnswer } from './response-head.js';
-export { DATA_PLANE_RUNTIME } from './runtime-env.js';
+export { OLD_GENERATION_SOONER, SMALL_YOUNG_GENERATION } from './runtime-env.js';
 export { IDEMPOTENT, type Route, type Router, singlePool, type TryOutcome } from './route.js';
 export { answers, type UpstreamConnection, UpstreamPool } from './upstream.js';

@@ -1,6 +1,6 @@
 // mesh-proxy's parameter table: its whole configuration API, in one place. Defaults follow Envoy and
 // Istio where they have one (the README's Contract says which).
-import { DATA_PLANE_RUNTIME, limitParams } from '../../lib/dataplane/index.js';
+import { limitParams, OLD_GENERATION_SOONER } from '../../lib/dataplane/index.js';
 import { defineSpec } from '../../lib/run.js';
 import { bool, dir, duration, int, port, string, url } from '../../lib/params.js';
 import { allowList, outboundList } from './spiffe.js';
@@ -14,7 +14,7 @@ export const spec = defineSpec({
   summary:
     "a service-mesh sidecar: mTLS with SPIFFE identities between pods, an allow list, load balancing over DNS-discovered endpoints, retries under a budget, timeouts, outlier ejection, a circuit breaker, Prometheus metrics and W3C traces, all in front of an app that speaks plain HTTP on the pod's loopback.",
   adminPort: 9905,
-  runtime: DATA_PLANE_RUNTIME,
+  runtime: OLD_GENERATION_SOONER,
   params: {
     service: string({
       required: true,

@@ -1,5 +1,5 @@
 // The tls-proxy's parameter table: its whole configuration API, in one place.
-import { DATA_PLANE_RUNTIME, limitParams } from '../../lib/dataplane/index.js';
+import { limitParams, SMALL_YOUNG_GENERATION } from '../../lib/dataplane/index.js';
 import { defineSpec } from '../../lib/run.js';
 import { bool, duration, file, int, oneOf, port, string } from '../../lib/params.js';
 
@@ -8,7 +8,7 @@ export const spec = defineSpec({
   prefix: 'TLS_PROXY',
   summary: 'terminates TLS in front of a plain-HTTP app in the same pod and forwards over loopback.',
   adminPort: 9901,
-  runtime: DATA_PLANE_RUNTIME,
+  runtime: SMALL_YOUNG_GENERATION,
   params: {
     certFile: file({ default: '/etc/tls/tls.crt', description: 'PEM certificate chain served to clients. Reloaded when it changes.' }),
     keyFile: file({ default: '/etc/tls/tls.key', description: 'PEM private key for the certificate. Reloaded with it.' }),
