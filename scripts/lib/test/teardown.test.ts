@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,15 +32,19 @@ test('the normal path and a second call run the teardown exactly once', async ()
   );
 });
 
-/** Runs a child that registers a teardown writing to a file, then does `then` once it says ready. */
-function child(dir: string, body: string, then: (pid: number) => void): Promise<{ code: number | null; marker: string; out: string }> {
+/** Runs a child that registers a teardown writing to a file (after a wait, as the lifecycle's waits for Compose),
+ * then does `then` once it says ready. */
+function child(dir: string, body: string, then: (c: ChildProcess) => void): Promise<{ code: number | null; marker: string; out: string }> {
   const script = join(dir, 'child.mjs');
   const marker = join(dir, 'down.log');
   writeFileSync(
     script,
     `import { appendFileSync } from 'node:fs';
 import { teardownOnce } from ${JSON.stringify(MODULE)};
-teardownOnce(async () => { appendFileSync(${JSON.stringify(marker)}, 'down\\n'); }, (l) => console.log(l));
+teardownOnce(async () => {
+  await new Promise((r) => setTimeout(r, 50));
+  appendFileSync(${JSON.stringify(marker)}, 'down\\n');
+}, (l) => console.log(l));
 setInterval(() => {}, 1000);
 console.log('ready');
 ${body}
@@ -53,7 +57,7 @@ ${body}
       out += d;
       if (out.includes('ready\n') && !out.includes('#sent')) {
         out += '#sent';
-        then(c.pid!);
+        then(c);
       }
     });
     const kill = setTimeout(() => c.kill('SIGKILL'), 10_000);
@@ -71,13 +75,13 @@ ${body}
 }
 
 test('Ctrl-C (SIGINT) tears down once and exits 130', async ({ dir }) => {
-  const r = await child(dir, '', (pid) => process.kill(pid, 'SIGINT'));
+  const r = await child(dir, '', (c) => c.kill('SIGINT'));
   assert.equal([r.code, r.marker], [130, 'down\n']);
   assert.match(r.out, /SIGINT: tearing down before exit/);
 });
 
 test('SIGTERM tears down once and exits 130', async ({ dir }) => {
-  const r = await child(dir, '', (pid) => process.kill(pid, 'SIGTERM'));
+  const r = await child(dir, '', (c) => c.kill('SIGTERM'));
   assert.equal([r.code, r.marker], [130, 'down\n']);
 });
 
@@ -85,6 +89,22 @@ test('an error nothing caught tears down once and exits 1', async ({ dir }) => {
   const r = await child(dir, "setTimeout(() => { throw new Error('a bug in a check'); }, 10);", () => {});
   assert.equal([r.code, r.marker], [1, 'down\n']);
   assert.match(r.out, /unexpected error: Error: a bug in a check/);
+});
+
+test('SIGTERM after the reader of its output is gone still tears down once and exits 130', async ({ dir }) => {
+  // As when the parent runner is killed with it, while its checks still print: no failed write may set off
+  // another, in a loop that starves the teardown.
+  const printing = "process.on('SIGTERM', () => setInterval(() => console.log('a check still printing'), 5));";
+  const r = await child(dir, printing, (c) => {
+    c.stdout!.once('close', () => c.kill('SIGTERM'));
+    c.stdout!.destroy();
+  });
+  assert.equal([r.code, r.marker], [130, 'down\n']);
+});
+
+test('a reader that goes away mid-run ends the run: torn down once, exit 1', async ({ dir }) => {
+  const r = await child(dir, "setInterval(() => console.log('still running'), 5);", (c) => c.stdout!.destroy());
+  assert.equal([r.code, r.marker], [1, 'down\n']);
 });
 
 test.run();
