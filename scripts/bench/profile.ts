@@ -1,7 +1,9 @@
 // Profiling one sidecar process in a container of the bench pod (npm run bench:https -- --profile tcp|http,
 // npm run bench:mesh -- --profile): where its time goes, as self time per function, under its runtime's CPU
 // profiler (Bun's --cpu-prof, which writes the same .cpuprofile as Node's). The .cpuprofile is kept under
-// artifacts/ (open it in Chrome DevTools or speedscope).
+// artifacts/ (open it in Chrome DevTools or speedscope). The profiler samples the JS thread's stack by the wall
+// clock, so a share is of time, not of CPU: a thread switched out inside a syscall (a send that woke its receiver
+// on the same core) still counts there.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
